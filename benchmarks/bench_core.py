@@ -1,0 +1,121 @@
+"""Benchmark the core hot paths against baselines measured in the same process.
+
+Run: ``python benchmarks/bench_core.py`` (after ``pip install .``).
+
+Each figure is a ratio: the best time of the hyperparameter operation over the
+best time of its baseline, the two measured in alternating rounds so that noise
+from the machine affects both alike. The targets come from issue 2 and hold
+for CPython 3.11.
+"""
+
+from __future__ import annotations
+
+import sys
+import timeit
+from contextvars import ContextVar
+from typing import Callable
+
+import hyperparameter as hp
+
+ROUNDS = 15
+NUMBER = 20000
+
+
+def best_ratio(subject: Callable[[], object], baseline: Callable[[], object]) -> float:
+    """Best-of-ROUNDS time of ``subject`` over that of ``baseline``, measured alternately."""
+    subject_timer, baseline_timer = timeit.Timer(subject), timeit.Timer(baseline)
+    best_subject = best_baseline = float("inf")
+    for _ in range(ROUNDS):
+        best_baseline = min(best_baseline, baseline_timer.timeit(NUMBER))
+        best_subject = min(best_subject, subject_timer.timeit(NUMBER))
+    return best_subject / best_baseline
+
+
+def baselines() -> dict[str, Callable[[], object]]:
+    plain = {"a.b.c": 1}
+    var: ContextVar[int] = ContextVar("bench")
+
+    def set_reset() -> None:
+        token = var.set(1)
+        var.reset(token)
+
+    def undecorated(lr: float = 0.1, batch_size: int = 32, epochs: int = 10) -> float:
+        return lr
+
+    return {
+        "dict.get": lambda: plain.get("a.b.c", 1),
+        "contextvar": set_reset,
+        "undecorated": undecorated,
+    }
+
+
+def subjects() -> dict[str, tuple[str, Callable[[], object], float]]:
+    """name -> (baseline name, operation, target ratio)."""
+
+    @hp.param("train")
+    def train(lr: float = 0.1, batch_size: int = 32, epochs: int = 10) -> float:
+        return lr
+
+    def read_set() -> object:
+        return hp.scope.a.b.c | 1
+
+    def read_missing() -> object:
+        return hp.scope.a.b.missing | 1
+
+    def enter_exit() -> None:
+        with hp.scope(**{"a.b": 1}):
+            pass
+
+    return {
+        "read, key set": ("dict.get", read_set, 5.0),
+        "read, key missing": ("dict.get", read_missing, 5.0),
+        "@hp.param call, 1 of 3 set": ("undecorated", train, 10.0),
+        "with hp.scope(**{'a.b': 1})": ("contextvar", enter_exit, 5.0),
+    }
+
+
+def measure() -> dict[str, float]:
+    """Every ratio, with one key in one scope around the measurement."""
+    base = baselines()
+    return {
+        name: best_ratio(operation, base[baseline])
+        for name, (baseline, operation, _) in subjects().items()
+    }
+
+
+def nested(keys: int, depth: int) -> hp.Scope:
+    """Enter ``depth`` scopes holding ``keys`` keys in all, plus the benchmark's own."""
+    per_level = max(1, keys // depth)
+    scopes = []
+    for level in range(depth):
+        values = {f"outer{level}.k{i}": i for i in range(per_level)}
+        scopes.append(hp.scope(**values))
+    for each in scopes:
+        each.__enter__()
+    inner = hp.scope(**{"a.b.c": 1, "train.lr": 0.5})
+    inner.__enter__()
+    return inner
+
+
+def main() -> int:
+    print(f"Python {sys.version.split()[0]}; ratios to same-process baselines (target in brackets)")
+    targets = {name: target for name, (_, _, target) in subjects().items()}
+    with hp.scope(**{"a.b.c": 1, "train.lr": 0.5}):
+        small = measure()
+    inner = nested(keys=1000, depth=10)
+    large = measure()
+    inner.__exit__(None, None, None)
+    failures = 0
+    for name, ratio in small.items():
+        growth = large[name] / ratio
+        ok = ratio <= targets[name] and growth <= 1.3
+        failures += not ok
+        print(
+            f"{'ok  ' if ok else 'SLOW'} {name:32s} {ratio:5.2f}x [{targets[name]:.0f}x]   "
+            f"1000 keys / 10 scopes: {large[name]:5.2f}x (growth {growth:4.2f} [1.3])"
+        )
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,53 @@
+"""Scoped hyperparameters: read anywhere, override per block, inject into functions.
+
+>>> import hyperparameter as hp
+>>> @hp.param("train")
+... def train(lr=1e-3, batch_size=32):
+...     return f"lr={lr}, batch_size={batch_size}"
+>>> with hp.scope(**{"train.lr": 5e-4}):
+...     train()
+'lr=0.0005, batch_size=32'
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from ._handoff import bind_scope
+from ._inject import Parameter, ParamInfo, param
+from ._scope import Scope, Storage, scope
+from .exceptions import (
+    ConversionError,
+    HyperparameterError,
+    InvalidKeyError,
+    InvalidKeyTypeError,
+    MissingParameterError,
+    ScopeError,
+)
+
+param_scope = scope
+"""The older name of ``scope``."""
+auto_param = param
+"""The older name of :func:`param`."""
+
+try:
+    __version__ = version("hyperparameter")
+except PackageNotFoundError:  # running from a source tree that is not installed
+    __version__ = "0.0.0+unknown"
+
+__all__ = [
+    "ConversionError",
+    "HyperparameterError",
+    "InvalidKeyError",
+    "InvalidKeyTypeError",
+    "MissingParameterError",
+    "ParamInfo",
+    "Parameter",
+    "Scope",
+    "ScopeError",
+    "Storage",
+    "__version__",
+    "auto_param",
+    "bind_scope",
+    "param",
+    "param_scope",
+    "scope",
+]

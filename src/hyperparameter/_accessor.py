@@ -1,0 +1,129 @@
+"""Accessors: the objects behind ``hp.scope.train.lr`` and ``ps.train.lr``.
+
+An accessor names one key. Reading it (``| default``, ``(default)`` or ``()``)
+looks the key up at that moment; attribute access names a longer key, and
+assignment writes one. Children are cached on their parent, so a repeated
+``hp.scope.a.b.c`` builds nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from ._convert import convert
+from ._engine import ABSENT, Level, current, write
+from ._keys import check_key
+from .exceptions import MissingParameterError
+
+_get_current = current.get
+_init = object.__setattr__
+REQUIRED: Any = type("Required", (), {"__repr__": lambda self: "<required>"})()
+
+
+def read(level: Level, key: str, default: Any) -> Any:
+    """Read ``key`` at ``level``: converted to the default's type, or the default if unset."""
+    value = level[key]
+    if value is ABSENT:
+        if default is REQUIRED:
+            raise MissingParameterError(key)
+        return default
+    if default is REQUIRED:
+        return value
+    return convert(key, value, default)
+
+
+class _Key:
+    """Shared behaviour of accessors: naming longer keys and refusing truthiness."""
+
+    __slots__ = ("_hp_key", "__dict__")
+    _hp_key: str
+
+    def __init__(self, key: str) -> None:
+        _init(self, "_hp_key", key)
+
+    def _hp_child(self, key: str) -> _Key:
+        raise NotImplementedError
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        child = self._hp_child(self._hp_key + "." + name)
+        self.__dict__[name] = child
+        return child
+
+    def __getitem__(self, name: str) -> Any:
+        return self._hp_child(check_key(self._hp_key + "." + name))
+
+    def __bool__(self) -> bool:
+        raise TypeError(
+            f"A hyperparameter accessor has no truth value; read {self._hp_key!r} "
+            f"with a default (hp.scope.{self._hp_key} | False) or with () for a required value."
+        )
+
+    def __repr__(self) -> str:
+        try:
+            return f"<hyperparameter {self._hp_key!r} = {self()!r}>"
+        except KeyError:
+            return f"<hyperparameter {self._hp_key!r} (not set)>"
+
+    # The reads are defined by subclasses; these signatures document them.
+    __or__: Callable[[Any], Any]
+    __call__: Callable[..., Any]
+
+
+class CurrentKey(_Key):
+    """``hp.scope.a.b``: key ``a.b`` in the calling thread's or task's current scope.
+
+    >>> import hyperparameter as hp
+    >>> with hp.scope(**{"train.lr": 0.01}):
+    ...     hp.scope.train.lr | 0.001
+    0.01
+    """
+
+    __slots__ = ()
+
+    def _hp_child(self, key: str) -> CurrentKey:
+        return CurrentKey(key)
+
+    def __or__(self, default: Any) -> Any:
+        value = _get_current()[self._hp_key]
+        if value is ABSENT:
+            return default
+        if type(value) is type(default) or default is None:
+            return value
+        return convert(self._hp_key, value, default)
+
+    def __call__(self, default: Any = REQUIRED) -> Any:
+        return read(_get_current(), self._hp_key, default)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        write(check_key(self._hp_key + "." + name), value)
+
+    def __setitem__(self, name: str, value: Any) -> None:
+        write(check_key(self._hp_key + "." + name), value)
+
+
+class ScopeKey(_Key):
+    """``ps.a.b``: key ``a.b`` as seen by the scope object ``ps``."""
+
+    __slots__ = ("_hp_scope",)
+    _hp_scope: Any
+
+    def __init__(self, scope: Any, key: str) -> None:
+        super().__init__(key)
+        _init(self, "_hp_scope", scope)
+
+    def _hp_child(self, key: str) -> ScopeKey:
+        return ScopeKey(self._hp_scope, key)
+
+    def __or__(self, default: Any) -> Any:
+        return read(self._hp_scope._level(), self._hp_key, default)
+
+    def __call__(self, default: Any = REQUIRED) -> Any:
+        return read(self._hp_scope._level(), self._hp_key, default)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        self._hp_scope._write({check_key(self._hp_key + "." + name): value})
+
+    def __setitem__(self, name: str, value: Any) -> None:
+        self._hp_scope._write({check_key(self._hp_key + "." + name): value})

@@ -1,0 +1,119 @@
+"""Value conversion: a stored value read with a default takes the default's type.
+
+Values set from the command line or from ``"key=value"`` strings are strings; a
+read with a default converts them, so ``hp.scope.train.epochs | 10`` gives an
+``int`` whether the value came from code or from ``-D train.epochs=20``.
+
+>>> convert("flag", "yes", False)
+True
+>>> convert("count", "42", 0)
+42
+>>> convert("value", "3.14", 0)
+3.14
+>>> convert("name", 42, "0")
+'42'
+"""
+
+from __future__ import annotations
+
+import enum
+import numbers
+import pathlib
+from typing import Any, Callable
+
+from .exceptions import ConversionError
+
+TRUE_WORDS = frozenset({"true", "t", "yes", "y", "1", "on"})
+FALSE_WORDS = frozenset({"false", "f", "no", "n", "0", "off"})
+_BOOL_EXPECTED = "one of true/false, t/f, yes/no, y/n, on/off, 1/0 (any case)"
+
+
+def convert(key: str, value: Any, default: Any) -> Any:
+    """Return ``value`` as the type of ``default``, or raise ConversionError.
+
+    ``None`` on either side means "no type to convert to": the value is returned
+    as stored. A value already of the default's type is returned unchanged.
+    """
+    if default is None or value is None or type(value) is type(default):
+        return value
+    if isinstance(value, str):
+        return _from_string(key, value, default)
+    return _from_object(key, value, default)
+
+
+def _parse_bool(text: str) -> bool:
+    word = text.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ValueError(text)
+
+
+def _parse_number(text: str) -> int | float:
+    """An int when the text is one, else a float, so no precision is lost."""
+    try:
+        return int(text)
+    except ValueError:
+        return float(text)
+
+
+def _parse_enum(text: str, target: type[enum.Enum]) -> enum.Enum:
+    name = text.strip()
+    if name in target.__members__:
+        return target[name]
+    for member in target:
+        if str(member.value) == name:
+            return member
+    raise ValueError(text)
+
+
+_STRING_PARSERS: list[tuple[type, Callable[[str], Any], str]] = [
+    (bool, _parse_bool, _BOOL_EXPECTED),
+    (int, _parse_number, "an integer or a float such as '42' or '3.5'"),
+    (float, float, "a float such as '0.001' or '1e-3'"),
+    (complex, complex, "a complex number such as '1+2j'"),
+    (pathlib.PurePath, lambda text: text, "a path"),
+]
+
+
+def _from_string(key: str, value: str, default: Any) -> Any:
+    if isinstance(default, str):
+        return value
+    if isinstance(default, enum.Enum):
+        target = type(default)
+        try:
+            return _parse_enum(value, target)
+        except ValueError:
+            names = ", ".join(target.__members__)
+            raise ConversionError(key, value, default, f"a member name of {target.__name__} ({names})") from None
+    for kind, parse, expected in _STRING_PARSERS:
+        if isinstance(default, kind):
+            try:
+                parsed = parse(value)
+            except ValueError:
+                raise ConversionError(key, value, default, expected) from None
+            return type(default)(parsed) if kind is pathlib.PurePath else parsed
+    if isinstance(default, (list, tuple, set, frozenset, dict)):
+        raise ConversionError(
+            key, value, default, f"a {type(default).__name__} value, not a string"
+        )
+    # No rule for this type: the string is what the user set, so it is kept.
+    return value
+
+
+def _from_object(key: str, value: Any, default: Any) -> Any:
+    if isinstance(default, str):
+        return str(value)
+    if isinstance(default, bool):
+        if isinstance(value, numbers.Real) and value in (0, 1):
+            return bool(value)
+        raise ConversionError(key, value, default, "a bool, or the number 0 or 1")
+    if isinstance(default, float) and isinstance(value, numbers.Real) and not isinstance(value, bool):
+        return float(value)
+    if isinstance(default, enum.Enum):
+        try:
+            return type(default)(value)
+        except ValueError:
+            raise ConversionError(key, value, default, f"a value of {type(default).__name__}") from None
+    return value

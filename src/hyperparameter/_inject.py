@@ -1,0 +1,255 @@
+"""``@hp.param``: fill a function's defaulted arguments from the current scope.
+
+Priority: arguments passed explicitly (positionally or by keyword) > values in
+the current scope under ``<namespace>.<parameter>`` (converted to the
+default's type) > the signature's defaults.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from dataclasses import dataclass, field
+from typing import Any, Callable, Optional, TypeVar, Union, overload
+
+from ._convert import convert
+from ._engine import ABSENT, UNPINNED, Level, current
+from ._keys import check_key
+
+F = TypeVar("F", bound=Callable[..., Any])
+_get_current = current.get
+_KEYWORD_ONLY = 1 << 30  # a position no call reaches: the argument is never positional
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One injectable parameter of a decorated function."""
+
+    name: str
+    key: str
+    default: Any
+    annotation: Any = inspect.Parameter.empty
+
+
+@dataclass(frozen=True)
+class ParamInfo:
+    """What ``@hp.param`` recorded on a decorated object, as ``obj.__hyperparameter__``.
+
+    >>> import hyperparameter as hp
+    >>> @hp.param("train")
+    ... def train(data, lr=0.001, epochs=10):
+    ...     pass
+    >>> info = train.__hyperparameter__
+    >>> info.namespace, [p.key for p in info.parameters]
+    ('train', ['train.lr', 'train.epochs'])
+    """
+
+    namespace: str
+    function: Callable[..., Any]
+    parameters: tuple[Parameter, ...] = field(default=())
+
+
+def _parameters(func: Callable[..., Any], namespace: str) -> tuple[Parameter, ...]:
+    found = []
+    for name, parameter in inspect.signature(func).parameters.items():
+        if parameter.default is not parameter.empty:
+            key = check_key(f"{namespace}.{name}")
+            found.append(Parameter(name, key, parameter.default, parameter.annotation))
+    return tuple(found)
+
+
+def _positions(func: Callable[..., Any]) -> dict[str, int]:
+    """Where each parameter sits in a positional call; keyword-only ones never do."""
+    positions = {}
+    for index, parameter in enumerate(inspect.signature(func).parameters.values()):
+        if parameter.kind in (parameter.POSITIONAL_ONLY, parameter.POSITIONAL_OR_KEYWORD):
+            positions[parameter.name] = index
+    return positions
+
+
+class _Binder:
+    """Completes one decorated function's calls with values from the scope.
+
+    The values a level supplies are computed once per level and remembered:
+    levels never change once published, so a call in a hot loop inside one
+    scope costs a dict merge, not one lookup per parameter.
+    """
+
+    def __init__(self, func: Callable[..., Any], parameters: tuple[Parameter, ...]) -> None:
+        signature = inspect.signature(func).parameters
+        positions = _positions(func)
+        self.positional_only = tuple(
+            (positions[p.name], p) for p in parameters
+            if signature[p.name].kind is inspect.Parameter.POSITIONAL_ONLY
+        )
+        self.by_name = tuple(
+            (p.name, p.key, p.default) for p in parameters
+            if signature[p.name].kind is not inspect.Parameter.POSITIONAL_ONLY
+        )
+        self.position = {p.name: positions.get(p.name, _KEYWORD_ONLY) for p in parameters}
+        self.remembered: tuple[Any, dict[str, Any]] = (None, {})
+
+    def values_at(self, level: Level) -> dict[str, Any]:
+        """The converted scope values for the keyword-passable parameters at ``level``."""
+        remembered = self.remembered
+        if remembered[0] is level:
+            return remembered[1]
+        values = {}
+        shareable = level.__class__ is Level and level is not UNPINNED
+        for name, key, default in self.by_name:
+            value = level[key]
+            if value is not ABSENT:
+                converted = values[name] = convert(key, value, default)
+                if converted is not value and isinstance(converted, (list, dict, set)):
+                    shareable = False  # each call gets its own freshly parsed container
+        if shareable:
+            self.remembered = (level, values)
+        return values
+
+    def merge(self, values: dict[str, Any], given: int, kwargs: dict[str, Any]) -> dict[str, Any]:
+        """Scope values for the parameters the call left out, then the call's keywords."""
+        position = self.position
+        merged = {name: value for name, value in values.items()
+                  if position[name] >= given and name not in kwargs}
+        merged.update(kwargs)
+        return merged
+
+    def bind(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[tuple[Any, ...], dict[str, Any]]:
+        """Complete a call's arguments: explicit ones win, then the scope, then defaults."""
+        level = _get_current()
+        if self.positional_only:
+            args = self._fill_positional(level, args)
+        return args, self.merge(self.values_at(level), len(args), kwargs)
+
+    def _fill_positional(self, level: Level, args: tuple[Any, ...]) -> tuple[Any, ...]:
+        """Append positional-only parameters the call left out (they have no keyword)."""
+        first, last = self.positional_only[0][0], self.positional_only[-1][0]
+        if not first <= len(args) <= last:
+            return args  # either all given, or a required one is missing: Python will say so
+        extra = []
+        for position, parameter in self.positional_only:
+            if position >= len(args):
+                value = level[parameter.key]
+                extra.append(parameter.default if value is ABSENT
+                             else convert(parameter.key, value, parameter.default))
+        return args + tuple(extra)
+
+
+def _wrap_function(func: Callable[..., Any], namespace: str) -> Callable[..., Any]:
+    parameters = _parameters(func, namespace)
+    binder = _Binder(func, parameters)
+    bind = binder.bind
+
+    if inspect.iscoroutinefunction(func):
+        async def wrapper(*args: Any, **kwargs: Any) -> Any:
+            args, kwargs = bind(args, kwargs)
+            return await func(*args, **kwargs)
+    elif inspect.isasyncgenfunction(func):
+        def start(*args: Any, **kwargs: Any) -> Any:
+            args, kwargs = bind(args, kwargs)
+            return func(*args, **kwargs)
+        wrapper = _as_async_generator_function(start)
+    elif inspect.isgeneratorfunction(func):
+        def wrapper(*args: Any, **kwargs: Any) -> Any:  # type: ignore[misc]
+            args, kwargs = bind(args, kwargs)
+            return (yield from func(*args, **kwargs))
+    elif binder.positional_only:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:  # type: ignore[misc]
+            args, kwargs = bind(args, kwargs)
+            return func(*args, **kwargs)
+    else:
+        values_at, merge = binder.values_at, binder.merge
+
+        def wrapper(*args: Any, **kwargs: Any) -> Any:  # type: ignore[misc]
+            # The hot path of every injected call, kept to the bare minimum.
+            values = values_at(_get_current())
+            if args or kwargs:
+                return func(*args, **merge(values, len(args), kwargs))
+            return func(**values)
+
+    functools.update_wrapper(wrapper, func)
+    wrapper.__hyperparameter__ = ParamInfo(namespace, func, parameters)  # type: ignore[attr-defined]
+    return wrapper
+
+
+def _as_async_generator_function(start: Callable[..., Any]) -> Callable[..., Any]:
+    """An async generator function that runs the async generator ``start`` returns."""
+
+    async def forward(*args: Any, **kwargs: Any) -> Any:
+        inner = start(*args, **kwargs)
+        try:
+            value = await inner.__anext__()
+            while True:
+                try:
+                    sent = yield value
+                except GeneratorExit:
+                    raise
+                except BaseException as error:  # forwarded into the wrapped generator
+                    value = await inner.athrow(error)
+                else:
+                    value = await inner.asend(sent)
+        except StopAsyncIteration:
+            return
+        finally:
+            await inner.aclose()
+
+    return forward
+
+
+def _wrap_class(cls: type, namespace: str) -> type:
+    init = cls.__init__  # type: ignore[misc]
+    wrapped = _wrap_function(init, namespace)
+    cls.__init__ = wrapped  # type: ignore[misc]
+    cls.__hyperparameter__ = ParamInfo(namespace, init, wrapped.__hyperparameter__.parameters)  # type: ignore[attr-defined]
+    return cls
+
+
+def _decorate(target: Any, namespace: Optional[str]) -> Any:
+    name = namespace if namespace is not None else target.__name__
+    check_key(name)
+    if isinstance(target, type):
+        return _wrap_class(target, name)
+    if not callable(target):
+        raise TypeError(f"@hp.param decorates functions and classes, not {target!r}.")
+    return _wrap_function(target, name)
+
+
+@overload
+def param(target: F) -> F: ...
+@overload
+def param(target: Optional[str] = None) -> Callable[[F], F]: ...
+
+
+def param(target: Union[F, str, None] = None) -> Union[F, Callable[[F], F]]:
+    """Fill a function's (or class's) defaulted parameters from the current scope.
+
+    The values live under ``<namespace>.<parameter>``; the namespace is the
+    given string (dotted names allowed), else the function's or class's name.
+
+    >>> import hyperparameter as hp
+    >>> @hp.param("train")
+    ... def train(lr=1e-3, batch_size=32, epochs=10):
+    ...     return lr, batch_size, epochs
+    >>> train()
+    (0.001, 32, 10)
+    >>> with hp.scope(**{"train.lr": 5e-4, "train.batch_size": "64"}):
+    ...     train()
+    (0.0005, 64, 10)
+    >>> with hp.scope(**{"train.lr": 5e-4}):
+    ...     train(1e-2)
+    (0.01, 32, 10)
+
+    Classes stay classes; their ``__init__`` parameters are injected:
+
+    >>> @hp.param
+    ... class Model:
+    ...     def __init__(self, hidden_size=256, dropout=0.1):
+    ...         self.hidden_size = hidden_size
+    >>> with hp.scope(**{"Model.hidden_size": 512}):
+    ...     Model().hidden_size
+    512
+    """
+    if target is None or isinstance(target, str):
+        namespace = target
+        return lambda decorated: _decorate(decorated, namespace)  # type: ignore[no-any-return]
+    return _decorate(target, None)  # type: ignore[no-any-return]

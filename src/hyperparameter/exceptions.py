@@ -1,0 +1,95 @@
+"""Exceptions raised by hyperparameter.
+
+Every exception derives from :class:`HyperparameterError` and also from the
+built-in exception it really is, so ``except KeyError`` or ``except ValueError``
+keeps working:
+
+>>> import hyperparameter as hp
+>>> try:
+...     hp.scope.surely.missing()
+... except KeyError as error:
+...     print(error)
+Missing hyperparameter 'surely.missing'; read it with a default (hp.scope.surely.missing | default) or set it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "ConversionError",
+    "HyperparameterError",
+    "InvalidKeyError",
+    "InvalidKeyTypeError",
+    "MissingParameterError",
+    "ScopeError",
+]
+
+
+class HyperparameterError(Exception):
+    """Root of every error this library raises."""
+
+
+class InvalidKeyError(HyperparameterError, ValueError):
+    """A key is not a dotted name such as ``'train.lr'``.
+
+    >>> import hyperparameter as hp
+    >>> hp.scope(**{"train..lr": 1})
+    Traceback (most recent call last):
+    ...
+    hyperparameter.exceptions.InvalidKeyError: Invalid hyperparameter key 'train..lr': it has an empty segment; expected dotted names such as 'train.lr'.
+    """
+
+    def __init__(
+        self, key: Any, problem: str, expected: str = "dotted names such as 'train.lr'"
+    ) -> None:
+        self.key = key
+        super().__init__(f"Invalid hyperparameter key {key!r}: {problem}; expected {expected}.")
+
+
+class InvalidKeyTypeError(InvalidKeyError, TypeError):
+    """A key is not a string."""
+
+
+class MissingParameterError(HyperparameterError, KeyError):
+    """A required hyperparameter was read but is set nowhere.
+
+    ``str()`` gives the whole sentence rather than ``KeyError``'s quoted key.
+    """
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        super().__init__(key)
+
+    def __str__(self) -> str:
+        return (
+            f"Missing hyperparameter {self.key!r}; read it with a default "
+            f"(hp.scope.{self.key} | default) or set it."
+        )
+
+
+class ConversionError(HyperparameterError, ValueError):
+    """A stored value cannot become the type of the default it is read with.
+
+    >>> import hyperparameter as hp
+    >>> with hp.scope(**{"train.epochs": "ten"}):
+    ...     hp.scope.train.epochs | 10
+    Traceback (most recent call last):
+    ...
+    hyperparameter.exceptions.ConversionError: Cannot convert hyperparameter 'train.epochs' = 'ten' to int (the type of the default 10): expected an integer or a float such as '42' or '3.5'.
+    """
+
+    def __init__(self, key: str, value: Any, default: Any, expected: str) -> None:
+        self.key = key
+        self.value = value
+        self.default = default
+        self.expected = expected
+        super().__init__(
+            f"Cannot convert hyperparameter {key!r} = {value!r} to "
+            f"{type(default).__name__} (the type of the default {default!r}): "
+            f"expected {expected}."
+        )
+
+
+class ScopeError(HyperparameterError, RuntimeError):
+    """A scope was used against its protocol, e.g. exited out of order."""
