@@ -8,7 +8,7 @@ assignment writes one. Children are cached on their parent, so a repeated
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any
 
 from ._convert import convert
 from ._engine import ABSENT, Level, current, write
@@ -33,9 +33,9 @@ def read(level: Level, key: str, default: Any) -> Any:
 
 
 class _Key:
-    """Shared behaviour of accessors: naming longer keys and refusing truthiness."""
+    """Shared behaviour of accessors: reading, naming longer keys, refusing truthiness."""
 
-    __slots__ = ("_hp_key", "__dict__")
+    __slots__ = ("__dict__", "_hp_key")
     _hp_key: str
 
     def __init__(self, key: str) -> None:
@@ -43,6 +43,18 @@ class _Key:
 
     def _hp_child(self, key: str) -> _Key:
         raise NotImplementedError
+
+    def _hp_level(self) -> Level:
+        raise NotImplementedError
+
+    def _hp_write(self, key: str, value: Any) -> None:
+        raise NotImplementedError
+
+    def __or__(self, default: Any) -> Any:
+        return read(self._hp_level(), self._hp_key, default)
+
+    def __call__(self, default: Any = REQUIRED) -> Any:
+        return read(self._hp_level(), self._hp_key, default)
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):
@@ -53,6 +65,12 @@ class _Key:
 
     def __getitem__(self, name: str) -> Any:
         return self._hp_child(check_key(self._hp_key + "." + name))
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        self._hp_write(check_key(self._hp_key + "." + name), value)
+
+    def __setitem__(self, name: str, value: Any) -> None:
+        self._hp_write(check_key(self._hp_key + "." + name), value)
 
     def __bool__(self) -> bool:
         raise TypeError(
@@ -65,10 +83,6 @@ class _Key:
             return f"<hyperparameter {self._hp_key!r} = {self()!r}>"
         except KeyError:
             return f"<hyperparameter {self._hp_key!r} (not set)>"
-
-    # The reads are defined by subclasses; these signatures document them.
-    __or__: Callable[[Any], Any]
-    __call__: Callable[..., Any]
 
 
 class CurrentKey(_Key):
@@ -85,22 +99,20 @@ class CurrentKey(_Key):
     def _hp_child(self, key: str) -> CurrentKey:
         return CurrentKey(key)
 
+    def _hp_level(self) -> Level:
+        return _get_current()
+
+    def _hp_write(self, key: str, value: Any) -> None:
+        write(key, value)
+
     def __or__(self, default: Any) -> Any:
+        # The hot path of every read: the generic version inlined.
         value = _get_current()[self._hp_key]
         if value is ABSENT:
             return default
         if type(value) is type(default) or default is None:
             return value
         return convert(self._hp_key, value, default)
-
-    def __call__(self, default: Any = REQUIRED) -> Any:
-        return read(_get_current(), self._hp_key, default)
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        write(check_key(self._hp_key + "." + name), value)
-
-    def __setitem__(self, name: str, value: Any) -> None:
-        write(check_key(self._hp_key + "." + name), value)
 
 
 class ScopeKey(_Key):
@@ -116,14 +128,8 @@ class ScopeKey(_Key):
     def _hp_child(self, key: str) -> ScopeKey:
         return ScopeKey(self._hp_scope, key)
 
-    def __or__(self, default: Any) -> Any:
-        return read(self._hp_scope._level(), self._hp_key, default)
+    def _hp_level(self) -> Level:
+        return self._hp_scope._level()  # type: ignore[no-any-return]
 
-    def __call__(self, default: Any = REQUIRED) -> Any:
-        return read(self._hp_scope._level(), self._hp_key, default)
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        self._hp_scope._write({check_key(self._hp_key + "." + name): value})
-
-    def __setitem__(self, name: str, value: Any) -> None:
-        self._hp_scope._write({check_key(self._hp_key + "." + name): value})
+    def _hp_write(self, key: str, value: Any) -> None:
+        self._hp_scope._write({key: value})

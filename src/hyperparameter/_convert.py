@@ -93,7 +93,7 @@ def _from_string(key: str, value: str, default: Any) -> Any:
                 parsed = parse(value)
             except ValueError:
                 raise ConversionError(key, value, default, expected) from None
-            return type(default)(parsed) if kind is pathlib.PurePath else parsed
+            return type(default)(parsed) if kind is pathlib.PurePath else parsed  # type: ignore[call-arg]
     if isinstance(default, (list, tuple, set, frozenset, dict)):
         raise ConversionError(
             key, value, default, f"a {type(default).__name__} value, not a string"
@@ -109,7 +109,7 @@ def _from_object(key: str, value: Any, default: Any) -> Any:
         if isinstance(value, numbers.Real) and value in (0, 1):
             return bool(value)
         raise ConversionError(key, value, default, "a bool, or the number 0 or 1")
-    if isinstance(default, float) and isinstance(value, numbers.Real) and not isinstance(value, bool):
+    if isinstance(default, float) and not isinstance(value, bool) and isinstance(value, numbers.Real):
         return float(value)
     if isinstance(default, enum.Enum):
         try:

@@ -52,7 +52,7 @@ class Level(dict):  # type: ignore[type-arg]
     block exits.
     """
 
-    __slots__ = ("parent", "own", "owner", "restore_to", "extra")
+    __slots__ = ("extra", "own", "owner", "parent", "restore_to")
 
     parent: Optional[Level]
     own: dict[str, Any]
@@ -193,14 +193,6 @@ def detached(own: dict[str, Any], inherit: bool, owner: Any) -> Level:
     return _new_level(Level, own, innermost() if inherit else None, owner, None)
 
 
-def find_level(owner: Any) -> Optional[Level]:
-    """The innermost level ``owner`` pushed in this context's chain, if any."""
-    level: Optional[Level] = innermost()
-    while level is not None and level.owner is not owner:
-        level = level.parent
-    return level
-
-
 def _is_generator_block(frame: FrameType) -> bool:
     if not frame.f_code.co_flags & _GENERATOR_FLAGS:
         return False
@@ -285,7 +277,8 @@ def leave(owner: Any, exc_type: Any, exc: Any, traceback: Any) -> None:
 
 def _close_generator_level(level: Level, owner: Any, frame: FrameType) -> bool:
     """Retire a generator's level that its caller's newer levels hide."""
-    todo, seen = [level], set()
+    todo: list[Optional[Level]] = [level]
+    seen = set()
     while todo:
         each = todo.pop()
         if each is None or id(each) in seen:
@@ -305,36 +298,55 @@ def _copy_level(level: Level, own: dict[str, Any], parent: Optional[Level],
     return _new_level(level.__class__, own, parent, level.owner, restore_to, level.extra)
 
 
-def replace(owner: Any, own: dict[str, Any], inherit: bool) -> bool:
-    """Give ``owner``'s level in this context new values; False if it is not entered here.
+def _entered_levels(owner: Any) -> Optional[list[Level]]:
+    """This context's active levels from the innermost out to ``owner``'s, or None.
 
-    The levels inside it are re-linked to the new version and the result is
-    published in the calling context only.
+    The walk follows ``restore_to``, the order blocks were entered in, so a
+    level hidden by an inner ``empty()`` scope is still found.
     """
-    raw = _get_current()
-    top = visible(raw)
-    path = []
-    level: Optional[Level] = top
-    while level is not None and level.owner is not owner:
-        path.append(level)
-        level = level.parent
-    if level is None:
+    levels = []
+    level: Optional[Level] = innermost()
+    while level is not None:
+        levels.append(level)
+        if level.owner is owner:
+            return levels
+        level = level.restore_to
+    return None
+
+
+def find_level(owner: Any) -> Optional[Level]:
+    """The innermost level ``owner`` pushed that is active in this context, if any."""
+    levels = _entered_levels(owner)
+    return levels[-1] if levels else None
+
+
+def amend(owner: Any, updates: dict[str, Any], clear: bool = False) -> bool:
+    """Apply ``updates`` to ``owner``'s level in this context; False if it is not entered here.
+
+    With ``clear`` the level drops its values and stops inheriting first. The
+    levels entered inside it are re-linked to the new version, and the result
+    is published in the calling context only.
+    """
+    levels = _entered_levels(owner)
+    if levels is None:
         return False
-    rebuilt = _copy_level(level, own, level.parent if inherit else None, level.restore_to)
-    for inner in reversed(path):
-        restore_to = rebuilt if inner.restore_to is inner.parent else inner.restore_to
-        rebuilt = _copy_level(inner, inner.own, rebuilt, restore_to)
-    _publish(raw, top, rebuilt)
+    target = levels.pop()
+    own = {} if clear else dict(target.own)
+    own.update(updates)
+    rebuilt = _copy_level(target, own, None if clear else target.parent, target.restore_to)
+    replaced = {id(target): rebuilt}
+    for inner in reversed(levels):
+        parent = replaced.get(id(inner.parent), inner.parent)
+        restore_to = replaced.get(id(inner.restore_to), inner.restore_to)
+        rebuilt = replaced[id(inner)] = _copy_level(inner, inner.own, parent, restore_to)
+    raw = _get_current()
+    _publish(raw, visible(raw), rebuilt)
     return True
 
 
 def write(key: str, value: Any) -> None:
     """Set ``key`` in the innermost level of the calling context."""
-    raw = _get_current()
-    top = visible(raw)
-    own = dict(top.own)
-    own[key] = value
-    _publish(raw, top, _copy_level(top, own, top.parent, top.restore_to))
+    amend(visible(_get_current()).owner, {key: value})
 
 
 def _publish(raw: Level, top: Level, rebuilt: Level) -> None:

@@ -251,5 +251,5 @@ def param(target: Union[F, str, None] = None) -> Union[F, Callable[[F], F]]:
     """
     if target is None or isinstance(target, str):
         namespace = target
-        return lambda decorated: _decorate(decorated, namespace)  # type: ignore[no-any-return]
+        return lambda decorated: _decorate(decorated, namespace)
     return _decorate(target, None)  # type: ignore[no-any-return]

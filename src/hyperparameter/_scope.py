@@ -11,13 +11,13 @@ with ``_`` are read with ``hp.scope["keys.x"]`` instead of attribute access.
 
 from __future__ import annotations
 
-
 from collections.abc import Iterator, Mapping
 from typing import Any, Callable, Optional, Union
 
 from ._accessor import CurrentKey, ScopeKey, read
 from ._engine import (
     Level,
+    amend,
     chain_values,
     detached,
     enter,
@@ -25,7 +25,6 @@ from ._engine import (
     freeze,
     innermost,
     leave,
-    replace,
     start,
     write,
 )
@@ -33,6 +32,7 @@ from ._keys import check_key, collect, plain_keywords
 
 _init = object.__setattr__
 _KEY_CACHE_LIMIT = 4096
+_item_accessors: dict[str, CurrentKey] = {}
 
 
 class StoredKey(str):
@@ -168,7 +168,7 @@ class Scope:
         _set_values(self, values)
         if clear:
             _init(self, "__class__", _DetachedScope)
-        replace(self, values, self._inherit)
+        amend(self, updates, clear)
 
     def update(self, values: Optional[Mapping[str, Any]] = None, **kwargs: Any) -> Scope:
         """Set several values at once (every key is checked first); return the scope.
@@ -213,11 +213,7 @@ class _BaseScope(Scope):
         return level if level is not None else innermost()
 
     def _write(self, updates: dict[str, Any], clear: bool = False) -> None:
-        values = {} if clear else dict(self._level().own)
-        values.update(updates)
-        if not replace(None, values, True):
-            for key, value in updates.items():
-                write(key, value)
+        amend(None, updates, clear)
 
 
 class ScopeRoot:
@@ -255,12 +251,14 @@ class ScopeRoot:
         write(check_key(name), value)
 
     def __getitem__(self, key: str) -> CurrentKey:
-        accessor = self.__dict__.get(key) if type(key) is str else None
+        # A cache of its own: the instance dict holds attribute names only, and
+        # an item key such as "current" must not hide the method of that name.
+        accessor = _item_accessors.get(key) if type(key) is str else None
         if accessor is None:
             accessor = CurrentKey(check_key(key))
-            if len(self.__dict__) >= _KEY_CACHE_LIMIT:
-                self.__dict__.clear()
-            self.__dict__[key] = accessor
+            if len(_item_accessors) >= _KEY_CACHE_LIMIT:
+                _item_accessors.clear()
+            _item_accessors[key] = accessor
         return accessor
 
     def __setitem__(self, key: str, value: Any) -> None:

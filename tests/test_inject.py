@@ -1,0 +1,634 @@
+"""Behaviour of @hp.param: which arguments are filled from the scope, and what the wrapper keeps."""
+
+import asyncio
+import inspect
+import pydoc
+import re
+import threading
+import warnings
+
+import pytest
+
+import hyperparameter as hp
+
+# -- what can be decorated ----------------------------------------------------------------------------
+
+
+def test_function_defaults_are_filled_from_the_scope() -> None:
+    """A decorated function reads '<namespace>.<parameter>' for each defaulted parameter."""
+
+    @hp.param("fn")
+    def train(lr=0.001, batch_size=32, epochs=10):
+        return lr, batch_size, epochs
+
+    assert train() == (0.001, 32, 10)
+    with hp.scope(**{"fn.lr": 0.01, "fn.epochs": 3}):
+        assert train() == (0.01, 32, 3)
+    assert train() == (0.001, 32, 10)
+
+
+def test_method_gets_values_without_injecting_self() -> None:
+    """A decorated method is bound normally, self is never injected, and the namespace is its name."""
+
+    class Net:
+        @hp.param
+        def forward(self, scale=1, bias=0):
+            return self, scale, bias
+
+    net = Net()
+    assert [p.name for p in Net.forward.__hyperparameter__.parameters] == ["scale", "bias"]
+    assert Net.forward.__hyperparameter__.namespace == "forward"
+    with hp.scope(**{"forward.scale": 3, "forward.self": "not me"}):
+        assert net.forward() == (net, 3, 0)
+        assert net.forward(5) == (net, 5, 0)
+        assert net.forward(bias=2) == (net, 3, 2)
+
+
+def test_class_stays_a_class_with_its_init_parameters_injected() -> None:
+    """A decorated class is still the same kind of class: instances, subclasses and attributes work."""
+
+    @hp.param("Model")
+    class Model:
+        kind = "mlp"
+
+        def __init__(self, name, hidden_size=256, dropout=0.1):
+            self.name, self.hidden_size, self.dropout = name, hidden_size, dropout
+
+        @classmethod
+        def build(cls):
+            return cls("built")
+
+    class Bigger(Model):
+        kind = "big"
+
+    assert isinstance(Model, type)
+    assert Model.kind == "mlp"
+    assert list(inspect.signature(Model).parameters) == ["name", "hidden_size", "dropout"]
+    with hp.scope(**{"Model.hidden_size": 512}):
+        model, bigger, built = Model("m"), Bigger("b"), Model.build()
+    assert isinstance(model, Model)
+    assert type(model) is Model
+    assert (model.name, model.hidden_size, model.dropout) == ("m", 512, 0.1)
+    assert isinstance(bigger, Bigger) and isinstance(bigger, Model)
+    assert (bigger.kind, bigger.hidden_size) == ("big", 512)
+    assert (built.name, built.hidden_size) == ("built", 512)
+    assert Model("after").hidden_size == 256
+
+
+def test_class_namespace_defaults_to_the_class_name() -> None:
+    """@hp.param on a class without a namespace uses the class's __name__."""
+
+    @hp.param
+    class Encoder:
+        def __init__(self, layers=2):
+            self.layers = layers
+
+    assert Encoder.__hyperparameter__.namespace == "Encoder"
+    with hp.scope(**{"Encoder.layers": 6}):
+        assert Encoder().layers == 6
+
+
+def test_coroutine_function_stays_a_coroutine_function() -> None:
+    """A decorated 'async def' is still a coroutine function and its result is awaited as usual."""
+
+    @hp.param("aio")
+    async def fetch(retries=1):
+        await asyncio.sleep(0)
+        return retries
+
+    assert inspect.iscoroutinefunction(fetch)
+    with warnings.catch_warnings():
+        # asyncio.iscoroutinefunction is deprecated from Python 3.14 on; it must still say True.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        assert asyncio.iscoroutinefunction(fetch)
+
+    async def main():
+        with hp.scope(**{"aio.retries": "4"}):
+            return await fetch(), await fetch(retries=2)
+
+    assert asyncio.run(main()) == (4, 2)
+
+
+def test_coroutine_reads_the_scope_when_it_runs() -> None:
+    """A coroutine sees the values current when it is awaited, not when it was created."""
+
+    @hp.param("aio_late")
+    async def fetch(retries=1):
+        return retries
+
+    async def main():
+        made_outside = fetch()
+        with hp.scope(**{"aio_late.retries": 5}):
+            inside = await made_outside
+            made_inside = fetch()
+        return inside, await made_inside
+
+    assert asyncio.run(main()) == (5, 1)
+
+
+def test_generator_function_stays_a_generator_function() -> None:
+    """A decorated generator function is still one and yields the injected values."""
+
+    @hp.param("gen")
+    def count(n=2):
+        yield from range(n)
+
+    assert inspect.isgeneratorfunction(count)
+    with hp.scope(**{"gen.n": "3"}):
+        assert list(count()) == [0, 1, 2]
+    assert list(count()) == [0, 1]
+
+
+def test_generator_send_throw_and_close_reach_the_wrapped_generator() -> None:
+    """send(), throw() and close() on a decorated generator act on the original one."""
+    events = []
+
+    @hp.param("gen_protocol")
+    def echo(prefix="got"):
+        try:
+            while True:
+                try:
+                    received = yield "ready"
+                    events.append(f"{prefix} {received}")
+                except ValueError as error:
+                    events.append(f"caught {error}")
+        finally:
+            events.append("closed")
+
+    with hp.scope(**{"gen_protocol.prefix": "saw"}):
+        generator = echo()
+        assert next(generator) == "ready"
+        assert generator.send("a") == "ready"
+        assert generator.throw(ValueError("boom")) == "ready"
+        generator.close()
+    assert events == ["saw a", "caught boom", "closed"]
+
+
+def test_generator_return_value_reaches_yield_from() -> None:
+    """The value a decorated generator returns is the value of 'yield from' in its caller."""
+
+    @hp.param("gen_return")
+    def produce(total=2):
+        yield "working"
+        return total * 10
+
+    def delegate():
+        result = yield from produce()
+        yield result
+
+    with hp.scope(**{"gen_return.total": 4}):
+        assert list(delegate()) == ["working", 40]
+
+
+def test_async_generator_function_stays_an_async_generator_function() -> None:
+    """A decorated async generator function is still one and yields the injected values."""
+
+    @hp.param("agen")
+    async def ticks(n=2):
+        for i in range(n):
+            yield i
+
+    assert inspect.isasyncgenfunction(ticks)
+
+    async def main():
+        with hp.scope(**{"agen.n": 3}):
+            return [i async for i in ticks()]
+
+    assert asyncio.run(main()) == [0, 1, 2]
+
+
+def test_async_generator_asend_athrow_and_aclose_reach_the_wrapped_generator() -> None:
+    """asend(), athrow() and aclose() on a decorated async generator act on the original one."""
+    events = []
+
+    @hp.param("agen_protocol")
+    async def echo(prefix="got"):
+        try:
+            while True:
+                try:
+                    received = yield "ready"
+                    events.append(f"{prefix} {received}")
+                except ValueError as error:
+                    events.append(f"caught {error}")
+        finally:
+            events.append("closed")
+
+    async def main():
+        with hp.scope(**{"agen_protocol.prefix": "saw"}):
+            generator = echo()
+            assert await generator.asend(None) == "ready"
+            assert await generator.asend("a") == "ready"
+            assert await generator.athrow(ValueError("boom")) == "ready"
+            await generator.aclose()
+
+    asyncio.run(main())
+    assert events == ["saw a", "caught boom", "closed"]
+
+
+def test_async_generator_exception_it_does_not_catch_propagates() -> None:
+    """An exception thrown into a decorated async generator that does not catch it comes back out."""
+
+    @hp.param("agen_raise")
+    async def ticks(n=2):
+        yield n
+
+    async def main():
+        generator = ticks()
+        assert await generator.asend(None) == 2
+        with pytest.raises(KeyError, match="thrown"):
+            await generator.athrow(KeyError("thrown"))
+        with pytest.raises(StopAsyncIteration):
+            await generator.asend(None)
+
+    asyncio.run(main())
+
+
+def test_keyword_only_parameters_are_injected() -> None:
+    """Keyword-only parameters with defaults are filled from the scope unless passed."""
+
+    @hp.param("kwonly")
+    def run(data, *, workers=1, verbose=False):
+        return data, workers, verbose
+
+    with hp.scope(**{"kwonly.workers": "8", "kwonly.verbose": "yes"}):
+        assert run("d") == ("d", 8, True)
+        assert run("d", workers=2) == ("d", 2, True)
+
+
+def test_positional_only_parameters_with_defaults_are_injected() -> None:
+    """Positional-only parameters with defaults are filled from the scope unless passed."""
+
+    @hp.param("posonly")
+    def run(data, size=1, /, step=10):
+        return data, size, step
+
+    with hp.scope(**{"posonly.size": "5", "posonly.step": 20}):
+        assert run("d") == ("d", 5, 20)
+        assert run("d", 2) == ("d", 2, 20)
+        assert run("d", 2, 3) == ("d", 2, 3)
+    assert run("d") == ("d", 1, 10)
+
+
+def test_all_positional_only_parameters_are_injected() -> None:
+    """Several defaulted positional-only parameters are filled from the first one left out."""
+
+    @hp.param("posonly_all")
+    def run(a=1, b=2, /):
+        return a, b
+
+    with hp.scope(**{"posonly_all.a": 7, "posonly_all.b": 8}):
+        assert run() == (7, 8)
+        assert run(0) == (0, 8)
+        assert run(0, 0) == (0, 0)
+
+
+def test_required_parameters_are_never_injected() -> None:
+    """A parameter without a default is left to the caller, even when the scope has its key."""
+
+    @hp.param("req")
+    def run(data, size=1):
+        return data, size
+
+    assert [p.name for p in run.__hyperparameter__.parameters] == ["size"]
+    with hp.scope(**{"req.data": "from scope", "req.size": 2}):
+        with pytest.raises(TypeError, match="data"):
+            run()
+        assert run("given") == ("given", 2)
+
+
+# -- namespace ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("namespace", "key"),
+    [("ns", "ns.lr"), ("myapp.config.train", "myapp.config.train.lr"), ("a-b_c.d1", "a-b_c.d1.lr")],
+)
+def test_given_namespace_prefixes_every_key(namespace: str, key: str) -> None:
+    """The namespace given to @hp.param, dotted or not, prefixes the parameter name."""
+
+    @hp.param(namespace)
+    def train(lr=0.001):
+        return lr
+
+    assert [p.key for p in train.__hyperparameter__.parameters] == [key]
+    with hp.scope(**{key: 0.5}):
+        assert train() == 0.5
+
+
+def test_namespace_defaults_to_the_function_name() -> None:
+    """Without a namespace the function's __name__ is used."""
+
+    @hp.param
+    def my_function(x=1):
+        return x
+
+    assert my_function.__hyperparameter__.namespace == "my_function"
+    with hp.scope(**{"my_function.x": 2}):
+        assert my_function() == 2
+
+
+@pytest.mark.parametrize(("namespace"), ["a..b", "", ".a", "a.", "a b", "a=b", "a[0]", "a,b"])
+def test_invalid_namespace_is_rejected_when_decorating(namespace: str) -> None:
+    """An invalid namespace raises InvalidKeyError naming it at decoration, not at the first call."""
+    decorate = hp.param(namespace)
+
+    def run(x=1):
+        return x
+
+    with pytest.raises(hp.InvalidKeyError) as raised:
+        decorate(run)
+    assert repr(namespace) in str(raised.value)
+
+
+# -- priority and conversion -----------------------------------------------------------------------------
+
+
+def test_explicit_keyword_beats_scope_beats_default() -> None:
+    """A keyword argument wins over the scope, and the scope wins over the default."""
+
+    @hp.param("prio")
+    def train(lr=0.001, epochs=10):
+        return lr, epochs
+
+    with hp.scope(**{"prio.lr": 0.01, "prio.epochs": 5}):
+        assert train(lr=0.1) == (0.1, 5)
+        assert train(lr=None) == (None, 5)
+        assert train() == (0.01, 5)
+    assert train() == (0.001, 10)
+
+
+def test_explicit_positional_arguments_never_clash_with_scope_values() -> None:
+    """Positional arguments win over the scope with no 'multiple values' TypeError."""
+
+    @hp.param("prio_pos")
+    def run(a, b=2, c=3):
+        return a, b, c
+
+    with hp.scope(**{"prio_pos.b": 20, "prio_pos.c": 30}):
+        assert run(1, 3) == (1, 3, 30)
+        assert run(1, 3, 4) == (1, 3, 4)
+        assert run(1) == (1, 20, 30)
+        assert run(1, c=5) == (1, 20, 5)
+
+
+def test_star_args_and_kwargs_pass_through() -> None:
+    """Extra positional and keyword arguments reach *args and **kwargs untouched."""
+
+    @hp.param("star")
+    def run(a=1, *rest, flag=False, **options):
+        return a, rest, flag, options
+
+    with hp.scope(**{"star.a": 9, "star.flag": "on"}):
+        assert run() == (9, (), True, {})
+        assert run(1, 2, 3, x=4) == (1, (2, 3), True, {"x": 4})
+
+
+@pytest.mark.parametrize(
+    ("stored", "default", "expected"),
+    [
+        ("64", 32, 64),
+        ("false", True, False),
+        ("yes", False, True),
+        ("0.5", 0.1, 0.5),
+        ("3.5", 1, 3.5),
+        (7, "name", "7"),
+        ("raw", None, "raw"),
+        ("64", None, "64"),
+    ],
+)
+def test_scope_values_take_the_type_of_the_default(stored: object, default: object, expected: object) -> None:
+    """A scope value is converted to the default's type; a None default passes it as stored."""
+
+    @hp.param("conv")
+    def run(value=default):
+        return value
+
+    with hp.scope(**{"conv.value": stored}):
+        result = run()
+    assert result == expected
+    assert type(result) is type(expected)
+
+
+@pytest.mark.parametrize(("call"), ["keyword", "positional_only", "keyword_only", "method"])
+def test_bad_scope_value_raises_conversion_error_naming_key_value_and_type(call: str) -> None:
+    """An unconvertible scope value raises ConversionError (a ValueError) naming the key, value and type."""
+
+    @hp.param("bad")
+    def keyword(n=1):
+        return n
+
+    @hp.param("bad")
+    def positional_only(n=1, /):
+        return n
+
+    @hp.param("bad")
+    def keyword_only(*, n=1):
+        return n
+
+    class Holder:
+        @hp.param("bad")
+        def method(self, n=1):
+            return n
+
+    run = {"keyword": keyword, "positional_only": positional_only, "keyword_only": keyword_only,
+           "method": Holder().method}[call]
+    with hp.scope(**{"bad.n": "abc"}), pytest.raises(hp.ConversionError) as raised:
+        run()
+    assert isinstance(raised.value, ValueError)
+    message = str(raised.value)
+    assert "'bad.n'" in message
+    assert "'abc'" in message
+    assert "int" in message
+
+
+# -- the memo of scope values -------------------------------------------------------------------------------
+
+
+def test_injected_values_follow_every_scope_change_in_a_loop() -> None:
+    """Repeated calls give the right values inside a scope, in another scope, after writes and after exit."""
+
+    @hp.param("memo")
+    def run(x=1, y="a"):
+        return x, y
+
+    seen = []
+    for _ in range(3):
+        seen.append(run())
+        with hp.scope(**{"memo.x": 2}) as outer:
+            seen.extend(run() for _ in range(3))
+            with hp.scope(**{"memo.y": "b"}):
+                seen.extend(run() for _ in range(3))
+            seen.append(run())
+            hp.scope.memo.x = 3
+            seen.append(run())
+            outer.update({"memo.y": "c"})
+            seen.append(run())
+        with hp.scope(**{"memo.x": 4}):
+            seen.append(run())
+        seen.append(run())
+    expected = [(1, "a"), *[(2, "a")] * 3, *[(2, "b")] * 3, (2, "a"), (3, "a"), (3, "c"), (4, "a"), (1, "a")]
+    assert seen == expected * 3
+
+
+def test_injected_values_are_per_thread() -> None:
+    """A call in another thread does not see, nor disturb, the values of the caller's scope."""
+
+    @hp.param("memo_thread")
+    def run(x=1):
+        return x
+
+    seen = {}
+
+    def worker():
+        with hp.scope(**{"memo_thread.x": 20}):
+            seen["worker_inner"] = run()
+        seen["worker"] = run()
+
+    with hp.scope(**{"memo_thread.x": 10}):
+        assert run() == 10
+        thread = threading.Thread(target=worker)
+        thread.start()
+        thread.join()
+        assert run() == 10
+    assert seen == {"worker_inner": 20, "worker": 1}
+    assert run() == 1
+
+
+class _Opaque:
+    """An object of a type the conversion rules do not know."""
+
+
+@pytest.mark.parametrize(
+    ("stored", "default"),
+    [(["shared"], None), (["shared"], []), ({"shared"}, set()), (_Opaque(), None), (_Opaque(), _Opaque())],
+    ids=["list-none", "list-list", "set-set", "object-none", "object-object"],
+)
+def test_stored_mutable_object_is_passed_as_is(stored: object, default: object) -> None:
+    """A stored object is passed itself, not a copy, on every call."""
+
+    @hp.param("mutable")
+    def run(value=default):
+        return value
+
+    with hp.scope(**{"mutable.value": stored}):
+        assert run() is stored
+        assert run() is stored
+
+
+def test_callee_mutating_its_kwargs_does_not_leak_into_the_next_call() -> None:
+    """Each call receives fresh keyword arguments even when the values are remembered."""
+
+    @hp.param("memo_kwargs")
+    def run(x=1, **extra):
+        extra["x_seen"] = x
+        return x, dict(extra)
+
+    with hp.scope(**{"memo_kwargs.x": 2}):
+        assert run() == (2, {"x_seen": 2})
+        assert run(x=5) == (5, {"x_seen": 5})
+        assert run() == (2, {"x_seen": 2})
+
+
+# -- what the wrapper keeps --------------------------------------------------------------------------------
+
+
+def test_wrapper_keeps_signature_name_doc_and_wrapped() -> None:
+    """The decorated function shows the original signature, name, docstring and __wrapped__."""
+
+    def train(data, lr: float = 0.001, *, epochs: int = 10) -> float:
+        """Train a model on data."""
+        return lr
+
+    decorated = hp.param("keep")(train)
+    assert inspect.signature(decorated) == inspect.signature(train)
+    assert decorated.__name__ == "train"
+    assert decorated.__qualname__ == train.__qualname__
+    assert decorated.__doc__ == "Train a model on data."
+    assert decorated.__wrapped__ is train
+    page = pydoc.render_doc(decorated, renderer=pydoc.plaintext)
+    assert "Train a model on data." in page
+    assert "lr: float = 0.001" in page
+
+
+def test_param_info_describes_namespace_and_parameters() -> None:
+    """__hyperparameter__ is a ParamInfo listing each injectable parameter's name, key, default and annotation."""
+
+    def train(data, lr: float = 0.001, *, tags: list = None, seed=0):
+        return data
+
+    decorated = hp.param("info.train")(train)
+    info = decorated.__hyperparameter__
+    assert isinstance(info, hp.ParamInfo)
+    assert info.namespace == "info.train"
+    assert info.function is train
+    assert info.parameters == (
+        hp.Parameter("lr", "info.train.lr", 0.001, float),
+        hp.Parameter("tags", "info.train.tags", None, list),
+        hp.Parameter("seed", "info.train.seed", 0, inspect.Parameter.empty),
+    )
+
+
+def test_class_param_info_describes_init_parameters() -> None:
+    """A decorated class's __hyperparameter__ lists its __init__ parameters under the class namespace."""
+
+    @hp.param("model.cfg")
+    class Model:
+        def __init__(self, hidden: int = 8):
+            self.hidden = hidden
+
+    info = Model.__hyperparameter__
+    assert isinstance(info, hp.ParamInfo)
+    assert info.namespace == "model.cfg"
+    assert info.parameters == (hp.Parameter("hidden", "model.cfg.hidden", 8, int),)
+
+
+# -- decorator forms ---------------------------------------------------------------------------------------
+
+
+def _bare(x=1):
+    return x
+
+
+@pytest.mark.parametrize(
+    ("decorate", "namespace"),
+    [
+        (hp.param, "_bare"),
+        (hp.param(), "_bare"),
+        (hp.param(None), "_bare"),
+        (hp.param("form"), "form"),
+        (hp.auto_param, "_bare"),
+        (hp.auto_param("form"), "form"),
+    ],
+    ids=["bare", "empty-call", "none", "named", "auto_param-bare", "auto_param-named"],
+)
+def test_every_decorator_form_injects(decorate, namespace: str) -> None:
+    """@hp.param, @hp.param(), @hp.param('ns') and the alias hp.auto_param all inject."""
+    decorated = decorate(_bare)
+    assert decorated.__hyperparameter__.namespace == namespace
+    with hp.scope(**{f"{namespace}.x": 5}):
+        assert decorated() == 5
+
+
+def test_auto_param_is_param() -> None:
+    """hp.auto_param is the older name of hp.param, the very same function."""
+    assert hp.auto_param is hp.param
+
+
+@pytest.mark.parametrize(
+    ("decorate", "target"),
+    [
+        (hp.param, 42),
+        (hp.param, 3.5),
+        (hp.param(), 42),
+        (hp.param(), "not callable"),
+        (hp.param(), None),
+        (hp.param("ns"), 42),
+        (hp.param("ns"), "not callable"),
+        (hp.param("ns"), None),
+    ],
+    ids=["bare-int", "bare-float", "call-int", "call-str", "call-none", "named-int", "named-str", "named-none"],
+)
+def test_decorating_a_non_callable_raises_type_error(decorate, target: object) -> None:
+    """Decorating something that is neither a function nor a class raises TypeError naming it."""
+    with pytest.raises(TypeError, match=re.escape(repr(target))):
+        decorate(target)

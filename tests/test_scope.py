@@ -1,0 +1,319 @@
+"""Behaviour of hp.scope: building, reading, writing, nesting and rollback."""
+
+from __future__ import annotations
+
+import pytest
+
+import hyperparameter as hp
+
+
+class TestBuild:
+    def test_keywords_strings_mappings_and_nested_dicts_all_build_a_scope(self) -> None:
+        """Every way of building a scope gives the same dotted keys."""
+        built = hp.scope("train.lr=0.1", {"model": {"hidden": 256}}, **{"data.path": "/d"}, seed=1)
+        assert dict(built) == {"train.lr": "0.1", "model.hidden": 256, "data.path": "/d", "seed": 1}
+
+    def test_string_assignment_splits_on_first_equals_and_strips_the_key(self) -> None:
+        """'k=v' splits on the first '='; the key is stripped, the value kept as written."""
+        assert dict(hp.scope.empty(" expr = a=b ")) == {"expr": " a=b "}
+
+    def test_string_values_stay_strings_until_read_with_a_default(self) -> None:
+        """A value from 'k=v' is a string, converted only when read with a default."""
+        with hp.scope("train.lr=0.1"):
+            assert hp.scope.train.lr() == "0.1"
+            assert hp.scope.train.lr | 0.5 == 0.1
+
+    def test_unentered_scope_reads_its_own_values(self) -> None:
+        """A scope object that was never entered still answers with its own values."""
+        ps = hp.scope(a="a")
+        assert ps.a() == "a"
+        assert ps.b | "default" == "default"
+        assert hp.scope.a | "outside" == "outside"
+
+    def test_unentered_scope_sees_the_values_around_it(self) -> None:
+        """A fresh scope shows what entering it would show: the current values plus its own."""
+        with hp.scope(outer=1):
+            assert dict(hp.scope(inner=2)) == {"outer": 1, "inner": 2}
+
+    def test_a_scope_accepts_a_mapping_positionally(self) -> None:
+        """hp.scope(mapping) uses the mapping's (nested) keys."""
+        with hp.scope({"train": {"lr": 0.3}}):
+            assert hp.scope.train.lr | 0.1 == 0.3
+
+
+class TestRead:
+    @pytest.mark.parametrize(("stored"), [None, False, 0, "", [], 0.0])
+    def test_falsy_stored_values_are_values_not_misses(self, stored: object) -> None:
+        """None, False, 0 and empty values are returned, not replaced by the default."""
+        with hp.scope(**{"k": stored}):
+            assert hp.scope.k(None) is stored
+            assert hp.scope.k() is stored
+            assert (hp.scope.k | type(stored)()) == stored if stored is not None else True
+            assert "k" in hp.scope
+
+    def test_none_is_returned_even_with_a_typed_default(self) -> None:
+        """A stored None is returned as None whatever the default."""
+        with hp.scope(k=None):
+            assert hp.scope.k | 5 is None
+
+    def test_three_read_forms_agree(self) -> None:
+        """| default, (default) and () read the same value."""
+        with hp.scope(**{"a.b": 7}):
+            assert (hp.scope.a.b | 0, hp.scope.a.b(0), hp.scope.a.b()) == (7, 7, 7)
+
+    def test_missing_required_value_raises_keyerror_naming_the_key(self) -> None:
+        """hp.scope.x.y() without a value raises a KeyError that names 'x.y'."""
+        with pytest.raises(KeyError, match=r"'x\.y'") as raised:
+            hp.scope.x.y()
+        assert isinstance(raised.value, hp.MissingParameterError)
+        assert raised.value.key == "x.y"
+
+    def test_item_access_gives_the_same_accessor_as_attributes(self) -> None:
+        """hp.scope['a.b'], ps['a.b'] and getattr give the same readings."""
+        with hp.scope(**{"a.b": 1}) as ps:
+            assert hp.scope["a.b"] | 0 == 1
+            assert ps["a.b"] | 0 == 1
+            assert getattr(hp.scope.a, "b") | 0 == 1
+            assert hp.scope.a["b"] | 0 == 1
+
+    def test_partial_accessor_is_reusable(self) -> None:
+        """An accessor kept in a variable names longer keys each time."""
+        t = hp.scope.train
+        with hp.scope(**{"train.lr": 0.5, "train.bs": 64}):
+            assert (t.lr | 0.1, t.bs | 32, t.lr | 0.1) == (0.5, 64, 0.5)
+        assert (t.lr | 0.1, t.bs | 32) == (0.1, 32)
+
+    @pytest.mark.parametrize(
+        ("key"), ["keys.x", "update", "clear.y", "storage", "current", "empty", "frozen", "init"]
+    )
+    def test_keys_named_like_methods_are_readable_by_item(self, key: str) -> None:
+        """Keys colliding with method names are set and read through hp.scope['...']."""
+        with hp.scope(**{key: 5}) as ps:
+            assert hp.scope[key] | 0 == 5
+            assert ps[key] | 0 == 5
+
+    def test_keys_starting_with_underscore_are_readable_by_item(self) -> None:
+        """A key segment starting with '_' is read through item access."""
+        with hp.scope(**{"_private.x": 1}):
+            assert hp.scope["_private.x"] | 0 == 1
+            with pytest.raises(AttributeError):
+                hp.scope._private  # noqa: B018
+
+    def test_an_accessor_has_no_truth_value(self) -> None:
+        """`if hp.scope.flag:` is an error instead of always being true."""
+        with pytest.raises(TypeError, match="flag"):
+            bool(hp.scope.flag)
+
+    def test_accessor_repr_shows_key_and_value(self) -> None:
+        """The repr of an accessor names its key and its current value."""
+        with hp.scope(**{"a.b": 1}):
+            assert repr(hp.scope.a.b) == "<hyperparameter 'a.b' = 1>"
+        assert repr(hp.scope.a.b) == "<hyperparameter 'a.b' (not set)>"
+
+
+class TestWrite:
+    def test_attribute_write_goes_to_the_innermost_scope_and_rolls_back(self) -> None:
+        """hp.scope.a.b = v is visible in the block and gone after it."""
+        with hp.scope(a=1):
+            with hp.scope():
+                hp.scope.x.y = 2
+                assert hp.scope.x.y | 0 == 2
+            assert hp.scope.x.y | 0 == 0
+        assert hp.scope.x.y | 0 == 0
+
+    def test_write_through_scope_object_goes_into_that_scope(self) -> None:
+        """ps.a.b = v writes into ps, also after the block, for its next entry."""
+        ps = hp.scope()
+        ps.train.lr = 0.5
+        ps["train.bs"] = 8
+        assert dict(ps) == {"train.lr": 0.5, "train.bs": 8}
+        with ps:
+            assert hp.scope.train.lr | 0.1 == 0.5
+        assert hp.scope.train.lr | 0.1 == 0.1
+
+    def test_write_to_an_outer_scope_object_is_visible_inside_inner_blocks(self) -> None:
+        """Writing into an entered outer scope shows through inner scopes that do not shadow it."""
+        with hp.scope(a=1) as outer:
+            with hp.scope(b=2):
+                outer.a = 10
+                outer.c = 3
+                assert (hp.scope.a | 0, hp.scope.b | 0, hp.scope.c | 0) == (10, 2, 3)
+            assert (hp.scope.a | 0, hp.scope.b | 0, hp.scope.c | 0) == (10, 0, 3)
+        assert hp.scope.a | 0 == 0
+
+    def test_scope_object_reads_see_writes_through_hp_scope(self) -> None:
+        """Inside its block, ps sees values written through hp.scope."""
+        with hp.scope() as ps:
+            hp.scope.train.lr = 0.001
+            ps.train.batch_size = 32
+            assert (ps.train.lr(), hp.scope.train.batch_size()) == (0.001, 32)
+
+    def test_bad_key_on_write_raises_and_changes_nothing(self) -> None:
+        """An invalid key is rejected and every scope keeps its values."""
+        with hp.scope(a=1) as ps:
+            with pytest.raises(hp.InvalidKeyError, match="a b"):
+                ps["a b"] = 2
+            with pytest.raises(hp.InvalidKeyError):
+                ps.update({"ok": 1, "bad..key": 2})
+            assert dict(ps) == {"a": 1}
+            assert dict(hp.scope.current()) == {"a": 1}
+
+    def test_update_sets_several_values_and_returns_the_scope(self) -> None:
+        """ps.update(d) adds the values and returns ps."""
+        ps = hp.scope.empty(a=1)
+        assert ps.update({"b": {"c": 2}}, d=3) is ps
+        assert dict(ps) == {"a": 1, "b.c": 2, "d": 3}
+
+    def test_clear_empties_keys_inherited_ones_included(self) -> None:
+        """After ps.clear(), ps.keys() is empty even inside other scopes."""
+        with hp.scope(outer=1):
+            ps = hp.scope(inner=2).clear()
+            assert ps.keys() == []
+            with ps:
+                assert hp.scope.outer | 0 == 0
+
+    def test_clear_on_an_entered_scope_hides_everything_until_exit(self) -> None:
+        """Clearing the active scope hides inherited values until it exits."""
+        with hp.scope(outer=1):
+            with hp.scope(inner=2) as ps:
+                ps.clear()
+                assert (hp.scope.outer | 0, hp.scope.inner | 0) == (0, 0)
+            assert hp.scope.outer | 0 == 1
+
+
+class TestEnterExit:
+    def test_entering_inherits_what_is_visible_then(self) -> None:
+        """A nested scope sees the outer values plus its own."""
+        with hp.scope(a=1, b=2), hp.scope(b=3) as inner:
+            assert dict(inner) == {"a": 1, "b": 3}
+
+    def test_exit_restores_exactly_what_was_there_also_on_error(self) -> None:
+        """Leaving a block by an exception rolls back like a normal exit."""
+        with hp.scope(a=1):
+            with pytest.raises(RuntimeError), hp.scope(a=2, b=3):
+                hp.scope.c = 4
+                raise RuntimeError
+            assert dict(hp.scope.current()) == {"a": 1}
+
+    def test_exit_does_not_swallow_exceptions(self) -> None:
+        """An exception raised in the block propagates out of it."""
+        with pytest.raises(ZeroDivisionError), hp.scope():
+            1 / 0  # noqa: B018
+
+    def test_exiting_out_of_order_raises_a_clear_error(self) -> None:
+        """Exiting an outer scope while an inner one is active is a ScopeError."""
+        outer, inner = hp.scope(a=1), hp.scope(b=2)
+        outer.__enter__()
+        inner.__enter__()
+        with pytest.raises(hp.ScopeError, match="out of order"):
+            outer.__exit__(None, None, None)
+        assert hp.scope.b | 0 == 2  # nothing was undone
+        inner.__exit__(None, None, None)
+        outer.__exit__(None, None, None)
+        assert (hp.scope.a | 0, hp.scope.b | 0) == (0, 0)
+
+    def test_one_scope_object_can_be_entered_repeatedly_and_nested(self) -> None:
+        """Re-entering the same scope object, in sequence or nested, rolls back each time."""
+        ps = hp.scope(a=1)
+        for _ in range(3):
+            with ps:
+                assert hp.scope.a | 0 == 1
+        with ps, hp.scope(a=2), ps:
+            assert hp.scope.a | 0 == 1
+        assert hp.scope.a | 0 == 0
+
+    def test_empty_does_not_inherit(self) -> None:
+        """hp.scope.empty() hides the values around it, and they return after."""
+        with hp.scope(inherited=1):
+            with hp.scope.empty(fresh=2) as ps:
+                assert ps.inherited("missing") == "missing"
+                assert hp.scope.inherited | 0 == 0
+                assert ps.fresh() == 2
+            assert hp.scope.inherited | 0 == 1
+
+    def test_current_returns_the_innermost_scope_object(self) -> None:
+        """hp.scope.current() is the scope object of the innermost block."""
+        with hp.scope(a=1) as outer:
+            assert hp.scope.current() is outer
+            with hp.scope() as inner:
+                assert hp.scope.current() is inner
+
+    def test_current_at_top_level_writes_to_the_context_base(self) -> None:
+        """Writing through current() with no active block changes this context's base."""
+        import contextvars
+
+        def body() -> tuple[int, int]:
+            hp.scope.current().base_value = 5
+            with hp.scope(other=1):
+                inside = hp.scope.base_value | 0
+            return inside, hp.scope.base_value | 0
+
+        assert contextvars.copy_context().run(body) == (5, 5)
+        assert hp.scope.base_value | 0 == 0
+
+
+class TestViews:
+    def test_storage_is_a_plain_dict_of_every_visible_value(self) -> None:
+        """ps.storage().storage() is a new plain dict of all visible values."""
+        with hp.scope(a=1, b=2) as ps:
+            values = ps.storage().storage()
+            assert type(values) is dict
+            assert values == {"a": 1, "b": 2}
+            values["c"] = 3
+            assert "c" not in ps
+
+    def test_mapping_protocol(self) -> None:
+        """dict(ps), {**ps}, len, in and iteration see the visible values."""
+        with hp.scope(a=1), hp.scope(**{"b.c": 2}) as ps:
+            assert dict(ps) == {**ps} == {"a": 1, "b.c": 2}
+            assert len(ps) == 2
+            assert "b.c" in ps
+            assert "b" not in ps
+            assert sorted(ps) == ["a", "b.c"]
+
+    def test_repr_shows_the_values(self) -> None:
+        """repr(ps) lists what ps sees."""
+        assert repr(hp.scope.empty(**{"a.b": 1})) == "hp.scope({'a.b': 1})"
+
+    def test_class_level_keys_and_storage_describe_the_current_scope(self) -> None:
+        """hp.scope.keys() and hp.scope.storage() describe the innermost scope."""
+        with hp.scope.empty(a=1):
+            assert hp.scope.keys() == ["a"]
+            assert hp.scope.storage().storage() == {"a": 1}
+
+    def test_isinstance_against_hp_scope(self) -> None:
+        """Scope objects are instances of hp.scope and hp.Scope."""
+        ps = hp.scope()
+        assert isinstance(ps, hp.scope)
+        assert isinstance(ps, hp.Scope)
+        assert not isinstance({}, hp.scope)
+
+
+class TestBaseline:
+    @pytest.fixture(autouse=True)
+    def _restore_baseline(self) -> object:
+        from hyperparameter import _engine
+
+        saved = _engine._baseline
+        yield
+        _engine._baseline = saved
+
+    def test_init_starts_the_context_from_baseline_plus_params(self) -> None:
+        """init(params) replaces what this context set at top level."""
+        import contextvars
+
+        def body() -> dict[str, object]:
+            hp.scope.stale = 1
+            hp.scope.init({"fresh": 2})
+            return dict(hp.scope.current())
+
+        with hp.scope(base=0):
+            hp.scope.frozen()
+        assert contextvars.copy_context().run(body) == {"base": 0, "fresh": 2}
+
+    def test_init_inside_an_active_scope_is_refused(self) -> None:
+        """init() inside a with block raises ScopeError and changes nothing."""
+        with hp.scope(a=1):
+            with pytest.raises(hp.ScopeError):
+                hp.scope.init({"b": 2})
+            assert dict(hp.scope.current()) == {"a": 1}
