@@ -103,7 +103,9 @@ def test_false_words_read_with_a_bool_default_give_false(read, word: str) -> Non
         ("  spaced  ", "x", "  spaced  "),
     ],
 )
-def test_strings_and_numbers_take_the_defaults_type(read, value: object, default: object, expected: object) -> None:
+def test_strings_and_numbers_take_the_defaults_type(
+    read, value: object, default: object, expected: object
+) -> None:
     """Numbers parse from strings (an int default keeps float precision), and a str default gives str."""
     assert _same(read(value, default), expected)
 
@@ -193,7 +195,9 @@ def test_unset_key_gives_the_default_unconverted() -> None:
         (Color.GREEN, Color.RED, Color.GREEN),
     ],
 )
-def test_enum_default_accepts_member_names_and_values(read, value: object, default: enum.Enum, expected) -> None:
+def test_enum_default_accepts_member_names_and_values(
+    read, value: object, default: enum.Enum, expected: enum.Enum
+) -> None:
     """With an Enum default a member's name or its value (also as a string) gives the member."""
     assert read(value, default) is expected
 

@@ -109,8 +109,8 @@ def test_coroutine_function_stays_a_coroutine_function() -> None:
     assert asyncio.run(main()) == (4, 2)
 
 
-def test_coroutine_reads_the_scope_when_it_runs() -> None:
-    """A coroutine sees the values current when it is awaited, not when it was created."""
+def test_coroutine_takes_its_values_when_it_is_called() -> None:
+    """A coroutine's arguments come from the scope current at the call, like any argument binding."""
 
     @hp.param("aio_late")
     async def fetch(retries=1):
@@ -123,7 +123,7 @@ def test_coroutine_reads_the_scope_when_it_runs() -> None:
             made_inside = fetch()
         return inside, await made_inside
 
-    assert asyncio.run(main()) == (5, 1)
+    assert asyncio.run(main()) == (1, 5)
 
 
 def test_generator_function_stays_a_generator_function() -> None:
@@ -161,6 +161,7 @@ def test_generator_send_throw_and_close_reach_the_wrapped_generator() -> None:
         assert generator.send("a") == "ready"
         assert generator.throw(ValueError("boom")) == "ready"
         generator.close()
+        assert events == ["saw a", "caught boom", "closed"]
     assert events == ["saw a", "caught boom", "closed"]
 
 
@@ -220,6 +221,8 @@ def test_async_generator_asend_athrow_and_aclose_reach_the_wrapped_generator() -
             assert await generator.asend("a") == "ready"
             assert await generator.athrow(ValueError("boom")) == "ready"
             await generator.aclose()
+            # Checked before the loop shuts down, which would finalise a leaked generator anyway.
+            assert events == ["saw a", "caught boom", "closed"]
 
     asyncio.run(main())
     assert events == ["saw a", "caught boom", "closed"]
@@ -241,6 +244,57 @@ def test_async_generator_exception_it_does_not_catch_propagates() -> None:
             await generator.asend(None)
 
     asyncio.run(main())
+
+
+def _generator(n=1):
+    yield n
+
+
+async def _coroutine(n=1):
+    return n
+
+
+async def _async_generator(n=1):
+    yield n
+
+
+@pytest.mark.parametrize(
+    ("function"),
+    [_generator, _coroutine, _async_generator],
+    ids=["generator", "coroutine", "async-generator"],
+)
+def test_unknown_argument_raises_type_error_at_the_call(function) -> None:
+    """A decorated generator or coroutine function given an unknown argument raises TypeError at once."""
+    with pytest.raises(TypeError):
+        function(unknown=1).close()  # undecorated, the call itself raises
+    decorated = hp.param("bad_call")(function)
+    try:
+        made = decorated(unknown=1)
+    except TypeError:
+        return
+    if inspect.iscoroutine(made) or inspect.isgenerator(made):
+        made.close()  # no "never awaited" warning from the failed check
+    pytest.fail("the call returned without raising TypeError")
+
+
+def test_static_method_stays_static() -> None:
+    """@hp.param on a staticmethod, above or below @staticmethod, never receives the instance."""
+
+    class Holder:
+        @hp.param("static")
+        @staticmethod
+        def outer(x=1):
+            return x
+
+        @staticmethod
+        @hp.param("static")
+        def inner(x=1):
+            return x
+
+    holder = Holder()
+    with hp.scope(**{"static.x": 5}):
+        assert (Holder.inner(), holder.inner(), holder.inner(2)) == (5, 5, 2)
+        assert (Holder.outer(), holder.outer(), holder.outer(2)) == (5, 5, 2)
 
 
 def test_keyword_only_parameters_are_injected() -> None:
@@ -470,6 +524,25 @@ def test_injected_values_follow_every_scope_change_in_a_loop() -> None:
     assert seen == expected * 3
 
 
+def test_injected_values_inside_a_suspended_generator_stay_inside_it() -> None:
+    """A generator's scope feeds calls made while it runs, never the caller's calls while it is suspended."""
+
+    @hp.param("memo_gen")
+    def run(x=1):
+        return x
+
+    def scoped():
+        with hp.scope(**{"memo_gen.x": 2}):
+            yield run()
+            yield run()
+
+    generator = scoped()
+    seen = [next(generator), run(), run(), next(generator), run()]
+    generator.close()
+    assert seen == [2, 1, 1, 2, 1]
+    assert run() == 1
+
+
 def test_injected_values_are_per_thread() -> None:
     """A call in another thread does not see, nor disturb, the values of the caller's scope."""
 
@@ -551,7 +624,7 @@ def test_wrapper_keeps_signature_name_doc_and_wrapped() -> None:
 
 
 def test_param_info_describes_namespace_and_parameters() -> None:
-    """__hyperparameter__ is a ParamInfo listing each injectable parameter's name, key, default and annotation."""
+    """__hyperparameter__ is a ParamInfo giving each injectable parameter's name, key, default, annotation."""
 
     def train(data, lr: float = 0.001, *, tags: list = None, seed=0):
         return data
@@ -626,7 +699,9 @@ def test_auto_param_is_param() -> None:
         (hp.param("ns"), "not callable"),
         (hp.param("ns"), None),
     ],
-    ids=["bare-int", "bare-float", "call-int", "call-str", "call-none", "named-int", "named-str", "named-none"],
+    ids=[
+        "bare-int", "bare-float", "call-int", "call-str", "call-none", "named-int", "named-str", "named-none"
+    ],
 )
 def test_decorating_a_non_callable_raises_type_error(decorate, target: object) -> None:
     """Decorating something that is neither a function nor a class raises TypeError naming it."""

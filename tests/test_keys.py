@@ -73,13 +73,15 @@ INVALID_KEYS = [
     "a\nb",
     "a\u00a0b",
     "a.\u3000b",
-    "a[0]",
+    "a[x]",
+    "a[0].b",
     "a]",
     "a,b",
     "[",
 ]
-# Rejected everywhere but in a "k=v" string, which splits on '=' or strips the key.
-INVALID_KEYS_NOT_AS_STRING = ["a=b", "=", "a =b", " a", "a ", "\ta"]
+# Rejected everywhere but in a "k=v" string, which splits on '=', strips the key, and reads
+# "a[0]=v" as an index assignment.
+INVALID_KEYS_NOT_AS_STRING = ["a=b", "=", "a =b", " a", "a ", "\ta", "a[0]"]
 
 
 def _snapshot():
@@ -200,7 +202,9 @@ def test_string_assignment_strips_only_the_key(text: str, key: str, value: str) 
         assert list(hp.scope.keys()) == [key]
 
 
-@pytest.mark.parametrize(("text"), ["a b=1", "a. b=1", "a .b=1", "a\tb=1", "a..b=1", "a[0]=1", "a,b=1", "=1"])
+@pytest.mark.parametrize(
+    ("text"), ["a b=1", "a. b=1", "a .b=1", "a\tb=1", "a..b=1", "a[x]=1", "a[0].b=1", "a,b=1", "=1"]
+)
 def test_string_assignment_with_a_bad_key_is_rejected(text: str) -> None:
     """A 'k=v' string whose stripped key is invalid raises InvalidKeyError naming that key."""
     key = text.partition("=")[0].strip()

@@ -290,14 +290,6 @@ class TestViews:
 
 
 class TestBaseline:
-    @pytest.fixture(autouse=True)
-    def _restore_baseline(self) -> object:
-        from hyperparameter import _engine
-
-        saved = _engine._baseline
-        yield
-        _engine._baseline = saved
-
     def test_init_starts_the_context_from_baseline_plus_params(self) -> None:
         """init(params) replaces what this context set at top level."""
         import contextvars

@@ -141,7 +141,7 @@ class TestSeed001Reference:
         assert len(seen) == 3
         assert all(name == value for name, value in seen.items())
 
-    def test_frozen_propagates_to_new_threads(self, restore_baseline: None) -> None:
+    def test_frozen_propagates_to_new_threads(self) -> None:
         """frozen() inside a block makes its values the start of new threads."""
         with hp.scope(**{"global_config": 42}):
             hp.scope.frozen()
@@ -323,11 +323,3 @@ class TestSeed002QuickStart:
             assert check_early_stop(0.5, 0.5, 1) == (True, 0.5, 2)
         assert check_early_stop(0.5, 0.5, 1) == (False, 0.5, 2)
 
-
-@pytest.fixture
-def restore_baseline() -> Any:
-    from hyperparameter import _engine
-
-    saved = _engine._baseline
-    yield
-    _engine._baseline = saved

@@ -13,7 +13,9 @@ from importlib.metadata import PackageNotFoundError, version
 
 from ._handoff import bind_scope
 from ._inject import Parameter, ParamInfo, param
+from ._grammar import IndexAssignment
 from ._scope import Scope, Storage, scope
+from ._tf_compat import HParams, parse_values
 from .exceptions import (
     ConversionError,
     HyperparameterError,
@@ -35,7 +37,9 @@ except PackageNotFoundError:  # running from a source tree that is not installed
 
 __all__ = [
     "ConversionError",
+    "HParams",
     "HyperparameterError",
+    "IndexAssignment",
     "InvalidKeyError",
     "InvalidKeyTypeError",
     "MissingParameterError",
@@ -49,5 +53,6 @@ __all__ = [
     "bind_scope",
     "param",
     "param_scope",
+    "parse_values",
     "scope",
 ]

@@ -11,7 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from ._convert import convert
-from ._engine import ABSENT, Level, current, write
+from ._engine import write
+from ._levels import ABSENT, Level, current
 from ._keys import check_key
 from .exceptions import MissingParameterError
 

@@ -11,7 +11,8 @@ import contextvars
 import functools
 from typing import Any, Callable, TypeVar
 
-from ._engine import Level, current, innermost
+from ._engine import innermost
+from ._levels import Level, current
 
 R = TypeVar("R")
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import functools
 import inspect
+import types
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional, TypeVar, Union, overload
 
 from ._convert import convert
-from ._engine import ABSENT, UNPINNED, Level, current
+from ._levels import ABSENT, UNPINNED, Level, current
 from ._keys import check_key
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -135,32 +136,46 @@ class _Binder:
         return args + tuple(extra)
 
 
+class _CallBound(functools.partial):  # type: ignore[type-arg]
+    """A decorated generator, coroutine or async generator function.
+
+    Its arguments are completed when it is called, like any Python call binds
+    its arguments, not when its body first runs. Being a ``functools.partial``
+    with nothing bound, it stays a generator (or coroutine) function for
+    ``inspect`` and ``asyncio`` on every Python version, and ``send``,
+    ``throw``, ``close`` and the return value are the wrapped object's own.
+    """
+
+    _hp_bind: Callable[..., tuple[tuple[Any, ...], dict[str, Any]]]
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        args, kwargs = self._hp_bind(args, kwargs)
+        return self.func(*args, **kwargs)
+
+    def __get__(self, instance: Any, owner: Optional[type] = None) -> Any:
+        return self if instance is None else types.MethodType(self, instance)
+
+    def __repr__(self) -> str:
+        return f"<@hp.param {self.func!r}>"
+
+
 def _wrap_function(func: Callable[..., Any], namespace: str) -> Callable[..., Any]:
     parameters = _parameters(func, namespace)
     binder = _Binder(func, parameters)
-    bind = binder.bind
-
-    if inspect.iscoroutinefunction(func):
-        async def wrapper(*args: Any, **kwargs: Any) -> Any:
-            args, kwargs = bind(args, kwargs)
-            return await func(*args, **kwargs)
-    elif inspect.isasyncgenfunction(func):
-        def start(*args: Any, **kwargs: Any) -> Any:
-            args, kwargs = bind(args, kwargs)
-            return func(*args, **kwargs)
-        wrapper = _as_async_generator_function(start)
-    elif inspect.isgeneratorfunction(func):
-        def wrapper(*args: Any, **kwargs: Any) -> Any:  # type: ignore[misc]
-            args, kwargs = bind(args, kwargs)
-            return (yield from func(*args, **kwargs))
+    wrapper: Any
+    if inspect.iscoroutinefunction(func) or inspect.isgeneratorfunction(func) or inspect.isasyncgenfunction(func):
+        wrapper = _CallBound(func)
+        wrapper._hp_bind = binder.bind
     elif binder.positional_only:
-        def wrapper(*args: Any, **kwargs: Any) -> Any:  # type: ignore[misc]
+        bind = binder.bind
+
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
             args, kwargs = bind(args, kwargs)
             return func(*args, **kwargs)
     else:
         values_at, merge = binder.values_at, binder.merge
 
-        def wrapper(*args: Any, **kwargs: Any) -> Any:  # type: ignore[misc]
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
             # The hot path of every injected call, kept to the bare minimum.
             values = values_at(_get_current())
             if args or kwargs:
@@ -168,32 +183,8 @@ def _wrap_function(func: Callable[..., Any], namespace: str) -> Callable[..., An
             return func(**values)
 
     functools.update_wrapper(wrapper, func)
-    wrapper.__hyperparameter__ = ParamInfo(namespace, func, parameters)  # type: ignore[attr-defined]
-    return wrapper
-
-
-def _as_async_generator_function(start: Callable[..., Any]) -> Callable[..., Any]:
-    """An async generator function that runs the async generator ``start`` returns."""
-
-    async def forward(*args: Any, **kwargs: Any) -> Any:
-        inner = start(*args, **kwargs)
-        try:
-            value = await inner.__anext__()
-            while True:
-                try:
-                    sent = yield value
-                except GeneratorExit:
-                    raise
-                except BaseException as error:  # forwarded into the wrapped generator
-                    value = await inner.athrow(error)
-                else:
-                    value = await inner.asend(sent)
-        except StopAsyncIteration:
-            return
-        finally:
-            await inner.aclose()
-
-    return forward
+    wrapper.__hyperparameter__ = ParamInfo(namespace, func, parameters)
+    return wrapper  # type: ignore[no-any-return]
 
 
 def _wrap_class(cls: type, namespace: str) -> type:
@@ -205,12 +196,13 @@ def _wrap_class(cls: type, namespace: str) -> type:
 
 
 def _decorate(target: Any, namespace: Optional[str]) -> Any:
-    name = namespace if namespace is not None else target.__name__
-    check_key(name)
-    if isinstance(target, type):
-        return _wrap_class(target, name)
+    if isinstance(target, (staticmethod, classmethod)):
+        return type(target)(_decorate(target.__func__, namespace))
     if not callable(target):
         raise TypeError(f"@hp.param decorates functions and classes, not {target!r}.")
+    name = check_key(namespace if namespace is not None else target.__name__)
+    if isinstance(target, type):
+        return _wrap_class(target, name)
     return _wrap_function(target, name)
 
 

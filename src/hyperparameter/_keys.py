@@ -8,8 +8,9 @@ characters the ``key=value`` and list grammars use.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, Optional
 
+from ._grammar import IndexAssignment, split_indexed
 from .exceptions import InvalidKeyError, InvalidKeyTypeError
 
 _FORBIDDEN = frozenset("=[],")
@@ -81,11 +82,15 @@ def flatten(values: Mapping[Any, Any], prefix: str = "") -> dict[str, Any]:
     return flat
 
 
-def parse_assignment(text: Any) -> tuple[str, str]:
-    """Split ``"key=value"`` on the first ``=``; the key is stripped, the value kept.
+def parse_assignment(text: Any) -> tuple[str, Optional[int], str]:
+    """Split ``"key=value"`` (or ``"key[i]=value"``) on the first ``=``.
+
+    The key is stripped, the value kept as written.
 
     >>> parse_assignment(" train.lr=0.1")
-    ('train.lr', '0.1')
+    ('train.lr', None, '0.1')
+    >>> parse_assignment("train.dims[1]=128")
+    ('train.dims', 1, '128')
     """
     if not isinstance(text, str):
         raise InvalidKeyTypeError(
@@ -94,7 +99,15 @@ def parse_assignment(text: Any) -> tuple[str, str]:
     key, sep, value = text.partition("=")
     if not sep:
         raise InvalidKeyError(text, "it has no '='", "'key=value' strings such as 'train.lr=0.1'")
-    return check_key(key.strip()), value
+    name, index = split_indexed(key.strip())
+    return check_key(name), index, value
+
+
+def _assign_item(previous: Any, index: int, text: str) -> IndexAssignment:
+    """Combine ``key[index]=text`` with what the same arguments already set for key."""
+    if isinstance(previous, IndexAssignment):
+        return previous.with_item(index, text)
+    return IndexAssignment({index: text}, previous)
 
 
 def collect(args: Iterable[Any], kwargs: Mapping[str, Any]) -> dict[str, Any]:
@@ -104,14 +117,16 @@ def collect(args: Iterable[Any], kwargs: Mapping[str, Any]) -> dict[str, Any]:
 
     >>> collect(["a=1", {"b": {"c": 2}}], {"d": 3})
     {'a': '1', 'b.c': 2, 'd': 3}
+
+    ``key[i]=value`` strings assign list items (see ``IndexAssignment``).
     """
     values: dict[str, Any] = {}
     for arg in args:
         if isinstance(arg, Mapping):
             values.update(flatten(arg))
         else:
-            key, value = parse_assignment(arg)
-            values[key] = value
+            key, index, value = parse_assignment(arg)
+            values[key] = value if index is None else _assign_item(values.get(key), index, value)
     for key, value in kwargs.items():
         if isinstance(value, Mapping) and value:
             values.update(flatten(value, check_key(key) + "."))

@@ -15,19 +15,8 @@ from collections.abc import Iterator, Mapping
 from typing import Any, Callable, Optional, Union
 
 from ._accessor import CurrentKey, ScopeKey, read
-from ._engine import (
-    Level,
-    amend,
-    chain_values,
-    detached,
-    enter,
-    find_level,
-    freeze,
-    innermost,
-    leave,
-    start,
-    write,
-)
+from ._engine import amend, detached, enter, find_level, freeze, innermost, leave, start, write
+from ._levels import Level, chain_values
 from ._keys import check_key, collect, plain_keywords
 
 _init = object.__setattr__

@@ -1,0 +1,142 @@
+"""The value grammar: lists, quoted items and index assignment in ``key=value`` text.
+
+The grammar is TensorFlow's ``parse_values`` syntax, plus quoting so that list
+items can hold commas and spaces:
+
+* a list is ``[item, item, ...]``; items are separated by commas or spaces;
+* an item is bare (``relu``, ``1e-3``) or quoted with ``"`` or ``'``, where a
+  backslash escapes the quote character or a backslash;
+* ``name[i]=value`` assigns one item of a list.
+
+>>> split_list('[1, 2 3]')
+['1', '2', '3']
+>>> split_list('["a, b", \\'c d\\', e]')
+['a, b', 'c d', 'e']
+>>> format_value(["a, b", 1.5, True])
+'["a, b",1.5,true]'
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+_SEPARATORS = " ,"
+_QUOTES = "\"'"
+# Characters that make a string item need quotes when formatted.
+_NEEDS_QUOTES = re.compile(r"""[\s,\[\]"'\\]""")
+_INDEXED = re.compile(r"^(?P<name>[^\[\]]+)\[\s*(?P<index>\d+)\s*\]$")
+
+
+class GrammarError(ValueError):
+    """Text that does not follow the value grammar; the message says where."""
+
+
+def is_list_text(text: str) -> bool:
+    """Whether ``text`` is written as a list (``[...]``)."""
+    stripped = text.strip()
+    return stripped.startswith("[") and stripped.endswith("]")
+
+
+def split_list(text: str, quotes: bool = True) -> list[str]:
+    """Split ``[a, b c]`` into its item texts; with ``quotes``, quoted items keep separators."""
+    stripped = text.strip()
+    if not is_list_text(stripped):
+        raise GrammarError(f"expected a list such as [1, 2, 3], got {text!r}")
+    body = stripped[1:-1]
+    if not quotes:
+        return [item for item in re.split("[ ,]", body) if item]
+    items: list[str] = []
+    position = 0
+    while position < len(body):
+        char = body[position]
+        if char in _SEPARATORS:
+            position += 1
+        elif char in _QUOTES:
+            item, position = _quoted(body, position)
+            items.append(item)
+        else:
+            end = position
+            while end < len(body) and body[end] not in _SEPARATORS:
+                if body[end] in _QUOTES or body[end] in "[]":
+                    raise GrammarError(f"unexpected {body[end]!r} inside the item starting at {body[position:]!r}")
+                end += 1
+            items.append(body[position:end])
+            position = end
+    return items
+
+
+def _quoted(body: str, start: int) -> tuple[str, int]:
+    """The quoted item starting at ``start`` and the position after it."""
+    quote, chars, position = body[start], [], start + 1
+    while position < len(body):
+        char = body[position]
+        if char == "\\" and position + 1 < len(body):
+            chars.append(body[position + 1])
+            position += 2
+        elif char == quote:
+            after = position + 1
+            if after < len(body) and body[after] not in _SEPARATORS:
+                raise GrammarError(f"expected ',' or ' ' after the quoted item {body[start:after]!r}")
+            return "".join(chars), after
+        else:
+            chars.append(char)
+            position += 1
+    raise GrammarError(f"unterminated quote in {body[start:]!r}")
+
+
+def format_item(value: Any) -> str:
+    """Write one scalar so that the grammar reads it back as the same value."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, str):
+        if value and not _NEEDS_QUOTES.search(value):
+            return value
+        escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+        return f'"{escaped}"'
+    return str(value)
+
+
+def format_value(value: Any) -> str:
+    """Write a scalar or a list in the grammar; strings at top level are written as is."""
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return "[" + ",".join(format_item(item) for item in value) + "]"
+    if isinstance(value, str):
+        return value
+    return format_item(value)
+
+
+def split_indexed(key: str) -> tuple[str, Optional[int]]:
+    """Split ``'name[3]'`` into ``('name', 3)``; other keys give ``(key, None)``.
+
+    >>> split_indexed("train.dims[1]")
+    ('train.dims', 1)
+    """
+    match = _INDEXED.match(key)
+    if match is None:
+        return key, None
+    return match["name"].strip(), int(match["index"])
+
+
+@dataclass(frozen=True)
+class IndexAssignment:
+    """``name[i]=value`` from the command line: replaces items of the list it is read with.
+
+    ``base`` is a whole-list text assigned to the same key in the same place
+    (``-D dims=[1,2] -D dims[0]=5``); without one, the items replace those of
+    the default the value is read with.
+    """
+
+    items: dict[int, str] = field(default_factory=dict)
+    base: Optional[str] = None
+
+    def with_item(self, index: int, text: str) -> IndexAssignment:
+        """A copy that also assigns ``text`` at ``index``."""
+        return IndexAssignment({**self.items, index: text}, self.base)
+
+    def __str__(self) -> str:
+        assigned = ", ".join(f"[{index}]={text}" for index, text in sorted(self.items.items()))
+        return f"{self.base or ''}{' with ' if self.base else ''}{assigned}"

@@ -1,0 +1,125 @@
+"""Levels: the immutable layers of values that scopes push, and how a key is found in them.
+
+The visible values form a chain of *levels*, innermost first. A :class:`Level`
+is a dict holding the values it sets plus a cache of values it resolved from
+outer levels, with a link to its parent. One :class:`~contextvars.ContextVar`
+holds the innermost level, so every thread and every asyncio task has its own
+chain, and a task inherits its creator's chain without being able to change it.
+
+``level[key]`` is the whole read protocol: the value, or ``ABSENT``. A hit is
+one dict lookup; a miss walks the chain once and caches the answer (also
+"absent") in the level. Levels never change once published, so a cached answer
+never goes stale.
+"""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+from typing import Any, Optional
+
+# dict.get on a level, bypassing the overrides of generator-aware levels.
+_dict_get = dict.get
+
+_UNRESOLVED: Any = type("Unresolved", (), {"__repr__": lambda self: "<unresolved>"})()
+ABSENT: Any = type("Absent", (), {"__repr__": lambda self: "<absent>"})()
+
+# A level caches at most this many resolved keys beyond its own values, so a
+# program reading unboundedly many dynamic keys does not grow without limit.
+_CACHE_LIMIT = 4096
+
+
+class Level(dict):  # type: ignore[type-arg]
+    """One level of visible values: own values, cached resolutions, parent link.
+
+    ``owner`` is the scope object whose ``with`` block pushed the level (None
+    for a context's base), ``restore_to`` the level to make current again when
+    that block exits, and ``frame`` the generator frame that owns the block,
+    for a :class:`~hyperparameter._generators.GeneratorLevel`.
+    """
+
+    __slots__ = ("frame", "own", "owner", "parent", "restore_to")
+
+    frame: Any
+    own: dict[str, Any]
+    owner: Any
+    parent: Optional[Level]
+    restore_to: Optional[Level]
+
+    def __missing__(self, key: str) -> Any:
+        """``level[key]`` for a key not resolved yet: resolve and cache it."""
+        return resolve(self, key)
+
+    def copy_with(self, own: dict[str, Any], parent: Optional[Level], restore_to: Optional[Level]) -> Level:
+        """A new version of this level (same kind, owner and frame) with other links."""
+        return new_level(type(self), own, parent, self.owner, restore_to, self.frame)
+
+
+def new_level(cls: type[Level], own: dict[str, Any], parent: Optional[Level], owner: Any,
+              restore_to: Optional[Level], frame: Any = None) -> Level:
+    """Build a level of kind ``cls``."""
+    level = cls(own)
+    level.parent = parent
+    level.own = own
+    level.owner = owner
+    level.restore_to = restore_to
+    level.frame = frame
+    return level
+
+
+# The value every new thread's context starts with: "not pinned to a base yet".
+UNPINNED = new_level(Level, {}, None, None, None)
+_baseline: Level = new_level(Level, {}, None, None, None)
+current: ContextVar[Level] = ContextVar("hyperparameter.scope", default=UNPINNED)
+_set_current = current.set
+
+
+def pin() -> Level:
+    """Start the calling context from the published baseline."""
+    _set_current(_baseline)
+    return _baseline
+
+
+def baseline() -> Level:
+    """The level new threads start from."""
+    return _baseline
+
+
+def publish_baseline(values: dict[str, Any]) -> None:
+    """Make ``values`` the level new threads start from."""
+    global _baseline
+    _baseline = new_level(Level, values, None, None, None)
+
+
+def resolve(level: Level, key: str) -> Any:
+    """Find ``key`` in the levels above ``level`` and cache the answer in ``level``."""
+    if level is UNPINNED:
+        return lookup(pin(), key)
+    parent = level.parent
+    while parent is not None:
+        value = _dict_get(parent, key, _UNRESOLVED)
+        if value is not _UNRESOLVED:
+            break
+        parent = parent.parent
+    else:
+        value = ABSENT
+    if len(level) < _CACHE_LIMIT + len(level.own):
+        level[key] = value
+    return value
+
+
+def lookup(level: Level, key: str) -> Any:
+    """The value of ``key`` seen at ``level`` itself, or ``ABSENT``."""
+    value = _dict_get(level, key, _UNRESOLVED)
+    return resolve(level, key) if value is _UNRESOLVED else value
+
+
+def chain_values(level: Optional[Level]) -> dict[str, Any]:
+    """Every value visible at ``level`` as a plain dict, outermost first."""
+    levels = []
+    while level is not None:
+        levels.append(level)
+        level = level.parent
+    values: dict[str, Any] = {}
+    for each in reversed(levels):
+        values.update(each.own)
+    return values
