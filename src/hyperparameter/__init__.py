@@ -14,6 +14,8 @@ from importlib.metadata import PackageNotFoundError, version
 from ._handoff import bind_scope
 from ._inject import Parameter, ParamInfo, param
 from ._grammar import IndexAssignment
+from ._kinds import Bool, Callable, Choice, Dict, Float, Instance, Int, List, Str
+from ._params import Params
 from ._scope import Scope, Storage, scope
 from ._tf_compat import HParams, parse_values
 from .exceptions import (
@@ -21,6 +23,7 @@ from .exceptions import (
     HyperparameterError,
     InvalidKeyError,
     InvalidKeyTypeError,
+    LaunchError,
     MissingParameterError,
     ScopeError,
 )
@@ -36,18 +39,29 @@ except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0.0.0+unknown"
 
 __all__ = [
+    "Bool",
+    "Callable",
+    "Choice",
     "ConversionError",
+    "Dict",
+    "Float",
     "HParams",
     "HyperparameterError",
     "IndexAssignment",
+    "Instance",
+    "Int",
     "InvalidKeyError",
     "InvalidKeyTypeError",
+    "LaunchError",
+    "List",
     "MissingParameterError",
     "ParamInfo",
     "Parameter",
+    "Params",
     "Scope",
     "ScopeError",
     "Storage",
+    "Str",
     "__version__",
     "auto_param",
     "bind_scope",

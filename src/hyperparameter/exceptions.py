@@ -21,6 +21,7 @@ __all__ = [
     "HyperparameterError",
     "InvalidKeyError",
     "InvalidKeyTypeError",
+    "LaunchError",
     "MissingParameterError",
     "ScopeError",
 ]
@@ -93,3 +94,7 @@ class ConversionError(HyperparameterError, ValueError):
 
 class ScopeError(HyperparameterError, RuntimeError):
     """A scope was used against its protocol, e.g. exited out of order."""
+
+
+class LaunchError(HyperparameterError, RuntimeError):
+    """``hp.launch`` cannot build a program, e.g. it finds no function to run."""

@@ -1,0 +1,196 @@
+"""Command-line arguments for a function's parameters: types, flags, lists and choices.
+
+A parameter's kind comes from its annotation (string annotations included),
+else from its default. Text from the command line converts with the same rules
+as values read from a scope (see ``docs/values.md``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import enum
+import inspect
+import pathlib
+import typing
+from dataclasses import dataclass
+from typing import Any, Callable, Optional
+
+from ._convert import FALSE_WORDS, TRUE_WORDS, convert
+from ._grammar import GrammarError, is_list_text, split_list
+from .exceptions import ConversionError
+
+EMPTY = inspect.Parameter.empty
+_SAMPLES: dict[type, Any] = {int: 0, float: 0.0, str: "", complex: 0j, bool: False}
+_SEQUENCES = (list, tuple, set, frozenset, typing.Sequence, typing.List, typing.Tuple, typing.Set)
+
+
+@dataclass(frozen=True)
+class Kind:
+    """How one parameter is read from the command line."""
+
+    name: str  # "bool", "scalar", "list", "choice"
+    convert: Callable[[str], Any]
+    choices: Optional[tuple[Any, ...]] = None
+    container: type = list
+    metavar: Optional[str] = None
+
+
+def annotations_of(func: Callable[..., Any]) -> dict[str, Any]:
+    """The evaluated annotations of ``func``; unresolvable ones are left out."""
+    try:
+        return typing.get_type_hints(func)
+    except Exception:  # noqa: BLE001 - a forward reference that does not resolve: use what evaluates
+        return {
+            name: parameter.annotation
+            for name, parameter in inspect.signature(func).parameters.items()
+            if parameter.annotation is not EMPTY and not isinstance(parameter.annotation, str)
+        }
+
+
+def _without_none(annotation: Any) -> Any:
+    """``Optional[X]`` is X; other annotations are kept."""
+    if typing.get_origin(annotation) is typing.Union:
+        rest = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
+        if len(rest) == 1:
+            return rest[0]
+    return annotation
+
+
+def _scalar(key: str, cls: Any, default: Any) -> Callable[[str], Any]:
+    """A converter from text to ``cls``, by the scope's conversion rules."""
+    if isinstance(default, cls) if isinstance(cls, type) else False:
+        sample = default
+    elif cls in _SAMPLES:
+        sample = _SAMPLES[cls]
+    elif isinstance(cls, type) and issubclass(cls, pathlib.PurePath):
+        sample = cls()
+    elif isinstance(cls, type) and cls is not object:
+        return _named(cls.__name__, lambda text: cls(text))
+    else:
+        return _named("str", str)
+    return _named(type(sample).__name__, lambda text: convert(key, text, sample))
+
+
+def _named(name: str, parse: Callable[[str], Any]) -> Callable[[str], Any]:
+    """``parse`` with errors argparse reports as one clear line."""
+
+    def converter(text: str) -> Any:
+        try:
+            return parse(text)
+        except ConversionError as error:
+            raise argparse.ArgumentTypeError(f"invalid {name} value: {text!r} (expected {error.expected})") from None
+        except (TypeError, ValueError):
+            raise argparse.ArgumentTypeError(f"invalid {name} value: {text!r}") from None
+
+    converter.__name__ = name
+    return converter
+
+
+def kind_of(key: str, annotation: Any, default: Any) -> Kind:
+    """How a parameter with this annotation (or EMPTY) and default (or EMPTY) is read."""
+    annotation = _without_none(annotation)
+    if annotation is EMPTY or annotation is Any:
+        annotation = type(default) if default is not EMPTY and default is not None else str
+        if isinstance(default, (list, tuple, set, frozenset)):
+            item = type(next(iter(default))) if default else str
+            return Kind("list", _scalar(key, item, EMPTY), container=type(default))
+    origin = typing.get_origin(annotation)
+    if origin is typing.Literal:
+        values = typing.get_args(annotation)
+        types = {type(value) for value in values}
+        parse = _scalar(key, types.pop(), EMPTY) if len(types) == 1 else _named("str", str)
+        return Kind("choice", parse, choices=values)
+    if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+        members = tuple(annotation)
+        names = "{" + ",".join(member.name for member in members) + "}"
+        return Kind("choice", _scalar(key, annotation, members[0]), choices=members, metavar=names)
+    if annotation is bool:
+        return Kind("bool", _named("bool", _parse_bool))
+    if origin in _SEQUENCES or annotation in _SEQUENCES:
+        args = [arg for arg in typing.get_args(annotation) if arg is not Ellipsis]
+        container = origin if isinstance(origin, type) and origin in (list, tuple, set, frozenset) else list
+        return Kind("list", _scalar(key, args[0] if args else str, EMPTY), container=container)
+    return Kind("scalar", _scalar(key, annotation, default))
+
+
+def _parse_bool(text: str) -> bool:
+    word = text.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ValueError(text)
+
+
+class ListAction(argparse.Action):
+    """Several values (``--dims 64 128``) or one list in the grammar (``--dims [64,128]``)."""
+
+    def __init__(self, *args: Any, kind: Kind, **kwargs: Any) -> None:
+        self.kind = kind
+        super().__init__(*args, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: Optional[str] = None) -> None:
+        texts = list(values)
+        if len(texts) == 1 and is_list_text(texts[0]):
+            try:
+                texts = split_list(texts[0])
+            except GrammarError as error:
+                parser.error(f"argument {option_string or self.dest}: {error}")
+        try:
+            items = [self.kind.convert(text) for text in texts]
+        except argparse.ArgumentTypeError as error:
+            parser.error(f"argument {option_string or self.dest}: {error}")
+        setattr(namespace, self.dest, self.kind.container(items))
+
+
+def add_parameter(parser: argparse.ArgumentParser, parameter: inspect.Parameter, key: str,
+                  annotation: Any, help_text: str) -> None:
+    """Add ``parameter`` to ``parser``: a positional without a default, else an option."""
+    kind = kind_of(key, annotation, parameter.default)
+    if kind.name == "list":
+        spec: dict[str, Any] = {"nargs": "+", "action": ListAction, "kind": kind, "metavar": parameter.name.upper()}
+    elif kind.name == "bool" and parameter.default is not EMPTY:
+        spec = {"action": BoolFlag, "nargs": 0}
+    else:
+        spec = {"type": kind.convert, "choices": kind.choices, "metavar": kind.metavar}
+    if parameter.kind is parameter.VAR_POSITIONAL:
+        parser.add_argument(parameter.name, nargs="*", type=kind.convert, help=help_text)
+    elif parameter.default is EMPTY:
+        parser.add_argument(parameter.name, help=help_text, **spec)
+    else:
+        flags = [f"--{parameter.name}"]
+        if "_" in parameter.name:
+            flags.append(f"--{parameter.name.replace('_', '-')}")
+        if kind.name == "bool":
+            flags += [flag.replace("--", "--no-", 1) for flag in flags]
+        parser.add_argument(*flags, dest=parameter.name, default=argparse.SUPPRESS, help=help_text, **spec)
+
+
+class BoolFlag(argparse.Action):
+    """``--verbose`` sets True, ``--no-verbose`` False (``--verbose=false`` is rewritten to it)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: Optional[str] = None) -> None:
+        setattr(namespace, self.dest, not (option_string or "").startswith("--no-"))
+
+
+def rewrite_bool_values(argv: list[str], parser: argparse.ArgumentParser) -> list[str]:
+    """Turn ``--flag=false`` into ``--no-flag`` (and ``=true`` into ``--flag``) for bool flags.
+
+    Flags take no value, so a following positional is never taken for one.
+    """
+    flags = {
+        option: action for action in parser._actions if isinstance(action, BoolFlag)
+        for option in action.option_strings if not option.startswith("--no-")
+    }
+    rewritten = []
+    for arg in argv:
+        option, sep, text = arg.partition("=")
+        if sep and option in flags:
+            try:
+                arg = option if _parse_bool(text) else option.replace("--", "--no-", 1)
+            except ValueError:
+                parser.error(f"argument {option}: invalid bool value: {text!r}")
+        rewritten.append(arg)
+    return rewritten

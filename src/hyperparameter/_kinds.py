@@ -1,0 +1,452 @@
+"""Declared parameter kinds: ``hp.Float``, ``hp.Int``, ``hp.Choice``... as descriptors.
+
+A kind checks values set from code (``TypeError`` for a wrong type,
+``ValueError`` for a value out of bounds) and parses text from a scope or
+``-D`` strictly. Reading through the descriptor gives, in order: the value set
+on the instance, the current scope's ``<namespace>.<name>``, the class default.
+"""
+
+from __future__ import annotations
+
+import copy
+import importlib
+import json
+import re
+from collections.abc import Callable as CallableABC
+from typing import Any, Optional
+
+from ._convert import FALSE_WORDS, TRUE_WORDS
+from ._grammar import GrammarError, split_list
+from ._levels import ABSENT, Level, current
+from .exceptions import ConversionError
+
+_get_current = current.get
+_UNSET: Any = type("Unset", (), {"__repr__": lambda self: "<unset>"})()
+
+
+class Parameter:
+    """The base of every kind: default, documentation and the read/write protocol.
+
+    Args:
+        default: The class default, checked when the class is defined.
+        doc: What the parameter means, shown by ``-lps``/``-ep`` and ``hp desc``.
+        allow_None: Whether ``None`` is a valid value.
+        constant: Set on the class only, never on an instance.
+        readonly: Never set after the class is defined.
+    """
+
+    type_name = "object"
+    _mutable = False
+
+    def __init__(self, default: Any = None, *, doc: str = "", allow_None: bool = False,  # noqa: N803
+                 constant: bool = False, readonly: bool = False) -> None:
+        self.default = default
+        self.doc = doc
+        self.allow_None = allow_None or default is None
+        self.constant = constant or readonly
+        self.readonly = readonly
+        self.name = ""
+        self.key = ""
+        self.owner: Optional[type] = None
+        self._remembered: tuple[Any, Any] = (None, None)
+
+    # -- checking -----------------------------------------------------------
+    def check(self, value: Any) -> Any:
+        """Return ``value`` if this kind accepts it; TypeError or ValueError otherwise."""
+        if value is None:
+            if self.allow_None:
+                return None
+            raise TypeError(f"Parameter {self.key or self.name!r} does not accept None (allow_None=False).")
+        return self._check(value)
+
+    def _check(self, value: Any) -> Any:
+        return value
+
+    def parse(self, text: str) -> Any:
+        """Turn text from a scope or ``-D`` into a value of this kind (ValueError if it cannot)."""
+        raise ValueError(f"{self.type_name} parameters take no text")
+
+    def expected(self) -> str:
+        """What this kind accepts, for messages."""
+        return f"a {self.type_name}"
+
+    def _wrong_type(self, value: Any) -> TypeError:
+        return TypeError(
+            f"Parameter {self.key or self.name!r} expects {self.expected()}, not {type(value).__name__} {value!r}."
+        )
+
+    def _out_of_range(self, value: Any, why: str) -> ValueError:
+        return ValueError(f"Parameter {self.key or self.name!r} = {value!r} is out of range: {why}.")
+
+    def from_scope(self, value: Any) -> Any:
+        """A scope's value for this parameter, parsed strictly and checked."""
+        try:
+            return self.check(self.parse(value) if isinstance(value, str) else value)
+        except (TypeError, ValueError) as error:
+            detail = "" if isinstance(error, ValueError) and "out of range" in str(error) else f" ({error})"
+            raise ConversionError(self.key, value, self.default, f"{self.expected()}{detail}") from None
+
+    # -- the descriptor -------------------------------------------------------
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def bind(self, owner: type, name: str, namespace: str) -> None:
+        """Attach to ``owner`` under ``name``, reading ``<namespace>.<name>`` from scopes."""
+        self.owner, self.name, self.key = owner, name, f"{namespace}.{name}"
+        try:
+            self.default = self.check(self.default)
+        except (TypeError, ValueError) as error:
+            raise type(error)(f"Bad default for {owner.__name__}.{name}: {error}") from None
+
+    def copy_for(self, owner: type, namespace: str, default: Any = _UNSET) -> Parameter:
+        """This parameter with its metadata, for a subclass (optionally with a new default)."""
+        twin = copy.copy(self)
+        twin._remembered = (None, None)
+        if default is not _UNSET:
+            twin.default = default
+        twin.bind(owner, self.name, namespace)
+        return twin
+
+    def __get__(self, instance: Any, owner: Optional[type] = None) -> Any:
+        if instance is not None:
+            own = instance.__dict__.get(self.name, _UNSET)
+            if own is not _UNSET:
+                return own
+        level = _get_current()
+        remembered = self._remembered
+        if remembered[0] is level:
+            return self.default if remembered[1] is _UNSET else remembered[1]
+        return self._from_level(level, instance)
+
+    def _from_level(self, level: Level, instance: Any) -> Any:
+        value = level[self.key]
+        shareable = level.__class__ is Level
+        if value is ABSENT:
+            if shareable:
+                self._remembered = (level, _UNSET)
+            if instance is not None and self._mutable:
+                return self._instance_copy(instance)
+            return self.default
+        checked = self.from_scope(value)
+        if shareable and not self._mutable:
+            self._remembered = (level, checked)
+        return checked
+
+    def _instance_copy(self, instance: Any) -> Any:
+        """The instance's own copy of a mutable class default (renewed if the default changes)."""
+        copies = instance.__dict__.setdefault("_hp_default_copies", {})
+        source, copied = copies.get(self.name, (None, None))
+        if source is not self.default:
+            copied = copy.deepcopy(self.default)
+            copies[self.name] = (self.default, copied)
+        return copied
+
+    def __set__(self, instance: Any, value: Any) -> None:
+        if self.constant:
+            raise TypeError(f"Parameter {self.key!r} is {'read-only' if self.readonly else 'constant'}; "
+                            "it cannot be set on an instance.")
+        checked = self.check(value)
+        old = self.__get__(instance)
+        instance.__dict__[self.name] = checked
+        instance._hp_notify(self.name, old, checked)
+
+    def __delete__(self, instance: Any) -> None:
+        instance.__dict__.pop(self.name, None)
+
+    def json_schema(self) -> dict[str, Any]:
+        """This parameter as a JSON-schema property."""
+        schema = self._schema()
+        if self.allow_None and "type" in schema:
+            schema["type"] = [schema["type"], "null"]
+        if self.doc:
+            schema["description"] = self.doc
+        if self.default is not None and not callable(self.default):
+            schema["default"] = self.default
+        if self.constant:
+            schema["readOnly"] = True
+        return schema
+
+    def _schema(self) -> dict[str, Any]:
+        return {}
+
+    def describe(self) -> str:
+        """Type and constraints in a few words, for listings."""
+        return self.type_name
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.default!r}{', doc=' + repr(self.doc) if self.doc else ''})"
+
+
+class Number(Parameter):
+    """A number with optional bounds, exclusive bounds and soft bounds (metadata only)."""
+
+    _kind: tuple[type, ...] = (int, float)
+
+    def __init__(self, default: Any = 0, *, bounds: Optional[tuple[Any, Any]] = None,
+                 inclusive_bounds: tuple[bool, bool] = (True, True),
+                 softbounds: Optional[tuple[Any, Any]] = None, **options: Any) -> None:
+        self.bounds = bounds
+        self.inclusive_bounds = inclusive_bounds
+        self.softbounds = softbounds
+        super().__init__(default, **options)
+
+    def _check(self, value: Any) -> Any:
+        if isinstance(value, bool) or not isinstance(value, self._kind):
+            raise self._wrong_type(value)
+        low, high = self.bounds or (None, None)
+        low_in, high_in = self.inclusive_bounds
+        if low is not None and (value < low or (value == low and not low_in)):
+            raise self._out_of_range(value, f"expected {self.describe_bounds()}")
+        if high is not None and (value > high or (value == high and not high_in)):
+            raise self._out_of_range(value, f"expected {self.describe_bounds()}")
+        return value
+
+    def describe_bounds(self) -> str:
+        low, high = self.bounds or (None, None)
+        left = "(" if not self.inclusive_bounds[0] or low is None else "["
+        right = ")" if not self.inclusive_bounds[1] or high is None else "]"
+        return f"{left}{'-inf' if low is None else low}, {'inf' if high is None else high}{right}"
+
+    def expected(self) -> str:
+        bounds = f" in {self.describe_bounds()}" if self.bounds else ""
+        return f"{'an' if self.type_name == 'int' else 'a'} {self.type_name}{bounds}"
+
+    def describe(self) -> str:
+        return self.type_name + (f" in {self.describe_bounds()}" if self.bounds else "")
+
+    def _schema(self) -> dict[str, Any]:
+        schema: dict[str, Any] = {"type": "integer" if self.type_name == "int" else "number"}
+        low, high = self.bounds or (None, None)
+        if low is not None:
+            schema["minimum" if self.inclusive_bounds[0] else "exclusiveMinimum"] = low
+        if high is not None:
+            schema["maximum" if self.inclusive_bounds[1] else "exclusiveMaximum"] = high
+        return schema
+
+
+class Float(Number):
+    """A float; ints are accepted and become floats."""
+
+    type_name = "float"
+
+    def _check(self, value: Any) -> Any:
+        return float(super()._check(value))
+
+    def parse(self, text: str) -> Any:
+        return float(text)
+
+
+class Int(Number):
+    """An integer; floats are refused, even 2.0."""
+
+    type_name = "int"
+    _kind = (int,)
+
+    def parse(self, text: str) -> Any:
+        return int(text.strip())
+
+
+class Bool(Parameter):
+    """True or False; text is true/false, yes/no, on/off, 1/0 (any case)."""
+
+    type_name = "bool"
+
+    def _check(self, value: Any) -> Any:
+        if not isinstance(value, bool):
+            raise self._wrong_type(value)
+        return value
+
+    def parse(self, text: str) -> Any:
+        word = text.strip().lower()
+        if word in TRUE_WORDS:
+            return True
+        if word in FALSE_WORDS:
+            return False
+        raise ValueError(f"{text!r} is not a truth value")
+
+    def _schema(self) -> dict[str, Any]:
+        return {"type": "boolean"}
+
+
+class Str(Parameter):
+    """A string, optionally matching a regular expression."""
+
+    type_name = "str"
+
+    def __init__(self, default: Any = "", *, regex: Optional[str] = None, **options: Any) -> None:
+        self.regex = regex
+        super().__init__(default, **options)
+
+    def _check(self, value: Any) -> Any:
+        if not isinstance(value, str):
+            raise self._wrong_type(value)
+        if self.regex is not None and not re.fullmatch(self.regex, value):
+            raise self._out_of_range(value, f"it does not match {self.regex!r}")
+        return value
+
+    def parse(self, text: str) -> Any:
+        return text
+
+    def _schema(self) -> dict[str, Any]:
+        return {"type": "string", **({"pattern": self.regex} if self.regex else {})}
+
+
+class Choice(Parameter):
+    """One of a fixed list of objects."""
+
+    type_name = "choice"
+
+    def __init__(self, default: Any = None, objects: Optional[list[Any]] = None, **options: Any) -> None:
+        self.objects = list(objects if objects is not None else [default])
+        super().__init__(default, **options)
+
+    def _check(self, value: Any) -> Any:
+        if value not in self.objects:
+            raise self._out_of_range(value, f"expected one of {self.objects!r}")
+        return value
+
+    def parse(self, text: str) -> Any:
+        for candidate in self.objects:
+            if candidate == text or str(candidate) == text.strip():
+                return candidate
+        raise ValueError(f"{text!r} is not one of {self.objects!r}")
+
+    def expected(self) -> str:
+        return f"one of {self.objects!r}"
+
+    def describe(self) -> str:
+        return "one of " + ", ".join(map(repr, self.objects))
+
+    def _schema(self) -> dict[str, Any]:
+        return {"enum": [each for each in self.objects if isinstance(each, (str, int, float, bool))]}
+
+
+class List(Parameter):
+    """A list, with an optional item type and length bounds ``(min, max)``."""
+
+    type_name = "list"
+    _mutable = True
+
+    def __init__(self, default: Any = None, *, item_type: Optional[type] = None,
+                 bounds: Optional[tuple[Optional[int], Optional[int]]] = None, **options: Any) -> None:
+        self.item_type = item_type
+        self.bounds = bounds
+        super().__init__([] if default is None and not options.get("allow_None") else default, **options)
+
+    def _check(self, value: Any) -> Any:
+        if not isinstance(value, (list, tuple)):
+            raise self._wrong_type(value)
+        if self.item_type is not None:
+            for index, item in enumerate(value):
+                if not isinstance(item, self.item_type) or (isinstance(item, bool) and self.item_type is not bool):
+                    raise TypeError(f"Parameter {self.key or self.name!r} item {index} is {item!r}, "
+                                    f"not {self.item_type.__name__}.")
+        low, high = self.bounds or (None, None)
+        if (low is not None and len(value) < low) or (high is not None and len(value) > high):
+            raise self._out_of_range(value, f"expected a length in [{low or 0}, {'inf' if high is None else high}]")
+        return list(value)
+
+    def parse(self, text: str) -> Any:
+        try:
+            items = split_list(text)
+        except GrammarError as error:
+            raise ValueError(str(error)) from None
+        if self.item_type is None or self.item_type is str:
+            return items
+        parse = Bool().parse if self.item_type is bool else self.item_type
+        return [parse(item) for item in items]
+
+    def expected(self) -> str:
+        return f"a list{' of ' + self.item_type.__name__ if self.item_type else ''}"
+
+    def describe(self) -> str:
+        length = f", length in [{(self.bounds or (0,))[0] or 0}, {(self.bounds or (0, None))[1] or 'inf'}]" \
+            if self.bounds else ""
+        return f"list[{self.item_type.__name__ if self.item_type else 'any'}]{length}"
+
+    def _schema(self) -> dict[str, Any]:
+        schema: dict[str, Any] = {"type": "array"}
+        names = {int: "integer", float: "number", str: "string", bool: "boolean"}
+        if self.item_type in names:
+            schema["items"] = {"type": names[self.item_type]}  # type: ignore[index]
+        low, high = self.bounds or (None, None)
+        if low is not None:
+            schema["minItems"] = low
+        if high is not None:
+            schema["maxItems"] = high
+        return schema
+
+
+class Dict(Parameter):
+    """A dict; text is a JSON object."""
+
+    type_name = "dict"
+    _mutable = True
+
+    def __init__(self, default: Any = None, **options: Any) -> None:
+        super().__init__({} if default is None and not options.get("allow_None") else default, **options)
+
+    def _check(self, value: Any) -> Any:
+        if not isinstance(value, dict):
+            raise self._wrong_type(value)
+        return value
+
+    def parse(self, text: str) -> Any:
+        parsed = json.loads(text)
+        if not isinstance(parsed, dict):
+            raise ValueError(f"{text!r} is not a JSON object")
+        return parsed
+
+    def _schema(self) -> dict[str, Any]:
+        return {"type": "object"}
+
+
+def _import_object(path: str) -> Any:
+    """The object named by ``'package.module:attr'`` or ``'package.module.attr'``."""
+    module_name, sep, attribute = path.strip().partition(":")
+    if not sep:
+        module_name, _, attribute = path.strip().rpartition(".")
+    if not module_name or not attribute:
+        raise ValueError(f"{path!r} is not an import path such as 'math:sqrt'")
+    target: Any = importlib.import_module(module_name)
+    for part in attribute.split("."):
+        target = getattr(target, part)
+    return target
+
+
+class Instance(Parameter):
+    """An instance of ``class_``; text is an import path to such an object."""
+
+    type_name = "instance"
+
+    def __init__(self, default: Any = None, class_: type = object, **options: Any) -> None:
+        self.class_ = class_
+        super().__init__(default, **options)
+
+    def _check(self, value: Any) -> Any:
+        if not isinstance(value, self.class_):
+            raise self._wrong_type(value)
+        return value
+
+    def parse(self, text: str) -> Any:
+        return _import_object(text)
+
+    def expected(self) -> str:
+        return f"an instance of {self.class_.__name__}"
+
+    def describe(self) -> str:
+        return self.class_.__name__
+
+
+class Callable(Parameter):
+    """A callable; text is an import path such as ``'torch.nn.functional:gelu'``."""
+
+    type_name = "callable"
+
+    def _check(self, value: Any) -> Any:
+        if not isinstance(value, CallableABC):
+            raise self._wrong_type(value)
+        return value
+
+    def parse(self, text: str) -> Any:
+        return _import_object(text)

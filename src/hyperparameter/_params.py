@@ -1,0 +1,207 @@
+"""``hp.Params``: classes of declared, typed, documented parameters that scopes override.
+
+>>> import hyperparameter as hp
+>>> class Train(hp.Params, namespace="train"):
+...     lr = hp.Float(1e-3, bounds=(0, 1), doc="learning rate")
+...     layers = hp.Int(3, bounds=(1, None))
+>>> Train().lr
+0.001
+>>> with hp.scope(**{"train.lr": "0.01"}):
+...     Train().lr
+0.01
+>>> Train(layers=0)
+Traceback (most recent call last):
+...
+ValueError: Parameter 'train.layers' = 0 is out of range: expected [1, inf).
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from typing import Any, Callable, Optional
+
+from ._keys import check_key
+from ._kinds import _UNSET, Parameter
+
+Watcher = Callable[[str, Any, Any], None]
+
+
+class ParamsMeta(type):
+    """Collects a class's parameters, gives each its key, and guards class-level writes."""
+
+    _hp_params: dict[str, Parameter]
+    _hp_namespace: str
+
+    def __new__(mcls, name: str, bases: tuple[type, ...], body: dict[str, Any],
+                namespace: Optional[str] = None, **kwargs: Any) -> ParamsMeta:
+        cls = super().__new__(mcls, name, bases, body, **kwargs)
+        inherited = next((base._hp_namespace for base in cls.__mro__[1:] if "_hp_namespace" in base.__dict__
+                          and base.__dict__.get("_hp_explicit")), None)
+        chosen = namespace or inherited or name
+        check_key(chosen)
+        type.__setattr__(cls, "_hp_namespace", chosen)
+        type.__setattr__(cls, "_hp_explicit", namespace is not None or inherited is not None)
+        params: dict[str, Parameter] = {}
+        for base in reversed(cls.__mro__[1:]):
+            for key, parameter in base.__dict__.get("_hp_params", {}).items():
+                params[key] = parameter
+        for key, parameter in params.items():
+            override = body.get(key, _UNSET)
+            if not isinstance(override, Parameter):
+                params[key] = parameter.copy_for(cls, chosen, override)
+        for key, value in body.items():
+            if isinstance(value, Parameter):
+                value.bind(cls, key, chosen)
+                params[key] = value
+        for key, parameter in params.items():
+            type.__setattr__(cls, key, parameter)
+        type.__setattr__(cls, "_hp_params", params)
+        return cls
+
+    def __init__(cls, name: str, bases: tuple[type, ...], body: dict[str, Any],
+                 namespace: Optional[str] = None, **kwargs: Any) -> None:
+        super().__init__(name, bases, body, **kwargs)
+
+    def __setattr__(cls, name: str, value: Any) -> None:
+        parameter = cls.__dict__.get("_hp_params", {}).get(name)
+        if parameter is None:
+            super().__setattr__(name, value)
+            return
+        if parameter.readonly:
+            raise TypeError(f"Parameter {parameter.key!r} is read-only.")
+        parameter.default = parameter.check(value)  # reaches every instance without its own value
+
+
+class _Update:
+    """What ``obj.update(...)`` returns: used in a ``with``, it restores the old values."""
+
+    def __init__(self, target: Params, previous: dict[str, Any]) -> None:
+        self._target = target
+        self._previous = previous
+
+    def __enter__(self) -> Params:
+        return self._target
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self._target._hp_apply(self._previous)
+
+
+class Params(metaclass=ParamsMeta):
+    """Base class of declared parameters; ``namespace=`` in the class statement names their keys.
+
+    The namespace defaults to the one a base class set explicitly, else the class name.
+    """
+
+    def __init__(self, **values: Any) -> None:
+        self._hp_apply(self._hp_checked(values, constructing=True))
+
+    # -- introspection --------------------------------------------------------
+    @classmethod
+    def param(cls, name: str) -> Parameter:
+        """The declared parameter ``name`` (its kind, default, bounds and doc)."""
+        return cls._hp_params[name]
+
+    @classmethod
+    def params(cls) -> dict[str, Parameter]:
+        """Every declared parameter, by name, in declaration order."""
+        return dict(cls._hp_params)
+
+    @classmethod
+    def namespace(cls) -> str:
+        """The prefix of this class's keys in scopes."""
+        return cls._hp_namespace
+
+    @classmethod
+    def json_schema(cls) -> dict[str, Any]:
+        """A JSON schema of the parameters, from their kinds, bounds, defaults and docs."""
+        return {
+            "title": cls.__name__,
+            "type": "object",
+            "properties": {name: p.json_schema() for name, p in cls._hp_params.items()},
+            "additionalProperties": False,
+        }
+
+    # -- values -----------------------------------------------------------------
+    def values(self, changed: bool = False) -> dict[str, Any]:
+        """Every parameter's value now; with ``changed``, only those that differ from the default."""
+        current = {name: getattr(self, name) for name in self._hp_params}
+        if changed:
+            return {name: value for name, value in current.items() if value != self._hp_params[name].default}
+        return current
+
+    def update(self, **values: Any) -> _Update:
+        """Set several values at once: all are checked first, then set; watchers hear one batch.
+
+        Used as ``with obj.update(lr=0.5):``, the old values come back at the end of the block.
+        """
+        checked = self._hp_checked(values)
+        previous = {name: self.__dict__.get(name, _UNSET) for name in checked}
+        self._hp_apply(checked)
+        return _Update(self, previous)
+
+    def _hp_checked(self, values: dict[str, Any], constructing: bool = False) -> dict[str, Any]:
+        params = self._hp_params
+        checked = {}
+        for name, value in values.items():
+            parameter = params.get(name)
+            if parameter is None:
+                near = difflib.get_close_matches(name, list(params), n=1)
+                hint = f" Did you mean {near[0]!r}?" if near else ""
+                raise TypeError(f"{type(self).__name__} has no parameter {name!r}.{hint}")
+            if parameter.readonly or (parameter.constant and not constructing):
+                raise TypeError(f"Parameter {parameter.key!r} is {'read-only' if parameter.readonly else 'constant'}.")
+            checked[name] = parameter.check(value)
+        return checked
+
+    def _hp_apply(self, values: dict[str, Any]) -> None:
+        """Set (or, for ``_UNSET``, unset) own values, then tell the watchers."""
+        events = []
+        for name, value in values.items():
+            old = getattr(self, name)
+            if value is _UNSET:
+                self.__dict__.pop(name, None)
+            else:
+                self.__dict__[name] = value
+            events.append((name, old, getattr(self, name)))
+        for name, old, new in events:
+            self._hp_notify(name, old, new)
+
+    # -- watchers ---------------------------------------------------------------
+    def watch(self, callback: Watcher, *names: str) -> None:
+        """Call ``callback(name, old, new)`` after a watched parameter changes (all, if no names)."""
+        for name in names:
+            self.param(name)  # KeyError for an unknown name
+        self.__dict__.setdefault("_hp_watchers", []).append((callback, frozenset(names)))
+
+    def unwatch(self, callback: Watcher) -> None:
+        """Stop calling ``callback``."""
+        watchers = self.__dict__.get("_hp_watchers", [])
+        watchers[:] = [(each, names) for each, names in watchers if each is not callback]
+
+    def _hp_notify(self, name: str, old: Any, new: Any) -> None:
+        if old is new or (type(old) is type(new) and old == new):
+            return
+        for callback, names in list(self.__dict__.get("_hp_watchers", ())):
+            if not names or name in names:
+                callback(name, old, new)
+
+    # -- persistence ------------------------------------------------------------
+    def to_json(self) -> str:
+        """The values as a JSON object."""
+        return json.dumps(self.values())
+
+    @classmethod
+    def from_json(cls, text: str) -> Params:
+        """An instance with the values of a JSON object (checked like keywords)."""
+        return cls(**json.loads(text))
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {name: self.__dict__[name] for name in self._hp_params if name in self.__dict__}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(self._hp_checked(state, constructing=True))
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={value!r}" for name, value in self.values().items())
+        return f"{type(self).__name__}({shown})"

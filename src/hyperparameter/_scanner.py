@@ -1,0 +1,482 @@
+"""Find the hyperparameters a program declares and reads, from its source alone.
+
+The scanner parses each file with :mod:`ast` and walks the tree once; it never
+imports or runs the code it reads. It recognises ``@hp.param`` (and
+``auto_param``) on functions, methods and classes, and reads such as
+``hp.scope.train.lr | 0.001``, ``hp.scope["train.lr"](0.001)`` and
+``ps.train.lr | 0.001`` inside ``with hp.scope(...) as ps:``, whatever names
+the module imported them under.
+
+>>> found = scan_source('''
+... import hyperparameter as hp
+...
+... @hp.param("train")
+... def train(data, lr=1e-3, epochs: int = 10):
+...     warmup = hp.scope.train.warmup | 100  # steps before the full rate
+... ''', "train.py")
+>>> [(f.key, f.default, f.type_name, f.kind, f.line) for f in found]
+[('train.lr', '1e-3', 'float', 'param', 5), ('train.epochs', '10', 'int', 'param', 5), ('train.warmup', '100', 'int', 'read', 6)]
+>>> found[2].description
+'steps before the full rate'
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+import warnings
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from importlib.util import decode_source
+from pathlib import Path
+from typing import NamedTuple, Optional, Union
+
+from ._docstrings import parse_docstring
+
+_MODULE = "hyperparameter"
+_PARAM_NAMES = frozenset({"param", "auto_param"})
+_SCOPE_NAMES = frozenset({"scope", "param_scope"})
+# Attributes of hp.scope and of scope objects that are methods, never keys.
+_METHODS = frozenset({"keys", "update", "clear", "storage", "current", "empty", "frozen", "init"})
+_SKIPPED_DIRS = frozenset({"__pycache__", "site-packages", "dist-packages", "node_modules"})
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_CLOSERS = frozenset(" \t,)]}")
+_BUILTIN_TYPES = frozenset({"bool", "bytes", "dict", "float", "frozenset", "int", "list", "set", "str", "tuple"})
+
+AnyFunction = Union[ast.FunctionDef, ast.AsyncFunctionDef]
+
+
+@dataclass(frozen=True)
+class Found:
+    """One hyperparameter definition or read, where the source declares it."""
+
+    key: str
+    default: Optional[str]
+    type_name: str
+    namespace: str
+    function: str
+    path: str
+    line: int
+    description: str
+    kind: str
+    dynamic: bool = False
+
+
+@dataclass
+class ScanResult:
+    """What a scan of many files found, and one line per file it could not read."""
+
+    found: list[Found] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Names:
+    """The local names a module gave to hyperparameter and its decorator and scope."""
+
+    modules: set[str] = field(default_factory=set)
+    params: set[str] = field(default_factory=set)
+    scopes: set[str] = field(default_factory=set)
+
+    def note(self, node: Union[ast.Import, ast.ImportFrom]) -> None:
+        """Remember the names an import statement binds to hyperparameter objects."""
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name == _MODULE or (alias.name.startswith(_MODULE + ".") and not alias.asname):
+                    self.modules.add(alias.asname or _MODULE)
+            return
+        module = node.module or ""
+        if node.level or not (module == _MODULE or module.startswith(_MODULE + ".")):
+            return
+        for alias in node.names:
+            if alias.name == "*":
+                self.params.update(_PARAM_NAMES)
+                self.scopes.update(_SCOPE_NAMES)
+            elif alias.name in _PARAM_NAMES:
+                self.params.add(alias.asname or alias.name)
+            elif alias.name in _SCOPE_NAMES:
+                self.scopes.add(alias.asname or alias.name)
+
+
+class _Context(NamedTuple):
+    """Where the walk is: the enclosing qualified name, and the scope objects in reach."""
+
+    owner: str
+    prefix: str
+    aliases: frozenset[str]
+
+
+_AT_MODULE = _Context("<module>", "", frozenset())
+
+
+def _top_level_imports(body: list[ast.stmt], names: _Names) -> None:
+    """Note imports at module level, also inside ``if``/``try`` blocks, before the walk."""
+    for statement in body:
+        if isinstance(statement, (ast.Import, ast.ImportFrom)):
+            names.note(statement)
+        elif isinstance(statement, (ast.If, ast.Try)):
+            _top_level_imports(statement.body + statement.orelse, names)
+            if isinstance(statement, ast.Try):
+                _top_level_imports(statement.finalbody, names)
+                for handler in statement.handlers:
+                    _top_level_imports(handler.body, names)
+
+
+def literal_type(node: ast.expr) -> str:
+    """The type of a default as written, or ``""`` when it takes running the code to know.
+
+    >>> [literal_type(ast.parse(text, mode="eval").body) for text in ("1e-3", "-2", "[1]", "f(x)")]
+    ['float', 'int', 'list', '']
+    """
+    if isinstance(node, ast.Constant):
+        return type(node.value).__name__
+    if isinstance(node, ast.UnaryOp) and isinstance(node.operand, ast.Constant):
+        return type(node.operand.value).__name__
+    containers = {ast.List: "list", ast.Tuple: "tuple", ast.Set: "set", ast.Dict: "dict"}
+    if type(node) in containers:
+        return containers[type(node)]
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _BUILTIN_TYPES:
+        return node.func.id
+    return ""
+
+
+def _is_dataclass_decorator(node: ast.expr) -> bool:
+    target = node.func if isinstance(node, ast.Call) else node
+    name = target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "")
+    return name == "dataclass"
+
+
+class _Walker:
+    """One pass over one module's tree, collecting what it declares and reads."""
+
+    def __init__(self, source: str, path: str, names: _Names) -> None:
+        self.lines = _LINE_BREAK.split(source)
+        self.path = path
+        self.names = names
+        self.found: list[Found] = []
+        self.seen: set[tuple[str, int]] = set()
+
+    # -- source text ------------------------------------------------------
+    def text(self, node: ast.expr) -> str:
+        """The source of ``node`` as written, or normalised if it spans several lines."""
+        end = node.end_lineno or node.lineno
+        if end != node.lineno or node.end_col_offset is None:
+            return ast.unparse(node)
+        line = self.lines[node.lineno - 1]
+        if line.isascii():
+            return line[node.col_offset:node.end_col_offset]
+        return line.encode()[node.col_offset:node.end_col_offset].decode(errors="replace")
+
+    def comment_after(self, node: ast.AST) -> str:
+        """The comment ending the line ``node`` ends on, if only brackets or commas lie between."""
+        end, column = getattr(node, "end_lineno", None), getattr(node, "end_col_offset", None)
+        if end is None or column is None:
+            return ""
+        line = self.lines[end - 1]
+        rest = line[column:] if line.isascii() else line.encode()[column:].decode(errors="replace")
+        before, hash_sign, comment = rest.partition("#")
+        if not hash_sign or not set(before) <= _CLOSERS:
+            return ""
+        return comment.strip()
+
+    def dynamic_text(self, node: ast.expr) -> str:
+        """A computed name as written: ``<name>``, or an f-string's text with ``<...>`` holes."""
+        if isinstance(node, ast.JoinedStr):
+            parts = []
+            for value in node.values:
+                if isinstance(value, ast.Constant):
+                    parts.append(str(value.value))
+                elif isinstance(value, ast.FormattedValue):
+                    parts.append(f"<{self.text(value.value)}>")
+            return "".join(parts)
+        return f"<{self.text(node)}>"
+
+    # -- recording ---------------------------------------------------------
+    def add(self, found: Found) -> None:
+        mark = (found.key, found.line)
+        if mark not in self.seen:
+            self.seen.add(mark)
+            self.found.append(found)
+
+    # -- the walk ----------------------------------------------------------
+    def walk(self, tree: ast.Module) -> list[Found]:
+        """Visit every node once, in source order, keeping track of the enclosing names."""
+        stack: list[tuple[ast.AST, _Context]] = [(tree, _AT_MODULE)]
+        while stack:
+            node, context = stack.pop()
+            kind = type(node)
+            if kind is ast.FunctionDef or kind is ast.AsyncFunctionDef or kind is ast.ClassDef:
+                self.definition(node, context, stack)  # type: ignore[arg-type]
+                continue
+            if kind is ast.Lambda:
+                self.lambda_(node, context, stack)  # type: ignore[arg-type]
+                continue
+            if kind is ast.With or kind is ast.AsyncWith:
+                context = self.with_(node, context, stack)  # type: ignore[arg-type]
+                continue
+            if kind is ast.BinOp:
+                self.bitor_read(node, context)  # type: ignore[arg-type]
+            elif kind is ast.Call:
+                self.call_read(node, context)  # type: ignore[arg-type]
+            elif kind is ast.Import or kind is ast.ImportFrom:
+                self.names.note(node)  # type: ignore[arg-type]
+                continue
+            children = list(ast.iter_child_nodes(node))
+            stack.extend((child, context) for child in reversed(children))
+        return self.found
+
+    @staticmethod
+    def push(stack: list[tuple[ast.AST, _Context]], nodes: Iterable[Optional[ast.AST]], context: _Context) -> None:
+        stack.extend((node, context) for node in reversed(list(nodes)) if node is not None)
+
+    def definition(self, node: Union[AnyFunction, ast.ClassDef], context: _Context,
+                   stack: list[tuple[ast.AST, _Context]]) -> None:
+        qualname = context.prefix + node.name
+        is_class = isinstance(node, ast.ClassDef)
+        inner = _Context(qualname, qualname + ("." if is_class else ".<locals>."), context.aliases)
+        self.push(stack, node.body, inner)  # pushed first, so visited after the header
+        if isinstance(node, ast.ClassDef):
+            self.push(stack, [*node.decorator_list, *node.bases, *node.keywords], context)
+        else:
+            self.push(stack, [*node.decorator_list, node.args, node.returns], context)
+        for index, decorator in enumerate(node.decorator_list):
+            namespace = self.param_namespace(decorator)
+            if namespace is not None:
+                self.declare(node, index, namespace, qualname)
+
+    def lambda_(self, node: ast.Lambda, context: _Context, stack: list[tuple[ast.AST, _Context]]) -> None:
+        qualname = context.prefix + "<lambda>"
+        self.push(stack, [node.body], _Context(qualname, qualname + ".<locals>.", context.aliases))
+        self.push(stack, [node.args], context)
+
+    def with_(self, node: Union[ast.With, ast.AsyncWith], context: _Context,
+              stack: list[tuple[ast.AST, _Context]]) -> _Context:
+        aliases = {item.optional_vars.id for item in node.items
+                   if isinstance(item.optional_vars, ast.Name) and self.builds_scope(item.context_expr, context)}
+        inner = context._replace(aliases=context.aliases | aliases) if aliases else context
+        self.push(stack, node.body, inner)
+        self.push(stack, node.items, context)
+        return context
+
+    # -- @hp.param -----------------------------------------------------------
+    def is_param(self, node: ast.expr) -> bool:
+        if isinstance(node, ast.Name):
+            return node.id in self.names.params
+        return (isinstance(node, ast.Attribute) and node.attr in _PARAM_NAMES
+                and isinstance(node.value, ast.Name) and node.value.id in self.names.modules)
+
+    def param_namespace(self, decorator: ast.expr) -> Optional[tuple[Optional[str], bool]]:
+        """For an ``@hp.param`` decorator: (the namespace, or None for the default; dynamic?)."""
+        if self.is_param(decorator):
+            return None, False
+        if not (isinstance(decorator, ast.Call) and self.is_param(decorator.func)):
+            return None
+        given = decorator.args[0] if decorator.args else None
+        for keyword in decorator.keywords:
+            if keyword.arg == "target":
+                given = keyword.value
+        if given is None or (isinstance(given, ast.Constant) and given.value is None):
+            return None, False
+        if isinstance(given, ast.Constant) and isinstance(given.value, str):
+            return given.value, False
+        return self.dynamic_text(given), True
+
+    def declare(self, node: Union[AnyFunction, ast.ClassDef], index: int,
+                namespace: tuple[Optional[str], bool], qualname: str) -> None:
+        """Record the defaulted parameters of a decorated function or class."""
+        name = namespace[0] if namespace[0] is not None else node.name
+        docstring = parse_docstring(ast.get_docstring(node)).params
+        if isinstance(node, ast.ClassDef):
+            init = next((s for s in reversed(node.body) if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))
+                         and s.name == "__init__"), None)
+            if init is not None:
+                docstring = {**docstring, **parse_docstring(ast.get_docstring(init)).params}
+                parameters = list(_defaulted(init.args))
+            elif any(_is_dataclass_decorator(d) for d in node.decorator_list[index + 1:]):
+                parameters = list(_dataclass_fields(node))
+            else:
+                parameters = []
+        else:
+            parameters = list(_defaulted(node.args))
+        for arg, annotation, default, shown in parameters:
+            description = docstring.get(arg.arg) or self.comment_after(default)
+            self.add(Found(
+                key=f"{name}.{arg.arg}",
+                default=shown if shown is not None else self.text(default),
+                type_name=_annotation_text(annotation) or literal_type(default),
+                namespace=name, function=qualname, path=self.path, line=arg.lineno,
+                description=description, kind="param", dynamic=namespace[1],
+            ))
+
+    # -- reads ----------------------------------------------------------------
+    def builds_scope(self, node: ast.expr, context: _Context) -> bool:
+        """Whether ``node`` is ``hp.scope(...)`` or ``hp.scope.empty(...)``: a scope object."""
+        if not isinstance(node, ast.Call):
+            return False
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr == "empty":
+            func = func.value
+        return self.is_scope_root(func, context)
+
+    def is_scope_root(self, node: ast.expr, context: _Context) -> bool:
+        if isinstance(node, ast.Name):
+            return node.id in self.names.scopes
+        return (isinstance(node, ast.Attribute) and node.attr in _SCOPE_NAMES
+                and isinstance(node.value, ast.Name) and node.value.id in self.names.modules)
+
+    def key_of(self, node: ast.expr, context: _Context) -> Optional[tuple[str, bool]]:
+        """The key an accessor expression names (and whether it is computed), or None."""
+        segments: list[tuple[str, bool]] = []  # (name, reached by attribute access)
+        dynamic = False
+        while True:
+            if isinstance(node, ast.Name) and node.id in context.aliases:
+                break
+            if self.is_scope_root(node, context):
+                break
+            if isinstance(node, ast.Attribute):
+                if node.attr.startswith("_"):
+                    return None
+                segments.append((node.attr, True))
+            elif isinstance(node, ast.Subscript):
+                index = node.slice
+                if isinstance(index, ast.Constant) and isinstance(index.value, str):
+                    segments.append((index.value, False))
+                else:
+                    segments.append((self.dynamic_text(index), False))
+                    dynamic = True
+            else:
+                return None
+            node = node.value
+        if not segments:
+            return None
+        first, by_attribute = segments[-1]
+        if by_attribute and first in _METHODS:
+            return None
+        return ".".join(name for name, _ in reversed(segments)), dynamic
+
+    def read(self, node: ast.expr, accessor: ast.expr, default: Optional[ast.expr], context: _Context) -> None:
+        resolved = self.key_of(accessor, context)
+        if resolved is None:
+            return
+        key, dynamic = resolved
+        self.add(Found(
+            key=key, default=None if default is None else self.text(default),
+            type_name="" if default is None else literal_type(default),
+            namespace=key.rpartition(".")[0], function=context.owner, path=self.path,
+            line=node.lineno, description=self.comment_after(node), kind="read", dynamic=dynamic,
+        ))
+
+    def bitor_read(self, node: ast.BinOp, context: _Context) -> None:
+        if isinstance(node.op, ast.BitOr) and isinstance(node.left, (ast.Attribute, ast.Subscript)):
+            self.read(node, node.left, node.right, context)
+
+    def call_read(self, node: ast.Call, context: _Context) -> None:
+        if (isinstance(node.func, (ast.Attribute, ast.Subscript)) and not node.keywords
+                and len(node.args) <= 1 and not any(isinstance(a, ast.Starred) for a in node.args)):
+            self.read(node, node.func, node.args[0] if node.args else None, context)
+
+
+def _annotation_text(annotation: Optional[ast.expr]) -> str:
+    if annotation is None:
+        return ""
+    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+        return annotation.value  # a forward reference: "int"
+    return ast.unparse(annotation)
+
+
+_Parameter = tuple[ast.arg, Optional[ast.expr], ast.expr, Optional[str]]
+
+
+def _defaulted(arguments: ast.arguments) -> Iterator[_Parameter]:
+    """Each parameter that has a default: (arg, annotation, default node, None)."""
+    positional = [*arguments.posonlyargs, *arguments.args]
+    for arg, default in zip(positional[len(positional) - len(arguments.defaults):], arguments.defaults):
+        yield arg, arg.annotation, default, None
+    for arg, kw_default in zip(arguments.kwonlyargs, arguments.kw_defaults):
+        if kw_default is not None:
+            yield arg, arg.annotation, kw_default, None
+
+
+def _dataclass_fields(node: ast.ClassDef) -> Iterator[_Parameter]:
+    """The ``__init__`` parameters with defaults that ``@dataclass`` generates for ``node``."""
+    for statement in node.body:
+        if not (isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name)
+                and statement.value is not None and "ClassVar" not in ast.unparse(statement.annotation)):
+            continue
+        value, shown = statement.value, None
+        if isinstance(value, ast.Call) and _called_name(value) == "field":
+            options = {k.arg: k.value for k in value.keywords}
+            if isinstance(options.get("init"), ast.Constant) and options["init"].value is False:
+                continue
+            if "default" in options:
+                value = options["default"]
+            elif "default_factory" in options:
+                shown = ast.unparse(options["default_factory"]) + "()"
+            else:
+                continue
+        arg = ast.arg(arg=statement.target.id, annotation=statement.annotation)
+        arg.lineno = statement.lineno
+        yield arg, statement.annotation, value, shown
+
+
+def _called_name(call: ast.Call) -> str:
+    func = call.func
+    return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+
+
+def scan_source(source: str, path: str) -> list[Found]:
+    """Find the hyperparameters ``source`` declares and reads; raise SyntaxError if it does not parse."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # invalid escapes and the like are the scanned code's business
+        tree = ast.parse(source, filename=path)
+    names = _Names()
+    _top_level_imports(tree.body, names)
+    return _Walker(source, path, names).walk(tree)
+
+
+def scan_file(path: Union[str, Path]) -> list[Found]:
+    """Scan one file; a file that never mentions hyperparameter is not even parsed.
+
+    Raises OSError if it cannot be read, SyntaxError if it does not parse and
+    UnicodeDecodeError if it is not text in its declared encoding.
+    """
+    data = Path(path).read_bytes()
+    if _MODULE.encode() not in data:
+        return []
+    return scan_source(decode_source(data), str(path))
+
+
+def python_files(root: Union[str, Path]) -> Iterator[str]:
+    """The ``*.py`` files under ``root``, sorted, skipping hidden dirs, caches and environments."""
+    for directory, subdirs, files in os.walk(root):
+        subdirs[:] = sorted(
+            d for d in subdirs
+            if not d.startswith(".") and d not in _SKIPPED_DIRS
+            and not os.path.exists(os.path.join(directory, d, "pyvenv.cfg"))
+        )
+        for name in sorted(files):
+            if name.endswith(".py"):
+                yield os.path.join(directory, name)
+
+
+def scan_paths(paths: Iterable[Union[str, Path]]) -> ScanResult:
+    """Scan files and directories (recursively); a bad file costs one error line, not the scan."""
+    result = ScanResult()
+    visited: set[str] = set()
+    for given in paths:
+        files: Iterable[str] = python_files(given) if os.path.isdir(given) else [str(given)]
+        for file in files:
+            real = os.path.realpath(file)
+            if real in visited:
+                continue
+            visited.add(real)
+            try:
+                result.found.extend(scan_file(file))
+            except SyntaxError as error:
+                result.errors.append(f"{file}:{error.lineno or 0}: syntax error: {error.msg}")
+            except OSError as error:
+                result.errors.append(f"{file}: cannot read: {error.strerror or error}")
+            except (UnicodeDecodeError, ValueError, RecursionError, MemoryError) as error:
+                result.errors.append(f"{file}: cannot parse: {error}")
+    return result

@@ -1,0 +1,313 @@
+"""hp.launch / hp.run_cli: functions as command-line programs."""
+
+from __future__ import annotations
+
+import enum
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import Any, Literal, Optional
+
+import pytest
+
+import hyperparameter as hp
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str], func: Any = None) -> tuple[int, str, str]:
+    """Launch ``func`` with ``argv``; the exit status (0 when it returns), stdout and stderr."""
+    try:
+        hp.launch(func, argv=argv)
+        status = 0
+    except SystemExit as stop:
+        status = int(stop.code or 0)
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+@hp.param("app")
+def app(input_file: str, output_file: str = "out.txt", verbose: bool = False, repeat: int = 1) -> tuple[Any, ...]:
+    """Process an input file.
+
+    Args:
+        input_file: Path to the input file.
+        output_file: Where the result goes.
+        verbose: Say more.
+        repeat: How many times.
+    """
+    return input_file, output_file, verbose, repeat
+
+
+class Color(enum.Enum):
+    RED = "red"
+    BLUE = "blue"
+
+
+class TestSingleFunction:
+    def test_positionals_and_options(self) -> None:
+        """Parameters without a default are positionals; those with one are --options."""
+        assert hp.launch(app, argv=["in.txt", "--output_file", "r.txt", "--repeat", "3"]) == ("in.txt", "r.txt", False, 3)
+
+    def test_dashed_option_spelling_is_accepted(self) -> None:
+        """--output-file is the same option as --output_file."""
+        assert hp.launch(app, argv=["in.txt", "--output-file=r.txt"])[1] == "r.txt"
+
+    @pytest.mark.parametrize(
+        ("flags", "expected"),
+        [([], False), (["--verbose"], True), (["--no-verbose"], False), (["--verbose=false"], False),
+         (["--verbose=yes"], True), (["--verbose", "--no-verbose"], False)],
+    )
+    def test_bool_options_are_flags(self, flags: list[str], expected: bool) -> None:
+        """A bool option is a flag, has a --no- form and also takes =true/=false."""
+        assert hp.launch(app, argv=["in.txt", *flags])[2] is expected
+
+    def test_a_flag_never_takes_the_following_positional(self) -> None:
+        """--verbose before the positional leaves the positional alone."""
+        assert hp.launch(app, argv=["--verbose", "in.txt"])[:3] == ("in.txt", "out.txt", True)
+
+    def test_define_sets_the_functions_own_parameters(self) -> None:
+        """-D app.verbose=true reaches the launched function (seed 001)."""
+        assert hp.launch(app, argv=["in.txt", "-D", "app.verbose=true", "-D", "app.repeat=4"])[2:] == (True, 4)
+
+    def test_explicit_options_beat_define_which_beats_defaults(self) -> None:
+        """Precedence: explicit option > -D > default."""
+        assert hp.launch(app, argv=["in.txt", "-D", "app.repeat=4", "--repeat", "5"])[3] == 5
+        assert hp.launch(app, argv=["in.txt", "-D", "app.repeat=4"])[3] == 4
+        assert hp.launch(app, argv=["in.txt"])[3] == 1
+
+    def test_define_never_swallows_a_positional(self) -> None:
+        """-D takes exactly one KEY=VALUE, so a positional after it stays a positional."""
+        assert hp.launch(app, argv=["-D", "app.repeat=2", "in.txt"])[::3] == ("in.txt", 2)
+        assert hp.launch(app, argv=["-Dapp.repeat=3", "in.txt"])[3] == 3
+
+    def test_define_sets_any_hyperparameter_of_the_program(self) -> None:
+        """-D also sets keys the launched function does not declare."""
+
+        @hp.param("job")
+        def job() -> object:
+            return hp.scope.model.width | 16
+
+        assert hp.launch(job, argv=["-D", "model.width=32"]) == 32
+
+    def test_the_function_name_may_be_given_first(self) -> None:
+        """A one-function program also accepts its name as the first word."""
+        assert hp.launch(app, argv=["app", "in.txt"])[0] == "in.txt"
+
+    def test_returns_the_functions_value_and_propagates_its_exceptions(self) -> None:
+        """launch returns what the function returns and lets its exceptions through."""
+
+        @hp.param
+        def fails() -> None:
+            raise KeyError("inside")
+
+        with pytest.raises(KeyError, match="inside"):
+            hp.launch(fails, argv=[])
+
+    def test_values_are_published_for_new_threads(self) -> None:
+        """Threads started by the program see -D values (frozen baseline)."""
+
+        @hp.param("threads")
+        def spawn() -> object:
+            seen: list[object] = []
+            worker = threading.Thread(target=lambda: seen.append(hp.scope.threads.n | 0))
+            worker.start()
+            worker.join()
+            return seen[0]
+
+        assert hp.launch(spawn, argv=["-D", "threads.n=7"]) == 7
+
+    def test_an_undecorated_function_can_be_launched(self) -> None:
+        """A plain function is launched under its own name as namespace."""
+
+        def plain(x: int = 1) -> int:
+            return x
+
+        assert hp.launch(plain, argv=["-D", "plain.x=5"]) == 5
+        assert hp.run_cli(plain, argv=["--x", "6"]) == 6
+
+
+class TestTypes:
+    def test_annotations_drive_conversion(self) -> None:
+        """Annotations, string annotations, Optional, lists, Literal and Enum all convert."""
+
+        @hp.param("typed")
+        def typed(
+            n: "int" = 0,
+            ratio: Optional[float] = None,
+            dims: list[int] = [1],  # noqa: B006
+            act: Literal["relu", "gelu"] = "relu",
+            color: Color = Color.RED,
+            pair: tuple[float, ...] = (0.0,),
+        ) -> tuple[Any, ...]:
+            return n, ratio, dims, act, color, pair
+
+        argv = ["--n", "3", "--ratio", "0.5", "--dims", "4", "5", "--act", "gelu", "--color", "BLUE",
+                "--pair", "[1, 2]"]
+        assert hp.launch(typed, argv=argv) == (3, 0.5, [4, 5], "gelu", Color.BLUE, (1.0, 2.0))
+
+    def test_types_come_from_defaults_without_annotations(self) -> None:
+        """Without annotations the default's type converts the text."""
+
+        @hp.param("untyped")
+        def untyped(n=0, lr=0.1, dims=(64, 64), name="x"):  # type: ignore[no-untyped-def]
+            return n, lr, dims, name
+
+        assert hp.launch(untyped, argv=["--n", "2", "--lr", "1e-3", "--dims", "8", "9"]) == (2, 0.001, (8, 9), "x")
+
+    @pytest.mark.parametrize(
+        ("argv", "message"),
+        [
+            (["in.txt", "--repeat", "many"], "argument --repeat: invalid int value: 'many'"),
+            (["in.txt", "--verbose=perhaps"], "argument --verbose: invalid bool value: 'perhaps'"),
+            (["in.txt", "--unknown"], "unrecognized arguments: --unknown"),
+            ([], "the following arguments are required: input_file"),
+            (["in.txt", "-D", "bad key=1"], "argument -D/--define: Invalid hyperparameter key 'bad key'"),
+        ],
+    )
+    def test_usage_errors_exit_2_with_one_clear_line(
+        self, argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """Bad command lines exit with status 2 and an argparse-style error line."""
+        status, _, err = run(argv, capsys, app)
+        assert status == 2
+        assert message in err.splitlines()[-1]
+
+    def test_choices_are_enforced(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """A Literal option rejects values outside its choices."""
+
+        @hp.param("choice")
+        def choose(act: Literal["relu", "gelu"] = "relu") -> str:
+            return act
+
+        status, _, err = run(["--act", "tanh"], capsys, choose)
+        assert status == 2
+        assert "invalid choice: 'tanh'" in err
+
+
+class TestHelpAndListing:
+    def test_help_shows_docstring_texts_and_defaults(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """-h prints the description, each parameter's text and its default, without positionals."""
+        status, out, _ = run(["-h"], capsys, app)
+        assert status == 0
+        assert "Process an input file." in out
+        assert "Where the result goes. (default: 'out.txt')" in out
+        assert "--verbose, --no-verbose" in out
+
+    @pytest.mark.parametrize(("flag"), ["-lps", "--list-params", "--list-param-scope"])
+    def test_list_params_without_positionals(self, flag: str, capsys: pytest.CaptureFixture[str]) -> None:
+        """-lps lists keys, defaults, the value in force and its source, positionals or not."""
+        status, out, _ = run([flag, "-D", "app.repeat=9"], capsys, app)
+        assert status == 0
+        rows = {line.split()[0]: line.split() for line in out.splitlines()[2:]}
+        assert rows["app.repeat"][1:4] == ["1", "9", "-D"]
+        assert rows["app.verbose"][1:4] == ["False", "False", "default"]
+
+    def test_list_params_includes_scope_reads_of_the_module(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """Reads like hp.scope.model.width | 16 in the program's files are listed too."""
+
+        @hp.param("reader")
+        def reader() -> object:
+            return hp.scope.model.width | 16
+
+        status, out, _ = run(["-lps"], capsys, reader)
+        assert status == 0
+        assert any(line.startswith("model.width") for line in out.splitlines())
+
+    def test_explain_param(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """-ep KEY shows default, type, value in force with its source, text and location."""
+        status, out, _ = run(["-ep", "app.output_file", "-D", "app.output_file=x.txt"], capsys, app)
+        assert status == 0
+        assert "default:   'out.txt'" in out
+        assert "type:      str" in out
+        assert "in force:  'x.txt' (from -D)" in out
+        assert "about:     Where the result goes." in out
+        assert "test_launch.py:" in out
+
+    def test_explain_unknown_key_suggests_close_ones(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """-ep with an unknown key exits 1 and names the closest known keys."""
+        status, _, err = run(["-ep", "app.output_fil"], capsys, app)
+        assert status == 1
+        assert "did you mean 'app.output_file'" in err
+
+    def test_unknown_define_key_warns_with_closest_key(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """A -D key the program never reads gets a warning naming the closest known key."""
+        status, _, err = run(["in.txt", "-D", "app.repat=2"], capsys, app)
+        assert status == 0
+        assert "warning" in err
+        assert "'app.repat'" in err
+        assert "did you mean 'app.repeat'" in err
+
+
+class TestDiscovery:
+    def test_launch_without_function_collects_the_calling_modules_functions(self) -> None:
+        """launch() in a module with several @hp.param functions makes subcommands."""
+        namespace: dict[str, Any] = {"__name__": "fake_app", "hp": hp}
+        exec(  # noqa: S102 - builds a module whose functions launch() must find
+            "@hp.param('train')\ndef train(epochs=10):\n    return ('train', epochs)\n"
+            "@hp.param('eval')\ndef evaluate(checkpoint='model.pt'):\n    return ('eval', checkpoint)\n"
+            "@hp.param('helper')\ndef _private(x=1):\n    return x\n"
+            "def go(argv):\n    return hp.launch(argv=argv)\n",
+            namespace,
+        )
+        go = namespace["go"]
+        assert go(["train", "--epochs", "3"]) == ("train", 3)
+        assert go(["eval", "--checkpoint", "best.pt"]) == ("eval", "best.pt")
+        assert go(["evaluate", "--checkpoint", "best.pt"]) == ("eval", "best.pt")
+        assert go(["-D", "train.epochs=4", "train"]) == ("train", 4)
+        assert go(["train", "-D", "train.epochs=5"]) == ("train", 5)
+        with pytest.raises(SystemExit):
+            go(["helper"])
+
+    def test_launch_without_any_function_is_an_error(self) -> None:
+        """launch() in a module with no @hp.param function raises LaunchError."""
+        namespace: dict[str, Any] = {"__name__": "empty_app", "hp": hp}
+        exec("def go():\n    return hp.launch(argv=[])\n", namespace)  # noqa: S102
+        with pytest.raises(hp.LaunchError, match="no public @hp.param function"):
+            namespace["go"]()
+
+
+class TestPrograms:
+    """Real runs of the example programs, as a user types them."""
+
+    @staticmethod
+    def python(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, *args], capture_output=True, text=True, timeout=60)
+
+    def test_single_function_program(self) -> None:
+        """Seed 001's single-function program takes options and -D."""
+        first = self.python(str(EXAMPLES / "app_single.py"), "input.txt", "--output_file", "result.txt", "--verbose")
+        second = self.python(str(EXAMPLES / "app_single.py"), "input.txt", "-D", "app.verbose=true")
+        assert first.stdout == "input_file=input.txt output_file=result.txt verbose=True\n"
+        assert second.stdout == "input_file=input.txt output_file=out.txt verbose=True\n"
+
+    def test_subcommand_program(self) -> None:
+        """Seed 001's train/eval program answers to namespaces and function names."""
+        train = self.python(str(EXAMPLES / "app_commands.py"), "train", "--epochs", "20", "-D", "train.warmup=5")
+        evaluate = self.python(str(EXAMPLES / "app_commands.py"), "evaluate", "--checkpoint", "best.pt")
+        assert train.stdout == "train: epochs=20 lr=0.001 warmup=5\n", train.stderr
+        assert evaluate.stdout == "evaluate: checkpoint=best.pt\n", evaluate.stderr
+
+    def test_subcommand_program_lists_reads_of_its_module(self) -> None:
+        """-lps of the subcommand program includes the train.warmup read."""
+        listing = self.python(str(EXAMPLES / "app_commands.py"), "-lps")
+        keys = [line.split()[0] for line in listing.stdout.splitlines()[2:]]
+        assert keys == ["eval.checkpoint", "train.epochs", "train.lr", "train.warmup"], listing.stderr
+
+    def test_usage_error_exits_2(self) -> None:
+        """A bad option value ends the program with status 2 and one error line."""
+        result = self.python(str(EXAMPLES / "app_commands.py"), "train", "--epochs", "ten")
+        assert result.returncode == 2
+        assert result.stderr.splitlines()[-1].endswith("argument --epochs: invalid int value: 'ten' "
+                                                       "(expected an integer or a float such as '42' or '3.5')")
+
+    def test_quickstart_demo(self) -> None:
+        """The demo runs with --define and options, and lists and explains its parameters."""
+        demo = self.python("-m", "hyperparameter.examples.quickstart", "--define", "greet.name=Alice", "--enthusiasm=3")
+        listing = self.python("-m", "hyperparameter.examples.quickstart", "-lps")
+        explained = self.python("-m", "hyperparameter.examples.quickstart", "-ep", "greet.name")
+        assert "Hello, Alice!!!" in demo.stdout, demo.stderr
+        assert "greet.name in a new thread" in demo.stdout
+        assert "greet.enthusiasm" in listing.stdout
+        assert "about:     Who to greet." in explained.stdout
