@@ -31,6 +31,10 @@ def best_ratio(subject: Callable[[], object], baseline: Callable[[], object]) ->
     return best_subject / best_baseline
 
 
+class Train(hp.Params, namespace="train"):
+    lr = hp.Float(1e-3, bounds=(0, 1))
+
+
 def baselines() -> dict[str, Callable[[], object]]:
     plain = {"a.b.c": 1}
     var: ContextVar[int] = ContextVar("bench")
@@ -46,6 +50,7 @@ def baselines() -> dict[str, Callable[[], object]]:
         "dict.get": lambda: plain.get("a.b.c", 1),
         "contextvar": set_reset,
         "undecorated": undecorated,
+        "scope read": lambda: hp.scope.train.lr | 1e-3,
     }
 
 
@@ -62,6 +67,11 @@ def subjects() -> dict[str, tuple[str, Callable[[], object], float]]:
     def read_missing() -> object:
         return hp.scope.a.b.missing | 1
 
+    config = Train()
+
+    def declared_read() -> object:
+        return config.lr
+
     def enter_exit() -> None:
         with hp.scope(**{"a.b": 1}):
             pass
@@ -71,6 +81,7 @@ def subjects() -> dict[str, tuple[str, Callable[[], object], float]]:
         "read, key missing": ("dict.get", read_missing, 5.0),
         "@hp.param call, 1 of 3 set": ("undecorated", train, 10.0),
         "with hp.scope(**{'a.b': 1})": ("contextvar", enter_exit, 5.0),
+        "declared Train().lr (issue 7)": ("scope read", declared_read, 2.0),
     }
 
 

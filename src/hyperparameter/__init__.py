@@ -11,10 +11,11 @@
 
 from importlib.metadata import PackageNotFoundError, version
 
+from ._grammar import IndexAssignment
 from ._handoff import bind_scope
 from ._inject import Parameter, ParamInfo, param
-from ._grammar import IndexAssignment
 from ._kinds import Bool, Callable, Choice, Dict, Float, Instance, Int, List, Str
+from ._launch import launch, run_cli
 from ._params import Params
 from ._scope import Scope, Storage, scope
 from ._tf_compat import HParams, parse_values
@@ -65,8 +66,10 @@ __all__ = [
     "__version__",
     "auto_param",
     "bind_scope",
+    "launch",
     "param",
     "param_scope",
     "parse_values",
+    "run_cli",
     "scope",
 ]

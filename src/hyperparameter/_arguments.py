@@ -194,3 +194,47 @@ def rewrite_bool_values(argv: list[str], parser: argparse.ArgumentParser) -> lis
                 parser.error(f"argument {option}: invalid bool value: {text!r}")
         rewritten.append(arg)
     return rewritten
+
+
+def add_declared(parser: argparse.ArgumentParser, name: str, declared: Any, help_text: str) -> None:
+    """Add an option for a parameter declared on an ``hp.Params`` class."""
+    flags = [f"--{name}"] + ([f"--{name.replace('_', '-')}"] if "_" in name else [])
+    if declared.type_name == "bool":
+        flags += [flag.replace("--", "--no-", 1) for flag in flags]
+        parser.add_argument(*flags, dest=name, action=BoolFlag, nargs=0, default=argparse.SUPPRESS, help=help_text)
+        return
+
+    def parse(text: str) -> Any:
+        try:
+            value = declared.parse(text)
+        except (TypeError, ValueError):
+            raise argparse.ArgumentTypeError(f"invalid {declared.type_name} value: {text!r}") from None
+        try:
+            return declared.check(value)
+        except (TypeError, ValueError) as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+
+    if declared.type_name == "list":
+        item = declared.item_type
+        kind = Kind("list", _named(item.__name__ if item else "str", _parse_bool if item is bool else item or str))
+        parser.add_argument(*flags, dest=name, nargs="+", action=_DeclaredListAction, kind=kind, declared=declared,
+                            metavar=name.upper(), default=argparse.SUPPRESS, help=help_text)
+        return
+    parser.add_argument(*flags, dest=name, type=parse, default=argparse.SUPPRESS,
+                        metavar=name.upper(), help=help_text)
+
+
+class _DeclaredListAction(ListAction):
+    """A list option of a declared parameter: items converted, then the whole list checked."""
+
+    def __init__(self, *args: Any, declared: Any, **kwargs: Any) -> None:
+        self.declared = declared
+        super().__init__(*args, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: Optional[str] = None) -> None:
+        super().__call__(parser, namespace, values, option_string)
+        try:
+            setattr(namespace, self.dest, self.declared.check(getattr(namespace, self.dest)))
+        except (TypeError, ValueError) as error:
+            parser.error(f"argument {option_string}: {error}")

@@ -8,14 +8,17 @@ reads), and tells for each key the value in force and where it came from.
 
 from __future__ import annotations
 
+import ast
 import difflib
+import functools
 import inspect
 import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Optional, Sequence
 
+from ._convert import convert
 from ._docstrings import parse_docstring
 from ._engine import innermost
 from ._inject import ParamInfo
@@ -33,6 +36,7 @@ class Entry:
     description: str
     location: str
     function: str
+    read: Callable[[Any], Any] = lambda value: value  # turns a scope's value into the value in force
 
 
 def _runtime_entries(info: ParamInfo) -> list[Entry]:
@@ -42,14 +46,33 @@ def _runtime_entries(info: ParamInfo) -> list[Entry]:
     location = f"{_short(code.co_filename)}:{code.co_firstlineno}" if code else "?"
     return [
         Entry(p.key, repr(p.default), type(p.default).__name__ if p.default is not None else "",
-              doc.params.get(p.name, ""), location, getattr(func, "__qualname__", info.namespace))
+              doc.params.get(p.name, ""), location, getattr(func, "__qualname__", info.namespace),
+              functools.partial(convert, p.key, default=p.default))
         for p in info.parameters
     ]
 
 
+def _declared_entries(cls: type) -> list[Entry]:
+    """The parameters an ``hp.Params`` class declares, with their kinds and bounds."""
+    try:
+        location = f"{_short(inspect.getsourcefile(cls) or '?')}:{inspect.getsourcelines(cls)[1]}"
+    except (OSError, TypeError):
+        location = "?"
+    return [
+        Entry(declared.key, repr(declared.default), declared.describe(), declared.doc, location, cls.__qualname__,
+              declared.from_scope)
+        for declared in cls.params().values()  # type: ignore[attr-defined]
+    ]
+
+
 def _scanned_entry(found: Found) -> Entry:
+    try:
+        default = ast.literal_eval(found.default) if found.default else None
+    except (ValueError, SyntaxError):  # a default that is not a literal: no type to convert by
+        default = None
     return Entry(found.key, found.default or "", found.type_name, found.description,
-                 f"{_short(found.path)}:{found.line}", found.function)
+                 f"{_short(found.path)}:{found.line}", found.function,
+                 functools.partial(convert, found.key, default=default))
 
 
 def _short(path: str) -> str:
@@ -85,7 +108,7 @@ def project_files(module_globals: dict[str, Any]) -> list[Path]:
 class Catalog:
     """Every known hyperparameter of a program, by key."""
 
-    def __init__(self, infos: list[ParamInfo], files: list[Path]) -> None:
+    def __init__(self, infos: list[ParamInfo], files: list[Path], declared: Sequence[type] = ()) -> None:
         self.entries: dict[str, Entry] = {}
         self.errors: list[str] = []
         scanned = scan_paths(files) if files else None
@@ -96,6 +119,9 @@ class Catalog:
         for info in infos:  # what the program declares wins over what a scan guessed
             for entry in _runtime_entries(info):
                 self.entries[entry.key] = entry
+        for cls in declared:
+            for entry in _declared_entries(cls):
+                self.entries[entry.key] = entry
 
     def closest(self, key: str, count: int = 3) -> list[str]:
         """The known keys most like ``key``."""
@@ -104,12 +130,16 @@ class Catalog:
     def in_force(self, key: str, sources: dict[str, str]) -> tuple[str, str]:
         """The value of ``key`` in force now, as text, and where it came from."""
         value = innermost()[key]
-        if key in sources:
-            return repr(value) if value is not ABSENT else sources[key], sources[key]
+        entry = self.entries.get(key)
         if value is ABSENT:
-            entry = self.entries.get(key)
             return (entry.default if entry else ""), "default"
-        return repr(value), "scope"
+        shown = repr(value)
+        if entry is not None:
+            try:
+                shown = repr(entry.read(value))
+            except (TypeError, ValueError) as error:
+                shown = f"{value!r} (invalid: {error})"
+        return shown, sources.get(key, "scope")
 
     def listing(self, title: str, sources: dict[str, str]) -> str:
         """The ``--list-params`` table."""

@@ -21,7 +21,7 @@ from ._levels import ABSENT, Level, current
 from .exceptions import ConversionError
 
 _get_current = current.get
-_UNSET: Any = type("Unset", (), {"__repr__": lambda self: "<unset>"})()
+UNSET: Any = type("Unset", (), {"__repr__": lambda self: "<unset>"})()
 
 
 class Parameter:
@@ -98,24 +98,24 @@ class Parameter:
         except (TypeError, ValueError) as error:
             raise type(error)(f"Bad default for {owner.__name__}.{name}: {error}") from None
 
-    def copy_for(self, owner: type, namespace: str, default: Any = _UNSET) -> Parameter:
+    def copy_for(self, owner: type, namespace: str, default: Any = UNSET) -> Parameter:
         """This parameter with its metadata, for a subclass (optionally with a new default)."""
         twin = copy.copy(self)
         twin._remembered = (None, None)
-        if default is not _UNSET:
+        if default is not UNSET:
             twin.default = default
         twin.bind(owner, self.name, namespace)
         return twin
 
     def __get__(self, instance: Any, owner: Optional[type] = None) -> Any:
         if instance is not None:
-            own = instance.__dict__.get(self.name, _UNSET)
-            if own is not _UNSET:
+            own = instance.__dict__.get(self.name, UNSET)
+            if own is not UNSET:
                 return own
         level = _get_current()
         remembered = self._remembered
         if remembered[0] is level:
-            return self.default if remembered[1] is _UNSET else remembered[1]
+            return self.default if remembered[1] is UNSET else remembered[1]
         return self._from_level(level, instance)
 
     def _from_level(self, level: Level, instance: Any) -> Any:
@@ -123,7 +123,7 @@ class Parameter:
         shareable = level.__class__ is Level
         if value is ABSENT:
             if shareable:
-                self._remembered = (level, _UNSET)
+                self._remembered = (level, UNSET)
             if instance is not None and self._mutable:
                 return self._instance_copy(instance)
             return self.default

@@ -14,12 +14,16 @@ import os
 import sys
 from typing import Any, Callable, Optional
 
-from ._arguments import EMPTY, add_parameter, annotations_of, rewrite_bool_values
+from ._arguments import EMPTY, add_declared, add_parameter, annotations_of, rewrite_bool_values
 from ._catalog import Catalog, infos_of, project_files
+from ._convert import convert
 from ._docstrings import parse_docstring
+from ._engine import innermost
 from ._inject import ParamInfo, param
+from ._levels import ABSENT
+from ._params import Params
 from ._scope import scope
-from .exceptions import HyperparameterError, LaunchError
+from .exceptions import ConversionError, HyperparameterError, LaunchError
 
 _LIST_FLAGS = ("-lps", "--list-params", "--list-param-scope")
 _EXPLAIN_FLAGS = ("-ep", "--explain-param")
@@ -80,10 +84,60 @@ class _Command:
                 keywords[name] = arguments[name]
         return self.func(*positional, **keywords)
 
-    def sources(self, arguments: dict[str, Any]) -> dict[str, str]:
-        """Keys set by explicit options, with the option that set them."""
-        return {f"{self.info.namespace}.{name}": f"--{name}" for name in arguments
-                if self.signature.parameters[name].default is not EMPTY}
+    def check_scope(self) -> None:
+        """Convert the scope's values for this command now, so a bad ``-D`` is a usage error."""
+        level = innermost()
+        for parameter in self.info.parameters:
+            value = level[parameter.key]
+            if value is not ABSENT:
+                convert(parameter.key, value, parameter.default)
+
+
+class _ConfigCommand:
+    """An ``hp.Params`` class as a program: declared parameters are options; it returns an instance.
+
+    Values set with ``-D`` for the class's namespace are set on the instance, so
+    they stay after the launcher's scope ends.
+    """
+
+    def __init__(self, cls: type[Params]) -> None:
+        self.func = cls
+        self.cls = cls
+        self.name = cls.__name__
+        self.info = ParamInfo(cls.namespace(), cls, ())
+        self.doc = parse_docstring(cls.__doc__)
+
+    @property
+    def names(self) -> list[str]:
+        return list(dict.fromkeys([self.cls.namespace(), self.name]))
+
+    def fill(self, parser: argparse.ArgumentParser) -> None:
+        for name, declared in self.cls.params().items():
+            text = f"{declared.doc} ({declared.describe()}; default: {declared.default!r})".strip()
+            add_declared(parser, name, declared, text)
+
+    def check_scope(self) -> None:
+        level = innermost()
+        for declared in self.cls.params().values():
+            value = level[declared.key]
+            if value is not ABSENT:
+                declared.from_scope(value)
+
+    def call(self, arguments: dict[str, Any]) -> Any:
+        level = innermost()
+        values = {
+            name: declared.from_scope(level[declared.key])
+            for name, declared in self.cls.params().items()
+            if name not in arguments and level[declared.key] is not ABSENT
+        }
+        return self.cls(**values, **arguments)
+
+
+def _command(target: Any) -> Any:
+    """The command for a function or a ``Params`` class."""
+    if isinstance(target, type) and issubclass(target, Params):
+        return _ConfigCommand(target)
+    return _Command(target)
 
 
 def _discover(module_globals: dict[str, Any]) -> list[Callable[..., Any]]:
@@ -106,7 +160,7 @@ def _discover(module_globals: dict[str, Any]) -> list[Callable[..., Any]]:
 class _Program:
     """The parser of a program of one or several commands, and running it."""
 
-    def __init__(self, commands: list[_Command], module_globals: dict[str, Any], prog: str) -> None:
+    def __init__(self, commands: list[Any], module_globals: dict[str, Any], prog: str) -> None:
         self.commands = commands
         self.module_globals = module_globals
         self.single = len(commands) == 1
@@ -115,7 +169,7 @@ class _Program:
             prog=prog, description=first.doc.description if self.single else module_globals.get("__doc__"),
             formatter_class=argparse.RawDescriptionHelpFormatter)
         _add_common_options(self.parser)
-        self.by_name: dict[str, _Command] = {}
+        self.by_name: dict[str, Any] = {}
         if self.single:
             first.fill(self.parser)
             return
@@ -149,6 +203,10 @@ class _Program:
             self.parser.error(f"argument -D/--define: {error}")
         with overrides:
             self._warn_unknown(defines)
+            try:
+                command.check_scope()
+            except ConversionError as error:
+                self.parser.error(f"argument -D/--define: {error}")
             scope.frozen()  # threads the program starts inherit these values
             return command.call(namespace)
 
@@ -180,9 +238,10 @@ class _Program:
             raise SystemExit(status)
 
     def _catalog(self) -> Catalog:
-        infos = infos_of([command.func for command in self.commands])
-        infos += infos_of(list(self.module_globals.values()))
-        return Catalog(infos, project_files(self.module_globals))
+        targets = [command.func for command in self.commands] + list(self.module_globals.values())
+        declared = [each for each in targets if isinstance(each, type) and issubclass(each, Params)
+                    and each is not Params]
+        return Catalog(infos_of(targets), project_files(self.module_globals), declared)
 
     def _warn_unknown(self, defines: list[str]) -> None:
         if not defines:
@@ -201,7 +260,7 @@ def _options_part(argv: list[str]) -> list[str]:
 
 def _launch(func: Optional[Callable[..., Any]], argv: Optional[list[str]], module_globals: dict[str, Any]) -> Any:
     functions = [func] if func is not None else _discover(module_globals)
-    commands = [_Command(each) for each in functions]
+    commands = [_command(each) for each in functions]
     prog = os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else "program"
     program = _Program(commands, module_globals, prog)
     return program.run(list(sys.argv[1:] if argv is None else argv))

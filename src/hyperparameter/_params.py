@@ -22,7 +22,7 @@ import json
 from typing import Any, Callable, Optional
 
 from ._keys import check_key
-from ._kinds import _UNSET, Parameter
+from ._kinds import UNSET, Parameter
 
 Watcher = Callable[[str, Any, Any], None]
 
@@ -47,7 +47,7 @@ class ParamsMeta(type):
             for key, parameter in base.__dict__.get("_hp_params", {}).items():
                 params[key] = parameter
         for key, parameter in params.items():
-            override = body.get(key, _UNSET)
+            override = body.get(key, UNSET)
             if not isinstance(override, Parameter):
                 params[key] = parameter.copy_for(cls, chosen, override)
         for key, value in body.items():
@@ -136,7 +136,7 @@ class Params(metaclass=ParamsMeta):
         Used as ``with obj.update(lr=0.5):``, the old values come back at the end of the block.
         """
         checked = self._hp_checked(values)
-        previous = {name: self.__dict__.get(name, _UNSET) for name in checked}
+        previous = {name: self.__dict__.get(name, UNSET) for name in checked}
         self._hp_apply(checked)
         return _Update(self, previous)
 
@@ -155,11 +155,11 @@ class Params(metaclass=ParamsMeta):
         return checked
 
     def _hp_apply(self, values: dict[str, Any]) -> None:
-        """Set (or, for ``_UNSET``, unset) own values, then tell the watchers."""
+        """Set (or, for ``UNSET``, unset) own values, then tell the watchers."""
         events = []
         for name, value in values.items():
             old = getattr(self, name)
-            if value is _UNSET:
+            if value is UNSET:
                 self.__dict__.pop(name, None)
             else:
                 self.__dict__[name] = value

@@ -142,9 +142,7 @@ def literal_type(node: ast.expr) -> str:
 
 
 def _is_dataclass_decorator(node: ast.expr) -> bool:
-    target = node.func if isinstance(node, ast.Call) else node
-    name = target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "")
-    return name == "dataclass"
+    return _called_name(node) == "dataclass"
 
 
 class _Walker:
@@ -168,9 +166,9 @@ class _Walker:
             return line[node.col_offset:node.end_col_offset]
         return line.encode()[node.col_offset:node.end_col_offset].decode(errors="replace")
 
-    def comment_after(self, node: ast.AST) -> str:
+    def comment_after(self, node: ast.expr) -> str:
         """The comment ending the line ``node`` ends on, if only brackets or commas lie between."""
-        end, column = getattr(node, "end_lineno", None), getattr(node, "end_col_offset", None)
+        end, column = node.end_lineno, node.end_col_offset
         if end is None or column is None:
             return ""
         line = self.lines[end - 1]
@@ -205,23 +203,22 @@ class _Walker:
         stack: list[tuple[ast.AST, _Context]] = [(tree, _AT_MODULE)]
         while stack:
             node, context = stack.pop()
-            kind = type(node)
-            if kind is ast.FunctionDef or kind is ast.AsyncFunctionDef or kind is ast.ClassDef:
-                self.definition(node, context, stack)  # type: ignore[arg-type]
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                self.definition(node, context, stack)
                 continue
-            if kind is ast.Lambda:
-                self.lambda_(node, context, stack)  # type: ignore[arg-type]
+            if isinstance(node, ast.Lambda):
+                self.lambda_(node, context, stack)
                 continue
-            if kind is ast.With or kind is ast.AsyncWith:
-                context = self.with_(node, context, stack)  # type: ignore[arg-type]
+            if isinstance(node, (ast.With, ast.AsyncWith)):
+                self.with_(node, context, stack)
                 continue
-            if kind is ast.BinOp:
-                self.bitor_read(node, context)  # type: ignore[arg-type]
-            elif kind is ast.Call:
-                self.call_read(node, context)  # type: ignore[arg-type]
-            elif kind is ast.Import or kind is ast.ImportFrom:
-                self.names.note(node)  # type: ignore[arg-type]
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                self.names.note(node)
                 continue
+            if isinstance(node, ast.BinOp):
+                self.bitor_read(node, context)
+            elif isinstance(node, ast.Call):
+                self.call_read(node, context)
             children = list(ast.iter_child_nodes(node))
             stack.extend((child, context) for child in reversed(children))
         return self.found
@@ -251,13 +248,12 @@ class _Walker:
         self.push(stack, [node.args], context)
 
     def with_(self, node: Union[ast.With, ast.AsyncWith], context: _Context,
-              stack: list[tuple[ast.AST, _Context]]) -> _Context:
+              stack: list[tuple[ast.AST, _Context]]) -> None:
         aliases = {item.optional_vars.id for item in node.items
                    if isinstance(item.optional_vars, ast.Name) and self.builds_scope(item.context_expr, context)}
         inner = context._replace(aliases=context.aliases | aliases) if aliases else context
         self.push(stack, node.body, inner)
         self.push(stack, node.items, context)
-        return context
 
     # -- @hp.param -----------------------------------------------------------
     def is_param(self, node: ast.expr) -> bool:
@@ -407,7 +403,8 @@ def _dataclass_fields(node: ast.ClassDef) -> Iterator[_Parameter]:
         value, shown = statement.value, None
         if isinstance(value, ast.Call) and _called_name(value) == "field":
             options = {k.arg: k.value for k in value.keywords}
-            if isinstance(options.get("init"), ast.Constant) and options["init"].value is False:
+            init = options.get("init")
+            if isinstance(init, ast.Constant) and init.value is False:
                 continue
             if "default" in options:
                 value = options["default"]
@@ -420,9 +417,12 @@ def _dataclass_fields(node: ast.ClassDef) -> Iterator[_Parameter]:
         yield arg, statement.annotation, value, shown
 
 
-def _called_name(call: ast.Call) -> str:
-    func = call.func
-    return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+def _called_name(node: ast.expr) -> str:
+    """The name ``f`` of ``f``, ``m.f``, ``f(...)`` or ``m.f(...)``."""
+    func = node.func if isinstance(node, ast.Call) else node
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return func.id if isinstance(func, ast.Name) else ""
 
 
 def scan_source(source: str, path: str) -> list[Found]:

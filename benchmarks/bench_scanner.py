@@ -1,0 +1,148 @@
+"""Benchmark the static scanner behind ``hp ls`` against its budget.
+
+Run: ``python benchmarks/bench_scanner.py [MODULES]`` (after ``pip install .``).
+
+It writes a package of MODULES modules (1,000 by default, about 120 lines
+each, in 20 subpackages) to a temporary directory, every module using
+hyperparameter (so none is skipped unparsed), scans it three times and prints
+the best time and its ratio to the 10 s budget of issue 5. A ratio below 1
+meets the budget.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from hyperparameter._scanner import scan_paths
+
+BUDGET_SECONDS = 10.0
+ROUNDS = 3
+
+MODULE = '''"""Module {index}: a model, its trainer and helpers."""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass
+
+import hyperparameter as hp
+from hyperparameter import param, scope
+
+
+@hp.param("model{index}")
+class Model{index}:
+    """A model.
+
+    Args:
+        hidden_size: Width of each hidden layer.
+        dropout: Probability of dropping a unit.
+    """
+
+    def __init__(self, layers, hidden_size: int = 256, dropout=0.1, *, activation="relu"):
+        self.layers = layers
+        self.hidden_size = hidden_size
+        self.dropout = dropout
+        self.activation = activation
+
+    def forward(self, inputs):
+        scale = hp.scope.model{index}.scale | 1.0
+        outputs = [value * scale for value in inputs]
+        if hp.scope.model{index}.normalize | False:
+            total = sum(outputs) or 1
+            outputs = [value / total for value in outputs]
+        return outputs
+
+
+class Trainer{index}:
+    @param
+    def fit(self, data, lr=1e-3, epochs=10, schedule=("cosine", 0.1)):
+        """Fit the model.
+
+        Parameters
+        ----------
+        lr
+            Learning rate.
+        epochs
+            Passes over the data.
+        """
+        warmup = scope.fit.warmup | 100  # steps before the full rate
+        for epoch in range(epochs):
+            for batch in data:
+                self.step(batch, lr * math.cos(epoch / max(1, warmup)))
+        return self
+
+    def step(self, batch, lr):
+        with hp.scope(**{{"inner.momentum": 0.9}}) as ps:
+            momentum = ps.inner.momentum | 0.0
+            clip = ps["inner.clip"](5.0)
+        return [value - lr * momentum * clip for value in batch]
+
+
+def load(path=os.curdir, *, limit=None):
+    names = sorted(os.listdir(path))
+    return names[: limit or len(names)]
+
+
+@dataclass
+class Record{index}:
+    name: str
+    score: float = 0.0
+
+    def describe(self):
+        return f"{{self.name}}: {{self.score:.3f}}"
+
+
+def helper_{index}(values, factor=2):
+    result = {{}}
+    for position, value in enumerate(values):
+        if position % 3 == 0:
+            result[position] = value * factor
+        elif position % 3 == 1:
+            result[position] = value + factor
+        else:
+            result[position] = value - factor
+    return result
+
+
+def summary_{index}(records):
+    best = max(records, key=lambda record: record.score, default=None)
+    threshold = hp.scope.summary.threshold | 0.5
+    kept = [record for record in records if record.score >= threshold]
+    return {{"best": best, "kept": len(kept), "total": len(records)}}
+'''
+
+
+def write_tree(root: Path, modules: int) -> None:
+    """Write ``modules`` modules into 20 subpackages of a package under ``root``."""
+    package = root / "benchpkg"
+    for index in range(modules):
+        directory = package / f"sub{index % 20:02d}"
+        if not directory.exists():
+            directory.mkdir(parents=True)
+            (directory / "__init__.py").write_text("")
+        (directory / f"module{index:04d}.py").write_text(MODULE.format(index=index))
+
+
+def main() -> None:
+    modules = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
+    with tempfile.TemporaryDirectory() as temporary:
+        root = Path(temporary)
+        write_tree(root, modules)
+        lines = sum(len(path.read_text().splitlines()) for path in root.rglob("*.py"))
+        best = float("inf")
+        for _ in range(ROUNDS):
+            start = time.perf_counter()
+            result = scan_paths([root])
+            best = min(best, time.perf_counter() - start)
+        keys = {found.key for found in result.found}
+    print(f"scanned {modules} modules ({lines} lines): {len(result.found)} definitions, "
+          f"{len(keys)} distinct keys, {len(result.errors)} errors")
+    print(f"best of {ROUNDS}: {best:.3f} s; ratio to the {BUDGET_SECONDS:.0f} s budget: {best / BUDGET_SECONDS:.3f}")
+
+
+if __name__ == "__main__":
+    main()
