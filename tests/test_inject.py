@@ -6,6 +6,7 @@ import pydoc
 import re
 import threading
 import warnings
+from typing import Optional
 
 import pytest
 
@@ -69,7 +70,8 @@ def test_class_stays_a_class_with_its_init_parameters_injected() -> None:
     assert isinstance(model, Model)
     assert type(model) is Model
     assert (model.name, model.hidden_size, model.dropout) == ("m", 512, 0.1)
-    assert isinstance(bigger, Bigger) and isinstance(bigger, Model)
+    assert isinstance(bigger, Bigger)
+    assert isinstance(bigger, Model)
     assert (bigger.kind, bigger.hidden_size) == ("big", 512)
     assert (built.name, built.hidden_size) == ("built", 512)
     assert Model("after").hidden_size == 256
@@ -626,7 +628,7 @@ def test_wrapper_keeps_signature_name_doc_and_wrapped() -> None:
 def test_param_info_describes_namespace_and_parameters() -> None:
     """__hyperparameter__ is a ParamInfo giving each injectable parameter's name, key, default, annotation."""
 
-    def train(data, lr: float = 0.001, *, tags: list = None, seed=0):
+    def train(data, lr: float = 0.001, *, tags: Optional[list] = None, seed=0):
         return data
 
     decorated = hp.param("info.train")(train)
@@ -636,7 +638,7 @@ def test_param_info_describes_namespace_and_parameters() -> None:
     assert info.function is train
     assert info.parameters == (
         hp.Parameter("lr", "info.train.lr", 0.001, float),
-        hp.Parameter("tags", "info.train.tags", None, list),
+        hp.Parameter("tags", "info.train.tags", None, Optional[list]),
         hp.Parameter("seed", "info.train.seed", 0, inspect.Parameter.empty),
     )
 

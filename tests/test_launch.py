@@ -134,7 +134,7 @@ class TestTypes:
 
         @hp.param("typed")
         def typed(
-            n: "int" = 0,
+            n: int = 0,
             ratio: Optional[float] = None,
             dims: list[int] = [1],  # noqa: B006
             act: Literal["relu", "gelu"] = "relu",
@@ -244,7 +244,7 @@ class TestDiscovery:
     def test_launch_without_function_collects_the_calling_modules_functions(self) -> None:
         """launch() in a module with several @hp.param functions makes subcommands."""
         namespace: dict[str, Any] = {"__name__": "fake_app", "hp": hp}
-        exec(  # noqa: S102 - builds a module whose functions launch() must find
+        exec(
             "@hp.param('train')\ndef train(epochs=10):\n    return ('train', epochs)\n"
             "@hp.param('eval')\ndef evaluate(checkpoint='model.pt'):\n    return ('eval', checkpoint)\n"
             "@hp.param('helper')\ndef _private(x=1):\n    return x\n"
@@ -263,8 +263,8 @@ class TestDiscovery:
     def test_launch_without_any_function_is_an_error(self) -> None:
         """launch() in a module with no @hp.param function raises LaunchError."""
         namespace: dict[str, Any] = {"__name__": "empty_app", "hp": hp}
-        exec("def go():\n    return hp.launch(argv=[])\n", namespace)  # noqa: S102
-        with pytest.raises(hp.LaunchError, match="no public @hp.param function"):
+        exec("def go():\n    return hp.launch(argv=[])\n", namespace)
+        with pytest.raises(hp.LaunchError, match=r"no public @hp\.param function"):
             namespace["go"]()
 
 

@@ -73,7 +73,7 @@ class TestRead:
         with hp.scope(**{"a.b": 1}) as ps:
             assert hp.scope["a.b"] | 0 == 1
             assert ps["a.b"] | 0 == 1
-            assert getattr(hp.scope.a, "b") | 0 == 1
+            assert hp.scope.a.b | 0 == 1
             assert hp.scope.a["b"] | 0 == 1
 
     def test_partial_accessor_is_reusable(self) -> None:

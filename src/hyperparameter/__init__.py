@@ -11,6 +11,7 @@
 
 from importlib.metadata import PackageNotFoundError, version
 
+from ._config import config, save_config
 from ._grammar import IndexAssignment
 from ._handoff import bind_scope
 from ._inject import Parameter, ParamInfo, param
@@ -20,12 +21,16 @@ from ._params import Params
 from ._scope import Scope, Storage, scope
 from ._tf_compat import HParams, parse_values
 from .exceptions import (
+    ConfigError,
     ConversionError,
     HyperparameterError,
     InvalidKeyError,
     InvalidKeyTypeError,
     LaunchError,
+    MissingDependencyError,
     MissingParameterError,
+    MissingReferenceError,
+    SchemaError,
     ScopeError,
 )
 
@@ -43,6 +48,7 @@ __all__ = [
     "Bool",
     "Callable",
     "Choice",
+    "ConfigError",
     "ConversionError",
     "Dict",
     "Float",
@@ -55,10 +61,13 @@ __all__ = [
     "InvalidKeyTypeError",
     "LaunchError",
     "List",
+    "MissingDependencyError",
     "MissingParameterError",
+    "MissingReferenceError",
     "ParamInfo",
     "Parameter",
     "Params",
+    "SchemaError",
     "Scope",
     "ScopeError",
     "Storage",
@@ -66,10 +75,12 @@ __all__ = [
     "__version__",
     "auto_param",
     "bind_scope",
+    "config",
     "launch",
     "param",
     "param_scope",
     "parse_values",
     "run_cli",
+    "save_config",
     "scope",
 ]

@@ -12,8 +12,8 @@ from typing import Any
 
 from ._convert import convert
 from ._engine import write
-from ._levels import ABSENT, Level, current
 from ._keys import check_key
+from ._levels import ABSENT, Level, current
 from .exceptions import MissingParameterError
 
 _get_current = current.get

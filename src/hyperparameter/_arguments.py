@@ -21,7 +21,8 @@ from .exceptions import ConversionError
 
 EMPTY = inspect.Parameter.empty
 _SAMPLES: dict[type, Any] = {int: 0, float: 0.0, str: "", complex: 0j, bool: False}
-_SEQUENCES = (list, tuple, set, frozenset, typing.Sequence, typing.List, typing.Tuple, typing.Set)
+# The typing aliases are compared as values (an annotation may be one), not used as annotations.
+_SEQUENCES = (list, tuple, set, frozenset, typing.Sequence, typing.List, typing.Tuple, typing.Set)  # noqa: UP006
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ def annotations_of(func: Callable[..., Any]) -> dict[str, Any]:
     """The evaluated annotations of ``func``; unresolvable ones are left out."""
     try:
         return typing.get_type_hints(func)
-    except Exception:  # noqa: BLE001 - a forward reference that does not resolve: use what evaluates
+    except Exception:
         return {
             name: parameter.annotation
             for name, parameter in inspect.signature(func).parameters.items()

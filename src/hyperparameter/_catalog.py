@@ -14,9 +14,10 @@ import functools
 import inspect
 import os
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Optional, Sequence
+from typing import Any, Callable, Optional
 
 from ._convert import convert
 from ._docstrings import parse_docstring

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Optional, TypeVar, Union, overload
 
 from ._convert import convert
-from ._levels import ABSENT, UNPINNED, Level, current
 from ._keys import check_key
+from ._levels import ABSENT, UNPINNED, Level, current
 
 F = TypeVar("F", bound=Callable[..., Any])
 _get_current = current.get

@@ -38,7 +38,7 @@ class Parameter:
     type_name = "object"
     _mutable = False
 
-    def __init__(self, default: Any = None, *, doc: str = "", allow_None: bool = False,  # noqa: N803
+    def __init__(self, default: Any = None, *, doc: str = "", allow_None: bool = False,
                  constant: bool = False, readonly: bool = False) -> None:
         self.default = default
         self.doc = doc
@@ -48,6 +48,7 @@ class Parameter:
         self.name = ""
         self.key = ""
         self.owner: Optional[type] = None
+        self.inherits_default = False  # a subclass's copy follows its base's class default
         self._remembered: tuple[Any, Any] = (None, None)
 
     # -- checking -----------------------------------------------------------
@@ -102,6 +103,7 @@ class Parameter:
         """This parameter with its metadata, for a subclass (optionally with a new default)."""
         twin = copy.copy(self)
         twin._remembered = (None, None)
+        twin.inherits_default = default is UNSET
         if default is not UNSET:
             twin.default = default
         twin.bind(owner, self.name, namespace)
@@ -115,7 +117,9 @@ class Parameter:
         level = _get_current()
         remembered = self._remembered
         if remembered[0] is level:
-            return self.default if remembered[1] is UNSET else remembered[1]
+            if remembered[1] is not UNSET:
+                return remembered[1]
+            return self._instance_copy(instance) if self._mutable and instance is not None else self.default
         return self._from_level(level, instance)
 
     def _from_level(self, level: Level, instance: Any) -> Any:
@@ -145,10 +149,7 @@ class Parameter:
         if self.constant:
             raise TypeError(f"Parameter {self.key!r} is {'read-only' if self.readonly else 'constant'}; "
                             "it cannot be set on an instance.")
-        checked = self.check(value)
-        old = self.__get__(instance)
-        instance.__dict__[self.name] = checked
-        instance._hp_notify(self.name, old, checked)
+        instance._hp_apply({self.name: self.check(value)})
 
     def __delete__(self, instance: Any) -> None:
         instance.__dict__.pop(self.name, None)
@@ -160,8 +161,8 @@ class Parameter:
             schema["type"] = [schema["type"], "null"]
         if self.doc:
             schema["description"] = self.doc
-        if self.default is not None and not callable(self.default):
-            schema["default"] = self.default
+        if self.default is not None and _is_json(self.default):
+            schema["default"] = copy.deepcopy(self.default)
         if self.constant:
             schema["readOnly"] = True
         return schema
@@ -195,6 +196,8 @@ class Number(Parameter):
             raise self._wrong_type(value)
         low, high = self.bounds or (None, None)
         low_in, high_in = self.inclusive_bounds
+        if self.bounds and value != value:  # NaN compares false with every bound
+            raise self._out_of_range(value, f"expected {self.describe_bounds()}")
         if low is not None and (value < low or (value == low and not low_in)):
             raise self._out_of_range(value, f"expected {self.describe_bounds()}")
         if high is not None and (value > high or (value == high and not high_in)):
@@ -287,6 +290,9 @@ class Str(Parameter):
     def parse(self, text: str) -> Any:
         return text
 
+    def expected(self) -> str:
+        return f"a str{f' matching {self.regex!r}' if self.regex else ''}"
+
     def _schema(self) -> dict[str, Any]:
         return {"type": "string", **({"pattern": self.regex} if self.regex else {})}
 
@@ -318,7 +324,8 @@ class Choice(Parameter):
         return "one of " + ", ".join(map(repr, self.objects))
 
     def _schema(self) -> dict[str, Any]:
-        return {"enum": [each for each in self.objects if isinstance(each, (str, int, float, bool))]}
+        allowed = [each for each in self.objects if _is_json(each)]
+        return {"enum": allowed + ([None] if self.allow_None and None not in allowed else [])}
 
 
 class List(Parameter):
@@ -343,7 +350,7 @@ class List(Parameter):
                                     f"not {self.item_type.__name__}.")
         low, high = self.bounds or (None, None)
         if (low is not None and len(value) < low) or (high is not None and len(value) > high):
-            raise self._out_of_range(value, f"expected a length in [{low or 0}, {'inf' if high is None else high}]")
+            raise self._out_of_range(value, f"expected a length in {self._length()}")
         return list(value)
 
     def parse(self, text: str) -> Any:
@@ -356,13 +363,17 @@ class List(Parameter):
         parse = Bool().parse if self.item_type is bool else self.item_type
         return [parse(item) for item in items]
 
+    def _length(self) -> str:
+        low, high = self.bounds or (None, None)
+        return f"[{low or 0}, {'inf' if high is None else high}]"
+
     def expected(self) -> str:
-        return f"a list{' of ' + self.item_type.__name__ if self.item_type else ''}"
+        items = f" of {self.item_type.__name__}" if self.item_type else ""
+        return f"a list{items}{f' with a length in {self._length()}' if self.bounds else ''}"
 
     def describe(self) -> str:
-        length = f", length in [{(self.bounds or (0,))[0] or 0}, {(self.bounds or (0, None))[1] or 'inf'}]" \
-            if self.bounds else ""
-        return f"list[{self.item_type.__name__ if self.item_type else 'any'}]{length}"
+        items = self.item_type.__name__ if self.item_type else "any"
+        return f"list[{items}]{f', length in {self._length()}' if self.bounds else ''}"
 
     def _schema(self) -> dict[str, Any]:
         schema: dict[str, Any] = {"type": "array"}
@@ -401,6 +412,15 @@ class Dict(Parameter):
         return {"type": "object"}
 
 
+def _is_json(value: Any) -> bool:
+    """Whether ``value`` can appear in a JSON document."""
+    try:
+        json.dumps(value)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
 def _import_object(path: str) -> Any:
     """The object named by ``'package.module:attr'`` or ``'package.module.attr'``."""
     module_name, sep, attribute = path.strip().partition(":")
@@ -408,9 +428,12 @@ def _import_object(path: str) -> Any:
         module_name, _, attribute = path.strip().rpartition(".")
     if not module_name or not attribute:
         raise ValueError(f"{path!r} is not an import path such as 'math:sqrt'")
-    target: Any = importlib.import_module(module_name)
-    for part in attribute.split("."):
-        target = getattr(target, part)
+    try:
+        target: Any = importlib.import_module(module_name)
+        for part in attribute.split("."):
+            target = getattr(target, part)
+    except (ImportError, AttributeError) as error:
+        raise ValueError(f"cannot import {path!r}: {error}") from None
     return target
 
 

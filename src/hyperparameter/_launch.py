@@ -247,7 +247,7 @@ class _Program:
         if not defines:
             return
         catalog = self._catalog()
-        for key in scope.empty(*defines).keys():
+        for key in scope.empty(*defines):
             if key not in catalog.entries:
                 message = catalog.unknown_message(key, "-D sets a hyperparameter the program never reads:")
                 print(f"{self.parser.prog}: warning: {message}", file=sys.stderr)

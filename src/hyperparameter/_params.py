@@ -70,7 +70,16 @@ class ParamsMeta(type):
             return
         if parameter.readonly:
             raise TypeError(f"Parameter {parameter.key!r} is read-only.")
-        parameter.default = parameter.check(value)  # reaches every instance without its own value
+        _set_default(cls, name, parameter.check(value))
+
+
+def _set_default(cls: type, name: str, value: Any) -> None:
+    """Change a class default; it reaches every instance, and subclass, without its own."""
+    cls.__dict__["_hp_params"][name].default = value
+    for subclass in cls.__subclasses__():
+        inherited = subclass.__dict__.get("_hp_params", {}).get(name)
+        if inherited is not None and inherited.inherits_default:
+            _set_default(subclass, name, value)
 
 
 class _Update:
@@ -156,16 +165,25 @@ class Params(metaclass=ParamsMeta):
 
     def _hp_apply(self, values: dict[str, Any]) -> None:
         """Set (or, for ``UNSET``, unset) own values, then tell the watchers."""
+        watched = bool(self.__dict__.get("_hp_watchers"))
         events = []
         for name, value in values.items():
-            old = getattr(self, name)
+            old = self._hp_value_or_default(name) if watched else None
             if value is UNSET:
                 self.__dict__.pop(name, None)
             else:
                 self.__dict__[name] = value
-            events.append((name, old, getattr(self, name)))
+            if watched:
+                events.append((name, old, self._hp_value_or_default(name)))
         for name, old, new in events:
             self._hp_notify(name, old, new)
+
+    def _hp_value_or_default(self, name: str) -> Any:
+        """The value now, or the default when the scope holds a bad one (for watchers)."""
+        try:
+            return getattr(self, name)
+        except ValueError:
+            return self._hp_params[name].default
 
     # -- watchers ---------------------------------------------------------------
     def watch(self, callback: Watcher, *names: str) -> None:
@@ -177,7 +195,7 @@ class Params(metaclass=ParamsMeta):
     def unwatch(self, callback: Watcher) -> None:
         """Stop calling ``callback``."""
         watchers = self.__dict__.get("_hp_watchers", [])
-        watchers[:] = [(each, names) for each, names in watchers if each is not callback]
+        watchers[:] = [(each, names) for each, names in watchers if each != callback]
 
     def _hp_notify(self, name: str, old: Any, new: Any) -> None:
         if old is new or (type(old) is type(new) and old == new):
@@ -193,11 +211,22 @@ class Params(metaclass=ParamsMeta):
 
     @classmethod
     def from_json(cls, text: str) -> Params:
-        """An instance with the values of a JSON object (checked like keywords)."""
-        return cls(**json.loads(text))
+        """An instance with the values of a JSON object (checked like keywords).
+
+        Read-only parameters may appear with their default value, as ``to_json`` writes them.
+        """
+        values = json.loads(text)
+        for name, parameter in cls._hp_params.items():
+            if parameter.readonly and name in values and values[name] == parameter.default:
+                del values[name]
+        return cls(**values)
 
     def __getstate__(self) -> dict[str, Any]:
-        return {name: self.__dict__[name] for name in self._hp_params if name in self.__dict__}
+        state = {name: self.__dict__[name] for name in self._hp_params if name in self.__dict__}
+        for name, (source, copied) in self.__dict__.get("_hp_default_copies", {}).items():
+            if name not in state and copied != source:
+                state[name] = copied  # a mutable default changed in place
+        return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(self._hp_checked(state, constructing=True))

@@ -219,8 +219,7 @@ class _Walker:
                 self.bitor_read(node, context)
             elif isinstance(node, ast.Call):
                 self.call_read(node, context)
-            children = list(ast.iter_child_nodes(node))
-            stack.extend((child, context) for child in reversed(children))
+            stack.extend((child, context) for child in _children(node))
         return self.found
 
     @staticmethod
@@ -371,6 +370,24 @@ class _Walker:
         if (isinstance(node.func, (ast.Attribute, ast.Subscript)) and not node.keywords
                 and len(node.args) <= 1 and not any(isinstance(a, ast.Starred) for a in node.args)):
             self.read(node, node.func, node.args[0] if node.args else None, context)
+
+
+# Nodes with nothing to find inside, left out of the walk to keep it cheap.
+_LEAVES = (ast.Name, ast.Constant, ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop,
+           ast.alias, ast.Pass, ast.Break, ast.Continue, ast.Global, ast.Nonlocal)
+
+
+def _children(node: ast.AST) -> list[ast.AST]:
+    """The child nodes worth visiting, last first (the walk pops them in source order)."""
+    children: list[ast.AST] = []
+    for name in node._fields:
+        value = getattr(node, name, None)
+        if isinstance(value, list):
+            children.extend(item for item in value if isinstance(item, ast.AST) and not isinstance(item, _LEAVES))
+        elif isinstance(value, ast.AST) and not isinstance(value, _LEAVES):
+            children.append(value)
+    children.reverse()
+    return children
 
 
 def _annotation_text(annotation: Optional[ast.expr]) -> str:

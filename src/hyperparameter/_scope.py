@@ -16,8 +16,8 @@ from typing import Any, Callable, Optional, Union
 
 from ._accessor import CurrentKey, ScopeKey, read
 from ._engine import amend, detached, enter, find_level, freeze, innermost, leave, start, write
-from ._levels import Level, chain_values
 from ._keys import check_key, collect, plain_keywords
+from ._levels import Level, chain_values
 
 _init = object.__setattr__
 _KEY_CACHE_LIMIT = 4096

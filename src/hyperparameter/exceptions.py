@@ -14,15 +14,20 @@ Missing hyperparameter 'surely.missing'; read it with a default (hp.scope.surely
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 __all__ = [
+    "ConfigError",
     "ConversionError",
     "HyperparameterError",
     "InvalidKeyError",
     "InvalidKeyTypeError",
     "LaunchError",
+    "MissingDependencyError",
     "MissingParameterError",
+    "MissingReferenceError",
+    "SchemaError",
     "ScopeError",
 ]
 
@@ -98,3 +103,63 @@ class ScopeError(HyperparameterError, RuntimeError):
 
 class LaunchError(HyperparameterError, RuntimeError):
     """``hp.launch`` cannot build a program, e.g. it finds no function to run."""
+
+
+class ConfigError(HyperparameterError, ValueError):
+    """A configuration cannot be read, resolved, validated or saved.
+
+    The message names the file and the key path where there is one.
+
+    >>> import hyperparameter as hp
+    >>> hp.config({"a": "${b}", "b": "${a}"})
+    Traceback (most recent call last):
+    ...
+    hyperparameter.exceptions.ConfigError: Interpolation cycle: a -> b -> a; a value cannot refer to itself.
+    """
+
+
+class MissingReferenceError(ConfigError, KeyError):
+    """An interpolation refers to a key, or an environment variable, that is not set.
+
+    ``str()`` gives the whole sentence rather than ``KeyError``'s quoted message.
+    """
+
+    def __init__(self, message: str, key: str, reference: str) -> None:
+        self.key = key
+        self.reference = reference
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class SchemaError(ConfigError):
+    """Config values do not fit a schema; ``problems`` lists every one as (key path, message)."""
+
+    def __init__(self, schema: Any, problems: Sequence[tuple[str, str]], sources: Sequence[str]) -> None:
+        self.schema = schema
+        self.problems = list(problems)
+        name = getattr(schema, "__name__", repr(schema))
+        subject = f"{_describe_sources(sources)} does not fit {name}"
+        if len(self.problems) == 1:
+            key, message = self.problems[0]
+            super().__init__(f"{subject} at {key}: {message}.")
+        else:
+            lines = "".join(f"\n  {key}: {message}" for key, message in self.problems)
+            super().__init__(f"{subject} ({len(self.problems)} problems):{lines}")
+
+
+def _describe_sources(sources: Sequence[str]) -> str:
+    """Name the files values came from: ``"Config 'a.toml'"``, or the values when none did."""
+    if not sources:
+        return "The config values"
+    if len(sources) == 1:
+        return f"Config {sources[0]!r}"
+    return "Configs " + ", ".join(map(repr, sources))
+
+
+class MissingDependencyError(HyperparameterError, ImportError):
+    """An optional dependency is not installed; the message says what to install."""
+
+    def __init__(self, module: str, purpose: str, install: str) -> None:
+        super().__init__(f"{purpose} needs {module}, which is not installed: {install}.", name=module)

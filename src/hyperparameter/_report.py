@@ -1,0 +1,304 @@
+"""The reports of ``hp``: listings as text, a tree, Markdown or JSON, and detail blocks.
+
+Everything here turns scan results into strings; nothing reads files or prints.
+
+>>> from hyperparameter._scanner import scan_source
+>>> found = scan_source('''
+... import hyperparameter as hp
+... @hp.param("train")
+... def train(lr=1e-3, batch_size=32):
+...     pass
+... ''', "app.py")
+>>> print(render_listing([Source("app", "", None, found)], "text", tree=True))
+Hyperparameters in app:
+----------------------------------------
+train
+  lr = 1e-3
+  batch_size = 32
+Total: 2 hyperparameters
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import keyword
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from ._scanner import Found
+
+_RULE = "-" * 60
+_HEAVY_RULE = "=" * 60
+_TREE_RULE = "-" * 40
+_WIDEST_DEFAULT = 40
+# Keys whose first segment names a method of hp.scope are read with hp.scope["..."].
+_METHODS = frozenset({"keys", "update", "clear", "storage", "current", "empty", "frozen", "init"})
+
+
+@dataclass
+class Source:
+    """One scanned package or directory and what the scan found in it."""
+
+    name: str
+    version: str
+    root: Optional[str]  # the directory locations are shown relative to; None: as scanned
+    found: list[Found]
+    relation: str = "self"  # or "dependency"
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return f"{self.name} {self.version}" if self.version else self.name
+
+    def location(self, found: Found) -> str:
+        """Where ``found`` is, as ``path:line`` relative to the source's root."""
+        path = os.path.normpath(found.path)
+        if self.root is not None:
+            with contextlib.suppress(ValueError):  # another drive, on Windows: keep it whole
+                path = os.path.relpath(path, self.root)
+        return f"{path.replace(os.sep, '/')}:{found.line}"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One key and every place that defines or reads it, the definition to show first."""
+
+    key: str
+    primary: Found
+    others: tuple[Found, ...] = ()
+
+
+def entries_of(found: Iterable[Found]) -> list[Entry]:
+    """One entry per key, sorted by key; an ``@hp.param`` definition is preferred as primary."""
+    by_key: dict[str, list[Found]] = {}
+    for item in found:
+        by_key.setdefault(item.key, []).append(item)
+    entries = []
+    for key in sorted(by_key):
+        ordered = sorted(by_key[key], key=lambda f: (f.kind != "param", f.default is None, f.path, f.line))
+        entries.append(Entry(key, ordered[0], tuple(ordered[1:])))
+    return entries
+
+
+def function_count(found: Iterable[Found]) -> int:
+    """How many functions and classes declare or read the hyperparameters found."""
+    return len({(f.path, f.function) for f in found if f.function != "<module>"})
+
+
+def _shown_default(found: Found, limit: int = _WIDEST_DEFAULT) -> str:
+    if found.default is None:
+        return "(required)"
+    text = " ".join(found.default.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+# -- listings ---------------------------------------------------------------
+def render_listing(sources: list[Source], fmt: str, tree: bool = False) -> str:
+    """The ``hp ls PKG`` report of every source, in ``text``, ``markdown`` or ``json``."""
+    if fmt == "json":
+        return _json_listing(sources)
+    if fmt == "markdown":
+        parts = [_markdown_tree(s) if tree else _markdown_table(s) for s in sources]
+    else:
+        parts = [_text_tree(s) if tree else _text_table(s) for s in sources]
+    return "\n\n".join(parts)
+
+
+def _heading(source: Source) -> str:
+    suffix = " (dependency)" if source.relation == "dependency" else ""
+    return f"Hyperparameters in {source.title}{suffix}"
+
+
+def _total(source: Source, entries: list[Entry]) -> str:
+    noun = "hyperparameter" if len(entries) == 1 else "hyperparameters"
+    functions = function_count(source.found)
+    return f"Total: {len(entries)} {noun} in {functions} function{'s' if functions != 1 else ''}"
+
+
+def _dynamic_note(entries: list[Entry]) -> list[str]:
+    if any(e.primary.dynamic for e in entries):
+        return ["Parts in <...> are computed at run time; the scan shows the expression."]
+    return []
+
+
+def _text_table(source: Source) -> str:
+    entries = entries_of(source.found)
+    rows = [("Key", "Default", "Type", "Function", "Location")]
+    for entry in entries:
+        more = f" (+{len(entry.others)})" if entry.others else ""
+        rows.append((entry.key, _shown_default(entry.primary), entry.primary.type_name or "?",
+                     entry.primary.function, source.location(entry.primary) + more))
+    widths = [max(len(row[column]) for row in rows) for column in range(4)]
+    lines = [f"{_heading(source)}:", _RULE]
+    if entries:
+        lines += ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[4] for row in rows]
+    lines += [_RULE, _total(source, entries), *_dynamic_note(entries)]
+    return "\n".join(line.rstrip() for line in lines)
+
+
+@dataclass
+class _Node:
+    children: dict[str, _Node] = field(default_factory=dict)
+    entry: Optional[Entry] = None
+
+
+def _tree_of(source: Source) -> _Node:
+    """Nest the keys by their dotted segments, in the order the scan met their definitions."""
+    position = {id(found): index for index, found in enumerate(source.found)}
+    root = _Node()
+    for entry in sorted(entries_of(source.found), key=lambda e: position[id(e.primary)]):
+        node = root
+        for segment in entry.key.split("."):
+            node = node.children.setdefault(segment, _Node())
+        node.entry = entry
+    return root
+
+
+def _tree_lines(node: _Node, depth: int, markdown: bool) -> list[str]:
+    lines = []
+    for segment, child in node.children.items():
+        indent = "  " * depth
+        if markdown:
+            text = f"{indent}- `{segment}`" if child.entry else f"{indent}- **{segment}**"
+            if child.entry:
+                text += f" = {_code(_shown_default(child.entry.primary))}"
+        else:
+            text = indent + segment
+            if child.entry:
+                text += f" = {_shown_default(child.entry.primary)}"
+        lines.append(text)
+        lines.extend(_tree_lines(child, depth + 1, markdown))
+    return lines
+
+
+def _text_tree(source: Source) -> str:
+    entries = entries_of(source.found)
+    noun = "hyperparameter" if len(entries) == 1 else "hyperparameters"
+    lines = [f"{_heading(source)}:", _TREE_RULE, *_tree_lines(_tree_of(source), 0, markdown=False)]
+    lines += [f"Total: {len(entries)} {noun}", *_dynamic_note(entries)]
+    return "\n".join(lines)
+
+
+def _code(text: str) -> str:
+    """``text`` as a Markdown code span that survives backticks and table pipes."""
+    fence = "``" if "`" in text else "`"
+    pad = " " if "`" in text else ""
+    return f"{fence}{pad}{text}{pad}{fence}".replace("|", "\\|")
+
+
+def _cell(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def _markdown_table(source: Source) -> str:
+    entries = entries_of(source.found)
+    lines = [f"## {_heading(source)}", "",
+             "| Key | Default | Type | Function | Location | Description |",
+             "| --- | --- | --- | --- | --- | --- |"]
+    for entry in entries:
+        found = entry.primary
+        locations = ", ".join(source.location(f) for f in (found, *entry.others))
+        lines.append(f"| {_code(entry.key)} | {_code(_shown_default(found, 80))} | {_cell(found.type_name)} "
+                     f"| {_code(found.function)} | {_cell(locations)} | {_cell(found.description)} |")
+    lines += ["", _total(source, entries) + ".", *_dynamic_note(entries)]
+    return "\n".join(lines)
+
+
+def _markdown_tree(source: Source) -> str:
+    entries = entries_of(source.found)
+    lines = [f"## {_heading(source)}", "", *_tree_lines(_tree_of(source), 0, markdown=True), ""]
+    lines += [_total(source, entries) + ".", *_dynamic_note(entries)]
+    return "\n".join(lines)
+
+
+def _definition(source: Source, found: Found) -> dict[str, Any]:
+    return {"kind": found.kind, "default": found.default, "function": found.function,
+            "path": source.location(found).rpartition(":")[0], "line": found.line}
+
+
+def _json_listing(sources: list[Source]) -> str:
+    hyperparameters = []
+    for source in sources:
+        for entry in entries_of(source.found):
+            found = entry.primary
+            hyperparameters.append({
+                "key": entry.key, "default": found.default, "type": found.type_name,
+                "namespace": found.namespace, "function": found.function, "kind": found.kind,
+                "dynamic": found.dynamic, "description": found.description, "source": source.name,
+                "path": source.location(found).rpartition(":")[0], "line": found.line,
+                "definitions": [_definition(source, f) for f in (found, *entry.others)],
+            })
+    document = {
+        "sources": [{"name": s.name, "version": s.version, "relation": s.relation,
+                     "hyperparameters": len(entries_of(s.found)), "functions": function_count(s.found)}
+                    for s in sources],
+        "hyperparameters": hyperparameters,
+        "errors": [error for s in sources for error in s.errors],
+    }
+    return json.dumps(document, indent=2)
+
+
+# -- installed packages -----------------------------------------------------------
+def render_packages(rows: list[tuple[str, str, int, int]], fmt: str) -> str:
+    """The ``hp ls`` report: each (package, version, params, funcs) using hyperparameter."""
+    if fmt == "json":
+        return json.dumps({"packages": [
+            {"name": name, "version": version, "hyperparameters": params, "functions": funcs}
+            for name, version, params, funcs in rows]}, indent=2)
+    if fmt == "markdown":
+        lines = [f"## Packages using hyperparameter ({len(rows)})", "",
+                 "| Package | Version | Params | Funcs |", "| --- | --- | ---: | ---: |"]
+        lines += [f"| {_cell(n)} | {_cell(v)} | {p} | {f} |" for n, v, p, f in rows]
+        return "\n".join(lines)
+    table = [("Package", "Version", "Params", "Funcs")] + [(n, v, str(p), str(f)) for n, v, p, f in rows]
+    widths = [max(len(row[column]) for row in table) for column in range(4)]
+    formatted = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in table]
+    return "\n".join([f"Packages using hyperparameter ({len(rows)}):", _HEAVY_RULE, formatted[0], _RULE,
+                      *formatted[1:], _RULE, "Use 'hp ls <package>' to see hyperparameters in a package."])
+
+
+# -- details ------------------------------------------------------------------------
+def usage(key: str, default: Optional[str]) -> str:
+    """Python that reads ``key`` with its default, valid whatever the key looks like.
+
+    >>> usage("train.lr", "0.001")
+    'hp.scope.train.lr | 0.001'
+    >>> usage("keys.limit", "10"), usage("model.lambda", None)
+    ('hp.scope["keys.limit"] | 10', 'hp.scope["model.lambda"]()')
+    """
+    segments = key.split(".")
+    plain = segments[0] not in _METHODS and all(
+        s.isidentifier() and not keyword.iskeyword(s) and not s.startswith("_") for s in segments)
+    accessor = f"hp.scope.{key}" if plain else f"hp.scope[{json.dumps(key)}]"
+    return f"{accessor}()" if default is None else f"{accessor} | {' '.join(default.split())}"
+
+
+def render_details(entry: Entry, source: Source) -> str:
+    """The ``hp desc`` block of one key."""
+    found = entry.primary
+    how = "@hp.param" if found.kind == "param" else "read"
+    lines = [
+        _HEAVY_RULE, f"Hyperparameter: {entry.key}", _HEAVY_RULE,
+        f"Default: {found.default if found.default is not None else '(none: the key is required)'}",
+        f"Type: {found.type_name or 'unknown'}",
+        f"Namespace: {found.namespace}",
+        f"Function: {found.function} ({how})",
+        f"Source: {source.title}",
+        f"Location: {source.location(found)}",
+        f"Description: {found.description or '(none)'}",
+    ]
+    for other in entry.others:
+        default = f", default {other.default}" if other.default is not None else ""
+        what = "declared" if other.kind == "param" else "read"
+        lines.append(f"Also {what} at: {source.location(other)} ({other.function}{default})")
+    lines.append("Usage:")
+    if found.dynamic:
+        lines += ["  # Parts in <...> are computed at run time: substitute their value.",
+                  f"  value = {usage(entry.key, found.default)}"]
+    else:
+        lines += ["  # Access via scope", f"  value = {usage(entry.key, found.default)}"]
+    lines += ["  # Set via command line (programs started with hp.launch)", f"  -D {entry.key}=<value>"]
+    return "\n".join(lines)
