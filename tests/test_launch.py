@@ -240,6 +240,95 @@ class TestHelpAndListing:
         assert "did you mean 'app.repeat'" in err
 
 
+class TestConfigFiles:
+    """-C/--config FILE: values from files, under -D and explicit options."""
+
+    @pytest.fixture
+    def files(self, tmp_path: Path) -> dict[str, str]:
+        (tmp_path / "base.toml").write_text('[app]\nrepeat = 2\noutput_file = "base.txt"\n')
+        (tmp_path / "more.json").write_text('{"app": {"repeat": 3}}')
+        (tmp_path / "bad.toml").write_text("[app\nrepeat = 2\n")
+        (tmp_path / "typo.toml").write_text("[app]\nrepat = 2\n")
+        (tmp_path / "wrong.toml").write_text('[app]\nrepeat = "many"\n')
+        return {path.stem: str(path) for path in tmp_path.iterdir()}
+
+    def test_a_config_file_sets_the_functions_parameters(self, files: dict[str, str]) -> None:
+        """Values in a -C file reach the launched function, converted by its annotations."""
+        assert hp.launch(app, argv=["in.txt", "-C", files["base"]]) == ("in.txt", "base.txt", False, 2)
+        assert hp.launch(app, argv=["in.txt", "--config", files["base"]])[3] == 2
+
+    def test_later_files_win_and_keep_what_they_do_not_set(self, files: dict[str, str]) -> None:
+        """-C a -C b: b's values override a's key by key."""
+        result = hp.launch(app, argv=["in.txt", "-C", files["base"], "-C", files["more"]])
+        assert result[1:] == ("base.txt", False, 3)
+        assert hp.launch(app, argv=["in.txt", "-C", files["more"], "-C", files["base"]])[3] == 2
+
+    def test_precedence_options_then_define_then_files_then_defaults(self, files: dict[str, str]) -> None:
+        """Explicit option > -D > config file > default, whatever the order on the line."""
+        config = ["-C", files["base"]]
+        assert hp.launch(app, argv=["in.txt", "--repeat", "9", "-D", "app.repeat=5", *config])[3] == 9
+        assert hp.launch(app, argv=["in.txt", "-D", "app.repeat=5", *config])[3] == 5
+        assert hp.launch(app, argv=["in.txt", *config, "-D", "app.repeat=5"])[3] == 5
+        assert hp.launch(app, argv=["in.txt", *config])[3] == 2
+        assert hp.launch(app, argv=["in.txt"])[3] == 1
+
+    def test_file_values_are_in_scope_for_the_whole_run(self, files: dict[str, str]) -> None:
+        """Any code the program runs reads the file's values, and they end with the run."""
+
+        @hp.param("job")
+        def job() -> tuple[Any, ...]:
+            return hp.scope.app.output_file | "none", hp.scope.app.repeat | 0
+
+        assert hp.launch(job, argv=["-C", files["base"]]) == ("base.txt", 2)
+        assert hp.scope.app.repeat | 0 == 0
+
+    def test_list_params_names_the_file_as_the_source(self, files: dict[str, str],
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+        """-lps shows a file's value in force and '-C FILE' as its source; -D still wins."""
+        status, out, _ = run(["-C", files["base"], "-D", "app.verbose=true", "-lps"], capsys, app)
+        assert status == 0
+        rows = {line.split()[0]: line for line in out.splitlines()[2:]}
+        assert f"-C {files['base']}" in rows["app.repeat"]
+        assert rows["app.repeat"].split()[2] == "2"
+        assert "-D" in rows["app.verbose"].split()
+
+    @pytest.mark.parametrize(
+        ("name", "expected"),
+        [("bad", "Cannot parse config"), ("missing", "No such file"), ("wrong", "Cannot convert hyperparameter 'app.repeat'")],
+    )
+    def test_a_file_that_cannot_be_used_is_a_usage_error(self, files: dict[str, str], name: str, expected: str,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+        """An unparsable, missing or ill-typed file ends the program with status 2, naming the file."""
+        path = files.get(name, str(Path(files["base"]).with_name("missing.toml")))
+        status, out, err = run(["in.txt", "-C", path], capsys, app)
+        assert status == 2
+        assert out == ""
+        assert "argument -C/--config" in err
+        assert expected in err
+        assert Path(path).name in err
+
+    def test_an_unknown_key_in_a_file_warns_with_the_closest_key(self, files: dict[str, str],
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+        """A file key the program never reads is a warning on stderr, not silence."""
+        status, _, err = run(["in.txt", "-C", files["typo"]], capsys, app)
+        assert status == 0
+        assert "warning: the -C files set a hyperparameter the program never reads: 'app.repat'" in err
+        assert "did you mean 'app.repeat'" in err
+
+    def test_subcommands_take_config_files_before_or_after_the_command(self, files: dict[str, str]) -> None:
+        """-C works before and after the subcommand name."""
+        namespace: dict[str, Any] = {"__name__": "config_app", "hp": hp}
+        exec(
+            "@hp.param('app')\ndef run(repeat=1):\n    return ('run', repeat)\n"
+            "@hp.param('other')\ndef other(x=1):\n    return ('other', x)\n"
+            "def go(argv):\n    return hp.launch(argv=argv)\n",
+            namespace,
+        )
+        go = namespace["go"]
+        assert go(["-C", files["base"], "app"]) == ("run", 2)
+        assert go(["run", "-C", files["more"]]) == ("run", 3)
+
+
 class TestDiscovery:
     def test_launch_without_function_collects_the_calling_modules_functions(self) -> None:
         """launch() in a module with several @hp.param functions makes subcommands."""

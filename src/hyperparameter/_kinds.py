@@ -12,7 +12,6 @@ import copy
 import importlib
 import json
 import re
-from collections.abc import Callable as CallableABC
 from typing import Any, Optional
 
 from ._convert import FALSE_WORDS, TRUE_WORDS
@@ -379,7 +378,7 @@ class List(Parameter):
         schema: dict[str, Any] = {"type": "array"}
         names = {int: "integer", float: "number", str: "string", bool: "boolean"}
         if self.item_type in names:
-            schema["items"] = {"type": names[self.item_type]}  # type: ignore[index]
+            schema["items"] = {"type": names[self.item_type]}
         low, high = self.bounds or (None, None)
         if low is not None:
             schema["minItems"] = low
@@ -467,7 +466,7 @@ class Callable(Parameter):
     type_name = "callable"
 
     def _check(self, value: Any) -> Any:
-        if not isinstance(value, CallableABC):
+        if not callable(value):
             raise self._wrong_type(value)
         return value
 

@@ -1,9 +1,10 @@
 """``hp.launch`` / ``hp.run_cli``: turn ``@hp.param`` functions into a command-line program.
 
 Parameters without a default become positionals, parameters with one become
-``--name`` options; ``-D key=value`` sets any hyperparameter of the program;
-``-lps`` lists them all and ``-ep KEY`` explains one. Precedence, highest
-first: explicit options, ``-D``, defaults.
+``--name`` options; ``-D key=value`` sets any hyperparameter of the program
+and ``-C FILE`` loads a config file; ``-lps`` lists them all and ``-ep KEY``
+explains one. Precedence, highest first: explicit options, ``-D``, config
+files (later files win), defaults.
 """
 
 from __future__ import annotations
@@ -16,13 +17,14 @@ from typing import Any, Callable, Optional
 
 from ._arguments import EMPTY, add_declared, add_parameter, annotations_of, rewrite_bool_values
 from ._catalog import Catalog, infos_of, project_files
+from ._config import config
 from ._convert import convert
 from ._docstrings import parse_docstring
 from ._engine import innermost
 from ._inject import ParamInfo, param
 from ._levels import ABSENT
 from ._params import Params
-from ._scope import scope
+from ._scope import Scope, scope
 from .exceptions import ConversionError, HyperparameterError, LaunchError
 
 _LIST_FLAGS = ("-lps", "--list-params", "--list-param-scope")
@@ -34,6 +36,10 @@ def _add_common_options(parser: argparse.ArgumentParser, dest_suffix: str = "") 
     parser.add_argument("-D", "--define", action="append", default=default, metavar="KEY=VALUE",
                         dest="define" + dest_suffix,
                         help="set any hyperparameter of the program, e.g. -D train.lr=0.01 (repeatable)")
+    parser.add_argument("-C", "--config", action="append", default=default, metavar="FILE",
+                        dest="config" + dest_suffix,
+                        help="load hyperparameters from a .toml, .json or .yaml file; "
+                             "-D and options override it (repeatable: later files win)")
     parser.add_argument(*_LIST_FLAGS, action="store_true", default=argparse.SUPPRESS,
                         help="list every hyperparameter the program can read, with the value in force")
     parser.add_argument(*_EXPLAIN_FLAGS, nargs="+", metavar="KEY", default=argparse.SUPPRESS,
@@ -196,17 +202,19 @@ class _Program:
                     argv = rewrite_bool_values(argv, sub)
         namespace = vars(self.parser.parse_args(argv))
         defines = namespace.pop("define", []) + namespace.pop("define_after", [])
+        files = namespace.pop("config", []) + namespace.pop("config_after", [])
         command = self.commands[0] if self.single else self.by_name[namespace.pop("command")]
-        try:
-            overrides = scope(*defines)
-        except HyperparameterError as error:
-            self.parser.error(f"argument -D/--define: {error}")
-        with overrides:
-            self._warn_unknown(defines)
+        loaded = self._loaded(files)
+        with scope(loaded), self._defined(defines):
+            defined = list(scope.empty(*defines))
+            self._warn_unknown(list(scope.empty(loaded)), "the -C files set")
+            self._warn_unknown(defined, "-D sets")
             try:
                 command.check_scope()
             except ConversionError as error:
-                self.parser.error(f"argument -D/--define: {error}")
+                if error.key in defined:
+                    self.parser.error(f"argument -D/--define: {error}")
+                self.parser.error(f"argument -C/--config: {error} (set in {', '.join(files)})")
             scope.frozen()  # threads the program starts inherit these values
             return command.call(namespace)
 
@@ -215,13 +223,11 @@ class _Program:
         pre = argparse.ArgumentParser(prog=self.parser.prog, add_help=False)
         _add_common_options(pre)
         known, _ = pre.parse_known_args(argv)
-        try:
-            overrides = scope(*known.define)
-        except HyperparameterError as error:
-            self.parser.error(f"argument -D/--define: {error}")
-        with overrides:
+        loaded = self._loaded(known.config)
+        with scope(loaded), self._defined(known.define):
             catalog = self._catalog()
-            sources = dict.fromkeys(scope.empty(*known.define).keys(), "-D")
+            sources = dict.fromkeys(scope.empty(loaded), "-C " + ", ".join(known.config))
+            sources.update(dict.fromkeys(scope.empty(*known.define), "-D"))
             keys = getattr(known, "explain_param", None)
             if keys is None:
                 print(catalog.listing(self.parser.prog, sources))
@@ -237,19 +243,34 @@ class _Program:
                     print(block)
             raise SystemExit(status)
 
+    def _loaded(self, files: list[str]) -> dict[str, Any]:
+        """The values the ``-C`` files hold, merged; a file that cannot load is a usage error."""
+        try:
+            return config(files) if files else {}
+        except (HyperparameterError, OSError) as error:
+            self.parser.error(f"argument -C/--config: {error}")
+
+    def _defined(self, defines: list[str]) -> Scope:
+        """A scope of the ``-D`` values; a bad key is a usage error."""
+        try:
+            return scope(*defines)
+        except HyperparameterError as error:
+            self.parser.error(f"argument -D/--define: {error}")
+
     def _catalog(self) -> Catalog:
         targets = [command.func for command in self.commands] + list(self.module_globals.values())
         declared = [each for each in targets if isinstance(each, type) and issubclass(each, Params)
                     and each is not Params]
         return Catalog(infos_of(targets), project_files(self.module_globals), declared)
 
-    def _warn_unknown(self, defines: list[str]) -> None:
-        if not defines:
+    def _warn_unknown(self, keys: list[str], setter: str) -> None:
+        """Warn on stderr about each key no part of the program reads: likely a typo."""
+        if not keys:
             return
         catalog = self._catalog()
-        for key in scope.empty(*defines):
+        for key in keys:
             if key not in catalog.entries:
-                message = catalog.unknown_message(key, "-D sets a hyperparameter the program never reads:")
+                message = catalog.unknown_message(key, f"{setter} a hyperparameter the program never reads:")
                 print(f"{self.parser.prog}: warning: {message}", file=sys.stderr)
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import difflib
 import json
-from typing import Any, Callable, Optional
+from typing import Any, Callable, ClassVar, Optional
 
 from ._keys import check_key
 from ._kinds import UNSET, Parameter
@@ -36,7 +36,7 @@ class ParamsMeta(type):
     def __new__(mcls, name: str, bases: tuple[type, ...], body: dict[str, Any],
                 namespace: Optional[str] = None, **kwargs: Any) -> ParamsMeta:
         cls = super().__new__(mcls, name, bases, body, **kwargs)
-        inherited = next((base._hp_namespace for base in cls.__mro__[1:] if "_hp_namespace" in base.__dict__
+        inherited = next((base.__dict__["_hp_namespace"] for base in cls.__mro__[1:] if "_hp_namespace" in base.__dict__
                           and base.__dict__.get("_hp_explicit")), None)
         chosen = namespace or inherited or name
         check_key(chosen)
@@ -76,6 +76,7 @@ class ParamsMeta(type):
 def _set_default(cls: type, name: str, value: Any) -> None:
     """Change a class default; it reaches every instance, and subclass, without its own."""
     cls.__dict__["_hp_params"][name].default = value
+    subclass: type
     for subclass in cls.__subclasses__():
         inherited = subclass.__dict__.get("_hp_params", {}).get(name)
         if inherited is not None and inherited.inherits_default:
@@ -101,6 +102,9 @@ class Params(metaclass=ParamsMeta):
 
     The namespace defaults to the one a base class set explicitly, else the class name.
     """
+
+    _hp_params: ClassVar[dict[str, Parameter]]
+    _hp_namespace: ClassVar[str]
 
     def __init__(self, **values: Any) -> None:
         self._hp_apply(self._hp_checked(values, constructing=True))

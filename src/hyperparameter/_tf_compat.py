@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import numbers
 import re
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Optional, cast
 
 from ._grammar import split_list
 
@@ -127,7 +127,7 @@ def _cast(name: str, kind: type, value: Any) -> Any:
         raise refused
     if issubclass(kind, numbers.Number) and not isinstance(value, numbers.Number):
         raise refused
-    return kind(value)
+    return cast(Any, kind)(value)
 
 
 class HParams:
