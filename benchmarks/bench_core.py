@@ -85,6 +85,31 @@ def subjects() -> dict[str, tuple[str, Callable[[], object], float]]:
     }
 
 
+class _NoOp:
+    """The least a scope can be: built by a keyword call, entered and left doing nothing."""
+
+    __slots__ = ("values",)
+
+    def __init__(self, **values: object) -> None:
+        self.values = values
+
+    def __enter__(self) -> _NoOp:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        return None
+
+
+def floor_of_with() -> float:
+    """What ``with _NoOp(**{'a.b': 1}): pass`` costs, as a ratio to a ContextVar set + reset."""
+
+    def no_op() -> None:
+        with _NoOp(**{"a.b": 1}):
+            pass
+
+    return best_ratio(no_op, baselines()["contextvar"])
+
+
 def measure() -> dict[str, float]:
     """Every ratio, with one key in one scope around the measurement."""
     base = baselines()
@@ -125,6 +150,8 @@ def main() -> int:
             f"{'ok  ' if ok else 'SLOW'} {name:32s} {ratio:5.2f}x [{targets[name]:.0f}x]   "
             f"1000 keys / 10 scopes: {large[name]:5.2f}x (growth {growth:4.2f} [1.3])"
         )
+    print(f"     (floor: a with block on a do-nothing object built by a keyword call is "
+          f"{floor_of_with():.2f}x the ContextVar pair)")
     return 1 if failures else 0
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import tracemalloc
+
 import pytest
 
 import hyperparameter as hp
@@ -309,3 +311,27 @@ class TestBaseline:
             with pytest.raises(hp.ScopeError):
                 hp.scope.init({"b": 2})
             assert dict(hp.scope.current()) == {"a": 1}
+
+
+def _bytes_to_enter(outer_keys: int, overrides: int) -> int:
+    """Bytes still allocated while a scope of ``overrides`` keys is entered under ``outer_keys`` keys."""
+    outer = hp.scope(**{f"outer.k{i}": i for i in range(outer_keys)})
+    inner = hp.scope(**{f"inner.k{i}": i for i in range(overrides)})
+    with outer:
+        tracemalloc.start()
+        try:
+            before = tracemalloc.get_traced_memory()[0]
+            inner.__enter__()
+            used = tracemalloc.get_traced_memory()[0] - before
+            inner.__exit__(None, None, None)
+        finally:
+            tracemalloc.stop()
+    return used
+
+
+def test_entering_allocates_for_its_own_keys_not_for_every_visible_key() -> None:
+    """Entering k overrides costs memory in proportion to k, whatever the outer scopes hold."""
+    small_outside = _bytes_to_enter(outer_keys=1, overrides=1)
+    large_outside = _bytes_to_enter(outer_keys=5000, overrides=1)
+    assert large_outside <= small_outside + 256
+    assert _bytes_to_enter(outer_keys=1, overrides=2000) > 20 * small_outside
