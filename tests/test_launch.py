@@ -315,6 +315,25 @@ class TestConfigFiles:
         assert "warning: the -C files set a hyperparameter the program never reads: 'app.repat'" in err
         assert "did you mean 'app.repeat'" in err
 
+    def test_a_params_class_takes_config_files_checked_by_its_kinds(self, tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+        """Declared parameters read a -C file like -D: converted, checked against bounds, -D wins."""
+
+        class Opt(hp.Params, namespace="opt"):
+            lr = hp.Float(1e-3, bounds=(0, 1))
+            layers = hp.Int(3)
+
+        good, bad = tmp_path / "good.yaml", tmp_path / "bad.yaml"
+        good.write_text("opt:\n  lr: 0.5\n  layers: 7\n")
+        bad.write_text("opt:\n  lr: 2.0\n")
+        configured = hp.launch(Opt, argv=["-C", str(good)])
+        assert (configured.lr, configured.layers) == (0.5, 7)
+        assert hp.launch(Opt, argv=["-C", str(good), "-D", "opt.layers=9"]).layers == 9
+        status, _, err = run(["-C", str(bad)], capsys, Opt)
+        assert status == 2
+        assert "opt.lr" in err
+        assert "bad.yaml" in err
+
     def test_subcommands_take_config_files_before_or_after_the_command(self, files: dict[str, str]) -> None:
         """-C works before and after the subcommand name."""
         namespace: dict[str, Any] = {"__name__": "config_app", "hp": hp}

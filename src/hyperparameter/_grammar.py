@@ -128,6 +128,11 @@ class IndexAssignment:
     ``base`` is a whole-list text assigned to the same key in the same place
     (``-D dims=[1,2] -D dims[0]=5``); without one, the items replace those of
     the default the value is read with.
+
+    >>> import hyperparameter as hp
+    >>> with hp.scope("train.dims[1]=256"):
+    ...     hp.scope.train.dims | [64, 64, 64]
+    [64, 256, 64]
     """
 
     items: dict[int, str] = field(default_factory=dict)

@@ -24,7 +24,15 @@ _KEYWORD_ONLY = 1 << 30  # a position no call reaches: the argument is never pos
 
 @dataclass(frozen=True)
 class Parameter:
-    """One injectable parameter of a decorated function."""
+    """One injectable parameter of a decorated function.
+
+    >>> import hyperparameter as hp
+    >>> @hp.param("train")
+    ... def train(lr=0.001):
+    ...     return lr
+    >>> [(each.name, each.key, each.default) for each in train.__hyperparameter__.parameters]
+    [('lr', 'train.lr', 0.001)]
+    """
 
     name: str
     key: str

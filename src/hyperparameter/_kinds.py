@@ -227,7 +227,19 @@ class Number(Parameter):
 
 
 class Float(Number):
-    """A float; ints are accepted and become floats."""
+    """A float; ints are accepted and become floats.
+
+    >>> import hyperparameter as hp
+    >>> class Train(hp.Params, namespace="train"):
+    ...     lr = hp.Float(1e-3, bounds=(0, 1), doc="learning rate")
+    >>> with hp.scope(**{"train.lr": "0.5"}):
+    ...     Train().lr
+    0.5
+    >>> Train(lr=2)
+    Traceback (most recent call last):
+    ...
+    ValueError: Parameter 'train.lr' = 2 is out of range: expected [0, 1].
+    """
 
     type_name = "float"
 
@@ -239,7 +251,15 @@ class Float(Number):
 
 
 class Int(Number):
-    """An integer; floats are refused, even 2.0."""
+    """An integer; floats are refused, even 2.0.
+
+    >>> import hyperparameter as hp
+    >>> class Model(hp.Params, namespace="model"):
+    ...     layers = hp.Int(3, bounds=(1, None))
+    >>> with hp.scope("model.layers=7"):
+    ...     Model().layers
+    7
+    """
 
     type_name = "int"
     _kind = (int,)
@@ -249,7 +269,15 @@ class Int(Number):
 
 
 class Bool(Parameter):
-    """True or False; text is true/false, yes/no, on/off, 1/0 (any case)."""
+    """True or False; text is true/false, yes/no, on/off, 1/0 (any case).
+
+    >>> import hyperparameter as hp
+    >>> class Run(hp.Params, namespace="run"):
+    ...     debug = hp.Bool(False)
+    >>> with hp.scope("run.debug=yes"):
+    ...     Run().debug
+    True
+    """
 
     type_name = "bool"
 
@@ -271,7 +299,14 @@ class Bool(Parameter):
 
 
 class Str(Parameter):
-    """A string, optionally matching a regular expression."""
+    """A string, optionally matching a regular expression.
+
+    >>> import hyperparameter as hp
+    >>> class Data(hp.Params, namespace="data"):
+    ...     split = hp.Str("train", regex=r"[a-z]+")
+    >>> Data(split="valid").split
+    'valid'
+    """
 
     type_name = "str"
 
@@ -297,7 +332,15 @@ class Str(Parameter):
 
 
 class Choice(Parameter):
-    """One of a fixed list of objects."""
+    """One of a fixed list of objects.
+
+    >>> import hyperparameter as hp
+    >>> class Net(hp.Params, namespace="net"):
+    ...     act = hp.Choice("relu", ["relu", "gelu"])
+    >>> with hp.scope(**{"net.act": "gelu"}):
+    ...     Net().act
+    'gelu'
+    """
 
     type_name = "choice"
 
@@ -328,7 +371,15 @@ class Choice(Parameter):
 
 
 class List(Parameter):
-    """A list, with an optional item type and length bounds ``(min, max)``."""
+    """A list, with an optional item type and length bounds ``(min, max)``.
+
+    >>> import hyperparameter as hp
+    >>> class Net(hp.Params, namespace="net"):
+    ...     dims = hp.List([64, 64], item_type=int)
+    >>> with hp.scope("net.dims=[128,256]"):
+    ...     Net().dims
+    [128, 256]
+    """
 
     type_name = "list"
     _mutable = True
@@ -388,7 +439,15 @@ class List(Parameter):
 
 
 class Dict(Parameter):
-    """A dict; text is a JSON object."""
+    """A dict; text is a JSON object.
+
+    >>> import hyperparameter as hp
+    >>> class Opt(hp.Params, namespace="opt"):
+    ...     betas = hp.Dict({"beta1": 0.9})
+    >>> with hp.scope('opt.betas={"beta1": 0.8}'):
+    ...     Opt().betas
+    {'beta1': 0.8}
+    """
 
     type_name = "dict"
     _mutable = True
@@ -437,7 +496,14 @@ def _import_object(path: str) -> Any:
 
 
 class Instance(Parameter):
-    """An instance of ``class_``; text is an import path to such an object."""
+    """An instance of ``class_``; text is an import path to such an object.
+
+    >>> import hyperparameter as hp, pathlib
+    >>> class Paths(hp.Params, namespace="paths"):
+    ...     root = hp.Instance(pathlib.PurePosixPath("/data"), class_=pathlib.PurePath)
+    >>> Paths().root
+    PurePosixPath('/data')
+    """
 
     type_name = "instance"
 
@@ -461,7 +527,15 @@ class Instance(Parameter):
 
 
 class Callable(Parameter):
-    """A callable; text is an import path such as ``'torch.nn.functional:gelu'``."""
+    """A callable; text is an import path such as ``'torch.nn.functional:gelu'``.
+
+    >>> import hyperparameter as hp
+    >>> class Loss(hp.Params, namespace="loss"):
+    ...     reduce = hp.Callable(sum)
+    >>> with hp.scope("loss.reduce=builtins:max"):
+    ...     Loss().reduce([1, 3, 2])
+    3
+    """
 
     type_name = "callable"
 

@@ -306,5 +306,13 @@ def launch(func: Optional[Callable[..., Any]] = None, *, argv: Optional[list[str
 
 
 def run_cli(func: Optional[Callable[..., Any]] = None, *, argv: Optional[list[str]] = None) -> Any:
-    """``launch`` under a name that collides with nothing."""
+    """``launch`` under a name that collides with nothing.
+
+    >>> import hyperparameter as hp
+    >>> @hp.param("greet")
+    ... def hello(name: str = "world"):
+    ...     return f"hello, {name}"
+    >>> hp.run_cli(hello, argv=["-D", "greet.name=Ada"])
+    'hello, Ada'
+    """
     return _launch(func, argv, sys._getframe(1).f_globals)

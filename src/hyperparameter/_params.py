@@ -101,6 +101,18 @@ class Params(metaclass=ParamsMeta):
     """Base class of declared parameters; ``namespace=`` in the class statement names their keys.
 
     The namespace defaults to the one a base class set explicitly, else the class name.
+    A read gives the value set on the instance, else the scope's, else the default.
+
+    >>> import hyperparameter as hp
+    >>> class Train(hp.Params, namespace="train"):
+    ...     lr = hp.Float(1e-3, bounds=(0, 1), doc="learning rate")
+    ...     layers = hp.Int(3, bounds=(1, None))
+    >>> config = Train(layers=4)
+    >>> with hp.scope(**{"train.lr": 0.01}):
+    ...     config.values()
+    {'lr': 0.01, 'layers': 4}
+    >>> config.values(changed=True)
+    {'layers': 4}
     """
 
     _hp_params: ClassVar[dict[str, Parameter]]

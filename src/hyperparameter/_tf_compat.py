@@ -61,6 +61,10 @@ def parse_values(values: str, type_map: dict[str, type], ignore_unknown: bool = 
         ValueError: malformed text, an unknown name (unless ``ignore_unknown``),
             a value that does not parse, a list assigned to an index, or a name
             assigned twice.
+
+    >>> import hyperparameter as hp
+    >>> hp.parse_values("lr=0.1,dims=[64 128],dims_x[0]=3", {"lr": float, "dims": int, "dims_x": int})
+    {'lr': 0.1, 'dims': [64, 128], 'dims_x': {0: 3}}
     """
     results: dict[str, Any] = {}
     position = 0
