@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -35,6 +36,17 @@ def train(data, lr=0.001, batch_size=32):
 class Model:
     def __init__(self, hidden_size=256, dropout=0.1):
         pass
+'''
+
+CONFIG = '''\
+import hyperparameter as hp
+
+
+class Model(hp.Params, namespace="model"):
+    """The model's shape."""
+
+    width = hp.Int(64, bounds=(1, None), doc="Units per layer.")
+    act = hp.Choice("relu", ["relu", "gelu"])
 '''
 
 EVALUATE = '''\
@@ -78,18 +90,20 @@ def dist_info(site: Path, name: str, version: str, requires: list[str], files: l
 
 @pytest.fixture
 def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Installed distributions on sys.path: two use hyperparameter, two only seem to."""
+    """Installed distributions on sys.path: three use hyperparameter, two only seem to."""
     site = write(tmp_path / "site", {
         "fakeapp/__init__.py": TRAIN + "raise RuntimeError('fakeapp must never be imported')\n",
         "fakeapp/sub/__init__.py": "raise RuntimeError('never imported')\n",
         "fakeapp/sub/extra.py": "import hyperparameter as hp\nFLAG = hp.scope.extra.flag | False\n",
         "faketk/__init__.py": "import hyperparameter as hp\n\n\ndef tool():\n    return hp.scope.tool.size | 3\n",
+        "fakecfg/__init__.py": CONFIG,
         "plainlib/__init__.py": "import hyperparameter as hp\nX = hp.scope.plain.x | 1\n",
         "liar/__init__.py": "SAYS = 'hyperparameter'\n",
     })
     dist_info(site, "fakeapp", "1.2.3", ["hyperparameter>=0.7", "fake-toolkit", "pytest; extra == 'test'"],
               ["fakeapp/__init__.py", "fakeapp/sub/__init__.py", "fakeapp/sub/extra.py"])
     dist_info(site, "fake-toolkit", "0.2.1", ["hyperparameter"], ["faketk/__init__.py"])
+    dist_info(site, "fake-config", "0.3", ["hyperparameter"], ["fakecfg/__init__.py"])
     dist_info(site, "plainlib", "1.0", [], ["plainlib/__init__.py"])
     dist_info(site, "liar", "0.1", ["hyperparameter"], ["liar/__init__.py"])
     monkeypatch.syspath_prepend(str(site))
@@ -184,6 +198,29 @@ def test_output_file_holds_exactly_what_would_be_printed(
     assert (project / "report.out").read_text(encoding="utf-8") == printed
 
 
+@pytest.mark.parametrize(
+    ("argv", "uses"),
+    [(["ls"], "site"), (["ls", "-f", "json"], "site"), (["desc", "train.lr"], "project"),
+     (["describe", "model"], "project")],
+)
+def test_output_file_works_for_the_package_list_and_desc(
+        request: pytest.FixtureRequest, capsys: pytest.CaptureFixture[str], argv: list[str], uses: str) -> None:
+    """-o FILE also holds exactly the installed-package list and the hp desc blocks."""
+    root = request.getfixturevalue(uses)
+    assert main(argv) == 0
+    printed = capsys.readouterr().out
+    assert main([*argv, "-o", str(root / "report.out")]) == 0
+    assert capsys.readouterr().out == ""
+    assert (root / "report.out").read_text(encoding="utf-8") == printed
+
+
+def test_an_unwritable_output_file_is_one_line_and_exit_1(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """-o into a missing directory says so in one line."""
+    assert main(["ls", "myapp", "-o", "no/such/dir/report.txt"]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[-1].startswith("hp: cannot write 'no/such/dir/report.txt': ")
+
+
 def test_nothing_found_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A directory without hyperparameters is reported as such, with exit status 1."""
     (tmp_path / "plain.py").write_text("x = 1\n")
@@ -198,6 +235,13 @@ def test_unknown_package_is_one_line_on_stderr(tmp_path: Path, capsys: pytest.Ca
     assert out == ""
     assert err == ("hp: 'no_such_package_xyz' is neither an importable module, "
                    "an installed distribution nor a path.\n")
+
+
+def test_desc_of_an_unknown_package_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    """hp desc NAME PKG with an unknown PKG is one error line and exit status 1."""
+    assert main(["desc", "train.lr", "no_such_package_xyz"]) == 1
+    assert capsys.readouterr() == ("", "hp: 'no_such_package_xyz' is neither an importable module, "
+                                       "an installed distribution nor a path.\n")
 
 
 @pytest.mark.parametrize(
@@ -229,6 +273,7 @@ def test_ls_without_target_lists_only_packages_that_use_hyperparameter(
     assert lines[1:3] == ["=" * 60, "Package       Version  Params  Funcs"]
     assert "fake-toolkit  0.2.1    1       1" in lines
     assert "fakeapp       1.2.3    6       2" in lines
+    assert "fake-config   0.3      2       1" in lines  # declared hp.Params parameters only
     assert not any(line.startswith(("plainlib", "liar")) for line in lines)
     assert lines[-1] == "Use 'hp ls <package>' to see hyperparameters in a package."
     assert "fakeapp" not in sys.modules
@@ -311,6 +356,45 @@ def test_desc_exact_key_shows_the_detail_block(site: Path, capsys: pytest.Captur
     """)
 
 
+def test_desc_of_a_declared_parameter(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A key an hp.Params class declares is described with its kind, doc= text and the class to read it through."""
+    assert main(["desc", "model.width", "fake-config"]) == 0
+    assert capsys.readouterr().out == textwrap.dedent("""\
+        ============================================================
+        Hyperparameter: model.width
+        ============================================================
+        Default: 64
+        Type: int in [1, inf)
+        Namespace: model
+        Function: Model (hp.Params)
+        Source: fake-config 0.3
+        Location: fakecfg/__init__.py:7
+        Description: Units per layer.
+        Usage:
+          # Access via scope
+          value = hp.scope.model.width | 64
+          # Or through the class that declares it
+          value = Model().width
+          # Set via command line (programs started with hp.launch)
+          -D model.width=<value>
+    """)
+
+
+def test_the_usage_snippets_of_a_declared_parameter_run(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Both snippets read the declared value, its default outside any scope and the scope's value inside."""
+    assert main(["desc", "model.act", "fake-config"]) == 0
+    snippets = [line.strip() for line in capsys.readouterr().out.splitlines() if "value = " in line]
+    assert snippets == ['value = hp.scope.model.act | "relu"', "value = Model().act"]
+    namespace: dict[str, object] = {"hp": hp}
+    exec(CONFIG, namespace)
+    for snippet in snippets:
+        exec(snippet, namespace)
+        assert namespace["value"] == "relu"
+        with hp.scope(**{"model.act": "gelu"}):
+            exec(snippet, namespace)
+        assert namespace["value"] == "gelu"
+
+
 def test_the_usage_snippet_runs(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """The snippet hp desc prints is valid Python that reads the key with its default."""
     assert main(["desc", "train.warmup"]) == 0
@@ -364,8 +448,14 @@ def test_desc_of_a_dynamic_key_says_so(tmp_path: Path, capsys: pytest.CaptureFix
 # -- real processes ------------------------------------------------------------------------------------------
 
 
+def python_env() -> dict[str, str]:
+    """The environment for a child Python that imports this source tree (no empty entry: that means ".")."""
+    paths = [str(SOURCE_DIR), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
+
+
 def run_hp(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(SOURCE_DIR), os.environ.get("PYTHONPATH", "")])}
+    env = python_env()
     return subprocess.run([sys.executable, "-m", "hyperparameter", *args], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=60, check=False)
 
@@ -385,3 +475,102 @@ def test_python_m_hyperparameter_desc_and_exit_codes(project: Path) -> None:
     assert run_hp("desc", "train.lr", cwd=project).returncode == 0
     assert run_hp("desc", "nothing.here", cwd=project).returncode == 1
     assert run_hp("ls", "--format", "yaml", cwd=project).returncode == 2
+
+
+def test_python_m_hyperparameter_prints_what_main_prints(
+        project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """python -m hyperparameter is the same program: the same output, errors and status for the same arguments."""
+    for argv in (["ls", "myapp", "--tree"], ["desc", "lr"], ["ls", "-f", "markdown"]):
+        status = main(argv)
+        printed = capsys.readouterr()
+        done = run_hp(*argv, cwd=project)
+        assert (done.returncode, done.stdout, done.stderr) == (status, printed.out, printed.err)
+
+
+def test_the_installed_hp_command_is_the_same_program(project: Path) -> None:
+    """The hp console script, where the package is installed, runs the same main as python -m hyperparameter."""
+    command = shutil.which("hp", path=str(Path(sys.executable).parent))
+    if command is None:
+        pytest.skip("the hp console script is not installed next to this Python")
+    done = subprocess.run([command, "ls", "myapp", "-f", "json"], cwd=project, capture_output=True, text=True,
+                          timeout=60, check=False)
+    assert (done.returncode, done.stdout) == (0, run_hp("ls", "myapp", "-f", "json", cwd=project).stdout)
+
+
+# -- the launcher agrees ---------------------------------------------------------------------------------------
+
+LAUNCHED = '''\
+import hyperparameter as hp
+
+import helper
+
+NAME = "app"
+
+
+class Train(hp.Params, namespace="train"):
+    lr = hp.Float(0.001, bounds=(0, 1), doc="learning rate")
+
+
+class FineTune(Train):
+    lr = 1e-4
+
+
+@hp.param(NAME + ".net")
+class Net:
+    def __init__(self, depth=2):
+        self.depth = depth
+
+
+@hp.param(NAME)
+def main(steps=10):
+    return Train().lr, helper.Model().width
+
+
+if __name__ == "__main__":
+    print(hp.launch(main))
+'''
+
+
+def run_program(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = python_env()
+    return subprocess.run([sys.executable, "prog.py", *args], cwd=root, env=env, capture_output=True, text=True,
+                          timeout=60, check=False)
+
+
+@pytest.fixture
+def launched(tmp_path: Path) -> Path:
+    """A program launched with hp.launch: Params classes, computed namespaces, a helper module."""
+    return write(tmp_path, {"prog.py": LAUNCHED, "helper.py": CONFIG})
+
+
+def test_list_params_shows_each_key_once_with_params_classes(launched: Path) -> None:
+    """-lps lists declared keys once, the base class's default first, and never the scan's guess at a namespace."""
+    done = run_program(launched, "-lps")
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout == textwrap.dedent("""\
+        5 hyperparameters of prog.py:
+        KEY            DEFAULT  IN FORCE  SOURCE   DEFINED AT
+        app.net.depth  2        2         default  prog.py:18
+        app.steps      10       10        default  prog.py:22
+        model.act      "relu"   "relu"    default  helper.py:8
+        model.width    64       64        default  helper.py:7
+        train.lr       0.001    0.001     default  prog.py:8
+    """)
+
+
+def test_hp_ls_and_list_params_agree_on_the_keys(launched: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """hp ls of the program's directory finds what -lps lists (computed names as written), with the types -ep gives."""
+    assert main(["ls", str(launched), "-f", "json"]) == 0
+    listed = {item["key"]: item["type"] for item in json.loads(capsys.readouterr().out)["hyperparameters"]}
+    explained = run_program(launched, "-ep", "model.width", "train.lr").stdout
+    # Only the running program can tell what <NAME> is; -lps shows app.steps and app.net.depth instead.
+    assert set(listed) == {"<NAME>.steps", '<NAME + ".net">.depth', "model.act", "model.width", "train.lr"}
+    assert f"  type:      {listed['model.width']}\n" in explained
+    assert f"  type:      {listed['train.lr']}\n" in explained
+    assert listed["model.width"] == "int in [1, inf)"
+
+
+def test_define_reaches_params_classes_the_scan_found(launched: Path) -> None:
+    """-D on a key declared in another module is no unknown key, and sets the value the class reads."""
+    done = run_program(launched, "-D", "model.width=3", "-D", "train.lr=0.5")
+    assert (done.returncode, done.stdout, done.stderr) == (0, "(0.5, 3)\n", "")

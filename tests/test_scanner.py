@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import sys
 import textwrap
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+import hyperparameter as hp
 from hyperparameter._scanner import Found, scan_file, scan_paths, scan_source
 
 
@@ -221,6 +223,186 @@ def test_the_scanner_agrees_with_the_runtime_decorator(tmp_path: Path) -> None:
     assert sorted(f.key for f in scan_file(module)) == runtime
 
 
+# -- hp.Params ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("imports", "base", "kind"),
+    [
+        ("import hyperparameter as hp", "hp.Params", "hp.Float"),
+        ("import hyperparameter as hyper", "hyper.Params", "hyper.Float"),
+        ("import hyperparameter", "hyperparameter.Params", "hyperparameter.Float"),
+        ("from hyperparameter import Params, Float", "Params", "Float"),
+        ("from hyperparameter import Params as Config, Float as Real", "Config", "Real"),
+        ("from hyperparameter import *", "Params", "Float"),
+    ],
+)
+def test_params_declarations_are_found_in_every_import_style(imports: str, base: str, kind: str) -> None:
+    """A Params class's kind declarations are found, as kind "declared", whatever the import names."""
+    source = f"{imports}\n\nclass Train({base}, namespace='train'):\n    lr = {kind}(0.001)\n"
+    assert [(f.key, f.kind, f.function, f.line) for f in scan_source(source, "m.py")] == [
+        ("train.lr", "declared", "Train", 4)]
+
+
+def test_params_declarations_report_default_type_and_description() -> None:
+    """The default as written (or the kind's own), the type as -ep describes it, and doc=, the docstring or a comment."""
+    found = by_key('''
+        import hyperparameter as hp
+        from hyperparameter import Choice, List
+
+        class Train(hp.Params, namespace="train"):
+            """Training.
+
+            Args:
+                layers: How many layers.
+            """
+            lr = hp.Float(1e-3, bounds=(0, 1), doc="learning rate")
+            layers: int = hp.Int(3)
+            act = Choice("relu", ["relu", "gelu"])  # the activation
+            dims = List(default=[64, 64], item_type=int)
+            name = hp.Str()
+            ratio = hp.Float()
+            flag = hp.Bool(True, doc="""Whether to
+                do it.""")
+            extra = hp.Dict()
+            scale = hp.Float(BASE * 2, bounds=(0, None))
+            encoder = hp.Instance(None, class_=torch.nn.Module)
+            fn = hp.Callable()
+            plain = 3
+    ''')
+    assert {k: (v.default, v.type_name, v.description) for k, v in found.items()} == {
+        "train.lr": ("1e-3", "float in [0, 1]", "learning rate"),
+        "train.layers": ("3", "int", "How many layers."),
+        "train.act": ('"relu"', "one of 'relu', 'gelu'", "the activation"),
+        "train.dims": ("[64, 64]", "list[int]", ""),
+        "train.name": ("''", "str", ""),
+        "train.ratio": ("0.0", "float", ""),
+        "train.flag": ("True", "bool", "Whether to do it."),
+        "train.extra": ("{}", "dict", ""),
+        "train.scale": ("BASE * 2", "float in [0, inf)", ""),
+        "train.encoder": ("None", "Module", ""),
+        "train.fn": ("None", "callable", ""),
+    }
+    assert {f.kind for f in found.values()} == {"declared"}
+
+
+def test_params_namespaces_follow_the_class_rules() -> None:
+    """namespace= names the keys; a subclass keeps a base's explicit one, else takes its own class name."""
+    found = scan("""
+        import hyperparameter as hp
+
+        class Train(hp.Params, namespace="train"):
+            lr = hp.Float(0.001)
+
+        class FineTune(Train):
+            lr = 1e-4
+            freeze = hp.Bool(False)
+
+        class Plain(hp.Params):
+            size = hp.Int(2)
+
+        class Bigger(Plain):
+            size = 5
+
+        class Renamed(FineTune, namespace="ft"):
+            pass
+
+        class Elsewhere(ImportedBase, namespace="other"):
+            depth = hp.Int(2)
+    """)
+    assert [(f.key, f.default, f.function, f.line) for f in found] == [
+        ("train.lr", "0.001", "Train", 5),
+        ("train.lr", "1e-4", "FineTune", 8),
+        ("train.freeze", "False", "FineTune", 9),
+        ("Plain.size", "2", "Plain", 12),
+        ("Bigger.size", "5", "Bigger", 15),
+        ("ft.lr", "1e-4", "Renamed", 8),
+        ("ft.freeze", "False", "Renamed", 9),
+        ("other.depth", "2", "Elsewhere", 21),
+    ]
+
+
+def test_a_computed_params_namespace_is_reported_as_dynamic() -> None:
+    """namespace=NAME is shown as <NAME>, dynamic, and so are the keys of subclasses that keep it."""
+    found = scan("""
+        import hyperparameter as hp
+        NAME = "train"
+
+        class Train(hp.Params, namespace=NAME):
+            lr = hp.Float(0.001)
+
+        class Child(Train):
+            lr = 0.1
+    """)
+    assert [(f.key, f.namespace, f.dynamic) for f in found] == [
+        ("<NAME>.lr", "<NAME>", True), ("<NAME>.lr", "<NAME>", True)]
+
+
+def test_only_kinds_from_hyperparameter_in_classes_are_declarations() -> None:
+    """Kinds of other libraries, plain class attributes and kinds outside a class body are not declarations."""
+    assert scan("""
+        import hyperparameter as hp
+        from traitlets import Float, HasTraits
+
+        class Other(HasTraits):
+            lr = Float(0.1)
+
+        class Empty(hp.Params):
+            size = 3
+
+        LOOSE = hp.Float(0.5)
+
+        def make():
+            return hp.Int(3)
+    """) == []
+
+
+def test_the_scanner_agrees_with_params_classes_at_run_time(tmp_path: Path) -> None:
+    """Keys, defaults and type descriptions scanned from Params classes are those the classes have when imported."""
+    module = tmp_path / "params_fixture.py"
+    module.write_text(textwrap.dedent("""
+        import hyperparameter as hp
+        from hyperparameter import Params, Choice, List as Items
+
+        class Train(hp.Params, namespace="train"):
+            lr = hp.Float(1e-3, bounds=(0, 1), inclusive_bounds=(False, True))
+            layers = hp.Int(3, bounds=(1, None))
+            act = Choice("relu", ["relu", "gelu"])
+            dims = Items([64, 64], item_type=int, bounds=(1, 4))
+            name = hp.Str("run", regex="[a-z]+")
+            flag = hp.Bool()
+            extra = hp.Dict({"a": 1})
+            ratio = hp.Float()
+
+        class FineTune(Train):
+            lr = 1e-4
+            frozen = hp.Bool(False)
+
+        class Plain(Params):
+            size = hp.Int(2)
+
+        class Bigger(Plain):
+            size = 5
+
+        class Renamed(FineTune, namespace="ft.stage"):
+            layers = 4
+    """))
+    spec = importlib.util.spec_from_file_location("params_fixture", module)
+    assert spec is not None
+    assert spec.loader is not None
+    loaded = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(loaded)
+    runtime = {
+        (cls.__name__, p.key): (p.default, p.describe())
+        for cls in (loaded.Train, loaded.FineTune, loaded.Plain, loaded.Bigger, loaded.Renamed)
+        for p in cls.params().values()
+    }
+    scanned = {(f.function, f.key): (ast.literal_eval(f.default or ""), f.type_name) for f in scan_file(module)}
+    assert scanned.items() <= runtime.items()
+    # What the scan leaves out is only the same definition again: an inherited, unchanged parameter.
+    assert {key for _, key in runtime} == {key for _, key in scanned}
+
+
 # -- reads ---------------------------------------------------------------------------------------------------
 
 
@@ -288,6 +470,22 @@ def test_prefixes_methods_and_private_names_are_not_parameters() -> None:
     """) == ["a.b.c", "keys.limit", "train.update"]
 
 
+def test_names_of_hp_scope_methods_are_keys_on_a_scope_object() -> None:
+    """hp.scope.current() is a method, but ps.current.k reads key current.k, as at run time."""
+    found = scan("""
+        import hyperparameter as hp
+        hp.scope.current()
+        hp.scope.empty()
+        with hp.scope() as ps:
+            a = ps.current.k | 1
+            b = ps.empty.e | 2
+            c = ps.keys()
+    """)
+    assert [f.key for f in found] == ["current.k", "empty.e"]
+    with hp.scope(**{"current.k": 5, "empty.e": 6}) as ps:
+        assert (ps.current.k | 1, ps.empty.e | 2) == (5, 6)
+
+
 def test_each_definition_is_counted_once_per_line() -> None:
     """The same key read twice on one line is one definition; on two lines, two."""
     found = scan("""
@@ -334,6 +532,18 @@ def test_defaults_keep_their_source_text_and_types_come_from_annotations_first()
         "f.h": ("-5", "int"), "f.i": ("(1, 2)", "tuple"), "f.j": ('{"k": 1}', "dict"),
         "f.k": ("True", "bool"), "f.m": ("dict(x=1)", "dict"), "f.n": ("{1}", "set"),
     }
+
+
+def test_a_none_default_has_no_type_unless_annotated() -> None:
+    """None says nothing about the type, as the launcher's -lps shows it; an annotation still does."""
+    found = by_key("""
+        import hyperparameter as hp
+        @hp.param
+        def f(a=None, b: int = None):
+            return hp.scope.f.c | None
+    """)
+    assert [(found[k].default, found[k].type_name) for k in ("f.a", "f.b", "f.c")] == [
+        ("None", ""), ("None", "int"), ("None", "")]
 
 
 def test_a_default_spanning_lines_is_shown_on_one() -> None:
@@ -476,3 +686,19 @@ def test_files_keep_the_path_as_given_and_their_declared_encoding(tmp_path: Path
                        b"x = hp.scope.name | 'caf\xe9'\n")
     (found,) = scan_paths([str(module)]).found
     assert (found.path, found.line, found.default) == (str(module), 3, "'café'")
+
+
+def test_the_benchmark_tree_is_scanned_whole(tmp_path: Path) -> None:
+    """The benchmark's generated modules parse, and every pattern in them is found (its timing is not tested)."""
+    script = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_scanner.py"
+    spec = importlib.util.spec_from_file_location("bench_scanner", script)
+    assert spec is not None
+    assert spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    bench.write_tree(tmp_path, 25)
+    result = scan_paths([tmp_path])
+    assert result.errors == []
+    assert [sum(f.kind == kind for f in result.found) for kind in ("param", "declared", "read")] == [150, 50, 150]
+    assert {f.key for f in result.found if f.path.endswith("module0007.py")} >= {
+        "model7.hidden_size", "fit.lr", "settings7.workers", "inner.momentum", "inner.clip", "summary.threshold"}

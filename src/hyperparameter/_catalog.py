@@ -1,9 +1,12 @@
 """The hyperparameters a program can read, for ``--list-params`` and ``--explain-param``.
 
 A catalog joins what the running program declares (its ``@hp.param``
-functions, with their real defaults) with what a static scan of its project
-files finds (other ``@hp.param`` functions and ``hp.scope.x.y | default``
-reads), and tells for each key the value in force and where it came from.
+functions and ``hp.Params`` classes, with their real defaults) with what a
+static scan of its project files finds (the declarations of other modules and
+``hp.scope.x.y | default`` reads), and tells for each key the value in force
+and where it came from. A declaration the program knows is taken from the
+program, never also from the scan, so no key is listed twice or under a name
+the scan could not compute.
 """
 
 from __future__ import annotations
@@ -76,6 +79,23 @@ def _scanned_entry(found: Found) -> Entry:
                  functools.partial(convert, found.key, default=default))
 
 
+def _owners(infos: list[ParamInfo], declared: Sequence[type]) -> set[tuple[str, str]]:
+    """(source file, qualified name) of each function and class the running program declares."""
+    owners = set()
+    for owner in [inspect.unwrap(info.function) for info in infos] + list(declared):
+        try:
+            path = inspect.getsourcefile(owner)
+        except (OSError, TypeError):  # built in, or its module is not loaded: the scan cannot have met it
+            continue
+        if path is None:
+            continue
+        name = getattr(owner, "__qualname__", "")
+        if name.endswith(".__init__"):  # @hp.param on a class records its __init__; the scan names the class
+            name = name[: -len(".__init__")]
+        owners.add((os.path.realpath(path), name))
+    return owners
+
+
 def _short(path: str) -> str:
     try:
         relative = os.path.relpath(path)
@@ -115,14 +135,18 @@ class Catalog:
         scanned = scan_paths(files) if files else None
         if scanned is not None:
             self.errors = list(scanned.errors)
+            known = _owners(infos, declared)
             for found in scanned.found:
-                self.entries.setdefault(found.key, _scanned_entry(found))
+                if found.kind == "read" or (os.path.realpath(found.path), found.function) not in known:
+                    self.entries.setdefault(found.key, _scanned_entry(found))
         for info in infos:  # what the program declares wins over what a scan guessed
             for entry in _runtime_entries(info):
                 self.entries[entry.key] = entry
-        for cls in declared:
+        classes: dict[str, Entry] = {}
+        for cls in declared:  # a base's default, like the scan's first definition, before a subclass's
             for entry in _declared_entries(cls):
-                self.entries[entry.key] = entry
+                classes.setdefault(entry.key, entry)
+        self.entries.update(classes)
 
     def closest(self, key: str, count: int = 3) -> list[str]:
         """The known keys most like ``key``."""

@@ -28,14 +28,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from ._scanner import Found
+from ._scanner import ROOT_METHODS, Found
 
 _RULE = "-" * 60
 _HEAVY_RULE = "=" * 60
 _TREE_RULE = "-" * 40
 _WIDEST_DEFAULT = 40
-# Keys whose first segment names a method of hp.scope are read with hp.scope["..."].
-_METHODS = frozenset({"keys", "update", "clear", "storage", "current", "empty", "frozen", "init"})
+_HOW = {"param": "@hp.param", "declared": "hp.Params", "read": "read"}
 
 
 @dataclass
@@ -72,13 +71,13 @@ class Entry:
 
 
 def entries_of(found: Iterable[Found]) -> list[Entry]:
-    """One entry per key, sorted by key; an ``@hp.param`` definition is preferred as primary."""
+    """One entry per key, sorted by key; a declaration (``@hp.param``, ``hp.Params``) is preferred as primary."""
     by_key: dict[str, list[Found]] = {}
     for item in found:
         by_key.setdefault(item.key, []).append(item)
     entries = []
     for key in sorted(by_key):
-        ordered = sorted(by_key[key], key=lambda f: (f.kind != "param", f.default is None, f.path, f.line))
+        ordered = sorted(by_key[key], key=lambda f: (f.kind == "read", f.default is None, f.path, f.line))
         entries.append(Entry(key, ordered[0], tuple(ordered[1:])))
     return entries
 
@@ -270,7 +269,8 @@ def usage(key: str, default: Optional[str]) -> str:
     ('hp.scope["keys.limit"] | 10', 'hp.scope["model.lambda"]()')
     """
     segments = key.split(".")
-    plain = segments[0] not in _METHODS and all(
+    # hp.scope.keys is a method, and hp.scope.lambda no Python: such keys need the subscript form.
+    plain = segments[0] not in ROOT_METHODS and all(
         s.isidentifier() and not keyword.iskeyword(s) and not s.startswith("_") for s in segments)
     accessor = f"hp.scope.{key}" if plain else f"hp.scope[{json.dumps(key)}]"
     return f"{accessor}()" if default is None else f"{accessor} | {' '.join(default.split())}"
@@ -279,7 +279,7 @@ def usage(key: str, default: Optional[str]) -> str:
 def render_details(entry: Entry, source: Source) -> str:
     """The ``hp desc`` block of one key."""
     found = entry.primary
-    how = "@hp.param" if found.kind == "param" else "read"
+    how = _HOW.get(found.kind, found.kind)
     lines = [
         _HEAVY_RULE, f"Hyperparameter: {entry.key}", _HEAVY_RULE,
         f"Default: {found.default if found.default is not None else '(none: the key is required)'}",
@@ -292,7 +292,7 @@ def render_details(entry: Entry, source: Source) -> str:
     ]
     for other in entry.others:
         default = f", default {other.default}" if other.default is not None else ""
-        what = "declared" if other.kind == "param" else "read"
+        what = "read" if other.kind == "read" else "declared"
         lines.append(f"Also {what} at: {source.location(other)} ({other.function}{default})")
     lines.append("Usage:")
     if found.dynamic:
@@ -300,5 +300,8 @@ def render_details(entry: Entry, source: Source) -> str:
                   f"  value = {usage(entry.key, found.default)}"]
     else:
         lines += ["  # Access via scope", f"  value = {usage(entry.key, found.default)}"]
+        if found.kind == "declared" and "<" not in found.function:
+            lines += ["  # Or through the class that declares it",
+                      f"  value = {found.function}().{entry.key.rpartition('.')[2]}"]
     lines += ["  # Set via command line (programs started with hp.launch)", f"  -D {entry.key}=<value>"]
     return "\n".join(lines)

@@ -2,10 +2,12 @@
 
 The scanner parses each file with :mod:`ast` and walks the tree once; it never
 imports or runs the code it reads. It recognises ``@hp.param`` (and
-``auto_param``) on functions, methods and classes, and reads such as
+``auto_param``) on functions, methods and classes, the parameters ``hp.Params``
+classes declare (``lr = hp.Float(0.001)``), and reads such as
 ``hp.scope.train.lr | 0.001``, ``hp.scope["train.lr"](0.001)`` and
 ``ps.train.lr | 0.001`` inside ``with hp.scope(...) as ps:``, whatever names
-the module imported them under.
+the module imported them under. Each finding has a kind: ``"param"``,
+``"declared"`` or ``"read"``.
 
 >>> found = scan_source('''
 ... import hyperparameter as hp
@@ -27,22 +29,35 @@ import os
 import re
 import warnings
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib.util import decode_source
 from pathlib import Path
 from typing import NamedTuple, Optional, Union
 
 from ._docstrings import parse_docstring
+from ._syntax import (
+    annotation_text,
+    assignments,
+    dataclass_fields,
+    defaulted,
+    is_dataclass_decorator,
+    kind_type,
+    literal_type,
+)
 
 _MODULE = "hyperparameter"
 _PARAM_NAMES = frozenset({"param", "auto_param"})
 _SCOPE_NAMES = frozenset({"scope", "param_scope"})
-# Attributes of hp.scope and of scope objects that are methods, never keys.
-_METHODS = frozenset({"keys", "update", "clear", "storage", "current", "empty", "frozen", "init"})
+_PARAMS_BASE = "Params"
+_KIND_NAMES = frozenset({"Bool", "Callable", "Choice", "Dict", "Float", "Instance", "Int", "List", "Str"})
+# The default a kind gets when the declaration gives none, as the class would show it.
+_KIND_DEFAULTS = {"Float": "0.0", "Int": "0", "Str": "''", "List": "[]", "Dict": "{}"}
+# Attributes that are methods, never keys: of hp.scope, and of the objects hp.scope(...) builds.
+ROOT_METHODS = frozenset({"keys", "update", "clear", "storage", "current", "empty", "frozen", "init"})
+_SCOPE_METHODS = frozenset({"keys", "update", "clear", "storage"})
 _SKIPPED_DIRS = frozenset({"__pycache__", "site-packages", "dist-packages", "node_modules"})
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _CLOSERS = frozenset(" \t,)]}")
-_BUILTIN_TYPES = frozenset({"bool", "bytes", "dict", "float", "frozenset", "int", "list", "set", "str", "tuple"})
 
 AnyFunction = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 
@@ -52,15 +67,15 @@ class Found:
     """One hyperparameter definition or read, where the source declares it."""
 
     key: str
-    default: Optional[str]
-    type_name: str
+    default: Optional[str]  # as written; None: a read with no default (the key is required)
+    type_name: str  # from the annotation, the kind or the literal; "" when unknown
     namespace: str
-    function: str
+    function: str  # the qualified name of the function or class that declares or reads it
     path: str
     line: int
     description: str
-    kind: str
-    dynamic: bool = False
+    kind: str  # "param" (@hp.param), "declared" (hp.Params) or "read"
+    dynamic: bool = False  # the key holds <...>: a part computed at run time
 
 
 @dataclass
@@ -73,11 +88,13 @@ class ScanResult:
 
 @dataclass
 class _Names:
-    """The local names a module gave to hyperparameter and its decorator and scope."""
+    """The local names a module gave to hyperparameter, its decorator, scope, Params and kinds."""
 
     modules: set[str] = field(default_factory=set)
     params: set[str] = field(default_factory=set)
     scopes: set[str] = field(default_factory=set)
+    bases: set[str] = field(default_factory=set)
+    kinds: dict[str, str] = field(default_factory=dict)  # local name: kind name
 
     def note(self, node: Union[ast.Import, ast.ImportFrom]) -> None:
         """Remember the names an import statement binds to hyperparameter objects."""
@@ -90,13 +107,20 @@ class _Names:
         if node.level or not (module == _MODULE or module.startswith(_MODULE + ".")):
             return
         for alias in node.names:
+            local = alias.asname or alias.name
             if alias.name == "*":
                 self.params.update(_PARAM_NAMES)
                 self.scopes.update(_SCOPE_NAMES)
+                self.bases.add(_PARAMS_BASE)
+                self.kinds.update((kind, kind) for kind in _KIND_NAMES)
             elif alias.name in _PARAM_NAMES:
-                self.params.add(alias.asname or alias.name)
+                self.params.add(local)
             elif alias.name in _SCOPE_NAMES:
-                self.scopes.add(alias.asname or alias.name)
+                self.scopes.add(local)
+            elif alias.name == _PARAMS_BASE:
+                self.bases.add(local)
+            elif alias.name in _KIND_NAMES:
+                self.kinds[local] = alias.name
 
 
 class _Context(NamedTuple):
@@ -108,6 +132,16 @@ class _Context(NamedTuple):
 
 
 _AT_MODULE = _Context("<module>", "", frozenset())
+
+
+@dataclass(frozen=True)
+class _ParamsClass:
+    """An ``hp.Params`` class met earlier in the module: what its subclasses inherit."""
+
+    namespace: str
+    dynamic: bool
+    explicit: bool  # set with namespace=, here or in a base: subclasses keep it
+    params: dict[str, Found]
 
 
 def _top_level_imports(body: list[ast.stmt], names: _Names) -> None:
@@ -123,28 +157,6 @@ def _top_level_imports(body: list[ast.stmt], names: _Names) -> None:
                     _top_level_imports(handler.body, names)
 
 
-def literal_type(node: ast.expr) -> str:
-    """The type of a default as written, or ``""`` when it takes running the code to know.
-
-    >>> [literal_type(ast.parse(text, mode="eval").body) for text in ("1e-3", "-2", "[1]", "f(x)")]
-    ['float', 'int', 'list', '']
-    """
-    if isinstance(node, ast.Constant):
-        return type(node.value).__name__
-    if isinstance(node, ast.UnaryOp) and isinstance(node.operand, ast.Constant):
-        return type(node.operand.value).__name__
-    containers = {ast.List: "list", ast.Tuple: "tuple", ast.Set: "set", ast.Dict: "dict"}
-    if type(node) in containers:
-        return containers[type(node)]
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _BUILTIN_TYPES:
-        return node.func.id
-    return ""
-
-
-def _is_dataclass_decorator(node: ast.expr) -> bool:
-    return _called_name(node) == "dataclass"
-
-
 class _Walker:
     """One pass over one module's tree, collecting what it declares and reads."""
 
@@ -154,6 +166,7 @@ class _Walker:
         self.names = names
         self.found: list[Found] = []
         self.seen: set[tuple[str, int]] = set()
+        self.classes: dict[str, _ParamsClass] = {}
 
     # -- source text ------------------------------------------------------
     def text(self, node: ast.expr) -> str:
@@ -240,6 +253,8 @@ class _Walker:
             namespace = self.param_namespace(decorator)
             if namespace is not None:
                 self.declare(node, index, namespace, qualname)
+        if isinstance(node, ast.ClassDef):
+            self.params_class(node, qualname)
 
     def lambda_(self, node: ast.Lambda, context: _Context, stack: list[tuple[ast.AST, _Context]]) -> None:
         qualname = context.prefix + "<lambda>"
@@ -287,22 +302,94 @@ class _Walker:
                          and s.name == "__init__"), None)
             if init is not None:
                 docstring = {**docstring, **parse_docstring(ast.get_docstring(init)).params}
-                parameters = list(_defaulted(init.args))
-            elif any(_is_dataclass_decorator(d) for d in node.decorator_list[index + 1:]):
-                parameters = list(_dataclass_fields(node))
+                parameters = list(defaulted(init.args))
+            elif any(is_dataclass_decorator(d) for d in node.decorator_list[index + 1:]):
+                parameters = list(dataclass_fields(node))
             else:
                 parameters = []
         else:
-            parameters = list(_defaulted(node.args))
+            parameters = list(defaulted(node.args))
         for arg, annotation, default, shown in parameters:
             description = docstring.get(arg.arg) or self.comment_after(default)
             self.add(Found(
                 key=f"{name}.{arg.arg}",
                 default=shown if shown is not None else self.text(default),
-                type_name=_annotation_text(annotation) or literal_type(default),
+                type_name=annotation_text(annotation) or literal_type(default),
                 namespace=name, function=qualname, path=self.path, line=arg.lineno,
                 description=description, kind="param", dynamic=namespace[1],
             ))
+
+    # -- hp.Params ---------------------------------------------------------------
+    def kind_of(self, node: Optional[ast.expr]) -> str:
+        """The kind ``node`` declares (``"Float"`` for ``hp.Float(...)``), or ``""``."""
+        if not isinstance(node, ast.Call):
+            return ""
+        func = node.func
+        if isinstance(func, ast.Name):
+            return self.names.kinds.get(func.id, "")
+        if (isinstance(func, ast.Attribute) and func.attr in _KIND_NAMES
+                and isinstance(func.value, ast.Name) and func.value.id in self.names.modules):
+            return func.attr
+        return ""
+
+    def is_params_base(self, node: ast.expr) -> bool:
+        if isinstance(node, ast.Name):
+            return node.id in self.names.bases
+        return (isinstance(node, ast.Attribute) and node.attr == _PARAMS_BASE
+                and isinstance(node.value, ast.Name) and node.value.id in self.names.modules)
+
+    def params_class(self, node: ast.ClassDef, qualname: str) -> None:
+        """Record what an ``hp.Params`` class declares, re-defaults, or inherits under a new namespace."""
+        local = [self.classes[b.id] for b in node.bases if isinstance(b, ast.Name) and b.id in self.classes]
+        assigned = list(assignments(node.body))
+        if not (local or any(map(self.is_params_base, node.bases))
+                or any(self.kind_of(value) for _, _, value in assigned)):
+            return
+        namespace, dynamic, explicit = self.params_namespace(node, local)
+        params: dict[str, Found] = {}
+        for base in reversed(local):  # the runtime's order: the furthest base first
+            params.update(base.params)
+        inherited = dict(params)
+        for name, found in inherited.items():
+            params[name] = replace(found, key=f"{namespace}.{name}", namespace=namespace, function=qualname,
+                                   dynamic=dynamic)
+        docstring = parse_docstring(ast.get_docstring(node)).params
+        for name, line, value in assigned:
+            kind = self.kind_of(value)
+            if kind and isinstance(value, ast.Call):
+                params[name] = self.declared(name, line, value, kind, (namespace, dynamic), qualname, docstring)
+            elif name in inherited:  # `lr = 1e-4` in a subclass: a new default for the inherited parameter
+                params[name] = replace(params[name], default=self.text(value), line=line)
+        for found in params.values():
+            self.add(found)  # an inherited parameter under the same namespace is the same definition
+        self.classes[node.name] = _ParamsClass(namespace, dynamic, explicit, params)
+
+    def params_namespace(self, node: ast.ClassDef, local: list[_ParamsClass]) -> tuple[str, bool, bool]:
+        """(namespace, dynamic?, explicit?): ``namespace=``, else a base's explicit one, else the class name."""
+        given = next((k.value for k in node.keywords if k.arg == "namespace"), None)
+        if isinstance(given, ast.Constant) and isinstance(given.value, str) and given.value:
+            return given.value, False, True
+        if given is not None and not isinstance(given, ast.Constant):  # namespace=None: as if not given
+            return self.dynamic_text(given), True, True
+        base = next((base for base in local if base.explicit), None)
+        if base is not None:
+            return base.namespace, base.dynamic, True
+        return node.name, False, False
+
+    def declared(self, name: str, line: int, call: ast.Call, kind: str, namespace: tuple[str, bool],
+                 qualname: str, docstring: dict[str, str]) -> Found:
+        """One parameter a class declares with a kind, such as ``lr = hp.Float(0.001, doc="...")``."""
+        options = {k.arg: k.value for k in call.keywords if k.arg is not None}
+        written = call.args[0] if call.args else options.get("default")
+        doc = options.get("doc")
+        text = doc.value if isinstance(doc, ast.Constant) and isinstance(doc.value, str) else ""
+        return Found(
+            key=f"{namespace[0]}.{name}",
+            default=self.text(written) if written is not None else _KIND_DEFAULTS.get(kind, "None"),
+            type_name=kind_type(kind, call), namespace=namespace[0], function=qualname, path=self.path,
+            line=line, description=" ".join(text.split()) or docstring.get(name) or self.comment_after(call),
+            kind="declared", dynamic=namespace[1],
+        )
 
     # -- reads ----------------------------------------------------------------
     def builds_scope(self, node: ast.expr, context: _Context) -> bool:
@@ -324,8 +411,10 @@ class _Walker:
         """The key an accessor expression names (and whether it is computed), or None."""
         segments: list[tuple[str, bool]] = []  # (name, reached by attribute access)
         dynamic = False
+        methods = ROOT_METHODS
         while True:
             if isinstance(node, ast.Name) and node.id in context.aliases:
+                methods = _SCOPE_METHODS  # a scope object: ps.current is a key, hp.scope.current a method
                 break
             if self.is_scope_root(node, context):
                 break
@@ -346,7 +435,7 @@ class _Walker:
         if not segments:
             return None
         first, by_attribute = segments[-1]
-        if by_attribute and first in _METHODS:
+        if by_attribute and first in methods:
             return None
         return ".".join(name for name, _ in reversed(segments)), dynamic
 
@@ -388,58 +477,6 @@ def _children(node: ast.AST) -> list[ast.AST]:
             children.append(value)
     children.reverse()
     return children
-
-
-def _annotation_text(annotation: Optional[ast.expr]) -> str:
-    if annotation is None:
-        return ""
-    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
-        return annotation.value  # a forward reference: "int"
-    return ast.unparse(annotation)
-
-
-_Parameter = tuple[ast.arg, Optional[ast.expr], ast.expr, Optional[str]]
-
-
-def _defaulted(arguments: ast.arguments) -> Iterator[_Parameter]:
-    """Each parameter that has a default: (arg, annotation, default node, None)."""
-    positional = [*arguments.posonlyargs, *arguments.args]
-    for arg, default in zip(positional[len(positional) - len(arguments.defaults):], arguments.defaults):
-        yield arg, arg.annotation, default, None
-    for arg, kw_default in zip(arguments.kwonlyargs, arguments.kw_defaults):
-        if kw_default is not None:
-            yield arg, arg.annotation, kw_default, None
-
-
-def _dataclass_fields(node: ast.ClassDef) -> Iterator[_Parameter]:
-    """The ``__init__`` parameters with defaults that ``@dataclass`` generates for ``node``."""
-    for statement in node.body:
-        if not (isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name)
-                and statement.value is not None and "ClassVar" not in ast.unparse(statement.annotation)):
-            continue
-        value, shown = statement.value, None
-        if isinstance(value, ast.Call) and _called_name(value) == "field":
-            options = {k.arg: k.value for k in value.keywords}
-            init = options.get("init")
-            if isinstance(init, ast.Constant) and init.value is False:
-                continue
-            if "default" in options:
-                value = options["default"]
-            elif "default_factory" in options:
-                shown = ast.unparse(options["default_factory"]) + "()"
-            else:
-                continue
-        arg = ast.arg(arg=statement.target.id, annotation=statement.annotation)
-        arg.lineno = statement.lineno
-        yield arg, statement.annotation, value, shown
-
-
-def _called_name(node: ast.expr) -> str:
-    """The name ``f`` of ``f``, ``m.f``, ``f(...)`` or ``m.f(...)``."""
-    func = node.func if isinstance(node, ast.Call) else node
-    if isinstance(func, ast.Attribute):
-        return func.attr
-    return func.id if isinstance(func, ast.Name) else ""
 
 
 def scan_source(source: str, path: str) -> list[Found]:

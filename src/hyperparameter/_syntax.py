@@ -1,0 +1,148 @@
+"""What a piece of Python syntax says on its own: literal types, defaults, kinds, names.
+
+The scanner asks these questions of :mod:`ast` nodes; none of them runs the
+scanned code.
+
+>>> called_name(ast.parse("hp.param('train')", mode="eval").body)
+'param'
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from typing import Any, Optional
+
+from . import _kinds
+
+# The arguments of a kind that change its description (bounds, choices, item or instance type).
+_DESCRIBING = frozenset({"objects", "bounds", "inclusive_bounds", "item_type", "class_"})
+_BUILTIN_TYPES = frozenset({"bool", "bytes", "dict", "float", "frozenset", "int", "list", "set", "str", "tuple"})
+
+
+def literal_type(node: ast.expr) -> str:
+    """The type of a default as written, or ``""`` when it takes running the code to know.
+
+    >>> [literal_type(ast.parse(text, mode="eval").body) for text in ("1e-3", "-2", "[1]", "f(x)")]
+    ['float', 'int', 'list', '']
+    """
+    if isinstance(node, ast.Constant):
+        return "" if node.value is None else type(node.value).__name__
+    if isinstance(node, ast.UnaryOp) and isinstance(node.operand, ast.Constant):
+        return type(node.operand.value).__name__
+    containers = {ast.List: "list", ast.Tuple: "tuple", ast.Set: "set", ast.Dict: "dict"}
+    if type(node) in containers:
+        return containers[type(node)]
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _BUILTIN_TYPES:
+        return node.func.id
+    return ""
+
+
+def is_dataclass_decorator(node: ast.expr) -> bool:
+    return called_name(node) == "dataclass"
+
+
+def annotation_text(annotation: Optional[ast.expr]) -> str:
+    if annotation is None:
+        return ""
+    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+        return annotation.value  # a forward reference: "int"
+    return ast.unparse(annotation)
+
+
+DefaultedParameter = tuple[ast.arg, Optional[ast.expr], ast.expr, Optional[str]]
+
+
+def defaulted(arguments: ast.arguments) -> Iterator[DefaultedParameter]:
+    """Each parameter that has a default: (arg, annotation, default node, None)."""
+    positional = [*arguments.posonlyargs, *arguments.args]
+    for arg, default in zip(positional[len(positional) - len(arguments.defaults):], arguments.defaults):
+        yield arg, arg.annotation, default, None
+    for arg, kw_default in zip(arguments.kwonlyargs, arguments.kw_defaults):
+        if kw_default is not None:
+            yield arg, arg.annotation, kw_default, None
+
+
+def dataclass_fields(node: ast.ClassDef) -> Iterator[DefaultedParameter]:
+    """The ``__init__`` parameters with defaults that ``@dataclass`` generates for ``node``."""
+    for statement in node.body:
+        if not (isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name)
+                and statement.value is not None and "ClassVar" not in ast.unparse(statement.annotation)):
+            continue
+        value, shown = statement.value, None
+        if isinstance(value, ast.Call) and called_name(value) == "field":
+            options = {k.arg: k.value for k in value.keywords}
+            init = options.get("init")
+            if isinstance(init, ast.Constant) and init.value is False:
+                continue
+            if "default" in options:
+                value = options["default"]
+            elif "default_factory" in options:
+                shown = ast.unparse(options["default_factory"]) + "()"
+            else:
+                continue
+        arg = ast.arg(arg=statement.target.id, annotation=statement.annotation)
+        arg.lineno = statement.lineno
+        yield arg, statement.annotation, value, shown
+
+
+def assignments(body: list[ast.stmt]) -> Iterator[tuple[str, int, ast.expr]]:
+    """Each ``name = value`` (or ``name: T = value``) of a class body: (name, line, value)."""
+    for statement in body:
+        if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+            target, value = statement.targets[0], statement.value
+        elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
+            target, value = statement.target, statement.value
+        else:
+            continue
+        if isinstance(target, ast.Name):
+            yield target.id, statement.lineno, value
+
+
+_BUILTIN_ITEM_TYPES: dict[str, type] = {"bool": bool, "float": float, "int": int, "str": str}
+
+
+def _static_value(node: ast.expr) -> Any:
+    """The value of a literal, or of a builtin type's name; ValueError for anything else."""
+    if isinstance(node, ast.Name) and node.id in _BUILTIN_ITEM_TYPES:
+        return _BUILTIN_ITEM_TYPES[node.id]
+    return ast.literal_eval(node)
+
+
+def kind_type(kind: str, call: ast.Call) -> str:
+    """What a declared kind accepts, in the words of ``-ep``: ``float in [0, 1]``, ``list[int]``...
+
+    The kind describes itself from the declaration's literal arguments (no scanned code
+    runs); when they are not literals, its plain type name is what can be known.
+
+    >>> [kind_type(kind, ast.parse(text, mode="eval").body) for kind, text in [
+    ...     ("Float", "hp.Float(1e-3, bounds=(0, 1))"), ("Choice", "Choice('a', ['a', 'b'])"),
+    ...     ("List", "hp.List(item_type=int)"), ("Int", "hp.Int(N, bounds=(1, MAX))")]]
+    ['float in [0, 1]', "one of 'a', 'b'", 'list[int]', 'int']
+    """
+    declared = getattr(_kinds, kind)
+    options = {k.arg: k.value for k in call.keywords if k.arg in _DESCRIBING}
+    if kind == "Instance":
+        given = call.args[1] if len(call.args) > 1 else options.get("class_")
+        return (called_name(given) if given is not None else "") or str(declared.type_name)
+    try:
+        values = []
+        for index, node in enumerate(call.args):
+            try:
+                values.append(_static_value(node))
+            except ValueError:
+                if index or (kind == "Choice" and len(call.args) < 2 and "objects" not in options):
+                    raise
+                values.append(None)  # the default: it does not change the description
+        described = declared(*values, **{name: _static_value(node) for name, node in options.items()})
+        return str(described.describe())
+    except (ValueError, TypeError, AttributeError, RecursionError, MemoryError):
+        return str(declared.type_name)
+
+
+def called_name(node: ast.expr) -> str:
+    """The name ``f`` of ``f``, ``m.f``, ``f(...)`` or ``m.f(...)``."""
+    func = node.func if isinstance(node, ast.Call) else node
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return func.id if isinstance(func, ast.Name) else ""
