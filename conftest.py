@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -22,3 +24,11 @@ def _doctest_names(doctest_namespace: dict[str, Any]) -> None:
         auto_param=hyperparameter.auto_param,
         _repr_dict=_repr_dict,
     )
+
+
+@pytest.fixture(autouse=True)
+def _same_working_directory() -> Iterator[None]:
+    """A guide that works in a folder of its own (docs/config.md) leaves the next test where it was."""
+    here = os.getcwd()
+    yield
+    os.chdir(here)

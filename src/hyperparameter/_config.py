@@ -58,8 +58,9 @@ def config(source: Union[Source, Sequence[Source]], *more: Source, schema: Optio
     resolved after merging, so a later file can change what a reference sees.
 
     Raises:
-        ConfigError: a file cannot be parsed, a key is invalid, or an
-            interpolation cannot be resolved; the message names the file and key.
+        ConfigError: a file cannot be parsed, a key is invalid or set twice in
+            one source, or an interpolation cannot be resolved; the message
+            names the file and key.
         MissingReferenceError: an interpolation refers to something not set (a KeyError).
         SchemaError: the values do not fit ``schema``; it lists every problem.
         MissingDependencyError: a ``.yaml`` file without PyYAML installed.
@@ -112,37 +113,74 @@ def _short(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _normalize(value: Any, path: KeyPath, label: Optional[str]) -> Any:
+def _normalize(value: Any, path: KeyPath, label: Optional[str], action: str = "load") -> Any:
     """Copy ``value``, checking keys and turning dotted keys into nested mappings."""
     if isinstance(value, Mapping):
         result: dict[str, Any] = {}
         for key, item in value.items():
-            parts = _check_key(path, key, label).split(".")
-            nested = _normalize(item, (*path, *parts), label)
+            parts = _check_key(path, key, label, action).split(".")
+            nested = _normalize(item, (*path, *parts), label, action)
             for part in reversed(parts[1:]):
                 nested = {part: nested}
-            _merge(result, {parts[0]: nested})
+            _put(result, parts[0], nested, path, label, action)
         return result
     if isinstance(value, list):
-        return [_normalize(item, (*path, index), label) for index, item in enumerate(value)]
+        return [_normalize(item, (*path, index), label, action) for index, item in enumerate(value)]
     if isinstance(value, tuple):
-        return tuple(_normalize(item, (*path, index), label) for index, item in enumerate(value))
+        return tuple(_normalize(item, (*path, index), label, action) for index, item in enumerate(value))
     return value
 
 
-def _check_key(path: KeyPath, key: Any, label: Optional[str]) -> str:
+def _check_key(path: KeyPath, key: Any, label: Optional[str], action: str) -> str:
     """Return ``key`` if it is valid where it is; the error names its full key path."""
+    inside_list = any(isinstance(part, int) for part in path)
     try:
         if not isinstance(key, str):
             under = f" (under {format_path(path)!r})" if path else ""
-            raise InvalidKeyTypeError(key, f"it is a {type(key).__name__}, not a string{under}")
-        inside_list = any(isinstance(part, int) for part in path)
+            raise InvalidKeyTypeError(key, f"it is {_a(type(key).__name__)}, not a string{under}")
         check_key(key if inside_list or not path else format_path((*path, key)))
     except InvalidKeyError as error:
         if label is None:
             raise
-        raise ConfigError(f"Cannot load config {label!r}: {error}") from None
+        # Inside a list the key is checked alone, so the message adds where it is.
+        at = f" at {format_path(path)!r}" if inside_list else ""
+        raise ConfigError(f"Cannot {action} config {label!r}{at}: {error}") from None
     return key
+
+
+def _put(
+    into: dict[str, Any], key: str, value: Any, path: KeyPath, label: Optional[str], action: str
+) -> None:
+    """Set ``into[key]``, merging tables; two values for one place are an error, not a silent overwrite."""
+    if key not in into:
+        into[key] = value
+    elif isinstance(into[key], dict) and isinstance(value, dict):
+        for inner, item in value.items():
+            _put(into[key], inner, item, (*path, key), label, action)
+    else:
+        raise ConfigError(_conflict((*path, key), into[key], value, label, action))
+
+
+def _conflict(path: KeyPath, first: Any, second: Any, label: Optional[str], action: str) -> str:
+    subject = (
+        f"Cannot {action} config {label!r}" if label is not None else f"Cannot {action} the config mapping"
+    )
+    key = format_path(path)
+    for table, value in ((first, second), (second, first)):
+        if isinstance(table, dict) and table:
+            inner = f"{key}.{next(iter(table))}"
+            return (
+                f"{subject}: key {key!r} holds {_short(value)}, so it cannot also hold keys such as "
+                f"{inner!r}; a key is either a value or a table."
+            )
+    return (
+        f"{subject}: key {key!r} is set twice, to {_short(first)} and to {_short(second)}; "
+        f"a dotted key names the same place as the nested keys it spells, so keep one."
+    )
+
+
+def _a(noun: str) -> str:
+    return ("an " if noun[:1].lower() in "aeiou" else "a ") + noun
 
 
 def _merge(into: dict[str, Any], update: Mapping[str, Any]) -> None:
@@ -186,8 +224,8 @@ def save_config(values: Union[Mapping[str, Any], Scope, ScopeRoot], path: PathLi
     {'name': 'a', 'train': {'lr': 0.1}}
 
     Raises:
-        ConfigError: a key is both a value and a table, a value has no form in
-            a config file, or the format cannot hold it (TOML has no null).
+        ConfigError: a key is invalid or both a value and a table, a value has
+            no form in a config file, or the format cannot hold it (TOML has no null).
     """
     label = os.fspath(path)
     if isinstance(values, (Scope, ScopeRoot)):
@@ -196,38 +234,9 @@ def save_config(values: Union[Mapping[str, Any], Scope, ScopeRoot], path: PathLi
         raise TypeError(
             f"hp.save_config takes a mapping or a scope, not {type(values).__name__} {_short(values)}."
         )
-    tree: dict[str, Any] = {}
-    for key, value in values.items():
-        if not isinstance(key, str):
-            raise ConfigError(
-                f"Cannot save config {label!r}: key {key!r} is a {type(key).__name__}, not a string."
-            )
-        _place(tree, key, _plain(value, (key,), label), label)
+    # The keys are checked and nested as loading does, so the file loads back to these values.
+    tree = _plain(_normalize(values, (), label, "save"), (), label)
     _config_formats.write(tree, pathlib.Path(label), label)
-
-
-def _place(tree: dict[str, Any], key: str, value: Any, label: str) -> None:
-    """Put ``value`` at dotted ``key``, merging with what other keys put there."""
-    *parents, last = key.split(".")
-    node = tree
-    for depth, parent in enumerate(parents):
-        child = node.setdefault(parent, {})
-        if not isinstance(child, dict):
-            _clash(".".join(parents[: depth + 1]), child, key, label)
-        node = child
-    if isinstance(value, dict) and isinstance(node.get(last), dict):
-        _merge(node[last], value)
-    elif last in node and (isinstance(value, dict) or isinstance(node[last], dict)):
-        _clash(key, value if isinstance(node[last], dict) else node[last], key, label)
-    else:
-        node[last] = value
-
-
-def _clash(key: str, value: Any, inner: str, label: str) -> None:
-    raise ConfigError(
-        f"Cannot save config {label!r}: key {key!r} holds {_short(value)}, so it cannot also hold "
-        f"keys such as {inner!r}; a key is either a value or a table."
-    )
 
 
 def _plain(value: Any, path: KeyPath, label: str) -> Any:
@@ -244,18 +253,25 @@ def _plain(value: Any, path: KeyPath, label: str) -> Any:
         return float(value)
     if isinstance(value, pathlib.PurePath):
         return _interpolation.escape(str(value))
-    if isinstance(value, Mapping):
-        for key in value:
-            if not isinstance(key, str):
-                raise ConfigError(
-                    f"Cannot save config {label!r}: key {format_path((*path, key))!r} is not a string."
-                )
+    if isinstance(value, dict):  # keys already checked by _normalize
         return {key: _plain(item, (*path, key), label) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
         return [_plain(item, (*path, index), label) for index, item in enumerate(value)]
     if isinstance(value, (datetime.date, datetime.time)):
-        return value
+        return _moment(value, path, label)
     raise ConfigError(
-        f"Cannot save config {label!r}: key {format_path(path)!r} is {_short(value)}, a {type(value).__name__}, "
+        f"Cannot save config {label!r}: key {format_path(path)!r} is {_short(value)}, {_a(type(value).__name__)}, "
         f"which a config file cannot hold; expected str, int, float, bool, None, a list or a mapping."
     )
+
+
+def _moment(value: Union[datetime.date, datetime.time], path: KeyPath, label: str) -> Any:
+    """A date or time as it is; TOML and YAML write UTC offsets in whole minutes only."""
+    offset = value.utcoffset() if isinstance(value, (datetime.datetime, datetime.time)) else None
+    if offset is not None and offset % datetime.timedelta(minutes=1):
+        raise ConfigError(
+            f"Cannot save config {label!r}: key {format_path(path)!r} is {value!r}, whose UTC offset "
+            f"{offset} is not a whole number of minutes, which config files cannot write; "
+            f"round the offset or store the value as a string."
+        )
+    return value

@@ -13,7 +13,7 @@ import re
 import sys
 from functools import cache
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 
 from . import _config_toml
 from ._key_paths import KeyPath, format_path
@@ -38,9 +38,9 @@ def format_of(path: Path, label: str, action: str) -> str:
     suffix = path.suffix.lower()
     formats = {".json": "json", ".toml": "toml", ".yaml": "yaml", ".yml": "yaml"}
     if suffix not in formats:
+        problem = f"unknown suffix {suffix!r}" if suffix else "no suffix to tell its format"
         raise ConfigError(
-            f"Cannot {action} config {label!r}: unknown suffix {suffix or '(none)'!r}; "
-            f"expected .json, .toml, .yaml or .yml."
+            f"Cannot {action} config {label!r}: {problem}; expected .json, .toml, .yaml or .yml."
         )
     return formats[suffix]
 
@@ -78,8 +78,11 @@ def write(values: dict[str, Any], path: Path, label: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-class _DuplicateKeyError(Exception):
-    def __init__(self, key: str) -> None:
+class _Repeated(dict[str, Any]):
+    """A JSON object holding ``key`` twice, kept until parsing ends to find its key path."""
+
+    def __init__(self, values: dict[str, Any], key: str) -> None:
+        super().__init__(values)
         self.key = key
 
 
@@ -87,22 +90,37 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for key, value in pairs:
         if key in values:
-            raise _DuplicateKeyError(key)
+            return _Repeated(values, key)
         values[key] = value
     return values
 
 
+def _repeated(path: KeyPath, value: Any) -> Optional[KeyPath]:
+    """The key path of the first key that appears twice in one object, if any."""
+    if isinstance(value, _Repeated):
+        return (*path, value.key)
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        found = _repeated((*path, key), item)
+        if found is not None:
+            return found
+    return None
+
+
 def _read_json(text: str, label: str) -> Any:
     try:
-        return json.loads(text, object_pairs_hook=_unique_keys)
+        data = json.loads(text, object_pairs_hook=_unique_keys)
     except json.JSONDecodeError as error:
         raise ConfigError(
             f"Cannot parse config {label!r} as JSON: {error.msg} (line {error.lineno}, column {error.colno})."
         ) from None
-    except _DuplicateKeyError as error:
+    repeated = _repeated((), data)
+    if repeated is not None:
         raise ConfigError(
-            f"Cannot parse config {label!r} as JSON: the key {error.key!r} appears twice in one object."
-        ) from None
+            f"Cannot parse config {label!r} as JSON: the key {format_path(repeated)!r} appears twice "
+            f"in one object; keep one."
+        )
+    return data
 
 
 def _read_toml(text: str, label: str) -> Any:
@@ -160,6 +178,13 @@ def _yaml_classes(yaml: Any) -> tuple[type, type]:
     class Dumper(yaml.SafeDumper):  # type: ignore[misc]
         yaml_implicit_resolvers = resolvers
 
+        def represent_str(self, data: str) -> Any:
+            # PyYAML folds a NEL or a Unicode line separator in a plain or single-quoted
+            # scalar into a space when reading it back; double quotes escape them.
+            style = '"' if any(char in data for char in "\x85\u2028\u2029") else None
+            return self.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+    Dumper.add_representer(str, Dumper.represent_str)
     return Loader, Dumper
 
 
@@ -180,27 +205,32 @@ def _read_yaml(text: str, label: str) -> Any:
 
 
 def _write_json(values: dict[str, Any]) -> str:
-    _check_json((), values)
+    _refuse(
+        (),
+        values,
+        (datetime.date, datetime.time),
+        "JSON has no dates or times; save as .toml or .yaml, or store the value as a string",
+    )
     return json.dumps(values, indent=2, ensure_ascii=False) + "\n"
 
 
-def _check_json(path: KeyPath, value: Any) -> None:
-    """Raise for a value JSON has no type for (dates and times), naming its key."""
+def _refuse(path: KeyPath, value: Any, kinds: tuple[type, ...], why: str) -> None:
+    """Raise for a value of ``kinds``, which the format has no type for, naming its key."""
     if isinstance(value, dict):
         for key, item in value.items():
-            _check_json((*path, key), item)
+            _refuse((*path, key), item, kinds, why)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            _check_json((*path, index), item)
-    elif isinstance(value, (datetime.date, datetime.time)):
-        raise ConfigError(
-            f"key {format_path(path)!r} is {value!r}, and JSON has no dates or times; "
-            f"save as .toml or .yaml, or store the value as a string."
-        )
+            _refuse((*path, index), item, kinds, why)
+    elif isinstance(value, kinds):
+        raise ConfigError(f"key {format_path(path)!r} is {value!r}, and {why}.")
 
 
 def _write_yaml(values: dict[str, Any]) -> str:
     yaml = _import_yaml("Writing YAML config files")
+    _refuse(
+        (), values, (datetime.time,), "YAML has no time of day; save as .toml, or store the value as a string"
+    )
     _, dumper = _yaml_classes(yaml)
     text: str = yaml.dump(
         values, Dumper=dumper, sort_keys=False, allow_unicode=True, default_flow_style=False

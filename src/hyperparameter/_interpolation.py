@@ -180,12 +180,12 @@ class _Resolver:
         if path in self._done:
             return _fresh(self._done[path])
         if path in self._resolving:
-            start = self._chain.index(path)
-            cycle = " -> ".join(format_path(step) for step in [*self._chain[start:], path])
-            source = self._where(path)
-            raise ConfigError(
-                f"Interpolation cycle{f' in {source!r}' if source else ''}: {cycle}; a value cannot refer to itself."
-            )
+            steps = self._chain[self._chain.index(path) :]
+            cycle = " -> ".join(format_path(step) for step in [*steps, path])
+            # A cycle can run through several files: name each once, in order.
+            sources = dict.fromkeys(source for source in map(self._where, steps) if source is not None)
+            where = f" in {', '.join(map(repr, sources))}" if sources else ""
+            raise ConfigError(f"Interpolation cycle{where}: {cycle}; a value cannot refer to itself.")
         try:
             parts = parse(text)
         except TemplateError as error:

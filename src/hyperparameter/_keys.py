@@ -35,7 +35,7 @@ def check_key(key: Any) -> str:
     if type(key) is str and key in _checked:
         return key
     if not isinstance(key, str):
-        raise InvalidKeyTypeError(key, f"it is a {type(key).__name__}, not a string")
+        raise InvalidKeyTypeError(key, f"it is of type {type(key).__name__}, not a string")
     if not key:
         raise InvalidKeyError(key, "it is empty")
     if "" in key.split("."):
@@ -73,7 +73,7 @@ def flatten(values: Mapping[Any, Any], prefix: str = "") -> dict[str, Any]:
     flat: dict[str, Any] = {}
     for key, value in values.items():
         if not isinstance(key, str):
-            raise InvalidKeyTypeError(key, f"it is a {type(key).__name__}, not a string")
+            raise InvalidKeyTypeError(key, f"it is of type {type(key).__name__}, not a string")
         full = check_key(prefix + key)
         if isinstance(value, Mapping) and value:
             flat.update(flatten(value, full + "."))

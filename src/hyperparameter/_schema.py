@@ -75,6 +75,8 @@ def build(
 
 
 def _type_name(tp: Any) -> str:
+    if tp is type(None):
+        return "None"
     if isinstance(tp, type) and not get_args(tp):
         return tp.__name__
     return repr(tp).replace("typing.", "")
@@ -141,7 +143,13 @@ class _Builder:
             return value
         if not isinstance(value, Mapping):
             return self.fail(path, f"expected a mapping for {cls.__name__}, {_got(value)}")
-        hints = get_type_hints(cls)
+        try:
+            hints = get_type_hints(cls)
+        except NameError as error:  # a string annotation naming a class local to a function
+            raise TypeError(
+                f"Cannot read the annotations of {cls.__name__}: {error}; define the classes they name "
+                f"at module level so that typing.get_type_hints can find them."
+            ) from None
         fields = {field.name: field for field in dataclasses.fields(cls)}
         settable = [name for name, field in fields.items() if field.init]
         arguments, valid = {}, True

@@ -140,7 +140,8 @@ class SchemaError(ConfigError):
         self.schema = schema
         self.problems = list(problems)
         name = getattr(schema, "__name__", repr(schema))
-        subject = f"{_describe_sources(sources)} does not fit {name}"
+        verb = "does" if len(sources) == 1 else "do"
+        subject = f"{_describe_sources(sources)} {verb} not fit {name}"
         if len(self.problems) == 1:
             key, message = self.problems[0]
             super().__init__(f"{subject} at {key}: {message}.")
