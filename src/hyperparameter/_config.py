@@ -65,6 +65,16 @@ def config(source: Union[Source, Sequence[Source]], *more: Source, schema: Optio
         SchemaError: the values do not fit ``schema``; it lists every problem.
         MissingDependencyError: a ``.yaml`` file without PyYAML installed.
         OSError: a file cannot be read, e.g. FileNotFoundError.
+
+    >>> import dataclasses, hyperparameter as hp
+    >>> hp.config({"train": {"lr": 0.1, "epochs": 3}}, {"train.epochs": 5})
+    {'train': {'lr': 0.1, 'epochs': 5}}
+    >>> @dataclasses.dataclass
+    ... class Train:
+    ...     lr: float = 0.001
+    ...     epochs: int = 10
+    >>> hp.config({"lr": 1, "epochs": 5}, schema=Train)
+    Train(lr=1.0, epochs=5)
     """
     merged: dict[str, Any] = {}
     origins: dict[KeyPath, Optional[str]] = {}

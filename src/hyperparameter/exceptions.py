@@ -33,7 +33,15 @@ __all__ = [
 
 
 class HyperparameterError(Exception):
-    """Root of every error this library raises."""
+    """Root of every error this library raises.
+
+    >>> import hyperparameter as hp
+    >>> try:
+    ...     hp.scope(**{"train lr": 0.1})
+    ... except hp.HyperparameterError as error:
+    ...     type(error).__name__
+    'InvalidKeyError'
+    """
 
 
 class InvalidKeyError(HyperparameterError, ValueError):
@@ -54,13 +62,26 @@ class InvalidKeyError(HyperparameterError, ValueError):
 
 
 class InvalidKeyTypeError(InvalidKeyError, TypeError):
-    """A key is not a string."""
+    """A key is not a string.
+
+    >>> import hyperparameter as hp
+    >>> hp.scope({1: "a"})
+    Traceback (most recent call last):
+    ...
+    hyperparameter.exceptions.InvalidKeyTypeError: Invalid hyperparameter key 1: it is of type int, not a string; expected dotted names such as 'train.lr'.
+    """
 
 
 class MissingParameterError(HyperparameterError, KeyError):
     """A required hyperparameter was read but is set nowhere.
 
     ``str()`` gives the whole sentence rather than ``KeyError``'s quoted key.
+
+    >>> import hyperparameter as hp
+    >>> hp.scope.train.lr()
+    Traceback (most recent call last):
+    ...
+    hyperparameter.exceptions.MissingParameterError: Missing hyperparameter 'train.lr'; read it with a default (hp.scope.train.lr | default) or set it.
     """
 
     def __init__(self, key: str) -> None:
@@ -98,11 +119,29 @@ class ConversionError(HyperparameterError, ValueError):
 
 
 class ScopeError(HyperparameterError, RuntimeError):
-    """A scope was used against its protocol, e.g. exited out of order."""
+    """A scope was used against its protocol, e.g. exited out of order.
+
+    >>> import hyperparameter as hp
+    >>> outer, inner = hp.scope(x=1), hp.scope(y=2)
+    >>> _ = outer.__enter__(), inner.__enter__()
+    >>> outer.__exit__(None, None, None)
+    Traceback (most recent call last):
+    ...
+    hyperparameter.exceptions.ScopeError: Scope hp.scope({'x': 1}) exited out of order: the innermost active scope is hp.scope({'x': 1, 'y': 2}); exit inner scopes first (with-blocks keep the order).
+    >>> inner.__exit__(None, None, None), outer.__exit__(None, None, None)
+    (None, None)
+    """
 
 
 class LaunchError(HyperparameterError, RuntimeError):
-    """``hp.launch`` cannot build a program, e.g. it finds no function to run."""
+    """``hp.launch`` cannot build a program, e.g. it finds no function to run.
+
+    >>> import hyperparameter as hp
+    >>> hp.launch(argv=[])  # here, in a module without any @hp.param function
+    Traceback (most recent call last):
+    ...
+    hyperparameter.exceptions.LaunchError: hp.launch() found no public @hp.param function in module 'hyperparameter.exceptions'; decorate one with @hp.param, or pass the function: hp.launch(main).
+    """
 
 
 class ConfigError(HyperparameterError, ValueError):
@@ -122,6 +161,12 @@ class MissingReferenceError(ConfigError, KeyError):
     """An interpolation refers to a key, or an environment variable, that is not set.
 
     ``str()`` gives the whole sentence rather than ``KeyError``'s quoted message.
+
+    >>> import hyperparameter as hp
+    >>> hp.config({"name": "run-${train.name}"})
+    Traceback (most recent call last):
+    ...
+    hyperparameter.exceptions.MissingReferenceError: The key 'name' refers to '${train.name}', but 'train' is not set.
     """
 
     def __init__(self, message: str, key: str, reference: str) -> None:
@@ -134,7 +179,20 @@ class MissingReferenceError(ConfigError, KeyError):
 
 
 class SchemaError(ConfigError):
-    """Config values do not fit a schema; ``problems`` lists every one as (key path, message)."""
+    """Config values do not fit a schema; ``problems`` lists every one as (key path, message).
+
+    >>> import dataclasses, hyperparameter as hp
+    >>> @dataclasses.dataclass
+    ... class Train:
+    ...     lr: float = 0.1
+    ...     epochs: int = 10
+    >>> hp.config({"lr": "fast", "epoch": 3}, schema=Train)
+    Traceback (most recent call last):
+    ...
+    hyperparameter.exceptions.SchemaError: The config values do not fit Train (2 problems):
+      'lr': expected float, got 'fast' (str)
+      'epoch': is not a field of Train; did you mean 'epochs'?
+    """
 
     def __init__(self, schema: Any, problems: Sequence[tuple[str, str]], sources: Sequence[str]) -> None:
         self.schema = schema
@@ -160,7 +218,14 @@ def _describe_sources(sources: Sequence[str]) -> str:
 
 
 class MissingDependencyError(HyperparameterError, ImportError):
-    """An optional dependency is not installed; the message says what to install."""
+    """An optional dependency is not installed; the message says what to install.
+
+    This is what ``hp.config("exp.yaml")`` raises without PyYAML:
+
+    >>> import hyperparameter as hp
+    >>> print(hp.MissingDependencyError("PyYAML", "Reading YAML config files", "pip install 'hyperparameter[yaml]'"))
+    Reading YAML config files needs PyYAML, which is not installed: pip install 'hyperparameter[yaml]'.
+    """
 
     def __init__(self, module: str, purpose: str, install: str) -> None:
         super().__init__(f"{purpose} needs {module}, which is not installed: {install}.", name=module)
