@@ -193,6 +193,25 @@ class TestThreadPools:
         if outcome == "returns":
             assert done.result() == worker
 
+    @pytest.mark.parametrize("wrap", [False, True])
+    def test_a_bare_write_stays_in_a_plain_worker_and_never_in_a_bound_one(self, wrap: bool) -> None:
+        """A bare write lands in the worker thread's base (docs/scopes.md); bind_scope keeps nothing."""
+
+        def write() -> None:
+            hp.scope.pool.flag = "set"
+
+        def read() -> object:
+            return hp.scope.pool.flag | MISSING
+
+        def submit(fn: Any) -> Any:
+            return pool.submit(hp.bind_scope(fn) if wrap else fn).result(WAIT)
+
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            submit(write)
+            seen = submit(read)
+        assert seen == (MISSING if wrap else "set")
+        assert hp.scope.pool.flag | MISSING == MISSING
+
     def test_bind_scope_hands_request_overrides_to_a_pool_task(self) -> None:
         """A task wrapped with bind_scope sees the values around the hand-off; an unwrapped one does not."""
 
