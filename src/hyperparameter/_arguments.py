@@ -15,7 +15,7 @@ import typing
 from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
-from ._convert import FALSE_WORDS, TRUE_WORDS, convert
+from ._convert import convert, parse_bool
 from ._grammar import GrammarError, is_list_text, split_list
 from .exceptions import ConversionError
 
@@ -106,21 +106,12 @@ def kind_of(key: str, annotation: Any, default: Any) -> Kind:
         names = "{" + ",".join(member.name for member in members) + "}"
         return Kind("choice", _scalar(key, annotation, members[0]), choices=members, metavar=names)
     if annotation is bool:
-        return Kind("bool", _named("bool", _parse_bool))
+        return Kind("bool", _named("bool", parse_bool))
     if origin in _SEQUENCES or annotation in _SEQUENCES:
         args = [arg for arg in typing.get_args(annotation) if arg is not Ellipsis]
         container = origin if isinstance(origin, type) and origin in (list, tuple, set, frozenset) else list
         return Kind("list", _scalar(key, args[0] if args else str, EMPTY), container=container)
     return Kind("scalar", _scalar(key, annotation, default))
-
-
-def _parse_bool(text: str) -> bool:
-    word = text.strip().lower()
-    if word in TRUE_WORDS:
-        return True
-    if word in FALSE_WORDS:
-        return False
-    raise ValueError(text)
 
 
 class ListAction(argparse.Action):
@@ -190,7 +181,7 @@ def rewrite_bool_values(argv: list[str], parser: argparse.ArgumentParser) -> lis
         option, sep, text = arg.partition("=")
         if sep and option in flags:
             try:
-                arg = option if _parse_bool(text) else option.replace("--", "--no-", 1)
+                arg = option if parse_bool(text) else option.replace("--", "--no-", 1)
             except ValueError:
                 parser.error(f"argument {option}: invalid bool value: {text!r}")
         rewritten.append(arg)
@@ -217,7 +208,7 @@ def add_declared(parser: argparse.ArgumentParser, name: str, declared: Any, help
 
     if declared.type_name == "list":
         item = declared.item_type
-        kind = Kind("list", _named(item.__name__ if item else "str", _parse_bool if item is bool else item or str))
+        kind = Kind("list", _named(item.__name__ if item else "str", parse_bool if item is bool else item or str))
         parser.add_argument(*flags, dest=name, nargs="+", action=_DeclaredListAction, kind=kind, declared=declared,
                             metavar=name.upper(), default=argparse.SUPPRESS, help=help_text)
         return

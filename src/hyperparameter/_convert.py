@@ -49,13 +49,18 @@ def convert(key: str, value: Any, default: Any) -> Any:
     return _from_object(key, value, default)
 
 
-def _parse_bool(text: str) -> bool:
+def parse_bool(text: str) -> bool:
+    """The truth value a word names, in any case; ValueError for any other text.
+
+    >>> parse_bool(" Yes "), parse_bool("off")
+    (True, False)
+    """
     word = text.strip().lower()
     if word in TRUE_WORDS:
         return True
     if word in FALSE_WORDS:
         return False
-    raise ValueError(text)
+    raise ValueError(f"{text!r} is not a truth value")
 
 
 def _parse_number(text: str) -> int | float:
@@ -79,7 +84,7 @@ def _parse_enum(text: str, target: type[enum.Enum]) -> enum.Enum:
 
 
 _STRING_PARSERS: list[tuple[type, Callable[[str], Any], str]] = [
-    (bool, _parse_bool, _BOOL_EXPECTED),
+    (bool, parse_bool, _BOOL_EXPECTED),
     (int, _parse_number, "an integer or a float such as '42' or '3.5'"),
     (float, float, "a float such as '0.001' or '1e-3'"),
     (complex, complex, "a complex number such as '1+2j'"),

@@ -14,7 +14,7 @@ import json
 import re
 from typing import Any, Optional
 
-from ._convert import FALSE_WORDS, TRUE_WORDS
+from ._convert import parse_bool
 from ._grammar import GrammarError, split_list
 from ._levels import ABSENT, Level, current
 from .exceptions import ConversionError
@@ -287,12 +287,7 @@ class Bool(Parameter):
         return value
 
     def parse(self, text: str) -> Any:
-        word = text.strip().lower()
-        if word in TRUE_WORDS:
-            return True
-        if word in FALSE_WORDS:
-            return False
-        raise ValueError(f"{text!r} is not a truth value")
+        return parse_bool(text)
 
     def _schema(self) -> dict[str, Any]:
         return {"type": "boolean"}

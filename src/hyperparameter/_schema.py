@@ -33,7 +33,7 @@ import typing
 from collections.abc import Mapping, Sequence
 from typing import Any, Callable, Literal, Optional, TypeVar, Union, get_args, get_origin, get_type_hints
 
-from ._convert import FALSE_WORDS, TRUE_WORDS
+from ._convert import parse_bool
 from ._key_paths import KeyPath, format_path
 from .exceptions import SchemaError
 
@@ -263,7 +263,7 @@ def _from_text(tp: type, text: str) -> Any:
     word = text.strip()
     try:
         if tp is bool:
-            return True if word.lower() in TRUE_WORDS else False if word.lower() in FALSE_WORDS else _INVALID
+            return parse_bool(word)
         if tp is int:
             return int(word)
         if tp is float:
