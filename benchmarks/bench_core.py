@@ -1,6 +1,8 @@
 """Benchmark the core hot paths against baselines measured in the same process.
 
-Run: ``python benchmarks/bench_core.py`` (after ``pip install .``).
+Run: ``python benchmarks/bench_core.py`` (after ``pip install .``); with
+``HYPERPARAMETER_PURE_PYTHON=1`` it measures the pure-Python code instead of
+the compiled fast paths.
 
 Each figure is a ratio: the best time of the hyperparameter operation over the
 best time of its baseline, the two measured in alternating rounds so that noise
@@ -16,9 +18,11 @@ from contextvars import ContextVar
 from typing import Callable
 
 import hyperparameter as hp
+from hyperparameter import _accelerate
 
-ROUNDS = 15
-NUMBER = 20000
+# Many short rounds: the best of them is reached even on a machine with long noisy spells.
+ROUNDS = 60
+NUMBER = 5000
 
 
 def best_ratio(subject: Callable[[], object], baseline: Callable[[], object]) -> float:
@@ -134,7 +138,8 @@ def nested(keys: int, depth: int) -> hp.Scope:
 
 
 def main() -> int:
-    print(f"Python {sys.version.split()[0]}; ratios to same-process baselines (target in brackets)")
+    paths = "compiled fast paths" if _accelerate.ACTIVE else "pure Python"
+    print(f"Python {sys.version.split()[0]}, {paths}; ratios to same-process baselines (target in brackets)")
     targets = {name: target for name, (_, _, target) in subjects().items()}
     with hp.scope(**{"a.b.c": 1, "train.lr": 0.5}):
         small = measure()

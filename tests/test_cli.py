@@ -106,6 +106,9 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     dist_info(site, "fake-config", "0.3", ["hyperparameter"], ["fakecfg/__init__.py"])
     dist_info(site, "plainlib", "1.0", [], ["plainlib/__init__.py"])
     dist_info(site, "liar", "0.1", ["hyperparameter"], ["liar/__init__.py"])
+    # The library names itself in its own extras; it is not a package that uses it.
+    dist_info(site, "hyperparameter", "0.7.0", ["hyperparameter[yaml]; extra == 'test'"],
+              ["fakeapp/sub/extra.py"])
     monkeypatch.syspath_prepend(str(site))
     return site
 
@@ -274,7 +277,7 @@ def test_ls_without_target_lists_only_packages_that_use_hyperparameter(
     assert "fake-toolkit  0.2.1    1       1" in lines
     assert "fakeapp       1.2.3    6       2" in lines
     assert "fake-config   0.3      2       1" in lines  # declared hp.Params parameters only
-    assert not any(line.startswith(("plainlib", "liar")) for line in lines)
+    assert not any(line.startswith(("plainlib", "liar", "hyperparameter")) for line in lines)
     assert lines[-1] == "Use 'hp ls <package>' to see hyperparameters in a package."
     assert "fakeapp" not in sys.modules
 

@@ -439,6 +439,35 @@ def test_star_args_and_kwargs_pass_through() -> None:
         assert run(1, 2, 3, x=4) == (1, (2, 3), True, {"x": 4})
 
 
+def test_a_call_without_arguments_gets_exactly_what_python_would_pass() -> None:
+    """Parameters the scope leaves alone get their own default objects, whatever the scope sets."""
+    shared: list[int] = []
+
+    @hp.param("gaps")
+    def run(a=1, b=shared, c=3, *, d=4):
+        return a, b, c, d
+
+    with hp.scope(**{"gaps.c": 30}):
+        a, b, c, d = run()
+        assert (a, b, c, d) == (1, [], 30, 4)
+        assert b is shared
+    with hp.scope(**{"gaps.d": 40}):
+        assert run() == (1, [], 3, 40)
+    with hp.scope(**{"gaps.a": 10, "gaps.d": "41"}):
+        assert run() == (10, [], 3, 41)
+
+
+def test_a_missing_required_argument_is_the_usual_type_error() -> None:
+    """Scope values never stand in for a parameter without a default."""
+
+    @hp.param("needs")
+    def run(data, lr=0.1):
+        return data, lr
+
+    with hp.scope(**{"needs.lr": 0.5, "needs.data": "d"}), pytest.raises(TypeError, match="data"):
+        run()
+
+
 @pytest.mark.parametrize(
     ("stored", "default", "expected"),
     [

@@ -69,7 +69,8 @@ def _requirements(dist: metadata.Distribution, extras: bool) -> Iterator[str]:
 
 
 def _uses_hyperparameter(dist: metadata.Distribution) -> bool:
-    return "hyperparameter" in _requirements(dist, extras=True)
+    # The library itself names itself in its own extras ("test" pulls "hyperparameter[toml,yaml]").
+    return _normalize(_dist_name(dist)) != "hyperparameter" and "hyperparameter" in _requirements(dist, extras=True)
 
 
 def _installed() -> Iterator[metadata.Distribution]:

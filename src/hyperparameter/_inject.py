@@ -20,6 +20,8 @@ from ._levels import ABSENT, UNPINNED, Level, current
 F = TypeVar("F", bound=Callable[..., Any])
 _get_current = current.get
 _KEYWORD_ONLY = 1 << 30  # a position no call reaches: the argument is never positional
+# What a level supplies to a decorated function; see _Binder.remember.
+_Supply = tuple[Any, dict[str, Any], tuple[Any, ...], dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -79,9 +81,11 @@ def _positions(func: Callable[..., Any]) -> dict[str, int]:
 class _Binder:
     """Completes one decorated function's calls with values from the scope.
 
-    The values a level supplies are computed once per level and remembered:
-    levels never change once published, so a call in a hot loop inside one
-    scope costs a dict merge, not one lookup per parameter.
+    What a level supplies is computed once per level and remembered: levels
+    never change once published, so a call in a hot loop inside one scope
+    costs one identity check. A call that passes no arguments gets the scope's
+    values positionally where the signature allows, the cheapest call Python
+    has; the others get them merged with the call's own arguments.
     """
 
     def __init__(self, func: Callable[..., Any], parameters: tuple[Parameter, ...]) -> None:
@@ -96,13 +100,21 @@ class _Binder:
             if signature[p.name].kind is not inspect.Parameter.POSITIONAL_ONLY
         )
         self.position = {p.name: positions.get(p.name, _KEYWORD_ONLY) for p in parameters}
-        self.remembered: tuple[Any, dict[str, Any]] = (None, {})
+        # When every positional parameter has a default, a call without
+        # arguments may pass them positionally: (name, default) in order.
+        defaulted = {p.name for p in parameters}
+        positional = [(name, signature[name].default) for name in positions]
+        self.leading = tuple(positional) if all(name in defaulted for name, _ in positional) else ()
+        #: (level, values by name, positional arguments, keyword arguments)
+        self.remembered: _Supply = (None, {}, (), {})
 
-    def values_at(self, level: Level) -> dict[str, Any]:
-        """The converted scope values for the keyword-passable parameters at ``level``."""
-        remembered = self.remembered
-        if remembered[0] is level:
-            return remembered[1]
+    def supply_at(self, level: Level) -> _Supply:
+        """What ``level`` supplies: remembered, or worked out now."""
+        supply = self.remembered
+        return supply if supply[0] is level else self.remember(level)
+
+    def remember(self, level: Level) -> _Supply:
+        """What ``level`` supplies, remembered for the next call when it can be shared."""
         values = {}
         shareable = level.__class__ is Level and level is not UNPINNED
         for name, key, default in self.by_name:
@@ -111,9 +123,21 @@ class _Binder:
                 converted = values[name] = convert(key, value, default)
                 if converted is not value and isinstance(converted, (list, dict, set)):
                     shareable = False  # each call gets its own freshly parsed container
+        supply = (level, values, *self._without_arguments(values))
         if shareable:
-            self.remembered = (level, values)
-        return values
+            self.remembered = supply
+        return supply
+
+    def _without_arguments(self, values: dict[str, Any]) -> tuple[tuple[Any, ...], dict[str, Any]]:
+        """The arguments of a call that passes none: leading ones positionally."""
+        leading = self.leading
+        count = 0
+        for index, (name, _) in enumerate(leading):
+            if name in values:
+                count = index + 1
+        positional = tuple(values.get(name, default) for name, default in leading[:count])
+        passed = {name for name, _ in leading[:count]}
+        return positional, {name: value for name, value in values.items() if name not in passed}
 
     def merge(self, values: dict[str, Any], given: int, kwargs: dict[str, Any]) -> dict[str, Any]:
         """Scope values for the parameters the call left out, then the call's keywords."""
@@ -128,7 +152,7 @@ class _Binder:
         level = _get_current()
         if self.positional_only:
             args = self._fill_positional(level, args)
-        return args, self.merge(self.values_at(level), len(args), kwargs)
+        return args, self.merge(self.supply_at(level)[1], len(args), kwargs)
 
     def _fill_positional(self, level: Level, args: tuple[Any, ...]) -> tuple[Any, ...]:
         """Append positional-only parameters the call left out (they have no keyword)."""
@@ -181,14 +205,19 @@ def _wrap_function(func: Callable[..., Any], namespace: str) -> Callable[..., An
             args, kwargs = bind(args, kwargs)
             return func(*args, **kwargs)
     else:
-        values_at, merge = binder.values_at, binder.merge
+        remember, merge = binder.remember, binder.merge
 
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            # The hot path of every injected call, kept to the bare minimum.
-            values = values_at(_get_current())
+            # The hot path of every injected call: supply_at, inlined.
+            level = _get_current()
+            supply = binder.remembered
+            if supply[0] is not level:
+                supply = remember(level)
             if args or kwargs:
-                return func(*args, **merge(values, len(args), kwargs))
-            return func(**values)
+                return func(*args, **merge(supply[1], len(args), kwargs))
+            if supply[3]:
+                return func(*supply[2], **supply[3])
+            return func(*supply[2])
 
     functools.update_wrapper(wrapper, func)
     wrapper.__hyperparameter__ = ParamInfo(namespace, func, parameters)

@@ -1,0 +1,68 @@
+"""Compiled fast paths: switched on when the ``_speedups`` extension is built.
+
+``pip install`` compiles ``_speedups.c`` when a C compiler is at hand. The
+compiled functions take the common case of four hot operations: building a
+scope (``hp.scope(**values)``), entering and leaving its ``with`` block, and
+reading a key with a default (``hp.scope.a.b | 1``). Every other case they
+hand to the Python code they stand in for, which stays the definition of the
+behaviour: without a compiler, or with the environment variable
+``HYPERPARAMETER_PURE_PYTHON=1`` set before the import, the library runs on
+that Python code alone and behaves the same, only slower.
+
+>>> from hyperparameter import _accelerate
+>>> _accelerate.ACTIVE in (True, False)
+True
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from types import ModuleType
+from typing import Optional
+
+from . import _accessor, _convert, _engine, _keys, _levels, _scope
+
+DISABLE_VARIABLE = "HYPERPARAMETER_PURE_PYTHON"
+
+
+def _compiled() -> Optional[ModuleType]:
+    """The extension module, or None when it is not built or is switched off."""
+    if os.environ.get(DISABLE_VARIABLE, "") not in ("", "0"):
+        return None
+    try:
+        from . import _speedups
+    except ImportError:
+        return None
+    return _speedups
+
+
+def _install(speedups: ModuleType) -> None:
+    speedups.configure(
+        current=_levels.current,
+        Level=_levels.Level,
+        Scope=_scope.Scope,
+        DetachedScope=_scope._DetachedScope,
+        Key=_accessor._Key,
+        UNPINNED=_levels.UNPINNED,
+        ABSENT=_levels.ABSENT,
+        contextlib_globals=sys.modules["contextlib"].__dict__,
+        checked_keys=_keys._checked,
+        plain_types=_keys._PLAIN_TYPES,
+        enter=_engine.enter,
+        leave=_engine.leave,
+        collect=_keys.collect,
+        convert=_convert.convert,
+    )
+    _scope.Scope.__enter__ = speedups.method("__enter__", _scope.Scope)
+    _scope.Scope.__exit__ = speedups.method("__exit__", _scope.Scope)
+    _scope.ScopeRoot.__call__ = speedups.build_scope  # type: ignore[method-assign]
+    _accessor.CurrentKey.__or__ = speedups.method("__or__", _accessor.CurrentKey)  # type: ignore[method-assign]
+
+
+_speedups = _compiled()
+if _speedups is not None:
+    _install(_speedups)
+
+#: Whether the compiled fast paths are in use.
+ACTIVE = _speedups is not None

@@ -1,0 +1,373 @@
+/* Compiled fast paths of the scope engine: building, entering and leaving a
+ * scope, and reading a key with a default.
+ *
+ * Each function here does exactly what the pure-Python code it replaces does
+ * in its common case, and hands every other case to that Python code, so the
+ * two can never disagree: the Python modules stay the definition. Which cases
+ * are handled here is written at the top of each function.
+ *
+ * The Python objects this file works with (the ContextVar, the Level class,
+ * the fallbacks, ...) are handed over once by configure(), called from
+ * hyperparameter._accelerate at import.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <frameobject.h>
+#include <structmember.h>
+
+static PyObject *current;          /* ContextVar holding the innermost Level */
+static PyTypeObject *level_type;   /* _levels.Level */
+static PyTypeObject *scope_type;   /* _scope.Scope: inherits */
+static PyTypeObject *detached_type;/* _scope._DetachedScope: does not inherit */
+static PyObject *unpinned;         /* _levels.UNPINNED */
+static PyObject *absent;           /* _levels.ABSENT */
+static PyObject *contextlib_globals;
+static PyObject *checked_keys;     /* _keys._checked: keys known to be valid */
+static PyObject *plain_types;      /* _keys._PLAIN_TYPES: values never flattened */
+static PyObject *python_enter, *python_leave, *python_collect, *python_convert;
+static PyObject *empty_tuple;
+
+/* Byte offsets of __slots__ members, read from their member descriptors. */
+static Py_ssize_t level_parent, level_own, level_owner, level_restore_to, level_frame;
+static Py_ssize_t scope_values, key_name;
+
+#define GENERATOR_FLAGS (CO_GENERATOR | CO_ASYNC_GENERATOR)
+
+static inline PyObject *
+slot_get(PyObject *obj, Py_ssize_t offset)  /* borrowed; NULL when unset */
+{
+    return *(PyObject **)((char *)obj + offset);
+}
+
+static inline void
+slot_set(PyObject *obj, Py_ssize_t offset, PyObject *value)
+{
+    PyObject **address = (PyObject **)((char *)obj + offset);
+    PyObject *old = *address;
+    Py_INCREF(value);
+    *address = value;
+    Py_XDECREF(old);
+}
+
+static PyObject *
+current_level(void)  /* new reference */
+{
+    PyObject *level;
+    if (PyContextVar_Get(current, NULL, &level) < 0) {
+        return NULL;
+    }
+    return level;  /* the variable has a default, so never NULL without an error */
+}
+
+/* Whether the code running the `with` is ordinary code: not a generator (whose
+ * block needs a GeneratorLevel) and not contextlib driving a context manager. */
+static int
+entered_from_plain_code(void)
+{
+    PyFrameObject *frame = PyEval_GetFrame();  /* borrowed */
+    if (frame == NULL) {
+        return 0;
+    }
+    PyCodeObject *code = PyFrame_GetCode(frame);
+    int flags = code->co_flags;
+    Py_DECREF(code);
+    if (flags & GENERATOR_FLAGS) {
+        return 0;
+    }
+#if PY_VERSION_HEX >= 0x030B0000
+    PyObject *globals = PyFrame_GetGlobals(frame);
+    Py_DECREF(globals);  /* only compared by identity; the frame keeps it alive */
+#else
+    PyObject *globals = frame->f_globals;
+#endif
+    return globals != contextlib_globals;
+}
+
+/* Scope.__enter__. Handled here: a Scope or _DetachedScope entered by ordinary
+ * code while an ordinary level is current. */
+static PyObject *
+scope_enter(PyObject *owner, PyObject *Py_UNUSED(ignored))
+{
+    PyTypeObject *kind = Py_TYPE(owner);
+    if (kind != scope_type && kind != detached_type) {
+        return PyObject_CallOneArg(python_enter, owner);
+    }
+    PyObject *raw = current_level();
+    if (raw == NULL) {
+        return NULL;
+    }
+    PyObject *own = slot_get(owner, scope_values);
+    if (Py_TYPE(raw) != level_type || raw == unpinned || own == NULL || !entered_from_plain_code()) {
+        Py_DECREF(raw);
+        return PyObject_CallOneArg(python_enter, owner);
+    }
+    PyObject *level = level_type->tp_new(level_type, empty_tuple, NULL);
+    if (level == NULL || PyDict_Update(level, own) < 0) {
+        Py_XDECREF(level);
+        Py_DECREF(raw);
+        return NULL;
+    }
+    slot_set(level, level_parent, kind == scope_type ? raw : Py_None);
+    slot_set(level, level_own, own);
+    slot_set(level, level_owner, owner);
+    slot_set(level, level_restore_to, raw);
+    slot_set(level, level_frame, Py_None);
+    Py_DECREF(raw);
+    PyObject *token = PyContextVar_Set(current, level);
+    Py_DECREF(level);
+    if (token == NULL) {
+        return NULL;
+    }
+    Py_DECREF(token);
+    Py_INCREF(owner);
+    return owner;
+}
+
+/* Scope.__exit__. Handled here: leaving the block that is current. */
+static PyObject *
+scope_leave(PyObject *owner, PyObject *const *args, Py_ssize_t nargs)
+{
+    PyObject *level = current_level();
+    if (level == NULL) {
+        return NULL;
+    }
+    if (nargs == 3 && PyObject_TypeCheck(level, level_type) && slot_get(level, level_owner) == owner) {
+        PyObject *restore_to = slot_get(level, level_restore_to);
+        PyObject *token = restore_to == NULL ? NULL : PyContextVar_Set(current, restore_to);
+        Py_DECREF(level);
+        if (token == NULL) {
+            if (!PyErr_Occurred()) {
+                PyErr_SetString(PyExc_RuntimeError, "hyperparameter: a level lost its restore link");
+            }
+            return NULL;
+        }
+        Py_DECREF(token);
+        Py_RETURN_NONE;
+    }
+    Py_DECREF(level);
+    if (nargs > 3) {
+        PyErr_Format(PyExc_TypeError, "__exit__() takes 3 arguments (%zd given)", nargs);
+        return NULL;
+    }
+    PyObject *call_args[4] = {owner, NULL, NULL, NULL};
+    for (Py_ssize_t i = 0; i < nargs; i++) {
+        call_args[i + 1] = args[i];
+    }
+    return PyObject_Vectorcall(python_leave, call_args, (size_t)nargs + 1, NULL);
+}
+
+/* hp.scope(...). Handled here: keywords only, every key already checked and
+ * every value of a type that is never flattened; else _keys.collect decides. */
+static PyObject *
+build_scope(PyObject *Py_UNUSED(module), PyObject *args, PyObject *kwargs)
+{
+    PyObject *values = NULL;
+    int plain = PyTuple_GET_SIZE(args) == 0;
+    if (plain && kwargs != NULL) {
+        Py_ssize_t position = 0;
+        PyObject *key, *value;
+        while (plain && PyDict_Next(kwargs, &position, &key, &value)) {
+            int known = PySet_Contains(checked_keys, key);
+            int kept = known == 1 ? PySet_Contains(plain_types, (PyObject *)Py_TYPE(value)) : known;
+            if (kept < 0) {
+                return NULL;
+            }
+            plain = kept;
+        }
+    }
+    if (!plain) {
+        PyObject *keywords = kwargs;
+        if (keywords != NULL) {
+            Py_INCREF(keywords);
+        }
+        else if ((keywords = PyDict_New()) == NULL) {
+            return NULL;
+        }
+        values = PyObject_CallFunctionObjArgs(python_collect, args, keywords, NULL);
+        Py_DECREF(keywords);
+    }
+    else {
+        values = kwargs == NULL ? PyDict_New() : PyDict_Copy(kwargs);
+    }
+    if (values == NULL) {
+        return NULL;
+    }
+    PyObject *scope = scope_type->tp_alloc(scope_type, 0);
+    if (scope == NULL) {
+        Py_DECREF(values);
+        return NULL;
+    }
+    slot_set(scope, scope_values, values);
+    Py_DECREF(values);
+    return scope;
+}
+
+/* CurrentKey.__or__: `hp.scope.a.b | default`, all of it. */
+static PyObject *
+current_key_or(PyObject *accessor, PyObject *fallback)
+{
+    PyObject *key = slot_get(accessor, key_name);
+    if (key == NULL) {
+        PyErr_SetString(PyExc_AttributeError, "_hp_key");
+        return NULL;
+    }
+    PyObject *level = current_level();
+    if (level == NULL) {
+        return NULL;
+    }
+    PyObject *value = PyObject_GetItem(level, key);
+    Py_DECREF(level);
+    if (value == NULL) {
+        return NULL;
+    }
+    if (value == absent) {
+        Py_DECREF(value);
+        Py_INCREF(fallback);
+        return fallback;
+    }
+    if (Py_TYPE(value) == Py_TYPE(fallback) || fallback == Py_None) {
+        return value;
+    }
+    PyObject *converted = PyObject_CallFunctionObjArgs(python_convert, key, value, fallback, NULL);
+    Py_DECREF(value);
+    return converted;
+}
+
+static PyMethodDef scope_enter_def = {"__enter__", (PyCFunction)scope_enter, METH_NOARGS,
+    "Make the scope's values current until the with block ends."};
+static PyMethodDef scope_leave_def = {"__exit__", (PyCFunction)(void (*)(void))scope_leave, METH_FASTCALL,
+    "Restore what was current before the with block."};
+static PyMethodDef current_key_or_def = {"__or__", (PyCFunction)current_key_or, METH_O,
+    "The key's current value converted to the default's type, or the default when unset."};
+
+static int
+slot_offset(PyTypeObject *owner, const char *name, Py_ssize_t *offset)
+{
+    PyObject *descriptor = PyObject_GetAttrString((PyObject *)owner, name);
+    if (descriptor == NULL) {
+        return -1;
+    }
+    int is_member = Py_IS_TYPE(descriptor, &PyMemberDescr_Type);
+    if (is_member) {
+        PyMemberDef *member = ((PyMemberDescrObject *)descriptor)->d_member;
+        is_member = member->type == T_OBJECT_EX;
+        *offset = member->offset;
+    }
+    Py_DECREF(descriptor);
+    if (!is_member) {
+        PyErr_Format(PyExc_TypeError, "%s.%s is not a __slots__ member", owner->tp_name, name);
+        return -1;
+    }
+    return 0;
+}
+
+static int
+keep(PyObject **target, PyObject *value)
+{
+    Py_INCREF(value);
+    Py_XSETREF(*target, value);
+    return 0;
+}
+
+static int
+keep_type(PyTypeObject **target, PyObject *value)
+{
+    if (!PyType_Check(value)) {
+        PyErr_SetString(PyExc_TypeError, "expected a class");
+        return -1;
+    }
+    Py_INCREF(value);
+    Py_XSETREF(*target, (PyTypeObject *)value);
+    return 0;
+}
+
+static PyObject *
+configure(PyObject *Py_UNUSED(module), PyObject *args, PyObject *kwargs)
+{
+    static char *names[] = {"current", "Level", "Scope", "DetachedScope", "Key", "UNPINNED", "ABSENT",
+                            "contextlib_globals", "checked_keys", "plain_types",
+                            "enter", "leave", "collect", "convert", NULL};
+    PyObject *var, *level, *scope, *detached, *key, *unpinned_, *absent_, *globals, *checked, *plain;
+    PyObject *enter, *leave, *collect, *convert;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "$OOOOOOOO!O!O!OOOO:configure", names,
+                                     &var, &level, &scope, &detached, &key, &unpinned_, &absent_,
+                                     &PyDict_Type, &globals, &PySet_Type, &checked, &PyFrozenSet_Type, &plain,
+                                     &enter, &leave, &collect, &convert)) {
+        return NULL;
+    }
+    if (!PyContextVar_CheckExact(var)) {
+        PyErr_SetString(PyExc_TypeError, "current must be a ContextVar");
+        return NULL;
+    }
+    if (keep_type(&level_type, level) < 0 || keep_type(&scope_type, scope) < 0
+        || keep_type(&detached_type, detached) < 0 || !PyType_Check(key)) {
+        if (!PyErr_Occurred()) {
+            PyErr_SetString(PyExc_TypeError, "Key must be a class");
+        }
+        return NULL;
+    }
+    if (slot_offset(level_type, "parent", &level_parent) < 0
+        || slot_offset(level_type, "own", &level_own) < 0
+        || slot_offset(level_type, "owner", &level_owner) < 0
+        || slot_offset(level_type, "restore_to", &level_restore_to) < 0
+        || slot_offset(level_type, "frame", &level_frame) < 0
+        || slot_offset(scope_type, "_values", &scope_values) < 0
+        || slot_offset((PyTypeObject *)key, "_hp_key", &key_name) < 0) {
+        return NULL;
+    }
+    keep(&current, var);
+    keep(&unpinned, unpinned_);
+    keep(&absent, absent_);
+    keep(&contextlib_globals, globals);
+    keep(&checked_keys, checked);
+    keep(&plain_types, plain);
+    keep(&python_enter, enter);
+    keep(&python_leave, leave);
+    keep(&python_collect, collect);
+    keep(&python_convert, convert);
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+method(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    const char *name;
+    PyObject *owner;
+    if (!PyArg_ParseTuple(args, "sO!:method", &name, &PyType_Type, &owner)) {
+        return NULL;
+    }
+    PyMethodDef *definitions[] = {&scope_enter_def, &scope_leave_def, &current_key_or_def};
+    for (size_t i = 0; i < sizeof definitions / sizeof definitions[0]; i++) {
+        if (strcmp(definitions[i]->ml_name, name) == 0) {
+            return PyDescr_NewMethod((PyTypeObject *)owner, definitions[i]);
+        }
+    }
+    PyErr_Format(PyExc_KeyError, "no compiled method %s", name);
+    return NULL;
+}
+
+static PyMethodDef module_functions[] = {
+    {"configure", (PyCFunction)(void (*)(void))configure, METH_VARARGS | METH_KEYWORDS,
+     "Hand over the Python objects the fast paths work with."},
+    {"method", (PyCFunction)method, METH_VARARGS,
+     "method(name, cls): the compiled __enter__, __exit__ or __or__ as a method of cls."},
+    {"build_scope", (PyCFunction)(void (*)(void))build_scope, METH_VARARGS | METH_KEYWORDS,
+     "build_scope($module, /, *args, **kwargs)\n--\n\n"
+     "hp.scope(...): build a Scope from \"key=value\" strings, mappings and keywords."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module_definition = {
+    PyModuleDef_HEAD_INIT, "hyperparameter._speedups",
+    "Compiled fast paths of the scope engine (see hyperparameter._accelerate).", -1, module_functions,
+};
+
+PyMODINIT_FUNC
+PyInit__speedups(void)
+{
+    empty_tuple = PyTuple_New(0);
+    if (empty_tuple == NULL) {
+        return NULL;
+    }
+    return PyModule_Create(&module_definition);
+}

@@ -1,0 +1,23 @@
+from collections.abc import Callable
+from contextvars import ContextVar
+from typing import Any
+
+def configure(
+    *,
+    current: ContextVar[Any],
+    Level: type,
+    Scope: type,
+    DetachedScope: type,
+    Key: type,
+    UNPINNED: object,
+    ABSENT: object,
+    contextlib_globals: dict[str, Any],
+    checked_keys: set[str],
+    plain_types: frozenset[type],
+    enter: Callable[..., Any],
+    leave: Callable[..., Any],
+    collect: Callable[..., Any],
+    convert: Callable[..., Any],
+) -> None: ...
+def method(name: str, cls: type, /) -> Any: ...
+def build_scope(*args: Any, **kwargs: Any) -> Any: ...

@@ -1,0 +1,134 @@
+"""The compiled fast paths: used when built, switchable off, same behaviour, no leaks.
+
+The whole suite runs once with them and once without (``.ci/run`` sets
+HYPERPARAMETER_PURE_PYTHON=1 for the second run); these tests cover what only
+the compiled code can get wrong.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import importlib.util
+import os
+import subprocess
+import sys
+import threading
+
+import pytest
+
+import hyperparameter as hp
+from hyperparameter import _accelerate
+
+BUILT = importlib.util.find_spec("hyperparameter._speedups") is not None
+SWITCHED_OFF = os.environ.get(_accelerate.DISABLE_VARIABLE, "") not in ("", "0")
+compiled_only = pytest.mark.skipif(not _accelerate.ACTIVE, reason="compiled fast paths not in use")
+
+
+def test_the_compiled_paths_are_used_whenever_they_are_built_and_not_switched_off() -> None:
+    """A built extension is never silently left unused."""
+    assert _accelerate.ACTIVE is (BUILT and not SWITCHED_OFF)
+
+
+@pytest.mark.skipif(not BUILT, reason="the extension is not built here")
+@pytest.mark.parametrize(("setting", "active"), [("1", False), ("0", True), ("", True)])
+def test_the_environment_variable_switches_them_off(setting: str, active: bool) -> None:
+    """HYPERPARAMETER_PURE_PYTHON=1 runs the pure-Python code, with the same results."""
+    script = (
+        "import hyperparameter as hp\n"
+        "from hyperparameter import _accelerate\n"
+        "with hp.scope(**{'a.b': '2'}):\n"
+        "    print(_accelerate.ACTIVE, hp.scope.a.b | 0, hp.scope.a.c | 'x')\n"
+    )
+    env = {**os.environ, _accelerate.DISABLE_VARIABLE: setting}
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+    assert done.stdout == f"{active} 2 x\n"
+
+
+@compiled_only
+def test_the_hot_operations_are_compiled() -> None:
+    """Building, entering, leaving and reading with | run the compiled code."""
+    assert type(hp.Scope.__enter__).__name__ == "method_descriptor"
+    assert type(hp.Scope.__exit__).__name__ == "method_descriptor"
+    assert type(type(hp.scope).__call__).__name__ == "builtin_function_or_method"
+    assert type(type(hp.scope.a).__or__).__name__ == "method_descriptor"
+
+
+def test_many_blocks_and_reads_keep_no_references() -> None:
+    """Every object a block or a read touches is released again: no reference leaks."""
+    value, default, key = object(), object(), "leak.check"
+    counts = [sys.getrefcount(value), sys.getrefcount(default)]
+    for _ in range(1000):
+        with hp.scope(**{key: value}) as ps:
+            assert hp.scope.leak.check | default is value
+            assert hp.scope.leak.other | default is default
+        assert hp.scope.leak.check | default is default
+    del ps
+    gc.collect()
+    assert [sys.getrefcount(value), sys.getrefcount(default)] == counts
+
+
+def test_a_read_converts_through_the_python_conversion() -> None:
+    """Values of another type than the default take the one conversion path."""
+    with hp.scope(**{"a.n": "7", "a.flag": "off", "a.none": None}):
+        assert hp.scope.a.n | 0 == 7
+        assert hp.scope.a.flag | True is False
+        assert hp.scope.a.none | 5 is None
+        assert hp.scope.a.n | None == "7"
+        with pytest.raises(hp.ConversionError, match=r"'a\.flag'"):
+            hp.scope.a.flag | 1.5
+
+
+def test_scopes_the_fast_path_hands_over_still_work() -> None:
+    """Empty scopes, the base scope, ExitStack and generators take the Python paths."""
+    with hp.scope(outer=1), hp.scope.empty(inner=2):
+        assert (hp.scope.outer | 0, hp.scope.inner | 0) == (0, 2)
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(hp.scope(stacked=3))
+        assert hp.scope.stacked | 0 == 3
+    assert hp.scope.stacked | 0 == 0
+
+    def generator() -> object:
+        with hp.scope(inside=4):
+            yield hp.scope.inside | 0
+
+    running = generator()
+    assert next(running) == 4
+    assert hp.scope.inside | 0 == 0
+    running.close()
+
+
+def test_exit_out_of_order_and_with_wrong_arguments_raise() -> None:
+    """Leaving a block that is not innermost is a ScopeError; __exit__ takes three arguments."""
+    outer, inner = hp.scope(a=1), hp.scope(b=2)
+    outer.__enter__()
+    inner.__enter__()
+    with pytest.raises(hp.ScopeError, match="out of order"):
+        outer.__exit__(None, None, None)
+    with pytest.raises(TypeError):
+        inner.__exit__(None, None, None, None)
+    inner.__exit__(None, None, None)
+    outer.__exit__(None, None, None)
+    assert hp.scope.a | 0 == 0
+
+
+def test_a_new_thread_reads_through_the_compiled_path_from_the_baseline() -> None:
+    """A thread's first read pins it to the frozen baseline, as in pure Python."""
+    seen = []
+    with hp.scope(**{"thread.local": 1}):
+        worker = threading.Thread(target=lambda: seen.append(hp.scope.thread.local | 0))
+        worker.start()
+        worker.join()
+    assert seen == [0]
+
+
+def test_building_refuses_bad_keys_and_flattens_mappings() -> None:
+    """Only already-checked keys and plain values skip the full key rules."""
+    with pytest.raises(hp.InvalidKeyError, match="'a b'"):
+        hp.scope(**{"a b": 1})
+    assert dict(hp.scope.empty(model={"hidden": 8})) == {"model.hidden": 8}
+    assert dict(hp.scope.empty("x=1", y=2)) == {"x": "1", "y": 2}
+    built = {"plain.key": 1}
+    ps = hp.scope(**built)
+    built["plain.key"] = 2
+    assert ps["plain.key"]() == 1
