@@ -71,6 +71,9 @@ def subjects() -> dict[str, tuple[str, Callable[[], object], float]]:
     def read_missing() -> object:
         return hp.scope.a.b.missing | 1
 
+    def read_called() -> object:
+        return hp.scope.a.b.c(1)
+
     config = Train()
 
     def declared_read() -> object:
@@ -83,6 +86,7 @@ def subjects() -> dict[str, tuple[str, Callable[[], object], float]]:
     return {
         "read, key set": ("dict.get", read_set, 5.0),
         "read, key missing": ("dict.get", read_missing, 5.0),
+        "read, as a call a.b.c(1)": ("dict.get", read_called, 5.0),
         "@hp.param call, 1 of 3 set": ("undecorated", train, 10.0),
         "with hp.scope(**{'a.b': 1})": ("contextvar", enter_exit, 5.0),
         "declared Train().lr (issue 7)": ("scope read", declared_read, 2.0),

@@ -52,6 +52,7 @@ def test_the_hot_operations_are_compiled() -> None:
     assert type(hp.Scope.__exit__).__name__ == "method_descriptor"
     assert type(type(hp.scope).__call__).__name__ == "builtin_function_or_method"
     assert type(type(hp.scope.a).__or__).__name__ == "method_descriptor"
+    assert type(type(hp.scope.a).__call__).__name__ == "method_descriptor"
 
 
 def test_many_blocks_and_reads_keep_no_references() -> None:
@@ -132,3 +133,17 @@ def test_building_refuses_bad_keys_and_flattens_mappings() -> None:
     ps = hp.scope(**built)
     built["plain.key"] = 2
     assert ps["plain.key"]() == 1
+
+
+def test_every_form_of_a_read_answers_the_same() -> None:
+    """`| d`, `(d)`, `(default=d)` and `()` read alike; their argument errors are Python's."""
+    with hp.scope(**{"form.set": "5"}):
+        assert hp.scope.form.set | 0 == hp.scope.form.set(0) == hp.scope.form.set(default=0) == 5
+        assert hp.scope.form.set() == "5"
+        assert hp.scope.form.unset | 1 == hp.scope.form.unset(1) == hp.scope.form.unset(default=1) == 1
+        with pytest.raises(hp.MissingParameterError, match=r"'form\.unset'"):
+            hp.scope.form.unset()
+        with pytest.raises(TypeError):
+            hp.scope.form.set(1, 2)
+        with pytest.raises(TypeError):
+            hp.scope.form.set(fallback=1)

@@ -3,7 +3,7 @@
 ``pip install`` compiles ``_speedups.c`` when a C compiler is at hand. The
 compiled functions take the common case of four hot operations: building a
 scope (``hp.scope(**values)``), entering and leaving its ``with`` block, and
-reading a key with a default (``hp.scope.a.b | 1``). Every other case they
+reading a key (``hp.scope.a.b | 1``, ``hp.scope.a.b(1)``, ``hp.scope.a.b()``). Every other case they
 hand to the Python code they stand in for, which stays the definition of the
 behaviour: without a compiler, or with the environment variable
 ``HYPERPARAMETER_PURE_PYTHON=1`` set before the import, the library runs on
@@ -21,7 +21,7 @@ import sys
 from types import ModuleType
 from typing import Optional
 
-from . import _accessor, _convert, _engine, _keys, _levels, _scope
+from . import _accessor, _engine, _keys, _levels, _scope
 
 DISABLE_VARIABLE = "HYPERPARAMETER_PURE_PYTHON"
 
@@ -38,6 +38,7 @@ def _compiled() -> Optional[ModuleType]:
 
 
 def _install(speedups: ModuleType) -> None:
+    current_key = _accessor.CurrentKey
     speedups.configure(
         current=_levels.current,
         Level=_levels.Level,
@@ -49,15 +50,17 @@ def _install(speedups: ModuleType) -> None:
         contextlib_globals=sys.modules["contextlib"].__dict__,
         checked_keys=_keys._checked,
         plain_types=_keys._PLAIN_TYPES,
+        REQUIRED=_accessor.REQUIRED,
         enter=_engine.enter,
         leave=_engine.leave,
         collect=_keys.collect,
-        convert=_convert.convert,
+        read=current_key.__call__,  # the Python read, taken before the compiled one replaces it
     )
     _scope.Scope.__enter__ = speedups.method("__enter__", _scope.Scope)
     _scope.Scope.__exit__ = speedups.method("__exit__", _scope.Scope)
     _scope.ScopeRoot.__call__ = speedups.build_scope  # type: ignore[method-assign]
-    _accessor.CurrentKey.__or__ = speedups.method("__or__", _accessor.CurrentKey)  # type: ignore[method-assign]
+    current_key.__or__ = speedups.method("__or__", current_key)  # type: ignore[method-assign]
+    current_key.__call__ = speedups.method("__call__", current_key)  # type: ignore[method-assign]
 
 
 _speedups = _compiled()

@@ -106,14 +106,18 @@ class CurrentKey(_Key):
     def _hp_write(self, key: str, value: Any) -> None:
         write(key, value)
 
-    def __or__(self, default: Any) -> Any:
+    def __call__(self, default: Any = REQUIRED) -> Any:
         # The hot path of every read: the generic version inlined.
         value = _get_current()[self._hp_key]
         if value is ABSENT:
+            if default is REQUIRED:
+                raise MissingParameterError(self._hp_key)
             return default
-        if type(value) is type(default) or default is None:
+        if type(value) is type(default) or default is None or default is REQUIRED:
             return value
         return convert(self._hp_key, value, default)
+
+    __or__ = __call__
 
 
 class ScopeKey(_Key):

@@ -24,7 +24,8 @@ static PyObject *absent;           /* _levels.ABSENT */
 static PyObject *contextlib_globals;
 static PyObject *checked_keys;     /* _keys._checked: keys known to be valid */
 static PyObject *plain_types;      /* _keys._PLAIN_TYPES: values never flattened */
-static PyObject *python_enter, *python_leave, *python_collect, *python_convert;
+static PyObject *required;         /* _accessor.REQUIRED: a read without a default */
+static PyObject *python_enter, *python_leave, *python_collect, *python_read;
 static PyObject *empty_tuple;
 
 /* Byte offsets of __slots__ members, read from their member descriptors. */
@@ -202,9 +203,11 @@ build_scope(PyObject *Py_UNUSED(module), PyObject *args, PyObject *kwargs)
     return scope;
 }
 
-/* CurrentKey.__or__: `hp.scope.a.b | default`, all of it. */
+/* CurrentKey.__call__ and __or__: `hp.scope.a.b(default)`, `hp.scope.a.b()` and
+ * `hp.scope.a.b | default`. Handled here: a value needing no conversion, and a
+ * missing key read with a default; conversions and errors are Python's. */
 static PyObject *
-current_key_or(PyObject *accessor, PyObject *fallback)
+read_current(PyObject *accessor, PyObject *fallback)
 {
     PyObject *key = slot_get(accessor, key_name);
     if (key == NULL) {
@@ -222,15 +225,48 @@ current_key_or(PyObject *accessor, PyObject *fallback)
     }
     if (value == absent) {
         Py_DECREF(value);
-        Py_INCREF(fallback);
-        return fallback;
+        if (fallback != required) {
+            Py_INCREF(fallback);
+            return fallback;
+        }
     }
-    if (Py_TYPE(value) == Py_TYPE(fallback) || fallback == Py_None) {
+    else if (Py_TYPE(value) == Py_TYPE(fallback) || fallback == Py_None || fallback == required) {
         return value;
     }
-    PyObject *converted = PyObject_CallFunctionObjArgs(python_convert, key, value, fallback, NULL);
-    Py_DECREF(value);
-    return converted;
+    else {
+        Py_DECREF(value);
+    }
+    return PyObject_CallFunctionObjArgs(python_read, accessor, fallback, NULL);
+}
+
+static PyObject *
+current_key_or(PyObject *accessor, PyObject *fallback)
+{
+    return read_current(accessor, fallback);
+}
+
+static PyObject *
+current_key_call(PyObject *accessor, PyObject *const *args, Py_ssize_t nargs, PyObject *keywords)
+{
+    if (keywords == NULL && nargs <= 1) {
+        return read_current(accessor, nargs == 1 ? args[0] : required);
+    }
+    /* default= given by keyword, or too many arguments: Python's signature decides. */
+    PyObject *small[4];
+    PyObject **call_args = small;
+    Py_ssize_t total = nargs + (keywords == NULL ? 0 : PyTuple_GET_SIZE(keywords));
+    if (total + 1 > 4 && (call_args = PyMem_Malloc((size_t)(total + 1) * sizeof(PyObject *))) == NULL) {
+        return PyErr_NoMemory();
+    }
+    call_args[0] = accessor;
+    for (Py_ssize_t i = 0; i < total; i++) {
+        call_args[i + 1] = args[i];
+    }
+    PyObject *result = PyObject_Vectorcall(python_read, call_args, (size_t)nargs + 1, keywords);
+    if (call_args != small) {
+        PyMem_Free(call_args);
+    }
+    return result;
 }
 
 static PyMethodDef scope_enter_def = {"__enter__", (PyCFunction)scope_enter, METH_NOARGS,
@@ -239,6 +275,10 @@ static PyMethodDef scope_leave_def = {"__exit__", (PyCFunction)(void (*)(void))s
     "Restore what was current before the with block."};
 static PyMethodDef current_key_or_def = {"__or__", (PyCFunction)current_key_or, METH_O,
     "The key's current value converted to the default's type, or the default when unset."};
+static PyMethodDef current_key_call_def = {"__call__", (PyCFunction)(void (*)(void))current_key_call,
+    METH_FASTCALL | METH_KEYWORDS,
+    "The key's current value converted to the default's type, the default when unset, "
+    "MissingParameterError when unset and no default is given."};
 
 static int
 slot_offset(PyTypeObject *owner, const char *name, Py_ssize_t *offset)
@@ -286,13 +326,13 @@ configure(PyObject *Py_UNUSED(module), PyObject *args, PyObject *kwargs)
 {
     static char *names[] = {"current", "Level", "Scope", "DetachedScope", "Key", "UNPINNED", "ABSENT",
                             "contextlib_globals", "checked_keys", "plain_types",
-                            "enter", "leave", "collect", "convert", NULL};
+                            "REQUIRED", "enter", "leave", "collect", "read", NULL};
     PyObject *var, *level, *scope, *detached, *key, *unpinned_, *absent_, *globals, *checked, *plain;
-    PyObject *enter, *leave, *collect, *convert;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "$OOOOOOOO!O!O!OOOO:configure", names,
+    PyObject *required_, *enter, *leave, *collect, *read;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "$OOOOOOOO!O!O!OOOOO:configure", names,
                                      &var, &level, &scope, &detached, &key, &unpinned_, &absent_,
                                      &PyDict_Type, &globals, &PySet_Type, &checked, &PyFrozenSet_Type, &plain,
-                                     &enter, &leave, &collect, &convert)) {
+                                     &required_, &enter, &leave, &collect, &read)) {
         return NULL;
     }
     if (!PyContextVar_CheckExact(var)) {
@@ -324,7 +364,8 @@ configure(PyObject *Py_UNUSED(module), PyObject *args, PyObject *kwargs)
     keep(&python_enter, enter);
     keep(&python_leave, leave);
     keep(&python_collect, collect);
-    keep(&python_convert, convert);
+    keep(&required, required_);
+    keep(&python_read, read);
     Py_RETURN_NONE;
 }
 
@@ -336,7 +377,7 @@ method(PyObject *Py_UNUSED(module), PyObject *args)
     if (!PyArg_ParseTuple(args, "sO!:method", &name, &PyType_Type, &owner)) {
         return NULL;
     }
-    PyMethodDef *definitions[] = {&scope_enter_def, &scope_leave_def, &current_key_or_def};
+    PyMethodDef *definitions[] = {&scope_enter_def, &scope_leave_def, &current_key_or_def, &current_key_call_def};
     for (size_t i = 0; i < sizeof definitions / sizeof definitions[0]; i++) {
         if (strcmp(definitions[i]->ml_name, name) == 0) {
             return PyDescr_NewMethod((PyTypeObject *)owner, definitions[i]);
@@ -350,7 +391,7 @@ static PyMethodDef module_functions[] = {
     {"configure", (PyCFunction)(void (*)(void))configure, METH_VARARGS | METH_KEYWORDS,
      "Hand over the Python objects the fast paths work with."},
     {"method", (PyCFunction)method, METH_VARARGS,
-     "method(name, cls): the compiled __enter__, __exit__ or __or__ as a method of cls."},
+     "method(name, cls): the compiled __enter__, __exit__, __or__ or __call__ as a method of cls."},
     {"build_scope", (PyCFunction)(void (*)(void))build_scope, METH_VARARGS | METH_KEYWORDS,
      "build_scope($module, /, *args, **kwargs)\n--\n\n"
      "hp.scope(...): build a Scope from \"key=value\" strings, mappings and keywords."},

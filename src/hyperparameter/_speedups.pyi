@@ -11,13 +11,14 @@ def configure(
     Key: type,
     UNPINNED: object,
     ABSENT: object,
+    REQUIRED: object,
     contextlib_globals: dict[str, Any],
     checked_keys: set[str],
     plain_types: frozenset[type],
     enter: Callable[..., Any],
     leave: Callable[..., Any],
     collect: Callable[..., Any],
-    convert: Callable[..., Any],
+    read: Callable[..., Any],
 ) -> None: ...
 def method(name: str, cls: type, /) -> Any: ...
 def build_scope(*args: Any, **kwargs: Any) -> Any: ...
