@@ -8,12 +8,15 @@ the compiled code can get wrong.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import gc
 import importlib.util
+import inspect
 import os
 import subprocess
 import sys
 import threading
+from typing import Callable
 
 import pytest
 
@@ -27,7 +30,8 @@ compiled_only = pytest.mark.skipif(not _accelerate.ACTIVE, reason="compiled fast
 
 def test_the_compiled_paths_are_used_whenever_they_are_built_and_not_switched_off() -> None:
     """A built extension is never silently left unused."""
-    assert _accelerate.ACTIVE is (BUILT and not SWITCHED_OFF)
+    assert _accelerate.ACTIVE is (BUILT and not SWITCHED_OFF), (
+        "the built extension is not in use: a stale build? run `pip install -e .` again")
 
 
 @pytest.mark.skipif(not BUILT, reason="the extension is not built here")
@@ -147,3 +151,97 @@ def test_every_form_of_a_read_answers_the_same() -> None:
             hp.scope.form.set(1, 2)
         with pytest.raises(TypeError):
             hp.scope.form.set(fallback=1)
+
+
+def test_exit_takes_its_arguments_by_keyword_too() -> None:
+    """`ps.__exit__(None, None, traceback=None)` leaves the block, as the Python method does."""
+    ps = hp.scope(kw_exit=1)
+    ps.__enter__()
+    ps.__exit__(None, None, traceback=None)
+    assert hp.scope.kw_exit | 0 == 0
+
+
+def test_scope_keeps_the_python_signature() -> None:
+    """inspect sees hp.scope's arguments whichever builder is in use."""
+    assert list(inspect.signature(hp.scope).parameters) == ["args", "kwargs"]
+
+
+def test_keyword_names_must_be_strings_also_from_c_callers() -> None:
+    """A mapping with a non-string key passed as keywords is Python's usual TypeError."""
+    call = ctypes.pythonapi.PyObject_Call
+    call.restype, call.argtypes = ctypes.py_object, [ctypes.py_object] * 3
+    with pytest.raises(TypeError, match="keywords must be strings"):
+        call(hp.scope, (), {1: 2})
+
+
+class _MutatingKey(str):
+    """A key whose hashing or comparison runs code that changes what is being read."""
+
+    action: Callable[[], None] = staticmethod(lambda: None)
+    collide = False
+
+    def __hash__(self) -> int:
+        type(self).action()
+        return 1 if self.collide else str.__hash__(self)
+
+    def __eq__(self, other: object) -> bool:
+        type(self).action()
+        return str.__eq__(self, other)
+
+
+def test_a_c_caller_mutating_its_keywords_while_they_are_checked_changes_nothing() -> None:
+    """The keywords are copied before any of their code runs, as Python's **kwargs is."""
+    given: dict[str, object] = {}
+    given[_MutatingKey("a")] = value = object()
+    hp.scope(a=1)  # "a" is a known key now, so the check hashes the subclass key
+    _MutatingKey.action = staticmethod(given.clear)
+    call = ctypes.pythonapi.PyObject_Call
+    call.restype, call.argtypes = ctypes.py_object, [ctypes.py_object] * 3
+    try:
+        built = call(hp.scope, (), given)
+    finally:
+        _MutatingKey.action = staticmethod(lambda: None)
+    assert built["a"]() is value
+
+
+def test_entering_survives_key_code_that_replaces_the_scope_values() -> None:
+    """Entering copies the values it started from, whatever their keys' code does meanwhile."""
+
+    class Colliding(_MutatingKey):
+        collide = True
+
+    own: dict[str, int] = {Colliding("a"): 1, Colliding("b"): 2, "c": 3}
+    del own["c"]
+    ps = hp.scope()
+    set_values = hp.Scope.__dict__["_values"].__set__
+    set_values(ps, own)
+    del own
+    hp.scope.pinned | 0
+    Colliding.action = staticmethod(lambda: (set_values(ps, {}), setattr(Colliding, "action", lambda: None)))
+    try:
+        with ps:
+            assert sorted(hp.scope.keys()) == ["a", "b"]
+    finally:
+        Colliding.action = staticmethod(lambda: None)
+
+
+@pytest.mark.skipif(importlib.util.find_spec("_xxsubinterpreters") is None, reason="no subinterpreters module")
+def test_a_second_interpreter_runs_on_pure_python_and_leaves_the_first_intact() -> None:
+    """The compiled state serves one interpreter; another one gets the Python code."""
+    import _xxsubinterpreters as interpreters  # type: ignore[import-not-found]
+
+    script = (
+        "import hyperparameter as hp\n"
+        "from hyperparameter import _accelerate\n"
+        "assert not _accelerate.ACTIVE\n"
+        "with hp.scope(**{'sub.x': 1}):\n"
+        "    assert hp.scope.sub.x | 0 == 1\n"
+    )
+    interpreter = interpreters.create()
+    try:
+        interpreters.run_string(interpreter, script)
+    finally:
+        interpreters.destroy(interpreter)
+    with hp.scope(**{"main.x": 2}) as ps:
+        assert type(ps) is hp.Scope
+        assert hp.scope.main.x | 0 == 2

@@ -16,6 +16,7 @@ True
 
 from __future__ import annotations
 
+import inspect
 import os
 import sys
 from types import ModuleType
@@ -24,48 +25,63 @@ from typing import Optional
 from . import _accessor, _engine, _keys, _levels, _scope
 
 DISABLE_VARIABLE = "HYPERPARAMETER_PURE_PYTHON"
+# The version of the contract between this module and _speedups.c; a build of
+# another version (a stale build in a source tree) is not used.
+_INTERFACE = 2
 
 
 def _compiled() -> Optional[ModuleType]:
-    """The extension module, or None when it is not built or is switched off."""
+    """The extension module, or None when it is not built, is stale or is switched off."""
     if os.environ.get(DISABLE_VARIABLE, "") not in ("", "0"):
         return None
     try:
         from . import _speedups
     except ImportError:
         return None
-    return _speedups
+    return _speedups if getattr(_speedups, "INTERFACE", None) == _INTERFACE else None
 
 
-def _install(speedups: ModuleType) -> None:
+def _install(speedups: ModuleType) -> bool:
+    """Hand the Python objects to the compiled code and switch it on; False if it refuses.
+
+    It refuses in a second interpreter of the process: its state is per process.
+    """
     current_key = _accessor.CurrentKey
-    speedups.configure(
-        current=_levels.current,
-        Level=_levels.Level,
-        Scope=_scope.Scope,
-        DetachedScope=_scope._DetachedScope,
-        Key=_accessor._Key,
-        UNPINNED=_levels.UNPINNED,
-        ABSENT=_levels.ABSENT,
-        contextlib_globals=sys.modules["contextlib"].__dict__,
-        checked_keys=_keys._checked,
-        plain_types=_keys._PLAIN_TYPES,
-        REQUIRED=_accessor.REQUIRED,
-        enter=_engine.enter,
-        leave=_engine.leave,
-        collect=_keys.collect,
-        read=current_key.__call__,  # the Python read, taken before the compiled one replaces it
-    )
+    try:
+        speedups.configure(
+            current=_levels.current,
+            Level=_levels.Level,
+            Scope=_scope.Scope,
+            DetachedScope=_scope._DetachedScope,
+            Key=_accessor._Key,
+            UNPINNED=_levels.UNPINNED,
+            ABSENT=_levels.ABSENT,
+            contextlib_globals=sys.modules["contextlib"].__dict__,
+            checked_keys=_keys._checked,
+            plain_types=_keys._PLAIN_TYPES,
+            REQUIRED=_accessor.REQUIRED,
+            enter=_engine.enter,
+            leave=_engine.leave,
+            collect=_keys.collect,
+            read=_accessor.read_current,
+        )
+    except ImportError:
+        return False
     _scope.Scope.__enter__ = speedups.method("__enter__", _scope.Scope)
     _scope.Scope.__exit__ = speedups.method("__exit__", _scope.Scope)
+    python_call = _scope.ScopeRoot.__dict__["__call__"]
+    if inspect.isfunction(python_call):  # not yet replaced (this module may be reloaded)
+        # The builder is a builtin, not a method: it takes the arguments without self.
+        # inspect cannot see through it, so hp.scope keeps the Python one's signature.
+        signature = inspect.signature(python_call)
+        _scope.ScopeRoot.__signature__ = signature.replace(  # type: ignore[attr-defined]
+            parameters=list(signature.parameters.values())[1:])
     _scope.ScopeRoot.__call__ = speedups.build_scope  # type: ignore[method-assign]
     current_key.__or__ = speedups.method("__or__", current_key)  # type: ignore[method-assign]
     current_key.__call__ = speedups.method("__call__", current_key)  # type: ignore[method-assign]
+    return True
 
 
 _speedups = _compiled()
-if _speedups is not None:
-    _install(_speedups)
-
 #: Whether the compiled fast paths are in use.
-ACTIVE = _speedups is not None
+ACTIVE = _speedups is not None and _install(_speedups)

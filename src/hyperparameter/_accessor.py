@@ -120,6 +120,10 @@ class CurrentKey(_Key):
     __or__ = __call__
 
 
+#: The Python read, which the compiled one (see ``_accelerate``) hands its harder cases to.
+read_current = CurrentKey.__call__
+
+
 class ScopeKey(_Key):
     """``ps.a.b``: key ``a.b`` as seen by the scope object ``ps``."""
 

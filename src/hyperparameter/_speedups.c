@@ -19,6 +19,8 @@ static PyObject *current;          /* ContextVar holding the innermost Level */
 static PyTypeObject *level_type;   /* _levels.Level */
 static PyTypeObject *scope_type;   /* _scope.Scope: inherits */
 static PyTypeObject *detached_type;/* _scope._DetachedScope: does not inherit */
+static PyTypeObject *key_type;     /* _accessor._Key: accessors */
+static PyInterpreterState *interpreter;  /* the one interpreter this state belongs to */
 static PyObject *unpinned;         /* _levels.UNPINNED */
 static PyObject *absent;           /* _levels.ABSENT */
 static PyObject *contextlib_globals;
@@ -48,6 +50,28 @@ slot_set(PyObject *obj, Py_ssize_t offset, PyObject *value)
     Py_INCREF(value);
     *address = value;
     Py_XDECREF(old);
+}
+
+/* func(self, *args, **keywords) for a vectorcall's arguments: how the compiled
+ * methods hand a call they do not handle to the Python code. */
+static PyObject *
+call_with_self(PyObject *func, PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *keywords)
+{
+    PyObject *small[6];
+    PyObject **call_args = small;
+    Py_ssize_t total = nargs + (keywords == NULL ? 0 : PyTuple_GET_SIZE(keywords));
+    if (total + 1 > 6 && (call_args = PyMem_Malloc((size_t)(total + 1) * sizeof(PyObject *))) == NULL) {
+        return PyErr_NoMemory();
+    }
+    call_args[0] = self;
+    for (Py_ssize_t i = 0; i < total; i++) {
+        call_args[i + 1] = args[i];
+    }
+    PyObject *result = PyObject_Vectorcall(func, call_args, (size_t)nargs + 1, keywords);
+    if (call_args != small) {
+        PyMem_Free(call_args);
+    }
+    return result;
 }
 
 static PyObject *
@@ -102,9 +126,11 @@ scope_enter(PyObject *owner, PyObject *Py_UNUSED(ignored))
         Py_DECREF(raw);
         return PyObject_CallOneArg(python_enter, owner);
     }
+    Py_INCREF(own);  /* the merge may run a key's __eq__, which may rebind owner._values */
     PyObject *level = level_type->tp_new(level_type, empty_tuple, NULL);
     if (level == NULL || PyDict_Update(level, own) < 0) {
         Py_XDECREF(level);
+        Py_DECREF(own);
         Py_DECREF(raw);
         return NULL;
     }
@@ -113,6 +139,7 @@ scope_enter(PyObject *owner, PyObject *Py_UNUSED(ignored))
     slot_set(level, level_owner, owner);
     slot_set(level, level_restore_to, raw);
     slot_set(level, level_frame, Py_None);
+    Py_DECREF(own);
     Py_DECREF(raw);
     PyObject *token = PyContextVar_Set(current, level);
     Py_DECREF(level);
@@ -124,37 +151,27 @@ scope_enter(PyObject *owner, PyObject *Py_UNUSED(ignored))
     return owner;
 }
 
-/* Scope.__exit__. Handled here: leaving the block that is current. */
+/* Scope.__exit__. Handled here: leaving the block that is current, called
+ * with the three positional arguments a with statement passes. */
 static PyObject *
-scope_leave(PyObject *owner, PyObject *const *args, Py_ssize_t nargs)
+scope_leave(PyObject *owner, PyObject *const *args, Py_ssize_t nargs, PyObject *keywords)
 {
     PyObject *level = current_level();
     if (level == NULL) {
         return NULL;
     }
-    if (nargs == 3 && PyObject_TypeCheck(level, level_type) && slot_get(level, level_owner) == owner) {
-        PyObject *restore_to = slot_get(level, level_restore_to);
-        PyObject *token = restore_to == NULL ? NULL : PyContextVar_Set(current, restore_to);
+    if (nargs == 3 && keywords == NULL && PyObject_TypeCheck(level, level_type)
+        && slot_get(level, level_owner) == owner && slot_get(level, level_restore_to) != NULL) {
+        PyObject *token = PyContextVar_Set(current, slot_get(level, level_restore_to));
         Py_DECREF(level);
         if (token == NULL) {
-            if (!PyErr_Occurred()) {
-                PyErr_SetString(PyExc_RuntimeError, "hyperparameter: a level lost its restore link");
-            }
             return NULL;
         }
         Py_DECREF(token);
         Py_RETURN_NONE;
     }
     Py_DECREF(level);
-    if (nargs > 3) {
-        PyErr_Format(PyExc_TypeError, "__exit__() takes 3 arguments (%zd given)", nargs);
-        return NULL;
-    }
-    PyObject *call_args[4] = {owner, NULL, NULL, NULL};
-    for (Py_ssize_t i = 0; i < nargs; i++) {
-        call_args[i + 1] = args[i];
-    }
-    return PyObject_Vectorcall(python_leave, call_args, (size_t)nargs + 1, NULL);
+    return call_with_self(python_leave, owner, args, nargs, keywords);
 }
 
 /* hp.scope(...). Handled here: keywords only, every key already checked and
@@ -162,63 +179,64 @@ scope_leave(PyObject *owner, PyObject *const *args, Py_ssize_t nargs)
 static PyObject *
 build_scope(PyObject *Py_UNUSED(module), PyObject *args, PyObject *kwargs)
 {
-    PyObject *values = NULL;
-    int plain = PyTuple_GET_SIZE(args) == 0;
-    if (plain && kwargs != NULL) {
-        Py_ssize_t position = 0;
-        PyObject *key, *value;
-        while (plain && PyDict_Next(kwargs, &position, &key, &value)) {
-            int known = PySet_Contains(checked_keys, key);
-            int kept = known == 1 ? PySet_Contains(plain_types, (PyObject *)Py_TYPE(value)) : known;
-            if (kept < 0) {
-                return NULL;
-            }
-            plain = kept;
-        }
+    if (scope_type == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "hyperparameter._speedups is not configured");
+        return NULL;
     }
-    if (!plain) {
-        PyObject *keywords = kwargs;
-        if (keywords != NULL) {
-            Py_INCREF(keywords);
-        }
-        else if ((keywords = PyDict_New()) == NULL) {
-            return NULL;
-        }
-        values = PyObject_CallFunctionObjArgs(python_collect, args, keywords, NULL);
-        Py_DECREF(keywords);
+    if (kwargs != NULL && !PyArg_ValidateKeywordArguments(kwargs)) {
+        return NULL;
     }
-    else {
-        values = kwargs == NULL ? PyDict_New() : PyDict_Copy(kwargs);
-    }
+    /* A private copy, as Python's **kwargs is: nothing the checks below run can change it. */
+    PyObject *values = kwargs == NULL ? PyDict_New() : PyDict_Copy(kwargs);
     if (values == NULL) {
         return NULL;
     }
-    PyObject *scope = scope_type->tp_alloc(scope_type, 0);
-    if (scope == NULL) {
+    int plain = PyTuple_GET_SIZE(args) == 0;
+    Py_ssize_t position = 0;
+    PyObject *key, *value;
+    while (plain == 1 && PyDict_Next(values, &position, &key, &value)) {
+        plain = PySet_Contains(checked_keys, key);
+        if (plain == 1) {
+            plain = PySet_Contains(plain_types, (PyObject *)Py_TYPE(value));
+        }
+    }
+    if (plain < 0) {
         Py_DECREF(values);
         return NULL;
     }
-    slot_set(scope, scope_values, values);
+    if (!plain) {
+        Py_SETREF(values, PyObject_CallFunctionObjArgs(python_collect, args, values, NULL));
+        if (values == NULL) {
+            return NULL;
+        }
+    }
+    PyObject *scope = scope_type->tp_alloc(scope_type, 0);
+    if (scope != NULL) {
+        slot_set(scope, scope_values, values);
+    }
     Py_DECREF(values);
     return scope;
 }
 
 /* CurrentKey.__call__ and __or__: `hp.scope.a.b(default)`, `hp.scope.a.b()` and
  * `hp.scope.a.b | default`. Handled here: a value needing no conversion, and a
- * missing key read with a default; conversions and errors are Python's. */
+ * missing key read with a default; conversions, errors and calls with keywords
+ * are Python's. */
 static PyObject *
-read_current(PyObject *accessor, PyObject *fallback)
+read_current(PyObject *accessor, PyObject *const *args, Py_ssize_t nargs, PyObject *keywords)
 {
     PyObject *key = slot_get(accessor, key_name);
-    if (key == NULL) {
-        PyErr_SetString(PyExc_AttributeError, "_hp_key");
-        return NULL;
+    if (keywords != NULL || nargs > 1 || key == NULL) {
+        return call_with_self(python_read, accessor, args, nargs, keywords);
     }
+    PyObject *fallback = nargs == 1 ? args[0] : required;
     PyObject *level = current_level();
     if (level == NULL) {
         return NULL;
     }
+    Py_INCREF(key);  /* the lookup may run Python code (a resolution, a generator's level) */
     PyObject *value = PyObject_GetItem(level, key);
+    Py_DECREF(key);
     Py_DECREF(level);
     if (value == NULL) {
         return NULL;
@@ -236,46 +254,17 @@ read_current(PyObject *accessor, PyObject *fallback)
     else {
         Py_DECREF(value);
     }
-    return PyObject_CallFunctionObjArgs(python_read, accessor, fallback, NULL);
-}
-
-static PyObject *
-current_key_or(PyObject *accessor, PyObject *fallback)
-{
-    return read_current(accessor, fallback);
-}
-
-static PyObject *
-current_key_call(PyObject *accessor, PyObject *const *args, Py_ssize_t nargs, PyObject *keywords)
-{
-    if (keywords == NULL && nargs <= 1) {
-        return read_current(accessor, nargs == 1 ? args[0] : required);
-    }
-    /* default= given by keyword, or too many arguments: Python's signature decides. */
-    PyObject *small[4];
-    PyObject **call_args = small;
-    Py_ssize_t total = nargs + (keywords == NULL ? 0 : PyTuple_GET_SIZE(keywords));
-    if (total + 1 > 4 && (call_args = PyMem_Malloc((size_t)(total + 1) * sizeof(PyObject *))) == NULL) {
-        return PyErr_NoMemory();
-    }
-    call_args[0] = accessor;
-    for (Py_ssize_t i = 0; i < total; i++) {
-        call_args[i + 1] = args[i];
-    }
-    PyObject *result = PyObject_Vectorcall(python_read, call_args, (size_t)nargs + 1, keywords);
-    if (call_args != small) {
-        PyMem_Free(call_args);
-    }
-    return result;
+    return call_with_self(python_read, accessor, args, nargs, NULL);
 }
 
 static PyMethodDef scope_enter_def = {"__enter__", (PyCFunction)scope_enter, METH_NOARGS,
     "Make the scope's values current until the with block ends."};
-static PyMethodDef scope_leave_def = {"__exit__", (PyCFunction)(void (*)(void))scope_leave, METH_FASTCALL,
-    "Restore what was current before the with block."};
-static PyMethodDef current_key_or_def = {"__or__", (PyCFunction)current_key_or, METH_O,
+static PyMethodDef scope_leave_def = {"__exit__", (PyCFunction)(void (*)(void))scope_leave,
+    METH_FASTCALL | METH_KEYWORDS, "Restore what was current before the with block."};
+static PyMethodDef read_or_def = {"__or__", (PyCFunction)(void (*)(void))read_current,
+    METH_FASTCALL | METH_KEYWORDS,
     "The key's current value converted to the default's type, or the default when unset."};
-static PyMethodDef current_key_call_def = {"__call__", (PyCFunction)(void (*)(void))current_key_call,
+static PyMethodDef read_call_def = {"__call__", (PyCFunction)(void (*)(void))read_current,
     METH_FASTCALL | METH_KEYWORDS,
     "The key's current value converted to the default's type, the default when unset, "
     "MissingParameterError when unset and no default is given."};
@@ -339,11 +328,13 @@ configure(PyObject *Py_UNUSED(module), PyObject *args, PyObject *kwargs)
         PyErr_SetString(PyExc_TypeError, "current must be a ContextVar");
         return NULL;
     }
+    if (interpreter != NULL && interpreter != PyInterpreterState_Get()) {
+        /* Its state is this file's globals: it can serve one interpreter only. */
+        PyErr_SetString(PyExc_ImportError, "hyperparameter._speedups serves another interpreter");
+        return NULL;
+    }
     if (keep_type(&level_type, level) < 0 || keep_type(&scope_type, scope) < 0
-        || keep_type(&detached_type, detached) < 0 || !PyType_Check(key)) {
-        if (!PyErr_Occurred()) {
-            PyErr_SetString(PyExc_TypeError, "Key must be a class");
-        }
+        || keep_type(&detached_type, detached) < 0 || keep_type(&key_type, key) < 0) {
         return NULL;
     }
     if (slot_offset(level_type, "parent", &level_parent) < 0
@@ -352,9 +343,10 @@ configure(PyObject *Py_UNUSED(module), PyObject *args, PyObject *kwargs)
         || slot_offset(level_type, "restore_to", &level_restore_to) < 0
         || slot_offset(level_type, "frame", &level_frame) < 0
         || slot_offset(scope_type, "_values", &scope_values) < 0
-        || slot_offset((PyTypeObject *)key, "_hp_key", &key_name) < 0) {
+        || slot_offset(key_type, "_hp_key", &key_name) < 0) {
         return NULL;
     }
+    interpreter = PyInterpreterState_Get();
     keep(&current, var);
     keep(&unpinned, unpinned_);
     keep(&absent, absent_);
@@ -373,15 +365,23 @@ static PyObject *
 method(PyObject *Py_UNUSED(module), PyObject *args)
 {
     const char *name;
-    PyObject *owner;
+    PyTypeObject *owner;
     if (!PyArg_ParseTuple(args, "sO!:method", &name, &PyType_Type, &owner)) {
         return NULL;
     }
-    PyMethodDef *definitions[] = {&scope_enter_def, &scope_leave_def, &current_key_or_def, &current_key_call_def};
-    for (size_t i = 0; i < sizeof definitions / sizeof definitions[0]; i++) {
-        if (strcmp(definitions[i]->ml_name, name) == 0) {
-            return PyDescr_NewMethod((PyTypeObject *)owner, definitions[i]);
+    struct { PyMethodDef *definition; PyTypeObject **base; } methods[] = {
+        {&scope_enter_def, &scope_type}, {&scope_leave_def, &scope_type},
+        {&read_or_def, &key_type}, {&read_call_def, &key_type},
+    };
+    for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
+        if (strcmp(methods[i].definition->ml_name, name) != 0) {
+            continue;
         }
+        if (*methods[i].base == NULL || !PyType_IsSubtype(owner, *methods[i].base)) {
+            PyErr_Format(PyExc_TypeError, "the compiled %s is not for %s (configure first)", name, owner->tp_name);
+            return NULL;
+        }
+        return PyDescr_NewMethod(owner, methods[i].definition);
     }
     PyErr_Format(PyExc_KeyError, "no compiled method %s", name);
     return NULL;
@@ -410,5 +410,10 @@ PyInit__speedups(void)
     if (empty_tuple == NULL) {
         return NULL;
     }
-    return PyModule_Create(&module_definition);
+    PyObject *module = PyModule_Create(&module_definition);
+    /* The version of configure()'s contract; _accelerate ignores a build of another one. */
+    if (module != NULL && PyModule_AddIntConstant(module, "INTERFACE", 2) < 0) {
+        Py_CLEAR(module);
+    }
+    return module;
 }
