@@ -437,6 +437,8 @@ def test_star_args_and_kwargs_pass_through() -> None:
     with hp.scope(**{"star.a": 9, "star.flag": "on"}):
         assert run() == (9, (), True, {})
         assert run(1, 2, 3, x=4) == (1, (2, 3), True, {"x": 4})
+        assert run(1, 2, 3) == (1, (2, 3), True, {})
+        assert run(flag=False) == (9, (), False, {})
 
 
 def test_a_call_without_arguments_gets_exactly_what_python_would_pass() -> None:
@@ -455,6 +457,23 @@ def test_a_call_without_arguments_gets_exactly_what_python_would_pass() -> None:
         assert run() == (1, [], 3, 40)
     with hp.scope(**{"gaps.a": 10, "gaps.d": "41"}):
         assert run() == (10, [], 3, 41)
+
+
+def test_calls_with_some_positional_arguments_get_the_rest_from_the_scope() -> None:
+    """Each number of positional arguments is completed on its own, explicit ones winning."""
+
+    @hp.param("some")
+    def run(data, lr=0.1, batch=32, *, seed=0):
+        return data, lr, batch, seed
+
+    with hp.scope(**{"some.batch": "64", "some.seed": 7}):
+        assert run("d") == ("d", 0.1, 64, 7)
+        assert run("d", 0.5) == ("d", 0.5, 64, 7)
+        assert run("d", 0.5, 16) == ("d", 0.5, 16, 7)
+        assert run("d", seed=1) == ("d", 0.1, 64, 1)
+    with hp.scope(**{"some.lr": 0.2}):
+        assert run("d") == ("d", 0.2, 32, 0)
+        assert run("d", 0.5) == ("d", 0.5, 32, 0)
 
 
 def test_a_missing_required_argument_is_the_usual_type_error() -> None:

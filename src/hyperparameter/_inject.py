@@ -20,8 +20,11 @@ from ._levels import ABSENT, UNPINNED, Level, current
 F = TypeVar("F", bound=Callable[..., Any])
 _get_current = current.get
 _KEYWORD_ONLY = 1 << 30  # a position no call reaches: the argument is never positional
+_NO_DEFAULT = inspect.Parameter.empty
+# How a call is completed: positional arguments after the given ones, keyword arguments.
+_Plan = tuple[tuple[Any, ...], dict[str, Any]]
 # What a level supplies to a decorated function; see _Binder.remember.
-_Supply = tuple[Any, dict[str, Any], tuple[Any, ...], dict[str, Any]]
+_Supply = tuple[Any, dict[str, Any], dict[int, Optional[_Plan]], tuple[Any, ...], dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -83,9 +86,10 @@ class _Binder:
 
     What a level supplies is computed once per level and remembered: levels
     never change once published, so a call in a hot loop inside one scope
-    costs one identity check. A call that passes no arguments gets the scope's
-    values positionally where the signature allows, the cheapest call Python
-    has; the others get them merged with the call's own arguments.
+    costs one identity check. A call that passes only positional arguments
+    gets the scope's values positionally where the signature allows (a plan
+    remembered per number of arguments), the cheapest call Python has; a call
+    with keywords gets them merged with its own.
     """
 
     def __init__(self, func: Callable[..., Any], parameters: tuple[Parameter, ...]) -> None:
@@ -100,13 +104,11 @@ class _Binder:
             if signature[p.name].kind is not inspect.Parameter.POSITIONAL_ONLY
         )
         self.position = {p.name: positions.get(p.name, _KEYWORD_ONLY) for p in parameters}
-        # When every positional parameter has a default, a call without
-        # arguments may pass them positionally: (name, default) in order.
-        defaulted = {p.name for p in parameters}
-        positional = [(name, signature[name].default) for name in positions]
-        self.leading = tuple(positional) if all(name in defaulted for name, _ in positional) else ()
-        #: (level, values by name, positional arguments, keyword arguments)
-        self.remembered: _Supply = (None, {}, (), {})
+        #: Every positional parameter in order, with its default (or ``_NO_DEFAULT``).
+        self.positional = tuple((name, signature[name].default) for name in positions)
+        #: (level, values by name, plan by number of positional arguments,
+        #: then the positional and keyword arguments of a call without arguments)
+        self.remembered: _Supply = (None, {}, {}, (), {})
 
     def supply_at(self, level: Level) -> _Supply:
         """What ``level`` supplies: remembered, or worked out now."""
@@ -123,21 +125,39 @@ class _Binder:
                 converted = values[name] = convert(key, value, default)
                 if converted is not value and isinstance(converted, (list, dict, set)):
                     shareable = False  # each call gets its own freshly parsed container
-        supply = (level, values, *self._without_arguments(values))
+        plans: dict[int, Optional[_Plan]] = {}
+        # Without arguments: a call lacking a required one fails the same whatever it passes.
+        positional, keywords = self.plan((level, values, plans, (), {}), 0) or ((), values)
+        supply = (level, values, plans, positional, keywords)
         if shareable:
             self.remembered = supply
         return supply
 
-    def _without_arguments(self, values: dict[str, Any]) -> tuple[tuple[Any, ...], dict[str, Any]]:
-        """The arguments of a call that passes none: leading ones positionally."""
-        leading = self.leading
-        count = 0
-        for index, (name, _) in enumerate(leading):
-            if name in values:
-                count = index + 1
-        positional = tuple(values.get(name, default) for name, default in leading[:count])
-        passed = {name for name, _ in leading[:count]}
-        return positional, {name: value for name, value in values.items() if name not in passed}
+    def plan(self, supply: _Supply, given: int) -> Optional[_Plan]:
+        """How a call passing ``given`` positional arguments, no keywords, gets the scope's values.
+
+        The values of the positional parameters after the given ones go
+        positionally, up to the last one the scope sets (one in between that it
+        leaves alone gets its own default object, as Python would pass it); the
+        others go by keyword. None when the call misses a required argument:
+        Python will say so.
+        """
+        plans = supply[2]
+        if given in plans:
+            return plans[given]
+        values, positional = supply[1], self.positional
+        end = given
+        for index in range(given, len(positional)):
+            if positional[index][0] in values:
+                end = index + 1
+        tail = positional[given:end]
+        plan: Optional[_Plan] = None
+        if all(default is not _NO_DEFAULT for _, default in tail):
+            passed = {name for name, _ in positional[:end]}
+            plan = (tuple(values.get(name, default) for name, default in tail),
+                    {name: value for name, value in values.items() if name not in passed})
+        plans[given] = plan
+        return plan
 
     def merge(self, values: dict[str, Any], given: int, kwargs: dict[str, Any]) -> dict[str, Any]:
         """Scope values for the parameters the call left out, then the call's keywords."""
@@ -205,19 +225,24 @@ def _wrap_function(func: Callable[..., Any], namespace: str) -> Callable[..., An
             args, kwargs = bind(args, kwargs)
             return func(*args, **kwargs)
     else:
-        remember, merge = binder.remember, binder.merge
+        remember, plan_for, merge = binder.remember, binder.plan, binder.merge
 
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            # The hot path of every injected call: supply_at, inlined.
+            # The hot path of every injected call: supply_at and the plan lookup, inlined.
             level = _get_current()
             supply = binder.remembered
             if supply[0] is not level:
                 supply = remember(level)
-            if args or kwargs:
+            if not args and not kwargs:
+                if supply[4]:
+                    return func(*supply[3], **supply[4])
+                return func(*supply[3])
+            plan = None if kwargs else (supply[2].get(len(args)) or plan_for(supply, len(args)))
+            if plan is None:
                 return func(*args, **merge(supply[1], len(args), kwargs))
-            if supply[3]:
-                return func(*supply[2], **supply[3])
-            return func(*supply[2])
+            if plan[1]:
+                return func(*args, *plan[0], **plan[1])
+            return func(*args, *plan[0])
 
     functools.update_wrapper(wrapper, func)
     wrapper.__hyperparameter__ = ParamInfo(namespace, func, parameters)
