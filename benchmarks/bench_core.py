@@ -7,9 +7,9 @@ the compiled fast paths.
 Each figure is a ratio: the best time of the hyperparameter operation over the
 best time of its baseline, the two measured in alternating rounds so that noise
 from the machine affects both alike. The targets come from issue 2 (the call
-form's and the method's are ours, the same as for ``|`` and for functions) and
-hold for CPython 3.11 with the compiled fast paths; the pure-Python code misses
-the read and ``with`` ones.
+form's, the converted string's and the method's are ours, the same as for
+``|`` and for functions) and hold for CPython 3.11 with the compiled fast
+paths; the pure-Python code misses the read and ``with`` ones.
 """
 
 from __future__ import annotations
@@ -90,6 +90,9 @@ def subjects() -> dict[str, tuple[str, Callable[[], object], float]]:
     def read_called() -> object:
         return hp.scope.a.b.c(1)
 
+    def read_converted() -> object:
+        return hp.scope.cli.lr | 0.001
+
     config = Train()
 
     def declared_read() -> object:
@@ -103,6 +106,7 @@ def subjects() -> dict[str, tuple[str, Callable[[], object], float]]:
         "read, key set": ("dict.get", read_set, 5.0),
         "read, key missing": ("dict.get", read_missing, 5.0),
         "read, as a call a.b.c(1)": ("dict.get", read_called, 5.0),
+        "read of a -D string as a float": ("dict.get", read_converted, 5.0),
         "@hp.param call, 1 of 3 set": ("undecorated", train, 10.0),
         "@hp.param method(x), 1 of 2 set": ("undecorated method", lambda: model.forward(2.0), 10.0),
         "with hp.scope(**{'a.b': 1})": ("contextvar", enter_exit, 5.0),
@@ -153,7 +157,7 @@ def nested(keys: int, depth: int) -> hp.Scope:
         scopes.append(hp.scope(**values))
     for each in scopes:
         each.__enter__()
-    inner = hp.scope(**{"a.b.c": 1, "train.lr": 0.5, "model.shift": 1.0})
+    inner = hp.scope(**{"a.b.c": 1, "train.lr": 0.5, "model.shift": 1.0, "cli.lr": "0.01"})
     inner.__enter__()
     return inner
 
@@ -162,7 +166,7 @@ def main() -> int:
     paths = "compiled fast paths" if _accelerate.ACTIVE else "pure Python"
     print(f"Python {sys.version.split()[0]}, {paths}; ratios to same-process baselines (target in brackets)")
     targets = {name: target for name, (_, _, target) in subjects().items()}
-    with hp.scope(**{"a.b.c": 1, "train.lr": 0.5, "model.shift": 1.0}):
+    with hp.scope(**{"a.b.c": 1, "train.lr": 0.5, "model.shift": 1.0, "cli.lr": "0.01"}):
         small = measure()
     inner = nested(keys=1000, depth=10)
     large = measure()

@@ -133,6 +133,8 @@ def test_building_refuses_bad_keys_and_flattens_mappings() -> None:
         hp.scope(**{"a b": 1})
     assert dict(hp.scope.empty(model={"hidden": 8})) == {"model.hidden": 8}
     assert dict(hp.scope.empty("x=1", y=2)) == {"x": "1", "y": 2}
+    assert dict(hp.scope.empty(self=1)) == {"self": 1}
+    assert hp.scope(self=2)["self"]() == 2
     built = {"plain.key": 1}
     ps = hp.scope(**built)
     built["plain.key"] = 2

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 import tracemalloc
+from collections.abc import Iterator
 
 import pytest
 
@@ -311,6 +313,70 @@ class TestBaseline:
             with pytest.raises(hp.ScopeError):
                 hp.scope.init({"b": 2})
             assert dict(hp.scope.current()) == {"a": 1}
+
+
+class TestRememberedConversions:
+    """A string read with a scalar default is converted once per level, never stale."""
+
+    def test_each_default_type_gets_its_own_conversion(self) -> None:
+        """The same string read with defaults of different types converts to each type."""
+        with hp.scope(**{"c.v": "1"}):
+            for _ in range(2):
+                assert hp.scope.c.v | 0 == 1
+                assert type(hp.scope.c.v | 0.0) is float
+                assert hp.scope.c.v | False is True
+                assert hp.scope.c.v(0j) == 1 + 0j
+                assert hp.scope.c.v | "x" == "1"
+                assert hp.scope.c.v() == "1"
+
+    def test_a_new_value_is_converted_afresh(self) -> None:
+        """Writes, nested scopes and exits each show their own value, converted."""
+        with hp.scope(**{"c.n": "5"}):
+            assert hp.scope.c.n | 0 == 5
+            hp.scope.c.n = "6"
+            assert hp.scope.c.n | 0 == 6
+            with hp.scope(**{"c.n": "7"}):
+                assert hp.scope.c.n | 0 == 7
+            assert hp.scope.c.n | 0 == 6
+        assert hp.scope.c.n | 0 == 0
+
+    def test_a_new_baseline_is_converted_afresh_in_new_threads(self) -> None:
+        """A thread reads the baseline frozen when it started, not a conversion of an older one."""
+        seen: list[int] = []
+
+        def read() -> None:
+            seen.append(hp.scope.c.base | 0)
+
+        for text in ("1", "2"):
+            with hp.scope(**{"c.base": text}):
+                hp.scope.frozen()
+            worker = threading.Thread(target=read)
+            worker.start()
+            worker.join()
+        assert seen == [1, 2]
+
+    def test_failed_conversions_and_containers_are_not_remembered(self) -> None:
+        """A bad value raises on every read; a list is parsed afresh for every read."""
+        with hp.scope(**{"c.bad": "abc", "c.dims": "[1, 2]"}):
+            for _ in range(2):
+                with pytest.raises(hp.ConversionError):
+                    hp.scope.c.bad | 0
+            first = hp.scope.c.dims | [0]
+            first.append(3)
+            assert hp.scope.c.dims | [0] == [1, 2]
+
+    def test_a_generator_sees_its_own_conversion(self) -> None:
+        """Inside and outside a suspended generator's block, each side converts its own value."""
+
+        def numbers() -> Iterator[int]:
+            with hp.scope(**{"c.g": "10"}):
+                while True:
+                    yield hp.scope.c.g | 0
+
+        with hp.scope(**{"c.g": "1"}):
+            running = numbers()
+            assert [next(running), hp.scope.c.g | 0, next(running), hp.scope.c.g | 0] == [10, 1, 10, 1]
+            running.close()
 
 
 def _bytes_to_enter(outer_keys: int, overrides: int) -> int:

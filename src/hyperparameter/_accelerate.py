@@ -44,7 +44,9 @@ def _compiled() -> Optional[ModuleType]:
 def _install(speedups: ModuleType) -> bool:
     """Hand the Python objects to the compiled code and switch it on; False if it refuses.
 
-    It refuses in a second interpreter of the process: its state is per process.
+    Its state is per process: it serves the first interpreter that imports the
+    package and refuses any other (a subinterpreter), which then runs on the
+    Python code.
     """
     current_key = _accessor.CurrentKey
     try:
@@ -74,7 +76,7 @@ def _install(speedups: ModuleType) -> bool:
         # The builder is a builtin, not a method: it takes the arguments without self.
         # inspect cannot see through it, so hp.scope keeps the Python one's signature.
         signature = inspect.signature(python_call)
-        _scope.ScopeRoot.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        _scope.scope.__dict__["__signature__"] = signature.replace(
             parameters=list(signature.parameters.values())[1:])
     _scope.ScopeRoot.__call__ = speedups.build_scope  # type: ignore[method-assign]
     current_key.__or__ = speedups.method("__or__", current_key)  # type: ignore[method-assign]

@@ -91,7 +91,7 @@ class Scope:
     #: Whether entering sees the values around it; see :class:`_DetachedScope`.
     _inherit = True
 
-    def __init__(self, *args: Union[str, Mapping[str, Any]], **kwargs: Any) -> None:
+    def __init__(self, /, *args: Union[str, Mapping[str, Any]], **kwargs: Any) -> None:
         if args or not plain_keywords(kwargs):
             kwargs = collect(args, kwargs)
         _set_values(self, kwargs)
@@ -220,7 +220,7 @@ class ScopeRoot:
 
     __slots__ = ("__dict__",)
 
-    def __call__(self, *args: Union[str, Mapping[str, Any]], **kwargs: Any) -> Scope:
+    def __call__(self, /, *args: Union[str, Mapping[str, Any]], **kwargs: Any) -> Scope:
         # Builds the Scope without type.__call__ and __init__: entering a
         # fresh scope in a hot loop is a documented speed target.
         if args or not plain_keywords(kwargs):

@@ -20,7 +20,7 @@ static PyTypeObject *level_type;   /* _levels.Level */
 static PyTypeObject *scope_type;   /* _scope.Scope: inherits */
 static PyTypeObject *detached_type;/* _scope._DetachedScope: does not inherit */
 static PyTypeObject *key_type;     /* _accessor._Key: accessors */
-static PyInterpreterState *interpreter;  /* the one interpreter this state belongs to */
+static int64_t interpreter = -1;   /* the ID of the one interpreter this state belongs to */
 static PyObject *unpinned;         /* _levels.UNPINNED */
 static PyObject *absent;           /* _levels.ABSENT */
 static PyObject *contextlib_globals;
@@ -35,6 +35,15 @@ static Py_ssize_t level_parent, level_own, level_owner, level_restore_to, level_
 static Py_ssize_t scope_values, key_name;
 
 #define GENERATOR_FLAGS (CO_GENERATOR | CO_ASYNC_GENERATOR)
+
+#if PY_VERSION_HEX < 0x030A0000
+static inline PyObject *
+Py_NewRef(PyObject *object)
+{
+    Py_INCREF(object);
+    return object;
+}
+#endif
 
 static inline PyObject *
 slot_get(PyObject *obj, Py_ssize_t offset)  /* borrowed; NULL when unset */
@@ -134,7 +143,8 @@ scope_enter(PyObject *owner, PyObject *Py_UNUSED(ignored))
         Py_DECREF(raw);
         return NULL;
     }
-    slot_set(level, level_parent, kind == scope_type ? raw : Py_None);
+    /* The merge may have run a key's __eq__ that cleared the scope (making it detached). */
+    slot_set(level, level_parent, Py_TYPE(owner) == scope_type ? raw : Py_None);
     slot_set(level, level_own, own);
     slot_set(level, level_owner, owner);
     slot_set(level, level_restore_to, raw);
@@ -219,9 +229,9 @@ build_scope(PyObject *Py_UNUSED(module), PyObject *args, PyObject *kwargs)
 }
 
 /* CurrentKey.__call__ and __or__: `hp.scope.a.b(default)`, `hp.scope.a.b()` and
- * `hp.scope.a.b | default`. Handled here: a value needing no conversion, and a
- * missing key read with a default; conversions, errors and calls with keywords
- * are Python's. */
+ * `hp.scope.a.b | default`. Handled here: a value needing no conversion, a
+ * conversion the level remembers, and a missing key read with a default;
+ * other conversions, errors and calls with keywords are Python's. */
 static PyObject *
 read_current(PyObject *accessor, PyObject *const *args, Py_ssize_t nargs, PyObject *keywords)
 {
@@ -236,23 +246,39 @@ read_current(PyObject *accessor, PyObject *const *args, Py_ssize_t nargs, PyObje
     }
     Py_INCREF(key);  /* the lookup may run Python code (a resolution, a generator's level) */
     PyObject *value = PyObject_GetItem(level, key);
-    Py_DECREF(key);
-    Py_DECREF(level);
     if (value == NULL) {
+        Py_DECREF(key);
+        Py_DECREF(level);
         return NULL;
     }
+    PyObject *result = NULL;
     if (value == absent) {
-        Py_DECREF(value);
         if (fallback != required) {
-            Py_INCREF(fallback);
-            return fallback;
+            result = Py_NewRef(fallback);
         }
     }
     else if (Py_TYPE(value) == Py_TYPE(fallback) || fallback == Py_None || fallback == required) {
-        return value;
+        result = Py_NewRef(value);
     }
-    else {
-        Py_DECREF(value);
+    else if (PyUnicode_CheckExact(value) && Py_TYPE(level) == level_type && level != unpinned
+             && Py_IS_TYPE(Py_TYPE(fallback), &PyType_Type)) {
+        /* A conversion this level remembers (see _accessor.converted_at), stored
+         * under the default's type, whose hash runs no Python code. */
+        PyObject *conversions = PyDict_GetItemWithError(level, (PyObject *)Py_TYPE(fallback));
+        if (conversions != NULL && PyDict_CheckExact(conversions)) {
+            Py_INCREF(conversions);
+            PyObject *converted = PyDict_GetItemWithError(conversions, key);
+            if (converted != NULL) {
+                result = Py_NewRef(converted);
+            }
+            Py_DECREF(conversions);
+        }
+    }
+    Py_DECREF(value);
+    Py_DECREF(key);
+    Py_DECREF(level);
+    if (result != NULL || PyErr_Occurred()) {
+        return result;
     }
     return call_with_self(python_read, accessor, args, nargs, NULL);
 }
@@ -328,7 +354,8 @@ configure(PyObject *Py_UNUSED(module), PyObject *args, PyObject *kwargs)
         PyErr_SetString(PyExc_TypeError, "current must be a ContextVar");
         return NULL;
     }
-    if (interpreter != NULL && interpreter != PyInterpreterState_Get()) {
+    /* IDs, unlike interpreter addresses, are never reused within a process. */
+    if (interpreter != -1 && interpreter != PyInterpreterState_GetID(PyInterpreterState_Get())) {
         /* Its state is this file's globals: it can serve one interpreter only. */
         PyErr_SetString(PyExc_ImportError, "hyperparameter._speedups serves another interpreter");
         return NULL;
@@ -346,7 +373,7 @@ configure(PyObject *Py_UNUSED(module), PyObject *args, PyObject *kwargs)
         || slot_offset(key_type, "_hp_key", &key_name) < 0) {
         return NULL;
     }
-    interpreter = PyInterpreterState_Get();
+    interpreter = PyInterpreterState_GetID(PyInterpreterState_Get());
     keep(&current, var);
     keep(&unpinned, unpinned_);
     keep(&absent, absent_);

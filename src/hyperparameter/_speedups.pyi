@@ -2,6 +2,8 @@ from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Any
 
+INTERFACE: int
+
 def configure(
     *,
     current: ContextVar[Any],
