@@ -20,7 +20,7 @@ from contextvars import ContextVar
 from typing import Callable
 
 import hyperparameter as hp
-from hyperparameter import _accelerate
+from hyperparameter import _acceleration
 
 # Many short rounds: the best of them is reached even on a machine with long noisy spells.
 ROUNDS = 60
@@ -163,7 +163,7 @@ def nested(keys: int, depth: int) -> hp.Scope:
 
 
 def main() -> int:
-    paths = "compiled fast paths" if _accelerate.ACTIVE else "pure Python"
+    paths = "compiled fast paths" if _acceleration.ACTIVE else "pure Python"
     print(f"Python {sys.version.split()[0]}, {paths}; ratios to same-process baselines (target in brackets)")
     targets = {name: target for name, (_, _, target) in subjects().items()}
     with hp.scope(**{"a.b.c": 1, "train.lr": 0.5, "model.shift": 1.0, "cli.lr": "0.01"}):

@@ -476,6 +476,51 @@ def test_calls_with_some_positional_arguments_get_the_rest_from_the_scope() -> N
         assert run("d", 0.5) == ("d", 0.5, 32, 0)
 
 
+def test_parameters_the_scope_leaves_alone_get_the_functions_own_defaults() -> None:
+    """Python fills them, from the function's defaults at call time, never from a copy."""
+
+    def plain(a=1, b=2, c=3):
+        return a, b, c
+
+    run = hp.param("own")(plain)
+    plain.__defaults__ = (10, 20, 30)
+    with hp.scope(**{"own.c": 99}):
+        assert run() == (10, 20, 99)
+        assert run(0) == (0, 20, 99)
+
+    sentinel = object()
+
+    def shown(a=sentinel, b=0):
+        return a, b
+
+    shown.__signature__ = inspect.signature(shown).replace(  # type: ignore[attr-defined]
+        parameters=[inspect.Parameter("a", inspect.Parameter.POSITIONAL_OR_KEYWORD, default="<auto>"),
+                    inspect.Parameter("b", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=0)])
+    with hp.scope(**{"shown.b": 5}):
+        assert hp.param(shown)() == (sentinel, 5)
+
+
+def test_class_and_static_methods_called_positionally_get_scope_values() -> None:
+    """Positional calls of class and static methods are completed like those of functions."""
+
+    class Tool:
+        @classmethod
+        @hp.param("tool")
+        def make(cls, name, size=1, depth=2):
+            return cls.__name__, name, size, depth
+
+        @staticmethod
+        @hp.param("tool")
+        def check(name, size=1, depth=2):
+            return name, size, depth
+
+    with hp.scope(**{"tool.depth": "5"}):
+        assert Tool.make("x") == ("Tool", "x", 1, 5)
+        assert Tool.make("x", 3) == ("Tool", "x", 3, 5)
+        assert Tool.check("y") == ("y", 1, 5)
+        assert Tool().check("y", 4, 6) == ("y", 4, 6)
+
+
 def test_a_missing_required_argument_is_the_usual_type_error() -> None:
     """Scope values never stand in for a parameter without a default."""
 

@@ -1329,6 +1329,22 @@ def test_threads_read_their_own_scope_values() -> None:
     assert (shared.lr, shared.layers) == (1e-3, 3)
 
 
+def test_each_new_thread_reads_the_baseline_frozen_when_it_started() -> None:
+    """A declared read in a fresh thread follows frozen(), also after an earlier thread read an older one."""
+    seen: list[float] = []
+
+    def read() -> None:
+        seen.append(Train().lr)
+
+    for text in ("0.5", "0.7"):
+        with hp.scope(**{"train.lr": text}):
+            hp.scope.frozen()
+        worker = threading.Thread(target=read)
+        worker.start()
+        worker.join(WAIT)
+    assert seen == [0.5, 0.7]
+
+
 def test_thread_without_scope_reads_defaults_while_another_thread_is_scoped() -> None:
     """A scope in one thread is not seen by a thread running at the same time outside it."""
     entered, read = threading.Event(), threading.Event()

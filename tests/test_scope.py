@@ -365,6 +365,28 @@ class TestRememberedConversions:
             first.append(3)
             assert hp.scope.c.dims | [0] == [1, 2]
 
+    def test_remembered_conversions_are_not_values(self) -> None:
+        """keys(), dict(), len and storage() show the values set, never what reads remembered."""
+        with hp.scope(**{"c.k": "1"}) as ps:
+            assert (hp.scope.c.k | 0, hp.scope.c.k | 0.0, hp.scope.c.k | False) == (1, 1.0, True)
+            assert ps.keys() == ["c.k"] == hp.scope.keys()
+            assert dict(ps) == {"c.k": "1"} == ps.storage().storage()
+            assert len(ps) == 1
+
+    def test_a_block_entered_beside_a_suspended_generator_converts_its_own_value(self) -> None:
+        """The caller's block and the generator's block, interleaved, each read their own value."""
+
+        def numbers() -> Iterator[int]:
+            with hp.scope(**{"c.s": "10"}):
+                while True:
+                    yield hp.scope.c.s | 0
+
+        running = numbers()
+        assert next(running) == 10
+        with hp.scope(**{"c.s": "2"}):
+            assert [hp.scope.c.s | 0, next(running), hp.scope.c.s | 0, next(running)] == [2, 10, 2, 10]
+        running.close()
+
     def test_a_generator_sees_its_own_conversion(self) -> None:
         """Inside and outside a suspended generator's block, each side converts its own value."""
 

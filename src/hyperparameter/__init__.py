@@ -11,7 +11,7 @@
 
 from importlib.metadata import PackageNotFoundError, version
 
-from . import _accelerate  # noqa: F401  (switches on the compiled fast paths when built)
+from . import _acceleration  # noqa: F401  (switches on the compiled fast paths when built)
 from ._config import config, save_config
 from ._grammar import IndexAssignment
 from ._handoff import bind_scope

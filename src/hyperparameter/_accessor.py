@@ -13,40 +13,12 @@ from typing import Any
 from ._convert import convert
 from ._engine import write
 from ._keys import check_key
-from ._levels import ABSENT, UNPINNED, Level, current
+from ._levels import ABSENT, Level, convert_once, current
 from .exceptions import MissingParameterError
 
 _get_current = current.get
-_dict_get = dict.get
 _init = object.__setattr__
 REQUIRED: Any = type("Required", (), {"__repr__": lambda self: "<required>"})()
-# Default types whose conversion of a string depends on the type alone and gives
-# an immutable value: a level remembers such conversions (see converted_at).
-_REMEMBERED_KINDS = frozenset({bool, int, float, complex})
-_REMEMBERED_LIMIT = 4096
-
-
-def converted_at(level: Level, key: str, value: Any, default: Any) -> Any:
-    """``convert(key, value, default)``, remembered by ``level`` when it can be.
-
-    Values from the command line are strings, so reading one in a hot loop
-    would parse it on every read. A level never changes once published, so
-    the string it holds for ``key`` always converts the same way for a default
-    of the same scalar type: the level keeps the result, in a dict of its own
-    stored under that type (its other keys are all strings).
-    """
-    kind = type(default)
-    if kind not in _REMEMBERED_KINDS or type(value) is not str or level.__class__ is not Level or level is UNPINNED:
-        return convert(key, value, default)
-    conversions = _dict_get(level, kind)
-    if conversions is None:
-        conversions = level[kind] = {}
-    result = _dict_get(conversions, key, ABSENT)
-    if result is ABSENT:
-        result = convert(key, value, default)
-        if len(conversions) < _REMEMBERED_LIMIT:
-            conversions[key] = result
-    return result
 
 
 def read(level: Level, key: str, default: Any) -> Any:
@@ -144,12 +116,12 @@ class CurrentKey(_Key):
             return default
         if type(value) is type(default) or default is None or default is REQUIRED:
             return value
-        return converted_at(level, self._hp_key, value, default)
+        return convert_once(level, self._hp_key, value, default)
 
     __or__ = __call__
 
 
-#: The Python read, which the compiled one (see ``_accelerate``) hands its harder cases to.
+#: The Python read, which the compiled one (see ``_acceleration``) hands its harder cases to.
 read_current = CurrentKey.__call__
 
 

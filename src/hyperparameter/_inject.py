@@ -20,11 +20,15 @@ from ._levels import ABSENT, UNPINNED, Level, current
 F = TypeVar("F", bound=Callable[..., Any])
 _get_current = current.get
 _KEYWORD_ONLY = 1 << 30  # a position no call reaches: the argument is never positional
-_NO_DEFAULT = inspect.Parameter.empty
 # How a call is completed: positional arguments after the given ones, keyword arguments.
 _Plan = tuple[tuple[Any, ...], dict[str, Any]]
-# What a level supplies to a decorated function; see _Binder.remember.
-_Supply = tuple[Any, dict[str, Any], dict[int, Optional[_Plan]], tuple[Any, ...], dict[str, Any]]
+
+
+# What one level supplies to a decorated function (see _Binder.remember), a plain
+# tuple because the hot path indexes it faster than it reads a named tuple's fields:
+# (level, converted values by parameter name, plans by number of positional
+# arguments, then the positional and keyword arguments of a call without any).
+_Supply = tuple[Any, dict[str, Any], dict[int, _Plan], tuple[Any, ...], dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -87,9 +91,9 @@ class _Binder:
     What a level supplies is computed once per level and remembered: levels
     never change once published, so a call in a hot loop inside one scope
     costs one identity check. A call that passes only positional arguments
-    gets the scope's values positionally where the signature allows (a plan
-    remembered per number of arguments), the cheapest call Python has; a call
-    with keywords gets them merged with its own.
+    gets the values right after its own positionally, the cheapest call Python
+    has, and the others by keyword (a plan remembered per number of
+    arguments); a call with keywords gets them merged with its own.
     """
 
     def __init__(self, func: Callable[..., Any], parameters: tuple[Parameter, ...]) -> None:
@@ -104,10 +108,8 @@ class _Binder:
             if signature[p.name].kind is not inspect.Parameter.POSITIONAL_ONLY
         )
         self.position = {p.name: positions.get(p.name, _KEYWORD_ONLY) for p in parameters}
-        #: Every positional parameter in order, with its default (or ``_NO_DEFAULT``).
-        self.positional = tuple((name, signature[name].default) for name in positions)
-        #: (level, values by name, plan by number of positional arguments,
-        #: then the positional and keyword arguments of a call without arguments)
+        #: The names of the positional parameters, in order.
+        self.positional_names = tuple(positions)
         self.remembered: _Supply = (None, {}, {}, (), {})
 
     def supply_at(self, level: Level) -> _Supply:
@@ -125,38 +127,31 @@ class _Binder:
                 converted = values[name] = convert(key, value, default)
                 if converted is not value and isinstance(converted, (list, dict, set)):
                     shareable = False  # each call gets its own freshly parsed container
-        plans: dict[int, Optional[_Plan]] = {}
-        # Without arguments: a call lacking a required one fails the same whatever it passes.
-        positional, keywords = self.plan((level, values, plans, (), {}), 0) or ((), values)
-        supply = (level, values, plans, positional, keywords)
+        plans: dict[int, _Plan] = {}
+        supply: _Supply = (level, values, plans, *self.plan(values, plans, 0))
         if shareable:
             self.remembered = supply
         return supply
 
-    def plan(self, supply: _Supply, given: int) -> Optional[_Plan]:
+    def plan(self, values: dict[str, Any], plans: dict[int, _Plan], given: int) -> _Plan:
         """How a call passing ``given`` positional arguments, no keywords, gets the scope's values.
 
-        The values of the positional parameters after the given ones go
-        positionally, up to the last one the scope sets (one in between that it
-        leaves alone gets its own default object, as Python would pass it); the
-        others go by keyword. None when the call misses a required argument:
-        Python will say so.
+        The values of the positional parameters right after the given ones go
+        positionally, as far as the scope sets them without a gap; the others go
+        by keyword. A parameter the scope leaves alone is never passed, so
+        Python fills it with the function's own default, as without the scope.
         """
-        plans = supply[2]
-        if given in plans:
-            return plans[given]
-        values, positional = supply[1], self.positional
-        end = given
-        for index in range(given, len(positional)):
-            if positional[index][0] in values:
-                end = index + 1
-        tail = positional[given:end]
-        plan: Optional[_Plan] = None
-        if all(default is not _NO_DEFAULT for _, default in tail):
-            passed = {name for name, _ in positional[:end]}
-            plan = (tuple(values.get(name, default) for name, default in tail),
-                    {name: value for name, value in values.items() if name not in passed})
-        plans[given] = plan
+        plan = plans.get(given)
+        if plan is None:
+            names = self.positional_names
+            end = given
+            while end < len(names) and names[end] in values:
+                end += 1
+            passed = set(names[:end])
+            plan = plans[given] = (
+                tuple(values[name] for name in names[given:end]),
+                {name: value for name, value in values.items() if name not in passed},
+            )
         return plan
 
     def merge(self, values: dict[str, Any], given: int, kwargs: dict[str, Any]) -> dict[str, Any]:
@@ -237,12 +232,10 @@ def _wrap_function(func: Callable[..., Any], namespace: str) -> Callable[..., An
                 if supply[4]:
                     return func(*supply[3], **supply[4])
                 return func(*supply[3])
-            plan = None if kwargs else (supply[2].get(len(args)) or plan_for(supply, len(args)))
-            if plan is None:
+            if kwargs:
                 return func(*args, **merge(supply[1], len(args), kwargs))
-            if plan[1]:
-                return func(*args, *plan[0], **plan[1])
-            return func(*args, *plan[0])
+            positional, keywords = supply[2].get(len(args)) or plan_for(supply[1], supply[2], len(args))
+            return func(*args, *positional, **keywords) if keywords else func(*args, *positional)
 
     functools.update_wrapper(wrapper, func)
     wrapper.__hyperparameter__ = ParamInfo(namespace, func, parameters)

@@ -16,7 +16,7 @@ from typing import Any, Optional
 
 from ._convert import parse_bool
 from ._grammar import GrammarError, split_list
-from ._levels import ABSENT, Level, current
+from ._levels import ABSENT, UNPINNED, Level, current
 from .exceptions import ConversionError
 
 _get_current = current.get
@@ -123,7 +123,8 @@ class Parameter:
 
     def _from_level(self, level: Level, instance: Any) -> Any:
         value = level[self.key]
-        shareable = level.__class__ is Level
+        # UNPINNED stands for "the baseline", which frozen() may change: never remembered.
+        shareable = level.__class__ is Level and level is not UNPINNED
         if value is ABSENT:
             if shareable:
                 self._remembered = (level, UNSET)

@@ -9,13 +9,17 @@ chain, and a task inherits its creator's chain without being able to change it.
 ``level[key]`` is the whole read protocol: the value, or ``ABSENT``. A hit is
 one dict lookup; a miss walks the chain once and caches the answer (also
 "absent") in the level. Levels never change once published, so a cached answer
-never goes stale.
+never goes stale. For the same reason a level also keeps the conversions of its
+string values to scalar defaults (:func:`convert_once`), in dicts stored under
+the default's type: every other key of a level is a string.
 """
 
 from __future__ import annotations
 
 from contextvars import ContextVar
 from typing import Any, Optional
+
+from ._convert import convert
 
 # dict.get on a level, bypassing the overrides of generator-aware levels.
 _dict_get = dict.get
@@ -123,3 +127,32 @@ def chain_values(level: Optional[Level]) -> dict[str, Any]:
     for each in reversed(levels):
         values.update(each.own)
     return values
+
+
+# Default types whose conversion of a string depends on the type alone and gives
+# an immutable value: a level remembers such conversions (see convert_once).
+_REMEMBERED_KINDS = frozenset({bool, int, float, complex})
+_REMEMBERED_LIMIT = 4096
+
+
+def convert_once(level: Level, key: str, value: Any, default: Any) -> Any:
+    """``convert(key, value, default)``, remembered by ``level`` when it can be.
+
+    Values from the command line are strings, so reading one in a hot loop
+    would parse it on every read. A level never changes once published, so
+    the string it holds for ``key`` always converts the same way for a default
+    of the same scalar type: the level keeps the result, in a dict of its own
+    stored under that type (its other keys are all strings).
+    """
+    kind = type(default)
+    if kind not in _REMEMBERED_KINDS or type(value) is not str or level.__class__ is not Level or level is UNPINNED:
+        return convert(key, value, default)
+    conversions = _dict_get(level, kind)
+    if conversions is None:
+        conversions = level[kind] = {}
+    result = _dict_get(conversions, key, ABSENT)
+    if result is ABSENT:
+        result = convert(key, value, default)
+        if len(conversions) < _REMEMBERED_LIMIT:
+            conversions[key] = result
+    return result

@@ -8,7 +8,7 @@
  *
  * The Python objects this file works with (the ContextVar, the Level class,
  * the fallbacks, ...) are handed over once by configure(), called from
- * hyperparameter._accelerate at import.
+ * hyperparameter._acceleration at import.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -262,7 +262,7 @@ read_current(PyObject *accessor, PyObject *const *args, Py_ssize_t nargs, PyObje
     }
     else if (PyUnicode_CheckExact(value) && Py_TYPE(level) == level_type && level != unpinned
              && Py_IS_TYPE(Py_TYPE(fallback), &PyType_Type)) {
-        /* A conversion this level remembers (see _accessor.converted_at), stored
+        /* A conversion this level remembers (see _levels.convert_once), stored
          * under the default's type, whose hash runs no Python code. */
         PyObject *conversions = PyDict_GetItemWithError(level, (PyObject *)Py_TYPE(fallback));
         if (conversions != NULL && PyDict_CheckExact(conversions)) {
@@ -427,7 +427,7 @@ static PyMethodDef module_functions[] = {
 
 static struct PyModuleDef module_definition = {
     PyModuleDef_HEAD_INIT, "hyperparameter._speedups",
-    "Compiled fast paths of the scope engine (see hyperparameter._accelerate).", -1, module_functions,
+    "Compiled fast paths of the scope engine (see hyperparameter._acceleration).", -1, module_functions,
 };
 
 PyMODINIT_FUNC
@@ -438,7 +438,7 @@ PyInit__speedups(void)
         return NULL;
     }
     PyObject *module = PyModule_Create(&module_definition);
-    /* The version of configure()'s contract; _accelerate ignores a build of another one. */
+    /* The version of configure()'s contract; _acceleration ignores a build of another one. */
     if (module != NULL && PyModule_AddIntConstant(module, "INTERFACE", 2) < 0) {
         Py_CLEAR(module);
     }

@@ -21,17 +21,18 @@ from typing import Callable
 import pytest
 
 import hyperparameter as hp
-from hyperparameter import _accelerate
+from hyperparameter import _acceleration
 
 BUILT = importlib.util.find_spec("hyperparameter._speedups") is not None
-SWITCHED_OFF = os.environ.get(_accelerate.DISABLE_VARIABLE, "") not in ("", "0")
-compiled_only = pytest.mark.skipif(not _accelerate.ACTIVE, reason="compiled fast paths not in use")
+SWITCHED_OFF = os.environ.get(_acceleration.DISABLE_VARIABLE, "") not in ("", "0")
+compiled_only = pytest.mark.skipif(not _acceleration.ACTIVE, reason="compiled fast paths not in use")
 
 
 def test_the_compiled_paths_are_used_whenever_they_are_built_and_not_switched_off() -> None:
     """A built extension is never silently left unused."""
-    assert _accelerate.ACTIVE is (BUILT and not SWITCHED_OFF), (
-        "the built extension is not in use: a stale build? run `pip install -e .` again")
+    assert _acceleration.ACTIVE is (BUILT and not SWITCHED_OFF), (
+        "the built extension is not in use: a stale build? run `pip install -e .` again"
+    )
 
 
 @pytest.mark.skipif(not BUILT, reason="the extension is not built here")
@@ -40,18 +41,18 @@ def test_the_environment_variable_switches_them_off(setting: str, active: bool) 
     """HYPERPARAMETER_PURE_PYTHON=1 runs the pure-Python code, with the same results."""
     script = (
         "import hyperparameter as hp\n"
-        "from hyperparameter import _accelerate\n"
+        "from hyperparameter import _acceleration\n"
         "with hp.scope(**{'a.b': '2'}):\n"
-        "    print(_accelerate.ACTIVE, hp.scope.a.b | 0, hp.scope.a.c | 'x')\n"
+        "    print(_acceleration.ACTIVE, hp.scope.a.b | 0, hp.scope.a.c | 'x')\n"
     )
-    env = {**os.environ, _accelerate.DISABLE_VARIABLE: setting}
+    env = {**os.environ, _acceleration.DISABLE_VARIABLE: setting}
     done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
     assert done.stdout == f"{active} 2 x\n"
 
 
 @compiled_only
 def test_the_hot_operations_are_compiled() -> None:
-    """Building, entering, leaving and reading with | run the compiled code."""
+    """Internals: building, entering, leaving and reading run the compiled code when it is in use."""
     assert type(hp.Scope.__enter__).__name__ == "method_descriptor"
     assert type(hp.Scope.__exit__).__name__ == "method_descriptor"
     assert type(type(hp.scope).__call__).__name__ == "builtin_function_or_method"
@@ -192,7 +193,7 @@ class _MutatingKey(str):
 
 
 def test_a_c_caller_mutating_its_keywords_while_they_are_checked_changes_nothing() -> None:
-    """The keywords are copied before any of their code runs, as Python's **kwargs is."""
+    """Internals: a C caller's keywords are copied before any of their code runs, as **kwargs is."""
     given: dict[str, object] = {}
     given[_MutatingKey("a")] = value = object()
     hp.scope(a=1)  # "a" is a known key now, so the check hashes the subclass key
@@ -207,7 +208,7 @@ def test_a_c_caller_mutating_its_keywords_while_they_are_checked_changes_nothing
 
 
 def test_entering_survives_key_code_that_replaces_the_scope_values() -> None:
-    """Entering copies the values it started from, whatever their keys' code does meanwhile."""
+    """Internals: entering holds the values it copies, whatever their keys' code does meanwhile."""
 
     class Colliding(_MutatingKey):
         collide = True
@@ -227,15 +228,17 @@ def test_entering_survives_key_code_that_replaces_the_scope_values() -> None:
         Colliding.action = staticmethod(lambda: None)
 
 
-@pytest.mark.skipif(importlib.util.find_spec("_xxsubinterpreters") is None, reason="no subinterpreters module")
+@pytest.mark.skipif(
+    importlib.util.find_spec("_xxsubinterpreters") is None, reason="no subinterpreters module"
+)
 def test_a_second_interpreter_runs_on_pure_python_and_leaves_the_first_intact() -> None:
     """The compiled state serves one interpreter; another one gets the Python code."""
     import _xxsubinterpreters as interpreters  # type: ignore[import-not-found]
 
     script = (
         "import hyperparameter as hp\n"
-        "from hyperparameter import _accelerate\n"
-        "assert not _accelerate.ACTIVE\n"
+        "from hyperparameter import _acceleration\n"
+        "assert not _acceleration.ACTIVE\n"
         "with hp.scope(**{'sub.x': 1}):\n"
         "    assert hp.scope.sub.x | 0 == 1\n"
     )

@@ -1,17 +1,20 @@
 """Compiled fast paths: switched on when the ``_speedups`` extension is built.
 
-``pip install`` compiles ``_speedups.c`` when a C compiler is at hand. The
-compiled functions take the common case of four hot operations: building a
-scope (``hp.scope(**values)``), entering and leaving its ``with`` block, and
-reading a key (``hp.scope.a.b | 1``, ``hp.scope.a.b(1)``, ``hp.scope.a.b()``). Every other case they
-hand to the Python code they stand in for, which stays the definition of the
-behaviour: without a compiler, or with the environment variable
+``pip install`` compiles ``_speedups.c`` when a C compiler and the Python
+headers are at hand. The compiled functions take the common case of four hot
+operations: building a scope (``hp.scope(**values)``), entering and leaving
+its ``with`` block, and reading a key (``hp.scope.a.b | 1``,
+``hp.scope.a.b(1)``, ``hp.scope.a.b()``). Every other case they hand to the
+Python code they stand in for, which stays the definition of the behaviour:
+without a compiler, or with the environment variable
 ``HYPERPARAMETER_PURE_PYTHON=1`` set before the import, the library runs on
-that Python code alone and behaves the same, only slower.
+that Python code alone and behaves the same, only slower. ``ACTIVE`` says
+which code runs, for diagnostics; the answers are the same either way:
 
->>> from hyperparameter import _accelerate
->>> _accelerate.ACTIVE in (True, False)
-True
+>>> import hyperparameter as hp
+>>> with hp.scope(**{"train.lr": "0.01"}):
+...     hp.scope.train.lr | 0.001, hp.scope.train.lr(), hp.scope.train.epochs | 10
+(0.01, '0.01', 10)
 """
 
 from __future__ import annotations
@@ -77,7 +80,8 @@ def _install(speedups: ModuleType) -> bool:
         # inspect cannot see through it, so hp.scope keeps the Python one's signature.
         signature = inspect.signature(python_call)
         _scope.scope.__dict__["__signature__"] = signature.replace(
-            parameters=list(signature.parameters.values())[1:])
+            parameters=list(signature.parameters.values())[1:]
+        )
     _scope.ScopeRoot.__call__ = speedups.build_scope  # type: ignore[method-assign]
     current_key.__or__ = speedups.method("__or__", current_key)  # type: ignore[method-assign]
     current_key.__call__ = speedups.method("__call__", current_key)  # type: ignore[method-assign]
