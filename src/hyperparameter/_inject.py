@@ -15,7 +15,7 @@ from typing import Any, Callable, Optional, TypeVar, Union, overload
 
 from ._convert import convert
 from ._keys import check_key
-from ._levels import ABSENT, UNPINNED, Level, current
+from ._levels import ABSENT, Level, current, is_lasting
 
 F = TypeVar("F", bound=Callable[..., Any])
 _get_current = current.get
@@ -120,7 +120,7 @@ class _Binder:
     def remember(self, level: Level) -> _Supply:
         """What ``level`` supplies, remembered for the next call when it can be shared."""
         values = {}
-        shareable = level.__class__ is Level and level is not UNPINNED
+        shareable = is_lasting(level)
         for name, key, default in self.by_name:
             value = level[key]
             if value is not ABSENT:

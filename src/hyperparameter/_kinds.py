@@ -16,7 +16,7 @@ from typing import Any, Optional
 
 from ._convert import parse_bool
 from ._grammar import GrammarError, split_list
-from ._levels import ABSENT, UNPINNED, Level, current
+from ._levels import ABSENT, Level, current, is_lasting
 from .exceptions import ConversionError
 
 _get_current = current.get
@@ -123,8 +123,7 @@ class Parameter:
 
     def _from_level(self, level: Level, instance: Any) -> Any:
         value = level[self.key]
-        # UNPINNED stands for "the baseline", which frozen() may change: never remembered.
-        shareable = level.__class__ is Level and level is not UNPINNED
+        shareable = is_lasting(level)
         if value is ABSENT:
             if shareable:
                 self._remembered = (level, UNSET)

@@ -111,6 +111,16 @@ def resolve(level: Level, key: str) -> Any:
     return value
 
 
+def is_lasting(level: Level) -> bool:
+    """Whether an answer worked out at ``level`` may be remembered for it.
+
+    An ordinary level never changes, so it may. UNPINNED stands for whatever
+    baseline ``frozen()`` publishes next, and the generator-aware levels answer
+    differently depending on which generator runs: neither may.
+    """
+    return level.__class__ is Level and level is not UNPINNED
+
+
 def lookup(level: Level, key: str) -> Any:
     """The value of ``key`` seen at ``level`` itself, or ``ABSENT``."""
     value = _dict_get(level, key, _UNRESOLVED)
@@ -145,7 +155,7 @@ def convert_once(level: Level, key: str, value: Any, default: Any) -> Any:
     stored under that type (its other keys are all strings).
     """
     kind = type(default)
-    if kind not in _REMEMBERED_KINDS or type(value) is not str or level.__class__ is not Level or level is UNPINNED:
+    if kind not in _REMEMBERED_KINDS or type(value) is not str or not is_lasting(level):
         return convert(key, value, default)
     conversions = _dict_get(level, kind)
     if conversions is None:
