@@ -41,6 +41,21 @@ class Train(hp.Params, namespace="train"):
     lr = hp.Float(1e-3, bounds=(0, 1))
 
 
+def train_step(lr: float = 0.1, batch_size: int = 32, epochs: int = 10) -> float:
+    return lr
+
+
+class Model:
+    def forward(self, x: float, scale: float = 1.0, shift: float = 0.0) -> float:
+        return x * scale + shift
+
+
+class InjectedModel(Model):
+    """The same model with its method decorated: the same body, so only the injection differs."""
+
+    forward = hp.param("model")(Model.forward)
+
+
 def baselines() -> dict[str, Callable[[], object]]:
     plain = {"a.b.c": 1}
     var: ContextVar[int] = ContextVar("bench")
@@ -49,19 +64,12 @@ def baselines() -> dict[str, Callable[[], object]]:
         token = var.set(1)
         var.reset(token)
 
-    def undecorated(lr: float = 0.1, batch_size: int = 32, epochs: int = 10) -> float:
-        return lr
-
-    class Model:
-        def forward(self, x: float, scale: float = 1.0, shift: float = 0.0) -> float:
-            return x * scale + shift
-
     model = Model()
 
     return {
         "dict.get": lambda: plain.get("a.b.c", 1),
         "contextvar": set_reset,
-        "undecorated": undecorated,
+        "undecorated": train_step,
         "undecorated method": lambda: model.forward(2.0),
         "scope read": lambda: hp.scope.train.lr | 1e-3,
     }
@@ -70,16 +78,8 @@ def baselines() -> dict[str, Callable[[], object]]:
 def subjects() -> dict[str, tuple[str, Callable[[], object], float]]:
     """name -> (baseline name, operation, target ratio)."""
 
-    @hp.param("train")
-    def train(lr: float = 0.1, batch_size: int = 32, epochs: int = 10) -> float:
-        return lr
-
-    class Model:
-        @hp.param("model")
-        def forward(self, x: float, scale: float = 1.0, shift: float = 0.0) -> float:
-            return x * scale + shift
-
-    model = Model()
+    train = hp.param("train")(train_step)
+    model = InjectedModel()
 
     def read_set() -> object:
         return hp.scope.a.b.c | 1

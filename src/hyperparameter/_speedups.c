@@ -316,12 +316,11 @@ slot_offset(PyTypeObject *owner, const char *name, Py_ssize_t *offset)
     return 0;
 }
 
-static int
+static void
 keep(PyObject **target, PyObject *value)
 {
     Py_INCREF(value);
     Py_XSETREF(*target, value);
-    return 0;
 }
 
 static int
