@@ -143,8 +143,7 @@ def measure() -> dict[str, float]:
     """Every ratio, with one key in one scope around the measurement."""
     base = baselines()
     return {
-        name: best_ratio(operation, base[baseline])
-        for name, (baseline, operation, _) in subjects().items()
+        name: best_ratio(operation, base[baseline]) for name, (baseline, operation, _) in subjects().items()
     }
 
 
@@ -180,8 +179,10 @@ def main() -> int:
             f"{'ok  ' if ok else 'SLOW'} {name:32s} {ratio:5.2f}x [{targets[name]:.0f}x]   "
             f"1000 keys / 10 scopes: {large[name]:5.2f}x (growth {growth:4.2f} [1.3])"
         )
-    print(f"     (floor: a with block on a do-nothing object built by a keyword call is "
-          f"{floor_of_with():.2f}x the ContextVar pair)")
+    print(
+        f"     (floor: a with block on a do-nothing object built by a keyword call is "
+        f"{floor_of_with():.2f}x the ContextVar pair)"
+    )
     return 1 if failures else 0
 
 

@@ -163,11 +163,15 @@ def main() -> None:
         keys = {found.key for found in result.found}
         kinds = {kind: sum(f.kind == kind for f in result.found) for kind in ("param", "declared", "read")}
     budget = BUDGET_SECONDS * modules / 1000
-    print(f"scanned {modules} modules ({lines} lines): {len(result.found)} definitions "
-          f"({', '.join(f'{n} {kind}' for kind, n in kinds.items())}), {len(keys)} distinct keys, "
-          f"{len(result.errors)} errors")
-    print(f"best of {ROUNDS}: scan {best_scan:.3f} s, read + ast.parse {best_parse:.3f} s; "
-          f"scan / parse: {best_scan / best_parse:.2f}x")
+    print(
+        f"scanned {modules} modules ({lines} lines): {len(result.found)} definitions "
+        f"({', '.join(f'{n} {kind}' for kind, n in kinds.items())}), {len(keys)} distinct keys, "
+        f"{len(result.errors)} errors"
+    )
+    print(
+        f"best of {ROUNDS}: scan {best_scan:.3f} s, read + ast.parse {best_parse:.3f} s; "
+        f"scan / parse: {best_scan / best_parse:.2f}x"
+    )
     print(f"ratio to the budget ({budget:g} s for {modules} modules): {best_scan / budget:.3f}")
 
 

@@ -1,8 +1,8 @@
 """Several functions as subcommands (seed 001):
 
-    python examples/app_commands.py train --epochs 20 -D train.lr=0.01
-    python examples/app_commands.py eval --checkpoint best.pt
-    python examples/app_commands.py evaluate --checkpoint best.pt
+python examples/app_commands.py train --epochs 20 -D train.lr=0.01
+python examples/app_commands.py eval --checkpoint best.pt
+python examples/app_commands.py evaluate --checkpoint best.pt
 """
 
 import hyperparameter as hp

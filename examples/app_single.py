@@ -1,7 +1,7 @@
 """One function as a program (seed 001):
 
-    python examples/app_single.py input.txt --output_file result.txt --verbose
-    python examples/app_single.py input.txt -D app.verbose=true
+python examples/app_single.py input.txt --output_file result.txt --verbose
+python examples/app_single.py input.txt -D app.verbose=true
 """
 
 import hyperparameter as hp

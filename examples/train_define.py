@@ -1,6 +1,6 @@
 """Override hyperparameters from the command line with ``-D key=value``.
 
-    python examples/train_define.py -D train.lr=5e-4 -D train.batch_size=64
+python examples/train_define.py -D train.lr=5e-4 -D train.batch_size=64
 """
 
 import argparse

@@ -49,13 +49,13 @@ class Model(hp.Params, namespace="model"):
     act = hp.Choice("relu", ["relu", "gelu"])
 '''
 
-EVALUATE = '''\
+EVALUATE = """\
 from hyperparameter import scope
 
 
 def evaluate():
     return scope.train.lr | 0.01
-'''
+"""
 
 
 def write(root: Path, files: dict[str, str]) -> Path:
@@ -69,12 +69,15 @@ def write(root: Path, files: dict[str, str]) -> Path:
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A project directory, made current: a package of two modules, one of which does not parse."""
-    root = write(tmp_path / "proj", {
-        "myapp/__init__.py": "",
-        "myapp/train.py": TRAIN,
-        "myapp/evaluate.py": EVALUATE,
-        "myapp/broken.py": "import hyperparameter as hp\ndef broken(:\n",
-    })
+    root = write(
+        tmp_path / "proj",
+        {
+            "myapp/__init__.py": "",
+            "myapp/train.py": TRAIN,
+            "myapp/evaluate.py": EVALUATE,
+            "myapp/broken.py": "import hyperparameter as hp\ndef broken(:\n",
+        },
+    )
     monkeypatch.chdir(root)
     return root
 
@@ -91,24 +94,33 @@ def dist_info(site: Path, name: str, version: str, requires: list[str], files: l
 @pytest.fixture
 def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Installed distributions on sys.path: three use hyperparameter, two only seem to."""
-    site = write(tmp_path / "site", {
-        "fakeapp/__init__.py": TRAIN + "raise RuntimeError('fakeapp must never be imported')\n",
-        "fakeapp/sub/__init__.py": "raise RuntimeError('never imported')\n",
-        "fakeapp/sub/extra.py": "import hyperparameter as hp\nFLAG = hp.scope.extra.flag | False\n",
-        "faketk/__init__.py": "import hyperparameter as hp\n\n\ndef tool():\n    return hp.scope.tool.size | 3\n",
-        "fakecfg/__init__.py": CONFIG,
-        "plainlib/__init__.py": "import hyperparameter as hp\nX = hp.scope.plain.x | 1\n",
-        "liar/__init__.py": "SAYS = 'hyperparameter'\n",
-    })
-    dist_info(site, "fakeapp", "1.2.3", ["hyperparameter>=0.7", "fake-toolkit", "pytest; extra == 'test'"],
-              ["fakeapp/__init__.py", "fakeapp/sub/__init__.py", "fakeapp/sub/extra.py"])
+    site = write(
+        tmp_path / "site",
+        {
+            "fakeapp/__init__.py": TRAIN + "raise RuntimeError('fakeapp must never be imported')\n",
+            "fakeapp/sub/__init__.py": "raise RuntimeError('never imported')\n",
+            "fakeapp/sub/extra.py": "import hyperparameter as hp\nFLAG = hp.scope.extra.flag | False\n",
+            "faketk/__init__.py": "import hyperparameter as hp\n\n\ndef tool():\n    return hp.scope.tool.size | 3\n",
+            "fakecfg/__init__.py": CONFIG,
+            "plainlib/__init__.py": "import hyperparameter as hp\nX = hp.scope.plain.x | 1\n",
+            "liar/__init__.py": "SAYS = 'hyperparameter'\n",
+        },
+    )
+    dist_info(
+        site,
+        "fakeapp",
+        "1.2.3",
+        ["hyperparameter>=0.7", "fake-toolkit", "pytest; extra == 'test'"],
+        ["fakeapp/__init__.py", "fakeapp/sub/__init__.py", "fakeapp/sub/extra.py"],
+    )
     dist_info(site, "fake-toolkit", "0.2.1", ["hyperparameter"], ["faketk/__init__.py"])
     dist_info(site, "fake-config", "0.3", ["hyperparameter"], ["fakecfg/__init__.py"])
     dist_info(site, "plainlib", "1.0", [], ["plainlib/__init__.py"])
     dist_info(site, "liar", "0.1", ["hyperparameter"], ["liar/__init__.py"])
     # The library names itself in its own extras; it is not a package that uses it.
-    dist_info(site, "hyperparameter", "0.7.0", ["hyperparameter[yaml]; extra == 'test'"],
-              ["fakeapp/sub/extra.py"])
+    dist_info(
+        site, "hyperparameter", "0.7.0", ["hyperparameter[yaml]; extra == 'test'"], ["fakeapp/sub/extra.py"]
+    )
     monkeypatch.syspath_prepend(str(site))
     return site
 
@@ -153,19 +165,29 @@ def test_ls_tree_nests_keys_in_source_order(project: Path, capsys: pytest.Captur
 
 
 def test_ls_options_without_a_target_mean_the_current_directory(
-        project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """hp ls -t (or --self, --all, --deps) with no PKG|PATH lists the current directory."""
     assert main(["ls", "-t"]) == 0
     assert capsys.readouterr().out.startswith("Hyperparameters in proj:\n")
 
 
-def test_ls_markdown_lists_every_location_and_description(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_ls_markdown_lists_every_location_and_description(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """-f markdown gives a table with all locations and the docstring descriptions."""
     assert main(["ls", "myapp", "-f", "markdown"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("## Hyperparameters in myapp\n\n| Key | Default | Type | Function | Location | Description |\n")
-    assert "| `train.lr` | `0.001` | float | `train` | myapp/train.py:5, myapp/evaluate.py:5 | Learning rate. |" in out
-    assert "| `train.warmup` | `100` | int | `train` | myapp/train.py:11 | steps before the full rate |" in out
+    assert out.startswith(
+        "## Hyperparameters in myapp\n\n| Key | Default | Type | Function | Location | Description |\n"
+    )
+    assert (
+        "| `train.lr` | `0.001` | float | `train` | myapp/train.py:5, myapp/evaluate.py:5 | Learning rate. |"
+        in out
+    )
+    assert (
+        "| `train.warmup` | `100` | int | `train` | myapp/train.py:11 | steps before the full rate |" in out
+    )
     assert out.endswith("Total: 5 hyperparameters in 3 functions.\n")
 
 
@@ -174,24 +196,42 @@ def test_ls_json_carries_every_definition(project: Path, capsys: pytest.CaptureF
     assert main(["ls", "myapp", "-f", "json"]) == 0
     document = json.loads(capsys.readouterr().out)
     assert document["sources"] == [
-        {"name": "myapp", "version": "", "relation": "self", "hyperparameters": 5, "functions": 3}]
+        {"name": "myapp", "version": "", "relation": "self", "hyperparameters": 5, "functions": 3}
+    ]
     lr = next(item for item in document["hyperparameters"] if item["key"] == "train.lr")
     assert lr == {
-        "key": "train.lr", "default": "0.001", "type": "float", "namespace": "train", "function": "train",
-        "kind": "param", "dynamic": False, "description": "Learning rate.", "source": "myapp",
-        "path": "myapp/train.py", "line": 5,
+        "key": "train.lr",
+        "default": "0.001",
+        "type": "float",
+        "namespace": "train",
+        "function": "train",
+        "kind": "param",
+        "dynamic": False,
+        "description": "Learning rate.",
+        "source": "myapp",
+        "path": "myapp/train.py",
+        "line": 5,
         "definitions": [
             {"kind": "param", "default": "0.001", "function": "train", "path": "myapp/train.py", "line": 5},
-            {"kind": "read", "default": "0.01", "function": "evaluate", "path": "myapp/evaluate.py", "line": 5},
+            {
+                "kind": "read",
+                "default": "0.01",
+                "function": "evaluate",
+                "path": "myapp/evaluate.py",
+                "line": 5,
+            },
         ],
     }
     assert document["errors"] == [f"{os.path.join('myapp', 'broken.py')}:2: syntax error: invalid syntax"]
 
 
-@pytest.mark.parametrize(("fmt", "tree"), [("text", False), ("text", True), ("markdown", False),
-                                            ("markdown", True), ("json", False)])
+@pytest.mark.parametrize(
+    ("fmt", "tree"),
+    [("text", False), ("text", True), ("markdown", False), ("markdown", True), ("json", False)],
+)
 def test_output_file_holds_exactly_what_would_be_printed(
-        project: Path, capsys: pytest.CaptureFixture[str], fmt: str, tree: bool) -> None:
+    project: Path, capsys: pytest.CaptureFixture[str], fmt: str, tree: bool
+) -> None:
     """-o FILE writes the same report as standard output, in every format."""
     options = ["ls", "myapp", "-f", fmt] + (["-t"] if tree else [])
     assert main(options) == 0
@@ -203,11 +243,16 @@ def test_output_file_holds_exactly_what_would_be_printed(
 
 @pytest.mark.parametrize(
     ("argv", "uses"),
-    [(["ls"], "site"), (["ls", "-f", "json"], "site"), (["desc", "train.lr"], "project"),
-     (["describe", "model"], "project")],
+    [
+        (["ls"], "site"),
+        (["ls", "-f", "json"], "site"),
+        (["desc", "train.lr"], "project"),
+        (["describe", "model"], "project"),
+    ],
 )
 def test_output_file_works_for_the_package_list_and_desc(
-        request: pytest.FixtureRequest, capsys: pytest.CaptureFixture[str], argv: list[str], uses: str) -> None:
+    request: pytest.FixtureRequest, capsys: pytest.CaptureFixture[str], argv: list[str], uses: str
+) -> None:
     """-o FILE also holds exactly the installed-package list and the hp desc blocks."""
     root = request.getfixturevalue(uses)
     assert main(argv) == 0
@@ -217,7 +262,9 @@ def test_output_file_works_for_the_package_list_and_desc(
     assert (root / "report.out").read_text(encoding="utf-8") == printed
 
 
-def test_an_unwritable_output_file_is_one_line_and_exit_1(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_unwritable_output_file_is_one_line_and_exit_1(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """-o into a missing directory says so in one line."""
     assert main(["ls", "myapp", "-o", "no/such/dir/report.txt"]) == 1
     err = capsys.readouterr().err.splitlines()
@@ -236,15 +283,18 @@ def test_unknown_package_is_one_line_on_stderr(tmp_path: Path, capsys: pytest.Ca
     assert main(["ls", "no_such_package_xyz"]) == 1
     out, err = capsys.readouterr()
     assert out == ""
-    assert err == ("hp: 'no_such_package_xyz' is neither an importable module, "
-                   "an installed distribution nor a path.\n")
+    assert err == (
+        "hp: 'no_such_package_xyz' is neither an importable module, an installed distribution nor a path.\n"
+    )
 
 
 def test_desc_of_an_unknown_package_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
     """hp desc NAME PKG with an unknown PKG is one error line and exit status 1."""
     assert main(["desc", "train.lr", "no_such_package_xyz"]) == 1
-    assert capsys.readouterr() == ("", "hp: 'no_such_package_xyz' is neither an importable module, "
-                                       "an installed distribution nor a path.\n")
+    assert capsys.readouterr() == (
+        "",
+        "hp: 'no_such_package_xyz' is neither an importable module, an installed distribution nor a path.\n",
+    )
 
 
 @pytest.mark.parametrize(
@@ -269,7 +319,8 @@ def test_help_and_version_exit_0(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_ls_without_target_lists_only_packages_that_use_hyperparameter(
-        site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Listed: declared as a requirement and confirmed by the scan; never imported."""
     assert main(["ls"]) == 0
     lines = capsys.readouterr().out.splitlines()
@@ -292,11 +343,16 @@ def test_ls_list_alias_and_json(site: Path, capsys: pytest.CaptureFixture[str]) 
 
 @pytest.mark.parametrize(
     ("target", "title", "count"),
-    [("fakeapp", "fakeapp 1.2.3", 6), ("fake-toolkit", "fake-toolkit 0.2.1", 1),
-     ("fakeapp.sub", "fakeapp.sub 1.2.3", 1), ("fakeapp.sub.extra", "fakeapp.sub.extra 1.2.3", 1)],
+    [
+        ("fakeapp", "fakeapp 1.2.3", 6),
+        ("fake-toolkit", "fake-toolkit 0.2.1", 1),
+        ("fakeapp.sub", "fakeapp.sub 1.2.3", 1),
+        ("fakeapp.sub.extra", "fakeapp.sub.extra 1.2.3", 1),
+    ],
 )
 def test_packages_are_resolved_by_module_or_distribution_name_without_importing(
-        site: Path, capsys: pytest.CaptureFixture[str], target: str, title: str, count: int) -> None:
+    site: Path, capsys: pytest.CaptureFixture[str], target: str, title: str, count: int
+) -> None:
     """A module, submodule or distribution name is located on disk; nothing is imported."""
     assert main(["ls", target]) == 0
     out = capsys.readouterr().out
@@ -307,23 +363,33 @@ def test_packages_are_resolved_by_module_or_distribution_name_without_importing(
 
 @pytest.mark.parametrize(
     ("scope", "titles"),
-    [("--self", ["fakeapp 1.2.3"]), ("--all", ["fakeapp 1.2.3", "fake-toolkit 0.2.1 (dependency)"]),
-     ("--deps", ["fake-toolkit 0.2.1 (dependency)"])],
+    [
+        ("--self", ["fakeapp 1.2.3"]),
+        ("--all", ["fakeapp 1.2.3", "fake-toolkit 0.2.1 (dependency)"]),
+        ("--deps", ["fake-toolkit 0.2.1 (dependency)"]),
+    ],
 )
 def test_self_all_and_deps_choose_the_package_and_its_dependencies(
-        site: Path, capsys: pytest.CaptureFixture[str], scope: str, titles: list[str]) -> None:
+    site: Path, capsys: pytest.CaptureFixture[str], scope: str, titles: list[str]
+) -> None:
     """--all adds the installed dependencies that use hyperparameter; --deps shows only those."""
     assert main(["ls", "fakeapp", scope]) == 0
     out = capsys.readouterr().out
-    assert [line[len("Hyperparameters in "):-1] for line in out.splitlines()
-            if line.startswith("Hyperparameters in ")] == titles
+    assert [
+        line[len("Hyperparameters in ") : -1]
+        for line in out.splitlines()
+        if line.startswith("Hyperparameters in ")
+    ] == titles
 
 
 def test_deps_of_a_project_directory_come_from_its_installed_distribution(
-        site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """A path whose pyproject.toml names an installed distribution has that distribution's dependencies."""
-    write(tmp_path / "checkout", {"pyproject.toml": '[project]\nname = "fakeapp"\nversion = "1.2.3"\n',
-                                  "src/x.py": ""})
+    write(
+        tmp_path / "checkout",
+        {"pyproject.toml": '[project]\nname = "fakeapp"\nversion = "1.2.3"\n', "src/x.py": ""},
+    )
     assert main(["ls", str(tmp_path / "checkout" / "src"), "--deps"]) == 0
     assert capsys.readouterr().out.startswith("Hyperparameters in fake-toolkit 0.2.1 (dependency):\n")
 
@@ -383,7 +449,9 @@ def test_desc_of_a_declared_parameter(site: Path, capsys: pytest.CaptureFixture[
     """)
 
 
-def test_the_usage_snippets_of_a_declared_parameter_run(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_usage_snippets_of_a_declared_parameter_run(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Both snippets read the declared value, its default outside any scope and the scope's value inside."""
     assert main(["desc", "model.act", "fake-config"]) == 0
     snippets = [line.strip() for line in capsys.readouterr().out.splitlines() if "value = " in line]
@@ -415,7 +483,9 @@ def test_desc_substring_shows_every_matching_key(project: Path, capsys: pytest.C
     assert main(["describe", "model"]) == 0
     out = capsys.readouterr().out
     assert [line for line in out.splitlines() if line.startswith("Hyperparameter: ")] == [
-        "Hyperparameter: Model.dropout", "Hyperparameter: Model.hidden_size"]
+        "Hyperparameter: Model.dropout",
+        "Hyperparameter: Model.hidden_size",
+    ]
 
 
 def test_desc_lists_other_definitions(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -426,12 +496,15 @@ def test_desc_lists_other_definitions(project: Path, capsys: pytest.CaptureFixtu
 
 @pytest.mark.parametrize(
     ("name", "message"),
-    [("train.lrr", "hp: no hyperparameter 'train.lrr' in proj. Did you mean 'train.lr', 'train.warmup'?"),
-     ("lrr", "hp: no hyperparameter 'lrr' in proj. Did you mean 'train.lr'?"),
-     ("zzz", "hp: no hyperparameter 'zzz' in proj.")],
+    [
+        ("train.lrr", "hp: no hyperparameter 'train.lrr' in proj. Did you mean 'train.lr', 'train.warmup'?"),
+        ("lrr", "hp: no hyperparameter 'lrr' in proj. Did you mean 'train.lr'?"),
+        ("zzz", "hp: no hyperparameter 'zzz' in proj."),
+    ],
 )
 def test_desc_unknown_name_suggests_the_closest_keys(
-        project: Path, capsys: pytest.CaptureFixture[str], name: str, message: str) -> None:
+    project: Path, capsys: pytest.CaptureFixture[str], name: str, message: str
+) -> None:
     """An unknown NAME exits 1 with the closest keys, by whole key or by last segment."""
     assert main(["desc", name, "."]) == 1
     out, err = capsys.readouterr()
@@ -441,7 +514,9 @@ def test_desc_unknown_name_suggests_the_closest_keys(
 
 def test_desc_of_a_dynamic_key_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A key computed at run time is described with its expression and a note to substitute it."""
-    (tmp_path / "dyn.py").write_text("import hyperparameter as hp\nNAME = 'x'\n@hp.param(NAME)\ndef f(lr=0.1):\n    pass\n")
+    (tmp_path / "dyn.py").write_text(
+        "import hyperparameter as hp\nNAME = 'x'\n@hp.param(NAME)\ndef f(lr=0.1):\n    pass\n"
+    )
     assert main(["desc", "lr", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "Hyperparameter: <NAME>.lr" in out
@@ -459,8 +534,15 @@ def python_env() -> dict[str, str]:
 
 def run_hp(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = python_env()
-    return subprocess.run([sys.executable, "-m", "hyperparameter", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=60, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "hyperparameter", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
 
 
 def test_python_m_hyperparameter_lists_as_json(project: Path) -> None:
@@ -468,7 +550,12 @@ def test_python_m_hyperparameter_lists_as_json(project: Path) -> None:
     done = run_hp("ls", "myapp", "-f", "json", cwd=project)
     assert done.returncode == 0
     assert sorted(item["key"] for item in json.loads(done.stdout)["hyperparameters"]) == [
-        "Model.dropout", "Model.hidden_size", "train.batch_size", "train.lr", "train.warmup"]
+        "Model.dropout",
+        "Model.hidden_size",
+        "train.batch_size",
+        "train.lr",
+        "train.warmup",
+    ]
     assert done.stderr.count("\n") == 1
     assert "broken.py:2: syntax error" in done.stderr
 
@@ -481,7 +568,8 @@ def test_python_m_hyperparameter_desc_and_exit_codes(project: Path) -> None:
 
 
 def test_python_m_hyperparameter_prints_what_main_prints(
-        project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """python -m hyperparameter is the same program: the same output, errors and status for the same arguments."""
     for argv in (["ls", "myapp", "--tree"], ["desc", "lr"], ["ls", "-f", "markdown"]):
         status = main(argv)
@@ -495,14 +583,20 @@ def test_the_installed_hp_command_is_the_same_program(project: Path) -> None:
     command = shutil.which("hp", path=str(Path(sys.executable).parent))
     if command is None:
         pytest.skip("the hp console script is not installed next to this Python")
-    done = subprocess.run([command, "ls", "myapp", "-f", "json"], cwd=project, capture_output=True, text=True,
-                          timeout=60, check=False)
+    done = subprocess.run(
+        [command, "ls", "myapp", "-f", "json"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert (done.returncode, done.stdout) == (0, run_hp("ls", "myapp", "-f", "json", cwd=project).stdout)
 
 
 # -- the launcher agrees ---------------------------------------------------------------------------------------
 
-LAUNCHED = '''\
+LAUNCHED = """\
 import hyperparameter as hp
 
 import helper
@@ -531,13 +625,20 @@ def main(steps=10):
 
 if __name__ == "__main__":
     print(hp.launch(main))
-'''
+"""
 
 
 def run_program(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = python_env()
-    return subprocess.run([sys.executable, "prog.py", *args], cwd=root, env=env, capture_output=True, text=True,
-                          timeout=60, check=False)
+    return subprocess.run(
+        [sys.executable, "prog.py", *args],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
 
 
 @pytest.fixture

@@ -186,5 +186,9 @@ def test_a_failed_parse_changes_nothing() -> None:
 
 def test_float_formatting_is_exact() -> None:
     """Floats are written with repr, so tiny and huge values survive."""
-    assert [read_back(x, 0.0) for x in (1e-300, 1.7976931348623157e308, -0.0)] == [1e-300, 1.7976931348623157e308, -0.0]
+    assert [read_back(x, 0.0) for x in (1e-300, 1.7976931348623157e308, -0.0)] == [
+        1e-300,
+        1.7976931348623157e308,
+        -0.0,
+    ]
     assert math.copysign(1, read_back(-0.0, 0.0)) == -1

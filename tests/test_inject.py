@@ -494,8 +494,11 @@ def test_parameters_the_scope_leaves_alone_get_the_functions_own_defaults() -> N
         return a, b
 
     shown.__signature__ = inspect.signature(shown).replace(  # type: ignore[attr-defined]
-        parameters=[inspect.Parameter("a", inspect.Parameter.POSITIONAL_OR_KEYWORD, default="<auto>"),
-                    inspect.Parameter("b", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=0)])
+        parameters=[
+            inspect.Parameter("a", inspect.Parameter.POSITIONAL_OR_KEYWORD, default="<auto>"),
+            inspect.Parameter("b", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=0),
+        ]
+    )
     with hp.scope(**{"shown.b": 5}):
         assert hp.param(shown)() == (sentinel, 5)
 
@@ -579,8 +582,12 @@ def test_bad_scope_value_raises_conversion_error_naming_key_value_and_type(call:
         def method(self, n=1):
             return n
 
-    run = {"keyword": keyword, "positional_only": positional_only, "keyword_only": keyword_only,
-           "method": Holder().method}[call]
+    run = {
+        "keyword": keyword,
+        "positional_only": positional_only,
+        "keyword_only": keyword_only,
+        "method": Holder().method,
+    }[call]
     with hp.scope(**{"bad.n": "abc"}), pytest.raises(hp.ConversionError) as raised:
         run()
     assert isinstance(raised.value, ValueError)
@@ -795,7 +802,14 @@ def test_auto_param_is_param() -> None:
         (hp.param("ns"), None),
     ],
     ids=[
-        "bare-int", "bare-float", "call-int", "call-str", "call-none", "named-int", "named-str", "named-none"
+        "bare-int",
+        "bare-float",
+        "call-int",
+        "call-str",
+        "call-none",
+        "named-int",
+        "named-str",
+        "named-none",
     ],
 )
 def test_decorating_a_non_callable_raises_type_error(decorate, target: object) -> None:

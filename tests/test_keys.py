@@ -106,8 +106,11 @@ def test_valid_dotted_keys_are_accepted(setter, key: str) -> None:
             assert hp.scope[key]() == "v"
 
 
-@pytest.mark.parametrize(("setter"), [s for s in SETTERS if s is not _set_on_scope_attribute],
-                         ids=[i for i in SETTER_IDS if i != "setattr"])
+@pytest.mark.parametrize(
+    ("setter"),
+    [s for s in SETTERS if s is not _set_on_scope_attribute],
+    ids=[i for i in SETTER_IDS if i != "setattr"],
+)
 def test_key_whose_first_segment_starts_with_underscore_is_accepted(setter) -> None:
     """A key such as '_private.x' is valid wherever it is not an attribute name."""
     with hp.scope() as ps:
@@ -132,8 +135,9 @@ def test_invalid_key_is_rejected_when_set(setter, key: str) -> None:
     assert isinstance(raised.value, ValueError)
 
 
-@pytest.mark.parametrize(("setter"), [s for s in SETTERS if s is not _set_by_string],
-                         ids=[i for i in SETTER_IDS if i != "k=v"])
+@pytest.mark.parametrize(
+    ("setter"), [s for s in SETTERS if s is not _set_by_string], ids=[i for i in SETTER_IDS if i != "k=v"]
+)
 @pytest.mark.parametrize(("key"), INVALID_KEYS_NOT_AS_STRING)
 def test_key_with_equals_or_outer_whitespace_is_rejected_when_set(setter, key: str) -> None:
     """A key holding '=' or surrounding whitespace is rejected wherever it is given as a key."""

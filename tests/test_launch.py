@@ -28,7 +28,9 @@ def run(argv: list[str], capsys: pytest.CaptureFixture[str], func: Any = None) -
 
 
 @hp.param("app")
-def app(input_file: str, output_file: str = "out.txt", verbose: bool = False, repeat: int = 1) -> tuple[Any, ...]:
+def app(
+    input_file: str, output_file: str = "out.txt", verbose: bool = False, repeat: int = 1
+) -> tuple[Any, ...]:
     """Process an input file.
 
     Args:
@@ -48,7 +50,12 @@ class Color(enum.Enum):
 class TestSingleFunction:
     def test_positionals_and_options(self) -> None:
         """Parameters without a default are positionals; those with one are --options."""
-        assert hp.launch(app, argv=["in.txt", "--output_file", "r.txt", "--repeat", "3"]) == ("in.txt", "r.txt", False, 3)
+        assert hp.launch(app, argv=["in.txt", "--output_file", "r.txt", "--repeat", "3"]) == (
+            "in.txt",
+            "r.txt",
+            False,
+            3,
+        )
 
     def test_dashed_option_spelling_is_accepted(self) -> None:
         """--output-file is the same option as --output_file."""
@@ -56,8 +63,14 @@ class TestSingleFunction:
 
     @pytest.mark.parametrize(
         ("flags", "expected"),
-        [([], False), (["--verbose"], True), (["--no-verbose"], False), (["--verbose=false"], False),
-         (["--verbose=yes"], True), (["--verbose", "--no-verbose"], False)],
+        [
+            ([], False),
+            (["--verbose"], True),
+            (["--no-verbose"], False),
+            (["--verbose=false"], False),
+            (["--verbose=yes"], True),
+            (["--verbose", "--no-verbose"], False),
+        ],
     )
     def test_bool_options_are_flags(self, flags: list[str], expected: bool) -> None:
         """A bool option is a flag, has a --no- form and also takes =true/=false."""
@@ -69,7 +82,10 @@ class TestSingleFunction:
 
     def test_define_sets_the_functions_own_parameters(self) -> None:
         """-D app.verbose=true reaches the launched function (seed 001)."""
-        assert hp.launch(app, argv=["in.txt", "-D", "app.verbose=true", "-D", "app.repeat=4"])[2:] == (True, 4)
+        assert hp.launch(app, argv=["in.txt", "-D", "app.verbose=true", "-D", "app.repeat=4"])[2:] == (
+            True,
+            4,
+        )
 
     def test_explicit_options_beat_define_which_beats_defaults(self) -> None:
         """Precedence: explicit option > -D > default."""
@@ -143,8 +159,21 @@ class TestTypes:
         ) -> tuple[Any, ...]:
             return n, ratio, dims, act, color, pair
 
-        argv = ["--n", "3", "--ratio", "0.5", "--dims", "4", "5", "--act", "gelu", "--color", "BLUE",
-                "--pair", "[1, 2]"]
+        argv = [
+            "--n",
+            "3",
+            "--ratio",
+            "0.5",
+            "--dims",
+            "4",
+            "5",
+            "--act",
+            "gelu",
+            "--color",
+            "BLUE",
+            "--pair",
+            "[1, 2]",
+        ]
         assert hp.launch(typed, argv=argv) == (3, 0.5, [4, 5], "gelu", Color.BLUE, (1.0, 2.0))
 
     def test_types_come_from_defaults_without_annotations(self) -> None:
@@ -154,7 +183,12 @@ class TestTypes:
         def untyped(n=0, lr=0.1, dims=(64, 64), name="x"):  # type: ignore[no-untyped-def]
             return n, lr, dims, name
 
-        assert hp.launch(untyped, argv=["--n", "2", "--lr", "1e-3", "--dims", "8", "9"]) == (2, 0.001, (8, 9), "x")
+        assert hp.launch(untyped, argv=["--n", "2", "--lr", "1e-3", "--dims", "8", "9"]) == (
+            2,
+            0.001,
+            (8, 9),
+            "x",
+        )
 
     @pytest.mark.parametrize(
         ("argv", "message"),
@@ -282,8 +316,9 @@ class TestConfigFiles:
         assert hp.launch(job, argv=["-C", files["base"]]) == ("base.txt", 2)
         assert hp.scope.app.repeat | 0 == 0
 
-    def test_list_params_names_the_file_as_the_source(self, files: dict[str, str],
-                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    def test_list_params_names_the_file_as_the_source(
+        self, files: dict[str, str], capsys: pytest.CaptureFixture[str]
+    ) -> None:
         """-lps shows a file's value in force and '-C FILE' as its source; -D still wins."""
         status, out, _ = run(["-C", files["base"], "-D", "app.verbose=true", "-lps"], capsys, app)
         assert status == 0
@@ -294,10 +329,15 @@ class TestConfigFiles:
 
     @pytest.mark.parametrize(
         ("name", "expected"),
-        [("bad", "Cannot parse config"), ("missing", "No such file"), ("wrong", "Cannot convert hyperparameter 'app.repeat'")],
+        [
+            ("bad", "Cannot parse config"),
+            ("missing", "No such file"),
+            ("wrong", "Cannot convert hyperparameter 'app.repeat'"),
+        ],
     )
-    def test_a_file_that_cannot_be_used_is_a_usage_error(self, files: dict[str, str], name: str, expected: str,
-                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    def test_a_file_that_cannot_be_used_is_a_usage_error(
+        self, files: dict[str, str], name: str, expected: str, capsys: pytest.CaptureFixture[str]
+    ) -> None:
         """An unparsable, missing or ill-typed file ends the program with status 2, naming the file."""
         path = files.get(name, str(Path(files["base"]).with_name("missing.toml")))
         status, out, err = run(["in.txt", "-C", path], capsys, app)
@@ -307,16 +347,18 @@ class TestConfigFiles:
         assert expected in err
         assert Path(path).name in err
 
-    def test_an_unknown_key_in_a_file_warns_with_the_closest_key(self, files: dict[str, str],
-                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    def test_an_unknown_key_in_a_file_warns_with_the_closest_key(
+        self, files: dict[str, str], capsys: pytest.CaptureFixture[str]
+    ) -> None:
         """A file key the program never reads is a warning on stderr, not silence."""
         status, _, err = run(["in.txt", "-C", files["typo"]], capsys, app)
         assert status == 0
         assert "warning: the -C files set a hyperparameter the program never reads: 'app.repat'" in err
         assert "did you mean 'app.repeat'" in err
 
-    def test_a_params_class_takes_config_files_checked_by_its_kinds(self, tmp_path: Path,
-                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    def test_a_params_class_takes_config_files_checked_by_its_kinds(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
         """Declared parameters read a -C file like -D: converted, checked against bounds, -D wins."""
 
         class Opt(hp.Params, namespace="opt"):
@@ -385,14 +427,18 @@ class TestPrograms:
 
     def test_single_function_program(self) -> None:
         """Seed 001's single-function program takes options and -D."""
-        first = self.python(str(EXAMPLES / "app_single.py"), "input.txt", "--output_file", "result.txt", "--verbose")
+        first = self.python(
+            str(EXAMPLES / "app_single.py"), "input.txt", "--output_file", "result.txt", "--verbose"
+        )
         second = self.python(str(EXAMPLES / "app_single.py"), "input.txt", "-D", "app.verbose=true")
         assert first.stdout == "input_file=input.txt output_file=result.txt verbose=True\n"
         assert second.stdout == "input_file=input.txt output_file=out.txt verbose=True\n"
 
     def test_subcommand_program(self) -> None:
         """Seed 001's train/eval program answers to namespaces and function names."""
-        train = self.python(str(EXAMPLES / "app_commands.py"), "train", "--epochs", "20", "-D", "train.warmup=5")
+        train = self.python(
+            str(EXAMPLES / "app_commands.py"), "train", "--epochs", "20", "-D", "train.warmup=5"
+        )
         evaluate = self.python(str(EXAMPLES / "app_commands.py"), "evaluate", "--checkpoint", "best.pt")
         assert train.stdout == "train: epochs=20 lr=0.001 warmup=5\n", train.stderr
         assert evaluate.stdout == "evaluate: checkpoint=best.pt\n", evaluate.stderr
@@ -407,12 +453,16 @@ class TestPrograms:
         """A bad option value ends the program with status 2 and one error line."""
         result = self.python(str(EXAMPLES / "app_commands.py"), "train", "--epochs", "ten")
         assert result.returncode == 2
-        assert result.stderr.splitlines()[-1].endswith("argument --epochs: invalid int value: 'ten' "
-                                                       "(expected an integer or a float such as '42' or '3.5')")
+        assert result.stderr.splitlines()[-1].endswith(
+            "argument --epochs: invalid int value: 'ten' "
+            "(expected an integer or a float such as '42' or '3.5')"
+        )
 
     def test_quickstart_demo(self) -> None:
         """The demo runs with --define and options, and lists and explains its parameters."""
-        demo = self.python("-m", "hyperparameter.examples.quickstart", "--define", "greet.name=Alice", "--enthusiasm=3")
+        demo = self.python(
+            "-m", "hyperparameter.examples.quickstart", "--define", "greet.name=Alice", "--enthusiasm=3"
+        )
         listing = self.python("-m", "hyperparameter.examples.quickstart", "-lps")
         explained = self.python("-m", "hyperparameter.examples.quickstart", "-ep", "greet.name")
         assert "Hello, Alice!!!" in demo.stdout, demo.stderr

@@ -45,9 +45,13 @@ def by_key(source: str) -> dict[str, Found]:
 )
 def test_every_import_style_is_recognised(imports: str, decorator: str, root: str) -> None:
     """Decorators and reads are found under whatever name the module imported them."""
-    source = f"{imports}\n\n@{decorator}('train')\ndef train(data, lr=1e-3):\n    return {root}.train.steps | 10\n"
+    source = (
+        f"{imports}\n\n@{decorator}('train')\ndef train(data, lr=1e-3):\n    return {root}.train.steps | 10\n"
+    )
     assert [(f.key, f.kind) for f in scan_source(source, "m.py")] == [
-        ("train.lr", "param"), ("train.steps", "read")]
+        ("train.lr", "param"),
+        ("train.steps", "read"),
+    ]
 
 
 def test_an_import_inside_a_function_counts_from_there_on() -> None:
@@ -69,8 +73,14 @@ def test_an_import_inside_a_function_counts_from_there_on() -> None:
         "from hyperparameter import scope\nclass C:\n    scope = None\nx = C.scope.a | 1\n",
         "import hyperparameter as hp\nx = hp.other.a | 1\ny = hp.scope | 1\n",
     ],
-    ids=["other-module-as-hp", "scope-from-elsewhere", "scope-from-elsewhere-beside-hp", "no-import",
-         "attribute-named-scope", "not-a-key"],
+    ids=[
+        "other-module-as-hp",
+        "scope-from-elsewhere",
+        "scope-from-elsewhere-beside-hp",
+        "no-import",
+        "attribute-named-scope",
+        "not-a-key",
+    ],
 )
 def test_names_not_imported_from_hyperparameter_are_ignored(source: str) -> None:
     """Code that merely mentions scope or param, or aliases another module as hp, yields nothing."""
@@ -177,7 +187,8 @@ def test_a_class_without_init_has_no_parameters_unless_a_dataclass() -> None:
 def test_the_scanner_agrees_with_the_runtime_decorator(tmp_path: Path) -> None:
     """For every decorated kind, the scanned keys are exactly those @hp.param records when imported."""
     module = tmp_path / "agree_fixture.py"
-    module.write_text(textwrap.dedent("""
+    module.write_text(
+        textwrap.dedent("""
         import hyperparameter as hp
         from hyperparameter import auto_param
 
@@ -211,14 +222,22 @@ def test_the_scanner_agrees_with_the_runtime_decorator(tmp_path: Path) -> None:
         @hp.param
         def gen(n=5):
             yield n
-    """))
+    """)
+    )
     spec = importlib.util.spec_from_file_location("agree_fixture", module)
     assert spec is not None
     assert spec.loader is not None
     loaded = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(loaded)
-    objects = [loaded.bare, loaded.named, loaded.Model, loaded.Holder.method, loaded.Holder.helper,
-               loaded.fetch, loaded.gen]
+    objects = [
+        loaded.bare,
+        loaded.named,
+        loaded.Model,
+        loaded.Holder.method,
+        loaded.Holder.helper,
+        loaded.fetch,
+        loaded.gen,
+    ]
     runtime = sorted(p.key for obj in objects for p in obj.__hyperparameter__.parameters)
     assert sorted(f.key for f in scan_file(module)) == runtime
 
@@ -241,7 +260,8 @@ def test_params_declarations_are_found_in_every_import_style(imports: str, base:
     """A Params class's kind declarations are found, as kind "declared", whatever the import names."""
     source = f"{imports}\n\nclass Train({base}, namespace='train'):\n    lr = {kind}(0.001)\n"
     assert [(f.key, f.kind, f.function, f.line) for f in scan_source(source, "m.py")] == [
-        ("train.lr", "declared", "Train", 4)]
+        ("train.lr", "declared", "Train", 4)
+    ]
 
 
 def test_params_declarations_report_default_type_and_description() -> None:
@@ -335,12 +355,15 @@ def test_a_computed_params_namespace_is_reported_as_dynamic() -> None:
             lr = 0.1
     """)
     assert [(f.key, f.namespace, f.dynamic) for f in found] == [
-        ("<NAME>.lr", "<NAME>", True), ("<NAME>.lr", "<NAME>", True)]
+        ("<NAME>.lr", "<NAME>", True),
+        ("<NAME>.lr", "<NAME>", True),
+    ]
 
 
 def test_only_kinds_from_hyperparameter_in_classes_are_declarations() -> None:
     """Kinds of other libraries, plain class attributes and kinds outside a class body are not declarations."""
-    assert scan("""
+    assert (
+        scan("""
         import hyperparameter as hp
         from traitlets import Float, HasTraits
 
@@ -354,13 +377,16 @@ def test_only_kinds_from_hyperparameter_in_classes_are_declarations() -> None:
 
         def make():
             return hp.Int(3)
-    """) == []
+    """)
+        == []
+    )
 
 
 def test_the_scanner_agrees_with_params_classes_at_run_time(tmp_path: Path) -> None:
     """Keys, defaults and type descriptions scanned from Params classes are those the classes have when imported."""
     module = tmp_path / "params_fixture.py"
-    module.write_text(textwrap.dedent("""
+    module.write_text(
+        textwrap.dedent("""
         import hyperparameter as hp
         from hyperparameter import Params, Choice, List as Items
 
@@ -386,7 +412,8 @@ def test_the_scanner_agrees_with_params_classes_at_run_time(tmp_path: Path) -> N
 
         class Renamed(FineTune, namespace="ft.stage"):
             layers = 4
-    """))
+    """)
+    )
     spec = importlib.util.spec_from_file_location("params_fixture", module)
     assert spec is not None
     assert spec.loader is not None
@@ -397,7 +424,9 @@ def test_the_scanner_agrees_with_params_classes_at_run_time(tmp_path: Path) -> N
         for cls in (loaded.Train, loaded.FineTune, loaded.Plain, loaded.Bigger, loaded.Renamed)
         for p in cls.params().values()
     }
-    scanned = {(f.function, f.key): (ast.literal_eval(f.default or ""), f.type_name) for f in scan_file(module)}
+    scanned = {
+        (f.function, f.key): (ast.literal_eval(f.default or ""), f.type_name) for f in scan_file(module)
+    }
     assert scanned.items() <= runtime.items()
     # What the scan leaves out is only the same definition again: an inherited, unchanged parameter.
     assert {key for _, key in runtime} == {key for _, key in scanned}
@@ -444,7 +473,10 @@ def test_reads_on_a_scope_object_count_only_inside_its_with_block() -> None:
             return ps.model.after | 2
     """)
     assert [(f.key, f.function) for f in found] == [
-        ("model.depth", "run"), ("model.nested", "run.<locals>.nested"), ("model.seed", "run")]
+        ("model.depth", "run"),
+        ("model.nested", "run.<locals>.nested"),
+        ("model.seed", "run"),
+    ]
 
 
 def test_prefixes_methods_and_private_names_are_not_parameters() -> None:
@@ -508,7 +540,10 @@ def test_reads_in_defaults_decorators_and_lambdas_are_attributed_to_their_owner(
                 return list(map(lambda v: v * (hp.scope.net.gain | 2), [scale]))
     """)
     assert [(f.key, f.function) for f in found] == [
-        ("net.width", "Net"), ("net.scale", "Net"), ("net.gain", "Net.forward.<locals>.<lambda>")]
+        ("net.width", "Net"),
+        ("net.scale", "Net"),
+        ("net.gain", "Net.forward.<locals>.<lambda>"),
+    ]
 
 
 # -- defaults, types, descriptions -------------------------------------------------------------------------
@@ -527,10 +562,18 @@ def test_defaults_keep_their_source_text_and_types_come_from_annotations_first()
             pass
     """)
     assert {k: (v.default, v.type_name) for k, v in found.items()} == {
-        "f.a": ("1e-3", "float"), "f.b": ("[64, 64]", "list"), "f.c": ('"adam"', "str"),
-        "f.d": ("os.cpu_count()", ""), "f.e": ("None", "Optional[int]"), "f.g": ("1", "float"),
-        "f.h": ("-5", "int"), "f.i": ("(1, 2)", "tuple"), "f.j": ('{"k": 1}', "dict"),
-        "f.k": ("True", "bool"), "f.m": ("dict(x=1)", "dict"), "f.n": ("{1}", "set"),
+        "f.a": ("1e-3", "float"),
+        "f.b": ("[64, 64]", "list"),
+        "f.c": ('"adam"', "str"),
+        "f.d": ("os.cpu_count()", ""),
+        "f.e": ("None", "Optional[int]"),
+        "f.g": ("1", "float"),
+        "f.h": ("-5", "int"),
+        "f.i": ("(1, 2)", "tuple"),
+        "f.j": ('{"k": 1}', "dict"),
+        "f.k": ("True", "bool"),
+        "f.m": ("dict(x=1)", "dict"),
+        "f.n": ("{1}", "set"),
     }
 
 
@@ -543,7 +586,10 @@ def test_a_none_default_has_no_type_unless_annotated() -> None:
             return hp.scope.f.c | None
     """)
     assert [(found[k].default, found[k].type_name) for k in ("f.a", "f.b", "f.c")] == [
-        ("None", ""), ("None", "int"), ("None", "")]
+        ("None", ""),
+        ("None", "int"),
+        ("None", ""),
+    ]
 
 
 def test_a_default_spanning_lines_is_shown_on_one() -> None:
@@ -557,7 +603,11 @@ def test_a_default_spanning_lines_is_shown_on_one() -> None:
         ], label="naïve ünïcode", after=2):
             pass
     """)
-    assert [found[k].default for k in ("f.layers", "f.label", "f.after")] == ["[64, 32]", '"naïve ünïcode"', "2"]
+    assert [found[k].default for k in ("f.layers", "f.label", "f.after")] == [
+        "[64, 32]",
+        '"naïve ünïcode"',
+        "2",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -575,7 +625,10 @@ def test_descriptions_come_from_the_docstring_in_any_style(docstring: list[str])
     source = f'import hyperparameter as hp\n@hp.param("train")\ndef train(lr=0.1, epochs=3, seed=0):\n    """{body}\n    """\n'
     found = {f.key: f for f in scan_source(source, "m.py")}
     assert [found[k].description for k in ("train.lr", "train.epochs", "train.seed")] == [
-        "Learning rate.", "Passes.", ""]
+        "Learning rate.",
+        "Passes.",
+        "",
+    ]
 
 
 def test_class_descriptions_and_trailing_comments() -> None:
@@ -658,8 +711,9 @@ def test_scan_paths_reports_bad_files_in_one_line_and_goes_on(tmp_path: Path) ->
 def test_the_scanned_code_is_never_run_or_warned_about(tmp_path: Path) -> None:
     """Scanning executes nothing, and the scanned code's own compile warnings are not raised."""
     module = tmp_path / "explosive.py"
-    module.write_text('import hyperparameter as hp\nraise SystemExit("ran")\npattern = "\\d"\n'
-                      "x = hp.scope.a | 1\n")
+    module.write_text(
+        'import hyperparameter as hp\nraise SystemExit("ran")\npattern = "\\d"\nx = hp.scope.a | 1\n'
+    )
     assert [f.key for f in scan_file(module)] == ["a"]
     assert "explosive" not in sys.modules
 
@@ -667,9 +721,15 @@ def test_the_scanned_code_is_never_run_or_warned_about(tmp_path: Path) -> None:
 def test_directories_are_walked_skipping_hidden_caches_and_environments(tmp_path: Path) -> None:
     """*.py files are found recursively; hidden dirs, __pycache__, site-packages and venvs are skipped."""
     line = "import hyperparameter as hp\nx = hp.scope.{} | 1\n"
-    for relative, key in [("pkg/mod.py", "kept"), ("pkg/sub/deep.py", "deep"), (".hidden/h.py", "hidden"),
-                          ("pkg/__pycache__/c.py", "cache"), ("venv/lib/site-packages/s.py", "site"),
-                          ("env/x.py", "venv"), ("pkg/notes.txt", "text")]:
+    for relative, key in [
+        ("pkg/mod.py", "kept"),
+        ("pkg/sub/deep.py", "deep"),
+        (".hidden/h.py", "hidden"),
+        ("pkg/__pycache__/c.py", "cache"),
+        ("venv/lib/site-packages/s.py", "site"),
+        ("env/x.py", "venv"),
+        ("pkg/notes.txt", "text"),
+    ]:
         path = tmp_path / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(line.format(key))
@@ -682,8 +742,9 @@ def test_directories_are_walked_skipping_hidden_caches_and_environments(tmp_path
 def test_files_keep_the_path_as_given_and_their_declared_encoding(tmp_path: Path) -> None:
     """Found.path is the path as given, and a latin-1 file with a coding line is read correctly."""
     module = tmp_path / "latin.py"
-    module.write_bytes(b"# -*- coding: latin-1 -*-\nimport hyperparameter as hp\n"
-                       b"x = hp.scope.name | 'caf\xe9'\n")
+    module.write_bytes(
+        b"# -*- coding: latin-1 -*-\nimport hyperparameter as hp\nx = hp.scope.name | 'caf\xe9'\n"
+    )
     (found,) = scan_paths([str(module)]).found
     assert (found.path, found.line, found.default) == (str(module), 3, "'café'")
 
@@ -699,6 +760,16 @@ def test_the_benchmark_tree_is_scanned_whole(tmp_path: Path) -> None:
     bench.write_tree(tmp_path, 25)
     result = scan_paths([tmp_path])
     assert result.errors == []
-    assert [sum(f.kind == kind for f in result.found) for kind in ("param", "declared", "read")] == [150, 50, 150]
+    assert [sum(f.kind == kind for f in result.found) for kind in ("param", "declared", "read")] == [
+        150,
+        50,
+        150,
+    ]
     assert {f.key for f in result.found if f.path.endswith("module0007.py")} >= {
-        "model7.hidden_size", "fit.lr", "settings7.workers", "inner.momentum", "inner.clip", "summary.threshold"}
+        "model7.hidden_size",
+        "fit.lr",
+        "settings7.workers",
+        "inner.momentum",
+        "inner.clip",
+        "summary.threshold",
+    }

@@ -203,8 +203,17 @@ class TestSeed002QuickStart:
     def test_cli_override_program(self) -> None:
         """2.2: the argparse program takes -D key=value overrides, converted by type."""
         result = subprocess.run(
-            [sys.executable, str(EXAMPLES / "train_define.py"), "-D", "train.lr=5e-4", "-D", "train.batch_size=64"],
-            capture_output=True, text=True, check=True,
+            [
+                sys.executable,
+                str(EXAMPLES / "train_define.py"),
+                "-D",
+                "train.lr=5e-4",
+                "-D",
+                "train.batch_size=64",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
         )
         assert result.stdout == "lr=0.0005, batch_size=64, warmup=500\n"
 
@@ -241,12 +250,14 @@ class TestSeed002QuickStart:
             wd = scope[f"task.{task_name}.weight_decay"] | 0.01
             print(f"{task_name}: lr={lr}, weight_decay={wd}")
 
-        with hp.scope(**{
-            "task.cls.lr": 1e-3,
-            "task.cls.weight_decay": 0.01,
-            "task.seg.lr": 5e-4,
-            "task.seg.weight_decay": 0.001,
-        }):
+        with hp.scope(
+            **{
+                "task.cls.lr": 1e-3,
+                "task.cls.weight_decay": 0.01,
+                "task.seg.lr": 5e-4,
+                "task.seg.weight_decay": 0.001,
+            }
+        ):
             train_task("cls")
             train_task("seg")
         assert capsys.readouterr().out.splitlines() == [
@@ -322,4 +333,3 @@ class TestSeed002QuickStart:
         with hp.scope(**{"scheduler.patience": "2"}):
             assert check_early_stop(0.5, 0.5, 1) == (True, 0.5, 2)
         assert check_early_stop(0.5, 0.5, 1) == (False, 0.5, 2)
-

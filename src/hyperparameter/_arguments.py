@@ -79,7 +79,9 @@ def _named(name: str, parse: Callable[[str], Any]) -> Callable[[str], Any]:
         try:
             return parse(text)
         except ConversionError as error:
-            raise argparse.ArgumentTypeError(f"invalid {name} value: {text!r} (expected {error.expected})") from None
+            raise argparse.ArgumentTypeError(
+                f"invalid {name} value: {text!r} (expected {error.expected})"
+            ) from None
         except (TypeError, ValueError):
             raise argparse.ArgumentTypeError(f"invalid {name} value: {text!r}") from None
 
@@ -121,8 +123,13 @@ class ListAction(argparse.Action):
         self.kind = kind
         super().__init__(*args, **kwargs)
 
-    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
-                 values: Any, option_string: Optional[str] = None) -> None:
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: Optional[str] = None,
+    ) -> None:
         texts = list(values)
         if len(texts) == 1 and is_list_text(texts[0]):
             try:
@@ -136,12 +143,18 @@ class ListAction(argparse.Action):
         setattr(namespace, self.dest, self.kind.container(items))
 
 
-def add_parameter(parser: argparse.ArgumentParser, parameter: inspect.Parameter, key: str,
-                  annotation: Any, help_text: str) -> None:
+def add_parameter(
+    parser: argparse.ArgumentParser, parameter: inspect.Parameter, key: str, annotation: Any, help_text: str
+) -> None:
     """Add ``parameter`` to ``parser``: a positional without a default, else an option."""
     kind = kind_of(key, annotation, parameter.default)
     if kind.name == "list":
-        spec: dict[str, Any] = {"nargs": "+", "action": ListAction, "kind": kind, "metavar": parameter.name.upper()}
+        spec: dict[str, Any] = {
+            "nargs": "+",
+            "action": ListAction,
+            "kind": kind,
+            "metavar": parameter.name.upper(),
+        }
     elif kind.name == "bool" and parameter.default is not EMPTY:
         spec = {"action": BoolFlag, "nargs": 0}
     else:
@@ -162,8 +175,13 @@ def add_parameter(parser: argparse.ArgumentParser, parameter: inspect.Parameter,
 class BoolFlag(argparse.Action):
     """``--verbose`` sets True, ``--no-verbose`` False (``--verbose=false`` is rewritten to it)."""
 
-    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
-                 values: Any, option_string: Optional[str] = None) -> None:
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: Optional[str] = None,
+    ) -> None:
         setattr(namespace, self.dest, not (option_string or "").startswith("--no-"))
 
 
@@ -173,8 +191,11 @@ def rewrite_bool_values(argv: list[str], parser: argparse.ArgumentParser) -> lis
     Flags take no value, so a following positional is never taken for one.
     """
     flags = {
-        option: action for action in parser._actions if isinstance(action, BoolFlag)
-        for option in action.option_strings if not option.startswith("--no-")
+        option: action
+        for action in parser._actions
+        if isinstance(action, BoolFlag)
+        for option in action.option_strings
+        if not option.startswith("--no-")
     }
     rewritten = []
     for arg in argv:
@@ -193,7 +214,9 @@ def add_declared(parser: argparse.ArgumentParser, name: str, declared: Any, help
     flags = [f"--{name}"] + ([f"--{name.replace('_', '-')}"] if "_" in name else [])
     if declared.type_name == "bool":
         flags += [flag.replace("--", "--no-", 1) for flag in flags]
-        parser.add_argument(*flags, dest=name, action=BoolFlag, nargs=0, default=argparse.SUPPRESS, help=help_text)
+        parser.add_argument(
+            *flags, dest=name, action=BoolFlag, nargs=0, default=argparse.SUPPRESS, help=help_text
+        )
         return
 
     def parse(text: str) -> Any:
@@ -208,12 +231,24 @@ def add_declared(parser: argparse.ArgumentParser, name: str, declared: Any, help
 
     if declared.type_name == "list":
         item = declared.item_type
-        kind = Kind("list", _named(item.__name__ if item else "str", parse_bool if item is bool else item or str))
-        parser.add_argument(*flags, dest=name, nargs="+", action=_DeclaredListAction, kind=kind, declared=declared,
-                            metavar=name.upper(), default=argparse.SUPPRESS, help=help_text)
+        kind = Kind(
+            "list", _named(item.__name__ if item else "str", parse_bool if item is bool else item or str)
+        )
+        parser.add_argument(
+            *flags,
+            dest=name,
+            nargs="+",
+            action=_DeclaredListAction,
+            kind=kind,
+            declared=declared,
+            metavar=name.upper(),
+            default=argparse.SUPPRESS,
+            help=help_text,
+        )
         return
-    parser.add_argument(*flags, dest=name, type=parse, default=argparse.SUPPRESS,
-                        metavar=name.upper(), help=help_text)
+    parser.add_argument(
+        *flags, dest=name, type=parse, default=argparse.SUPPRESS, metavar=name.upper(), help=help_text
+    )
 
 
 class _DeclaredListAction(ListAction):
@@ -223,8 +258,13 @@ class _DeclaredListAction(ListAction):
         self.declared = declared
         super().__init__(*args, **kwargs)
 
-    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
-                 values: Any, option_string: Optional[str] = None) -> None:
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: Optional[str] = None,
+    ) -> None:
         super().__call__(parser, namespace, values, option_string)
         try:
             setattr(namespace, self.dest, self.declared.check(getattr(namespace, self.dest)))

@@ -49,9 +49,15 @@ def _runtime_entries(info: ParamInfo) -> list[Entry]:
     code = getattr(func, "__code__", None)
     location = f"{_short(code.co_filename)}:{code.co_firstlineno}" if code else "?"
     return [
-        Entry(p.key, repr(p.default), type(p.default).__name__ if p.default is not None else "",
-              doc.params.get(p.name, ""), location, getattr(func, "__qualname__", info.namespace),
-              functools.partial(convert, p.key, default=p.default))
+        Entry(
+            p.key,
+            repr(p.default),
+            type(p.default).__name__ if p.default is not None else "",
+            doc.params.get(p.name, ""),
+            location,
+            getattr(func, "__qualname__", info.namespace),
+            functools.partial(convert, p.key, default=p.default),
+        )
         for p in info.parameters
     ]
 
@@ -63,8 +69,15 @@ def _declared_entries(cls: type) -> list[Entry]:
     except (OSError, TypeError):
         location = "?"
     return [
-        Entry(declared.key, repr(declared.default), declared.describe(), declared.doc, location, cls.__qualname__,
-              declared.from_scope)
+        Entry(
+            declared.key,
+            repr(declared.default),
+            declared.describe(),
+            declared.doc,
+            location,
+            cls.__qualname__,
+            declared.from_scope,
+        )
         for declared in cls.params().values()  # type: ignore[attr-defined]
     ]
 
@@ -74,9 +87,15 @@ def _scanned_entry(found: Found) -> Entry:
         default = ast.literal_eval(found.default) if found.default else None
     except (ValueError, SyntaxError):  # a default that is not a literal: no type to convert by
         default = None
-    return Entry(found.key, found.default or "", found.type_name, found.description,
-                 f"{_short(found.path)}:{found.line}", found.function,
-                 functools.partial(convert, found.key, default=default))
+    return Entry(
+        found.key,
+        found.default or "",
+        found.type_name,
+        found.description,
+        f"{_short(found.path)}:{found.line}",
+        found.function,
+        functools.partial(convert, found.key, default=default),
+    )
 
 
 def _owners(infos: list[ParamInfo], declared: Sequence[type]) -> set[tuple[str, str]]:
@@ -185,15 +204,17 @@ class Catalog:
         if entry is None:
             return None
         value, source = self.in_force(key, sources)
-        return "\n".join([
-            key,
-            f"  default:   {entry.default}",
-            f"  type:      {entry.type_name or 'unknown'}",
-            f"  in force:  {value} (from {source})",
-            f"  about:     {entry.description or '(no description)'}",
-            f"  defined:   {entry.location} ({entry.function})",
-            f"  set it:    -D {key}=<value>",
-        ])
+        return "\n".join(
+            [
+                key,
+                f"  default:   {entry.default}",
+                f"  type:      {entry.type_name or 'unknown'}",
+                f"  in force:  {value} (from {source})",
+                f"  about:     {entry.description or '(no description)'}",
+                f"  defined:   {entry.location} ({entry.function})",
+                f"  set it:    -D {key}=<value>",
+            ]
+        )
 
     def unknown_message(self, key: str, what: str) -> str:
         """A one-line message for an unknown key, with the closest known keys."""
@@ -204,5 +225,8 @@ class Catalog:
 
 def infos_of(functions: list[Callable[..., Any]]) -> list[ParamInfo]:
     """The ParamInfo of every decorated function or class given."""
-    return [info for info in (getattr(f, "__hyperparameter__", None) for f in functions)
-            if isinstance(info, ParamInfo)]
+    return [
+        info
+        for info in (getattr(f, "__hyperparameter__", None) for f in functions)
+        if isinstance(info, ParamInfo)
+    ]

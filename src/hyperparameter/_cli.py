@@ -70,7 +70,9 @@ def _requirements(dist: metadata.Distribution, extras: bool) -> Iterator[str]:
 
 def _uses_hyperparameter(dist: metadata.Distribution) -> bool:
     # The library itself names itself in its own extras ("test" pulls "hyperparameter[toml,yaml]").
-    return _normalize(_dist_name(dist)) != "hyperparameter" and "hyperparameter" in _requirements(dist, extras=True)
+    return _normalize(_dist_name(dist)) != "hyperparameter" and "hyperparameter" in _requirements(
+        dist, extras=True
+    )
 
 
 def _installed() -> Iterator[metadata.Distribution]:
@@ -113,7 +115,11 @@ def _import_names(dist: metadata.Distribution) -> list[str]:
     if _editable_dir(dist) is None:
         for file in dist.files or ():
             first = file.parts[0]
-            if first == ".." or first == "__pycache__" or first.endswith((".dist-info", ".data", ".egg-info")):
+            if (
+                first == ".."
+                or first == "__pycache__"
+                or first.endswith((".dist-info", ".data", ".egg-info"))
+            ):
                 continue
             if len(file.parts) > 1:
                 names[first] = None
@@ -145,8 +151,11 @@ def _module_paths(top: str) -> list[str]:
 def _distribution_paths(dist: metadata.Distribution) -> tuple[list[str], Optional[str]]:
     """The Python files of ``dist`` and the directory to show them relative to."""
     if _editable_dir(dist) is None and dist.files:
-        files = [str(dist.locate_file(f)) for f in dist.files
-                 if f.suffix == ".py" and f.parts[0] != ".." and not f.parts[0].endswith(".dist-info")]
+        files = [
+            str(dist.locate_file(f))
+            for f in dist.files
+            if f.suffix == ".py" and f.parts[0] != ".." and not f.parts[0].endswith(".dist-info")
+        ]
         if files:
             return files, str(dist.locate_file(""))
     paths = [path for name in _import_names(dist) for path in _module_paths(name)]
@@ -269,7 +278,9 @@ def _list_installed(args: argparse.Namespace) -> int:
         for problem in source.errors:
             _warn(problem)
         if source.found:  # declared and confirmed by the scan: no false positives
-            rows.append((source.name, source.version, len(entries_of(source.found)), function_count(source.found)))
+            rows.append(
+                (source.name, source.version, len(entries_of(source.found)), function_count(source.found))
+            )
     if not rows and args.format != "json":
         _warn("no installed package uses hyperparameter.")
         return 1
@@ -291,7 +302,9 @@ def _list(args: argparse.Namespace) -> int:
         if target.distribution is None:
             _warn(f"no installed distribution found for {args.target!r}, so no dependencies to list.")
         else:
-            sources += [_scan(_distribution_target(d), "dependency") for d in _dependencies(target.distribution)]
+            sources += [
+                _scan(_distribution_target(d), "dependency") for d in _dependencies(target.distribution)
+            ]
     for source in sources:
         for problem in source.errors:
             _warn(problem)
@@ -341,34 +354,61 @@ def _parser() -> argparse.ArgumentParser:
     from . import __version__
 
     parser = argparse.ArgumentParser(
-        prog=_PROGRAM, description="List and explain the hyperparameters of Python packages, statically.")
+        prog=_PROGRAM, description="List and explain the hyperparameters of Python packages, statically."
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     listing = commands.add_parser(
-        "ls", aliases=["list"], help="list hyperparameters",
+        "ls",
+        aliases=["list"],
+        help="list hyperparameters",
         description="Without PKG|PATH: the installed packages that use hyperparameter. With one: its "
-                    "hyperparameters; --tree, --self, --all and --deps alone mean the current directory.")
-    listing.add_argument("target", nargs="?", metavar="PKG|PATH",
-                         help="module, package, installed distribution, directory or file")
+        "hyperparameters; --tree, --self, --all and --deps alone mean the current directory.",
+    )
+    listing.add_argument(
+        "target",
+        nargs="?",
+        metavar="PKG|PATH",
+        help="module, package, installed distribution, directory or file",
+    )
     listing.add_argument("-t", "--tree", action="store_true", help="nest the keys by namespace")
     listing.add_argument("-f", "--format", choices=("text", "markdown", "json"), default="text")
     listing.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
     scope = listing.add_mutually_exclusive_group()
-    scope.add_argument("--self", dest="scope", action="store_const", const="self",
-                       help="only PKG itself (the default)")
-    scope.add_argument("--all", dest="scope", action="store_const", const="all",
-                       help="PKG and its installed dependencies that use hyperparameter")
-    scope.add_argument("--deps", dest="scope", action="store_const", const="deps",
-                       help="only PKG's installed dependencies that use hyperparameter")
+    scope.add_argument(
+        "--self", dest="scope", action="store_const", const="self", help="only PKG itself (the default)"
+    )
+    scope.add_argument(
+        "--all",
+        dest="scope",
+        action="store_const",
+        const="all",
+        help="PKG and its installed dependencies that use hyperparameter",
+    )
+    scope.add_argument(
+        "--deps",
+        dest="scope",
+        action="store_const",
+        const="deps",
+        help="only PKG's installed dependencies that use hyperparameter",
+    )
     listing.set_defaults(handler=_list, scope=None)
 
     describe = commands.add_parser(
-        "desc", aliases=["describe"], help="explain one hyperparameter",
-        description="Show the hyperparameter NAME: its exact key, else every key containing NAME.")
+        "desc",
+        aliases=["describe"],
+        help="explain one hyperparameter",
+        description="Show the hyperparameter NAME: its exact key, else every key containing NAME.",
+    )
     describe.add_argument("name", metavar="NAME")
-    describe.add_argument("target", nargs="?", default=".", metavar="PKG|PATH",
-                          help="where to look (default: the current directory)")
+    describe.add_argument(
+        "target",
+        nargs="?",
+        default=".",
+        metavar="PKG|PATH",
+        help="where to look (default: the current directory)",
+    )
     describe.add_argument("-o", "--output", metavar="FILE", help="write the details to FILE")
     describe.set_defaults(handler=_describe)
     return parser

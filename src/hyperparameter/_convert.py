@@ -101,7 +101,9 @@ def _from_string(key: str, value: str, default: Any) -> Any:
             return _parse_enum(value, target)
         except ValueError:
             names = ", ".join(target.__members__)
-            raise ConversionError(key, value, default, f"a member name of {target.__name__} ({names})") from None
+            raise ConversionError(
+                key, value, default, f"a member name of {target.__name__} ({names})"
+            ) from None
     for kind, parse, expected in _STRING_PARSERS:
         if isinstance(default, kind):
             try:

@@ -26,7 +26,9 @@ _GOOGLE_SECTIONS = re.compile(
 _GOOGLE_ENTRY = re.compile(r"^\*{0,2}(?P<name>\w+)\s*(\([^)]*\))?\s*:\s*(?P<text>.*)$")
 _NUMPY_SECTIONS = ("Parameters", "Other Parameters", "Keyword Arguments")
 _NUMPY_ENTRY = re.compile(r"^\*{0,2}(?P<names>\w+(\s*,\s*\w+)*)\s*(:.*)?$")
-_REST_PARAM = re.compile(r"^:(?:param|parameter|arg|argument|key|keyword)\s+(?:[^:]*\s)?(?P<name>\w+):\s*(?P<text>.*)$")
+_REST_PARAM = re.compile(
+    r"^:(?:param|parameter|arg|argument|key|keyword)\s+(?:[^:]*\s)?(?P<name>\w+):\s*(?P<text>.*)$"
+)
 _ANY_SECTION = re.compile(r"^[A-Z][A-Za-z ]*:\s*$")
 
 

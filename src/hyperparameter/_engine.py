@@ -39,8 +39,12 @@ def enter(owner: Any) -> Any:
     """
     raw = _get_current()
     frame = _getframe(1)
-    if (raw.__class__ is Level and raw is not UNPINNED
-            and not frame.f_code.co_flags & GENERATOR_FLAGS and frame.f_globals is not _contextlib_globals):
+    if (
+        raw.__class__ is Level
+        and raw is not UNPINNED
+        and not frame.f_code.co_flags & GENERATOR_FLAGS
+        and frame.f_globals is not _contextlib_globals
+    ):
         own = owner._values
         level = Level(own)
         level.parent = raw if owner._inherit else None
@@ -80,7 +84,8 @@ def _leave_under(owner: Any, raw: Level) -> None:
     """
     levels = _entered_levels(owner, raw)
     if levels is None or not (
-        levels[-1].__class__ is GeneratorLevel or all(each.__class__ is GeneratorLevel for each in levels[:-1])
+        levels[-1].__class__ is GeneratorLevel
+        or all(each.__class__ is GeneratorLevel for each in levels[:-1])
     ):
         raise ScopeError(
             f"Scope {owner!r} exited out of order: the innermost active scope is "
@@ -168,4 +173,3 @@ def start(values: dict[str, Any]) -> None:
     own = dict(baseline().own)
     own.update(values)
     _set_current(new_level(Level, own, None, None, None))
-

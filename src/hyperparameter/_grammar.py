@@ -60,7 +60,9 @@ def split_list(text: str, quotes: bool = True) -> list[str]:
             end = position
             while end < len(body) and body[end] not in _SEPARATORS:
                 if body[end] in _QUOTES or body[end] in "[]":
-                    raise GrammarError(f"unexpected {body[end]!r} inside the item starting at {body[position:]!r}")
+                    raise GrammarError(
+                        f"unexpected {body[end]!r} inside the item starting at {body[position:]!r}"
+                    )
                 end += 1
             items.append(body[position:end])
             position = end

@@ -100,11 +100,13 @@ class _Binder:
         signature = inspect.signature(func).parameters
         positions = _positions(func)
         self.positional_only = tuple(
-            (positions[p.name], p) for p in parameters
+            (positions[p.name], p)
+            for p in parameters
             if signature[p.name].kind is inspect.Parameter.POSITIONAL_ONLY
         )
         self.by_name = tuple(
-            (p.name, p.key, p.default) for p in parameters
+            (p.name, p.key, p.default)
+            for p in parameters
             if signature[p.name].kind is not inspect.Parameter.POSITIONAL_ONLY
         )
         self.position = {p.name: positions.get(p.name, _KEYWORD_ONLY) for p in parameters}
@@ -157,8 +159,9 @@ class _Binder:
     def merge(self, values: dict[str, Any], given: int, kwargs: dict[str, Any]) -> dict[str, Any]:
         """Scope values for the parameters the call left out, then the call's keywords."""
         position = self.position
-        merged = {name: value for name, value in values.items()
-                  if position[name] >= given and name not in kwargs}
+        merged = {
+            name: value for name, value in values.items() if position[name] >= given and name not in kwargs
+        }
         merged.update(kwargs)
         return merged
 
@@ -178,8 +181,9 @@ class _Binder:
         for position, parameter in self.positional_only:
             if position >= len(args):
                 value = level[parameter.key]
-                extra.append(parameter.default if value is ABSENT
-                             else convert(parameter.key, value, parameter.default))
+                extra.append(
+                    parameter.default if value is ABSENT else convert(parameter.key, value, parameter.default)
+                )
         return args + tuple(extra)
 
 
@@ -210,7 +214,11 @@ def _wrap_function(func: Callable[..., Any], namespace: str) -> Callable[..., An
     parameters = _parameters(func, namespace)
     binder = _Binder(func, parameters)
     wrapper: Any
-    if inspect.iscoroutinefunction(func) or inspect.isgeneratorfunction(func) or inspect.isasyncgenfunction(func):
+    if (
+        inspect.iscoroutinefunction(func)
+        or inspect.isgeneratorfunction(func)
+        or inspect.isasyncgenfunction(func)
+    ):
         wrapper = _CallBound(func)
         wrapper._hp_bind = binder.bind
     elif binder.positional_only:

@@ -37,8 +37,15 @@ class Parameter:
     type_name = "object"
     _mutable = False
 
-    def __init__(self, default: Any = None, *, doc: str = "", allow_None: bool = False,
-                 constant: bool = False, readonly: bool = False) -> None:
+    def __init__(
+        self,
+        default: Any = None,
+        *,
+        doc: str = "",
+        allow_None: bool = False,
+        constant: bool = False,
+        readonly: bool = False,
+    ) -> None:
         self.default = default
         self.doc = doc
         self.allow_None = allow_None or default is None
@@ -146,8 +153,10 @@ class Parameter:
 
     def __set__(self, instance: Any, value: Any) -> None:
         if self.constant:
-            raise TypeError(f"Parameter {self.key!r} is {'read-only' if self.readonly else 'constant'}; "
-                            "it cannot be set on an instance.")
+            raise TypeError(
+                f"Parameter {self.key!r} is {'read-only' if self.readonly else 'constant'}; "
+                "it cannot be set on an instance."
+            )
         instance._hp_apply({self.name: self.check(value)})
 
     def __delete__(self, instance: Any) -> None:
@@ -182,9 +191,15 @@ class Number(Parameter):
 
     _kind: tuple[type, ...] = (int, float)
 
-    def __init__(self, default: Any = 0, *, bounds: Optional[tuple[Any, Any]] = None,
-                 inclusive_bounds: tuple[bool, bool] = (True, True),
-                 softbounds: Optional[tuple[Any, Any]] = None, **options: Any) -> None:
+    def __init__(
+        self,
+        default: Any = 0,
+        *,
+        bounds: Optional[tuple[Any, Any]] = None,
+        inclusive_bounds: tuple[bool, bool] = (True, True),
+        softbounds: Optional[tuple[Any, Any]] = None,
+        **options: Any,
+    ) -> None:
         self.bounds = bounds
         self.inclusive_bounds = inclusive_bounds
         self.softbounds = softbounds
@@ -379,8 +394,14 @@ class List(Parameter):
     type_name = "list"
     _mutable = True
 
-    def __init__(self, default: Any = None, *, item_type: Optional[type] = None,
-                 bounds: Optional[tuple[Optional[int], Optional[int]]] = None, **options: Any) -> None:
+    def __init__(
+        self,
+        default: Any = None,
+        *,
+        item_type: Optional[type] = None,
+        bounds: Optional[tuple[Optional[int], Optional[int]]] = None,
+        **options: Any,
+    ) -> None:
         self.item_type = item_type
         self.bounds = bounds
         super().__init__([] if default is None and not options.get("allow_None") else default, **options)
@@ -390,9 +411,13 @@ class List(Parameter):
             raise self._wrong_type(value)
         if self.item_type is not None:
             for index, item in enumerate(value):
-                if not isinstance(item, self.item_type) or (isinstance(item, bool) and self.item_type is not bool):
-                    raise TypeError(f"Parameter {self.key or self.name!r} item {index} is {item!r}, "
-                                    f"not {self.item_type.__name__}.")
+                if not isinstance(item, self.item_type) or (
+                    isinstance(item, bool) and self.item_type is not bool
+                ):
+                    raise TypeError(
+                        f"Parameter {self.key or self.name!r} item {index} is {item!r}, "
+                        f"not {self.item_type.__name__}."
+                    )
         low, high = self.bounds or (None, None)
         if (low is not None and len(value) < low) or (high is not None and len(value) > high):
             raise self._out_of_range(value, f"expected a length in {self._length()}")

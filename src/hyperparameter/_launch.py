@@ -33,17 +33,38 @@ _EXPLAIN_FLAGS = ("-ep", "--explain-param")
 
 def _add_common_options(parser: argparse.ArgumentParser, dest_suffix: str = "") -> None:
     default: Any = argparse.SUPPRESS if dest_suffix else []
-    parser.add_argument("-D", "--define", action="append", default=default, metavar="KEY=VALUE",
-                        dest="define" + dest_suffix,
-                        help="set any hyperparameter of the program, e.g. -D train.lr=0.01 (repeatable)")
-    parser.add_argument("-C", "--config", action="append", default=default, metavar="FILE",
-                        dest="config" + dest_suffix,
-                        help="load hyperparameters from a .toml, .json or .yaml file; "
-                             "-D and options override it (repeatable: later files win)")
-    parser.add_argument(*_LIST_FLAGS, action="store_true", default=argparse.SUPPRESS,
-                        help="list every hyperparameter the program can read, with the value in force")
-    parser.add_argument(*_EXPLAIN_FLAGS, nargs="+", metavar="KEY", default=argparse.SUPPRESS,
-                        help="explain hyperparameters: default, type, value in force, source, text")
+    parser.add_argument(
+        "-D",
+        "--define",
+        action="append",
+        default=default,
+        metavar="KEY=VALUE",
+        dest="define" + dest_suffix,
+        help="set any hyperparameter of the program, e.g. -D train.lr=0.01 (repeatable)",
+    )
+    parser.add_argument(
+        "-C",
+        "--config",
+        action="append",
+        default=default,
+        metavar="FILE",
+        dest="config" + dest_suffix,
+        help="load hyperparameters from a .toml, .json or .yaml file; "
+        "-D and options override it (repeatable: later files win)",
+    )
+    parser.add_argument(
+        *_LIST_FLAGS,
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="list every hyperparameter the program can read, with the value in force",
+    )
+    parser.add_argument(
+        *_EXPLAIN_FLAGS,
+        nargs="+",
+        metavar="KEY",
+        default=argparse.SUPPRESS,
+        help="explain hyperparameters: default, type, value in force, source, text",
+    )
 
 
 class _Command:
@@ -69,12 +90,16 @@ class _Command:
     def fill(self, parser: argparse.ArgumentParser) -> None:
         annotations = annotations_of(self.original)
         for name, parameter in self.signature.parameters.items():
-            if parameter.kind is parameter.VAR_KEYWORD or (name in ("self", "cls") and parameter.default is EMPTY):
+            if parameter.kind is parameter.VAR_KEYWORD or (
+                name in ("self", "cls") and parameter.default is EMPTY
+            ):
                 continue
             text = self.doc.params.get(name, "")
             if parameter.default is not EMPTY:
                 text = f"{text} (default: {parameter.default!r})".strip()
-            add_parameter(parser, parameter, f"{self.info.namespace}.{name}", annotations.get(name, EMPTY), text)
+            add_parameter(
+                parser, parameter, f"{self.info.namespace}.{name}", annotations.get(name, EMPTY), text
+            )
 
     def call(self, arguments: dict[str, Any]) -> Any:
         positional: list[Any] = []
@@ -151,9 +176,13 @@ def _discover(module_globals: dict[str, Any]) -> list[Callable[..., Any]]:
     module = module_globals.get("__name__")
     found: dict[int, Callable[..., Any]] = {}
     for name, value in module_globals.items():
-        if (not name.startswith("_") and callable(value) and not isinstance(value, type)
-                and isinstance(getattr(value, "__hyperparameter__", None), ParamInfo)
-                and getattr(value, "__module__", None) == module):
+        if (
+            not name.startswith("_")
+            and callable(value)
+            and not isinstance(value, type)
+            and isinstance(getattr(value, "__hyperparameter__", None), ParamInfo)
+            and getattr(value, "__module__", None) == module
+        ):
             found.setdefault(id(value), value)
     if not found:
         raise LaunchError(
@@ -172,8 +201,10 @@ class _Program:
         self.single = len(commands) == 1
         first = commands[0]
         self.parser = argparse.ArgumentParser(
-            prog=prog, description=first.doc.description if self.single else module_globals.get("__doc__"),
-            formatter_class=argparse.RawDescriptionHelpFormatter)
+            prog=prog,
+            description=first.doc.description if self.single else module_globals.get("__doc__"),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
         _add_common_options(self.parser)
         self.by_name: dict[str, Any] = {}
         if self.single:
@@ -182,9 +213,13 @@ class _Program:
         subparsers = self.parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
         for command in commands:
             names = command.names
-            sub = subparsers.add_parser(names[0], aliases=names[1:], help=command.doc.description.split("\n")[0],
-                                        description=command.doc.description,
-                                        formatter_class=argparse.RawDescriptionHelpFormatter)
+            sub = subparsers.add_parser(
+                names[0],
+                aliases=names[1:],
+                help=command.doc.description.split("\n")[0],
+                description=command.doc.description,
+                formatter_class=argparse.RawDescriptionHelpFormatter,
+            )
             _add_common_options(sub, dest_suffix="_after")
             command.fill(sub)
             for name in names:
@@ -236,8 +271,10 @@ class _Program:
             for key in keys:
                 block = catalog.explain(key, sources)
                 if block is None:
-                    print(f"{self.parser.prog}: " + catalog.unknown_message(key, "unknown hyperparameter"),
-                          file=sys.stderr)
+                    print(
+                        f"{self.parser.prog}: " + catalog.unknown_message(key, "unknown hyperparameter"),
+                        file=sys.stderr,
+                    )
                     status = 1
                 else:
                     print(block)
@@ -259,8 +296,11 @@ class _Program:
 
     def _catalog(self) -> Catalog:
         targets = [command.func for command in self.commands] + list(self.module_globals.values())
-        declared = [each for each in targets if isinstance(each, type) and issubclass(each, Params)
-                    and each is not Params]
+        declared = [
+            each
+            for each in targets
+            if isinstance(each, type) and issubclass(each, Params) and each is not Params
+        ]
         return Catalog(infos_of(targets), project_files(self.module_globals), declared)
 
     def _warn_unknown(self, keys: list[str], setter: str) -> None:
@@ -279,7 +319,9 @@ def _options_part(argv: list[str]) -> list[str]:
     return argv[: argv.index("--")] if "--" in argv else argv
 
 
-def _launch(func: Optional[Callable[..., Any]], argv: Optional[list[str]], module_globals: dict[str, Any]) -> Any:
+def _launch(
+    func: Optional[Callable[..., Any]], argv: Optional[list[str]], module_globals: dict[str, Any]
+) -> Any:
     functions = [func] if func is not None else _discover(module_globals)
     commands = [_command(each) for each in functions]
     prog = os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else "program"

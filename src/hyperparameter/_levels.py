@@ -58,8 +58,14 @@ class Level(dict):  # type: ignore[type-arg]
         return new_level(type(self), own, parent, self.owner, restore_to, self.frame)
 
 
-def new_level(cls: type[Level], own: dict[str, Any], parent: Optional[Level], owner: Any,
-              restore_to: Optional[Level], frame: Any = None) -> Level:
+def new_level(
+    cls: type[Level],
+    own: dict[str, Any],
+    parent: Optional[Level],
+    owner: Any,
+    restore_to: Optional[Level],
+    frame: Any = None,
+) -> Level:
     """Build a level of kind ``cls``."""
     level = cls(own)
     level.parent = parent

@@ -33,11 +33,23 @@ class ParamsMeta(type):
     _hp_params: dict[str, Parameter]
     _hp_namespace: str
 
-    def __new__(mcls, name: str, bases: tuple[type, ...], body: dict[str, Any],
-                namespace: Optional[str] = None, **kwargs: Any) -> ParamsMeta:
+    def __new__(
+        mcls,
+        name: str,
+        bases: tuple[type, ...],
+        body: dict[str, Any],
+        namespace: Optional[str] = None,
+        **kwargs: Any,
+    ) -> ParamsMeta:
         cls = super().__new__(mcls, name, bases, body, **kwargs)
-        inherited = next((base.__dict__["_hp_namespace"] for base in cls.__mro__[1:] if "_hp_namespace" in base.__dict__
-                          and base.__dict__.get("_hp_explicit")), None)
+        inherited = next(
+            (
+                base.__dict__["_hp_namespace"]
+                for base in cls.__mro__[1:]
+                if "_hp_namespace" in base.__dict__ and base.__dict__.get("_hp_explicit")
+            ),
+            None,
+        )
         chosen = namespace or inherited or name
         check_key(chosen)
         type.__setattr__(cls, "_hp_namespace", chosen)
@@ -59,8 +71,14 @@ class ParamsMeta(type):
         type.__setattr__(cls, "_hp_params", params)
         return cls
 
-    def __init__(cls, name: str, bases: tuple[type, ...], body: dict[str, Any],
-                 namespace: Optional[str] = None, **kwargs: Any) -> None:
+    def __init__(
+        cls,
+        name: str,
+        bases: tuple[type, ...],
+        body: dict[str, Any],
+        namespace: Optional[str] = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(name, bases, body, **kwargs)
 
     def __setattr__(cls, name: str, value: Any) -> None:
@@ -175,7 +193,9 @@ class Params(metaclass=ParamsMeta):
                 hint = f" Did you mean {near[0]!r}?" if near else ""
                 raise TypeError(f"{type(self).__name__} has no parameter {name!r}.{hint}")
             if parameter.readonly or (parameter.constant and not constructing):
-                raise TypeError(f"Parameter {parameter.key!r} is {'read-only' if parameter.readonly else 'constant'}.")
+                raise TypeError(
+                    f"Parameter {parameter.key!r} is {'read-only' if parameter.readonly else 'constant'}."
+                )
             checked[name] = parameter.check(value)
         return checked
 

@@ -128,12 +128,21 @@ def _text_table(source: Source) -> str:
     rows = [("Key", "Default", "Type", "Function", "Location")]
     for entry in entries:
         more = f" (+{len(entry.others)})" if entry.others else ""
-        rows.append((entry.key, _shown_default(entry.primary), entry.primary.type_name or "?",
-                     entry.primary.function, source.location(entry.primary) + more))
+        rows.append(
+            (
+                entry.key,
+                _shown_default(entry.primary),
+                entry.primary.type_name or "?",
+                entry.primary.function,
+                source.location(entry.primary) + more,
+            )
+        )
     widths = [max(len(row[column]) for row in rows) for column in range(4)]
     lines = [f"{_heading(source)}:", _RULE]
     if entries:
-        lines += ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[4] for row in rows]
+        lines += [
+            "  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[4] for row in rows
+        ]
     lines += [_RULE, _total(source, entries), *_dynamic_note(entries)]
     return "\n".join(line.rstrip() for line in lines)
 
@@ -194,14 +203,19 @@ def _cell(text: str) -> str:
 
 def _markdown_table(source: Source) -> str:
     entries = entries_of(source.found)
-    lines = [f"## {_heading(source)}", "",
-             "| Key | Default | Type | Function | Location | Description |",
-             "| --- | --- | --- | --- | --- | --- |"]
+    lines = [
+        f"## {_heading(source)}",
+        "",
+        "| Key | Default | Type | Function | Location | Description |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
     for entry in entries:
         found = entry.primary
         locations = ", ".join(source.location(f) for f in (found, *entry.others))
-        lines.append(f"| {_code(entry.key)} | {_code(_shown_default(found, 80))} | {_cell(found.type_name)} "
-                     f"| {_code(found.function)} | {_cell(locations)} | {_cell(found.description)} |")
+        lines.append(
+            f"| {_code(entry.key)} | {_code(_shown_default(found, 80))} | {_cell(found.type_name)} "
+            f"| {_code(found.function)} | {_cell(locations)} | {_cell(found.description)} |"
+        )
     lines += ["", _total(source, entries) + ".", *_dynamic_note(entries)]
     return "\n".join(lines)
 
@@ -214,8 +228,13 @@ def _markdown_tree(source: Source) -> str:
 
 
 def _definition(source: Source, found: Found) -> dict[str, Any]:
-    return {"kind": found.kind, "default": found.default, "function": found.function,
-            "path": source.location(found).rpartition(":")[0], "line": found.line}
+    return {
+        "kind": found.kind,
+        "default": found.default,
+        "function": found.function,
+        "path": source.location(found).rpartition(":")[0],
+        "line": found.line,
+    }
 
 
 def _json_listing(sources: list[Source]) -> str:
@@ -223,17 +242,33 @@ def _json_listing(sources: list[Source]) -> str:
     for source in sources:
         for entry in entries_of(source.found):
             found = entry.primary
-            hyperparameters.append({
-                "key": entry.key, "default": found.default, "type": found.type_name,
-                "namespace": found.namespace, "function": found.function, "kind": found.kind,
-                "dynamic": found.dynamic, "description": found.description, "source": source.name,
-                "path": source.location(found).rpartition(":")[0], "line": found.line,
-                "definitions": [_definition(source, f) for f in (found, *entry.others)],
-            })
+            hyperparameters.append(
+                {
+                    "key": entry.key,
+                    "default": found.default,
+                    "type": found.type_name,
+                    "namespace": found.namespace,
+                    "function": found.function,
+                    "kind": found.kind,
+                    "dynamic": found.dynamic,
+                    "description": found.description,
+                    "source": source.name,
+                    "path": source.location(found).rpartition(":")[0],
+                    "line": found.line,
+                    "definitions": [_definition(source, f) for f in (found, *entry.others)],
+                }
+            )
     document = {
-        "sources": [{"name": s.name, "version": s.version, "relation": s.relation,
-                     "hyperparameters": len(entries_of(s.found)), "functions": function_count(s.found)}
-                    for s in sources],
+        "sources": [
+            {
+                "name": s.name,
+                "version": s.version,
+                "relation": s.relation,
+                "hyperparameters": len(entries_of(s.found)),
+                "functions": function_count(s.found),
+            }
+            for s in sources
+        ],
         "hyperparameters": hyperparameters,
         "errors": [error for s in sources for error in s.errors],
     }
@@ -244,19 +279,38 @@ def _json_listing(sources: list[Source]) -> str:
 def render_packages(rows: list[tuple[str, str, int, int]], fmt: str) -> str:
     """The ``hp ls`` report: each (package, version, params, funcs) using hyperparameter."""
     if fmt == "json":
-        return json.dumps({"packages": [
-            {"name": name, "version": version, "hyperparameters": params, "functions": funcs}
-            for name, version, params, funcs in rows]}, indent=2)
+        return json.dumps(
+            {
+                "packages": [
+                    {"name": name, "version": version, "hyperparameters": params, "functions": funcs}
+                    for name, version, params, funcs in rows
+                ]
+            },
+            indent=2,
+        )
     if fmt == "markdown":
-        lines = [f"## Packages using hyperparameter ({len(rows)})", "",
-                 "| Package | Version | Params | Funcs |", "| --- | --- | ---: | ---: |"]
+        lines = [
+            f"## Packages using hyperparameter ({len(rows)})",
+            "",
+            "| Package | Version | Params | Funcs |",
+            "| --- | --- | ---: | ---: |",
+        ]
         lines += [f"| {_cell(n)} | {_cell(v)} | {p} | {f} |" for n, v, p, f in rows]
         return "\n".join(lines)
     table = [("Package", "Version", "Params", "Funcs")] + [(n, v, str(p), str(f)) for n, v, p, f in rows]
     widths = [max(len(row[column]) for row in table) for column in range(4)]
     formatted = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in table]
-    return "\n".join([f"Packages using hyperparameter ({len(rows)}):", _HEAVY_RULE, formatted[0], _RULE,
-                      *formatted[1:], _RULE, "Use 'hp ls <package>' to see hyperparameters in a package."])
+    return "\n".join(
+        [
+            f"Packages using hyperparameter ({len(rows)}):",
+            _HEAVY_RULE,
+            formatted[0],
+            _RULE,
+            *formatted[1:],
+            _RULE,
+            "Use 'hp ls <package>' to see hyperparameters in a package.",
+        ]
+    )
 
 
 # -- details ------------------------------------------------------------------------
@@ -271,7 +325,8 @@ def usage(key: str, default: Optional[str]) -> str:
     segments = key.split(".")
     # hp.scope.keys is a method, and hp.scope.lambda no Python: such keys need the subscript form.
     plain = segments[0] not in ROOT_METHODS and all(
-        s.isidentifier() and not keyword.iskeyword(s) and not s.startswith("_") for s in segments)
+        s.isidentifier() and not keyword.iskeyword(s) and not s.startswith("_") for s in segments
+    )
     accessor = f"hp.scope.{key}" if plain else f"hp.scope[{json.dumps(key)}]"
     return f"{accessor}()" if default is None else f"{accessor} | {' '.join(default.split())}"
 
@@ -281,7 +336,9 @@ def render_details(entry: Entry, source: Source) -> str:
     found = entry.primary
     how = _HOW.get(found.kind, found.kind)
     lines = [
-        _HEAVY_RULE, f"Hyperparameter: {entry.key}", _HEAVY_RULE,
+        _HEAVY_RULE,
+        f"Hyperparameter: {entry.key}",
+        _HEAVY_RULE,
         f"Default: {found.default if found.default is not None else '(none: the key is required)'}",
         f"Type: {found.type_name or 'unknown'}",
         f"Namespace: {found.namespace}",
@@ -296,12 +353,16 @@ def render_details(entry: Entry, source: Source) -> str:
         lines.append(f"Also {what} at: {source.location(other)} ({other.function}{default})")
     lines.append("Usage:")
     if found.dynamic:
-        lines += ["  # Parts in <...> are computed at run time: substitute their value.",
-                  f"  value = {usage(entry.key, found.default)}"]
+        lines += [
+            "  # Parts in <...> are computed at run time: substitute their value.",
+            f"  value = {usage(entry.key, found.default)}",
+        ]
     else:
         lines += ["  # Access via scope", f"  value = {usage(entry.key, found.default)}"]
         if found.kind == "declared" and "<" not in found.function:
-            lines += ["  # Or through the class that declares it",
-                      f"  value = {found.function}().{entry.key.rpartition('.')[2]}"]
+            lines += [
+                "  # Or through the class that declares it",
+                f"  value = {found.function}().{entry.key.rpartition('.')[2]}",
+            ]
     lines += ["  # Set via command line (programs started with hp.launch)", f"  -D {entry.key}=<value>"]
     return "\n".join(lines)

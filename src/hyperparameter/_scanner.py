@@ -176,8 +176,8 @@ class _Walker:
             return ast.unparse(node)
         line = self.lines[node.lineno - 1]
         if line.isascii():
-            return line[node.col_offset:node.end_col_offset]
-        return line.encode()[node.col_offset:node.end_col_offset].decode(errors="replace")
+            return line[node.col_offset : node.end_col_offset]
+        return line.encode()[node.col_offset : node.end_col_offset].decode(errors="replace")
 
     def comment_after(self, node: ast.expr) -> str:
         """The comment ending the line ``node`` ends on, if only brackets or commas lie between."""
@@ -236,11 +236,14 @@ class _Walker:
         return self.found
 
     @staticmethod
-    def push(stack: list[tuple[ast.AST, _Context]], nodes: Iterable[Optional[ast.AST]], context: _Context) -> None:
+    def push(
+        stack: list[tuple[ast.AST, _Context]], nodes: Iterable[Optional[ast.AST]], context: _Context
+    ) -> None:
         stack.extend((node, context) for node in reversed(list(nodes)) if node is not None)
 
-    def definition(self, node: Union[AnyFunction, ast.ClassDef], context: _Context,
-                   stack: list[tuple[ast.AST, _Context]]) -> None:
+    def definition(
+        self, node: Union[AnyFunction, ast.ClassDef], context: _Context, stack: list[tuple[ast.AST, _Context]]
+    ) -> None:
         qualname = context.prefix + node.name
         is_class = isinstance(node, ast.ClassDef)
         inner = _Context(qualname, qualname + ("." if is_class else ".<locals>."), context.aliases)
@@ -261,10 +264,14 @@ class _Walker:
         self.push(stack, [node.body], _Context(qualname, qualname + ".<locals>.", context.aliases))
         self.push(stack, [node.args], context)
 
-    def with_(self, node: Union[ast.With, ast.AsyncWith], context: _Context,
-              stack: list[tuple[ast.AST, _Context]]) -> None:
-        aliases = {item.optional_vars.id for item in node.items
-                   if isinstance(item.optional_vars, ast.Name) and self.builds_scope(item.context_expr, context)}
+    def with_(
+        self, node: Union[ast.With, ast.AsyncWith], context: _Context, stack: list[tuple[ast.AST, _Context]]
+    ) -> None:
+        aliases = {
+            item.optional_vars.id
+            for item in node.items
+            if isinstance(item.optional_vars, ast.Name) and self.builds_scope(item.context_expr, context)
+        }
         inner = context._replace(aliases=context.aliases | aliases) if aliases else context
         self.push(stack, node.body, inner)
         self.push(stack, node.items, context)
@@ -273,8 +280,12 @@ class _Walker:
     def is_param(self, node: ast.expr) -> bool:
         if isinstance(node, ast.Name):
             return node.id in self.names.params
-        return (isinstance(node, ast.Attribute) and node.attr in _PARAM_NAMES
-                and isinstance(node.value, ast.Name) and node.value.id in self.names.modules)
+        return (
+            isinstance(node, ast.Attribute)
+            and node.attr in _PARAM_NAMES
+            and isinstance(node.value, ast.Name)
+            and node.value.id in self.names.modules
+        )
 
     def param_namespace(self, decorator: ast.expr) -> Optional[tuple[Optional[str], bool]]:
         """For an ``@hp.param`` decorator: (the namespace, or None for the default; dynamic?)."""
@@ -292,18 +303,29 @@ class _Walker:
             return given.value, False
         return self.dynamic_text(given), True
 
-    def declare(self, node: Union[AnyFunction, ast.ClassDef], index: int,
-                namespace: tuple[Optional[str], bool], qualname: str) -> None:
+    def declare(
+        self,
+        node: Union[AnyFunction, ast.ClassDef],
+        index: int,
+        namespace: tuple[Optional[str], bool],
+        qualname: str,
+    ) -> None:
         """Record the defaulted parameters of a decorated function or class."""
         name = namespace[0] if namespace[0] is not None else node.name
         docstring = parse_docstring(ast.get_docstring(node)).params
         if isinstance(node, ast.ClassDef):
-            init = next((s for s in reversed(node.body) if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))
-                         and s.name == "__init__"), None)
+            init = next(
+                (
+                    s
+                    for s in reversed(node.body)
+                    if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s.name == "__init__"
+                ),
+                None,
+            )
             if init is not None:
                 docstring = {**docstring, **parse_docstring(ast.get_docstring(init)).params}
                 parameters = list(defaulted(init.args))
-            elif any(is_dataclass_decorator(d) for d in node.decorator_list[index + 1:]):
+            elif any(is_dataclass_decorator(d) for d in node.decorator_list[index + 1 :]):
                 parameters = list(dataclass_fields(node))
             else:
                 parameters = []
@@ -311,13 +333,20 @@ class _Walker:
             parameters = list(defaulted(node.args))
         for arg, annotation, default, shown in parameters:
             description = docstring.get(arg.arg) or self.comment_after(default)
-            self.add(Found(
-                key=f"{name}.{arg.arg}",
-                default=shown if shown is not None else self.text(default),
-                type_name=annotation_text(annotation) or literal_type(default),
-                namespace=name, function=qualname, path=self.path, line=arg.lineno,
-                description=description, kind="param", dynamic=namespace[1],
-            ))
+            self.add(
+                Found(
+                    key=f"{name}.{arg.arg}",
+                    default=shown if shown is not None else self.text(default),
+                    type_name=annotation_text(annotation) or literal_type(default),
+                    namespace=name,
+                    function=qualname,
+                    path=self.path,
+                    line=arg.lineno,
+                    description=description,
+                    kind="param",
+                    dynamic=namespace[1],
+                )
+            )
 
     # -- hp.Params ---------------------------------------------------------------
     def kind_of(self, node: Optional[ast.expr]) -> str:
@@ -327,23 +356,34 @@ class _Walker:
         func = node.func
         if isinstance(func, ast.Name):
             return self.names.kinds.get(func.id, "")
-        if (isinstance(func, ast.Attribute) and func.attr in _KIND_NAMES
-                and isinstance(func.value, ast.Name) and func.value.id in self.names.modules):
+        if (
+            isinstance(func, ast.Attribute)
+            and func.attr in _KIND_NAMES
+            and isinstance(func.value, ast.Name)
+            and func.value.id in self.names.modules
+        ):
             return func.attr
         return ""
 
     def is_params_base(self, node: ast.expr) -> bool:
         if isinstance(node, ast.Name):
             return node.id in self.names.bases
-        return (isinstance(node, ast.Attribute) and node.attr == _PARAMS_BASE
-                and isinstance(node.value, ast.Name) and node.value.id in self.names.modules)
+        return (
+            isinstance(node, ast.Attribute)
+            and node.attr == _PARAMS_BASE
+            and isinstance(node.value, ast.Name)
+            and node.value.id in self.names.modules
+        )
 
     def params_class(self, node: ast.ClassDef, qualname: str) -> None:
         """Record what an ``hp.Params`` class declares, re-defaults, or inherits under a new namespace."""
         local = [self.classes[b.id] for b in node.bases if isinstance(b, ast.Name) and b.id in self.classes]
         assigned = list(assignments(node.body))
-        if not (local or any(map(self.is_params_base, node.bases))
-                or any(self.kind_of(value) for _, _, value in assigned)):
+        if not (
+            local
+            or any(map(self.is_params_base, node.bases))
+            or any(self.kind_of(value) for _, _, value in assigned)
+        ):
             return
         namespace, dynamic, explicit = self.params_namespace(node, local)
         params: dict[str, Found] = {}
@@ -351,13 +391,16 @@ class _Walker:
             params.update(base.params)
         inherited = dict(params)
         for name, found in inherited.items():
-            params[name] = replace(found, key=f"{namespace}.{name}", namespace=namespace, function=qualname,
-                                   dynamic=dynamic)
+            params[name] = replace(
+                found, key=f"{namespace}.{name}", namespace=namespace, function=qualname, dynamic=dynamic
+            )
         docstring = parse_docstring(ast.get_docstring(node)).params
         for name, line, value in assigned:
             kind = self.kind_of(value)
             if kind and isinstance(value, ast.Call):
-                params[name] = self.declared(name, line, value, kind, (namespace, dynamic), qualname, docstring)
+                params[name] = self.declared(
+                    name, line, value, kind, (namespace, dynamic), qualname, docstring
+                )
             elif name in inherited:  # `lr = 1e-4` in a subclass: a new default for the inherited parameter
                 params[name] = replace(params[name], default=self.text(value), line=line)
         for found in params.values():
@@ -376,8 +419,16 @@ class _Walker:
             return base.namespace, base.dynamic, True
         return node.name, False, False
 
-    def declared(self, name: str, line: int, call: ast.Call, kind: str, namespace: tuple[str, bool],
-                 qualname: str, docstring: dict[str, str]) -> Found:
+    def declared(
+        self,
+        name: str,
+        line: int,
+        call: ast.Call,
+        kind: str,
+        namespace: tuple[str, bool],
+        qualname: str,
+        docstring: dict[str, str],
+    ) -> Found:
         """One parameter a class declares with a kind, such as ``lr = hp.Float(0.001, doc="...")``."""
         options = {k.arg: k.value for k in call.keywords if k.arg is not None}
         written = call.args[0] if call.args else options.get("default")
@@ -386,9 +437,14 @@ class _Walker:
         return Found(
             key=f"{namespace[0]}.{name}",
             default=self.text(written) if written is not None else _KIND_DEFAULTS.get(kind, "None"),
-            type_name=kind_type(kind, call), namespace=namespace[0], function=qualname, path=self.path,
-            line=line, description=" ".join(text.split()) or docstring.get(name) or self.comment_after(call),
-            kind="declared", dynamic=namespace[1],
+            type_name=kind_type(kind, call),
+            namespace=namespace[0],
+            function=qualname,
+            path=self.path,
+            line=line,
+            description=" ".join(text.split()) or docstring.get(name) or self.comment_after(call),
+            kind="declared",
+            dynamic=namespace[1],
         )
 
     # -- reads ----------------------------------------------------------------
@@ -404,8 +460,12 @@ class _Walker:
     def is_scope_root(self, node: ast.expr, context: _Context) -> bool:
         if isinstance(node, ast.Name):
             return node.id in self.names.scopes
-        return (isinstance(node, ast.Attribute) and node.attr in _SCOPE_NAMES
-                and isinstance(node.value, ast.Name) and node.value.id in self.names.modules)
+        return (
+            isinstance(node, ast.Attribute)
+            and node.attr in _SCOPE_NAMES
+            and isinstance(node.value, ast.Name)
+            and node.value.id in self.names.modules
+        )
 
     def key_of(self, node: ast.expr, context: _Context) -> Optional[tuple[str, bool]]:
         """The key an accessor expression names (and whether it is computed), or None."""
@@ -439,31 +499,58 @@ class _Walker:
             return None
         return ".".join(name for name, _ in reversed(segments)), dynamic
 
-    def read(self, node: ast.expr, accessor: ast.expr, default: Optional[ast.expr], context: _Context) -> None:
+    def read(
+        self, node: ast.expr, accessor: ast.expr, default: Optional[ast.expr], context: _Context
+    ) -> None:
         resolved = self.key_of(accessor, context)
         if resolved is None:
             return
         key, dynamic = resolved
-        self.add(Found(
-            key=key, default=None if default is None else self.text(default),
-            type_name="" if default is None else literal_type(default),
-            namespace=key.rpartition(".")[0], function=context.owner, path=self.path,
-            line=node.lineno, description=self.comment_after(node), kind="read", dynamic=dynamic,
-        ))
+        self.add(
+            Found(
+                key=key,
+                default=None if default is None else self.text(default),
+                type_name="" if default is None else literal_type(default),
+                namespace=key.rpartition(".")[0],
+                function=context.owner,
+                path=self.path,
+                line=node.lineno,
+                description=self.comment_after(node),
+                kind="read",
+                dynamic=dynamic,
+            )
+        )
 
     def bitor_read(self, node: ast.BinOp, context: _Context) -> None:
         if isinstance(node.op, ast.BitOr) and isinstance(node.left, (ast.Attribute, ast.Subscript)):
             self.read(node, node.left, node.right, context)
 
     def call_read(self, node: ast.Call, context: _Context) -> None:
-        if (isinstance(node.func, (ast.Attribute, ast.Subscript)) and not node.keywords
-                and len(node.args) <= 1 and not any(isinstance(a, ast.Starred) for a in node.args)):
+        if (
+            isinstance(node.func, (ast.Attribute, ast.Subscript))
+            and not node.keywords
+            and len(node.args) <= 1
+            and not any(isinstance(a, ast.Starred) for a in node.args)
+        ):
             self.read(node, node.func, node.args[0] if node.args else None, context)
 
 
 # Nodes with nothing to find inside, left out of the walk to keep it cheap.
-_LEAVES = (ast.Name, ast.Constant, ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop,
-           ast.alias, ast.Pass, ast.Break, ast.Continue, ast.Global, ast.Nonlocal)
+_LEAVES = (
+    ast.Name,
+    ast.Constant,
+    ast.expr_context,
+    ast.operator,
+    ast.unaryop,
+    ast.cmpop,
+    ast.boolop,
+    ast.alias,
+    ast.Pass,
+    ast.Break,
+    ast.Continue,
+    ast.Global,
+    ast.Nonlocal,
+)
 
 
 def _children(node: ast.AST) -> list[ast.AST]:
@@ -472,7 +559,9 @@ def _children(node: ast.AST) -> list[ast.AST]:
     for name in node._fields:
         value = getattr(node, name, None)
         if isinstance(value, list):
-            children.extend(item for item in value if isinstance(item, ast.AST) and not isinstance(item, _LEAVES))
+            children.extend(
+                item for item in value if isinstance(item, ast.AST) and not isinstance(item, _LEAVES)
+            )
         elif isinstance(value, ast.AST) and not isinstance(value, _LEAVES):
             children.append(value)
     children.reverse()
@@ -505,8 +594,10 @@ def python_files(root: Union[str, Path]) -> Iterator[str]:
     """The ``*.py`` files under ``root``, sorted, skipping hidden dirs, caches and environments."""
     for directory, subdirs, files in os.walk(root):
         subdirs[:] = sorted(
-            d for d in subdirs
-            if not d.startswith(".") and d not in _SKIPPED_DIRS
+            d
+            for d in subdirs
+            if not d.startswith(".")
+            and d not in _SKIPPED_DIRS
             and not os.path.exists(os.path.join(directory, d, "pyvenv.cfg"))
         )
         for name in sorted(files):

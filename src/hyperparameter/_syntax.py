@@ -17,7 +17,9 @@ from . import _kinds
 
 # The arguments of a kind that change its description (bounds, choices, item or instance type).
 _DESCRIBING = frozenset({"objects", "bounds", "inclusive_bounds", "item_type", "class_"})
-_BUILTIN_TYPES = frozenset({"bool", "bytes", "dict", "float", "frozenset", "int", "list", "set", "str", "tuple"})
+_BUILTIN_TYPES = frozenset(
+    {"bool", "bytes", "dict", "float", "frozenset", "int", "list", "set", "str", "tuple"}
+)
 
 
 def literal_type(node: ast.expr) -> str:
@@ -56,7 +58,7 @@ DefaultedParameter = tuple[ast.arg, Optional[ast.expr], ast.expr, Optional[str]]
 def defaulted(arguments: ast.arguments) -> Iterator[DefaultedParameter]:
     """Each parameter that has a default: (arg, annotation, default node, None)."""
     positional = [*arguments.posonlyargs, *arguments.args]
-    for arg, default in zip(positional[len(positional) - len(arguments.defaults):], arguments.defaults):
+    for arg, default in zip(positional[len(positional) - len(arguments.defaults) :], arguments.defaults):
         yield arg, arg.annotation, default, None
     for arg, kw_default in zip(arguments.kwonlyargs, arguments.kw_defaults):
         if kw_default is not None:
@@ -66,8 +68,12 @@ def defaulted(arguments: ast.arguments) -> Iterator[DefaultedParameter]:
 def dataclass_fields(node: ast.ClassDef) -> Iterator[DefaultedParameter]:
     """The ``__init__`` parameters with defaults that ``@dataclass`` generates for ``node``."""
     for statement in node.body:
-        if not (isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name)
-                and statement.value is not None and "ClassVar" not in ast.unparse(statement.annotation)):
+        if not (
+            isinstance(statement, ast.AnnAssign)
+            and isinstance(statement.target, ast.Name)
+            and statement.value is not None
+            and "ClassVar" not in ast.unparse(statement.annotation)
+        ):
             continue
         value, shown = statement.value, None
         if isinstance(value, ast.Call) and called_name(value) == "field":

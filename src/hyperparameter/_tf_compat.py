@@ -29,7 +29,9 @@ _CLAUSE = re.compile(
 
 
 def _could_not_parse(name: str, kind: type, text: str, values: str) -> ValueError:
-    return ValueError(f"Could not parse hparam '{name}' of type '{kind.__name__}' with value '{text}' in {values}")
+    return ValueError(
+        f"Could not parse hparam '{name}' of type '{kind.__name__}' with value '{text}' in {values}"
+    )
 
 
 def _assigned_twice(name: str, values: str) -> ValueError:
@@ -86,8 +88,9 @@ def parse_values(values: str, type_map: dict[str, type], ignore_unknown: bool = 
     return results
 
 
-def _put_scalar(results: dict[str, Any], name: str, kind: type, text: str,
-                index: Optional[str], values: str) -> None:
+def _put_scalar(
+    results: dict[str, Any], name: str, kind: type, text: str, index: Optional[str], values: str
+) -> None:
     try:
         value = _parser_for(kind)(text)
     except ValueError:
@@ -105,8 +108,9 @@ def _put_scalar(results: dict[str, Any], name: str, kind: type, text: str,
     assigned[int(index)] = value
 
 
-def _put_list(results: dict[str, Any], name: str, kind: type, text: str,
-              index: Optional[str], values: str) -> None:
+def _put_list(
+    results: dict[str, Any], name: str, kind: type, text: str, index: Optional[str], values: str
+) -> None:
     if index is not None:
         raise ValueError("Assignment of a list to a list index.")
     if name in results:
@@ -209,8 +213,9 @@ class HParams:
 
     def to_json(self, indent: Optional[int] = None, separators: Any = None, sort_keys: bool = False) -> str:
         """The values as JSON; callables are left out."""
-        return json.dumps(_without_callables(self.values()), indent=indent,
-                          separators=separators, sort_keys=sort_keys)
+        return json.dumps(
+            _without_callables(self.values()), indent=indent, separators=separators, sort_keys=sort_keys
+        )
 
     def parse_json(self, values_json: str) -> HParams:
         """Override values from a JSON object; return self."""

@@ -54,9 +54,7 @@ class InvalidKeyError(HyperparameterError, ValueError):
     hyperparameter.exceptions.InvalidKeyError: Invalid hyperparameter key 'train..lr': it has an empty segment; expected dotted names such as 'train.lr'.
     """
 
-    def __init__(
-        self, key: Any, problem: str, expected: str = "dotted names such as 'train.lr'"
-    ) -> None:
+    def __init__(self, key: Any, problem: str, expected: str = "dotted names such as 'train.lr'") -> None:
         self.key = key
         super().__init__(f"Invalid hyperparameter key {key!r}: {problem}; expected {expected}.")
 
