@@ -41,7 +41,48 @@ class HyperparameterError(Exception):
     ... except hp.HyperparameterError as error:
     ...     type(error).__name__
     'InvalidKeyError'
+
+    Every one pickles with its message and attributes, so an error raised in a
+    worker process reaches the parent intact:
+
+    >>> import pickle
+    >>> error = hp.ConversionError("train.epochs", "ten", 10, "an integer")
+    >>> copy = pickle.loads(pickle.dumps(error))
+    >>> type(copy).__name__, copy.key, str(copy) == str(error)
+    ('ConversionError', 'train.epochs', True)
     """
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The default rebuilds an exception by calling its class with ``args``,
+        # which fails for errors whose __init__ takes other arguments than the
+        # message; rebuild from the message and the attributes instead.
+        state = dict(self.__dict__)
+        if isinstance(self, ImportError):  # name and path are slots, not in __dict__
+            state.update(name=self.name, path=self.path)
+        return _rebuild, (type(self), self.args, {name: _portable(value) for name, value in state.items()})
+
+
+def _portable(value: Any) -> Any:
+    """``value`` if it pickles, else its repr: an error must cross even if an attribute cannot.
+
+    (A schema class defined inside a function is one such attribute.)
+    """
+    import pickle  # only when an error is pickled: most programs never need it
+
+    try:
+        pickle.dumps(value)
+    except Exception:
+        return repr(value)
+    return value
+
+
+def _rebuild(cls: type[BaseException], args: tuple[Any, ...], state: dict[str, Any]) -> BaseException:
+    """Rebuild an unpickled error without calling its ``__init__``."""
+    error = cls.__new__(cls)
+    error.args = args
+    for name, value in state.items():
+        setattr(error, name, value)
+    return error
 
 
 class InvalidKeyError(HyperparameterError, ValueError):
