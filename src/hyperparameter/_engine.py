@@ -18,6 +18,7 @@ from typing import Any, Optional
 
 from ._generators import GENERATOR_FLAGS, GeneratorLevel, level_kind, visible
 from ._levels import UNPINNED, Level, baseline, chain_values, current, new_level, publish_baseline
+from ._origins import publish_sources, sources_of
 from .exceptions import ScopeError
 
 _get_current = current.get
@@ -159,7 +160,10 @@ def detached(own: dict[str, Any], inherit: bool, owner: Any) -> Level:
 
 def freeze() -> None:
     """Publish the values visible here as the baseline of every new thread."""
-    publish_baseline(chain_values(innermost()))
+    level = innermost()
+    sources = sources_of(level)  # before publishing: a context's base is compared with the old baseline
+    publish_baseline(chain_values(level))
+    publish_sources(sources)
 
 
 def start(values: dict[str, Any]) -> None:

@@ -100,6 +100,12 @@ def publish_baseline(values: dict[str, Any]) -> None:
     _baseline = new_level(Level, values, None, None, None)
 
 
+def restore_baseline_level(level: Level) -> None:
+    """Make ``level``, a baseline saved from :func:`baseline`, the one new threads start from again."""
+    global _baseline
+    _baseline = level
+
+
 def resolve(level: Level, key: str) -> Any:
     """Find ``key`` in the levels above ``level`` and cache the answer in ``level``."""
     if level is UNPINNED:

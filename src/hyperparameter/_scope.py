@@ -90,6 +90,8 @@ class Scope:
     _values: dict[str, Any]
     #: Whether entering sees the values around it; see :class:`_DetachedScope`.
     _inherit = True
+    #: The class a cleared scope becomes (same layout, does not inherit).
+    _cleared: type[Scope]
 
     def __init__(self, /, *args: Union[str, Mapping[str, Any]], **kwargs: Any) -> None:
         if args or not plain_keywords(kwargs):
@@ -156,7 +158,7 @@ class Scope:
         values.update(updates)
         _set_values(self, values)
         if clear:
-            _init(self, "__class__", _DetachedScope)
+            _init(self, "__class__", self._cleared)
         amend(self, updates, clear)
 
     def update(self, values: Optional[Mapping[str, Any]] = None, **kwargs: Any) -> Scope:
@@ -190,6 +192,43 @@ class _DetachedScope(Scope):
 
     __slots__ = ()
     _inherit = False
+
+
+class SourcedScope(Scope):
+    """A scope whose values say where they came from (``-D``, ``--epochs``, ``-C fast.toml``).
+
+    ``sources`` maps keys to a short text; :func:`~hyperparameter._origins.source_of`
+    answers with it while the scope is in force. A key written later through
+    the scope object (``ps.x = 1``) no longer claims the source it had.
+
+    >>> import hyperparameter as hp
+    >>> from hyperparameter._origins import source_of
+    >>> with SourcedScope({"train": {"lr": 0.1}}, {"train.lr": "-C fast.toml"}):
+    ...     hp.scope.train.lr | 0.001, source_of("train.lr")
+    (0.1, '-C fast.toml')
+    """
+
+    __slots__ = ("_sources",)
+    _sources: dict[str, str]
+
+    def __init__(self, values: Mapping[str, Any], sources: Mapping[str, str]) -> None:
+        super().__init__(values)
+        _init(self, "_sources", {key: sources[key] for key in self._values if key in sources})
+
+    def _write(self, updates: dict[str, Any], clear: bool = False) -> None:
+        _init(self, "_sources", {} if clear else {k: v for k, v in self._sources.items() if k not in updates})
+        super()._write(updates, clear)
+
+
+class _ClearedSourcedScope(SourcedScope):
+    """A sourced scope that was cleared: it no longer inherits."""
+
+    __slots__ = ()
+    _inherit = False
+
+
+Scope._cleared = _DetachedScope
+SourcedScope._cleared = _ClearedSourcedScope
 
 
 class _BaseScope(Scope):
