@@ -33,6 +33,7 @@ from .exceptions import (
     MissingReferenceError,
     SchemaError,
     ScopeError,
+    SearchSpaceError,
 )
 
 param_scope = scope
@@ -71,6 +72,7 @@ __all__ = [
     "SchemaError",
     "Scope",
     "ScopeError",
+    "SearchSpaceError",
     "Storage",
     "Str",
     "__version__",

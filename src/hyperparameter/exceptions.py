@@ -29,6 +29,7 @@ __all__ = [
     "MissingReferenceError",
     "SchemaError",
     "ScopeError",
+    "SearchSpaceError",
 ]
 
 
@@ -268,3 +269,14 @@ class MissingDependencyError(HyperparameterError, ImportError):
 
     def __init__(self, module: str, purpose: str, install: str) -> None:
         super().__init__(f"{purpose} needs {module}, which is not installed: {install}.", name=module)
+
+
+class SearchSpaceError(HyperparameterError, ValueError):
+    """A search space is written wrong, or a search has nothing to search.
+
+    >>> from hyperparameter._search_space import parse_space
+    >>> parse_space("loguniform(0, 1)", "train.lr")
+    Traceback (most recent call last):
+    ...
+    hyperparameter.exceptions.SearchSpaceError: train.lr=loguniform(0, 1): loguniform(a, b) needs 0 < a < b.
+    """

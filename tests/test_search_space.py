@@ -1,0 +1,187 @@
+"""Search spaces: the -D forms, the spaces of declared kinds, their ends, and seeded draws."""
+
+from __future__ import annotations
+
+import math
+import random
+import subprocess
+import sys
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import hyperparameter as hp
+from hyperparameter._search_space import (
+    Categorical,
+    IntRange,
+    Uniform,
+    declared_space,
+    declared_spaces,
+    parse_space,
+    sample,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("uniform(0, 1)", Uniform(0, 1)),
+        ("uniform(-2.5,3)", Uniform(-2.5, 3)),
+        ("loguniform(1e-5, 1e-1)", Uniform(1e-5, 1e-1, log=True)),
+        (" int( 1 , 4 ) ", IntRange(1, 4)),
+        ("int(-3, 3)", IntRange(-3, 3)),
+        ("choice(relu, gelu, 'a b')", Categorical(["relu", "gelu", "a b"])),
+        ("choice(1,2,4)", Categorical(["1", "2", "4"])),
+    ],
+)
+def test_space_forms_parse(text, expected):
+    """Each -D space form reads as the space it writes."""
+    assert parse_space(text) == expected
+
+
+@pytest.mark.parametrize("text", ["0.1", "0.1,0.01", "range(1, 4)", "[1, 2]", "uniform", "relu", "int"])
+def test_other_values_are_not_spaces(text):
+    """Plain values, grid lists and ranges are not search spaces."""
+    assert parse_space(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("uniform(1, 1)", "uniform(a, b) needs a < b"),
+        ("uniform(2, 1)", "uniform(a, b) needs a < b"),
+        ("uniform(0, inf)", "two finite numbers, not 'inf'"),
+        ("uniform(0, x)", "two finite numbers, not 'x'"),
+        ("uniform(0)", "takes two numbers, not 1"),
+        ("loguniform(0, 1)", "loguniform(a, b) needs 0 < a < b"),
+        ("int(1, 2.5)", "two integers a < b, not '2.5'"),
+        ("int(4, 1)", "int(a, b) needs a < b"),
+        ("choice()", "choice(...) needs at least one value"),
+        ("choice(a, 'b)", "unterminated quote"),
+    ],
+)
+def test_bad_space_forms_name_key_and_text(text, message):
+    """A space form with bad arguments is a SearchSpaceError (a ValueError) naming key and text."""
+    with pytest.raises(hp.SearchSpaceError, match=r"^train\.x=") as caught:
+        parse_space(text, "train.x")
+    assert message in str(caught.value)
+    assert isinstance(caught.value, ValueError)
+
+
+def test_int_includes_both_ends():
+    """int(a, b) draws a and b too, and nothing outside."""
+    space = IntRange(1, 4)
+    drawn = {space.sample(random.Random(n)) for n in range(200)}
+    assert drawn == {1, 2, 3, 4}
+    assert space.ends() == [1, 4]
+
+
+def test_uniform_ends_are_checked_and_bound_every_draw():
+    """uniform(a, b) and loguniform(a, b) draw within [a, b] and name both ends for checking."""
+    for space in (Uniform(0.5, 2.0), Uniform(1e-4, 1.0, log=True)):
+        assert space.ends() == [space.low, space.high]
+        assert all(space.low <= space.sample(random.Random(n)) <= space.high for n in range(200))
+
+
+def test_loguniform_spreads_over_decades():
+    """loguniform draws as many values below 1e-3 as above in [1e-5, 1e-1]."""
+    space = Uniform(1e-5, 1e-1, log=True)
+    below = sum(space.sample(random.Random(n)) < 1e-3 for n in range(2000))
+    assert 850 < below < 1150
+
+
+@given(
+    st.floats(-1e6, 1e6),
+    st.floats(1e-6, 1e6),
+    st.booleans(),
+    st.integers(0, 2**32),
+)
+def test_draws_stay_inside_any_space(low, width, log, seed):
+    """Every draw of a uniform space lies within its ends, whatever the ends."""
+    if log:
+        low = abs(low) + 1e-9
+    space = Uniform(low, low + width, log=log)
+    assert space.low <= space.sample(random.Random(seed)) <= space.high
+
+
+@pytest.mark.parametrize(
+    ("declared", "expected"),
+    [
+        (hp.Float(0.5, bounds=(0, 1)), Uniform(0, 1)),
+        (hp.Float(1e-3, bounds=(1e-5, 1e-1)), Uniform(1e-5, 1e-1, log=True)),
+        (hp.Float(0.5, bounds=(0.1, 5)), Uniform(0.1, 5)),
+        (hp.Int(3, bounds=(1, 8)), IntRange(1, 8)),
+        (hp.Int(3, bounds=(1, 8), inclusive_bounds=(False, False)), IntRange(2, 7)),
+        (hp.Choice("relu", ["relu", "gelu"]), Categorical(["relu", "gelu"])),
+        (hp.Bool(False), Categorical([False, True])),
+    ],
+)
+def test_declared_kinds_with_a_complete_space(declared, expected):
+    """Floats and ints with both bounds, choices and bools are searched over what they accept."""
+    assert declared_space(declared) == expected
+
+
+def test_excluded_float_ends_are_never_drawn():
+    """A float bound declared exclusive is moved inside, so the search never draws it."""
+    space = declared_space(hp.Float(0.5, bounds=(0, 1), inclusive_bounds=(False, False)))
+    assert isinstance(space, Uniform)
+    assert 0 < space.low < 1e-300
+    assert space.high < 1
+
+
+@pytest.mark.parametrize(
+    "declared",
+    [
+        hp.Float(0.5),
+        hp.Float(0.5, bounds=(0, None)),
+        hp.Int(3, bounds=(None, 8)),
+        hp.Float(0.5, bounds=(0, math.inf)),
+        hp.Int(1, bounds=(1, 2), inclusive_bounds=(True, False)),
+        hp.Str("x"),
+        hp.List([1]),
+    ],
+)
+def test_kinds_without_a_complete_space_are_not_searched(declared):
+    """A kind missing a bound, or one with no finite set of values, has no space."""
+    assert declared_space(declared) is None
+
+
+def test_declared_spaces_of_classes_skip_constants():
+    """A Params class gives a space per searchable key; constants stay as declared."""
+
+    class Train(hp.Params, namespace="train"):
+        lr = hp.Float(1e-3, bounds=(1e-5, 1e-1))
+        layers = hp.Int(3, bounds=(1, None))
+        act = hp.Choice("relu", ["relu", "gelu"])
+        seed = hp.Int(0, bounds=(0, 10), constant=True)
+
+    assert declared_spaces([Train]) == {
+        "train.lr": Uniform(1e-5, 1e-1, log=True),
+        "train.act": Categorical(["relu", "gelu"]),
+    }
+
+
+def test_seeded_draws_repeat_and_differ_by_seed():
+    """The same seed and trial number give the same values; another seed gives others."""
+    space = {"lr": Uniform(0, 1), "layers": IntRange(1, 100), "act": Categorical("abcdefgh")}
+    first = [sample(space, 7, n) for n in range(5)]
+    assert first == [sample(space, 7, n) for n in range(5)]
+    assert first != [sample(space, 8, n) for n in range(5)]
+    assert first[0] != first[1]
+
+
+def test_a_trial_keeps_its_values_when_keys_are_added():
+    """Adding a key to the space leaves the other keys' draws unchanged."""
+    space = {"lr": Uniform(0, 1)}
+    assert sample(space, 3, 2)["lr"] == sample({**space, "wd": Uniform(0, 1)}, 3, 2)["lr"]
+
+
+def test_seeded_draws_repeat_in_another_process():
+    """A seeded search draws the same values in a fresh interpreter (no hash randomisation)."""
+    code = (
+        "from hyperparameter._search_space import Uniform, sample;"
+        "print(sample({'lr': Uniform(0, 1)}, 11, 4)['lr'])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert float(out.stdout) == sample({"lr": Uniform(0, 1)}, 11, 4)["lr"]
