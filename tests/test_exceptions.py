@@ -47,6 +47,8 @@ INSTANCES: dict[type[BaseException], BaseException] = {
     exceptions.MissingDependencyError: exceptions.MissingDependencyError(
         "PyYAML", "Reading YAML config files", "pip install 'hyperparameter[yaml]'"
     ),
+    exceptions.SearchSpaceError: exceptions.SearchSpaceError("train.lr=loguniform(0, 1): needs 0 < a < b."),
+    exceptions.SweepError: exceptions.SweepError("Unknown sweep backend 'gpu'."),
 }
 
 

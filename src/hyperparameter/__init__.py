@@ -20,6 +20,8 @@ from ._kinds import Bool, Callable, Choice, Dict, Float, Instance, Int, List, St
 from ._launch import launch, run_cli
 from ._params import Params
 from ._scope import Scope, Storage, scope
+from ._sweep import sweep
+from ._sweep_trial import SweepResult, Trial
 from ._tf_compat import HParams, parse_values
 from .exceptions import (
     ConfigError,
@@ -34,6 +36,7 @@ from .exceptions import (
     SchemaError,
     ScopeError,
     SearchSpaceError,
+    SweepError,
 )
 
 param_scope = scope
@@ -75,6 +78,9 @@ __all__ = [
     "SearchSpaceError",
     "Storage",
     "Str",
+    "SweepError",
+    "SweepResult",
+    "Trial",
     "__version__",
     "auto_param",
     "bind_scope",
@@ -86,4 +92,5 @@ __all__ = [
     "run_cli",
     "save_config",
     "scope",
+    "sweep",
 ]

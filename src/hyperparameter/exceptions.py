@@ -30,6 +30,7 @@ __all__ = [
     "SchemaError",
     "ScopeError",
     "SearchSpaceError",
+    "SweepError",
 ]
 
 
@@ -279,4 +280,15 @@ class SearchSpaceError(HyperparameterError, ValueError):
     Traceback (most recent call last):
     ...
     hyperparameter.exceptions.SearchSpaceError: train.lr=loguniform(0, 1): loguniform(a, b) needs 0 < a < b.
+    """
+
+
+class SweepError(HyperparameterError, ValueError):
+    """A sweep cannot start: bad swept values, an unknown backend, a folder that does not fit.
+
+    >>> import hyperparameter as hp
+    >>> hp.sweep(lambda: None, {"train.lr": 0.1})
+    Traceback (most recent call last):
+    ...
+    hyperparameter.exceptions.SweepError: Sweep values for 'train.lr' must be a list of values, not float 0.1; wrap one value in a list, or set it with hp.scope around the sweep.
     """

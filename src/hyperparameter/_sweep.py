@@ -1,0 +1,278 @@
+"""``hp.sweep``: run a function over many values, in parallel, and keep every result.
+
+The driver asks a trial source (a grid here) for a trial whenever a worker is
+free, runs it on the chosen backend inside ``hp.scope(**trial.values)``,
+records its outcome (and its folder, with ``runs=``), and tells the source.
+A failing trial is recorded and the others go on; Ctrl-C marks the running
+trials as interrupted, writes what is known and re-raises, so the folder can
+be resumed.
+"""
+
+from __future__ import annotations
+
+import queue
+import traceback
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, Callable, Optional, TextIO, Union
+
+from ._sweep_folder import PathLike, SweepFolder, plain
+from ._sweep_grid import GridSource, check_space
+from ._sweep_progress import Progress
+from ._sweep_trial import Objective, SweepResult, Trial, TrialSource
+from ._sweep_worker import Outcome, describe_error
+from .exceptions import SweepError
+
+# How often the driver wakes up while waiting, to refresh the progress line
+# and to notice Ctrl-C promptly.
+_TICK = 0.1
+
+
+def objective_of(minimize: Union[bool, str, None], maximize: Union[bool, str, None]) -> Optional[Objective]:
+    """The objective named by ``minimize=`` or ``maximize=`` (True: the result itself).
+
+    >>> objective_of("loss", None), objective_of(None, True)
+    (Objective(metric='loss', minimize=True), Objective(metric=None, minimize=False))
+
+    Raises:
+        SweepError: both are given.
+    """
+    if minimize not in (None, False) and maximize not in (None, False):
+        raise SweepError("Give minimize= or maximize=, not both.")
+    for chosen, direction in ((minimize, True), (maximize, False)):
+        if chosen not in (None, False):
+            return Objective(None if chosen is True else str(chosen), direction)
+    return None
+
+
+def run_sweep(
+    func: Callable[[], Any],
+    source: TrialSource,
+    keys: Sequence[str],
+    *,
+    jobs: int = 1,
+    backend: str = "threads",
+    folder: Optional[SweepFolder] = None,
+    resume: bool = False,
+    objective: Optional[Objective] = None,
+    progress: bool = True,
+    stream: Optional[TextIO] = None,
+    mp_context: Any = None,
+    argv_of: Optional[Callable[[Trial], list[str]]] = None,
+    resume_hint: str = "resume=True",
+) -> SweepResult:
+    """Run the trials of ``source``; the engine under ``hp.sweep`` and ``--sweep``.
+
+    ``argv_of`` gives the command line that re-runs a trial alone (launcher
+    sweeps); it is saved in the trial's folder. ``resume_hint`` is how the
+    closing line tells to resume (``--resume {folder}`` for the launcher).
+
+    Raises:
+        KeyboardInterrupt: after recording the interrupted trials and the results so far.
+    """
+    if not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1:
+        raise SweepError(f"jobs must be a positive integer, not {jobs!r}.")
+    earlier = folder.earlier() if folder is not None and resume else []
+    if resume:
+        source.resume(earlier)
+    from ._sweep_backends import start_backend  # threads and pools: imported when a sweep runs
+
+    shown = Progress(source.total, stream, objective, enabled=progress)
+    shown.count([trial for trial in earlier if trial.status == "ok"])
+    driver = _Driver(
+        func, source, start_backend(backend, jobs, func, mp_context), jobs, folder, shown, argv_of
+    )
+    finished = {trial.number: trial for trial in earlier}
+    interrupted = False
+    try:
+        driver.run(finished)
+    except KeyboardInterrupt:
+        interrupted = True
+        driver.interrupt(finished)
+    finally:
+        driver.backend.stop(interrupted)
+    result = SweepResult(list(finished.values()), keys, folder.path if folder else None, objective)
+    if folder is not None:
+        folder.write_results(result)
+    shown.close(_closing(result, interrupted, resume_hint))
+    if interrupted:
+        raise KeyboardInterrupt
+    return result
+
+
+def _closing(result: SweepResult, interrupted: bool, resume_hint: str) -> str:
+    """The last line of the progress output: where the results are, how to resume."""
+    if result.folder is None:
+        return "sweep: interrupted" if interrupted else ""
+    if interrupted or not result.ok:
+        hint = resume_hint.format(folder=result.folder)
+        return f"sweep: results in {result.folder}; to run the trials that did not succeed: {hint}"
+    return f"sweep: results in {result.folder}"
+
+
+class _Driver:
+    """Keeps ``jobs`` trials in flight and records each as it ends."""
+
+    def __init__(
+        self,
+        func: Callable[[], Any],
+        source: TrialSource,
+        backend: Any,
+        jobs: int,
+        folder: Optional[SweepFolder],
+        progress: Progress,
+        argv_of: Optional[Callable[[Trial], list[str]]],
+    ) -> None:
+        self.func = func
+        self.source = source
+        self.backend = backend
+        self.jobs = jobs
+        self.folder = folder
+        self.progress = progress
+        self.argv_of = argv_of
+        self.in_flight: dict[Any, Trial] = {}
+        self.ended: queue.SimpleQueue[Any] = queue.SimpleQueue()
+
+    def run(self, finished: dict[int, Trial]) -> None:
+        exhausted = False
+        while True:
+            while not exhausted and len(self.in_flight) < self.jobs:
+                trial = self.source.ask()
+                if trial is None:
+                    exhausted = True
+                else:
+                    self._start(trial)
+            if not self.in_flight:
+                return
+            try:
+                future = self.ended.get(timeout=_TICK)
+            except queue.Empty:
+                self.progress.tick(len(self.in_flight))
+                continue
+            trial = self.in_flight.pop(future)
+            self._finish(trial, future)
+            finished[trial.number] = trial
+            self.source.tell(trial)
+            self.progress.finished(trial, len(self.in_flight))
+
+    def _start(self, trial: Trial) -> None:
+        trial.status = "running"
+        if self.argv_of is not None:
+            trial.argv = self.argv_of(trial)
+        if self.folder is not None:
+            self.folder.write_trial(trial)
+        future = self.backend.submit(self.func, trial.values)
+        self.in_flight[future] = trial
+        future.add_done_callback(self.ended.put)
+
+    def _finish(self, trial: Trial, future: Any) -> None:
+        try:
+            outcome: Outcome = future.result()
+        except BaseException as error:
+            text = "".join(traceback.format_exception(type(error), error, error.__traceback__))
+            outcome = Outcome("failed", None, 0.0, describe_error(error), text)
+        trial.status, trial.result, trial.seconds = outcome.status, outcome.result, outcome.seconds
+        trial.error, trial.traceback = outcome.error, outcome.traceback
+        if self.folder is not None:
+            self.folder.write_trial(trial)
+
+    def interrupt(self, finished: dict[int, Trial]) -> None:
+        """Record the trials still running as interrupted."""
+        for trial in self.in_flight.values():
+            trial.status = "interrupted"
+            if self.folder is not None:
+                self.folder.write_trial(trial)
+            finished[trial.number] = trial
+        self.in_flight.clear()
+
+
+def sweep(
+    func: Callable[[], Any],
+    space: Mapping[str, Any],
+    *,
+    jobs: int = 1,
+    backend: str = "threads",
+    runs: Optional[PathLike] = None,
+    resume: bool = False,
+    minimize: Union[bool, str, None] = None,
+    maximize: Union[bool, str, None] = None,
+    progress: bool = True,
+    mp_context: Any = None,
+) -> SweepResult:
+    """Call ``func()`` once per combination of ``space``'s values, each inside its own scope.
+
+    Each trial runs inside ``hp.scope(**values)`` on top of the values visible
+    where ``sweep`` is called, so wrapping it in ``with hp.scope(...)`` gives
+    every trial those values too (a nested sweep is a loop around ``sweep``).
+    ``backend`` is ``"threads"`` (one process, no pickling), ``"processes"``
+    (one pool for the sweep), ``"ray"`` or ``"dask"``; ``jobs`` trials run at
+    once. A failing trial is recorded and the others go on.
+
+    With ``runs=DIR`` each trial gets a folder ``DIR/NNNN/trial.json`` and
+    ``DIR/results.csv`` holds one row per trial; ``resume=True`` then runs
+    only the trials of that folder without a successful result.
+    ``minimize="loss"`` (or ``maximize=``; True for the result itself) shows
+    the best so far while it runs and is what ``result.best()`` ranks by.
+
+    >>> import hyperparameter as hp
+    >>> @hp.param("train")
+    ... def train(lr=0.1, layers=2):
+    ...     return {"loss": round(lr * layers, 3)}
+    >>> result = hp.sweep(train, {"train.lr": [0.1, 0.01], "train.layers": [1, 4]}, progress=False)
+    >>> print(result)
+    trial  train.lr  train.layers  status  seconds  loss
+    0      0.1       1             ok      0.00     0.1
+    1      0.1       4             ok      0.00     0.4
+    2      0.01      1             ok      0.00     0.01
+    3      0.01      4             ok      0.00     0.04
+    >>> result.best("loss").values
+    {'train.lr': 0.01, 'train.layers': 1}
+
+    Returns:
+        The trials, in order: a sequence that prints as a table; ``rows()``
+        gives dicts for ``pandas.DataFrame``.
+
+    Raises:
+        SweepError: ``space`` is not a mapping of keys to lists of values, an
+            unknown backend, or ``runs`` holds another sweep.
+        KeyboardInterrupt: on Ctrl-C, after recording the trials so far.
+    """
+    checked = check_space(space)
+    source = GridSource(checked)
+    folder = _folder(
+        runs, resume, {"function": _name(func), "keys": list(checked), "source": plain(source.describe())}
+    )
+    return run_sweep(
+        func,
+        source,
+        list(checked),
+        jobs=jobs,
+        backend=backend,
+        folder=folder,
+        resume=resume,
+        objective=objective_of(minimize, maximize),
+        progress=progress,
+        mp_context=mp_context,
+    )
+
+
+def _folder(runs: Optional[PathLike], resume: bool, description: dict[str, Any]) -> Optional[SweepFolder]:
+    """The sweep folder for ``runs=``: new, or the one being resumed (which must hold this sweep)."""
+    if runs is None:
+        if resume:
+            raise SweepError("resume=True needs runs=DIR, the folder of the sweep to resume.")
+        return None
+    if not resume or not (Path(runs) / "sweep.json").exists():
+        return SweepFolder.create(runs, description)
+    folder = SweepFolder.open(runs)
+    if folder.description.get("source") != description["source"]:
+        raise SweepError(
+            f"The folder {str(runs)!r} holds a different sweep ({folder.description.get('source')!r}); "
+            "resume it with the same values, or choose another folder."
+        )
+    return folder
+
+
+def _name(func: Callable[..., Any]) -> str:
+    module = getattr(func, "__module__", None) or "?"
+    return f"{module}:{getattr(func, '__qualname__', repr(func))}"

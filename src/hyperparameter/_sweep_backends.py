@@ -1,0 +1,218 @@
+"""Where trials run: threads of this process, a process pool, Ray or Dask.
+
+A backend is started once per sweep (one pool, one cluster connection),
+takes trials with :meth:`submit` and hands back a
+``concurrent.futures.Future`` of each trial's :class:`~._sweep_worker.Outcome`.
+The driver never has more trials in flight than the sweep's ``jobs``.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import importlib
+import multiprocessing
+import pickle
+import queue
+import threading
+from typing import Any, Callable, Optional, Protocol
+
+from ._engine import innermost
+from ._handoff import bind_scope
+from ._levels import chain_values
+from ._sweep_worker import Outcome, execute, execute_isolated, start_worker
+from .exceptions import MissingDependencyError, SweepError
+
+BACKENDS = ("threads", "processes", "ray", "dask")
+
+
+class Backend(Protocol):
+    """Runs trials somewhere; see the module docstring."""
+
+    def submit(self, func: Callable[[], Any], values: dict[str, Any]) -> concurrent.futures.Future[Outcome]:
+        """Start one trial."""
+
+    def stop(self, interrupted: bool) -> None:
+        """Release the workers; when ``interrupted``, without waiting for running trials."""
+
+
+def start_backend(name: str, jobs: int, func: Callable[[], Any], mp_context: Any = None) -> Backend:
+    """Start the backend ``name`` for ``jobs`` parallel trials of ``func``.
+
+    The values visible here (the sweep's caller's scope, the launcher's
+    values) are what every trial starts from, in every backend.
+
+    Raises:
+        SweepError: an unknown backend, or ``func`` cannot be sent to other processes.
+        MissingDependencyError: the engine's extra is not installed.
+    """
+    if name == "threads":
+        return ThreadBackend(jobs)
+    if name not in BACKENDS:
+        raise SweepError(f"Unknown sweep backend {name!r}; expected one of {', '.join(BACKENDS)}.")
+    _check_picklable(func, name)
+    outer = chain_values(innermost())
+    if name == "processes":
+        return ProcessBackend(jobs, outer, mp_context)
+    if name == "ray":
+        return RayBackend(jobs, outer)
+    return DaskBackend(jobs, outer)
+
+
+def _check_picklable(func: Callable[[], Any], backend: str) -> None:
+    try:
+        pickle.dumps(func)
+    except Exception as error:
+        raise SweepError(
+            f"The swept function {func!r} cannot be sent to the {backend} backend's workers "
+            f"({type(error).__name__}: {error}); define it at module level, or use backend='threads'."
+        ) from None
+
+
+class ThreadBackend:
+    """Trials on daemon threads of this process, each in the sweep's scope plus its own values.
+
+    No pickling and no start-up. The threads are daemons so that Ctrl-C ends
+    the program at once, without waiting for the trials still running.
+    """
+
+    def __init__(self, jobs: int) -> None:
+        self._execute = bind_scope(execute)
+        self._tasks: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._threads = [
+            threading.Thread(target=self._work, name=f"hp-sweep-{index}", daemon=True)
+            for index in range(jobs)
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    def _work(self) -> None:
+        while True:
+            task = self._tasks.get()
+            if task is None:
+                return
+            future, func, values = task
+            if future.set_running_or_notify_cancel():
+                try:
+                    future.set_result(self._execute(func, values))
+                except BaseException as error:
+                    future.set_exception(error)
+
+    def submit(self, func: Callable[[], Any], values: dict[str, Any]) -> concurrent.futures.Future[Outcome]:
+        future: concurrent.futures.Future[Outcome] = concurrent.futures.Future()
+        self._tasks.put((future, func, values))
+        return future
+
+    def stop(self, interrupted: bool) -> None:
+        for _ in self._threads:
+            self._tasks.put(None)
+        if not interrupted:
+            for thread in self._threads:
+                thread.join()
+
+
+class ProcessBackend:
+    """Trials in one pool of worker processes, started once for the sweep.
+
+    Each worker receives the sweep's visible values once, when it starts;
+    a trial sends only its function and its own values.
+    """
+
+    def __init__(self, jobs: int, outer: dict[str, Any], mp_context: Any) -> None:
+        context = mp_context if mp_context is not None else multiprocessing.get_context()
+        if isinstance(context, str):
+            context = multiprocessing.get_context(context)
+        self._pool = concurrent.futures.ProcessPoolExecutor(
+            max_workers=jobs, mp_context=context, initializer=start_worker, initargs=(outer,)
+        )
+
+    def submit(self, func: Callable[[], Any], values: dict[str, Any]) -> concurrent.futures.Future[Outcome]:
+        return self._pool.submit(execute_isolated, func, values, None, True)
+
+    def stop(self, interrupted: bool) -> None:
+        if not interrupted:
+            self._pool.shutdown(wait=True)
+            return
+        processes = list(getattr(self._pool, "_processes", {}).values())
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.terminate()
+
+
+def _require(module: str, extra: str) -> Any:
+    """Import ``module``, or say which extra installs it."""
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise MissingDependencyError(
+            module, f"The {extra} sweep backend", f"pip install 'hyperparameter[{extra}]'"
+        ) from None
+
+
+class RayBackend:
+    """Trials as Ray tasks, one CPU each; starts a local Ray if none is running.
+
+    The sweep's visible values are put in Ray's object store once; each task
+    gets them and its own values, and runs alone in its worker process.
+    """
+
+    def __init__(self, jobs: int, outer: dict[str, Any]) -> None:
+        self._ray = ray = _require("ray", "ray")
+        self._own = not ray.is_initialized()
+        if self._own:
+            ray.init(num_cpus=jobs, include_dashboard=False, log_to_driver=False)
+        self._outer = ray.put(outer)
+        self._remote = ray.remote(num_cpus=1, max_retries=0)(execute_isolated)
+
+    def submit(self, func: Callable[[], Any], values: dict[str, Any]) -> concurrent.futures.Future[Outcome]:
+        future: concurrent.futures.Future[Outcome] = self._remote.remote(
+            func, values, self._outer, True
+        ).future()
+        return future
+
+    def stop(self, interrupted: bool) -> None:
+        if self._own:
+            self._ray.shutdown()
+
+
+class DaskBackend:
+    """Trials as Dask tasks; uses the current ``distributed`` client, or starts a local cluster.
+
+    The sweep's visible values are scattered to every worker once. A cluster
+    the sweep starts has one thread per worker process, so a trial may also
+    publish its values to the threads it starts; on a client's own cluster a
+    worker may run several trials at once, and only the trial's own context
+    gets them.
+    """
+
+    def __init__(self, jobs: int, outer: dict[str, Any]) -> None:
+        distributed = _require("distributed", "dask")
+        self._cluster: Optional[Any] = None
+        try:
+            self._client = distributed.get_client()
+        except ValueError:
+            self._cluster = distributed.LocalCluster(
+                n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None
+            )
+            self._client = distributed.Client(self._cluster)
+        self._outer = self._client.scatter(outer, broadcast=True)
+        self._publish = self._cluster is not None
+
+    def submit(self, func: Callable[[], Any], values: dict[str, Any]) -> concurrent.futures.Future[Outcome]:
+        task = self._client.submit(execute_isolated, func, values, self._outer, self._publish, pure=False)
+        future: concurrent.futures.Future[Outcome] = concurrent.futures.Future()
+        future.set_running_or_notify_cancel()
+        task.add_done_callback(lambda done: _settle(future, done))
+        return future
+
+    def stop(self, interrupted: bool) -> None:
+        if self._cluster is not None:
+            self._client.close()
+            self._cluster.close()
+
+
+def _settle(future: concurrent.futures.Future[Outcome], task: Any) -> None:
+    """Copy a finished Dask task's result or error into ``future``."""
+    try:
+        future.set_result(task.result())
+    except BaseException as error:
+        future.set_exception(error)

@@ -1,0 +1,189 @@
+"""A sweep's folder: what was swept, one folder per trial, and ``results.csv``.
+
+::
+
+    DIR/sweep.json          the sweep: function, swept keys, trial source, command line
+    DIR/0000/trial.json     trial 0: values, status, result, seconds, error, traceback,
+                            and the command line that re-runs it alone (launcher sweeps)
+    DIR/0000/record.json    what trial 0 read, when the run record is available
+    DIR/results.csv         one row per trial
+
+Every file is written whole and then renamed into place, so a sweep stopped
+at any moment leaves files that load; ``--resume DIR`` reads them back.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import json
+import os
+import shlex
+from pathlib import Path
+from typing import Any, Optional, Union
+
+from ._grammar import format_value
+from ._sweep_trial import STATUSES, SweepResult, Trial
+from .exceptions import SweepError
+
+PathLike = Union[str, "os.PathLike[str]"]
+_DESCRIPTION = "sweep.json"
+_TRIAL = "trial.json"
+_RESULTS = "results.csv"
+
+
+def timestamped(root: PathLike = "runs") -> Path:
+    """A new folder name under ``root`` for a sweep started now (``runs/2026-05-01_14-03-22``)."""
+    stamp = datetime.datetime.now().strftime("%Y-%m-%d_%H-%M-%S")
+    path = Path(root) / stamp
+    suffix = 1
+    while path.exists():
+        suffix += 1
+        path = Path(root) / f"{stamp}-{suffix}"
+    return path
+
+
+def _write(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` whole: a reader never sees half a file."""
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(text, encoding="utf-8")
+    os.replace(partial, path)
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, indent=1, default=repr, ensure_ascii=False)
+
+
+def plain(value: Any) -> Any:
+    """``value`` as JSON holds it (what a description compares equal as); ``repr`` for the rest."""
+    return json.loads(json.dumps(value, default=repr))
+
+
+class SweepFolder:
+    """Reads and writes one sweep's folder.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as root:
+    ...     folder = SweepFolder.create(Path(root) / "s", {"keys": ["a"]})
+    ...     trial = Trial(0, {"a": 1}, status="ok", result=0.5, seconds=0.1)
+    ...     folder.write_trial(trial)
+    ...     [(each.number, each.values, each.status, each.result) for each in folder.earlier()]
+    [(0, {'a': 1}, 'ok', 0.5)]
+    """
+
+    def __init__(self, path: Path, description: dict[str, Any]) -> None:
+        self.path = path
+        self.description = description
+
+    @classmethod
+    def create(cls, path: PathLike, description: dict[str, Any]) -> SweepFolder:
+        """Start a sweep in ``path`` (made if missing).
+
+        Raises:
+            SweepError: ``path`` already holds a sweep.
+        """
+        folder = Path(path)
+        if (folder / _DESCRIPTION).exists():
+            raise SweepError(
+                f"The folder {str(folder)!r} already holds a sweep; resume it "
+                "(--resume DIR, or resume=True) or choose another folder."
+            )
+        folder.mkdir(parents=True, exist_ok=True)
+        description = {"created": datetime.datetime.now().isoformat(timespec="seconds"), **description}
+        _write(folder / _DESCRIPTION, _json(description))
+        return cls(folder, description)
+
+    @classmethod
+    def open(cls, path: PathLike) -> SweepFolder:
+        """Open the sweep in ``path`` to resume it.
+
+        Raises:
+            SweepError: ``path`` holds no sweep.
+        """
+        folder = Path(path)
+        try:
+            description = json.loads((folder / _DESCRIPTION).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise SweepError(
+                f"The folder {str(folder)!r} holds no sweep (no {_DESCRIPTION}); expected a folder "
+                "a sweep wrote."
+            ) from None
+        except ValueError as error:
+            raise SweepError(f"The sweep file {str(folder / _DESCRIPTION)!r} is damaged: {error}.") from None
+        return cls(folder, description)
+
+    def trial_path(self, number: int) -> Path:
+        """The folder of trial ``number``."""
+        return self.path / f"{number:04d}"
+
+    def write_trial(self, trial: Trial) -> None:
+        """Write ``trial``'s state to its folder (made on the first write)."""
+        if trial.folder is None:
+            trial.folder = self.trial_path(trial.number)
+            trial.folder.mkdir(exist_ok=True)
+        record: dict[str, Any] = {
+            "number": trial.number,
+            "values": trial.values,
+            "status": trial.status,
+            "seconds": trial.seconds,
+        }
+        if trial.argv is not None:
+            record["argv"] = trial.argv
+            record["command"] = shlex.join(trial.argv)
+        if trial.status == "ok":
+            try:
+                record["result"] = json.loads(json.dumps(trial.result))
+            except (TypeError, ValueError):
+                record["result"] = None
+                record["result_repr"] = repr(trial.result)
+        if trial.error is not None:
+            record.update(error=trial.error, traceback=trial.traceback)
+        _write(trial.folder / _TRIAL, _json(record))
+
+    def earlier(self) -> list[Trial]:
+        """The trials recorded in the folder, in number order; unreadable ones count as not run."""
+        trials = []
+        for child in sorted(self.path.iterdir()):
+            trial = _read_trial(child / _TRIAL) if child.is_dir() else None
+            if trial is not None:
+                trial.folder = child
+                trials.append(trial)
+        return trials
+
+    def write_results(self, result: SweepResult) -> Path:
+        """Write ``results.csv``: the rows of ``result``."""
+        columns = result.columns()
+        lines = _CsvText()
+        writer = csv.DictWriter(lines, columns, extrasaction="ignore")
+        writer.writeheader()
+        for row in result.rows():
+            writer.writerow({key: "" if value is None else format_value(value) for key, value in row.items()})
+        _write(self.path / _RESULTS, "".join(lines.parts))
+        return self.path / _RESULTS
+
+
+class _CsvText:
+    """A file-like collector of the lines ``csv.writer`` writes."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+
+    def write(self, text: str) -> int:
+        self.parts.append(text)
+        return len(text)
+
+
+def _read_trial(path: Path) -> Optional[Trial]:
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+        trial = Trial(int(record["number"]), dict(record["values"]), str(record["status"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if trial.status not in STATUSES:
+        return None
+    trial.result = record.get("result")
+    trial.seconds = float(record.get("seconds", 0.0))
+    trial.error = record.get("error")
+    trial.traceback = record.get("traceback")
+    trial.argv = record.get("argv")
+    return trial

@@ -1,0 +1,240 @@
+"""Trials and their results: one record per trial, the objective, and the sweep's table.
+
+A :class:`Trial` is what a sweep knows about one run of the function: its
+values, and once it ran, its status, result, time and error. A
+:class:`SweepResult` holds them all, prints as a table and gives rows for
+pandas (``pandas.DataFrame(result.rows())``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional, Protocol, Union, overload
+
+from ._grammar import format_value
+
+#: Statuses a trial goes through: pending -> running -> ok | failed | interrupted.
+STATUSES = ("pending", "running", "ok", "failed", "interrupted")
+
+
+@dataclass
+class Trial:
+    """One trial of a sweep: its number and values, and what running it gave.
+
+    >>> trial = Trial(3, {"train.lr": 0.1}, status="ok", result={"loss": 0.2, "acc": 0.9})
+    >>> trial.metrics()
+    {'loss': 0.2, 'acc': 0.9}
+    """
+
+    number: int
+    values: dict[str, Any]
+    status: str = "pending"
+    result: Any = None
+    seconds: float = 0.0
+    error: Optional[str] = None
+    traceback: Optional[str] = None
+    folder: Optional[Path] = None
+    argv: Optional[list[str]] = field(default=None, repr=False)
+
+    def metrics(self) -> dict[str, Any]:
+        """The result as columns: ``result`` for a scalar, one per key of a (nested) mapping."""
+        if self.status != "ok":
+            return {}
+        if isinstance(self.result, Mapping):
+            return _flat_metrics(self.result, "")
+        if self.result is None:
+            return {}
+        return {"result": self.result}
+
+
+def _flat_metrics(mapping: Mapping[Any, Any], prefix: str) -> dict[str, Any]:
+    columns: dict[str, Any] = {}
+    for key, value in mapping.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, Mapping) and value:
+            columns.update(_flat_metrics(value, name + "."))
+        else:
+            columns[name] = value
+    return columns
+
+
+class TrialSource(Protocol):
+    """Where a sweep's trials come from: a grid, a random or a Bayesian search.
+
+    The driver asks for a trial whenever a worker is free and tells the source
+    each result as it arrives, so no trial waits for a batch.
+    """
+
+    #: How many trials to expect, for the progress line; None when unknown.
+    total: Optional[int]
+
+    def resume(self, earlier: Sequence[Trial]) -> None:
+        """Learn the trials a resumed sweep folder holds (any status), before the first ask."""
+
+    def ask(self) -> Optional[Trial]:
+        """The next trial to run (its number names its folder), or None when there is none."""
+
+    def tell(self, trial: Trial) -> None:
+        """Learn the outcome of a finished trial."""
+
+    def describe(self) -> dict[str, Any]:
+        """A JSON-able description saved with the sweep, enough to rebuild the source."""
+
+
+@dataclass(frozen=True)
+class Objective:
+    """Which number of a trial's result to rank trials by, and in which direction.
+
+    ``metric`` names a key of a returned mapping (dotted for nested ones); None
+    ranks by the result itself.
+
+    >>> Objective("loss").value(Trial(0, {}, status="ok", result={"loss": 0.5}))
+    0.5
+    >>> Objective(minimize=False).better(2.0, 1.0)
+    True
+    """
+
+    metric: Optional[str] = None
+    minimize: bool = True
+
+    @property
+    def label(self) -> str:
+        """The column the objective reads."""
+        return self.metric or "result"
+
+    def value(self, trial: Trial) -> Optional[float]:
+        """The trial's number for this objective, or None (failed, missing, not a number)."""
+        found = trial.metrics().get(self.label)
+        if isinstance(found, bool) or not isinstance(found, (int, float)) or math.isnan(found):
+            return None
+        return float(found)
+
+    def better(self, candidate: float, incumbent: float) -> bool:
+        """Whether ``candidate`` beats ``incumbent``."""
+        return candidate < incumbent if self.minimize else candidate > incumbent
+
+    def best(self, trials: Sequence[Trial]) -> Optional[Trial]:
+        """The best trial with a value, the earliest on ties; None if none has one."""
+        best: Optional[Trial] = None
+        best_value = 0.0
+        for trial in trials:
+            value = self.value(trial)
+            if value is not None and (best is None or self.better(value, best_value)):
+                best, best_value = trial, value
+        return best
+
+
+class SweepResult(Sequence[Trial]):
+    """The trials of a sweep, in trial order; prints as a table.
+
+    >>> result = SweepResult(
+    ...     [Trial(0, {"lr": 0.1}, "ok", 0.25, 1.5), Trial(1, {"lr": 0.01}, "failed", None, 0.5,
+    ...      "ValueError: diverged")], ["lr"])
+    >>> print(result)
+    trial  lr    status  seconds  result  error
+    0      0.1   ok      1.50     0.25
+    1      0.01  failed  0.50             ValueError: diverged
+    >>> result.rows()[0]
+    {'trial': 0, 'lr': 0.1, 'status': 'ok', 'seconds': 1.5, 'result': 0.25}
+    >>> result.ok, [trial.number for trial in result.failed]
+    (False, [1])
+    """
+
+    def __init__(
+        self,
+        trials: Sequence[Trial],
+        keys: Sequence[str],
+        folder: Optional[Path] = None,
+        objective: Optional[Objective] = None,
+    ) -> None:
+        self.trials = sorted(trials, key=lambda trial: trial.number)
+        self.keys = list(keys)
+        self.folder = folder
+        self.objective = objective
+
+    @overload
+    def __getitem__(self, index: int) -> Trial: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Trial]: ...
+    def __getitem__(self, index: Union[int, slice]) -> Union[Trial, list[Trial]]:
+        return self.trials[index]
+
+    def __len__(self) -> int:
+        return len(self.trials)
+
+    def __iter__(self) -> Iterator[Trial]:
+        return iter(self.trials)
+
+    @property
+    def failed(self) -> list[Trial]:
+        """The trials that did not succeed (failed or interrupted)."""
+        return [trial for trial in self.trials if trial.status != "ok"]
+
+    @property
+    def ok(self) -> bool:
+        """Whether every trial succeeded."""
+        return not self.failed
+
+    def best(self, metric: Optional[str] = None, *, maximize: Optional[bool] = None) -> Optional[Trial]:
+        """The best successful trial: smallest ``metric`` (a result key; None: the result itself).
+
+        With neither argument, the sweep's own objective (``minimize=`` /
+        ``maximize=``) decides, else the smallest result. None if no trial has a number.
+        """
+        if metric is None and maximize is None and self.objective is not None:
+            return self.objective.best(self.trials)
+        return Objective(metric, not maximize).best(self.trials)
+
+    def columns(self) -> list[str]:
+        """The columns of :meth:`rows` and ``results.csv``, in order."""
+        metrics: dict[str, None] = {}
+        for trial in self.trials:
+            metrics.update(dict.fromkeys(trial.metrics()))
+        error = ["error"] if any(trial.error for trial in self.trials) else []
+        return ["trial", *self.keys, "status", "seconds", *metrics, *error]
+
+    def rows(self) -> list[dict[str, Any]]:
+        """One dict per trial: number, swept values, status, seconds, result columns, error."""
+        rows = []
+        for trial in self.trials:
+            row: dict[str, Any] = {"trial": trial.number}
+            row.update((key, trial.values.get(key)) for key in self.keys)
+            row.update(status=trial.status, seconds=round(trial.seconds, 6))
+            row.update(trial.metrics())
+            if trial.error:
+                row["error"] = trial.error
+            rows.append(row)
+        return rows
+
+    def table(self, width: int = 60) -> str:
+        """The rows as aligned text columns; long cells are cut to ``width`` characters."""
+        columns = self.columns()
+        cells = [columns] + [
+            [_cell(column, row.get(column, ""), width) for column in columns] for row in self.rows()
+        ]
+        widths = [max(len(line[index]) for line in cells) for index in range(len(columns))]
+        return "\n".join(
+            "  ".join(text.ljust(size) for text, size in zip(line, widths)).rstrip() for line in cells
+        )
+
+    def __str__(self) -> str:
+        return self.table()
+
+    def __repr__(self) -> str:
+        failed = len(self.failed)
+        where = f", folder={str(self.folder)!r}" if self.folder else ""
+        return f"<SweepResult {len(self)} trials: {len(self) - failed} ok, {failed} not ok{where}>"
+
+
+def _cell(column: str, value: Any, width: int) -> str:
+    """One table cell: seconds with two decimals, floats in short form, the rest as written."""
+    if column == "seconds" and isinstance(value, float):
+        text = f"{value:.2f}"
+    elif isinstance(value, float):
+        text = f"{value:.6g}"
+    else:
+        text = format_value(value)
+    return text if len(text) <= width else text[: width - 3] + "..."

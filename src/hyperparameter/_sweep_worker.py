@@ -1,0 +1,125 @@
+"""What runs where a trial runs: its values entered, the function called, the outcome kept.
+
+Every backend ends in :func:`execute`: in a thread of the driver's process,
+inside the values visible where the sweep started; in another process, on top
+of a copy of those values sent along (:func:`execute_isolated`).
+"""
+
+from __future__ import annotations
+
+import contextvars
+import signal
+import threading
+import time
+import traceback
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any, Callable, Optional
+
+from ._levels import Level, baseline, current, new_level, publish_baseline
+from ._scope import scope
+
+
+@dataclass
+class Outcome:
+    """What running one trial gave, sent back to the driver (it pickles)."""
+
+    status: str
+    result: Any
+    seconds: float
+    error: Optional[str] = None
+    traceback: Optional[str] = None
+
+
+def execute(func: Callable[[], Any], values: dict[str, Any]) -> Outcome:
+    """Call ``func()`` inside ``hp.scope(**values)`` and describe what happened.
+
+    A failure is an outcome, not an exception: the error line and the full
+    traceback are written here, where the frames are. ``KeyboardInterrupt``
+    still propagates (the driver stops the sweep on it).
+
+    >>> import hyperparameter as hp
+    >>> execute(lambda: hp.scope.train.lr | 0.001, {"train.lr": 0.1}).result
+    0.1
+    >>> execute(lambda: 1 / 0, {}).error
+    'ZeroDivisionError: division by zero'
+    """
+    started = time.perf_counter()
+    try:
+        with scope(**values):
+            result = func()
+    except KeyboardInterrupt:
+        raise
+    except SystemExit as error:
+        if error.code not in (0, None):  # a program's sys.exit(1) fails that trial only
+            return _failed(error, started)
+        return Outcome("ok", None, time.perf_counter() - started)
+    except BaseException as error:
+        return _failed(error, started)
+    return Outcome("ok", result, time.perf_counter() - started)
+
+
+def _failed(error: BaseException, started: float) -> Outcome:
+    return Outcome(
+        "failed",
+        None,
+        time.perf_counter() - started,
+        describe_error(error),
+        # From the swept function's frame down: this module's frame says nothing.
+        "".join(traceback.format_exception(type(error), error, _below(error.__traceback__))),
+    )
+
+
+def _below(frames: Optional[TracebackType]) -> Optional[TracebackType]:
+    return frames.tb_next if frames is not None else None
+
+
+def describe_error(error: BaseException) -> str:
+    """One line for ``error``: its type and its message's first line.
+
+    >>> describe_error(ValueError("diverged\\nat step 3"))
+    'ValueError: diverged'
+    """
+    message = str(error).strip().split("\n")[0]
+    return f"{type(error).__name__}: {message}" if message else type(error).__name__
+
+
+# Whether this process runs one trial at a time, so that a trial may publish its
+# values as the baseline of the threads it starts (see execute_isolated).
+_alone = threading.Lock()
+
+
+def execute_isolated(
+    func: Callable[[], Any], values: dict[str, Any], outer: Optional[dict[str, Any]], publish: bool
+) -> Outcome:
+    """:func:`execute` in another process, on top of ``outer``, the driver's visible values.
+
+    ``outer`` None stands for the values :func:`start_worker` received.
+
+    It runs in a fresh context, so nothing the trial sets stays for the next
+    trial of this worker. With ``publish`` (the worker runs one trial at a
+    time) the trial's values are also the baseline of the threads it starts,
+    and the previous baseline comes back afterwards.
+    """
+    previous = baseline()
+    if outer is None:
+        outer = previous.own
+    if not publish or not _alone.acquire(blocking=False):
+        return contextvars.Context().run(_execute_on, func, values, outer)
+    publish_baseline({**outer, **values})
+    try:
+        return contextvars.Context().run(_execute_on, func, values, outer)
+    finally:
+        publish_baseline(dict(previous.own))
+        _alone.release()
+
+
+def _execute_on(func: Callable[[], Any], values: dict[str, Any], outer: dict[str, Any]) -> Outcome:
+    current.set(new_level(Level, dict(outer), None, None, None))
+    return execute(func, values)
+
+
+def start_worker(outer: dict[str, Any]) -> None:
+    """Prepare a worker process: Ctrl-C is the driver's to handle; new threads see ``outer``."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    publish_baseline(dict(outer))

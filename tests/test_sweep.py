@@ -1,0 +1,380 @@
+"""hp.sweep: grids, trial scopes, results, folders, failures, resumption, Ctrl-C, progress."""
+
+from __future__ import annotations
+
+import _thread
+import csv
+import io
+import json
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import hyperparameter as hp
+from hyperparameter._sweep_grid import grid, split_top, swept_texts
+from hyperparameter._sweep_progress import Progress
+from hyperparameter._sweep_trial import Objective, Trial
+
+
+@hp.param("train")
+def train(lr: float = 0.1, layers: int = 2) -> dict[str, float]:
+    """A stand-in for training: the loss depends on both swept values and on model.scale."""
+    return {"loss": round(lr * layers * (hp.scope.model.scale | 1), 6)}
+
+
+# -- grid rules ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("0.1,0.01", ["0.1", "0.01"]),
+        ("a, b ,c", ["a", "b", "c"]),
+        ("range(3)", ["0", "1", "2"]),
+        ("range(1, 4)", ["1", "2", "3"]),
+        ("range(10, 0, -4)", ["10", "6", "2"]),
+        ("[1,2]", None),
+        ("[1,2],[3]", ["[1,2]", "[3]"]),
+        ("'a,b'", None),
+        ('"a,b",c', ['"a,b"', "c"]),
+        ("relu", None),
+        ("f(1,2)", None),
+        ("f(1,2),g(3)", ["f(1,2)", "g(3)"]),
+    ],
+)
+def test_swept_texts(text: str, expected: list[str] | None) -> None:
+    """A comma list and range(...) sweep; brackets, quotes and calls keep their commas."""
+    assert swept_texts("k", text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("1,,2", "empty item"),
+        ("1,", "empty item"),
+        ("range(0.5, 2)", "not a range of integers"),
+        ("range(1, 2, 0)", "not a range of integers"),
+        ("range(3, 1)", "empty range"),
+        ("[1,2", "Unbalanced bracket"),
+        ("'a,b", "Unbalanced quote"),
+    ],
+)
+def test_swept_texts_refuses(text: str, problem: str) -> None:
+    """A malformed swept value is a SweepError (a ValueError) naming the problem."""
+    with pytest.raises(hp.SweepError, match=problem) as info:
+        swept_texts("train.lr", text)
+    assert isinstance(info.value, ValueError)
+
+
+_item = st.text(st.characters(blacklist_characters=",[](){}\"'\\", blacklist_categories=("Cs",)), min_size=1)
+
+
+@given(st.lists(_item.map(str.strip).filter(bool), min_size=2, max_size=6))
+def test_split_top_round_trip(items: list[str]) -> None:
+    """Items without separators joined by commas split back into the same items."""
+    assert split_top(",".join(items)) == items
+
+
+@given(st.lists(st.integers(-100, 100), min_size=1, max_size=3))
+def test_range_matches_python(args: list[int]) -> None:
+    """range(...) in a swept value means exactly what Python's range means."""
+    text = f"range({', '.join(map(str, args))})"
+    try:
+        expected = [str(each) for each in range(*args)]
+    except ValueError:
+        expected = []
+    if not expected:
+        with pytest.raises(hp.SweepError):
+            swept_texts("k", text)
+    else:
+        assert swept_texts("k", text) == expected
+
+
+def test_grid_order() -> None:
+    """The grid is the cartesian product, the last key varying fastest."""
+    points = grid({"a": [1, 2], "b": ["x", "y", "z"]})
+    assert len(points) == 6
+    assert points[:3] == [{"a": 1, "b": "x"}, {"a": 1, "b": "y"}, {"a": 1, "b": "z"}]
+
+
+@pytest.mark.parametrize("values", [0.1, "0.1,0.2", {"a": 1}, []])
+def test_space_must_hold_lists(values: object) -> None:
+    """A key's values must be a non-empty collection; a scalar or a string is refused."""
+    with pytest.raises(hp.SweepError, match=r"train\.lr"):
+        hp.sweep(train, {"train.lr": values}, progress=False)
+
+
+# -- running trials -----------------------------------------------------------
+
+
+def test_each_trial_sees_its_values_and_the_outer_scope() -> None:
+    """Every trial reads its own values, and the values of hp.scope around the sweep."""
+    with hp.scope(**{"model.scale": 10}):
+        result = hp.sweep(train, {"train.lr": [0.1, 0.2], "train.layers": [1, 3]}, jobs=2, progress=False)
+    assert [trial.values for trial in result] == [
+        {"train.lr": 0.1, "train.layers": 1},
+        {"train.lr": 0.1, "train.layers": 3},
+        {"train.lr": 0.2, "train.layers": 1},
+        {"train.lr": 0.2, "train.layers": 3},
+    ]
+    assert [trial.result["loss"] for trial in result] == [1.0, 3.0, 2.0, 6.0]
+    assert all(trial.status == "ok" and trial.seconds >= 0 for trial in result)
+
+
+def test_nested_sweeps() -> None:
+    """A loop of sweeps inside hp.scope blocks gives each inner sweep its outer values."""
+    losses = {}
+    for scale in (1, 100):
+        with hp.scope(**{"model.scale": scale}):
+            losses[scale] = [t.result["loss"] for t in hp.sweep(train, {"train.lr": [0.5]}, progress=False)]
+    assert losses == {1: [1.0], 100: [100.0]}
+
+
+def test_trials_do_not_leak() -> None:
+    """What a trial writes stays in that trial: neither later trials nor the caller see it."""
+
+    def writer() -> object:
+        seen = hp.scope.leak | None
+        hp.scope.leak = hp.scope.n()
+        return seen
+
+    result = hp.sweep(writer, {"n": [1, 2, 3, 4]}, jobs=1, progress=False)
+    assert [trial.result for trial in result] == [None] * 4
+    assert hp.scope.leak | None is None
+
+
+def test_jobs_run_trials_at_once() -> None:
+    """With jobs=3 three trials run at the same time."""
+    barrier = threading.Barrier(3, timeout=10)
+    result = hp.sweep(lambda: barrier.wait() >= 0, {"i": [0, 1, 2]}, jobs=3, progress=False)
+    assert [trial.result for trial in result] == [True] * 3
+
+
+def test_failures_are_recorded_and_others_go_on() -> None:
+    """A failing trial gets status failed, an error line and the traceback; the others finish."""
+
+    def flaky() -> float:
+        if hp.scope.x() == 2:
+            raise ValueError("diverged\nat step 3")
+        return hp.scope.x() * 1.5
+
+    result = hp.sweep(flaky, {"x": [1, 2, 3]}, jobs=2, progress=False)
+    assert [trial.status for trial in result] == ["ok", "failed", "ok"]
+    failed = result[1]
+    assert failed.error == "ValueError: diverged"
+    assert failed.traceback is not None
+    assert 'raise ValueError("diverged\\nat step 3")' in failed.traceback
+    assert "_sweep_worker" not in failed.traceback
+    assert not result.ok
+    assert result.failed == [failed]
+
+
+def test_sys_exit_fails_one_trial() -> None:
+    """A trial calling sys.exit with an error code fails that trial only; exit code 0 is success."""
+
+    def quits() -> None:
+        raise SystemExit(hp.scope.code())
+
+    result = hp.sweep(quits, {"code": [0, 3, "bad input"]}, progress=False)
+    assert [trial.status for trial in result] == ["ok", "failed", "failed"]
+    assert [trial.error for trial in result] == [None, "SystemExit: 3", "SystemExit: bad input"]
+
+
+def test_result_table_and_rows() -> None:
+    """The result prints as a table and converts to rows: swept keys, status, seconds, result keys."""
+    result = hp.sweep(train, {"train.lr": [0.1, 0.01], "train.layers": [1, 4]}, progress=False)
+    lines = str(result).splitlines()
+    assert lines[0].split() == ["trial", "train.lr", "train.layers", "status", "seconds", "loss"]
+    assert lines[3].split()[:4] == ["2", "0.01", "1", "ok"]
+    rows = result.rows()
+    assert rows[1]["train.layers"] == 4
+    assert rows[1]["loss"] == 0.4
+    assert rows[1]["status"] == "ok"
+    assert set(rows[0]) == {"trial", "train.lr", "train.layers", "status", "seconds", "loss"}
+
+
+@pytest.mark.parametrize(
+    ("returned", "columns"),
+    [
+        (0.5, {"result": 0.5}),
+        ({"a": {"b": 1}, "c": 2}, {"a.b": 1, "c": 2}),
+        (None, {}),
+        ("x", {"result": "x"}),
+    ],
+)
+def test_result_columns(returned: object, columns: dict[str, object]) -> None:
+    """A number is the result column; a (nested) mapping gives a column per (dotted) key."""
+    assert Trial(0, {}, "ok", returned).metrics() == columns
+
+
+def test_best() -> None:
+    """best() ranks by the sweep's objective, or by a named metric in either direction."""
+    result = hp.sweep(train, {"train.lr": [0.3, 0.1, 0.2]}, minimize="loss", progress=False)
+    assert result.best() is result[1]
+    assert result.best("loss", maximize=True) is result[0]
+    assert hp.sweep(train, {"train.lr": [0.3, 0.1]}, maximize="loss", progress=False).best() is not None
+    with pytest.raises(hp.SweepError, match="not both"):
+        hp.sweep(train, {"train.lr": [0.1]}, minimize="loss", maximize="loss")
+
+
+def test_objective_ignores_what_is_not_a_number() -> None:
+    """A failed trial, a missing key, a bool or NaN is never the best."""
+    trials = [
+        Trial(0, {}, "failed"),
+        Trial(1, {}, "ok", {"loss": float("nan")}),
+        Trial(2, {}, "ok", {"loss": True}),
+        Trial(3, {}, "ok", {"acc": 1}),
+    ]
+    assert Objective("loss").best(trials) is None
+    assert Objective("loss").best([*trials, Trial(4, {}, "ok", {"loss": 2})]) is not None
+
+
+def test_unknown_backend_and_bad_jobs() -> None:
+    """An unknown backend or a jobs count below one is refused before any trial runs."""
+    with pytest.raises(hp.SweepError, match="Unknown sweep backend 'gpu'"):
+        hp.sweep(train, {"train.lr": [0.1]}, backend="gpu", progress=False)
+    with pytest.raises(hp.SweepError, match="jobs must be a positive integer"):
+        hp.sweep(train, {"train.lr": [0.1]}, jobs=0, progress=False)
+
+
+# -- the run folder -----------------------------------------------------------
+
+
+def test_run_folder(tmp_path: Path) -> None:
+    """runs=DIR leaves sweep.json, one trial.json per trial, and results.csv."""
+    runs = tmp_path / "sweep"
+    hp.sweep(train, {"train.lr": [0.1, 0.01], "train.layers": [1, 4]}, runs=runs, progress=False)
+    assert json.loads((runs / "sweep.json").read_text())["keys"] == ["train.lr", "train.layers"]
+    record = json.loads((runs / "0003" / "trial.json").read_text())
+    assert record["values"] == {"train.lr": 0.01, "train.layers": 4}
+    assert record["status"] == "ok"
+    assert record["result"] == {"loss": 0.04}
+    with (runs / "results.csv").open() as handle:
+        rows = list(csv.DictReader(handle))
+    assert [row["train.lr"] for row in rows] == ["0.1", "0.1", "0.01", "0.01"]
+    assert rows[3]["loss"] == "0.04"
+    assert rows[3]["status"] == "ok"
+
+
+def test_run_folder_records_failures(tmp_path: Path) -> None:
+    """A failed trial's folder holds its error line and traceback."""
+    hp.sweep(lambda: 1 / 0, {"x": [1]}, runs=tmp_path / "s", progress=False)
+    record = json.loads((tmp_path / "s" / "0000" / "trial.json").read_text())
+    assert record["status"] == "failed"
+    assert record["error"] == "ZeroDivisionError: division by zero"
+    assert "1 / 0" in record["traceback"]
+
+
+def test_result_that_json_cannot_hold(tmp_path: Path) -> None:
+    """A result JSON cannot hold is kept as its repr in trial.json."""
+    hp.sweep(lambda: {1, 2}, {"x": [1]}, runs=tmp_path / "s", progress=False)
+    record = json.loads((tmp_path / "s" / "0000" / "trial.json").read_text())
+    assert record["result"] is None
+    assert record["result_repr"] == "{1, 2}"
+
+
+def test_folder_holding_a_sweep_is_not_overwritten(tmp_path: Path) -> None:
+    """Starting a sweep in a folder that holds one is refused; resume=True continues it."""
+    hp.sweep(train, {"train.lr": [0.1]}, runs=tmp_path, progress=False)
+    with pytest.raises(hp.SweepError, match="already holds a sweep"):
+        hp.sweep(train, {"train.lr": [0.1]}, runs=tmp_path, progress=False)
+    with pytest.raises(hp.SweepError, match="holds a different sweep"):
+        hp.sweep(train, {"train.lr": [0.2]}, runs=tmp_path, resume=True, progress=False)
+
+
+def test_resume_needs_a_folder() -> None:
+    """resume=True without runs= is refused."""
+    with pytest.raises(hp.SweepError, match="needs runs=DIR"):
+        hp.sweep(train, {"train.lr": [0.1]}, resume=True)
+
+
+def test_resume_runs_only_unsuccessful_trials(tmp_path: Path) -> None:
+    """Resuming runs the failed trials again, in their folders, and keeps the successful ones."""
+    calls: list[int] = []
+    broken = {2, 3}
+
+    def work() -> int:
+        x = hp.scope.x()
+        calls.append(x)
+        if x in broken:
+            raise RuntimeError("not yet")
+        return x * 10
+
+    first = hp.sweep(work, {"x": [1, 2, 3, 4]}, runs=tmp_path, progress=False)
+    assert [t.status for t in first] == ["ok", "failed", "failed", "ok"]
+    broken.clear()
+    calls.clear()
+    second = hp.sweep(work, {"x": [1, 2, 3, 4]}, runs=tmp_path, resume=True, jobs=2, progress=False)
+    assert sorted(calls) == [2, 3]
+    assert [t.result for t in second] == [10, 20, 30, 40]
+    assert second.ok
+    assert json.loads((tmp_path / "0001" / "trial.json").read_text())["status"] == "ok"
+    assert (tmp_path / "results.csv").read_text().count(",ok,") == 4
+
+
+def test_ctrl_c_leaves_a_resumable_folder(tmp_path: Path) -> None:
+    """Ctrl-C marks running trials interrupted, writes results.csv, re-raises; resuming completes it."""
+    interrupt = threading.Event()
+    interrupt.set()
+
+    def work() -> int:
+        if hp.scope.x() == 2 and interrupt.is_set():
+            _thread.interrupt_main()
+            time.sleep(5)
+        return hp.scope.x()
+
+    with pytest.raises(KeyboardInterrupt):
+        hp.sweep(work, {"x": [1, 2, 3, 4]}, runs=tmp_path, progress=False)
+    statuses = {p.name: json.loads((p / "trial.json").read_text())["status"] for p in tmp_path.glob("0*")}
+    assert statuses == {"0000": "ok", "0001": "interrupted"}
+    assert "interrupted" in (tmp_path / "results.csv").read_text()
+    interrupt.clear()
+    resumed = hp.sweep(work, {"x": [1, 2, 3, 4]}, runs=tmp_path, resume=True, progress=False)
+    assert [t.result for t in resumed] == [1, 2, 3, 4]
+
+
+# -- progress -----------------------------------------------------------------
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_one_line_per_trial_off_a_terminal() -> None:
+    """Off a terminal each finished trial prints one line with counts and the best so far."""
+    stream = io.StringIO()
+    progress = Progress(3, stream, Objective("loss"))
+    progress.finished(Trial(0, {"a": 1}, "ok", {"loss": 2.0}), running=2)
+    progress.finished(Trial(1, {"a": 2}, "failed", error="ValueError: x"), running=1)
+    lines = stream.getvalue().splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith("sweep: trial 0 ok (a=1) | 1/3 done, 0 failed, 2 running,")
+    assert lines[0].endswith("best loss=2 (trial 0)")
+    assert "trial 1 failed: ValueError: x (a=2) | 2/3 done, 1 failed, 1 running" in lines[1]
+
+
+def test_progress_in_place_on_a_terminal() -> None:
+    """On a terminal the line is rewritten in place and ended once at the close."""
+    stream = _Terminal()
+    progress = Progress(2, stream)
+    progress.finished(Trial(0, {}, "ok", 1.0), running=1)
+    progress.finished(Trial(1, {}, "ok", 1.0), running=0)
+    progress.close("sweep: done")
+    text = stream.getvalue()
+    assert text.count("\r\x1b[K") >= 2
+    assert text.count("\n") == 2
+    assert text.rsplit("\r\x1b[K", 1)[1].startswith("sweep: 2/2 done, 0 failed, 0 running, ")
+    assert text.endswith("\nsweep: done\n")
+
+
+def test_sweep_prints_progress_to_stderr(capsys: pytest.CaptureFixture[str]) -> None:
+    """hp.sweep reports each trial on stderr by default, and nothing with progress=False."""
+    hp.sweep(train, {"train.lr": [0.1, 0.2]})
+    assert capsys.readouterr().err.count("sweep: trial") == 2
+    hp.sweep(train, {"train.lr": [0.1, 0.2]}, progress=False)
+    assert capsys.readouterr().err == ""

@@ -1,0 +1,73 @@
+"""hp.sweep on the processes backend: one pool, values reach the workers, every start method."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+
+import pytest
+
+import hyperparameter as hp
+
+START_METHODS = [
+    method for method in ("fork", "spawn", "forkserver") if method in multiprocessing.get_all_start_methods()
+]
+
+
+def read_in_worker() -> dict[str, object]:
+    """What a trial sees in its worker: its value, the outer one, a thread's view, the process."""
+    seen: list[object] = []
+    thread = threading.Thread(target=lambda: seen.append(hp.scope.train.lr | 0.0))
+    thread.start()
+    thread.join()
+    leaked = hp.scope.leak | None
+    hp.scope.leak = "set by a trial"
+    return {
+        "lr": hp.scope.train.lr | 0.0,
+        "outer": hp.scope.model.name | "",
+        "thread": seen[0],
+        "leak": leaked,
+        "pid": os.getpid(),
+    }
+
+
+def fail_on_two() -> int:
+    """Fail for x == 2."""
+    if hp.scope.x() == 2:
+        raise ValueError("two")
+    return int(hp.scope.x())
+
+
+@pytest.mark.parametrize("method", START_METHODS)
+def test_values_reach_processes(method: str) -> None:
+    """Each trial's values and the caller's scope reach the worker, its threads included; nothing leaks."""
+    with hp.scope(**{"model.name": "resnet"}):
+        result = hp.sweep(
+            read_in_worker,
+            {"train.lr": [0.1, 0.2, 0.3, 0.4]},
+            jobs=2,
+            backend="processes",
+            mp_context=method,
+            progress=False,
+        )
+    assert [trial.result["lr"] for trial in result] == [0.1, 0.2, 0.3, 0.4]
+    assert [trial.result["thread"] for trial in result] == [0.1, 0.2, 0.3, 0.4]
+    assert {trial.result["outer"] for trial in result} == {"resnet"}
+    assert {trial.result["leak"] for trial in result} == {None}
+    assert {trial.result["pid"] for trial in result} - {os.getpid()}
+    assert len({trial.result["pid"] for trial in result}) <= 2
+
+
+def test_failures_in_processes() -> None:
+    """A trial failing in a worker is recorded with its traceback; the others go on."""
+    result = hp.sweep(fail_on_two, {"x": [1, 2, 3]}, jobs=2, backend="processes", progress=False)
+    assert [trial.status for trial in result] == ["ok", "failed", "ok"]
+    assert result[1].error == "ValueError: two"
+    assert 'raise ValueError("two")' in (result[1].traceback or "")
+
+
+def test_unpicklable_function_is_refused() -> None:
+    """A function that cannot reach another process is refused before any trial, naming the fix."""
+    with pytest.raises(hp.SweepError, match="define it at module level, or use backend='threads'"):
+        hp.sweep(lambda: 1, {"x": [1]}, backend="processes", progress=False)
