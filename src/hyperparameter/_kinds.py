@@ -12,19 +12,24 @@ import copy
 import importlib
 import json
 import re
-from typing import Any, Optional
+from typing import Any, Generic, Optional, TypeVar
+from typing import Callable as CallableType
 
 from ._convert import parse_bool
 from ._grammar import GrammarError, split_list
 from ._levels import ABSENT, Level, current, is_lasting
-from .exceptions import ConversionError
+from .exceptions import ConversionError, ParameterTypeError, ParameterValueError
 
 _get_current = current.get
 UNSET: Any = type("Unset", (), {"__repr__": lambda self: "<unset>"})()
+T = TypeVar("T")
 
 
-class Parameter:
+class Parameter(Generic[T]):
     """The base of every kind: default, documentation and the read/write protocol.
+
+    ``Parameter[T]`` is generic in the type a read gives, so type checkers see
+    ``Train().lr`` as a ``float`` when ``lr = hp.Float(...)``.
 
     Args:
         default: The class default, checked when the class is defined.
@@ -36,6 +41,13 @@ class Parameter:
 
     type_name = "object"
     _mutable = False
+    _arguments: dict[str, Any]
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Parameter[T]:
+        self = super().__new__(cls)
+        code = cls.__init__.__code__
+        self._arguments = {**dict(zip(code.co_varnames[1 : code.co_argcount], args)), **kwargs}
+        return self
 
     def __init__(
         self,
@@ -46,7 +58,7 @@ class Parameter:
         constant: bool = False,
         readonly: bool = False,
     ) -> None:
-        self.default = default
+        self.default: T = default
         self.doc = doc
         self.allow_None = allow_None or default is None
         self.constant = constant or readonly
@@ -55,7 +67,7 @@ class Parameter:
         self.key = ""
         self.owner: Optional[type] = None
         self.inherits_default = False  # a subclass's copy follows its base's class default
-        self._remembered: tuple[Any, Any] = (None, None)
+        self._remembered: tuple[Any, T] = (None, UNSET)
 
     # -- checking -----------------------------------------------------------
     def check(self, value: Any) -> Any:
@@ -63,7 +75,11 @@ class Parameter:
         if value is None:
             if self.allow_None:
                 return None
-            raise TypeError(f"Parameter {self.key or self.name!r} does not accept None (allow_None=False).")
+            raise ParameterTypeError(
+                f"Parameter {self.key or self.name!r} does not accept None (allow_None=False).",
+                self.key,
+                None,
+            )
         return self._check(value)
 
     def _check(self, value: Any) -> Any:
@@ -77,20 +93,24 @@ class Parameter:
         """What this kind accepts, for messages."""
         return f"a {self.type_name}"
 
-    def _wrong_type(self, value: Any) -> TypeError:
-        return TypeError(
-            f"Parameter {self.key or self.name!r} expects {self.expected()}, not {type(value).__name__} {value!r}."
+    def _wrong_type(self, value: Any) -> ParameterTypeError:
+        return ParameterTypeError(
+            f"Parameter {self.key or self.name!r} expects {self.expected()}, not {type(value).__name__} {value!r}.",
+            self.key,
+            value,
         )
 
-    def _out_of_range(self, value: Any, why: str) -> ValueError:
-        return ValueError(f"Parameter {self.key or self.name!r} = {value!r} is out of range: {why}.")
+    def _out_of_range(self, value: Any, why: str) -> ParameterValueError:
+        return ParameterValueError(
+            f"Parameter {self.key or self.name!r} = {value!r} is out of range: {why}.", self.key, value
+        )
 
     def from_scope(self, value: Any) -> Any:
         """A scope's value for this parameter, parsed strictly and checked."""
         try:
             return self.check(self.parse(value) if isinstance(value, str) else value)
         except (TypeError, ValueError) as error:
-            detail = "" if isinstance(error, ValueError) and "out of range" in str(error) else f" ({error})"
+            detail = "" if isinstance(error, ParameterValueError) else f" ({error})"
             raise ConversionError(self.key, value, self.default, f"{self.expected()}{detail}") from None
 
     # -- the descriptor -------------------------------------------------------
@@ -103,21 +123,45 @@ class Parameter:
         try:
             self.default = self.check(self.default)
         except (TypeError, ValueError) as error:
-            raise type(error)(f"Bad default for {owner.__name__}.{name}: {error}") from None
+            refusal = ParameterValueError if isinstance(error, ValueError) else ParameterTypeError
+            raise refusal(
+                f"Bad default for {owner.__name__}.{name}: {error}", self.key, self.default
+            ) from None
 
-    def copy_for(self, owner: type, namespace: str, default: Any = UNSET) -> Parameter:
+    def inherit(self, base: Parameter[Any]) -> None:
+        """Take from ``base`` (the parameter a base class declared) what this declaration leaves out.
+
+        A subclass that declares a parameter again keeps the bounds, doc and other
+        settings it does not restate, as holoviz Param does:
+
+        >>> import hyperparameter as hp
+        >>> class Train(hp.Params, namespace="train"):
+        ...     lr = hp.Float(1e-3, bounds=(0, 1), doc="learning rate")
+        >>> class Fine(Train):
+        ...     lr = hp.Float(1e-4)
+        >>> Fine.param("lr").bounds, Fine.param("lr").doc, Fine().lr
+        ((0, 1), 'learning rate', 0.0001)
+        """
+        accepted = _argument_names(type(self))
+        merged = {name: value for name, value in base._arguments.items() if name in accepted}
+        merged.update(self._arguments)
+        if merged != self._arguments:
+            type(self).__init__(self, **merged)
+            self._arguments = merged
+
+    def copy_for(self, owner: type, namespace: str, default: Any = UNSET) -> Parameter[T]:
         """This parameter with its metadata, for a subclass (optionally with a new default)."""
         twin = copy.copy(self)
-        twin._remembered = (None, None)
+        twin._remembered = (None, UNSET)
         twin.inherits_default = default is UNSET
         if default is not UNSET:
             twin.default = default
         twin.bind(owner, self.name, namespace)
         return twin
 
-    def __get__(self, instance: Any, owner: Optional[type] = None) -> Any:
+    def __get__(self, instance: Any, owner: Optional[type] = None) -> T:
         if instance is not None:
-            own = instance.__dict__.get(self.name, UNSET)
+            own: T = instance.__dict__.get(self.name, UNSET)
             if own is not UNSET:
                 return own
         level = _get_current()
@@ -128,7 +172,7 @@ class Parameter:
             return self._instance_copy(instance) if self._mutable and instance is not None else self.default
         return self._from_level(level, instance)
 
-    def _from_level(self, level: Level, instance: Any) -> Any:
+    def _from_level(self, level: Level, instance: Any) -> T:
         value = level[self.key]
         shareable = is_lasting(level)
         if value is ABSENT:
@@ -137,25 +181,28 @@ class Parameter:
             if instance is not None and self._mutable:
                 return self._instance_copy(instance)
             return self.default
-        checked = self.from_scope(value)
+        checked: T = self.from_scope(value)
         if shareable and not self._mutable:
             self._remembered = (level, checked)
         return checked
 
-    def _instance_copy(self, instance: Any) -> Any:
+    def _instance_copy(self, instance: Any) -> T:
         """The instance's own copy of a mutable class default (renewed if the default changes)."""
         copies = instance.__dict__.setdefault("_hp_default_copies", {})
+        copied: T
         source, copied = copies.get(self.name, (None, None))
         if source is not self.default:
             copied = copy.deepcopy(self.default)
             copies[self.name] = (self.default, copied)
         return copied
 
-    def __set__(self, instance: Any, value: Any) -> None:
+    def __set__(self, instance: Any, value: T) -> None:
         if self.constant:
-            raise TypeError(
+            raise ParameterTypeError(
                 f"Parameter {self.key!r} is {'read-only' if self.readonly else 'constant'}; "
-                "it cannot be set on an instance."
+                "it cannot be set on an instance.",
+                self.key,
+                value,
             )
         instance._hp_apply({self.name: self.check(value)})
 
@@ -186,7 +233,7 @@ class Parameter:
         return f"{type(self).__name__}({self.default!r}{', doc=' + repr(self.doc) if self.doc else ''})"
 
 
-class Number(Parameter):
+class Number(Parameter[T]):
     """A number with optional bounds, exclusive bounds and soft bounds (metadata only)."""
 
     _kind: tuple[type, ...] = (int, float)
@@ -241,7 +288,7 @@ class Number(Parameter):
         return schema
 
 
-class Float(Number):
+class Float(Number[float]):
     """A float; ints are accepted and become floats.
 
     >>> import hyperparameter as hp
@@ -253,7 +300,7 @@ class Float(Number):
     >>> Train(lr=2)
     Traceback (most recent call last):
     ...
-    ValueError: Parameter 'train.lr' = 2 is out of range: expected [0, 1].
+    hyperparameter.exceptions.ParameterValueError: Parameter 'train.lr' = 2 is out of range: expected [0, 1].
     """
 
     type_name = "float"
@@ -265,7 +312,7 @@ class Float(Number):
         return float(text)
 
 
-class Int(Number):
+class Int(Number[int]):
     """An integer; floats are refused, even 2.0.
 
     >>> import hyperparameter as hp
@@ -283,7 +330,7 @@ class Int(Number):
         return int(text.strip())
 
 
-class Bool(Parameter):
+class Bool(Parameter[bool]):
     """True or False; text is true/false, yes/no, on/off, 1/0 (any case).
 
     >>> import hyperparameter as hp
@@ -308,7 +355,7 @@ class Bool(Parameter):
         return {"type": "boolean"}
 
 
-class Str(Parameter):
+class Str(Parameter[str]):
     """A string, optionally matching a regular expression.
 
     >>> import hyperparameter as hp
@@ -341,7 +388,7 @@ class Str(Parameter):
         return {"type": "string", **({"pattern": self.regex} if self.regex else {})}
 
 
-class Choice(Parameter):
+class Choice(Parameter[Any]):
     """One of a fixed list of objects.
 
     >>> import hyperparameter as hp
@@ -380,7 +427,7 @@ class Choice(Parameter):
         return {"enum": allowed + ([None] if self.allow_None and None not in allowed else [])}
 
 
-class List(Parameter):
+class List(Parameter[list[Any]]):
     """A list, with an optional item type and length bounds ``(min, max)``.
 
     >>> import hyperparameter as hp
@@ -414,9 +461,11 @@ class List(Parameter):
                 if not isinstance(item, self.item_type) or (
                     isinstance(item, bool) and self.item_type is not bool
                 ):
-                    raise TypeError(
+                    raise ParameterTypeError(
                         f"Parameter {self.key or self.name!r} item {index} is {item!r}, "
-                        f"not {self.item_type.__name__}."
+                        f"not {self.item_type.__name__}.",
+                        self.key,
+                        value,
                     )
         low, high = self.bounds or (None, None)
         if (low is not None and len(value) < low) or (high is not None and len(value) > high):
@@ -458,7 +507,7 @@ class List(Parameter):
         return schema
 
 
-class Dict(Parameter):
+class Dict(Parameter[dict[str, Any]]):
     """A dict; text is a JSON object.
 
     >>> import hyperparameter as hp
@@ -490,6 +539,17 @@ class Dict(Parameter):
         return {"type": "object"}
 
 
+def _argument_names(kind: type) -> set[str]:
+    """Every argument name the constructors along ``kind``'s bases accept."""
+    names: set[str] = set()
+    for klass in kind.__mro__:
+        init = klass.__dict__.get("__init__")
+        if init is not None and hasattr(init, "__code__"):
+            code = init.__code__
+            names.update(code.co_varnames[1 : code.co_argcount + code.co_kwonlyargcount])
+    return names
+
+
 def _is_json(value: Any) -> bool:
     """Whether ``value`` can appear in a JSON document."""
     try:
@@ -515,7 +575,7 @@ def _import_object(path: str) -> Any:
     return target
 
 
-class Instance(Parameter):
+class Instance(Parameter[Any]):
     """An instance of ``class_``; text is an import path to such an object.
 
     >>> import hyperparameter as hp, pathlib
@@ -546,7 +606,7 @@ class Instance(Parameter):
         return self.class_.__name__
 
 
-class Callable(Parameter):
+class Callable(Parameter[CallableType[..., Any]]):
     """A callable; text is an import path such as ``'torch.nn.functional:gelu'``.
 
     >>> import hyperparameter as hp

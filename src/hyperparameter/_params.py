@@ -12,7 +12,7 @@
 >>> Train(layers=0)
 Traceback (most recent call last):
 ...
-ValueError: Parameter 'train.layers' = 0 is out of range: expected [1, inf).
+hyperparameter.exceptions.ParameterValueError: Parameter 'train.layers' = 0 is out of range: expected [1, inf).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from typing import Any, Callable, ClassVar, Optional
 
 from ._keys import check_key
 from ._kinds import UNSET, Parameter
+from .exceptions import ParameterTypeError
 
 Watcher = Callable[[str, Any, Any], None]
 
@@ -30,7 +31,7 @@ Watcher = Callable[[str, Any, Any], None]
 class ParamsMeta(type):
     """Collects a class's parameters, gives each its key, and guards class-level writes."""
 
-    _hp_params: dict[str, Parameter]
+    _hp_params: dict[str, Parameter[Any]]
     _hp_namespace: str
 
     def __new__(
@@ -54,7 +55,7 @@ class ParamsMeta(type):
         check_key(chosen)
         type.__setattr__(cls, "_hp_namespace", chosen)
         type.__setattr__(cls, "_hp_explicit", namespace is not None or inherited is not None)
-        params: dict[str, Parameter] = {}
+        params: dict[str, Parameter[Any]] = {}
         for base in reversed(cls.__mro__[1:]):
             for key, parameter in base.__dict__.get("_hp_params", {}).items():
                 params[key] = parameter
@@ -64,6 +65,8 @@ class ParamsMeta(type):
                 params[key] = parameter.copy_for(cls, chosen, override)
         for key, value in body.items():
             if isinstance(value, Parameter):
+                if key in params:
+                    value.inherit(params[key])
                 value.bind(cls, key, chosen)
                 params[key] = value
         for key, parameter in params.items():
@@ -87,7 +90,7 @@ class ParamsMeta(type):
             super().__setattr__(name, value)
             return
         if parameter.readonly:
-            raise TypeError(f"Parameter {parameter.key!r} is read-only.")
+            raise ParameterTypeError(f"Parameter {parameter.key!r} is read-only.", parameter.key, value)
         _set_default(cls, name, parameter.check(value))
 
 
@@ -133,7 +136,7 @@ class Params(metaclass=ParamsMeta):
     {'layers': 4}
     """
 
-    _hp_params: ClassVar[dict[str, Parameter]]
+    _hp_params: ClassVar[dict[str, Parameter[Any]]]
     _hp_namespace: ClassVar[str]
 
     def __init__(self, **values: Any) -> None:
@@ -141,12 +144,12 @@ class Params(metaclass=ParamsMeta):
 
     # -- introspection --------------------------------------------------------
     @classmethod
-    def param(cls, name: str) -> Parameter:
+    def param(cls, name: str) -> Parameter[Any]:
         """The declared parameter ``name`` (its kind, default, bounds and doc)."""
         return cls._hp_params[name]
 
     @classmethod
-    def params(cls) -> dict[str, Parameter]:
+    def params(cls) -> dict[str, Parameter[Any]]:
         """Every declared parameter, by name, in declaration order."""
         return dict(cls._hp_params)
 
@@ -191,10 +194,14 @@ class Params(metaclass=ParamsMeta):
             if parameter is None:
                 near = difflib.get_close_matches(name, list(params), n=1)
                 hint = f" Did you mean {near[0]!r}?" if near else ""
-                raise TypeError(f"{type(self).__name__} has no parameter {name!r}.{hint}")
+                raise ParameterTypeError(
+                    f"{type(self).__name__} has no parameter {name!r}.{hint}", name, value
+                )
             if parameter.readonly or (parameter.constant and not constructing):
-                raise TypeError(
-                    f"Parameter {parameter.key!r} is {'read-only' if parameter.readonly else 'constant'}."
+                raise ParameterTypeError(
+                    f"Parameter {parameter.key!r} is {'read-only' if parameter.readonly else 'constant'}.",
+                    parameter.key,
+                    value,
                 )
             checked[name] = parameter.check(value)
         return checked

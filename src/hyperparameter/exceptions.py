@@ -27,6 +27,8 @@ __all__ = [
     "MissingDependencyError",
     "MissingParameterError",
     "MissingReferenceError",
+    "ParameterTypeError",
+    "ParameterValueError",
     "SchemaError",
     "ScopeError",
     "SearchSpaceError",
@@ -157,6 +159,45 @@ class ConversionError(HyperparameterError, ValueError):
             f"{type(default).__name__} (the type of the default {default!r}): "
             f"expected {expected}."
         )
+
+
+class ParameterValueError(HyperparameterError, ValueError):
+    """A declared parameter (``hp.Float``, ``hp.Int``...) refuses a value: out of its bounds or choices.
+
+    ``key`` names the parameter and ``value`` is the value refused.
+
+    >>> import hyperparameter as hp
+    >>> class Train(hp.Params, namespace="train"):
+    ...     lr = hp.Float(1e-3, bounds=(0, 1))
+    >>> try:
+    ...     Train(lr=2)
+    ... except ValueError as error:
+    ...     print(type(error).__name__, error.key, error.value)
+    ParameterValueError train.lr 2
+    """
+
+    def __init__(self, message: str, key: str = "", value: Any = None) -> None:
+        self.key = key
+        self.value = value
+        super().__init__(message)
+
+
+class ParameterTypeError(HyperparameterError, TypeError):
+    """A declared parameter refuses a value of the wrong type, or a name or write it does not have.
+
+    >>> import hyperparameter as hp
+    >>> class Train(hp.Params, namespace="train"):
+    ...     epochs = hp.Int(10)
+    >>> Train(epochs=2.5)
+    Traceback (most recent call last):
+    ...
+    hyperparameter.exceptions.ParameterTypeError: Parameter 'train.epochs' expects an int, not float 2.5.
+    """
+
+    def __init__(self, message: str, key: str = "", value: Any = None) -> None:
+        self.key = key
+        self.value = value
+        super().__init__(message)
 
 
 class ScopeError(HyperparameterError, RuntimeError):
