@@ -37,6 +37,12 @@ INSTANCES: dict[type[BaseException], BaseException] = {
     exceptions.InvalidKeyTypeError: exceptions.InvalidKeyTypeError(1, "it is of type int, not a string"),
     exceptions.MissingParameterError: exceptions.MissingParameterError("train.lr"),
     exceptions.ConversionError: exceptions.ConversionError("train.epochs", "ten", 10, "an integer"),
+    exceptions.ParameterValueError: exceptions.ParameterValueError(
+        "Parameter 'train.lr' = 2 is out of range: expected [0, 1].", "train.lr", 2
+    ),
+    exceptions.ParameterTypeError: exceptions.ParameterTypeError(
+        "Parameter 'train.epochs' expects an int, not float 2.5.", "train.epochs", 2.5
+    ),
     exceptions.ScopeError: exceptions.ScopeError("Scope exited out of order."),
     exceptions.LaunchError: exceptions.LaunchError("No function to run."),
     exceptions.ConfigError: exceptions.ConfigError("Interpolation cycle: a -> a."),
