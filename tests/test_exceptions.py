@@ -43,6 +43,9 @@ INSTANCES: dict[type[BaseException], BaseException] = {
     exceptions.ParameterTypeError: exceptions.ParameterTypeError(
         "Parameter 'train.epochs' expects an int, not float 2.5.", "train.epochs", 2.5
     ),
+    exceptions.SearchSpaceError: exceptions.SearchSpaceError(
+        "-D train.lr=loguniform(0, 1): loguniform needs both ends above 0."
+    ),
     exceptions.ScopeError: exceptions.ScopeError("Scope exited out of order."),
     exceptions.LaunchError: exceptions.LaunchError("No function to run."),
     exceptions.ConfigError: exceptions.ConfigError("Interpolation cycle: a -> a."),

@@ -197,7 +197,7 @@ def _uniform(where: str, form: str, arguments: list[str]) -> Uniform:
     return Uniform(ends[0], ends[1], log=log)
 
 
-def declared_space(parameter: Parameter) -> Optional[Dimension]:
+def declared_space(parameter: Parameter[Any]) -> Optional[Dimension]:
     """The space of a declared parameter, or None when its kind does not bound one.
 
     Floats and ints need both bounds (an excluded end moves to the next value
