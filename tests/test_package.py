@@ -28,6 +28,7 @@ HEAVY = [
     "hyperparameter._params",
     "hyperparameter._scanner",
     "hyperparameter._schema",
+    "hyperparameter._sweep",
     "hyperparameter._tf_compat",
 ]
 
