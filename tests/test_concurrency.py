@@ -1,16 +1,15 @@
-"""Isolation of scopes across threads, thread pools, asyncio tasks, generators and processes."""
+"""Isolation of scopes across threads, thread pools, asyncio tasks and generators (processes: test_processes)."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import multiprocessing
 import sys
 import threading
 import time
 import weakref
 from collections.abc import AsyncIterator, Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 import pytest
@@ -78,10 +77,6 @@ def set_and_read(how: str, value: object) -> object:
 
 
 WAYS_TO_SET = ["bare write", "write inside with", "with block", "entered, never exited"]
-
-
-def _read_in_child() -> tuple[object, object]:
-    return hp.scope.proc.v | MISSING, hp.scope.proc.frozen | MISSING
 
 
 class TestThreads:
@@ -770,13 +765,3 @@ class TestStress:
         before, after, results = asyncio.run(main())
         assert {i: wrong for i, wrong in enumerate(results) if wrong} == {}
         assert (after, visible()) == (before, outside)
-
-
-class TestProcesses:
-    def test_spawned_process_starts_without_the_parents_values(self) -> None:
-        """A 'spawn' child process sees none of its parent's values, not even frozen ones."""
-        with hp.scope(**{"proc.frozen": 1}):
-            hp.scope.frozen()
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool, hp.scope(**{"proc.v": 2}):
-            assert pool.submit(_read_in_child).result(timeout=30) == (MISSING, MISSING)

@@ -57,6 +57,9 @@ INSTANCES: dict[type[BaseException], BaseException] = {
         "PyYAML", "Reading YAML config files", "pip install 'hyperparameter[yaml]'"
     ),
     exceptions.SearchSpaceError: exceptions.SearchSpaceError("train.lr=loguniform(0, 1): needs 0 < a < b."),
+    exceptions.UnpicklableValueError: exceptions.UnpicklableValueError(
+        "train.hook", lambda: 0, TypeError("cannot pickle 'function' object")
+    ),
     exceptions.SweepError: exceptions.SweepError("Unknown sweep backend 'gpu'."),
 }
 

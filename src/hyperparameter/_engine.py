@@ -19,6 +19,7 @@ from typing import Any, Optional
 from ._generators import GENERATOR_FLAGS, GeneratorLevel, level_kind, visible
 from ._levels import UNPINNED, Level, baseline, chain_values, current, new_level, publish_baseline
 from ._origins import publish_sources, sources_of
+from ._processes import carry_baseline
 from .exceptions import ScopeError
 
 _get_current = current.get
@@ -164,6 +165,7 @@ def freeze() -> None:
     sources = sources_of(level)  # before publishing: a context's base is compared with the old baseline
     publish_baseline(chain_values(level))
     publish_sources(sources)
+    carry_baseline()
 
 
 def start(values: dict[str, Any]) -> None:

@@ -1,24 +1,36 @@
-"""Hand the caller's scope to code that runs in another thread or pool task.
+"""Hand the caller's scope to code that runs in another thread, pool task or process.
 
 A new thread starts from the frozen baseline, and a pool worker runs each task
 in its own thread's context, so values set around a hand-off do not follow the
-work. :func:`bind_scope` captures them where the work is handed off.
+work. :func:`bind_scope` captures them where the work is handed off; the
+result pickles, so the values also reach a process pool, Dask or Ray worker.
 """
 
 from __future__ import annotations
 
 import contextvars
 import functools
-from typing import Any, Callable, TypeVar
+import io
+import pickle
+import types
+from typing import TYPE_CHECKING, Any, Callable, Generic, Optional, TypeVar
 
 from ._engine import innermost
-from ._levels import Level, current
+from ._levels import Level, chain_values, current, new_level
+from ._origins import sources_of
+from ._processes import inherited_sources, pack
+from ._scope import SourcedScope, scope_of
+
+if TYPE_CHECKING:
+    from typing import ParamSpec
+
+    P = ParamSpec("P")
 
 R = TypeVar("R")
 
 
-def bind_scope(func: Callable[..., R]) -> Callable[..., R]:
-    """Return ``func`` bound to the values visible now, for another thread or pool.
+def bind_scope(func: Callable[P, R]) -> Callable[P, R]:
+    """Return ``func`` bound to the values visible now, for another thread, pool or process.
 
     Each call runs in a fresh copy of the calling thread's context with those
     values current, so what the call sets (inside ``with`` blocks or not) is
@@ -33,14 +45,68 @@ def bind_scope(func: Callable[..., R]) -> Callable[..., R]:
     ...         future = pool.submit(hp.bind_scope(rerank))
     ...     future.result()
     0.5
+
+    The result pickles whenever ``func`` does, carrying a snapshot of the
+    values (taken once, when it is first pickled), so it crosses to a process
+    pool, Dask or Ray: ``pool.submit(hp.bind_scope(work), x)``. A value that
+    cannot be pickled raises :class:`~hyperparameter.UnpicklableValueError`
+    naming its key.
     """
-    level = innermost()
+    return BoundCall(func, innermost(), None)
 
-    @functools.wraps(func)
-    def run_bound(*args: Any, **kwargs: Any) -> R:
-        return contextvars.copy_context().run(_run_at, level, func, args, kwargs)
 
-    return run_bound
+class BoundCall(Generic[R]):
+    """``func`` with the values to run it in: what :func:`bind_scope` returns.
+
+    ``_level`` holds the values; ``_payload`` is their pickle, made when the
+    call is first pickled and kept, so pickling it again (each retry, each
+    worker) does not take a new snapshot.
+    """
+
+    __wrapped__: Callable[..., R]
+    _level: Level
+    _payload: Optional[bytes]
+
+    def __init__(self, func: Callable[..., R], level: Level, payload: Optional[bytes]) -> None:
+        functools.update_wrapper(self, func)
+        self._level = level
+        self._payload = payload
+
+    def __call__(self, *args: Any, **kwargs: Any) -> R:
+        return contextvars.copy_context().run(_run_at, self._level, self.__wrapped__, args, kwargs)
+
+    def __get__(self, instance: Any, owner: Optional[type] = None) -> Any:
+        # Bound as a method when stored on a class, as the function it wraps would be.
+        return self if instance is None else types.MethodType(self, instance)
+
+    def __repr__(self) -> str:
+        return f"hp.bind_scope({self.__wrapped__!r})"
+
+    def _packed(self) -> bytes:
+        """The pickled values and their sources, made once."""
+        if self._payload is None:
+            self._payload = pack(chain_values(self._level)) + pickle.dumps(sources_of(self._level))
+        return self._payload
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _rebuild, (self.__wrapped__, self._packed())
+
+    def __dask_tokenize__(self) -> tuple[Any, ...]:
+        # Dask names a task by hashing what it runs: two calls bound to different
+        # values must not share a name, or Dask would run one and reuse its result.
+        return (self.__wrapped__, self._packed())
+
+
+def _rebuild(func: Callable[..., R], payload: bytes) -> BoundCall[R]:
+    """Unpickle a :class:`BoundCall`: its values become a level of their own.
+
+    The level's owner is a scope of those values that says they came from the
+    parent process, for :func:`~hyperparameter._origins.source_of`.
+    """
+    stream = io.BytesIO(payload)
+    values: dict[str, Any] = pickle.load(stream)
+    owner = scope_of(SourcedScope, values, inherited_sources(values, pickle.load(stream)))
+    return BoundCall(func, new_level(Level, owner._values, None, owner, None), payload)
 
 
 def _run_at(level: Level, func: Callable[..., R], args: tuple[Any, ...], kwargs: dict[str, Any]) -> R:

@@ -18,6 +18,7 @@ from ._accessor import CurrentKey, ScopeKey, read
 from ._engine import amend, detached, enter, find_level, freeze, innermost, leave, start, write
 from ._keys import check_key, collect, plain_keywords
 from ._levels import Level, chain_values
+from ._processes import pack, unpack
 
 _init = object.__setattr__
 _KEY_CACHE_LIMIT = 4096
@@ -131,6 +132,11 @@ class Scope:
     def __repr__(self) -> str:
         return f"hp.scope({chain_values(self._level())!r})"
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # A scope pickles as its own values (a scope object is a set of overrides),
+        # each checked so that one that cannot cross is named.
+        return _unpickle_scope, (type(self), pack(self._values))
+
     def keys(self) -> list[str]:
         """Return every key this scope sees.
 
@@ -183,6 +189,20 @@ class Scope:
         return self
 
 
+def _unpickle_scope(cls: type[Scope], payload: bytes, sources: Optional[dict[str, str]] = None) -> Scope:
+    """Rebuild a pickled scope (with its sources, for a :class:`SourcedScope`), not entered."""
+    return scope_of(cls, unpack(payload), sources)
+
+
+def scope_of(cls: type[Scope], values: dict[str, Any], sources: Optional[dict[str, str]] = None) -> Scope:
+    """A scope of kind ``cls`` holding ``values`` as they are (checked already: no flattening)."""
+    built = _new_scope(cls)
+    _set_values(built, values)
+    if sources is not None:
+        _init(built, "_sources", sources)
+    return built
+
+
 _set_values = Scope.__dict__["_values"].__set__  # faster than object.__setattr__
 _new_scope = object.__new__
 
@@ -219,6 +239,9 @@ class SourcedScope(Scope):
         _init(self, "_sources", {} if clear else {k: v for k, v in self._sources.items() if k not in updates})
         super()._write(updates, clear)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _unpickle_scope, (type(self), pack(self._values), self._sources)
+
 
 class _ClearedSourcedScope(SourcedScope):
     """A sourced scope that was cleared: it no longer inherits."""
@@ -242,6 +265,10 @@ class _BaseScope(Scope):
 
     def _write(self, updates: dict[str, Any], clear: bool = False) -> None:
         amend(None, updates, clear)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The base is the context's own: it crosses as a scope of the values it holds.
+        return _unpickle_scope, (Scope, pack(chain_values(self._level())))
 
 
 class ScopeRoot:

@@ -33,6 +33,7 @@ __all__ = [
     "ScopeError",
     "SearchSpaceError",
     "SweepError",
+    "UnpicklableValueError",
 ]
 
 
@@ -213,6 +214,30 @@ class ScopeError(HyperparameterError, RuntimeError):
     >>> inner.__exit__(None, None, None), outer.__exit__(None, None, None)
     (None, None)
     """
+
+
+class UnpicklableValueError(HyperparameterError, TypeError):
+    """A value cannot cross to another process: it does not pickle.
+
+    Values reach other processes as pickles (``hp.bind_scope``, the frozen
+    baseline of a spawned process, a pickled scope). ``key`` names the
+    hyperparameter and ``type_name`` the type of its value.
+
+    >>> import pickle, hyperparameter as hp
+    >>> pickle.dumps(hp.scope(**{"train.hook": lambda: 0}))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    hyperparameter.exceptions.UnpicklableValueError: Cannot hand hyperparameter 'train.hook' (a function) to another process: ...
+    """
+
+    def __init__(self, key: str, value: Any, cause: BaseException) -> None:
+        self.key = key
+        self.type_name = type(value).__name__
+        super().__init__(
+            f"Cannot hand hyperparameter {key!r} (a {self.type_name}) to another process: "
+            f"it does not pickle ({cause}); set it to a value that pickles, such as a module-level "
+            "function, or to its import path."
+        )
 
 
 class LaunchError(HyperparameterError, RuntimeError):

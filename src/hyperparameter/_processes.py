@@ -1,0 +1,153 @@
+"""Carry values across process boundaries: new processes start from the baseline.
+
+A process that :mod:`multiprocessing` starts runs a new target, like a new
+thread, so it starts from the frozen baseline whatever the start method:
+
+- **fork**: the child is a copy of the parent, open ``with`` blocks and bare
+  writes included. A fork hook puts the child's context back to the baseline
+  when the fork comes from :mod:`multiprocessing` (a plain ``os.fork()`` child
+  goes on running the parent's code, inside its blocks, so it keeps them).
+- **spawn** and **forkserver**: the child is a new interpreter. The parent
+  pickles each ``Process`` object it starts, and with it the process's
+  ``_config`` dict, which every process inherits from its parent. A carrier
+  placed in that dict pickles the baseline as it is when the process starts
+  and publishes it in the child before the target runs.
+
+Values cross as pickles: :func:`pack` names the key whose value cannot.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import sys
+from typing import Any, Optional
+
+from ._levels import UNPINNED, baseline, current, publish_baseline
+from ._origins import publish_sources, sources_of
+from .exceptions import UnpicklableValueError
+
+# Where multiprocessing (and billiard, its fork in Celery) call os.fork to start a Process.
+_FORKING_MODULES = frozenset(
+    {"multiprocessing.popen_fork", "multiprocessing.forkserver", "billiard.popen_fork", "billiard.forkserver"}
+)
+#: The source of a value received from the parent process (see :mod:`._origins`).
+PARENT = "parent process"
+# The key of the carrier in multiprocessing's per-process _config dict.
+_CONFIG_KEY = "hyperparameter.baseline"
+
+
+def pack(values: dict[str, Any]) -> bytes:
+    """Pickle ``values`` for another process; name the key of a value that cannot cross.
+
+    >>> pack({"train.hook": lambda: 0})  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    hyperparameter.exceptions.UnpicklableValueError: Cannot hand hyperparameter 'train.hook' (a function) to another process: ...
+    """
+    try:
+        return pickle.dumps(values, pickle.HIGHEST_PROTOCOL)
+    except Exception:
+        for key, value in values.items():
+            try:
+                pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+            except Exception as cause:
+                raise UnpicklableValueError(key, value, cause) from cause
+        raise  # the values pickle one by one: the failure is not one value's
+
+
+def unpack(payload: bytes) -> dict[str, Any]:
+    """The values :func:`pack` pickled."""
+    values: dict[str, Any] = pickle.loads(payload)
+    return values
+
+
+def inherited_sources(values: dict[str, Any], sources: dict[str, str]) -> dict[str, str]:
+    """The sources of ``values`` received from a parent process that knew ``sources``.
+
+    >>> inherited_sources({"a": 1, "b": 2}, {"a": "-D"})
+    {'a': 'parent process (-D)', 'b': 'parent process'}
+    """
+    return {key: f"{PARENT} ({sources[key]})" if key in sources else PARENT for key in values}
+
+
+def _after_fork_in_child() -> None:
+    """Start a multiprocessing child from the baseline, like a new thread."""
+    caller = sys._getframe(1)
+    if caller.f_globals.get("__name__") in _FORKING_MODULES:
+        current.set(UNPINNED)
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+class _BaselineCarrier:
+    """Pickles as the baseline in force when a process starts; publishes it when unpickled."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        level = baseline()
+        if not level.own:
+            return _carrier, ()
+        return _receive_baseline, (pack(level.own), sources_of(level))
+
+
+_CARRIER = _BaselineCarrier()
+
+
+def _carrier() -> _BaselineCarrier:
+    return _CARRIER
+
+
+def _receive_baseline(payload: bytes, sources: dict[str, str]) -> _BaselineCarrier:
+    """In a new process: publish the parent's baseline before the target runs."""
+    values = unpack(payload)
+    publish_baseline(values)
+    publish_sources(inherited_sources(values, sources))
+    if current.get().owner is None:  # code run on import may have pinned the old baseline
+        current.set(UNPINNED)
+    return _CARRIER
+
+
+def carry_baseline() -> None:
+    """Make processes started from now on carry the baseline, whatever their start method.
+
+    Importing multiprocessing costs a few milliseconds, so until the program
+    imports it the carrier waits for that import.
+    """
+    module = sys.modules.get("multiprocessing.process")
+    if module is not None:
+        module._current_process._config[_CONFIG_KEY] = _CARRIER
+    elif not any(isinstance(finder, _ImportWatcher) for finder in sys.meta_path):
+        sys.meta_path.insert(0, _ImportWatcher())
+
+
+class _ImportWatcher:
+    """A one-shot import hook: places the carrier once ``multiprocessing.process`` is imported."""
+
+    def find_spec(self, name: str, path: Any, target: Any = None) -> Optional[Any]:
+        if name != "multiprocessing.process":
+            return None
+        sys.meta_path.remove(self)
+        for finder in sys.meta_path:
+            spec = finder.find_spec(name, path, target) if hasattr(finder, "find_spec") else None
+            if spec is not None and spec.loader is not None and hasattr(spec.loader, "exec_module"):
+                spec.loader = _CarrierLoader(spec.loader)  # type: ignore[assignment]
+                return spec
+        return None
+
+
+class _CarrierLoader:
+    """Loads ``multiprocessing.process`` as its own loader would, then places the carrier."""
+
+    def __init__(self, loader: Any) -> None:
+        self._loader = loader
+
+    def __getattr__(self, name: str) -> Any:  # get_source, is_package ... for inspect and linecache
+        return getattr(self._loader, name)
+
+    def create_module(self, spec: Any) -> Any:
+        return self._loader.create_module(spec)
+
+    def exec_module(self, module: Any) -> None:
+        self._loader.exec_module(module)
+        module._current_process._config[_CONFIG_KEY] = _CARRIER
