@@ -497,7 +497,10 @@ def test_desc_lists_other_definitions(project: Path, capsys: pytest.CaptureFixtu
 @pytest.mark.parametrize(
     ("name", "message"),
     [
-        ("train.lrr", "hp: no hyperparameter 'train.lrr' in proj. Did you mean 'train.lr', 'train.warmup'?"),
+        (
+            "train.lrr",
+            "hp: no hyperparameter 'train.lrr' in proj. Did you mean 'train.lr' or 'train.warmup'?",
+        ),
         ("lrr", "hp: no hyperparameter 'lrr' in proj. Did you mean 'train.lr'?"),
         ("zzz", "hp: no hyperparameter 'zzz' in proj."),
     ],

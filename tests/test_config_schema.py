@@ -148,12 +148,12 @@ def test_a_generic_collection_schema_is_built() -> None:
         pytest.param({}, "'name': is required by Experiment (str) but not set", id="missing-required"),
         pytest.param(
             {"name": "x", "nmae": 1},
-            "'nmae': is not a field of Experiment; did you mean 'name'?",
+            "'nmae': is not a field of Experiment. Did you mean 'name'?",
             id="unknown-key-did-you-mean",
         ),
         pytest.param(
             {"name": "x", "train": {"lrr": 1}},
-            "'train.lrr': is not a field of Train; did you mean 'train.lr'?",
+            "'train.lrr': is not a field of Train. Did you mean 'train.lr'?",
             id="nested-unknown-key",
         ),
         pytest.param(
@@ -242,7 +242,8 @@ def test_each_problem_is_a_schema_error_naming_the_key_path(values: dict[str, An
     """A value that does not fit raises SchemaError (a ConfigError, a ValueError) naming its key path, value and expected type."""
     with pytest.raises(hp.SchemaError) as caught:
         hp.config(values, schema=Experiment)
-    assert str(caught.value) == f"The config values do not fit Experiment at {problem}."
+    end = "" if problem.endswith("?") else "."
+    assert str(caught.value) == f"The config values do not fit Experiment at {problem}{end}"
     assert isinstance(caught.value, hp.ConfigError)
     assert isinstance(caught.value, ValueError)
 
@@ -257,7 +258,7 @@ def test_every_problem_is_reported_at_once(tmp_path: pathlib.Path) -> None:
         f"Config '{path}' does not fit Experiment (5 problems):\n"
         "  'train.lr': expected float, got 'fast' (str)\n"
         "  'train.epochs': expected int, got 2.5 (float)\n"
-        "  'train.mdoe': is not a field of Train; did you mean 'train.mode'?\n"
+        "  'train.mdoe': is not a field of Train. Did you mean 'train.mode'?\n"
         "  'data.splits': expected 2 items, got 1\n"
         "  'name': is required by Experiment (str) but not set"
     )

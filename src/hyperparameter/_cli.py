@@ -10,7 +10,6 @@ is the same program.
 from __future__ import annotations
 
 import argparse
-import difflib
 import importlib.metadata as metadata
 import importlib.util
 import json
@@ -33,6 +32,7 @@ from ._report import (
     render_packages,
 )
 from ._scanner import scan_paths
+from ._suggest import MOST, close_matches, suggestion
 
 _REQUIREMENT = re.compile(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 _PROJECT_NAME = re.compile(r"^\[project\][^\[]*?^name\s*=\s*[\"']([^\"']+)[\"']", re.MULTILINE | re.DOTALL)
@@ -324,13 +324,13 @@ def matches(name: str, entries: list[Entry]) -> tuple[list[Entry], list[str]]:
     if containing:
         return containing, []
     keys = [e.key for e in entries]
-    near = difflib.get_close_matches(name, keys, n=5, cutoff=0.6)
+    near = close_matches(name, keys)
     by_last: dict[str, list[str]] = {}
     for key in keys:
         by_last.setdefault(key.rpartition(".")[2], []).append(key)
-    for segment in difflib.get_close_matches(name.rpartition(".")[2], list(by_last), n=5, cutoff=0.6):
+    for segment in close_matches(name.rpartition(".")[2], by_last):
         near += [key for key in by_last[segment] if key not in near]
-    return [], near[:5]
+    return [], near[:MOST]
 
 
 def _describe(args: argparse.Namespace) -> int:
@@ -344,8 +344,7 @@ def _describe(args: argparse.Namespace) -> int:
         _warn(problem)
     chosen, near = matches(args.name, entries_of(source.found))
     if not chosen:
-        hint = f" Did you mean {', '.join(map(repr, near))}?" if near else ""
-        _warn(f"no hyperparameter {args.name!r} in {source.title}.{hint}")
+        _warn(f"no hyperparameter {args.name!r} in {source.title}. {suggestion(near)}".rstrip())
         return 1
     return 0 if _emit("\n\n".join(render_details(e, source) for e in chosen), args.output) else 1
 

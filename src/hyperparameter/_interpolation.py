@@ -12,7 +12,6 @@ backslash followed by a reference. Backslashes anywhere else are kept as written
 from __future__ import annotations
 
 import copy
-import difflib
 import os
 import re
 from collections.abc import Mapping
@@ -21,6 +20,7 @@ from typing import Any, Callable, Optional, Union
 
 from ._grammar import format_value
 from ._key_paths import KeyPath, format_path, locate
+from ._suggest import did_you_mean
 from .exceptions import ConfigError, MissingReferenceError
 
 OPEN = "${"
@@ -258,8 +258,8 @@ class _Resolver:
             why = f"{format_path(walked)!r} has {len(node)} items."
         elif isinstance(node, dict):
             missing = format_path((*walked, part))
-            near = difflib.get_close_matches(missing, _key_paths(self._root), n=1)
-            why = f"{missing!r} is not set." + (f" Did you mean {near[0]!r}?" if near else "")
+            peers = [path for path in _key_paths(self._root) if path.count(".") == missing.count(".")]
+            why = f"{missing!r} is not set. {did_you_mean(missing, peers)}".rstrip()
         else:
             why = f"{format_path(walked)!r} is {node!r}, which has no keys."
         raise MissingReferenceError(

@@ -17,12 +17,12 @@ hyperparameter.exceptions.ParameterValueError: Parameter 'train.layers' = 0 is o
 
 from __future__ import annotations
 
-import difflib
 import json
 from typing import Any, Callable, ClassVar, Optional
 
 from ._keys import check_key
 from ._kinds import UNSET, Parameter
+from ._suggest import did_you_mean
 from .exceptions import ParameterTypeError
 
 Watcher = Callable[[str, Any, Any], None]
@@ -192,10 +192,9 @@ class Params(metaclass=ParamsMeta):
         for name, value in values.items():
             parameter = params.get(name)
             if parameter is None:
-                near = difflib.get_close_matches(name, list(params), n=1)
-                hint = f" Did you mean {near[0]!r}?" if near else ""
+                hint = did_you_mean(name, params)
                 raise ParameterTypeError(
-                    f"{type(self).__name__} has no parameter {name!r}.{hint}", name, value
+                    f"{type(self).__name__} has no parameter {name!r}. {hint}".rstrip(), name, value
                 )
             if parameter.readonly or (parameter.constant and not constructing):
                 raise ParameterTypeError(

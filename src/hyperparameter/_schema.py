@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import collections.abc
 import dataclasses
-import difflib
 import enum
 import pathlib
 import reprlib
@@ -35,6 +34,7 @@ from typing import Any, Callable, Literal, Optional, TypeVar, Union, get_args, g
 
 from ._convert import parse_bool
 from ._key_paths import KeyPath, format_path
+from ._suggest import close_matches, suggestion
 from .exceptions import SchemaError
 
 T = TypeVar("T")
@@ -184,9 +184,9 @@ class _Builder:
         if key in fields:
             self.fail((*path, key), f"is computed by {cls.__name__} (init=False) and cannot be set")
             return False
-        near = difflib.get_close_matches(key, settable, n=1)
+        near = close_matches(key, settable)
         if near:
-            hint = f"; did you mean {format_path((*path, near[0]))!r}?"
+            hint = f". {suggestion([format_path((*path, each)) for each in near])}"
         else:
             hint = (
                 f"; expected one of {', '.join(settable)}" if settable else f"; {cls.__name__} takes no keys"

@@ -298,7 +298,7 @@ class SchemaError(ConfigError):
     ...
     hyperparameter.exceptions.SchemaError: The config values do not fit Train (2 problems):
       'lr': expected float, got 'fast' (str)
-      'epoch': is not a field of Train; did you mean 'epochs'?
+      'epoch': is not a field of Train. Did you mean 'epochs'?
     """
 
     def __init__(self, schema: Any, problems: Sequence[tuple[str, str]], sources: Sequence[str]) -> None:
@@ -309,7 +309,8 @@ class SchemaError(ConfigError):
         subject = f"{_describe_sources(sources)} {verb} not fit {name}"
         if len(self.problems) == 1:
             key, message = self.problems[0]
-            super().__init__(f"{subject} at {key}: {message}.")
+            end = "" if message.endswith("?") else "."
+            super().__init__(f"{subject} at {key}: {message}{end}")
         else:
             lines = "".join(f"\n  {key}: {message}" for key, message in self.problems)
             super().__init__(f"{subject} ({len(self.problems)} problems):{lines}")
