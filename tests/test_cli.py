@@ -499,7 +499,7 @@ def test_desc_lists_other_definitions(project: Path, capsys: pytest.CaptureFixtu
     [
         (
             "train.lrr",
-            "hp: no hyperparameter 'train.lrr' in proj. Did you mean 'train.lr' or 'train.warmup'?",
+            "hp: no hyperparameter 'train.lrr' in proj. Did you mean 'train.lr'?",
         ),
         ("lrr", "hp: no hyperparameter 'lrr' in proj. Did you mean 'train.lr'?"),
         ("zzz", "hp: no hyperparameter 'zzz' in proj."),

@@ -18,9 +18,28 @@ MOST = 3
 """How many close names a hint offers."""
 
 
+CUTOFF = 0.6
+"""How similar (difflib's ratio) a name must be to be offered at all."""
+SPREAD = 0.1
+"""How far below the best match another may score and still be offered: dotted keys share
+long prefixes (``train.``), which make every sibling look similar to a typo."""
+
+
 def close_matches(word: str, candidates: Iterable[str], count: int = MOST) -> list[str]:
     """The names among ``candidates`` closest to ``word``, best first (at most ``count``)."""
-    return difflib.get_close_matches(word, list(candidates), n=count, cutoff=0.6)
+    matcher = difflib.SequenceMatcher(b=word)
+    scored: list[tuple[float, str]] = []
+    for each in dict.fromkeys(candidates):
+        matcher.set_seq1(each)
+        if matcher.real_quick_ratio() >= CUTOFF and matcher.quick_ratio() >= CUTOFF:
+            score = matcher.ratio()
+            if score >= CUTOFF:
+                scored.append((score, each))
+    scored.sort(key=lambda pair: -pair[0])
+    if not scored:
+        return []
+    best = scored[0][0]
+    return [each for score, each in scored[:count] if score >= best - SPREAD]
 
 
 def suggestion(matches: Sequence[str]) -> str:
