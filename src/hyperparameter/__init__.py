@@ -7,22 +7,19 @@
 >>> with hp.scope(**{"train.lr": 5e-4}):
 ...     train()
 'lr=0.0005, batch_size=32'
+
+The import loads only the scope engine and injection; every other public
+name (the launcher, config files, declared kinds, ``__version__`` ...) is
+loaded the first time it is used, so a program that only reads scopes starts
+fast. To add a public name, see ``_LAZY`` below.
 """
 
-from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING, Any
 
 from . import _acceleration  # noqa: F401  (switches on the compiled fast paths when built)
-from ._config import config, save_config
-from ._grammar import IndexAssignment
 from ._handoff import bind_scope
 from ._inject import Parameter, ParamInfo, param
-from ._kinds import Bool, Callable, Choice, Dict, Float, Instance, Int, List, Str
-from ._launch import launch, run_cli
-from ._params import Params
 from ._scope import Scope, Storage, scope
-from ._sweep import sweep
-from ._sweep_trial import SweepResult, Trial
-from ._tf_compat import HParams, parse_values
 from .exceptions import (
     ConfigError,
     ConversionError,
@@ -42,15 +39,79 @@ from .exceptions import (
     UnpicklableValueError,
 )
 
+if TYPE_CHECKING:  # what type checkers see; at run time these load on first use (_LAZY)
+    from ._config import config, save_config
+    from ._grammar import IndexAssignment
+    from ._kinds import Bool, Callable, Choice, Dict, Float, Instance, Int, List, Str
+    from ._launch import launch, run_cli
+    from ._params import Params
+    from ._sweep import sweep
+    from ._sweep_trial import SweepResult, Trial
+    from ._tf_compat import HParams, parse_values
+
+    __version__: str
+
 param_scope = scope
 """The older name of ``scope``."""
 auto_param = param
 """The older name of :func:`param`."""
 
-try:
-    __version__ = version("hyperparameter")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0.0.0+unknown"
+# Public names loaded on first use: name -> the private module defining it.
+# A new lazy export needs three lines: an entry here, the same import under
+# TYPE_CHECKING above, and the name in __all__ (tests/test_package.py checks
+# that the three agree).
+_LAZY = {
+    "Bool": "_kinds",
+    "Callable": "_kinds",
+    "Choice": "_kinds",
+    "Dict": "_kinds",
+    "Float": "_kinds",
+    "HParams": "_tf_compat",
+    "IndexAssignment": "_grammar",
+    "Instance": "_kinds",
+    "Int": "_kinds",
+    "List": "_kinds",
+    "Params": "_params",
+    "Str": "_kinds",
+    "SweepResult": "_sweep_trial",
+    "Trial": "_sweep_trial",
+    "config": "_config",
+    "launch": "_launch",
+    "parse_values": "_tf_compat",
+    "run_cli": "_launch",
+    "save_config": "_config",
+    "sweep": "_sweep",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Load a public name on first use and keep it, so the next use is a plain attribute."""
+    if name == "__version__":
+        value: Any = _version()
+    elif name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    """List the loaded and the not yet loaded names alike."""
+    return sorted(set(globals()) | set(__all__))
+
+
+def _version() -> str:
+    """The installed distribution's version (reading package metadata costs, so only on demand)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("hyperparameter")
+    except PackageNotFoundError:  # running from a source tree that is not installed
+        return "0.0.0+unknown"
+
 
 __all__ = [
     "Bool",
