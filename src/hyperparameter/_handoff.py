@@ -16,7 +16,7 @@ import types
 from typing import TYPE_CHECKING, Any, Callable, Generic, Optional, TypeVar
 
 from ._engine import innermost
-from ._levels import Level, chain_values, current, new_level
+from ._levels import Level, chain_values, current, forget, new_level
 from ._origins import sources_of
 from ._processes import inherited_sources, pack
 from ._scope import SourcedScope, scope_of
@@ -111,4 +111,9 @@ def _rebuild(func: Callable[..., R], payload: bytes) -> BoundCall[R]:
 
 def _run_at(level: Level, func: Callable[..., R], args: tuple[Any, ...], kwargs: dict[str, Any]) -> R:
     current.set(level)
-    return func(*args, **kwargs)
+    try:
+        return func(*args, **kwargs)
+    finally:
+        # The block the level belongs to may have ended before this call: what
+        # the call remembered for the level must not keep it alive.
+        forget(level)
