@@ -28,15 +28,19 @@ BACKENDS = ("threads", "processes", "ray", "dask")
 class Backend(Protocol):
     """Runs trials somewhere; see the module docstring."""
 
-    def submit(self, func: Callable[[], Any], values: dict[str, Any]) -> concurrent.futures.Future[Outcome]:
-        """Start one trial."""
+    def submit(
+        self, func: Callable[[], Any], values: dict[str, Any], sources: dict[str, str]
+    ) -> concurrent.futures.Future[Outcome]:
+        """Start one trial: ``func()`` inside ``values`` (whose sources are ``sources``)."""
 
     def stop(self, interrupted: bool) -> None:
         """Release the workers; when ``interrupted``, without waiting for running trials."""
 
 
-def start_backend(name: str, jobs: int, func: Callable[[], Any], mp_context: Any = None) -> Backend:
-    """Start the backend ``name`` for ``jobs`` parallel trials of ``func``.
+def start_backend(
+    name: str, jobs: int, probe: Optional[Callable[[], Any]], mp_context: Any = None
+) -> Backend:
+    """Start the backend ``name`` for ``jobs`` parallel trials; ``probe`` must reach other processes.
 
     The values visible here (the sweep's caller's scope, the launcher's
     values) are what every trial starts from, in every backend.
@@ -49,7 +53,8 @@ def start_backend(name: str, jobs: int, func: Callable[[], Any], mp_context: Any
         return ThreadBackend(jobs)
     if name not in BACKENDS:
         raise SweepError(f"Unknown sweep backend {name!r}; expected one of {', '.join(BACKENDS)}.")
-    _check_picklable(func, name)
+    if probe is not None:
+        _check_picklable(probe, name)
     outer = chain_values(innermost())
     if name == "processes":
         return ProcessBackend(jobs, outer, mp_context)
@@ -90,16 +95,18 @@ class ThreadBackend:
             task = self._tasks.get()
             if task is None:
                 return
-            future, func, values = task
+            future, func, values, sources = task
             if future.set_running_or_notify_cancel():
                 try:
-                    future.set_result(self._execute(func, values))
+                    future.set_result(self._execute(func, values, sources))
                 except BaseException as error:
                     future.set_exception(error)
 
-    def submit(self, func: Callable[[], Any], values: dict[str, Any]) -> concurrent.futures.Future[Outcome]:
+    def submit(
+        self, func: Callable[[], Any], values: dict[str, Any], sources: dict[str, str]
+    ) -> concurrent.futures.Future[Outcome]:
         future: concurrent.futures.Future[Outcome] = concurrent.futures.Future()
-        self._tasks.put((future, func, values))
+        self._tasks.put((future, func, values, sources))
         return future
 
     def stop(self, interrupted: bool) -> None:
@@ -125,8 +132,10 @@ class ProcessBackend:
             max_workers=jobs, mp_context=context, initializer=start_worker, initargs=(outer,)
         )
 
-    def submit(self, func: Callable[[], Any], values: dict[str, Any]) -> concurrent.futures.Future[Outcome]:
-        return self._pool.submit(execute_isolated, func, values, None, True)
+    def submit(
+        self, func: Callable[[], Any], values: dict[str, Any], sources: dict[str, str]
+    ) -> concurrent.futures.Future[Outcome]:
+        return self._pool.submit(execute_isolated, func, values, sources, None, True)
 
     def stop(self, interrupted: bool) -> None:
         if not interrupted:
@@ -163,9 +172,11 @@ class RayBackend:
         self._outer = ray.put(outer)
         self._remote = ray.remote(num_cpus=1, max_retries=0)(execute_isolated)
 
-    def submit(self, func: Callable[[], Any], values: dict[str, Any]) -> concurrent.futures.Future[Outcome]:
+    def submit(
+        self, func: Callable[[], Any], values: dict[str, Any], sources: dict[str, str]
+    ) -> concurrent.futures.Future[Outcome]:
         future: concurrent.futures.Future[Outcome] = self._remote.remote(
-            func, values, self._outer, True
+            func, values, sources, self._outer, True
         ).future()
         return future
 
@@ -197,8 +208,12 @@ class DaskBackend:
         self._outer = self._client.scatter(outer, broadcast=True)
         self._publish = self._cluster is not None
 
-    def submit(self, func: Callable[[], Any], values: dict[str, Any]) -> concurrent.futures.Future[Outcome]:
-        task = self._client.submit(execute_isolated, func, values, self._outer, self._publish, pure=False)
+    def submit(
+        self, func: Callable[[], Any], values: dict[str, Any], sources: dict[str, str]
+    ) -> concurrent.futures.Future[Outcome]:
+        task = self._client.submit(
+            execute_isolated, func, values, sources, self._outer, self._publish, pure=False
+        )
         future: concurrent.futures.Future[Outcome] = concurrent.futures.Future()
         future.set_running_or_notify_cancel()
         task.add_done_callback(lambda done: _settle(future, done))
