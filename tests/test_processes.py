@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import multiprocessing
 import pickle
+import re
 import sys
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -337,3 +338,27 @@ def test_values_from_the_parent_say_so_in_their_source() -> None:
             bound = pool.submit(hp.bind_scope(sources_seen)).result(WAIT)
     expected = {"mp.lr": "parent process (-D)", "mp.plain": "parent process"}
     assert baseline == bound == expected
+
+
+def test_ray_remote_without_ray_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    """hp.ray_remote without Ray installed raises MissingDependencyError naming the extra to install."""
+    monkeypatch.setitem(sys.modules, "ray", None)  # as if Ray were not installed
+    with pytest.raises(hp.MissingDependencyError, match=re.escape("pip install 'hyperparameter[ray]'")):
+        hp.ray_remote(visible)
+
+
+class _Loss(hp.Params, namespace="mploss"):
+    reduce = hp.Callable(sum)
+
+
+def _reduce(values: list[int]) -> int:
+    return int(_Loss().reduce(values))
+
+
+def test_declared_callable_values_travel_by_import_path() -> None:
+    """A function set for an hp.Callable parameter pickles as its import path, and works there."""
+    with hp.scope(**{"mploss.reduce": max}):
+        payload = pickle.dumps(hp.bind_scope(_reduce))
+    assert b"builtins" in payload
+    assert b"max" in payload
+    assert pickle.loads(payload)([1, 3, 2]) == 3

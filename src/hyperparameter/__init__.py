@@ -45,6 +45,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time these load on first use
     from ._kinds import Bool, Callable, Choice, Dict, Float, Instance, Int, List, Str
     from ._launch import launch, run_cli
     from ._params import Params
+    from ._ray import ray_remote
     from ._sweep import sweep
     from ._sweep_trial import SweepResult, Trial
     from ._tf_compat import HParams, parse_values
@@ -78,6 +79,7 @@ _LAZY = {
     "config": "_config",
     "launch": "_launch",
     "parse_values": "_tf_compat",
+    "ray_remote": "_ray",
     "run_cli": "_launch",
     "save_config": "_config",
     "sweep": "_sweep",
@@ -156,6 +158,7 @@ __all__ = [
     "param",
     "param_scope",
     "parse_values",
+    "ray_remote",
     "run_cli",
     "save_config",
     "scope",

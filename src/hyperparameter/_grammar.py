@@ -27,8 +27,6 @@ _QUOTES = "\"'"
 # Characters that make a string item need quotes when formatted.
 _NEEDS_QUOTES = re.compile(r"""[\s,\[\]"'\\]""")
 _INDEXED = re.compile(r"^(?P<name>[^\[\]]+)\[\s*(?P<index>\d+)\s*\]$")
-# No list has an index longer than this; a longer one is refused before int() reads it.
-_INDEX_DIGITS = 18
 
 
 class GrammarError(ValueError):
@@ -122,10 +120,7 @@ def split_indexed(key: str) -> tuple[str, Optional[int]]:
     match = _INDEXED.match(key)
     if match is None:
         return key, None
-    digits = match["index"]
-    if len(digits) > _INDEX_DIGITS:
-        raise GrammarError(f"its index has {len(digits)} digits, more than any list can have")
-    return match["name"].strip(), int(digits)
+    return match["name"].strip(), int(match["index"])
 
 
 @dataclass(frozen=True)

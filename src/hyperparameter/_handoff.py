@@ -9,16 +9,13 @@ result pickles, so the values also reach a process pool, Dask or Ray worker.
 from __future__ import annotations
 
 import contextvars
-import functools
-import io
-import pickle
 import types
 from typing import TYPE_CHECKING, Any, Callable, Generic, Optional, TypeVar
 
 from ._engine import innermost
-from ._levels import Level, chain_values, current, forget, new_level
+from ._levels import Level, chain_values, current, new_level
 from ._origins import sources_of
-from ._processes import inherited_sources, pack
+from ._processes import InheritedSources, pack, unpack
 from ._scope import SourcedScope, scope_of
 
 if TYPE_CHECKING:
@@ -68,9 +65,20 @@ class BoundCall(Generic[R]):
     _payload: Optional[bytes]
 
     def __init__(self, func: Callable[..., R], level: Level, payload: Optional[bytes]) -> None:
-        functools.update_wrapper(self, func)
+        # What functools.update_wrapper would copy, but only the two attributes the
+        # class itself defines: the others come from __getattr__ when asked, which
+        # keeps handing off cheap (a process pool round trip is a few hundred µs).
+        self.__wrapped__ = func
+        self.__doc__ = getattr(func, "__doc__", None)
+        self.__module__ = getattr(func, "__module__", None)  # type: ignore[assignment]
         self._level = level
         self._payload = payload
+
+    def __getattr__(self, name: str) -> Any:
+        # __name__, __qualname__ and the function's own attributes, as on a wrapper.
+        if name in _OWN:
+            raise AttributeError(name)
+        return getattr(self.__wrapped__, name)
 
     def __call__(self, *args: Any, **kwargs: Any) -> R:
         return contextvars.copy_context().run(_run_at, self._level, self.__wrapped__, args, kwargs)
@@ -85,11 +93,11 @@ class BoundCall(Generic[R]):
     def _packed(self) -> bytes:
         """The pickled values and their sources, made once."""
         if self._payload is None:
-            self._payload = pack(chain_values(self._level)) + pickle.dumps(sources_of(self._level))
+            self._payload = pack(chain_values(self._level), sources_of(self._level))
         return self._payload
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return _rebuild, (self.__wrapped__, self._packed())
+        return unpickle_bound, (self.__wrapped__, self._packed())
 
     def __dask_tokenize__(self) -> tuple[Any, ...]:
         # Dask names a task by hashing what it runs: two calls bound to different
@@ -97,23 +105,22 @@ class BoundCall(Generic[R]):
         return (self.__wrapped__, self._packed())
 
 
-def _rebuild(func: Callable[..., R], payload: bytes) -> BoundCall[R]:
+# Attributes a BoundCall sets itself: never looked up on the function (pickle and
+# copy probe for some of them before __init__ has run).
+_OWN = frozenset({"__wrapped__", "_level", "_payload", "__getstate__", "__setstate__"})
+
+
+def unpickle_bound(func: Callable[..., R], payload: bytes) -> BoundCall[R]:
     """Unpickle a :class:`BoundCall`: its values become a level of their own.
 
     The level's owner is a scope of those values that says they came from the
     parent process, for :func:`~hyperparameter._origins.source_of`.
     """
-    stream = io.BytesIO(payload)
-    values: dict[str, Any] = pickle.load(stream)
-    owner = scope_of(SourcedScope, values, inherited_sources(values, pickle.load(stream)))
-    return BoundCall(func, new_level(Level, owner._values, None, owner, None), payload)
+    values, sources = unpack(payload)
+    owner = scope_of(SourcedScope, values, InheritedSources(values, sources))
+    return BoundCall(func, new_level(Level, values, None, owner, None), payload)
 
 
 def _run_at(level: Level, func: Callable[..., R], args: tuple[Any, ...], kwargs: dict[str, Any]) -> R:
     current.set(level)
-    try:
-        return func(*args, **kwargs)
-    finally:
-        # The block the level belongs to may have ended before this call: what
-        # the call remembered for the level must not keep it alive.
-        forget(level)
+    return func(*args, **kwargs)

@@ -25,7 +25,6 @@ from ._inject import ParamInfo, param
 from ._levels import ABSENT
 from ._params import Params
 from ._scope import Scope, scope
-from ._sweep_options import SWEEP_EPILOG, wants_sweep
 from .exceptions import ConversionError, HyperparameterError, LaunchError
 
 _LIST_FLAGS = ("-lps", "--list-params", "--list-param-scope")
@@ -207,7 +206,6 @@ class _Program:
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         _add_common_options(self.parser)
-        self.parser.epilog = SWEEP_EPILOG
         self.by_name: dict[str, Any] = {}
         if self.single:
             first.fill(self.parser)
@@ -230,10 +228,6 @@ class _Program:
     def run(self, argv: list[str]) -> Any:
         if self.single and argv and argv[0] in self.commands[0].names:
             argv = argv[1:]  # `app.py train --lr 0.1` also works for a one-command program
-        if wants_sweep(argv):
-            from ._sweep_launch import run_sweep_cli  # the sweep machinery loads only for sweeps
-
-            return run_sweep_cli(self, argv)
         if any(arg in _LIST_FLAGS or arg.split("=")[0] in _EXPLAIN_FLAGS for arg in _options_part(argv)):
             return self._describe(argv)
         argv = rewrite_bool_values(argv, self.parser)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import os
 import pickle
 import sys
+from collections.abc import Iterator, Mapping
 from typing import Any, Optional
 
 from ._levels import UNPINNED, baseline, current, publish_baseline
@@ -37,8 +38,8 @@ PARENT = "parent process"
 _CONFIG_KEY = "hyperparameter.baseline"
 
 
-def pack(values: dict[str, Any]) -> bytes:
-    """Pickle ``values`` for another process; name the key of a value that cannot cross.
+def pack(values: dict[str, Any], sources: Optional[Mapping[str, str]] = None) -> bytes:
+    """Pickle ``values`` (and their sources) for another process; name the key of a value that cannot cross.
 
     >>> pack({"train.hook": lambda: 0})  # doctest: +ELLIPSIS
     Traceback (most recent call last):
@@ -46,7 +47,7 @@ def pack(values: dict[str, Any]) -> bytes:
     hyperparameter.exceptions.UnpicklableValueError: Cannot hand hyperparameter 'train.hook' (a function) to another process: ...
     """
     try:
-        return pickle.dumps(values, pickle.HIGHEST_PROTOCOL)
+        return pickle.dumps((values, sources), pickle.HIGHEST_PROTOCOL)
     except Exception:
         for key, value in values.items():
             try:
@@ -56,19 +57,38 @@ def pack(values: dict[str, Any]) -> bytes:
         raise  # the values pickle one by one: the failure is not one value's
 
 
-def unpack(payload: bytes) -> dict[str, Any]:
-    """The values :func:`pack` pickled."""
-    values: dict[str, Any] = pickle.loads(payload)
-    return values
+def unpack(payload: bytes) -> tuple[dict[str, Any], Optional[dict[str, str]]]:
+    """The values and sources :func:`pack` pickled."""
+    values, sources = pickle.loads(payload)
+    return values, sources
 
 
-def inherited_sources(values: dict[str, Any], sources: dict[str, str]) -> dict[str, str]:
-    """The sources of ``values`` received from a parent process that knew ``sources``.
+class InheritedSources(Mapping[str, str]):
+    """The sources of values received from a parent process, worked out when asked.
 
-    >>> inherited_sources({"a": 1, "b": 2}, {"a": "-D"})
+    A key the parent knew the source ``S`` of came from ``"parent process (S)"``,
+    any other from ``"parent process"``. (Built lazily: a bound call may carry
+    a thousand values, and few of them are ever asked about.)
+
+    >>> dict(InheritedSources({"a": 1, "b": 2}, {"a": "-D"}))
     {'a': 'parent process (-D)', 'b': 'parent process'}
     """
-    return {key: f"{PARENT} ({sources[key]})" if key in sources else PARENT for key in values}
+
+    def __init__(self, values: Mapping[str, Any], sources: Optional[Mapping[str, str]]) -> None:
+        self._values = values
+        self._sources = sources or {}
+
+    def __getitem__(self, key: str) -> str:
+        if key not in self._values:
+            raise KeyError(key)
+        source = self._sources.get(key)
+        return PARENT if source is None else f"{PARENT} ({source})"
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
 
 
 def _after_fork_in_child() -> None:
@@ -88,7 +108,7 @@ class _BaselineCarrier:
         level = baseline()
         if not level.own:
             return _carrier, ()
-        return _receive_baseline, (pack(level.own), sources_of(level))
+        return _receive_baseline, (pack(level.own, sources_of(level)),)
 
 
 _CARRIER = _BaselineCarrier()
@@ -98,11 +118,11 @@ def _carrier() -> _BaselineCarrier:
     return _CARRIER
 
 
-def _receive_baseline(payload: bytes, sources: dict[str, str]) -> _BaselineCarrier:
+def _receive_baseline(payload: bytes) -> _BaselineCarrier:
     """In a new process: publish the parent's baseline before the target runs."""
-    values = unpack(payload)
+    values, sources = unpack(payload)
     publish_baseline(values)
-    publish_sources(inherited_sources(values, sources))
+    publish_sources(dict(InheritedSources(values, sources)))
     if current.get().owner is None:  # code run on import may have pinned the old baseline
         current.set(UNPINNED)
     return _CARRIER

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any, Callable, Optional, Union
 
-from ._accessor import CHILD_LIMIT, CurrentKey, ScopeKey, read
+from ._accessor import CurrentKey, ScopeKey, read
 from ._engine import amend, detached, enter, find_level, freeze, innermost, leave, start, write
 from ._keys import check_key, collect, plain_keywords
 from ._levels import Level, chain_values
@@ -91,6 +91,9 @@ class Scope:
     _values: dict[str, Any]
     #: Whether entering sees the values around it; see :class:`_DetachedScope`.
     _inherit = True
+    #: Where the values came from (see :class:`SourcedScope`); a plain scope does not say.
+    #: (A class attribute, so that asking a plain scope costs no failed lookup.)
+    _sources: Optional[Mapping[str, str]] = None
     #: The class a cleared scope becomes (same layout, does not inherit).
     _cleared: type[Scope]
 
@@ -189,12 +192,12 @@ class Scope:
         return self
 
 
-def _unpickle_scope(cls: type[Scope], payload: bytes, sources: Optional[dict[str, str]] = None) -> Scope:
+def _unpickle_scope(cls: type[Scope], payload: bytes) -> Scope:
     """Rebuild a pickled scope (with its sources, for a :class:`SourcedScope`), not entered."""
-    return scope_of(cls, unpack(payload), sources)
+    return scope_of(cls, *unpack(payload))
 
 
-def scope_of(cls: type[Scope], values: dict[str, Any], sources: Optional[dict[str, str]] = None) -> Scope:
+def scope_of(cls: type[Scope], values: dict[str, Any], sources: Optional[Mapping[str, str]] = None) -> Scope:
     """A scope of kind ``cls`` holding ``values`` as they are (checked already: no flattening)."""
     built = _new_scope(cls)
     _set_values(built, values)
@@ -229,7 +232,7 @@ class SourcedScope(Scope):
     """
 
     __slots__ = ("_sources",)
-    _sources: dict[str, str]
+    _sources: Mapping[str, str]
 
     def __init__(self, values: Mapping[str, Any], sources: Mapping[str, str]) -> None:
         super().__init__(values)
@@ -240,7 +243,7 @@ class SourcedScope(Scope):
         super()._write(updates, clear)
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return _unpickle_scope, (type(self), pack(self._values), self._sources)
+        return _unpickle_scope, (type(self), pack(self._values, self._sources))
 
 
 class _ClearedSourcedScope(SourcedScope):
@@ -299,9 +302,7 @@ class ScopeRoot:
         if name.startswith("_"):
             raise AttributeError(name)
         accessor = CurrentKey(name)
-        cached = self.__dict__
-        if len(cached) < CHILD_LIMIT:
-            cached[name] = accessor
+        self.__dict__[name] = accessor
         return accessor
 
     def __setattr__(self, name: str, value: Any) -> None:

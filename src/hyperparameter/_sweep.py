@@ -45,17 +45,8 @@ def objective_of(minimize: Union[bool, str, None], maximize: Union[bool, str, No
     return None
 
 
-#: How a trial runs: the function to call, the values to enter, and their sources.
-Plan = Callable[[Trial], tuple[Callable[[], Any], dict[str, Any], dict[str, str]]]
-
-
-def plan_for(func: Callable[[], Any], source: str = "hp.sweep") -> Plan:
-    """The plan of ``hp.sweep``: call ``func`` inside the trial's own values."""
-    return lambda trial: (func, trial.values, dict.fromkeys(trial.values, source))
-
-
 def run_sweep(
-    plan: Plan,
+    func: Callable[[], Any],
     source: TrialSource,
     keys: Sequence[str],
     *,
@@ -67,15 +58,10 @@ def run_sweep(
     progress: bool = True,
     stream: Optional[TextIO] = None,
     mp_context: Any = None,
-    probe: Optional[Callable[[], Any]] = None,
     argv_of: Optional[Callable[[Trial], list[str]]] = None,
     resume_hint: str = "resume=True",
 ) -> SweepResult:
     """Run the trials of ``source``; the engine under ``hp.sweep`` and ``--sweep``.
-
-    ``plan`` says how each trial runs (see :func:`plan_for`); ``probe`` is a
-    function the process backends must be able to send, checked before the
-    first trial.
 
     ``argv_of`` gives the command line that re-runs a trial alone (launcher
     sweeps); it is saved in the trial's folder. ``resume_hint`` is how the
@@ -94,7 +80,7 @@ def run_sweep(
     shown = Progress(source.total, stream, objective, enabled=progress)
     shown.count([trial for trial in earlier if trial.status == "ok"])
     driver = _Driver(
-        plan, source, start_backend(backend, jobs, probe, mp_context), jobs, folder, shown, argv_of
+        func, source, start_backend(backend, jobs, func, mp_context), jobs, folder, shown, argv_of
     )
     finished = {trial.number: trial for trial in earlier}
     interrupted = False
@@ -129,7 +115,7 @@ class _Driver:
 
     def __init__(
         self,
-        plan: Plan,
+        func: Callable[[], Any],
         source: TrialSource,
         backend: Any,
         jobs: int,
@@ -137,7 +123,7 @@ class _Driver:
         progress: Progress,
         argv_of: Optional[Callable[[Trial], list[str]]],
     ) -> None:
-        self.plan = plan
+        self.func = func
         self.source = source
         self.backend = backend
         self.jobs = jobs
@@ -175,7 +161,7 @@ class _Driver:
             trial.argv = self.argv_of(trial)
         if self.folder is not None:
             self.folder.write_trial(trial)
-        future = self.backend.submit(*self.plan(trial))
+        future = self.backend.submit(self.func, trial.values)
         self.in_flight[future] = trial
         future.add_done_callback(self.ended.put)
 
@@ -257,7 +243,7 @@ def sweep(
         runs, resume, {"function": _name(func), "keys": list(checked), "source": plain(source.describe())}
     )
     return run_sweep(
-        plan_for(func),
+        func,
         source,
         list(checked),
         jobs=jobs,
@@ -267,7 +253,6 @@ def sweep(
         objective=objective_of(minimize, maximize),
         progress=progress,
         mp_context=mp_context,
-        probe=func,
     )
 
 

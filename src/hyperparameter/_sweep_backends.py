@@ -28,19 +28,15 @@ BACKENDS = ("threads", "processes", "ray", "dask")
 class Backend(Protocol):
     """Runs trials somewhere; see the module docstring."""
 
-    def submit(
-        self, func: Callable[[], Any], values: dict[str, Any], sources: dict[str, str]
-    ) -> concurrent.futures.Future[Outcome]:
-        """Start one trial: ``func()`` inside ``values`` (whose sources are ``sources``)."""
+    def submit(self, func: Callable[[], Any], values: dict[str, Any]) -> concurrent.futures.Future[Outcome]:
+        """Start one trial."""
 
     def stop(self, interrupted: bool) -> None:
         """Release the workers; when ``interrupted``, without waiting for running trials."""
 
 
-def start_backend(
-    name: str, jobs: int, probe: Optional[Callable[[], Any]], mp_context: Any = None
-) -> Backend:
-    """Start the backend ``name`` for ``jobs`` parallel trials; ``probe`` must reach other processes.
+def start_backend(name: str, jobs: int, func: Callable[[], Any], mp_context: Any = None) -> Backend:
+    """Start the backend ``name`` for ``jobs`` parallel trials of ``func``.
 
     The values visible here (the sweep's caller's scope, the launcher's
     values) are what every trial starts from, in every backend.
@@ -53,8 +49,7 @@ def start_backend(
         return ThreadBackend(jobs)
     if name not in BACKENDS:
         raise SweepError(f"Unknown sweep backend {name!r}; expected one of {', '.join(BACKENDS)}.")
-    if probe is not None:
-        _check_picklable(probe, name)
+    _check_picklable(func, name)
     outer = chain_values(innermost())
     if name == "processes":
         return ProcessBackend(jobs, outer, mp_context)
@@ -95,18 +90,16 @@ class ThreadBackend:
             task = self._tasks.get()
             if task is None:
                 return
-            future, func, values, sources = task
+            future, func, values = task
             if future.set_running_or_notify_cancel():
                 try:
-                    future.set_result(self._execute(func, values, sources))
+                    future.set_result(self._execute(func, values))
                 except BaseException as error:
                     future.set_exception(error)
 
-    def submit(
-        self, func: Callable[[], Any], values: dict[str, Any], sources: dict[str, str]
-    ) -> concurrent.futures.Future[Outcome]:
+    def submit(self, func: Callable[[], Any], values: dict[str, Any]) -> concurrent.futures.Future[Outcome]:
         future: concurrent.futures.Future[Outcome] = concurrent.futures.Future()
-        self._tasks.put((future, func, values, sources))
+        self._tasks.put((future, func, values))
         return future
 
     def stop(self, interrupted: bool) -> None:
@@ -132,10 +125,8 @@ class ProcessBackend:
             max_workers=jobs, mp_context=context, initializer=start_worker, initargs=(outer,)
         )
 
-    def submit(
-        self, func: Callable[[], Any], values: dict[str, Any], sources: dict[str, str]
-    ) -> concurrent.futures.Future[Outcome]:
-        return self._pool.submit(execute_isolated, func, values, sources, None, True)
+    def submit(self, func: Callable[[], Any], values: dict[str, Any]) -> concurrent.futures.Future[Outcome]:
+        return self._pool.submit(execute_isolated, func, values, None, True)
 
     def stop(self, interrupted: bool) -> None:
         if not interrupted:
@@ -172,11 +163,9 @@ class RayBackend:
         self._outer = ray.put(outer)
         self._remote = ray.remote(num_cpus=1, max_retries=0)(execute_isolated)
 
-    def submit(
-        self, func: Callable[[], Any], values: dict[str, Any], sources: dict[str, str]
-    ) -> concurrent.futures.Future[Outcome]:
+    def submit(self, func: Callable[[], Any], values: dict[str, Any]) -> concurrent.futures.Future[Outcome]:
         future: concurrent.futures.Future[Outcome] = self._remote.remote(
-            func, values, sources, self._outer, True
+            func, values, self._outer, True
         ).future()
         return future
 
@@ -208,12 +197,8 @@ class DaskBackend:
         self._outer = self._client.scatter(outer, broadcast=True)
         self._publish = self._cluster is not None
 
-    def submit(
-        self, func: Callable[[], Any], values: dict[str, Any], sources: dict[str, str]
-    ) -> concurrent.futures.Future[Outcome]:
-        task = self._client.submit(
-            execute_isolated, func, values, sources, self._outer, self._publish, pure=False
-        )
+    def submit(self, func: Callable[[], Any], values: dict[str, Any]) -> concurrent.futures.Future[Outcome]:
+        task = self._client.submit(execute_isolated, func, values, self._outer, self._publish, pure=False)
         future: concurrent.futures.Future[Outcome] = concurrent.futures.Future()
         future.set_running_or_notify_cancel()
         task.add_done_callback(lambda done: _settle(future, done))

@@ -68,3 +68,11 @@ def config_with_a_schema() -> None:
 def scope_reads() -> None:
     with hp.scope(**{"train.lr": 0.01}) as ps:
         assert_type(ps, hp.Scope)
+
+
+def bound_call_keeps_the_signature() -> None:
+    bound = hp.bind_scope(train)
+    assert_type(bound("data", lr=0.1), list[float])
+    bound(data="x", epochs=2)
+    bound(1)  # type: ignore[arg-type]
+    bound("data", unknown=1)  # type: ignore[call-arg]
