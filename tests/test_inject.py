@@ -737,9 +737,9 @@ def test_param_info_describes_namespace_and_parameters() -> None:
     assert info.namespace == "info.train"
     assert info.function is train
     assert info.parameters == (
-        hp.Parameter("lr", "info.train.lr", 0.001, float),
-        hp.Parameter("tags", "info.train.tags", None, Optional[list]),
-        hp.Parameter("seed", "info.train.seed", 0, inspect.Parameter.empty),
+        hp.InjectedParameter("lr", "info.train.lr", 0.001, float),
+        hp.InjectedParameter("tags", "info.train.tags", None, Optional[list]),
+        hp.InjectedParameter("seed", "info.train.seed", 0, inspect.Parameter.empty),
     )
 
 
@@ -754,7 +754,7 @@ def test_class_param_info_describes_init_parameters() -> None:
     info = Model.__hyperparameter__
     assert isinstance(info, hp.ParamInfo)
     assert info.namespace == "model.cfg"
-    assert info.parameters == (hp.Parameter("hidden", "model.cfg.hidden", 8, int),)
+    assert info.parameters == (hp.InjectedParameter("hidden", "model.cfg.hidden", 8, int),)
 
 
 # -- decorator forms ---------------------------------------------------------------------------------------

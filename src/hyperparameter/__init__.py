@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import _acceleration  # noqa: F401  (switches on the compiled fast paths when built)
 from ._handoff import bind_scope
-from ._inject import Parameter, ParamInfo, param
+from ._inject import InjectedParameter, ParamInfo, param
 from ._scope import Scope, Storage, scope
 from .exceptions import (
     ConfigError,
@@ -42,7 +42,7 @@ from .exceptions import (
 if TYPE_CHECKING:  # what type checkers see; at run time these load on first use (_LAZY)
     from ._config import config, save_config
     from ._grammar import IndexAssignment
-    from ._kinds import Bool, Callable, Choice, Dict, Float, Instance, Int, List, Str
+    from ._kinds import Bool, Callable, Choice, Dict, Float, Instance, Int, List, Parameter, Str
     from ._launch import launch, run_cli
     from ._params import Params
     from ._ray import ray_remote
@@ -71,6 +71,7 @@ _LAZY = {
     "IndexAssignment": "_grammar",
     "Instance": "_kinds",
     "Int": "_kinds",
+    "Parameter": "_kinds",
     "List": "_kinds",
     "Params": "_params",
     "Str": "_kinds",
@@ -126,6 +127,7 @@ __all__ = [
     "HParams",
     "HyperparameterError",
     "IndexAssignment",
+    "InjectedParameter",
     "Instance",
     "Int",
     "InvalidKeyError",

@@ -32,7 +32,7 @@ _Supply = tuple[Any, dict[str, Any], dict[int, _Plan], tuple[Any, ...], dict[str
 
 
 @dataclass(frozen=True)
-class Parameter:
+class InjectedParameter:
     """One injectable parameter of a decorated function.
 
     >>> import hyperparameter as hp
@@ -64,15 +64,15 @@ class ParamInfo:
 
     namespace: str
     function: Callable[..., Any]
-    parameters: tuple[Parameter, ...] = field(default=())
+    parameters: tuple[InjectedParameter, ...] = field(default=())
 
 
-def _parameters(func: Callable[..., Any], namespace: str) -> tuple[Parameter, ...]:
+def _parameters(func: Callable[..., Any], namespace: str) -> tuple[InjectedParameter, ...]:
     found = []
     for name, parameter in inspect.signature(func).parameters.items():
         if parameter.default is not parameter.empty:
             key = check_key(f"{namespace}.{name}")
-            found.append(Parameter(name, key, parameter.default, parameter.annotation))
+            found.append(InjectedParameter(name, key, parameter.default, parameter.annotation))
     return tuple(found)
 
 
@@ -96,7 +96,7 @@ class _Binder:
     arguments); a call with keywords gets them merged with its own.
     """
 
-    def __init__(self, func: Callable[..., Any], parameters: tuple[Parameter, ...]) -> None:
+    def __init__(self, func: Callable[..., Any], parameters: tuple[InjectedParameter, ...]) -> None:
         signature = inspect.signature(func).parameters
         positions = _positions(func)
         self.positional_only = tuple(

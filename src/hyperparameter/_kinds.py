@@ -28,6 +28,12 @@ T = TypeVar("T")
 class Parameter(Generic[T]):
     """The base of every kind: default, documentation and the read/write protocol.
 
+    >>> import hyperparameter as hp
+    >>> class Train(hp.Params, namespace="train"):
+    ...     lr = hp.Float(1e-3)
+    >>> isinstance(Train.param("lr"), hp.Parameter)
+    True
+
     ``Parameter[T]`` is generic in the type a read gives, so type checkers see
     ``Train().lr`` as a ``float`` when ``lr = hp.Float(...)``.
 
