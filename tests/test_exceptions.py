@@ -61,6 +61,9 @@ INSTANCES: dict[type[BaseException], BaseException] = {
         "train.hook", lambda: 0, TypeError("cannot pickle 'function' object")
     ),
     exceptions.SweepError: exceptions.SweepError("Unknown sweep backend 'gpu'."),
+    exceptions.UsageError: exceptions.UsageError(
+        "-D sets 'app.epochs' to '2.5', but main expects an integer.", "app.epochs", "2.5", "-D"
+    ),
 }
 
 

@@ -330,9 +330,9 @@ class TestConfigFiles:
     @pytest.mark.parametrize(
         ("name", "expected"),
         [
-            ("bad", "Cannot parse config"),
-            ("missing", "No such file"),
-            ("wrong", "Cannot convert hyperparameter 'app.repeat'"),
+            ("bad", "argument -C/--config: Cannot parse config"),
+            ("missing", "argument -C/--config: [Errno 2] No such file"),
+            ("wrong", "wrong.toml sets 'app.repeat' to 'many', but app at "),
         ],
     )
     def test_a_file_that_cannot_be_used_is_a_usage_error(
@@ -343,7 +343,6 @@ class TestConfigFiles:
         status, out, err = run(["in.txt", "-C", path], capsys, app)
         assert status == 2
         assert out == ""
-        assert "argument -C/--config" in err
         assert expected in err
         assert Path(path).name in err
 
@@ -353,7 +352,9 @@ class TestConfigFiles:
         """A file key the program never reads is a warning on stderr, not silence."""
         status, _, err = run(["in.txt", "-C", files["typo"]], capsys, app)
         assert status == 0
-        assert "warning: the -C files set a hyperparameter the program never reads: 'app.repat'" in err
+        assert (
+            f"warning: -C {files['typo']} sets a hyperparameter the program never reads: 'app.repat'" in err
+        )
         assert "did you mean 'app.repeat'" in err
 
     def test_a_params_class_takes_config_files_checked_by_its_kinds(
@@ -454,8 +455,7 @@ class TestPrograms:
         result = self.python(str(EXAMPLES / "app_commands.py"), "train", "--epochs", "ten")
         assert result.returncode == 2
         assert result.stderr.splitlines()[-1].endswith(
-            "argument --epochs: invalid int value: 'ten' "
-            "(expected an integer or a float such as '42' or '3.5')"
+            "argument --epochs: invalid int value: 'ten' (expected an integer such as '42')"
         )
 
     def test_quickstart_demo(self) -> None:

@@ -10,17 +10,15 @@ from __future__ import annotations
 import argparse
 import enum
 import inspect
-import pathlib
 import typing
 from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
-from ._convert import convert, parse_bool
+from ._convert import parse_bool, to_type, type_name
 from ._grammar import GrammarError, is_list_text, split_list
 from .exceptions import ConversionError
 
 EMPTY = inspect.Parameter.empty
-_SAMPLES: dict[type, Any] = {int: 0, float: 0.0, str: "", complex: 0j, bool: False}
 # The typing aliases are compared as values (an annotation may be one), not used as annotations.
 _SEQUENCES = (list, tuple, set, frozenset, typing.Sequence, typing.List, typing.Tuple, typing.Set)  # noqa: UP006
 
@@ -57,19 +55,18 @@ def _without_none(annotation: Any) -> Any:
     return annotation
 
 
-def _scalar(key: str, cls: Any, default: Any) -> Callable[[str], Any]:
-    """A converter from text to ``cls``, by the scope's conversion rules."""
-    if isinstance(default, cls) if isinstance(cls, type) else False:
-        sample = default
-    elif cls in _SAMPLES:
-        sample = _SAMPLES[cls]
-    elif isinstance(cls, type) and issubclass(cls, pathlib.PurePath):
-        sample = cls()
-    elif isinstance(cls, type) and cls is not object:
-        return _named(cls.__name__, lambda text: cls(text))
-    else:
+def _scalar(key: str, cls: Any) -> Callable[[str], Any]:
+    """A converter from text to the declared type ``cls``, by the one conversion table."""
+    if cls is EMPTY or cls is Any or cls is object:
         return _named("str", str)
-    return _named(type(sample).__name__, lambda text: convert(key, text, sample))
+    return _named(type_name(cls), lambda text: to_type(key, text, cls))
+
+
+def _choice(key: str, text: str, annotation: Any) -> Any:
+    try:
+        return to_type(key, text, annotation)
+    except ConversionError:
+        return text
 
 
 def _named(name: str, parse: Callable[[str], Any]) -> Callable[[str], Any]:
@@ -96,24 +93,23 @@ def kind_of(key: str, annotation: Any, default: Any) -> Kind:
         annotation = type(default) if default is not EMPTY and default is not None else str
         if isinstance(default, (list, tuple, set, frozenset)):
             item = type(next(iter(default))) if default else str
-            return Kind("list", _scalar(key, item, EMPTY), container=type(default))
+            return Kind("list", _scalar(key, item), container=type(default))
     origin = typing.get_origin(annotation)
     if origin is typing.Literal:
-        values = typing.get_args(annotation)
-        types = {type(value) for value in values}
-        parse = _scalar(key, types.pop(), EMPTY) if len(types) == 1 else _named("str", str)
-        return Kind("choice", parse, choices=values)
+        choices = typing.get_args(annotation)
+        # Text that names no choice stays text, for argparse's "invalid choice" message.
+        return Kind("choice", lambda text: _choice(key, text, annotation), choices=choices)
     if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
         members = tuple(annotation)
         names = "{" + ",".join(member.name for member in members) + "}"
-        return Kind("choice", _scalar(key, annotation, members[0]), choices=members, metavar=names)
+        return Kind("choice", _scalar(key, annotation), choices=members, metavar=names)
     if annotation is bool:
         return Kind("bool", _named("bool", parse_bool))
     if origin in _SEQUENCES or annotation in _SEQUENCES:
         args = [arg for arg in typing.get_args(annotation) if arg is not Ellipsis]
         container = origin if isinstance(origin, type) and origin in (list, tuple, set, frozenset) else list
-        return Kind("list", _scalar(key, args[0] if args else str, EMPTY), container=container)
-    return Kind("scalar", _scalar(key, annotation, default))
+        return Kind("list", _scalar(key, args[0] if args else str), container=container)
+    return Kind("scalar", _scalar(key, annotation))
 
 
 class ListAction(argparse.Action):
@@ -144,9 +140,17 @@ class ListAction(argparse.Action):
 
 
 def add_parameter(
-    parser: argparse.ArgumentParser, parameter: inspect.Parameter, key: str, annotation: Any, help_text: str
+    parser: argparse.ArgumentParser,
+    parameter: inspect.Parameter,
+    key: str,
+    annotation: Any,
+    help_text: str,
+    optional: bool = False,
 ) -> None:
-    """Add ``parameter`` to ``parser``: a positional without a default, else an option."""
+    """Add ``parameter`` to ``parser``: a positional without a default, else an option.
+
+    With ``optional`` a positional may be left out (for ``-lps`` and ``-ep``).
+    """
     kind = kind_of(key, annotation, parameter.default)
     if kind.name == "list":
         spec: dict[str, Any] = {
@@ -162,6 +166,8 @@ def add_parameter(
     if parameter.kind is parameter.VAR_POSITIONAL:
         parser.add_argument(parameter.name, nargs="*", type=kind.convert, help=help_text)
     elif parameter.default is EMPTY:
+        if optional:
+            spec = {**spec, "nargs": "*" if spec.get("nargs") == "+" else "?", "default": argparse.SUPPRESS}
         parser.add_argument(parameter.name, help=help_text, **spec)
     else:
         flags = [f"--{parameter.name}"]
@@ -186,9 +192,10 @@ class BoolFlag(argparse.Action):
 
 
 def rewrite_bool_values(argv: list[str], parser: argparse.ArgumentParser) -> list[str]:
-    """Turn ``--flag=false`` into ``--no-flag`` (and ``=true`` into ``--flag``) for bool flags.
+    """Spell a bool flag's value as the flag: ``--flag=false`` and ``--flag false`` become ``--no-flag``.
 
-    Flags take no value, so a following positional is never taken for one.
+    A word after a flag is its value only if it is a bool word, so in
+    ``app.py --verbose input.txt`` the file stays a positional.
     """
     flags = {
         option: action
@@ -198,14 +205,63 @@ def rewrite_bool_values(argv: list[str], parser: argparse.ArgumentParser) -> lis
         if not option.startswith("--no-")
     }
     rewritten = []
-    for arg in argv:
+    index = 0
+    while index < len(argv):
+        arg = argv[index]
+        index += 1
+        if arg == "--":
+            rewritten += argv[index - 1 :]
+            break
         option, sep, text = arg.partition("=")
         if sep and option in flags:
             try:
                 arg = option if parse_bool(text) else option.replace("--", "--no-", 1)
             except ValueError:
                 parser.error(f"argument {option}: invalid bool value: {text!r}")
+        elif arg in flags and index < len(argv) and _is_bool_word(argv[index]):
+            arg = arg if parse_bool(argv[index]) else arg.replace("--", "--no-", 1)
+            index += 1
         rewritten.append(arg)
+    return rewritten
+
+
+def _is_bool_word(text: str) -> bool:
+    try:
+        parse_bool(text)
+    except ValueError:
+        return False
+    return True
+
+
+_CONFIG_SUFFIXES = (".json", ".toml", ".yaml", ".yml")
+
+
+def rewrite_config_files(argv: list[str], flags: tuple[str, ...]) -> list[str]:
+    """``-C a.json b.toml`` as ``-C a.json -C b.toml``: config files after the first, by their suffix.
+
+    A following word that does not name a config file stays a positional.
+
+    >>> rewrite_config_files(["-C", "a.json", "b.toml", "in.txt"], ("-C",))
+    ['-C', 'a.json', '-C', 'b.toml', 'in.txt']
+    """
+    rewritten: list[str] = []
+    index = 0
+    while index < len(argv):
+        arg = argv[index]
+        rewritten.append(arg)
+        index += 1
+        if arg == "--":
+            return rewritten + argv[index:]
+        if arg in flags and index < len(argv):
+            rewritten.append(argv[index])
+            index += 1
+            while (
+                index < len(argv)
+                and argv[index].lower().endswith(_CONFIG_SUFFIXES)
+                and not argv[index].startswith("-")
+            ):
+                rewritten += [arg, argv[index]]
+                index += 1
     return rewritten
 
 

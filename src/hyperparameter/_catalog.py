@@ -13,21 +13,45 @@ from __future__ import annotations
 
 import ast
 import difflib
+import enum
 import functools
 import inspect
+import json
 import os
+import pathlib
+import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Optional
 
-from ._convert import convert
+from ._arguments import EMPTY, annotations_of
+from ._convert import convert, to_type, type_name
 from ._docstrings import parse_docstring
 from ._engine import innermost
+from ._grammar import IndexAssignment
 from ._inject import ParamInfo
 from ._levels import ABSENT
-from ._scanner import Found, scan_paths
+from ._origins import describe_source, source_of
+from ._scanner import Found, python_files, scan_paths
+from ._syntax import static_kind, static_type
+
+_OWN = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class Check:
+    """One declaration's rule for the values of a key.
+
+    ``convert`` returns the value the program gets, or raises ConversionError;
+    ``typed`` says the declaration has a type (an annotation, a kind, a typed
+    default), so the result is the value the whole run sees.
+    """
+
+    where: str
+    convert: Callable[[Any], Any]
+    typed: bool
 
 
 @dataclass(frozen=True)
@@ -40,7 +64,28 @@ class Entry:
     description: str
     location: str
     function: str
-    read: Callable[[Any], Any] = lambda value: value  # turns a scope's value into the value in force
+    check: Optional[Check] = None  # how a scope's value becomes the value in force
+
+
+_SCALARS = (bool, int, float, complex, str, enum.Enum, pathlib.PurePath)
+
+
+def parameter_check(key: str, annotation: Any, default: Any, where: str) -> Optional[Check]:
+    """The rule of a function parameter: its annotation, else its default's type, else none."""
+    annotation = EMPTY if annotation in (EMPTY, Any, None) else annotation
+    if annotation is not EMPTY:
+
+        def typed(value: Any) -> Any:
+            if isinstance(value, IndexAssignment) and isinstance(default, (list, tuple)):
+                value = convert(key, value, default)
+            return to_type(key, value, annotation)
+
+        return Check(where, typed, True)
+    if default is None:
+        return None
+    if isinstance(default, _SCALARS):
+        return Check(where, functools.partial(to_type, key, target=type(default)), True)
+    return Check(where, functools.partial(convert, key, default=default), False)
 
 
 def _runtime_entries(info: ParamInfo) -> list[Entry]:
@@ -48,18 +93,27 @@ def _runtime_entries(info: ParamInfo) -> list[Entry]:
     doc = parse_docstring(func.__doc__)
     code = getattr(func, "__code__", None)
     location = f"{_short(code.co_filename)}:{code.co_firstlineno}" if code else "?"
-    return [
-        Entry(
-            p.key,
-            repr(p.default),
-            type(p.default).__name__ if p.default is not None else "",
-            doc.params.get(p.name, ""),
-            location,
-            getattr(func, "__qualname__", info.namespace),
-            functools.partial(convert, p.key, default=p.default),
+    name = getattr(func, "__qualname__", info.namespace)
+    annotations = annotations_of(func)
+    entries = []
+    for p in info.parameters:
+        annotation = annotations.get(p.name, EMPTY)
+        entries.append(
+            Entry(
+                p.key,
+                repr(p.default),
+                type_name(annotation) if annotation is not EMPTY else _type_of(p.default),
+                doc.params.get(p.name, ""),
+                location,
+                name,
+                parameter_check(p.key, annotation, p.default, f"{name} at {location}"),
+            )
         )
-        for p in info.parameters
-    ]
+    return entries
+
+
+def _type_of(default: Any) -> str:
+    return type(default).__name__ if default is not None else ""
 
 
 def _declared_entries(cls: type) -> list[Entry]:
@@ -68,6 +122,7 @@ def _declared_entries(cls: type) -> list[Entry]:
         location = f"{_short(inspect.getsourcefile(cls) or '?')}:{inspect.getsourcelines(cls)[1]}"
     except (OSError, TypeError):
         location = "?"
+    where = f"{cls.__qualname__} at {location}"
     return [
         Entry(
             declared.key,
@@ -76,26 +131,43 @@ def _declared_entries(cls: type) -> list[Entry]:
             declared.doc,
             location,
             cls.__qualname__,
-            declared.from_scope,
+            Check(where, declared.from_scope, True),
         )
         for declared in cls.params().values()  # type: ignore[attr-defined]
     ]
 
 
 def _scanned_entry(found: Found) -> Entry:
-    try:
-        default = ast.literal_eval(found.default) if found.default else None
-    except (ValueError, SyntaxError):  # a default that is not a literal: no type to convert by
-        default = None
+    location = f"{_short(found.path)}:{found.line}"
     return Entry(
         found.key,
         found.default or "",
         found.type_name,
         found.description,
-        f"{_short(found.path)}:{found.line}",
+        location,
         found.function,
-        functools.partial(convert, found.key, default=default),
+        _scanned_check(found, f"{found.function or 'module'} at {location}"),
     )
+
+
+def _scanned_check(found: Found, where: str) -> Optional[Check]:
+    """The rule a declaration or read the scan found gives, built from its text alone."""
+    try:
+        default = ast.literal_eval(found.default) if found.default else None
+    except (ValueError, SyntaxError, RecursionError, MemoryError):  # not a literal: no type to read by
+        default = None
+    if found.kind == "declared":
+        declared = static_kind(found.spec)
+        if declared is None:
+            return None
+        declared.key, declared.name = found.key, found.key.rpartition(".")[2]
+        return Check(where, declared.from_scope, True)
+    if found.kind == "param":
+        annotation = static_type(found.spec) if found.spec else EMPTY
+        return parameter_check(found.key, EMPTY if annotation is None else annotation, default, where)
+    if default is None:
+        return None
+    return Check(where, functools.partial(convert, found.key, default=default), False)
 
 
 def _owners(infos: list[ParamInfo], declared: Sequence[type]) -> set[tuple[str, str]]:
@@ -123,87 +195,207 @@ def _short(path: str) -> str:
     return path if relative.startswith("..") else relative
 
 
-def project_files(module_globals: dict[str, Any]) -> list[Path]:
-    """The source files of the calling module and of the loaded modules of its project."""
+def project_root(module_globals: dict[str, Any]) -> Optional[Path]:
+    """The folder of the program's own modules: its top package, or the script's folder."""
     main_file = module_globals.get("__file__")
     if not main_file:
-        return []
-    main = Path(main_file).resolve()
+        return None
+    root = Path(main_file).resolve().parent
     package = module_globals.get("__package__") or ""
-    root = main.parent
-    for _ in package.split(".") if package else ():
+    for _ in package.split(".")[1:] if package else ():
         root = root.parent
-    own = Path(__file__).resolve().parent
-    files = {main}
+    if root == _OWN or _OWN in root.parents:
+        return Path(main_file).resolve().parent  # an example inside this library: only its own folder
+    return root
+
+
+def project_files(module_globals: dict[str, Any]) -> tuple[list[Path], list[Path]]:
+    """The program's source files, and the other scripts of its folder.
+
+    The program's files are the calling module, its loaded modules and, loaded
+    or not, the modules of its package (or of the packages in a script's
+    folder). The other scripts of a script's folder are not part of the program,
+    but a key one of them reads is no typo. Only the packages in a script's
+    folder are scanned, not every folder below it, so a script in a large folder
+    (a home directory) does not make each launch read unrelated code.
+    """
+    root = project_root(module_globals)
+    if root is None:
+        return [], []
+    own = {Path(module_globals["__file__"]).resolve()}
+    others: set[Path] = set()
+    if module_globals.get("__package__"):
+        own.update(Path(path).resolve() for path in python_files(root))
+    else:
+        for entry in _entries(root):
+            if entry.suffix == ".py" and entry.is_file():
+                others.add(entry.resolve())
+            elif entry.is_dir() and (entry / "__init__.py").is_file():
+                own.update(Path(path).resolve() for path in python_files(entry))
+    outer = root.parent if module_globals.get("__package__") else root
     for module in list(sys.modules.values()):
         path = getattr(module, "__file__", None)
-        if not path or not path.endswith(".py"):
-            continue
-        resolved = Path(path).resolve()
-        if root in resolved.parents and own not in resolved.parents and "site-packages" not in resolved.parts:
-            files.add(resolved)
-    return sorted(files)
+        if path and path.endswith(".py"):
+            resolved = Path(path).resolve()
+            if _belongs(resolved, outer):
+                own.add(resolved)
+    return sorted(own), sorted(others - own)
+
+
+def _entries(root: Path) -> list[Path]:
+    try:
+        return [entry for entry in root.iterdir() if not entry.name.startswith(".")]
+    except OSError:
+        return []
+
+
+def _belongs(path: Path, root: Path) -> bool:
+    """Whether a loaded module's file is the program's own (under its root, not a library)."""
+    return root in path.parents and _OWN not in path.parents and "site-packages" not in path.parts
+
+
+_HOLE = re.compile(r"<[^>]*>")
+
+
+def _pattern(key: str) -> Optional[str]:
+    """A regular expression for the keys a computed name such as ``task.<name>.lr`` stands for.
+
+    A name with no written part (``<key>``) stands for no key in particular: it
+    would make every key known and hide every typo.
+    """
+    parts = _HOLE.split(key)
+    if not "".join(parts).strip("."):
+        return None
+    return ".+".join(re.escape(part) for part in parts)
 
 
 class Catalog:
-    """Every known hyperparameter of a program, by key."""
+    """Every known hyperparameter of a program, by key, with the rules its values must follow."""
 
-    def __init__(self, infos: list[ParamInfo], files: list[Path], declared: Sequence[type] = ()) -> None:
+    def __init__(
+        self,
+        infos: list[ParamInfo],
+        files: list[Path],
+        declared: Sequence[type] = (),
+        related: Sequence[Path] = (),
+    ) -> None:
         self.entries: dict[str, Entry] = {}
         self.errors: list[str] = []
+        self.checks: dict[str, list[Check]] = {}
+        self._related: set[str] = set()  # keys that the other scripts of the folder read or declare
+        patterns: list[tuple[str, Optional[Check]]] = []
+        for found in scan_paths(related).found if related else ():
+            pattern = _pattern(found.key) if found.dynamic else None
+            if pattern is not None:
+                patterns.append((pattern, None))
+            elif not found.dynamic:
+                self._related.add(found.key)
         scanned = scan_paths(files) if files else None
         if scanned is not None:
             self.errors = list(scanned.errors)
             known = _owners(infos, declared)
             for found in scanned.found:
-                if found.kind == "read" or (os.path.realpath(found.path), found.function) not in known:
-                    self.entries.setdefault(found.key, _scanned_entry(found))
+                if found.kind != "read" and (os.path.realpath(found.path), found.function) in known:
+                    continue
+                entry = _scanned_entry(found)
+                self.entries.setdefault(found.key, entry)
+                if found.dynamic:
+                    pattern = _pattern(found.key)
+                    if pattern is not None:
+                        patterns.append((pattern, entry.check))
+                elif entry.check is not None:
+                    self.checks.setdefault(found.key, []).append(entry.check)
         for info in infos:  # what the program declares wins over what a scan guessed
             for entry in _runtime_entries(info):
-                self.entries[entry.key] = entry
+                self._declare(entry)
         classes: dict[str, Entry] = {}
         for cls in declared:  # a base's default, like the scan's first definition, before a subclass's
             for entry in _declared_entries(cls):
                 classes.setdefault(entry.key, entry)
+                if entry.check is not None:
+                    self.checks.setdefault(entry.key, []).insert(0, entry.check)
         self.entries.update(classes)
+        self._patterns = patterns
+        self._any_pattern = re.compile("|".join(f"(?:{p})" for p, _ in patterns)) if patterns else None
+
+    def _declare(self, entry: Entry) -> None:
+        self.entries[entry.key] = entry
+        if entry.check is not None:
+            checks = self.checks.setdefault(entry.key, [])
+            if entry.check.where not in {each.where for each in checks}:
+                checks.insert(0, entry.check)
+
+    def knows(self, key: str) -> bool:
+        """Whether some part of the program reads or declares ``key`` (computed names included)."""
+        if key in self.entries or key in self._related:
+            return True
+        return self._any_pattern is not None and self._any_pattern.fullmatch(key) is not None
+
+    def checks_for(self, key: str) -> list[Check]:
+        """Every rule the program's declarations and reads give for the values of ``key``."""
+        found = list(self.checks.get(key, ()))
+        if self._any_pattern is not None and self._any_pattern.fullmatch(key):
+            found += [check for pattern, check in self._patterns if check and re.fullmatch(pattern, key)]
+        return found
 
     def closest(self, key: str, count: int = 3) -> list[str]:
         """The known keys most like ``key``."""
         return difflib.get_close_matches(key, list(self.entries), n=count, cutoff=0.6)
 
-    def in_force(self, key: str, sources: dict[str, str]) -> tuple[str, str]:
+    def in_force(self, key: str) -> tuple[str, str]:
         """The value of ``key`` in force now, as text, and where it came from."""
         value = innermost()[key]
         entry = self.entries.get(key)
         if value is ABSENT:
             return (entry.default if entry else ""), "default"
         shown = repr(value)
-        if entry is not None:
+        if entry is not None and entry.check is not None:
             try:
-                shown = repr(entry.read(value))
+                shown = repr(entry.check.convert(value))
             except (TypeError, ValueError) as error:
                 shown = f"{value!r} (invalid: {error})"
-        return shown, sources.get(key, "scope")
+        return shown, describe_source(source_of(key))
 
-    def listing(self, title: str, sources: dict[str, str]) -> str:
-        """The ``--list-params`` table."""
-        rows = [("KEY", "DEFAULT", "IN FORCE", "SOURCE", "DEFINED AT")]
+    def rows(self) -> list[dict[str, str]]:
+        """One row per key: key, default, type, value in force, its source, where it is defined, text."""
+        rows = []
         for key in sorted(self.entries):
             entry = self.entries[key]
-            value, source = self.in_force(key, sources)
-            rows.append((key, entry.default, value, source, entry.location))
-        widths = [max(len(row[column]) for row in rows) for column in range(4)]
+            value, source = self.in_force(key)
+            rows.append(
+                {
+                    "key": key,
+                    "default": entry.default,
+                    "type": entry.type_name,
+                    "value": value,
+                    "source": source,
+                    "defined_at": entry.location,
+                    "function": entry.function,
+                    "description": entry.description,
+                }
+            )
+        return rows
+
+    def listing(self, title: str) -> str:
+        """The ``--list-params`` table."""
+        table = [("KEY", "DEFAULT", "IN FORCE", "SOURCE", "DEFINED AT")]
+        table += [(r["key"], r["default"], r["value"], r["source"], r["defined_at"]) for r in self.rows()]
+        widths = [max(len(row[column]) for row in table) for column in range(4)]
         lines = [f"{len(self.entries)} hyperparameters of {title}:"]
-        for row in rows:
+        for row in table:
             lines.append("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[4])
         return "\n".join(line.rstrip() for line in lines)
 
-    def explain(self, key: str, sources: dict[str, str]) -> Optional[str]:
+    def listing_json(self, title: str) -> str:
+        """The ``--list-params -f json`` document."""
+        return json.dumps({"program": title, "hyperparameters": self.rows()}, indent=2)
+
+    def explain(self, key: str) -> Optional[str]:
         """The ``--explain-param`` block for ``key``, or None if it is unknown."""
         entry = self.entries.get(key)
         if entry is None:
             return None
-        value, source = self.in_force(key, sources)
+        value, source = self.in_force(key)
         return "\n".join(
             [
                 key,

@@ -22,7 +22,7 @@ import numbers
 import os
 import pathlib
 from collections.abc import Mapping, Sequence
-from typing import Any, Optional, TypeVar, Union, overload
+from typing import Any, Callable, Optional, TypeVar, Union, overload
 
 from . import _config_formats, _interpolation, _schema
 from ._key_paths import KeyPath, format_path
@@ -76,6 +76,27 @@ def config(source: Union[Source, Sequence[Source]], *more: Source, schema: Optio
     >>> hp.config({"lr": 1, "epochs": 5}, schema=Train)
     Train(lr=1.0, epochs=5)
     """
+    values, where, labels = _load(source, more)
+    if schema is None:
+        return values
+    return _schema.build(schema, values, where, labels)
+
+
+def load_with_origins(files: Sequence[PathLike]) -> tuple[dict[str, Any], Callable[[str], str]]:
+    """``config(files)`` and, for a dotted key, the one file that set it (as given).
+
+    >>> values, origin = load_with_origins([{"a": {"b": 1}}, {"a.c": 2}])
+    >>> values, origin("a.c")
+    ({'a': {'b': 1, 'c': 2}}, '')
+    """
+    values, where, _ = _load(list(files), ())
+    return values, lambda key: where(tuple(key.split("."))) or ""
+
+
+def _load(
+    source: Union[Source, Sequence[Source]], more: tuple[Source, ...]
+) -> tuple[dict[str, Any], Callable[[KeyPath], Optional[str]], list[str]]:
+    """The merged, resolved values; which source set a key path; the files read."""
     merged: dict[str, Any] = {}
     origins: dict[KeyPath, Optional[str]] = {}
     labels: list[str] = []
@@ -101,10 +122,7 @@ def config(source: Union[Source, Sequence[Source]], *more: Source, schema: Optio
                 return origins[path[:end]]
         return None
 
-    values = _interpolation.resolve(merged, where)
-    if schema is None:
-        return values
-    return _schema.build(schema, values, where, labels)
+    return _interpolation.resolve(merged, where), where, labels
 
 
 def _sources(source: Union[Source, Sequence[Source]], more: tuple[Source, ...]) -> list[Source]:

@@ -18,11 +18,15 @@ True
 
 from __future__ import annotations
 
+import collections.abc
 import enum
 import json
 import numbers
 import pathlib
 import re
+import sys
+import types
+import typing
 from typing import Any, Callable
 
 from ._grammar import GrammarError, IndexAssignment, split_list
@@ -35,7 +39,7 @@ _BOOL_EXPECTED = "one of true/false, t/f, yes/no, y/n, on/off, 1/0 (any case)"
 
 
 def convert(key: str, value: Any, default: Any) -> Any:
-    """Return ``value`` as the type of ``default``, or raise ConversionError.
+    """Return ``value`` as the type of ``default``, or raise ConversionError (the lenient mode).
 
     ``None`` on either side means "no type to convert to": the value is returned
     as stored. A value already of the default's type is returned unchanged.
@@ -73,7 +77,15 @@ def _parse_number(text: str) -> int | float:
         return float(text)
 
 
-def _parse_enum(text: str, target: type[enum.Enum]) -> enum.Enum:
+def parse_enum(text: str, target: type[enum.Enum]) -> enum.Enum:
+    """The member of ``target`` named by ``text``, or whose value reads as ``text``; ValueError otherwise.
+
+    >>> class Level(enum.IntEnum):
+    ...     LOW = 1
+    ...     HIGH = 2
+    >>> parse_enum("HIGH", Level), parse_enum(" 2", Level)
+    (<Level.HIGH: 2>, <Level.HIGH: 2>)
+    """
     name = text.strip()
     if name in target.__members__:
         return target[name]
@@ -83,34 +95,49 @@ def _parse_enum(text: str, target: type[enum.Enum]) -> enum.Enum:
     raise ValueError(text)
 
 
-_STRING_PARSERS: list[tuple[type, Callable[[str], Any], str]] = [
-    (bool, parse_bool, _BOOL_EXPECTED),
-    (int, _parse_number, "an integer or a float such as '42' or '3.5'"),
-    (float, float, "a float such as '0.001' or '1e-3'"),
-    (complex, complex, "a complex number such as '1+2j'"),
-    (pathlib.PurePath, lambda text: text, "a path"),
+def _enum_expected(target: type[enum.Enum]) -> str:
+    return f"a member name of {target.__name__} ({', '.join(target.__members__)})"
+
+
+# The one table of text rules: (type, parser for a declared type, parser for a read
+# with a default of the type, what is expected). The two parsers differ for int
+# only: a read with an int default keeps "3.14" as 3.14 (the seed's rule), a
+# declared int refuses it.
+_TEXT_RULES: list[tuple[type, Callable[[str], Any], Callable[[str], Any], str]] = [
+    (bool, parse_bool, parse_bool, _BOOL_EXPECTED),
+    (int, int, _parse_number, "an integer such as '42'"),
+    (float, float, float, "a float such as '0.001' or '1e-3'"),
+    (complex, complex, complex, "a complex number such as '1+2j'"),
+    (pathlib.PurePath, str, str, "a path"),
 ]
+_LENIENT_INT_EXPECTED = "an integer or a float such as '42' or '3.5'"
+
+
+def _text_rule(kind: type) -> tuple[type, Callable[[str], Any], Callable[[str], Any], str] | None:
+    for rule in _TEXT_RULES:
+        if issubclass(kind, rule[0]):
+            return rule
+    return None
 
 
 def _from_string(key: str, value: str, default: Any) -> Any:
     if isinstance(default, str):
         return value
     if isinstance(default, enum.Enum):
-        target = type(default)
         try:
-            return _parse_enum(value, target)
+            return parse_enum(value, type(default))
         except ValueError:
-            names = ", ".join(target.__members__)
+            raise ConversionError(key, value, default, _enum_expected(type(default))) from None
+    rule = _text_rule(type(default))
+    if rule is not None:
+        kind, _, parse, expected = rule
+        try:
+            parsed = parse(value)
+        except ValueError:
             raise ConversionError(
-                key, value, default, f"a member name of {target.__name__} ({names})"
+                key, value, default, _LENIENT_INT_EXPECTED if kind is int else expected
             ) from None
-    for kind, parse, expected in _STRING_PARSERS:
-        if isinstance(default, kind):
-            try:
-                parsed = parse(value)
-            except ValueError:
-                raise ConversionError(key, value, default, expected) from None
-            return type(default)(parsed) if kind is pathlib.PurePath else parsed  # type: ignore[call-arg]
+        return type(default)(parsed) if kind is pathlib.PurePath else parsed
     if isinstance(default, (list, tuple, set, frozenset)):
         return _parse_collection(key, value, default)
     if isinstance(default, dict):
@@ -190,3 +217,208 @@ def _assign_items(key: str, assignment: IndexAssignment, default: Any) -> Any:
             )
         items[index] = convert(f"{key}[{index}]", text, _item_default(defaults, index))
     return _rebuild(default, items)
+
+
+# -- the strict mode: values for a declared type ------------------------------------------------
+
+_LISTS = (list, tuple, set, frozenset, collections.abc.Sequence, collections.abc.Set)
+_UNION_TYPES: tuple[Any, ...] = (typing.Union,)
+if sys.version_info >= (3, 10):
+    _UNION_TYPES += (types.UnionType,)
+
+
+def type_name(target: Any) -> str:
+    """A declared type as a message shows it: ``int``, ``list[int]``, ``Literal['a', 'b']``.
+
+    >>> type_name(int), type_name(typing.Optional[typing.List[int]])
+    ('int', 'Optional[List[int]]')
+    """
+    if target is type(None):
+        return "None"
+    if isinstance(target, type) and not typing.get_args(target):
+        return target.__name__
+    return repr(target).replace("typing.", "")
+
+
+def to_type(key: str, value: Any, target: Any) -> Any:
+    """``value`` as a value of the declared type ``target``, or ConversionError (the strict mode).
+
+    Text is parsed by the same table as a read with a default, and every value,
+    text or not, must then be of the type: ``"2.5"``, ``2.5`` and ``"1e3"`` are
+    not an ``int``, a list is not a ``float``, ``True`` is not a number. The
+    conversions made are int to float (and complex), a list to a tuple or set,
+    and text to the type.
+
+    >>> to_type("lr", "1e-3", float), to_type("n", 3, float), to_type("dims", "[1, 2]", list[int])
+    (0.001, 3.0, [1, 2])
+    >>> to_type("act", "gelu", typing.Literal["relu", "gelu"])
+    'gelu'
+    >>> to_type("epochs", 2.5, int)
+    Traceback (most recent call last):
+    ...
+    hyperparameter.exceptions.ConversionError: Cannot convert hyperparameter 'epochs' = 2.5 to int: expected an integer such as '42'.
+    """
+    try:
+        return _typed(value, target)
+    except _Refused as refused:
+        raise ConversionError(key, value, None, refused.expected, type_name(target)) from None
+
+
+def coerce(value: Any, target: Any) -> Any:
+    """``to_type`` without a key: ValueError whose message says what ``target`` accepts.
+
+    >>> coerce("2", int), coerce(1, float)
+    (2, 1.0)
+    """
+    try:
+        return _typed(value, target)
+    except _Refused as refused:
+        raise ValueError(refused.expected) from None
+
+
+class _Refused(Exception):
+    """A value does not fit a declared type; ``expected`` says what would."""
+
+    def __init__(self, expected: str) -> None:
+        self.expected = expected
+
+
+def _typed(value: Any, target: Any) -> Any:
+    if target is typing.Any or target is object:
+        return value
+    origin = typing.get_origin(target)
+    if origin in _UNION_TYPES:
+        return _union(value, typing.get_args(target))
+    if origin is typing.Literal:
+        return _literal(value, typing.get_args(target))
+    if origin is not None or target in _LISTS or target is dict:
+        return _container(value, origin or target, typing.get_args(target))
+    if not isinstance(target, type):
+        return value  # a typing form with no rule here (a TypeVar, a NewType): nothing to check
+    if isinstance(value, IndexAssignment):
+        raise _Refused(f"{_a(type_name(target))} (an index assignment needs a list)")
+    if isinstance(value, str) and target is not str:
+        return _typed_text(value, target)
+    return _typed_object(value, target)
+
+
+def _a(name: str) -> str:
+    return ("an " if name[:1] in "aeiou" else "a ") + name
+
+
+def _typed_text(text: str, target: Any) -> Any:
+    if issubclass(target, enum.Enum):
+        try:
+            return parse_enum(text, target)
+        except ValueError:
+            raise _Refused(_enum_expected(target)) from None
+    rule = _text_rule(target)
+    if rule is None:
+        if target is type(None):
+            raise _Refused("None")
+        try:  # a class without a rule is built from the text, as the command line always did
+            return target(text)
+        except (TypeError, ValueError):
+            raise _Refused(_a(target.__name__)) from None
+    try:
+        parsed = rule[1](text)
+    except ValueError:
+        raise _Refused(rule[3]) from None
+    return target(parsed) if rule[0] is pathlib.PurePath else parsed
+
+
+def _typed_object(value: Any, target: type) -> Any:
+    if isinstance(value, target) and not (isinstance(value, bool) and target is not bool):
+        return value
+    if target is type(None):
+        raise _Refused("None")
+    if not isinstance(value, bool):
+        if target is float and isinstance(value, int):
+            return float(value)
+        if target is complex and isinstance(value, (int, float)):
+            return complex(value)
+        if issubclass(target, pathlib.PurePath) and isinstance(value, pathlib.PurePath):
+            return target(value)
+        if issubclass(target, enum.Enum):
+            for member in target:
+                if type(member.value) is type(value) and member.value == value:
+                    return member
+            raise _Refused(f"a member of {target.__name__} ({', '.join(target.__members__)})")
+    rule = _text_rule(target)
+    raise _Refused(rule[3] if rule is not None else _a(target.__name__))
+
+
+def _union(value: Any, members: tuple[Any, ...]) -> Any:
+    if value is None and type(None) in members:
+        return None
+    if any(member is type(value) for member in members):  # Union[int, str] keeps "3" a string
+        return value
+    refusals = []
+    for member in members:
+        if member is type(None):
+            continue
+        try:
+            return _typed(value, member)
+        except _Refused as refused:
+            refusals.append(refused.expected)
+    raise _Refused(" or ".join(refusals + (["None"] if type(None) in members else [])))
+
+
+def _literal(value: Any, choices: tuple[Any, ...]) -> Any:
+    for choice in choices:
+        if type(choice) is type(value) and choice == value:
+            return choice
+    if isinstance(value, str):
+        for choice in choices:
+            if str(choice) == value.strip():
+                return choice
+    raise _Refused("one of " + ", ".join(map(repr, choices)))
+
+
+def _container(value: Any, origin: Any, args: tuple[Any, ...]) -> Any:
+    if origin in (dict, collections.abc.Mapping, collections.abc.MutableMapping):
+        return _mapping(value, args)
+    if origin is tuple or origin in (set, frozenset, collections.abc.Set):
+        container: Any = origin if origin in (tuple, set, frozenset) else set
+    else:
+        container = list
+    name = "a tuple" if container is tuple else "a set" if container in (set, frozenset) else "a list"
+    if isinstance(value, str):
+        try:
+            value = split_list(value)
+        except GrammarError as error:
+            raise _Refused(f"{name} such as [1, 2, 3] ({error})") from None
+    if not isinstance(value, (list, tuple, set, frozenset)):
+        raise _Refused(f"{name} such as [1, 2, 3]")
+    if container is tuple and args and args[-1] is not Ellipsis:
+        if len(args) != len(value):
+            raise _Refused(f"{name} of {len(args)} items")
+        types_ = list(args)
+    else:
+        types_ = [args[0] if args else typing.Any] * len(value)
+    items = []
+    for index, (item, item_type) in enumerate(zip(value, types_)):
+        try:
+            items.append(_typed(item, item_type))
+        except _Refused as refused:
+            raise _Refused(f"{name} whose items are {refused.expected} (item {index} is {item!r})") from None
+    return container(items)
+
+
+def _mapping(value: Any, args: tuple[Any, ...]) -> Any:
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            value = None
+    if not isinstance(value, dict):
+        raise _Refused('a mapping such as {"a": 1}')
+    if len(args) != 2:
+        return value
+    converted = {}
+    for name, item in value.items():
+        try:
+            converted[_typed(name, args[0])] = _typed(item, args[1])
+        except _Refused as refused:
+            raise _Refused(f"a mapping whose values are {refused.expected} (at {name!r})") from None
+    return converted

@@ -15,7 +15,7 @@ import re
 from typing import Any, Generic, Optional, TypeVar
 from typing import Callable as CallableType
 
-from ._convert import parse_bool
+from ._convert import coerce
 from ._grammar import GrammarError, split_list
 from ._levels import ABSENT, Level, current, is_lasting
 from .exceptions import ConversionError, ParameterTypeError, ParameterValueError
@@ -315,7 +315,7 @@ class Float(Number[float]):
         return float(super()._check(value))
 
     def parse(self, text: str) -> Any:
-        return float(text)
+        return coerce(text, float)
 
 
 class Int(Number[int]):
@@ -333,7 +333,7 @@ class Int(Number[int]):
     _kind = (int,)
 
     def parse(self, text: str) -> Any:
-        return int(text.strip())
+        return coerce(text, int)
 
 
 class Bool(Parameter[bool]):
@@ -355,7 +355,7 @@ class Bool(Parameter[bool]):
         return value
 
     def parse(self, text: str) -> Any:
-        return parse_bool(text)
+        return coerce(text, bool)
 
     def _schema(self) -> dict[str, Any]:
         return {"type": "boolean"}
@@ -485,8 +485,7 @@ class List(Parameter[list[Any]]):
             raise ValueError(str(error)) from None
         if self.item_type is None or self.item_type is str:
             return items
-        parse = Bool().parse if self.item_type is bool else self.item_type
-        return [parse(item) for item in items]
+        return [coerce(item, self.item_type) for item in items]
 
     def _length(self) -> str:
         low, high = self.bounds or (None, None)

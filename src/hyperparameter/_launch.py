@@ -13,22 +13,33 @@ import argparse
 import inspect
 import os
 import sys
+from types import FrameType
 from typing import Any, Callable, Optional
 
-from ._arguments import EMPTY, add_declared, add_parameter, annotations_of, rewrite_bool_values
+from ._arguments import (
+    EMPTY,
+    add_declared,
+    add_parameter,
+    annotations_of,
+    rewrite_bool_values,
+    rewrite_config_files,
+)
 from ._catalog import Catalog, infos_of, project_files
-from ._config import config
-from ._convert import convert
+from ._config import load_with_origins
 from ._docstrings import parse_docstring
 from ._engine import innermost
 from ._inject import ParamInfo, param
+from ._keys import collect
+from ._launch_checks import Checks
 from ._levels import ABSENT
+from ._origins import restore_baseline, saved_baseline
 from ._params import Params
-from ._scope import Scope, scope
-from .exceptions import ConversionError, HyperparameterError, LaunchError
+from ._scope import SourcedScope, scope
+from .exceptions import HyperparameterError, LaunchError, UsageError
 
 _LIST_FLAGS = ("-lps", "--list-params", "--list-param-scope")
 _EXPLAIN_FLAGS = ("-ep", "--explain-param")
+_CONFIG_FLAGS = ("-C", "--config")
 
 
 def _add_common_options(parser: argparse.ArgumentParser, dest_suffix: str = "") -> None:
@@ -43,27 +54,33 @@ def _add_common_options(parser: argparse.ArgumentParser, dest_suffix: str = "") 
         help="set any hyperparameter of the program, e.g. -D train.lr=0.01 (repeatable)",
     )
     parser.add_argument(
-        "-C",
-        "--config",
+        *_CONFIG_FLAGS,
         action="append",
         default=default,
         metavar="FILE",
         dest="config" + dest_suffix,
-        help="load hyperparameters from a .toml, .json or .yaml file; "
-        "-D and options override it (repeatable: later files win)",
+        help="load hyperparameters from .toml, .json or .yaml files (-C base.json more.json); "
+        "-D and options override them, later files win",
+    )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        dest="strict" + dest_suffix,
+        help="refuse a -D or -C key the program never reads (a typo) instead of warning",
     )
     parser.add_argument(
         *_LIST_FLAGS,
         action="store_true",
         default=argparse.SUPPRESS,
-        help="list every hyperparameter the program can read, with the value in force",
+        help="list every hyperparameter the program can read, with the value in force and its source",
     )
     parser.add_argument(
         *_EXPLAIN_FLAGS,
-        nargs="+",
+        action="append",
         metavar="KEY",
         default=argparse.SUPPRESS,
-        help="explain hyperparameters: default, type, value in force, source, text",
+        help="explain a hyperparameter: default, type, value in force, source, text (repeatable)",
     )
 
 
@@ -87,7 +104,7 @@ class _Command:
         """What the command answers to: its namespace, and its function's name."""
         return list(dict.fromkeys([self.info.namespace, self.name]))
 
-    def fill(self, parser: argparse.ArgumentParser) -> None:
+    def fill(self, parser: argparse.ArgumentParser, describing: bool = False) -> None:
         annotations = annotations_of(self.original)
         for name, parameter in self.signature.parameters.items():
             if parameter.kind is parameter.VAR_KEYWORD or (
@@ -98,8 +115,22 @@ class _Command:
             if parameter.default is not EMPTY:
                 text = f"{text} (default: {parameter.default!r})".strip()
             add_parameter(
-                parser, parameter, f"{self.info.namespace}.{name}", annotations.get(name, EMPTY), text
+                parser,
+                parameter,
+                f"{self.info.namespace}.{name}",
+                annotations.get(name, EMPTY),
+                text,
+                optional=describing,
             )
+
+    def given(self, arguments: dict[str, Any]) -> dict[str, tuple[Any, str]]:
+        """The scope key, value and source of each argument the command line gave."""
+        given = {}
+        for name, parameter in self.signature.parameters.items():
+            if name in arguments and parameter.kind is not parameter.VAR_POSITIONAL:
+                source = f"argument {name}" if parameter.default is EMPTY else f"--{name}"
+                given[f"{self.info.namespace}.{name}"] = (arguments[name], source)
+        return given
 
     def call(self, arguments: dict[str, Any]) -> Any:
         positional: list[Any] = []
@@ -114,14 +145,6 @@ class _Command:
             else:
                 keywords[name] = arguments[name]
         return self.func(*positional, **keywords)
-
-    def check_scope(self) -> None:
-        """Convert the scope's values for this command now, so a bad ``-D`` is a usage error."""
-        level = innermost()
-        for parameter in self.info.parameters:
-            value = level[parameter.key]
-            if value is not ABSENT:
-                convert(parameter.key, value, parameter.default)
 
 
 class _ConfigCommand:
@@ -142,17 +165,14 @@ class _ConfigCommand:
     def names(self) -> list[str]:
         return list(dict.fromkeys([self.cls.namespace(), self.name]))
 
-    def fill(self, parser: argparse.ArgumentParser) -> None:
+    def fill(self, parser: argparse.ArgumentParser, describing: bool = False) -> None:
         for name, declared in self.cls.params().items():
             text = f"{declared.doc} ({declared.describe()}; default: {declared.default!r})".strip()
             add_declared(parser, name, declared, text)
 
-    def check_scope(self) -> None:
-        level = innermost()
-        for declared in self.cls.params().values():
-            value = level[declared.key]
-            if value is not ABSENT:
-                declared.from_scope(value)
+    def given(self, arguments: dict[str, Any]) -> dict[str, tuple[Any, str]]:
+        namespace = self.cls.namespace()
+        return {f"{namespace}.{name}": (value, f"--{name}") for name, value in arguments.items()}
 
     def call(self, arguments: dict[str, Any]) -> Any:
         level = innermost()
@@ -171,11 +191,11 @@ def _command(target: Any) -> Any:
     return _Command(target)
 
 
-def _discover(module_globals: dict[str, Any]) -> list[Callable[..., Any]]:
-    """The public ``@hp.param`` functions defined in the calling module."""
+def _discover(module_globals: dict[str, Any], local_values: dict[str, Any]) -> list[Callable[..., Any]]:
+    """The public ``@hp.param`` functions the caller sees: its local variables, then its module's."""
     module = module_globals.get("__name__")
     found: dict[int, Callable[..., Any]] = {}
-    for name, value in module_globals.items():
+    for name, value in [*local_values.items(), *module_globals.items()]:
         if (
             not name.startswith("_")
             and callable(value)
@@ -192,26 +212,57 @@ def _discover(module_globals: dict[str, Any]) -> list[Callable[..., Any]]:
     return list(found.values())
 
 
+class _Run:
+    """What one command line asks for: the command, its arguments, and the values with their sources."""
+
+    def __init__(self, command: Any, arguments: dict[str, Any], strict: bool) -> None:
+        self.command = command
+        self.arguments = arguments
+        self.strict = strict
+        self.values: dict[str, Any] = {}
+        self.sources: dict[str, str] = {}
+        self.set_by_user: list[str] = []  # the -D and -C keys, which must be known to the program
+        self.explain: Optional[list[str]] = None  # -ep KEY...
+        self.format = "text"  # -lps -f FORMAT
+
+    def add(self, values: dict[str, Any], source: Callable[[str], str], checked: bool = True) -> None:
+        for key, value in values.items():
+            self.values[key] = value
+            self.sources[key] = source(key)
+            if checked:
+                self.set_by_user.append(key)
+
+
 class _Program:
     """The parser of a program of one or several commands, and running it."""
 
-    def __init__(self, commands: list[Any], module_globals: dict[str, Any], prog: str) -> None:
+    def __init__(
+        self, commands: list[Any], module_globals: dict[str, Any], prog: str, strict: bool = False
+    ) -> None:
         self.commands = commands
         self.module_globals = module_globals
+        self.strict = strict
         self.single = len(commands) == 1
-        first = commands[0]
-        self.parser = argparse.ArgumentParser(
-            prog=prog,
-            description=first.doc.description if self.single else module_globals.get("__doc__"),
+        self.prog = prog
+        self.by_name: dict[str, Any] = {}
+        self.parser = self._parser(describing=False)
+        self._catalog: Optional[Catalog] = None
+
+    def _parser(self, describing: bool) -> argparse.ArgumentParser:
+        first = self.commands[0]
+        parser = argparse.ArgumentParser(
+            prog=self.prog,
+            description=first.doc.description if self.single else self.module_globals.get("__doc__"),
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
-        _add_common_options(self.parser)
-        self.by_name: dict[str, Any] = {}
+        _add_common_options(parser)
+        if describing:
+            _add_format_option(parser)
         if self.single:
-            first.fill(self.parser)
-            return
-        subparsers = self.parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-        for command in commands:
+            first.fill(parser, describing)
+            return parser
+        subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=not describing)
+        for command in self.commands:
             names = command.names
             sub = subparsers.add_parser(
                 names[0],
@@ -221,97 +272,173 @@ class _Program:
                 formatter_class=argparse.RawDescriptionHelpFormatter,
             )
             _add_common_options(sub, dest_suffix="_after")
-            command.fill(sub)
+            if describing:
+                _add_format_option(sub, dest_suffix="_after")
+            command.fill(sub, describing)
             for name in names:
                 self.by_name[name] = command
+        return parser
 
+    # -- the one catalog and the checks of this launch ------------------------------------------
+    def catalog(self) -> Catalog:
+        """The program's catalog, built at most once per launch."""
+        if self._catalog is None:
+            objects = [command.func for command in self.commands] + list(self.module_globals.values())
+            declared = [
+                each
+                for each in objects
+                if isinstance(each, type) and issubclass(each, Params) and each is not Params
+            ]
+            unique = list({id(each): each for each in objects}.values())
+            files, related = project_files(self.module_globals)
+            self._catalog = Catalog(infos_of(unique), files, declared, related)
+        return self._catalog
+
+    def checks(self) -> Checks:
+        """The checks every value of this launch passes before the program runs."""
+        return Checks(self.catalog())
+
+    # -- running ------------------------------------------------------------------------------------
     def run(self, argv: list[str]) -> Any:
         if self.single and argv and argv[0] in self.commands[0].names:
             argv = argv[1:]  # `app.py train --lr 0.1` also works for a one-command program
-        if any(arg in _LIST_FLAGS or arg.split("=")[0] in _EXPLAIN_FLAGS for arg in _options_part(argv)):
+        options = _options_part(argv)
+        if any(arg in _LIST_FLAGS or arg.split("=")[0] in _EXPLAIN_FLAGS for arg in options):
             return self._describe(argv)
-        argv = rewrite_bool_values(argv, self.parser)
-        for action in self.parser._actions:
-            if isinstance(action, argparse._SubParsersAction):
-                for sub in set(action.choices.values()):
-                    argv = rewrite_bool_values(argv, sub)
-        namespace = vars(self.parser.parse_args(argv))
+        run = self._parse(self.parser, argv)
+        self._check(run)
+        saved = saved_baseline()
+        try:
+            with SourcedScope(run.values, run.sources):
+                scope.frozen()  # threads the program starts inherit these values
+                return run.command.call(run.arguments)
+        finally:
+            restore_baseline(saved)  # nothing the run published outlives it
+
+    def _parse(self, parser: argparse.ArgumentParser, argv: list[str]) -> _Run:
+        argv = self._rewrite(parser, argv)
+        namespace = vars(parser.parse_args(argv))
         defines = namespace.pop("define", []) + namespace.pop("define_after", [])
         files = namespace.pop("config", []) + namespace.pop("config_after", [])
-        command = self.commands[0] if self.single else self.by_name[namespace.pop("command")]
-        loaded = self._loaded(files)
-        with scope(loaded), self._defined(defines):
-            defined = list(scope.empty(*defines))
-            self._warn_unknown(list(scope.empty(loaded)), "the -C files set")
-            self._warn_unknown(defined, "-D sets")
-            try:
-                command.check_scope()
-            except ConversionError as error:
-                if error.key in defined:
-                    self.parser.error(f"argument -D/--define: {error}")
-                self.parser.error(f"argument -C/--config: {error} (set in {', '.join(files)})")
-            scope.frozen()  # threads the program starts inherit these values
-            return command.call(namespace)
+        strict = self.strict or bool(namespace.pop("strict", False)) | bool(
+            namespace.pop("strict_after", False)
+        )
+        namespace.pop("list_params", None)
+        explain = namespace.pop("explain_param", None)
+        form = namespace.pop("format_after", None) or namespace.pop("format", None) or "text"
+        namespace.pop("format", None)
+        name = namespace.pop("command", None)
+        command = self.commands[0] if self.single or name is None else self.by_name[name]
+        run = _Run(command, namespace, strict)
+        run.explain, run.format = explain, form
+        loaded, origin = self._loaded(files)
+        run.add(_flat(loaded), lambda key: "-C " + origin(key))
+        run.add(_flat(self._defined(defines)), lambda key: "-D")
+        given = command.given(namespace)
+        run.add({key: value for key, (value, _) in given.items()}, lambda key: given[key][1], checked=False)
+        return run
 
+    def _rewrite(self, parser: argparse.ArgumentParser, argv: list[str]) -> list[str]:
+        """Spell what argparse cannot parse alone: bool words after flags, several files after -C."""
+        argv = rewrite_config_files(argv, _CONFIG_FLAGS)
+        argv = rewrite_bool_values(argv, parser)
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for sub in {id(each): each for each in action.choices.values()}.values():
+                    argv = rewrite_bool_values(argv, sub)
+        return argv
+
+    def _check(self, run: _Run) -> None:
+        """Check every value before the program runs; a bad one is a usage error (exit 2)."""
+        if not run.set_by_user:
+            return  # options alone were checked by their types as they were parsed
+        checks = self.checks()
+        unknown = checks.unknown(run.set_by_user)
+        if unknown:
+            summary = checks.unknown_summary(unknown, run.sources)
+            if run.strict:
+                self.parser.error(f"{summary}; --strict refuses them, so fix or remove them.")
+            print(f"{self.prog}: warning: {summary}", file=sys.stderr)
+        try:
+            run.values = checks.check(run.values, run.sources)
+        except UsageError as error:
+            self.parser.error(str(error))
+
+    # -- -lps and -ep -----------------------------------------------------------------------------------
     def _describe(self, argv: list[str]) -> None:
         """Handle ``-lps`` / ``-ep`` (no positionals needed), then exit."""
-        pre = argparse.ArgumentParser(prog=self.parser.prog, add_help=False)
-        _add_common_options(pre)
-        known, _ = pre.parse_known_args(argv)
-        loaded = self._loaded(known.config)
-        with scope(loaded), self._defined(known.define):
-            catalog = self._catalog()
-            sources = dict.fromkeys(scope.empty(loaded), "-C " + ", ".join(known.config))
-            sources.update(dict.fromkeys(scope.empty(*known.define), "-D"))
-            keys = getattr(known, "explain_param", None)
-            if keys is None:
-                print(catalog.listing(self.parser.prog, sources))
+        run = self._parse(self._parser(describing=True), self._explained_keys(argv))
+        catalog = self.catalog()
+        with SourcedScope(run.values, run.sources):
+            if run.explain is None:
+                if run.format == "json":
+                    print(catalog.listing_json(self.prog))
+                else:
+                    print(catalog.listing(self.prog))
                 raise SystemExit(0)
             status = 0
-            for key in keys:
-                block = catalog.explain(key, sources)
+            for key in run.explain:
+                block = catalog.explain(key)
                 if block is None:
-                    print(
-                        f"{self.parser.prog}: " + catalog.unknown_message(key, "unknown hyperparameter"),
-                        file=sys.stderr,
-                    )
+                    message = catalog.unknown_message(key, "unknown hyperparameter")
+                    print(f"{self.prog}: {message}", file=sys.stderr)
                     status = 1
                 else:
                     print(block)
             raise SystemExit(status)
 
-    def _loaded(self, files: list[str]) -> dict[str, Any]:
-        """The values the ``-C`` files hold, merged; a file that cannot load is a usage error."""
+    def _explained_keys(self, argv: list[str]) -> list[str]:
+        """``-ep A B``: B is a second key only if the program knows it, else it is a positional."""
+        rewritten: list[str] = []
+        index = 0
+        while index < len(argv):
+            arg = argv[index]
+            rewritten.append(arg)
+            index += 1
+            if arg in _EXPLAIN_FLAGS and index < len(argv):
+                rewritten.append(argv[index])
+                index += 1
+                while (
+                    index < len(argv)
+                    and not argv[index].startswith("-")
+                    and self.catalog().knows(argv[index])
+                ):
+                    rewritten += [arg, argv[index]]
+                    index += 1
+        return rewritten
+
+    def _loaded(self, files: list[str]) -> tuple[dict[str, Any], Callable[[str], str]]:
+        """The values the ``-C`` files hold, merged, and which file set a key; a bad file is a usage error."""
+        if not files:
+            return {}, lambda key: ""
         try:
-            return config(files) if files else {}
+            return load_with_origins(files)
         except (HyperparameterError, OSError) as error:
             self.parser.error(f"argument -C/--config: {error}")
 
-    def _defined(self, defines: list[str]) -> Scope:
-        """A scope of the ``-D`` values; a bad key is a usage error."""
+    def _defined(self, defines: list[str]) -> dict[str, Any]:
+        """The ``-D`` values; a bad key is a usage error."""
         try:
-            return scope(*defines)
+            return collect(defines, {})
         except HyperparameterError as error:
             self.parser.error(f"argument -D/--define: {error}")
 
-    def _catalog(self) -> Catalog:
-        targets = [command.func for command in self.commands] + list(self.module_globals.values())
-        declared = [
-            each
-            for each in targets
-            if isinstance(each, type) and issubclass(each, Params) and each is not Params
-        ]
-        return Catalog(infos_of(targets), project_files(self.module_globals), declared)
 
-    def _warn_unknown(self, keys: list[str], setter: str) -> None:
-        """Warn on stderr about each key no part of the program reads: likely a typo."""
-        if not keys:
-            return
-        catalog = self._catalog()
-        for key in keys:
-            if key not in catalog.entries:
-                message = catalog.unknown_message(key, f"{setter} a hyperparameter the program never reads:")
-                print(f"{self.parser.prog}: warning: {message}", file=sys.stderr)
+def _flat(values: dict[str, Any]) -> dict[str, Any]:
+    """Nested mappings as dotted keys, as a scope holds them."""
+    return collect([values], {}) if values else {}
+
+
+def _add_format_option(parser: argparse.ArgumentParser, dest_suffix: str = "") -> None:
+    flags = [flag for flag in ("-f", "--format") if flag not in parser._option_string_actions]
+    parser.add_argument(
+        *flags,
+        "--list-format",
+        choices=("text", "json"),
+        default=argparse.SUPPRESS,
+        dest="format" + dest_suffix,
+        help="how -lps prints: a table (text) or JSON",
+    )
 
 
 def _options_part(argv: list[str]) -> list[str]:
@@ -320,22 +447,30 @@ def _options_part(argv: list[str]) -> list[str]:
 
 
 def _launch(
-    func: Optional[Callable[..., Any]], argv: Optional[list[str]], module_globals: dict[str, Any]
+    func: Optional[Callable[..., Any]],
+    argv: Optional[list[str]],
+    caller: FrameType,
+    strict: bool,
 ) -> Any:
-    functions = [func] if func is not None else _discover(module_globals)
+    functions = [func] if func is not None else _discover(caller.f_globals, caller.f_locals)
     commands = [_command(each) for each in functions]
     prog = os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else "program"
-    program = _Program(commands, module_globals, prog)
+    program = _Program(commands, caller.f_globals, prog, strict)
     return program.run(list(sys.argv[1:] if argv is None else argv))
 
 
-def launch(func: Optional[Callable[..., Any]] = None, *, argv: Optional[list[str]] = None) -> Any:
-    """Run ``func`` (or the calling module's ``@hp.param`` functions) as a command-line program.
+def launch(
+    func: Optional[Callable[..., Any]] = None, *, argv: Optional[list[str]] = None, strict: bool = False
+) -> Any:
+    """Run ``func`` (or the caller's ``@hp.param`` functions) as a command-line program.
 
     One function becomes the program; several become subcommands, each
     answering to its namespace and to its function's name. Returns what the
     function returns; its exceptions propagate. ``argv`` defaults to
-    ``sys.argv[1:]``.
+    ``sys.argv[1:]``. Every value from ``-D``, ``-C`` files and options is
+    checked before the function runs, and is the value of its key in the scope
+    for the whole run; ``strict=True`` (or ``--strict``) refuses a key the
+    program never reads instead of warning.
 
     >>> import hyperparameter as hp
     >>> @hp.param("app")
@@ -344,10 +479,12 @@ def launch(func: Optional[Callable[..., Any]] = None, *, argv: Optional[list[str
     >>> hp.launch(main, argv=["in.txt", "--verbose", "-D", "app.output_file=o.txt"])
     ('in.txt', 'o.txt', True)
     """
-    return _launch(func, argv, sys._getframe(1).f_globals)
+    return _launch(func, argv, sys._getframe(1), strict)
 
 
-def run_cli(func: Optional[Callable[..., Any]] = None, *, argv: Optional[list[str]] = None) -> Any:
+def run_cli(
+    func: Optional[Callable[..., Any]] = None, *, argv: Optional[list[str]] = None, strict: bool = False
+) -> Any:
     """``launch`` under a name that collides with nothing.
 
     >>> import hyperparameter as hp
@@ -357,4 +494,4 @@ def run_cli(func: Optional[Callable[..., Any]] = None, *, argv: Optional[list[st
     >>> hp.run_cli(hello, argv=["-D", "greet.name=Ada"])
     'hello, Ada'
     """
-    return _launch(func, argv, sys._getframe(1).f_globals)
+    return _launch(func, argv, sys._getframe(1), strict)

@@ -41,6 +41,7 @@ from ._syntax import (
     dataclass_fields,
     defaulted,
     is_dataclass_decorator,
+    kind_spec,
     kind_type,
     literal_type,
 )
@@ -76,6 +77,9 @@ class Found:
     description: str
     kind: str  # "param" (@hp.param), "declared" (hp.Params) or "read"
     dynamic: bool = False  # the key holds <...>: a part computed at run time
+    # The declaration as written: a parameter's annotation, or a kind's call under the
+    # kind's own name (see _syntax.kind_spec); "" for reads and unannotated parameters.
+    spec: str = ""
 
 
 @dataclass
@@ -345,6 +349,7 @@ class _Walker:
                     description=description,
                     kind="param",
                     dynamic=namespace[1],
+                    spec=annotation_text(annotation),
                 )
             )
 
@@ -445,6 +450,7 @@ class _Walker:
             description=" ".join(text.split()) or docstring.get(name) or self.comment_after(call),
             kind="declared",
             dynamic=namespace[1],
+            spec=kind_spec(kind, call),
         )
 
     # -- reads ----------------------------------------------------------------
@@ -605,6 +611,26 @@ def python_files(root: Union[str, Path]) -> Iterator[str]:
                 yield os.path.join(directory, name)
 
 
+# What each file held when it was last scanned in this process, by its real path:
+# a program that launches several times (tests, sweeps) reads each file once.
+_scanned: dict[str, tuple[tuple[int, int], list[Found]]] = {}
+_SCANNED_LIMIT = 4096
+
+
+def _scan_file_once(file: str, real: str) -> list[Found]:
+    """``scan_file(file)``, reusing this process's last scan while the file is unchanged."""
+    status = os.stat(real)
+    stamp = (status.st_mtime_ns, status.st_size)
+    cached = _scanned.get(real)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    found = scan_file(file)
+    if len(_scanned) >= _SCANNED_LIMIT:
+        _scanned.clear()
+    _scanned[real] = (stamp, found)
+    return found
+
+
 def scan_paths(paths: Iterable[Union[str, Path]]) -> ScanResult:
     """Scan files and directories (recursively); a bad file costs one error line, not the scan."""
     result = ScanResult()
@@ -617,7 +643,7 @@ def scan_paths(paths: Iterable[Union[str, Path]]) -> ScanResult:
                 continue
             visited.add(real)
             try:
-                result.found.extend(scan_file(file))
+                result.found.extend(_scan_file_once(file, real))
             except SyntaxError as error:
                 result.errors.append(f"{file}:{error.lineno or 0}: syntax error: {error.msg}")
             except OSError as error:

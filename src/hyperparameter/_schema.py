@@ -3,7 +3,7 @@
 Values are converted strictly: a value of the declared type is taken as it is,
 and only these conversions are made:
 
-* ``int`` to ``float``, and a whole ``float`` (``1e6``) to ``int``;
+* ``int`` to ``float`` (a ``float`` is never an ``int``, not even ``1e6``);
 * a list to a ``tuple``, ``set`` or ``frozenset``;
 * a mapping to a dataclass;
 * text (what ``${env:...}`` gives) to ``bool``, ``int``, ``float``, an ``Enum``
@@ -25,14 +25,13 @@ from __future__ import annotations
 import collections.abc
 import dataclasses
 import enum
-import pathlib
 import reprlib
 import sys
 import typing
 from collections.abc import Mapping, Sequence
 from typing import Any, Callable, Literal, Optional, TypeVar, Union, get_args, get_origin, get_type_hints
 
-from ._convert import parse_bool
+from ._convert import coerce
 from ._key_paths import KeyPath, format_path
 from ._suggest import close_matches, suggestion
 from .exceptions import SchemaError
@@ -230,50 +229,11 @@ class _Builder:
         return items
 
     def _scalar(self, tp: type, value: Any, path: KeyPath) -> Any:
-        if isinstance(value, tp) and not (tp is int and isinstance(value, bool)):
-            return value
-        converted = _from_other(tp, value)
-        if converted is not _INVALID:
-            return converted
+        try:
+            return coerce(value, tp)
+        except ValueError:
+            pass
         expected = _type_name(tp)
         if issubclass(tp, enum.Enum):
             expected = f"a member of {tp.__name__} ({', '.join(tp.__members__)})"
         return self.fail(path, f"expected {expected}, {_got(value)}")
-
-
-def _from_other(tp: type, value: Any) -> Any:
-    """The few conversions a strict schema makes; _INVALID when none applies."""
-    if isinstance(value, bool):
-        return _INVALID
-    if tp is float and isinstance(value, int):
-        return float(value)
-    if tp is int and isinstance(value, float) and value.is_integer():
-        return int(value)
-    if not isinstance(value, str):
-        if issubclass(tp, enum.Enum):
-            return next(
-                (member for member in tp if type(member.value) is type(value) and member.value == value),
-                _INVALID,
-            )
-        return _INVALID
-    return _from_text(tp, value)
-
-
-def _from_text(tp: type, text: str) -> Any:
-    word = text.strip()
-    try:
-        if tp is bool:
-            return parse_bool(word)
-        if tp is int:
-            return int(word)
-        if tp is float:
-            return float(word)
-    except ValueError:
-        return _INVALID
-    if issubclass(tp, enum.Enum):
-        if word in tp.__members__:
-            return tp[word]
-        return next((member for member in tp if member.value == text), _INVALID)
-    if issubclass(tp, pathlib.PurePath):
-        return tp(text)
-    return _INVALID

@@ -10,6 +10,8 @@ scanned code.
 from __future__ import annotations
 
 import ast
+import builtins
+import typing
 from collections.abc import Iterator
 from typing import Any, Optional
 
@@ -152,3 +154,82 @@ def called_name(node: ast.expr) -> str:
     if isinstance(func, ast.Attribute):
         return func.attr
     return func.id if isinstance(func, ast.Name) else ""
+
+
+def kind_spec(kind: str, call: ast.Call) -> str:
+    """A kind's declaration as text under the kind's own name: ``Float(0.001, bounds=(0, 1))``.
+
+    >>> kind_spec("Float", ast.parse("hp.Float(1e-3, bounds=(0, 1))", mode="eval").body)
+    'Float(0.001, bounds=(0, 1))'
+    """
+    return ast.unparse(ast.Call(func=ast.Name(kind, ast.Load()), args=call.args, keywords=call.keywords))
+
+
+def static_kind(spec: str) -> Optional[_kinds.Parameter]:
+    """The kind a :func:`kind_spec` text declares, built from its literal arguments; None if it cannot be.
+
+    >>> static_kind("Float(0.001, bounds=(0, 1))").describe()
+    'float in [0, 1]'
+    >>> static_kind("Int(N)") is None
+    True
+    """
+    try:
+        call = ast.parse(spec, mode="eval").body
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name)):
+            return None
+        declared = getattr(_kinds, call.func.id)
+        values = [_static_value(node) for node in call.args]
+        options = {k.arg: _static_value(k.value) for k in call.keywords if k.arg is not None}
+        return declared(*values, **options)  # type: ignore[no-any-return]
+    except (AttributeError, SyntaxError, ValueError, TypeError, RecursionError, MemoryError):
+        return None
+
+
+_TYPE_NAMES: dict[str, Any] = {
+    **{name: getattr(builtins, name) for name in (*_BUILTIN_TYPES, "complex", "object")},
+    **{name: getattr(typing, name) for name in ("Any", "Dict", "FrozenSet", "List", "Literal", "Optional")},
+    **{name: getattr(typing, name) for name in ("Sequence", "Set", "Tuple", "Union")},
+    "None": None,
+}
+
+
+def static_type(text: str) -> Any:
+    """The type an annotation written with builtins and ``typing`` names means; None if it names others.
+
+    >>> static_type("Optional[list[int]]"), static_type("int | None"), static_type("Literal['a', 'b']")
+    (typing.Optional[list[int]], typing.Optional[int], typing.Literal['a', 'b'])
+    >>> static_type("torch.dtype") is None
+    True
+    """
+    try:
+        return _evaluate(ast.parse(text, mode="eval").body)
+    except (KeyError, SyntaxError, TypeError, ValueError, RecursionError, MemoryError):
+        return None
+
+
+def _evaluate(node: ast.expr) -> Any:
+    if isinstance(node, ast.Name):
+        return _TYPE_NAMES[node.id]
+    if (
+        isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id in ("typing", "t")
+    ):
+        return _TYPE_NAMES[node.attr]
+    if isinstance(node, ast.Constant):
+        if isinstance(node.value, str):  # a forward reference
+            return static_type(node.value) if node.value else None
+        return node.value
+    if isinstance(node, ast.Tuple):
+        return tuple(_evaluate(item) for item in node.elts)
+    if isinstance(node, ast.Subscript):
+        origin = _evaluate(node.value)
+        index = node.slice
+        if origin is typing.Literal:
+            return typing.Literal[ast.literal_eval(index)]
+        return origin[_evaluate(index)]
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        return typing.Union[_evaluate(node.left), _evaluate(node.right)]
+    if isinstance(node, ast.UnaryOp):
+        return ast.literal_eval(node)
+    raise ValueError(ast.dump(node))

@@ -15,7 +15,7 @@ Missing hyperparameter 'surely.missing'; read it with a default (hp.scope.surely
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Optional
 
 __all__ = [
     "ConfigError",
@@ -34,6 +34,7 @@ __all__ = [
     "SearchSpaceError",
     "SweepError",
     "UnpicklableValueError",
+    "UsageError",
 ]
 
 
@@ -150,15 +151,21 @@ class ConversionError(HyperparameterError, ValueError):
     hyperparameter.exceptions.ConversionError: Cannot convert hyperparameter 'train.epochs' = 'ten' to int (the type of the default 10): expected an integer or a float such as '42' or '3.5'.
     """
 
-    def __init__(self, key: str, value: Any, default: Any, expected: str) -> None:
+    def __init__(
+        self, key: str, value: Any, default: Any, expected: str, declared: Optional[str] = None
+    ) -> None:
         self.key = key
         self.value = value
         self.default = default
         self.expected = expected
+        self.declared = declared  # the declared type, when there is one rather than a default
+        target = (
+            declared
+            if declared is not None
+            else (f"{type(default).__name__} (the type of the default {default!r})")
+        )
         super().__init__(
-            f"Cannot convert hyperparameter {key!r} = {value!r} to "
-            f"{type(default).__name__} (the type of the default {default!r}): "
-            f"expected {expected}."
+            f"Cannot convert hyperparameter {key!r} = {value!r} to {target}: expected {expected}."
         )
 
 
@@ -249,6 +256,35 @@ class LaunchError(HyperparameterError, RuntimeError):
     ...
     hyperparameter.exceptions.LaunchError: hp.launch() found no public @hp.param function in module 'hyperparameter.exceptions'; decorate one with @hp.param, or pass the function: hp.launch(main).
     """
+
+
+class UsageError(HyperparameterError, ValueError):
+    """A launched program was given a value or an argument it refuses; the launcher exits with status 2.
+
+    ``key``, ``value`` and ``source`` (``-D``, ``-C FILE``, ``--option``) say
+    which value it was, when the error is about one value.
+
+    >>> import hyperparameter as hp
+    >>> @hp.param("app")
+    ... def main(epochs: int = 3):
+    ...     return epochs
+    >>> try:
+    ...     hp.launch(main, argv=["-D", "app.epochs=2.5"])
+    ... except SystemExit as stop:
+    ...     stop.code
+    2
+
+    The launcher prints ``-D sets 'app.epochs' to '2.5', but main at app.py:2
+    expects an integer such as '42'.`` on stderr; its sweeps raise the error itself.
+    """
+
+    def __init__(
+        self, message: str, key: Optional[str] = None, value: Any = None, source: Optional[str] = None
+    ) -> None:
+        self.key = key
+        self.value = value
+        self.source = source
+        super().__init__(message)
 
 
 class ConfigError(HyperparameterError, ValueError):

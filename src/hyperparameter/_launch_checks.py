@@ -1,0 +1,86 @@
+"""Checks a launched program's values must pass before it runs, and the report of unknown keys.
+
+Every value from ``-D``, ``-C`` and options is checked against every rule the
+program's catalog knows for its key (see :class:`~hyperparameter._catalog.Check`):
+a declared type is strict, a read with a literal default refuses only text it
+cannot read. A key no part of the program reads is likely a typo: all such
+keys are reported in one line, with a close match for the first few only, so a
+file of ten thousand unread keys costs one line and five close-match searches.
+
+>>> import hyperparameter as hp
+>>> @hp.param("app")
+... def main(epochs: int = 3, lr=0.1):
+...     return epochs, lr
+>>> checks = checks_for(main)
+>>> checks.check({"app.epochs": "7", "app.lr": 1}, {"app.epochs": "-D", "app.lr": "-C a.toml"})
+{'app.epochs': 7, 'app.lr': 1.0}
+>>> checks.unknown_summary(["app.epoch"], {"app.epoch": "-D"})
+"-D sets a hyperparameter the program never reads: 'app.epoch'; did you mean 'app.epochs'?"
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, Callable
+
+from ._catalog import Catalog, infos_of
+from .exceptions import ConversionError, UsageError
+
+# How many unknown keys a summary shows by name (each with its close matches).
+SHOWN = 5
+
+
+class Checks:
+    """The checks of one launch, built on the launch's one catalog."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+
+    def check(self, values: Mapping[str, Any], sources: Mapping[str, str]) -> dict[str, Any]:
+        """``values`` with each converted to its declared type; UsageError for the first bad one.
+
+        ``sources`` names where each value came from, for the message.
+        """
+        result = dict(values)
+        for key, value in values.items():
+            typed = False
+            for rule in self.catalog.checks_for(key):
+                try:
+                    converted = rule.convert(value)
+                except ConversionError as error:
+                    source = sources.get(key, "the scope")
+                    raise UsageError(
+                        f"{source} sets {key!r} to {value!r}, but {rule.where} expects {error.expected}.",
+                        key,
+                        value,
+                        source,
+                    ) from None
+                if rule.typed and not typed:
+                    result[key], typed = converted, True
+        return result
+
+    def unknown(self, keys: Iterable[str]) -> list[str]:
+        """The keys no part of the program reads or declares."""
+        knows = self.catalog.knows
+        return [key for key in keys if not knows(key)]
+
+    def unknown_summary(self, keys: list[str], sources: Mapping[str, str]) -> str:
+        """One line about the unknown ``keys``: who set them, how many, the first few with close matches."""
+        setters = list(dict.fromkeys(sources.get(key, "the scope") for key in keys))
+        who = setters[0] if len(setters) == 1 else ", ".join(setters[:-1]) + " and " + setters[-1]
+        verb = "sets" if len(setters) == 1 else "set"
+        if len(keys) == 1:
+            return self.catalog.unknown_message(
+                keys[0], f"{who} {verb} a hyperparameter the program never reads:"
+            )
+        shown = []
+        for key in keys[:SHOWN]:
+            near = self.catalog.closest(key, 1)
+            shown.append(f"{key!r}" + (f" (did you mean {near[0]!r}?)" if near else ""))
+        more = f" and {len(keys) - SHOWN} more" if len(keys) > SHOWN else ""
+        return f"{who} {verb} {len(keys)} hyperparameters the program never reads: {', '.join(shown)}{more}"
+
+
+def checks_for(*functions: Callable[..., Any]) -> Checks:
+    """The checks for programs of these ``@hp.param`` functions, without scanning any file."""
+    return Checks(Catalog(infos_of(list(functions)), []))
