@@ -165,7 +165,7 @@ def kind_spec(kind: str, call: ast.Call) -> str:
     return ast.unparse(ast.Call(func=ast.Name(kind, ast.Load()), args=call.args, keywords=call.keywords))
 
 
-def static_kind(spec: str) -> Optional[_kinds.Parameter]:
+def static_kind(spec: str) -> Optional[_kinds.Parameter[Any]]:
     """The kind a :func:`kind_spec` text declares, built from its literal arguments; None if it cannot be.
 
     >>> static_kind("Float(0.001, bounds=(0, 1))").describe()

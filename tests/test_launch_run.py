@@ -1,0 +1,325 @@
+"""One launched run, one set of values: options reach the scope, every value is checked first (issue 12)."""
+
+from __future__ import annotations
+
+import enum
+import json
+import threading
+from pathlib import Path
+from typing import Any, Literal
+
+import pytest
+
+import hyperparameter as hp
+from hyperparameter._origins import source_of
+
+
+def run(
+    argv: list[str], capsys: pytest.CaptureFixture[str], func: Any, **options: Any
+) -> tuple[int, str, str]:
+    """Launch ``func`` with ``argv``; the exit status (0 when it returns), stdout and stderr."""
+    try:
+        hp.launch(func, argv=argv, **options)
+        status = 0
+    except SystemExit as stop:
+        status = int(stop.code or 0)
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def helper_epochs() -> Any:
+    return hp.scope.fit.epochs | 3
+
+
+@hp.param("fit")
+def train(data: str, epochs: int = 3, lr: float = 0.1, verbose: bool = False) -> dict[str, Any]:
+    """Train on data."""
+    return {
+        "args": (data, epochs, lr, verbose),
+        "helper": helper_epochs(),
+        "scope": {
+            key: hp.scope.storage().get(key) for key in ("fit.data", "fit.epochs", "fit.lr", "fit.verbose")
+        },
+        "sources": {key: source_of(key) for key in ("fit.data", "fit.epochs", "fit.lr", "fit.verbose")},
+    }
+
+
+class Act(enum.Enum):
+    RELU = "relu"
+    GELU = "gelu"
+
+
+class Opt(hp.Params, namespace="optim"):
+    lr = hp.Float(0.001, bounds=(0, 1))
+    layers = hp.Int(2, bounds=(1, 8))
+
+
+@hp.param("mdl")
+def model(act: Literal["relu", "gelu"] = "relu", kind: Act = Act.RELU, size: int = 4) -> tuple[Any, ...]:
+    ran.append("model")
+    return act, kind, size, Opt().lr
+
+
+ran: list[str] = []
+
+
+class TestOneValuePerKey:
+    """Every value handed to the function is the value of its key in the scope for the whole run."""
+
+    def test_options_and_positionals_reach_the_scope_with_their_sources(self) -> None:
+        """--epochs 7 is what main, a helper's read and the scope see, with the option as its source."""
+        result = hp.launch(train, argv=["d.csv", "--epochs", "7", "-D", "fit.lr=0.5"])
+        assert result["args"] == ("d.csv", 7, 0.5, False)
+        assert result["helper"] == 7
+        assert result["scope"] == {
+            "fit.data": "d.csv",
+            "fit.epochs": 7,
+            "fit.lr": 0.5,
+            "fit.verbose": None,
+        }
+        assert result["sources"] == {
+            "fit.data": "argument data",
+            "fit.epochs": "--epochs",
+            "fit.lr": "-D",
+            "fit.verbose": None,
+        }
+
+    def test_define_values_are_stored_typed(self) -> None:
+        """A -D value for a typed parameter is converted once, so every reader gets the typed value."""
+        result = hp.launch(train, argv=["d.csv", "-D", "fit.epochs=9"])
+        assert result["scope"]["fit.epochs"] == 9
+
+    def test_save_config_inside_the_run_keeps_explicit_options(self, tmp_path: Path) -> None:
+        """hp.save_config(hp.scope, ...) inside main writes the options given, so the run can be repeated."""
+
+        @hp.param("fit")
+        def save(epochs: int = 3) -> None:
+            hp.save_config(hp.scope, tmp_path / "run.json")
+
+        hp.launch(save, argv=["--epochs", "7"])
+        assert json.loads((tmp_path / "run.json").read_text()) == {"fit": {"epochs": 7}}
+
+    def test_threads_the_run_starts_see_the_values(self) -> None:
+        """A thread started inside the run sees the run's values and their sources."""
+
+        @hp.param("runapp")
+        def main(x: int = 1) -> Any:
+            seen: list[Any] = []
+            worker = threading.Thread(
+                target=lambda: seen.append((hp.scope.runapp.x | 0, source_of("runapp.x")))
+            )
+            worker.start()
+            worker.join()
+            return seen[0]
+
+        assert hp.launch(main, argv=["--x", "5"]) == (5, "--x")
+
+    def test_each_file_is_named_as_the_source_of_its_own_keys(self, tmp_path: Path) -> None:
+        """With two -C files, each key's source is the one file that set it."""
+        (tmp_path / "a.json").write_text('{"fit": {"epochs": 4, "lr": 0.2}}')
+        (tmp_path / "b.json").write_text('{"fit": {"lr": 0.3}}')
+        a, b = str(tmp_path / "a.json"), str(tmp_path / "b.json")
+        result = hp.launch(train, argv=["d", "-C", a, b])
+        assert result["sources"]["fit.epochs"] == f"-C {a}"
+        assert result["sources"]["fit.lr"] == f"-C {b}"
+        assert result["args"][1:3] == (4, 0.3)
+
+
+class TestNothingOutlivesTheRun:
+    """The baseline a launch publishes is put back when it returns or raises."""
+
+    def test_threads_started_after_the_launch_do_not_see_its_values(self) -> None:
+        """After hp.launch returns, a new thread no longer sees a -D value of the run."""
+
+        @hp.param("runapp")
+        def main(x: int = 1) -> int:
+            return x
+
+        assert hp.launch(main, argv=["-D", "runapp.x=5"]) == 5
+        seen: list[Any] = []
+        worker = threading.Thread(target=lambda: seen.append(hp.scope.runapp.x | 0))
+        worker.start()
+        worker.join()
+        assert seen == [0]
+
+    def test_a_run_that_raises_restores_the_baseline(self) -> None:
+        """When the function raises, the baseline is put back too."""
+
+        @hp.param("runapp")
+        def main(x: int = 1) -> int:
+            raise RuntimeError("boom")
+
+        with pytest.raises(RuntimeError):
+            hp.launch(main, argv=["-D", "runapp.x=5"])
+        seen: list[Any] = []
+        worker = threading.Thread(target=lambda: seen.append(hp.scope.runapp.x | 0))
+        worker.start()
+        worker.join()
+        assert seen == [0]
+
+
+class TestChecks:
+    """Every value from -D, -C and options is checked before the program runs."""
+
+    @pytest.mark.parametrize(
+        ("argv", "expected"),
+        [
+            (["-D", "optim.lr=fast"], "-D sets 'optim.lr' to 'fast', but Opt at "),
+            (["-D", "optim.lr=2"], "-D sets 'optim.lr' to '2', but Opt at "),
+            (["-D", "mdl.act=swish"], "-D sets 'mdl.act' to 'swish', but model at "),
+            (["-D", "mdl.kind=tanh"], "-D sets 'mdl.kind' to 'tanh', but model at "),
+            (["-D", "mdl.size=2.5"], "-D sets 'mdl.size' to '2.5', but model at "),
+            (["-D", "mdl.size=1e3"], "-D sets 'mdl.size' to '1e3', but model at "),
+        ],
+    )
+    def test_a_bad_value_exits_2_before_anything_runs(
+        self, argv: list[str], expected: str, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A value its declaration refuses is one error line and exit status 2; the function never runs."""
+        ran.clear()
+        status, out, err = run(argv, capsys, model)
+        assert (status, out, ran) == (2, "", [])
+        assert expected in err.splitlines()[-1]
+
+    @pytest.mark.parametrize(
+        ("content", "expected"),
+        [
+            ('{"mdl": {"size": 2.5}}', "sets 'mdl.size' to 2.5, but model at"),
+            ('{"optim": {"lr": [1, 2]}}', "sets 'optim.lr' to [1, 2], but Opt at"),
+            ('{"mdl": {"act": "swish"}}', "sets 'mdl.act' to 'swish'"),
+        ],
+    )
+    def test_values_from_files_are_checked_whatever_their_type(
+        self, tmp_path: Path, content: str, expected: str, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A file's non-string values are checked too, and the message names the file."""
+        path = tmp_path / "bad.json"
+        path.write_text(content)
+        status, _, err = run(["-C", str(path)], capsys, model)
+        assert status == 2
+        assert f"-C {path} {expected}" in err
+
+    def test_options_are_refused_by_their_declared_type(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """--size 3.5 and --size 1e3 are not ints."""
+        for text in ("3.5", "1e3"):
+            status, _, err = run(["--size", text], capsys, model)
+            assert status == 2
+            assert f"invalid int value: {text!r}" in err
+
+    def test_good_values_reach_the_program_typed(self) -> None:
+        """Values that pass are converted to the declared types."""
+        assert hp.launch(model, argv=["-D", "mdl.kind=gelu", "-D", "optim.lr=0.5", "--size", "5"]) == (
+            "relu",
+            Act.GELU,
+            5,
+            0.5,
+        )
+
+    def test_a_bare_default_keeps_the_reading_rules(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """A read with a default of 0 takes '3.14' as 3.14, but refuses text that is no number."""
+
+        @hp.param("runapp")
+        def main() -> Any:
+            return hp.scope.runapp.ratio | 0
+
+        assert hp.launch(main, argv=["-D", "runapp.ratio=3.14"]) == 3.14
+        status, _, err = run(["-D", "runapp.ratio=fast"], capsys, main)
+        assert status == 2
+        assert "-D sets 'runapp.ratio' to 'fast'" in err
+
+
+class TestTypos:
+    """A key no part of the program reads is a warning, or with strict an error."""
+
+    def test_a_dynamic_read_makes_matching_keys_known(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """hp.scope[f"rtask.{name}.lr"] makes rtask.<anything>.lr known: no warning."""
+
+        @hp.param("runapp")
+        def main(name: str = "cls") -> Any:
+            return hp.scope[f"rtask.{name}.lr"] | 0.1
+
+        status, _, err = run(["-D", "rtask.cls.lr=0.5"], capsys, main)
+        assert (status, err) == (0, "")
+
+    def test_strict_turns_the_warning_into_an_error(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """--strict and strict=True refuse an unknown key with exit 2 and a close match."""
+        for argv, options in (
+            (["d", "--strict", "-D", "fit.epoch=2"], {}),
+            (["d", "-D", "fit.epoch=2"], {"strict": True}),
+        ):
+            status, out, err = run(argv, capsys, train, **options)
+            assert (status, out) == (2, "")
+            assert "never reads: 'fit.epoch'; did you mean 'fit.epochs'" in err
+
+    def test_many_unknown_keys_make_one_summary_line(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A file with many unread keys gives one warning: how many, the first few with close matches."""
+        path = tmp_path / "big.json"
+        path.write_text(json.dumps({"junk": {f"k{i}": i for i in range(1000)}, "fit": {"epoch": 1}}))
+        status, _, err = run(["d", "-C", str(path)], capsys, train)
+        assert status == 0
+        lines = err.splitlines()
+        assert len(lines) == 1
+        assert f"-C {path} sets 1001 hyperparameters the program never reads: 'junk.k0'" in lines[0]
+        assert "and 996 more" in lines[0]
+
+
+class TestCommandLine:
+    """Seed behaviours: bool words after flags, several files after -C, launch() finding locals."""
+
+    def test_a_bool_flag_takes_a_following_bool_word(self) -> None:
+        """--verbose False sets False; a following word that is not a bool word stays a positional."""
+        assert hp.launch(train, argv=["d", "--verbose", "False"])["args"][3] is False
+        assert hp.launch(train, argv=["--verbose", "in.txt"])["args"] == ("in.txt", 3, 0.1, True)
+
+    def test_config_takes_several_files(self, tmp_path: Path) -> None:
+        """-C a.json b.json equals -C a.json -C b.json, and a positional after them stays one."""
+        (tmp_path / "a.json").write_text('{"fit": {"epochs": 4}}')
+        (tmp_path / "b.json").write_text('{"fit": {"epochs": 5}}')
+        a, b = str(tmp_path / "a.json"), str(tmp_path / "b.json")
+        assert hp.launch(train, argv=["-C", a, b, "d.csv"])["args"][:2] == ("d.csv", 5)
+
+    def test_launch_without_arguments_finds_local_functions(self) -> None:
+        """hp.launch() finds an @hp.param function in the caller's local variables, as a command."""
+
+        def body() -> Any:
+            @hp.param("local")
+            def go(x: int = 1) -> int:
+                return x * 2
+
+            return hp.launch(argv=["go", "--x", "4"])
+
+        assert body() == 8
+
+
+class TestListing:
+    """-lps names the one source of each value, prints JSON, and refuses unknown arguments."""
+
+    def test_list_params_as_json(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """-lps -f json prints the listing as JSON, with each value's source."""
+        (tmp_path / "a.json").write_text('{"fit": {"lr": 0.2}}')
+        status, out, _ = run(
+            ["-lps", "-f", "json", "-C", str(tmp_path / "a.json"), "--epochs", "6"], capsys, train
+        )
+        assert status == 0
+        rows = {row["key"]: row for row in json.loads(out)["hyperparameters"]}
+        assert (rows["fit.lr"]["value"], rows["fit.lr"]["source"]) == ("0.2", f"-C {tmp_path / 'a.json'}")
+        assert (rows["fit.epochs"]["value"], rows["fit.epochs"]["source"]) == ("6", "--epochs")
+
+    def test_unknown_arguments_to_list_params_are_usage_errors(
+        self, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """-lps --bogus exits 2 instead of being ignored."""
+        status, _, err = run(["-lps", "--bogus"], capsys, train)
+        assert status == 2
+        assert "unrecognized arguments: --bogus" in err
+
+    def test_explain_never_takes_positionals_as_keys(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """-ep KEY in.txt explains KEY only; a following known key is explained too."""
+        status, out, err = run(["-ep", "fit.lr", "in.txt"], capsys, train)
+        assert (status, err) == (0, "")
+        assert out.startswith("fit.lr\n")
+        assert "in.txt" not in out
+        status, out, _ = run(["-ep", "fit.lr", "fit.epochs"], capsys, train)
+        assert (status, out.count("fit.epochs\n")) == (0, 1)
