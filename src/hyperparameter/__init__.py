@@ -37,6 +37,7 @@ from .exceptions import (
     SearchSpaceError,
     SweepError,
     UnpicklableValueError,
+    UsageError,
 )
 
 if TYPE_CHECKING:  # what type checkers see; at run time these load on first use (_LAZY)
@@ -152,6 +153,7 @@ __all__ = [
     "SweepResult",
     "Trial",
     "UnpicklableValueError",
+    "UsageError",
     "__version__",
     "auto_param",
     "bind_scope",
