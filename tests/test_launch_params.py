@@ -1,0 +1,88 @@
+"""Options of a launched hp.Params class: one per declared parameter, checked by its kind."""
+
+from __future__ import annotations
+
+import pytest
+
+import hyperparameter as hp
+
+
+class Train(hp.Params, namespace="train"):
+    """Train a model."""
+
+    lr = hp.Float(1e-3, bounds=(0, 1), doc="learning rate")
+    layers = hp.Int(3, bounds=(1, 8))
+    debug = hp.Bool(False)
+    dims = hp.List([64], item_type=int)
+    act = hp.Choice("relu", ["relu", "gelu"])
+
+
+def _refused(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    with pytest.raises(SystemExit) as caught:
+        hp.launch(Train, argv=argv)
+    assert caught.value.code == 2
+    return capsys.readouterr().err.strip().splitlines()[-1]
+
+
+def test_no_options_give_the_declared_defaults() -> None:
+    """Launched without options, the instance holds every declared default."""
+    assert hp.launch(Train, argv=[]).values() == {
+        "lr": 1e-3,
+        "layers": 3,
+        "debug": False,
+        "dims": [64],
+        "act": "relu",
+    }
+
+
+def test_each_parameter_is_an_option_of_its_kind() -> None:
+    """Each declared parameter is an option whose text converts to the parameter's kind."""
+    config = hp.launch(Train, argv=["--lr", "0.5", "--layers", "8", "--act", "gelu"])
+    assert (config.lr, config.layers, config.act) == (0.5, 8, "gelu")
+
+
+@pytest.mark.parametrize(("argv", "debug"), [(["--debug"], True), (["--no-debug"], False), ([], False)])
+def test_a_bool_parameter_is_a_flag_with_a_negation(argv: list[str], debug: bool) -> None:
+    """A Bool parameter answers to --x and --no-x."""
+    assert hp.launch(Train, argv=argv).debug is debug
+
+
+def test_a_list_parameter_takes_several_items_of_its_item_type() -> None:
+    """A List parameter takes one or more items after its option, each converted to the item type."""
+    assert hp.launch(Train, argv=["--dims", "128", "256"]).dims == [128, 256]
+
+
+def test_the_values_are_the_scope_values_for_the_run() -> None:
+    """What the options set is also what the scope holds under the class's namespace."""
+
+    @hp.param("train")
+    def main(lr: float = 1e-3) -> tuple[float, float]:
+        return hp.scope.train.lr | 0.0, Train().lr
+
+    assert hp.launch(main, argv=["--lr", "0.25"]) == (0.25, 0.25)
+
+
+@pytest.mark.parametrize(
+    ("argv", "named"),
+    [
+        (["--lr", "2"], "--lr"),
+        (["--layers", "0"], "--layers"),
+        (["--layers", "2.5"], "--layers"),
+        (["--act", "tanh"], "--act"),
+        (["--dims", "1", "x"], "--dims"),
+    ],
+)
+def test_a_value_the_kind_refuses_is_a_usage_error(
+    argv: list[str], named: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An option value outside the kind's type, bounds or choices exits 2 naming the option."""
+    assert named in _refused(argv, capsys)
+
+
+def test_a_define_outside_the_bounds_is_a_usage_error_before_anything_runs(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """-D for a declared key is checked against the declaration's bounds and exits 2 naming the key."""
+    line = _refused(["-D", "train.layers=9"], capsys)
+    assert "train.layers" in line
+    assert "[1, 8]" in line
