@@ -93,7 +93,7 @@ macro_rules! integer_params {
                 let number = match value {
                     Value::Int(number) => *number,
                     Value::Bool(flag) => i128::from(*flag),
-                    Value::Float(_) => return None,
+                    Value::Float(_) | Value::Object(_) => return None,
                     Value::Str(text) => match text.as_int {
                         IntText::Int(number) => number,
                         _ => return None,
@@ -106,6 +106,7 @@ macro_rules! integer_params {
                     Value::Float(_) => FLOAT_FOR_INT.to_string(),
                     Value::Str(text) if text.as_int == IntText::Float => FLOAT_FOR_INT.to_string(),
                     Value::Str(text) if text.as_int == IntText::Neither => INT_EXPECTED.to_string(),
+                    Value::Object(_) => "an integer".to_string(),
                     _ => format!("an integer from {} to {}", $type::MIN, $type::MAX),
                 }
             }
@@ -138,11 +139,15 @@ macro_rules! float_params {
                     Value::Int(number) => *number as f64,
                     Value::Bool(flag) => f64::from(u8::from(*flag)),
                     Value::Str(text) => text.as_float?,
+                    Value::Object(_) => return None,
                 };
                 Some(number as $type)
             }
-            fn expected(_value: &Value) -> String {
-                FLOAT_EXPECTED.to_string()
+            fn expected(value: &Value) -> String {
+                match value {
+                    Value::Object(_) => "a number".to_string(),
+                    _ => FLOAT_EXPECTED.to_string(),
+                }
             }
         }
 

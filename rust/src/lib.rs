@@ -63,12 +63,22 @@
 //!
 //! A value that does not convert is never hidden behind the default: `get` panics with a
 //! message naming the key, the value and the type, and [`try_get_or`] returns the error.
+//!
+//! # The `python` feature
+//!
+//! Rust code called from Python also sees the caller's `hp.scope` values: a read answers
+//! with a value set in Rust on this thread, else the calling thread's Python scope (only on
+//! a thread holding the GIL; other threads never wait for Python), else the default. The
+//! feature finds the Python library's compiled module at run time (no libpython link);
+//! `python_status()` says whether it did and why not. See `docs/rust.md` in the repository.
 
 extern crate self as hyperparameter;
 
 mod convert;
 mod error;
 mod key;
+#[cfg(feature = "python")]
+mod python;
 mod read;
 mod store;
 mod value;
@@ -77,6 +87,8 @@ pub use convert::{IntoValue, Param};
 pub use error::{ConversionError, GetError, InvalidKeyError};
 pub use hyperparameter_macros::{get_param, with_params};
 pub use key::{key_problem, Key};
+#[cfg(feature = "python")]
+pub use python::{python_status, PythonStatus};
 pub use read::{get_or, try_get, try_get_or};
 pub use store::{frozen, ParamScope};
 pub use value::{parse_bool, Text, Value};

@@ -93,7 +93,8 @@ fn fail(error: &dyn std::fmt::Display) -> ! {
     panic!("{error}")
 }
 
-/// Look `key` up and convert it: a value set in Rust on this thread first.
+/// Look `key` up and convert it: a value set in Rust on this thread, then (with the
+/// `python` feature, on a thread holding the GIL) the calling thread's Python scope.
 #[inline(always)]
 fn find<Q, D>(key: &Q, name: &str) -> Found<D::Output>
 where
@@ -101,7 +102,11 @@ where
     Q: Hash + Eq + ?Sized,
     D: Param,
 {
-    with_value(key, |value| {
-        value.map(|value| D::read(value).ok_or_else(|| mismatch::<D>(name, value)))
-    })
+    let convert = |value: &crate::Value| D::read(value).ok_or_else(|| mismatch::<D>(name, value));
+    let found = with_value(key, |value| value.map(convert));
+    #[cfg(feature = "python")]
+    if found.is_none() {
+        return crate::python::lookup(name).map(|value| convert(&value));
+    }
+    found
 }

@@ -1,9 +1,16 @@
 //! Stored values, and the text forms the Python library reads and writes.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
 /// A stored hyperparameter value.
+///
+/// ```
+/// use hyperparameter::Value;
+/// assert_eq!(Value::Float(1e-5).to_python_str(), "1e-05");
+/// assert_eq!(Value::text("ten").to_string(), "\"ten\"");
+/// ```
 ///
 /// Integers of every width are kept as `i128` (wide enough for `u64` and `i64`), and a
 /// string keeps what its text reads as, parsed once when it is set, so reading a `-D`
@@ -18,6 +25,8 @@ pub enum Value {
     Float(f64),
     /// A string, with the readings of its text.
     Str(Arc<Text>),
+    /// Another Python object, by its `str()` (only the `python` feature finds these).
+    Object(Arc<str>),
 }
 
 /// A string value and what its text reads as under the Python library's rules.
@@ -78,6 +87,7 @@ impl Value {
             Value::Int(number) => number.to_string(),
             Value::Float(number) => python_float_repr(*number),
             Value::Str(text) => text.raw.clone(),
+            Value::Object(text) => text.to_string(),
         }
     }
 }
@@ -100,15 +110,24 @@ impl fmt::Display for Value {
 /// assert_eq!(hyperparameter::parse_bool("maybe"), None);
 /// ```
 pub fn parse_bool(text: &str) -> Option<bool> {
-    match text.trim().to_ascii_lowercase().as_str() {
-        "true" | "t" | "yes" | "y" | "1" | "on" => Some(true),
-        "false" | "f" | "no" | "n" | "0" | "off" => Some(false),
-        _ => None,
+    const TRUE: [&str; 6] = ["true", "t", "yes", "y", "1", "on"];
+    const FALSE: [&str; 6] = ["false", "f", "no", "n", "0", "off"];
+    let word = text.trim();
+    let named = |words: [&str; 6]| words.iter().any(|w| w.eq_ignore_ascii_case(word));
+    if named(TRUE) {
+        Some(true)
+    } else if named(FALSE) {
+        Some(false)
+    } else {
+        None
     }
 }
 
 /// Drop the underscores Python allows between digits; `None` if one stands anywhere else.
-fn without_underscores(text: &str) -> Option<String> {
+fn without_underscores(text: &str) -> Option<Cow<'_, str>> {
+    if !text.contains('_') {
+        return Some(Cow::Borrowed(text));
+    }
     let bytes = text.as_bytes();
     let mut kept = String::with_capacity(text.len());
     for (index, &byte) in bytes.iter().enumerate() {
@@ -122,7 +141,7 @@ fn without_underscores(text: &str) -> Option<String> {
             kept.push(byte as char);
         }
     }
-    Some(kept)
+    Some(Cow::Owned(kept))
 }
 
 /// Python's `int(text)` for base 10.
@@ -147,8 +166,10 @@ fn parse_int(text: &str) -> IntText {
 fn parse_float(text: &str) -> Option<f64> {
     let trimmed = text.trim();
     let body = trimmed.strip_prefix(['+', '-']).unwrap_or(trimmed);
-    let word = body.to_ascii_lowercase();
-    if matches!(word.as_str(), "inf" | "infinity" | "nan") {
+    if ["inf", "infinity", "nan"]
+        .iter()
+        .any(|word| word.eq_ignore_ascii_case(body))
+    {
         return trimmed.parse().ok();
     }
     // Rust also reads "infinity"-like words and nothing else that Python refuses, apart from

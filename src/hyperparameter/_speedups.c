@@ -413,6 +413,152 @@ method(PyObject *Py_UNUSED(module), PyObject *args)
     return NULL;
 }
 
+/* The C interface for other compiled code (the Rust crate's `python` feature):
+ * the capsule hyperparameter._speedups._C_API points at a table of functions.
+ * The table starts with its version and size, so a newer library can append
+ * entries and an older reader still finds the ones it knows. Every function
+ * needs the caller to hold the GIL. lookup() answers what a read of the key
+ * sees in the calling thread's current scope (its context: thread isolation,
+ * asyncio tasks and frozen() as the Python read has them), the value as it is
+ * stored; the reader converts it with the library's table (the Rust crate
+ * checks its copy against the shared vectors in tests/data). */
+#define C_API_VERSION 1
+
+enum c_api_kind {
+    C_API_MISSING = 0,  /* the key is not set */
+    C_API_BOOL = 1,     /* integer: 0 or 1 */
+    C_API_INT = 2,      /* integer; text holds the digits when it does not fit 64 bits */
+    C_API_FLOAT = 3,    /* number */
+    C_API_STR = 4,      /* text: the string */
+    C_API_OBJECT = 5,   /* text: str() of any other object */
+    C_API_ERROR = 6,    /* text: why the lookup failed */
+};
+
+typedef struct {
+    int32_t kind;
+    int64_t integer;
+    double number;
+    const char *text;      /* UTF-8, text_length bytes, alive until release() */
+    Py_ssize_t text_length;
+    PyObject *owner;       /* what keeps text alive */
+} c_api_value;
+
+typedef struct {
+    uint32_t version;
+    uint32_t size;
+    /* Fill *out with the key's value; 0, or -1 with kind C_API_ERROR. */
+    int (*lookup)(const char *key, Py_ssize_t key_length, c_api_value *out);
+    /* Release what lookup() handed out (its text). */
+    void (*release)(c_api_value *value);
+    /* 1 when the library's compiled paths are in use (configure() ran), else 0. */
+    int (*ready)(void);
+} c_api_table;
+
+static int
+c_api_text(c_api_value *out, PyObject *text_object)  /* steals text_object */
+{
+    if (text_object == NULL) {
+        return -1;
+    }
+    out->text = PyUnicode_AsUTF8AndSize(text_object, &out->text_length);
+    if (out->text == NULL) {
+        Py_DECREF(text_object);
+        return -1;
+    }
+    out->owner = text_object;
+    return 0;
+}
+
+static int
+c_api_fill(PyObject *value, c_api_value *out)
+{
+    if (PyBool_Check(value)) {
+        out->kind = C_API_BOOL;
+        out->integer = value == Py_True;
+        return 0;
+    }
+    if (PyLong_Check(value)) {
+        int overflow = 0;
+        out->kind = C_API_INT;
+        out->integer = PyLong_AsLongLongAndOverflow(value, &overflow);
+        if (out->integer == -1 && PyErr_Occurred()) {
+            return -1;
+        }
+        return overflow ? c_api_text(out, PyObject_Str(value)) : 0;
+    }
+    if (PyFloat_Check(value)) {
+        out->kind = C_API_FLOAT;
+        out->number = PyFloat_AS_DOUBLE(value);
+        return 0;
+    }
+    out->kind = PyUnicode_Check(value) ? C_API_STR : C_API_OBJECT;
+    return c_api_text(out, PyObject_Str(value));
+}
+
+static void
+c_api_release(c_api_value *value)
+{
+    Py_CLEAR(value->owner);
+    value->text = NULL;
+    value->text_length = 0;
+}
+
+static int
+c_api_error(c_api_value *out)  /* turns the raised exception into the answer */
+{
+    c_api_release(out);
+#if PY_VERSION_HEX >= 0x030C0000
+    PyObject *error = PyErr_GetRaisedException();
+#else
+    PyObject *type, *error, *traceback;
+    PyErr_Fetch(&type, &error, &traceback);
+    PyErr_NormalizeException(&type, &error, &traceback);
+    Py_XDECREF(type);
+    Py_XDECREF(traceback);
+#endif
+    PyObject *message = error != NULL ? PyObject_Str(error) : NULL;
+    Py_XDECREF(error);
+    out->kind = C_API_ERROR;
+    if (c_api_text(out, message) < 0) {
+        PyErr_Clear();
+        out->text = "the lookup failed and its error could not be described";
+        out->text_length = (Py_ssize_t)strlen(out->text);
+    }
+    return -1;
+}
+
+static int
+c_api_lookup(const char *key, Py_ssize_t key_length, c_api_value *out)
+{
+    memset(out, 0, sizeof *out);
+    if (current == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "hyperparameter._speedups is not configured");
+        return c_api_error(out);
+    }
+    PyObject *name = PyUnicode_DecodeUTF8(key, key_length, NULL);
+    if (name == NULL) {
+        return c_api_error(out);
+    }
+    PyObject *level = current_level();
+    PyObject *value = level == NULL ? NULL : PyObject_GetItem(level, name);
+    Py_XDECREF(level);
+    Py_DECREF(name);
+    if (value == NULL) {
+        return c_api_error(out);
+    }
+    int status = value == absent ? 0 : c_api_fill(value, out);
+    Py_DECREF(value);
+    return status < 0 ? c_api_error(out) : 0;
+}
+
+static int
+c_api_ready(void)
+{
+    return current != NULL;
+}
+
+static c_api_table c_api = {C_API_VERSION, sizeof(c_api_table), c_api_lookup, c_api_release, c_api_ready};
+
 static PyMethodDef module_functions[] = {
     {"configure", (PyCFunction)(void (*)(void))configure, METH_VARARGS | METH_KEYWORDS,
      "Hand over the Python objects the fast paths work with."},
@@ -440,6 +586,13 @@ PyInit__speedups(void)
     /* The version of configure()'s contract; _acceleration ignores a build of another one. */
     if (module != NULL && PyModule_AddIntConstant(module, "INTERFACE", 2) < 0) {
         Py_CLEAR(module);
+    }
+    if (module != NULL) {
+        PyObject *capsule = PyCapsule_New(&c_api, "hyperparameter._speedups._C_API", NULL);
+        if (capsule == NULL || PyModule_AddObject(module, "_C_API", capsule) < 0) {
+            Py_XDECREF(capsule);
+            Py_CLEAR(module);
+        }
     }
     return module;
 }

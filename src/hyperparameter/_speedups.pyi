@@ -3,6 +3,7 @@ from contextvars import ContextVar
 from typing import Any
 
 INTERFACE: int
+_C_API: object  # capsule: the C interface for compiled readers (docs/rust.md)
 
 def configure(
     *,
