@@ -6,6 +6,7 @@ GIL, as a Rust function called by a Python extension does; ``CDLL`` calls releas
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import math
 import pathlib
@@ -70,6 +71,21 @@ def test_rust_without_the_gil_reads_defaults(bridge: Bridge) -> None:
     with hp.scope(**{"bridge.lr": 0.01, "bridge.train.lr": 0.5}):
         assert bridge.read("bridge.lr", 0.1, gil=False) == 0.1
         assert bridge.released.hp_macro_lr() == 0.001
+
+
+@compiled
+@pytest.mark.skipif(
+    importlib.util.find_spec("_xxsubinterpreters") is None, reason="no subinterpreters module"
+)
+def test_rust_without_the_gil_reads_defaults_after_a_subinterpreter_ran(bridge: Bridge) -> None:
+    """A second interpreter does not make Rust believe a thread without the GIL holds it."""
+    import _xxsubinterpreters as interpreters  # type: ignore[import-not-found]
+
+    interpreter = interpreters.create()
+    interpreters.destroy(interpreter)
+    with hp.scope(**{"bridge.lr": 0.01}):
+        assert bridge.read("bridge.lr", 0.1, gil=False) == 0.1
+        assert bridge.read("bridge.lr", 0.1) == 0.01
 
 
 @compiled

@@ -49,7 +49,10 @@ struct CTable {
 
 /// The C-API functions of the running interpreter, found by name.
 struct Symbols {
-    gil_check: unsafe extern "C" fn() -> c_int,
+    /// The thread state attached to this thread (3.12+), or the one holding the GIL (3.9-3.11).
+    current_state: unsafe extern "C" fn() -> *mut c_void,
+    /// This thread's own state in the main interpreter, if it has one.
+    this_thread_state: unsafe extern "C" fn() -> *mut c_void,
     import_module: unsafe extern "C" fn(*const c_char) -> *mut c_void,
     capsule_import: unsafe extern "C" fn(*const c_char, c_int) -> *mut c_void,
     err_fetch: unsafe extern "C" fn(*mut *mut c_void, *mut *mut c_void, *mut *mut c_void),
@@ -88,7 +91,9 @@ fn find_symbols() -> Option<Symbols> {
     // SAFETY: each field's type is the signature of the CPython C-API function named.
     unsafe {
         Some(Symbols {
-            gil_check: find(c"PyGILState_Check")?,
+            current_state: find(c"PyThreadState_GetUnchecked")
+                .or_else(|| find(c"_PyThreadState_UncheckedGet"))?,
+            this_thread_state: find(c"PyGILState_GetThisThreadState")?,
             import_module: find(c"PyImport_ImportModule")?,
             capsule_import: find(c"PyCapsule_Import")?,
             err_fetch: find(c"PyErr_Fetch")?,
@@ -97,6 +102,19 @@ fn find_symbols() -> Option<Symbols> {
             dec_ref: find(c"Py_DecRef")?,
             err_clear: find(c"PyErr_Clear")?,
         })
+    }
+}
+
+/// Whether this thread holds the GIL, in the main interpreter.
+///
+/// Not `PyGILState_Check`: up to Python 3.11 it answers 1 on every thread once a
+/// subinterpreter was created. A thread holds the GIL when the state holding it (3.9-3.11),
+/// or attached to it (3.12+), is its own; a thread of a subinterpreter never asks.
+fn holds_gil(symbols: &Symbols) -> bool {
+    // SAFETY: both functions may be called on any thread, with or without the GIL.
+    unsafe {
+        let current = (symbols.current_state)();
+        !current.is_null() && current == (symbols.this_thread_state)()
     }
 }
 
@@ -136,8 +154,7 @@ pub fn python_status() -> PythonStatus {
     let Some(symbols) = symbols() else {
         return PythonStatus::NotInPython;
     };
-    // SAFETY: PyGILState_Check may be called on any thread.
-    if STATE.load(Ordering::Acquire) == NOT_TRIED && unsafe { (symbols.gil_check)() } != 0 {
+    if STATE.load(Ordering::Acquire) == NOT_TRIED && holds_gil(symbols) {
         connect(symbols);
     }
     match STATE.load(Ordering::Acquire) {
@@ -154,8 +171,7 @@ pub fn python_status() -> PythonStatus {
 /// When the Python lookup itself raises (a bug, not a missing key).
 pub(crate) fn lookup(key: &str) -> Option<Value> {
     let symbols = symbols()?;
-    // SAFETY: PyGILState_Check may be called on any thread.
-    if unsafe { (symbols.gil_check)() } == 0 {
+    if !holds_gil(symbols) {
         return None; // never wait for the GIL: this thread sees Rust values and defaults
     }
     let table = match STATE.load(Ordering::Acquire) {
