@@ -816,3 +816,70 @@ def test_decorating_a_non_callable_raises_type_error(decorate, target: object) -
     """Decorating something that is neither a function nor a class raises TypeError naming it."""
     with pytest.raises(TypeError, match=re.escape(repr(target))):
         decorate(target)
+
+
+# -- nothing of an ended block stays alive -----------------------------------------------------------
+
+
+class _Weighty:
+    """A value whose lifetime a weak reference can watch."""
+
+
+def _call_in_block(forward, weights):
+    with hp.scope(**{"net.weights": weights, "net.depth": "3"}):
+        assert forward() is weights
+        assert forward(None, 2) is None
+
+
+def _call_after_writes(forward, weights):
+    with hp.scope():
+        hp.scope.net.weights = weights
+        assert forward() is weights
+        hp.scope.net.depth = 4
+        assert forward() is weights
+
+
+def _call_through_bind_scope_after_the_block(forward, weights):
+    with hp.scope(**{"net.weights": weights}):
+        bound = hp.bind_scope(forward)
+    assert bound() is weights
+
+
+def _call_in_an_unordered_exit(forward, weights):
+    def generator():
+        with hp.scope(**{"net.weights": weights}):
+            assert forward() is weights
+            yield
+            assert forward() is weights
+
+    it = generator()
+    next(it)
+    with hp.scope(other=1):
+        next(it, None)
+
+
+@pytest.mark.parametrize(
+    "run",
+    [
+        _call_in_block,
+        _call_after_writes,
+        _call_through_bind_scope_after_the_block,
+        _call_in_an_unordered_exit,
+    ],
+)
+def test_decorated_call_keeps_nothing_of_an_ended_block_alive(run) -> None:
+    """After a block ends, the values a decorated function was called with there are freed."""
+    import gc
+    import weakref
+
+    @hp.param("net")
+    def forward(weights=None, depth=1):
+        return weights
+
+    weights = _Weighty()
+    watch = weakref.ref(weights)
+    run(forward, weights)
+    del weights
+    gc.collect()
+    assert watch() is None
+    assert forward() is None

@@ -346,3 +346,105 @@ def test_any_key_containing_whitespace_is_rejected(before: str, space: str, afte
         with pytest.raises(hp.InvalidKeyError):
             hp.scope[key] = 1
         assert key not in hp.scope
+
+
+# -- keys that are str subclasses ------------------------------------------------------------------------
+
+
+class _LyingKey(str):
+    """A str whose hash and equality claim to match the key ``'bad key'``."""
+
+    def __hash__(self) -> int:
+        return hash("bad key")
+
+    def __eq__(self, other: object) -> bool:
+        return True
+
+    def __ne__(self, other: object) -> bool:
+        return False
+
+
+class _DisguisedKey(str):
+    """A str whose own methods hide the whitespace and '=' it holds."""
+
+    def split(self, *args, **kwargs):  # type: ignore[no-untyped-def, override]
+        return ["fine"]
+
+    def __iter__(self):  # type: ignore[no-untyped-def, override]
+        return iter("fine")
+
+    def partition(self, separator):  # type: ignore[no-untyped-def, override]
+        return ("fine", "=", "1")
+
+
+def test_lying_str_subclass_key_cannot_poison_the_checked_keys() -> None:
+    """A valid key given as a str subclass with a lying hash and equality leaves invalid keys invalid."""
+    assert check_key(_LyingKey("ok")) == "ok"
+    with pytest.raises(hp.InvalidKeyError):
+        hp.scope(**{"bad key": 1})
+    with pytest.raises(hp.InvalidKeyError):
+        hp.scope["bad key"]
+    with pytest.raises(hp.InvalidKeyError):
+        check_key("bad key")
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda key: hp.scope(**{key: 1}),
+        lambda key: hp.scope({key: 1}),
+        lambda key: hp.scope(_DisguisedKey(key + "=1")),
+        lambda key: hp.scope.empty().update({key: 1}),
+    ],
+)
+def test_str_subclass_key_is_checked_as_the_plain_string_it_holds(build) -> None:
+    """A str subclass key is checked by its characters, whatever its own methods answer."""
+    with pytest.raises(hp.InvalidKeyError):
+        build(_DisguisedKey("bad key="))
+
+
+def test_checked_str_subclass_key_is_stored_as_a_plain_string() -> None:
+    """A scope built from str subclass keys holds plain str keys, which are read back as usual."""
+    ps = hp.scope(**{_LyingKey("train.lr"): 1}, **{"x": 2})
+    keys = ps.keys()
+    assert [type(key) for key in keys] == [hp._scope.StoredKey] * 2
+    assert {str.__str__(key) for key in keys} == {"train.lr", "x"}
+    with ps:
+        assert hp.scope.train.lr | 0 == 1
+
+
+# -- index assignments -----------------------------------------------------------------------------------
+
+
+def test_many_index_assignments_to_one_key_build_one_assignment(monkeypatch) -> None:
+    """Assigning n items of one list builds one assignment holding them, not one copy per item (linear cost)."""
+    from hyperparameter import _grammar, _keys
+
+    built = []
+
+    class Counting(_grammar.IndexAssignment):
+        def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+            built.append(args)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(_keys, "IndexAssignment", Counting)
+    ps = hp.scope(*[f"dims[{i}]={i}" for i in range(2000)], "dims[1]=7")
+    assert len(built) == 1
+    with ps:
+        assert hp.scope.dims | [0] * 2000 == [0, 7, *range(2, 2000)]
+
+
+def test_index_assignment_after_a_mapping_leaves_the_given_assignment_unchanged() -> None:
+    """An index assignment added to one given in a mapping makes a new one; the given object stays as it was."""
+    given_assignment = hp.IndexAssignment({0: "5"}, "[1, 2, 3]")
+    ps = hp.scope({"dims": given_assignment}, "dims[2]=9")
+    assert given_assignment.items == {0: "5"}
+    with ps:
+        assert hp.scope.dims | [0] == [5, 2, 9]
+
+
+@pytest.mark.parametrize("text", ["dims[" + "1" * 5000 + "]=1", "dims[" + "0" * 19 + "]=1"])
+def test_index_with_too_many_digits_is_an_invalid_key(text: str) -> None:
+    """An index longer than 18 digits is refused with InvalidKeyError naming the key, not int()'s error."""
+    with pytest.raises(hp.InvalidKeyError, match=r"'dims\[.*digits"):
+        hp.scope(text)

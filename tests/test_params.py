@@ -1400,3 +1400,25 @@ def test_asyncio_task_inherits_the_scope_it_was_created_in() -> None:
         return await task
 
     assert asyncio.run(main()) == (0.5, "gelu")
+
+
+def test_declared_read_keeps_nothing_of_an_ended_block_alive() -> None:
+    """After a block ends, the value a declared parameter was read from there is freed."""
+    import gc
+    import weakref
+
+    class Blob:
+        pass
+
+    class Net(hp.Params, namespace="lifetime"):
+        blob = hp.Instance(None, class_=Blob)
+
+    blob = Blob()
+    watch = weakref.ref(blob)
+    with hp.scope(**{"lifetime.blob": blob}):
+        assert Net.blob is blob
+        assert Net().blob is blob
+    del blob
+    gc.collect()
+    assert watch() is None
+    assert Net.blob is None

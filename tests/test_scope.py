@@ -80,6 +80,19 @@ class TestRead:
             assert hp.scope.a.b | 0 == 1
             assert hp.scope.a["b"] | 0 == 1
 
+    def test_accessors_named_without_limit_cache_a_bounded_number(self) -> None:
+        """Reading ever new attribute names through hp.scope or an accessor grows no cache without limit."""
+        from hyperparameter._accessor import CHILD_LIMIT
+
+        parent = hp.scope.many
+        with hp.scope(**{"many.k9999": 1, "k9999": 2}):
+            for i in range(CHILD_LIMIT + 2000):
+                getattr(parent, f"k{i}") | 0
+                getattr(hp.scope, f"k{i}") | 0
+            assert (parent.k9999 | 0, hp.scope.k9999 | 0) == (1, 2)
+        assert len(vars(parent)) <= CHILD_LIMIT
+        assert len(vars(hp.scope)) <= CHILD_LIMIT
+
     def test_partial_accessor_is_reusable(self) -> None:
         """An accessor kept in a variable names longer keys each time."""
         t = hp.scope.train

@@ -30,7 +30,7 @@ from . import _accessor, _engine, _keys, _levels, _scope
 DISABLE_VARIABLE = "HYPERPARAMETER_PURE_PYTHON"
 # The version of the contract between this module and _speedups.c; a build of
 # another version (a stale build in a source tree) is not used.
-_INTERFACE = 2
+_INTERFACE = 3
 
 
 def _compiled() -> Optional[ModuleType]:
@@ -69,6 +69,7 @@ def _install(speedups: ModuleType) -> bool:
             leave=_engine.leave,
             collect=_keys.collect,
             read=_accessor.read_current,
+            forget=_levels.forget,
         )
     except ImportError:
         return False

@@ -3,7 +3,8 @@
 An accessor names one key. Reading it (``| default``, ``(default)`` or ``()``)
 looks the key up at that moment; attribute access names a longer key, and
 assignment writes one. Children are cached on their parent, so a repeated
-``hp.scope.a.b.c`` builds nothing.
+``hp.scope.a.b.c`` builds nothing; a parent caches at most ``CHILD_LIMIT`` of
+them, so a program naming keys without limit does not grow without limit.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from .exceptions import MissingParameterError
 _get_current = current.get
 _init = object.__setattr__
 REQUIRED: Any = type("Required", (), {"__repr__": lambda self: "<required>"})()
+#: How many child accessors one accessor (or ``hp.scope``) caches by attribute name.
+CHILD_LIMIT = 4096
 
 
 def read(level: Level, key: str, default: Any) -> Any:
@@ -61,7 +64,9 @@ class _Key:
         if name.startswith("_"):
             raise AttributeError(name)
         child = self._hp_child(self._hp_key + "." + name)
-        self.__dict__[name] = child
+        children = self.__dict__
+        if len(children) < CHILD_LIMIT:
+            children[name] = child
         return child
 
     def __getitem__(self, name: str) -> Any:

@@ -17,7 +17,7 @@ import sys
 from typing import Any, Optional
 
 from ._generators import GENERATOR_FLAGS, GeneratorLevel, level_kind, visible
-from ._levels import UNPINNED, Level, baseline, chain_values, current, new_level, publish_baseline
+from ._levels import UNPINNED, Level, baseline, chain_values, current, forget, new_level, publish_baseline
 from ._origins import publish_sources, sources_of
 from ._processes import carry_baseline
 from .exceptions import ScopeError
@@ -54,6 +54,7 @@ def enter(owner: Any) -> Any:
         level.owner = owner
         level.restore_to = raw
         level.frame = None
+        level.rememberers = None
         _set_current(level)
         return owner
     seen = visible(raw)
@@ -73,6 +74,8 @@ def leave(owner: Any, exc_type: Any, exc: Any, traceback: Any) -> None:
     level = _get_current()
     if level.owner is owner:
         _set_current(level.restore_to)  # type: ignore[arg-type]
+        if level.rememberers is not None:
+            forget(level)
         return
     _leave_under(owner, level)
 
@@ -95,6 +98,7 @@ def _leave_under(owner: Any, raw: Level) -> None:
         )
     leaving = levels.pop()
     _set_current(_relink(levels, {id(leaving): leaving.restore_to}))  # type: ignore[arg-type]
+    _forget_all([leaving, *levels])
 
 
 def _entered_levels(owner: Any, raw: Optional[Level] = None) -> Optional[list[Level]]:
@@ -113,6 +117,12 @@ def _entered_levels(owner: Any, raw: Optional[Level] = None) -> Optional[list[Le
             return levels
         level = level.restore_to
     return None
+
+
+def _forget_all(levels: list[Level]) -> None:
+    """Tell what remembers answers for ``levels`` that they have ended or been replaced here."""
+    for each in levels:
+        forget(each)
 
 
 def _relink(inner_levels: list[Level], replaced: dict[int, Optional[Level]]) -> Optional[Level]:
@@ -146,6 +156,7 @@ def amend(owner: Any, updates: dict[str, Any], clear: bool = False) -> bool:
     own.update(updates)
     version = target.copy_with(own, None if clear else target.parent, target.restore_to)
     _set_current(_relink(levels, {id(target): version}))  # type: ignore[arg-type]
+    _forget_all([target, *levels])
     return True
 
 
@@ -179,3 +190,4 @@ def start(values: dict[str, Any]) -> None:
     own = dict(baseline().own)
     own.update(values)
     _set_current(new_level(Level, own, None, None, None))
+    forget(level)

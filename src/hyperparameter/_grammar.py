@@ -27,6 +27,8 @@ _QUOTES = "\"'"
 # Characters that make a string item need quotes when formatted.
 _NEEDS_QUOTES = re.compile(r"""[\s,\[\]"'\\]""")
 _INDEXED = re.compile(r"^(?P<name>[^\[\]]+)\[\s*(?P<index>\d+)\s*\]$")
+# No list has an index longer than this; a longer one is refused before int() reads it.
+_INDEX_DIGITS = 18
 
 
 class GrammarError(ValueError):
@@ -120,7 +122,10 @@ def split_indexed(key: str) -> tuple[str, Optional[int]]:
     match = _INDEXED.match(key)
     if match is None:
         return key, None
-    return match["name"].strip(), int(match["index"])
+    digits = match["index"]
+    if len(digits) > _INDEX_DIGITS:
+        raise GrammarError(f"its index has {len(digits)} digits, more than any list can have")
+    return match["name"].strip(), int(digits)
 
 
 @dataclass(frozen=True)

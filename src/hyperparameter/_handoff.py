@@ -13,7 +13,7 @@ import types
 from typing import TYPE_CHECKING, Any, Callable, Generic, Optional, TypeVar
 
 from ._engine import innermost
-from ._levels import Level, chain_values, current, new_level
+from ._levels import Level, chain_values, current, forget, new_level
 from ._origins import sources_of
 from ._processes import InheritedSources, pack, unpack
 from ._scope import SourcedScope, scope_of
@@ -123,4 +123,9 @@ def unpickle_bound(func: Callable[..., R], payload: bytes) -> BoundCall[R]:
 
 def _run_at(level: Level, func: Callable[..., R], args: tuple[Any, ...], kwargs: dict[str, Any]) -> R:
     current.set(level)
-    return func(*args, **kwargs)
+    try:
+        return func(*args, **kwargs)
+    finally:
+        # The block the level belongs to may have ended before this call: what
+        # the call remembered for the level must not keep it alive.
+        forget(level)

@@ -15,7 +15,7 @@ from typing import Any, Callable, Optional, TypeVar, Union, overload
 
 from ._convert import convert
 from ._keys import check_key
-from ._levels import ABSENT, Level, current, is_lasting
+from ._levels import ABSENT, Level, current, is_lasting, remember_at
 
 F = TypeVar("F", bound=Callable[..., Any])
 _get_current = current.get
@@ -29,6 +29,7 @@ _Plan = tuple[tuple[Any, ...], dict[str, Any]]
 # (level, converted values by parameter name, plans by number of positional
 # arguments, then the positional and keyword arguments of a call without any).
 _Supply = tuple[Any, dict[str, Any], dict[int, _Plan], tuple[Any, ...], dict[str, Any]]
+_NO_SUPPLY: _Supply = (None, {}, {}, (), {})
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,8 @@ class _Binder:
 
     What a level supplies is computed once per level and remembered: levels
     never change once published, so a call in a hot loop inside one scope
-    costs one identity check. A call that passes only positional arguments
+    costs one identity check. It is forgotten when the level's block ends,
+    so that nothing of an ended block stays alive. A call that passes only positional arguments
     gets the values right after its own positionally, the cheapest call Python
     has, and the others by keyword (a plan remembered per number of
     arguments); a call with keywords gets them merged with its own.
@@ -112,7 +114,7 @@ class _Binder:
         self.position = {p.name: positions.get(p.name, _KEYWORD_ONLY) for p in parameters}
         #: The names of the positional parameters, in order.
         self.positional_names = tuple(positions)
-        self.remembered: _Supply = (None, {}, {}, (), {})
+        self.remembered: _Supply = _NO_SUPPLY
 
     def supply_at(self, level: Level) -> _Supply:
         """What ``level`` supplies: remembered, or worked out now."""
@@ -133,7 +135,13 @@ class _Binder:
         supply: _Supply = (level, values, plans, *self.plan(values, plans, 0))
         if shareable:
             self.remembered = supply
+            remember_at(level, self)
         return supply
+
+    def _hp_forget(self, level: Level) -> None:
+        """Drop what ``level`` supplied: its block has ended."""
+        if self.remembered[0] is level:
+            self.remembered = _NO_SUPPLY
 
     def plan(self, values: dict[str, Any], plans: dict[int, _Plan], given: int) -> _Plan:
         """How a call passing ``given`` positional arguments, no keywords, gets the scope's values.

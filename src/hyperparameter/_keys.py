@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, Optional
 
-from ._grammar import IndexAssignment, split_indexed
+from ._grammar import GrammarError, IndexAssignment, split_indexed
 from .exceptions import InvalidKeyError, InvalidKeyTypeError
 
 _FORBIDDEN = frozenset("=[],")
@@ -36,19 +36,24 @@ def check_key(key: Any) -> str:
         return key
     if not isinstance(key, str):
         raise InvalidKeyTypeError(key, f"it is of type {type(key).__name__}, not a string")
-    if not key:
-        raise InvalidKeyError(key, "it is empty")
-    if "" in key.split("."):
-        raise InvalidKeyError(key, "it has an empty segment")
-    if any(char.isspace() for char in key):
-        raise InvalidKeyError(key, "it contains whitespace")
-    bad = sorted(_FORBIDDEN.intersection(key))
+    # A str subclass is checked (and remembered) as the plain string it holds: its
+    # own methods, __hash__ and __eq__ included, could lie to the checks and the cache.
+    plain: str = str.__str__(key)
+    if plain in _checked:
+        return plain
+    if not plain:
+        raise InvalidKeyError(plain, "it is empty")
+    if "" in plain.split("."):
+        raise InvalidKeyError(plain, "it has an empty segment")
+    if any(char.isspace() for char in plain):
+        raise InvalidKeyError(plain, "it contains whitespace")
+    bad = sorted(_FORBIDDEN.intersection(plain))
     if bad:
-        raise InvalidKeyError(key, f"it contains {', '.join(map(repr, bad))}")
+        raise InvalidKeyError(plain, f"it contains {', '.join(map(repr, bad))}")
     if len(_checked) >= _CHECKED_LIMIT:
         _checked.clear()
-    _checked.add(key)
-    return key
+    _checked.add(plain)
+    return plain
 
 
 def plain_keywords(kwargs: dict[str, Any]) -> bool:
@@ -56,8 +61,8 @@ def plain_keywords(kwargs: dict[str, Any]) -> bool:
 
     It is the cheap check that lets entering a scope in a hot loop skip ``collect``.
     """
-    for key, value in kwargs.items():  # noqa: SIM110  (a loop costs less than all() over a generator)
-        if key not in _checked or type(value) not in _PLAIN_TYPES:
+    for key, value in kwargs.items():
+        if type(key) is not str or key not in _checked or type(value) not in _PLAIN_TYPES:
             return False
     return True
 
@@ -96,18 +101,21 @@ def parse_assignment(text: Any) -> tuple[str, Optional[int], str]:
         raise InvalidKeyTypeError(
             text, f"a positional argument is a {type(text).__name__}", "'key=value' strings or mappings"
         )
-    key, sep, value = text.partition("=")
+    key, sep, value = str.__str__(text).partition("=")
     if not sep:
         raise InvalidKeyError(text, "it has no '='", "'key=value' strings such as 'train.lr=0.1'")
-    name, index = split_indexed(key.strip())
+    try:
+        name, index = split_indexed(key.strip())
+    except GrammarError as error:
+        raise InvalidKeyError(_shortened(key.strip()), str(error), "an index such as 'dims[1]'") from None
     return check_key(name), index, value
 
 
-def _assign_item(previous: Any, index: int, text: str) -> IndexAssignment:
-    """Combine ``key[index]=text`` with what the same arguments already set for key."""
-    if isinstance(previous, IndexAssignment):
-        return previous.with_item(index, text)
-    return IndexAssignment({index: text}, previous)
+def _shortened(text: str, limit: int = 60) -> str:
+    """``text``, or its start and end around an ellipsis when longer than ``limit``."""
+    if len(text) <= limit:
+        return text
+    return f"{text[: limit // 2]}...{text[-limit // 2 :]}"
 
 
 def collect(args: Iterable[Any], kwargs: Mapping[str, Any]) -> dict[str, Any]:
@@ -121,12 +129,25 @@ def collect(args: Iterable[Any], kwargs: Mapping[str, Any]) -> dict[str, Any]:
     ``key[i]=value`` strings assign list items (see ``IndexAssignment``).
     """
     values: dict[str, Any] = {}
+    # The index assignments built by this call, by key: later items of the same
+    # key are added to them in place, so n items cost O(n), not O(n**2).
+    building: dict[str, IndexAssignment] = {}
     for arg in args:
         if isinstance(arg, Mapping):
             values.update(flatten(arg))
-        else:
-            key, index, value = parse_assignment(arg)
-            values[key] = value if index is None else _assign_item(values.get(key), index, value)
+            continue
+        key, index, value = parse_assignment(arg)
+        if index is None:
+            values[key] = value
+            continue
+        previous: Any = values.get(key)
+        if previous is None or previous is not building.get(key):
+            if isinstance(previous, IndexAssignment):  # given by a mapping: never changed in place
+                previous = IndexAssignment(dict(previous.items), previous.base)
+            else:
+                previous = IndexAssignment({}, previous)
+            values[key] = building[key] = previous
+        previous.items[index] = value
     for key, value in kwargs.items():
         if isinstance(value, Mapping) and value:
             values.update(flatten(value, check_key(key) + "."))

@@ -17,7 +17,7 @@ from typing import Callable as CallableType
 
 from ._convert import coerce
 from ._grammar import GrammarError, split_list
-from ._levels import ABSENT, Level, current, is_lasting
+from ._levels import ABSENT, Level, current, is_lasting, remember_at
 from .exceptions import ConversionError, ParameterTypeError, ParameterValueError
 
 _get_current = current.get
@@ -183,14 +183,24 @@ class Parameter(Generic[T]):
         shareable = is_lasting(level)
         if value is ABSENT:
             if shareable:
-                self._remembered = (level, UNSET)
+                self._remember(level, UNSET)
             if instance is not None and self._mutable:
                 return self._instance_copy(instance)
             return self.default
         checked: T = self.from_scope(value)
         if shareable and not self._mutable:
-            self._remembered = (level, checked)
+            self._remember(level, checked)
         return checked
+
+    def _remember(self, level: Level, answer: Any) -> None:
+        """Keep ``level``'s answer (UNSET: not set there) until the level's block ends."""
+        self._remembered = (level, answer)
+        remember_at(level, self)
+
+    def _hp_forget(self, level: Level) -> None:
+        """Drop the answer remembered for ``level``: its block has ended."""
+        if self._remembered[0] is level:
+            self._remembered = (None, UNSET)
 
     def _instance_copy(self, instance: Any) -> T:
         """The instance's own copy of a mutable class default (renewed if the default changes)."""

@@ -12,6 +12,13 @@ one dict lookup; a miss walks the chain once and caches the answer (also
 never goes stale. For the same reason a level also keeps the conversions of its
 string values to scalar defaults (:func:`convert_once`), in dicts stored under
 the default's type: every other key of a level is a string.
+
+Other modules remember answers for one level too (what it supplies to an
+``@hp.param`` function, a declared parameter's value). They hold the level
+strongly, because an identity check is the cheapest test a hot path can make,
+and register with :func:`remember_at`; when the level's block ends (or the
+level is replaced by a write), :func:`forget` tells them to let go, so nothing
+keeps the values of an ended block alive.
 """
 
 from __future__ import annotations
@@ -39,14 +46,17 @@ class Level(dict):  # type: ignore[type-arg]
     for a context's base), ``restore_to`` the level to make current again when
     that block exits, and ``frame`` the generator frame that owns the block,
     for a :class:`~hyperparameter._generators.GeneratorLevel`.
+    ``rememberers`` is None, or the set of objects that remember an answer
+    for the level (see :func:`remember_at`).
     """
 
-    __slots__ = ("frame", "own", "owner", "parent", "restore_to")
+    __slots__ = ("frame", "own", "owner", "parent", "rememberers", "restore_to")
 
     frame: Any
     own: dict[str, Any]
     owner: Any
     parent: Optional[Level]
+    rememberers: Optional[set[Any]]
     restore_to: Optional[Level]
 
     def __missing__(self, key: str) -> Any:
@@ -73,6 +83,7 @@ def new_level(
     level.owner = owner
     level.restore_to = restore_to
     level.frame = frame
+    level.rememberers = None
     return level
 
 
@@ -131,6 +142,33 @@ def is_lasting(level: Level) -> bool:
     differently depending on which generator runs: neither may.
     """
     return level.__class__ is Level and level is not UNPINNED
+
+
+def remember_at(level: Level, rememberer: Any) -> None:
+    """Register ``rememberer``, which keeps an answer for ``level``: ``forget`` will tell it.
+
+    ``rememberer._hp_forget(level)`` is then called when the level ends, and must
+    drop what it keeps for that level (if it still keeps anything).
+    """
+    rememberers = level.rememberers
+    if rememberers is None:
+        level.rememberers = {rememberer}
+    else:
+        rememberers.add(rememberer)
+
+
+def forget(level: Level) -> None:
+    """Tell everything that remembers an answer for ``level`` to drop it: the level has ended.
+
+    Called when a block's level ends in a context or is replaced by a newer
+    version. Should the level still be current elsewhere (a copied context),
+    the answers are simply worked out again there.
+    """
+    rememberers = level.rememberers
+    if rememberers is not None:
+        level.rememberers = None
+        for each in list(rememberers):  # a copy: another thread may be adding to the set
+            each._hp_forget(level)
 
 
 def lookup(level: Level, key: str) -> Any:

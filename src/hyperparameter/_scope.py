@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any, Callable, Optional, Union
 
-from ._accessor import CurrentKey, ScopeKey, read
+from ._accessor import CHILD_LIMIT, CurrentKey, ScopeKey, read
 from ._engine import amend, detached, enter, find_level, freeze, innermost, leave, start, write
 from ._keys import check_key, collect, plain_keywords
 from ._levels import Level, chain_values
@@ -302,7 +302,9 @@ class ScopeRoot:
         if name.startswith("_"):
             raise AttributeError(name)
         accessor = CurrentKey(name)
-        self.__dict__[name] = accessor
+        cached = self.__dict__
+        if len(cached) < CHILD_LIMIT:
+            cached[name] = accessor
         return accessor
 
     def __setattr__(self, name: str, value: Any) -> None:

@@ -27,11 +27,11 @@ static PyObject *contextlib_globals;
 static PyObject *checked_keys;     /* _keys._checked: keys known to be valid */
 static PyObject *plain_types;      /* _keys._PLAIN_TYPES: values never flattened */
 static PyObject *required;         /* _accessor.REQUIRED: a read without a default */
-static PyObject *python_enter, *python_leave, *python_collect, *python_read;
+static PyObject *python_enter, *python_leave, *python_collect, *python_read, *python_forget;
 static PyObject *empty_tuple;
 
 /* Byte offsets of __slots__ members, read from their member descriptors. */
-static Py_ssize_t level_parent, level_own, level_owner, level_restore_to, level_frame;
+static Py_ssize_t level_parent, level_own, level_owner, level_restore_to, level_frame, level_rememberers;
 static Py_ssize_t scope_values, key_name;
 
 #define GENERATOR_FLAGS (CO_GENERATOR | CO_ASYNC_GENERATOR)
@@ -149,6 +149,7 @@ scope_enter(PyObject *owner, PyObject *Py_UNUSED(ignored))
     slot_set(level, level_owner, owner);
     slot_set(level, level_restore_to, raw);
     slot_set(level, level_frame, Py_None);
+    slot_set(level, level_rememberers, Py_None);
     Py_DECREF(own);
     Py_DECREF(raw);
     PyObject *token = PyContextVar_Set(current, level);
@@ -162,7 +163,8 @@ scope_enter(PyObject *owner, PyObject *Py_UNUSED(ignored))
 }
 
 /* Scope.__exit__. Handled here: leaving the block that is current, called
- * with the three positional arguments a with statement passes. */
+ * with the three positional arguments a with statement passes. When something
+ * remembers answers for the level it leaves, _levels.forget tells it. */
 static PyObject *
 scope_leave(PyObject *owner, PyObject *const *args, Py_ssize_t nargs, PyObject *keywords)
 {
@@ -173,18 +175,29 @@ scope_leave(PyObject *owner, PyObject *const *args, Py_ssize_t nargs, PyObject *
     if (nargs == 3 && keywords == NULL && PyObject_TypeCheck(level, level_type)
         && slot_get(level, level_owner) == owner && slot_get(level, level_restore_to) != NULL) {
         PyObject *token = PyContextVar_Set(current, slot_get(level, level_restore_to));
-        Py_DECREF(level);
         if (token == NULL) {
+            Py_DECREF(level);
             return NULL;
         }
         Py_DECREF(token);
+        PyObject *rememberers = slot_get(level, level_rememberers);
+        if (rememberers != NULL && rememberers != Py_None) {
+            PyObject *done = PyObject_CallOneArg(python_forget, level);
+            Py_DECREF(level);
+            if (done == NULL) {
+                return NULL;
+            }
+            Py_DECREF(done);
+            Py_RETURN_NONE;
+        }
+        Py_DECREF(level);
         Py_RETURN_NONE;
     }
     Py_DECREF(level);
     return call_with_self(python_leave, owner, args, nargs, keywords);
 }
 
-/* hp.scope(...). Handled here: keywords only, every key already checked and
+/* hp.scope(...). Handled here: keywords only, every key a plain str already checked and
  * every value of a type that is never flattened; else _keys.collect decides. */
 static PyObject *
 build_scope(PyObject *Py_UNUSED(module), PyObject *args, PyObject *kwargs)
@@ -205,7 +218,8 @@ build_scope(PyObject *Py_UNUSED(module), PyObject *args, PyObject *kwargs)
     Py_ssize_t position = 0;
     PyObject *key, *value;
     while (plain == 1 && PyDict_Next(values, &position, &key, &value)) {
-        plain = PySet_Contains(checked_keys, key);
+        /* Only a plain str: a subclass's __hash__ and __eq__ could fool the set. */
+        plain = PyUnicode_CheckExact(key) ? PySet_Contains(checked_keys, key) : 0;
         if (plain == 1) {
             plain = PySet_Contains(plain_types, (PyObject *)Py_TYPE(value));
         }
@@ -340,13 +354,13 @@ configure(PyObject *Py_UNUSED(module), PyObject *args, PyObject *kwargs)
 {
     static char *names[] = {"current", "Level", "Scope", "DetachedScope", "Key", "UNPINNED", "ABSENT",
                             "contextlib_globals", "checked_keys", "plain_types",
-                            "REQUIRED", "enter", "leave", "collect", "read", NULL};
+                            "REQUIRED", "enter", "leave", "collect", "read", "forget", NULL};
     PyObject *var, *level, *scope, *detached, *key, *unpinned_, *absent_, *globals, *checked, *plain;
-    PyObject *required_, *enter, *leave, *collect, *read;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "$OOOOOOOO!O!O!OOOOO:configure", names,
+    PyObject *required_, *enter, *leave, *collect, *read, *forget;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "$OOOOOOOO!O!O!OOOOOO:configure", names,
                                      &var, &level, &scope, &detached, &key, &unpinned_, &absent_,
                                      &PyDict_Type, &globals, &PySet_Type, &checked, &PyFrozenSet_Type, &plain,
-                                     &required_, &enter, &leave, &collect, &read)) {
+                                     &required_, &enter, &leave, &collect, &read, &forget)) {
         return NULL;
     }
     if (!PyContextVar_CheckExact(var)) {
@@ -368,6 +382,7 @@ configure(PyObject *Py_UNUSED(module), PyObject *args, PyObject *kwargs)
         || slot_offset(level_type, "owner", &level_owner) < 0
         || slot_offset(level_type, "restore_to", &level_restore_to) < 0
         || slot_offset(level_type, "frame", &level_frame) < 0
+        || slot_offset(level_type, "rememberers", &level_rememberers) < 0
         || slot_offset(scope_type, "_values", &scope_values) < 0
         || slot_offset(key_type, "_hp_key", &key_name) < 0) {
         return NULL;
@@ -384,6 +399,7 @@ configure(PyObject *Py_UNUSED(module), PyObject *args, PyObject *kwargs)
     keep(&python_collect, collect);
     keep(&required, required_);
     keep(&python_read, read);
+    keep(&python_forget, forget);
     Py_RETURN_NONE;
 }
 
@@ -584,7 +600,7 @@ PyInit__speedups(void)
     }
     PyObject *module = PyModule_Create(&module_definition);
     /* The version of configure()'s contract; _acceleration ignores a build of another one. */
-    if (module != NULL && PyModule_AddIntConstant(module, "INTERFACE", 2) < 0) {
+    if (module != NULL && PyModule_AddIntConstant(module, "INTERFACE", 3) < 0) {
         Py_CLEAR(module);
     }
     if (module != NULL) {
