@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import sys
 import threading
 import time
@@ -350,6 +351,15 @@ class TestAsyncio:
         assert asyncio.run(main()) == ("thread", "task")
 
 
+async def _as_task(step: Callable[[], T]) -> T:
+    """Run ``step`` in a new asyncio task (which copies the awaiting task's context)."""
+
+    async def run() -> T:
+        return step()
+
+    return await asyncio.create_task(run())
+
+
 def _gen_with_block() -> Iterator[object]:
     with hp.scope(**{"gen.v": 1}):
         yield hp.scope.gen.v | MISSING
@@ -467,6 +477,73 @@ class TestGenerators:
         assert visible() == before
         assert list(it) == [1]
         assert visible() == before
+
+    @pytest.mark.parametrize(
+        "resume",
+        [
+            pytest.param(lambda step: contextvars.copy_context().run(step), id="copied context"),
+            pytest.param(lambda step: asyncio.run(asyncio.to_thread(step)), id="asyncio.to_thread"),
+            pytest.param(lambda step: asyncio.run(_as_task(step)), id="another task"),
+        ],
+    )
+    def test_generator_resumed_in_a_copied_context_sees_its_values_and_leaks_nothing_when_done(
+        self, resume: Callable[[Callable[[], Any]], Any]
+    ) -> None:
+        """A generator resumed and finished in a copy of its caller's context reads its own values there and leaves nothing in the caller."""
+        before = visible()
+        it = _gen_with_block()
+        assert next(it) == 1
+        assert resume(lambda: next(it)) == 1
+        assert resume(lambda: (list(it), hp.scope.gen.v | MISSING)) == ([], MISSING)
+        assert (hp.scope.gen.v | MISSING, visible()) == (MISSING, before)
+        with hp.scope(**{"caller.v": 2}):
+            assert visible() == {**before, "caller.v": 2}
+
+    @pytest.mark.parametrize("finish", ["exhausted", "closed"])
+    def test_generator_whose_block_ends_in_another_thread_ends_cleanly_and_leaks_nothing(
+        self, finish: str
+    ) -> None:
+        """A generator paused in its block and finished in another thread raises nothing and leaves no value in either thread."""
+        before = visible()
+        it = _gen_with_block()
+        assert next(it) == 1
+
+        def finish_here() -> dict[str, Any]:
+            inside = visible()
+            if finish == "exhausted":
+                list(it)
+            else:
+                it.close()
+            assert visible() == inside
+            return inside
+
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pool.submit(finish_here).result(timeout=WAIT)
+        assert (hp.scope.gen.v | MISSING, visible()) == (MISSING, before)
+
+    def test_generator_running_in_another_thread_is_invisible_to_the_thread_that_started_it(self) -> None:
+        """While a generator runs inside its block in another thread, the thread that advanced it first does not see its values."""
+        running, release = threading.Event(), threading.Event()
+
+        def paused_inside() -> Iterator[object]:
+            with hp.scope(**{"gen.v": 1}):
+                yield None
+                running.set()
+                release.wait(WAIT)
+                yield None
+
+        it = paused_inside()
+        next(it)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            resumed = pool.submit(next, it)
+            assert running.wait(WAIT)
+            try:
+                seen = hp.scope.gen.v | MISSING
+            finally:
+                release.set()
+            resumed.result(timeout=WAIT)
+        it.close()
+        assert seen == MISSING
 
     def test_interleaved_generators_that_write_keep_their_own_values(self) -> None:
         """Two paused generators that each write inside their own scope never see or leak each other's values."""

@@ -16,7 +16,7 @@ from __future__ import annotations
 import sys
 from typing import Any, Optional
 
-from ._generators import GENERATOR_FLAGS, GeneratorLevel, level_kind, visible
+from ._generators import GENERATOR_FLAGS, GeneratorLevel, block_generator, level_kind, visible
 from ._levels import UNPINNED, Level, baseline, chain_values, current, forget, new_level, publish_baseline
 from ._origins import publish_sources, sources_of
 from ._processes import carry_baseline
@@ -77,17 +77,22 @@ def leave(owner: Any, exc_type: Any, exc: Any, traceback: Any) -> None:
         if level.rememberers is not None:
             forget(level)
         return
-    _leave_under(owner, level)
+    _leave_under(owner, level, _getframe(1))
 
 
-def _leave_under(owner: Any, raw: Level) -> None:
+def _leave_under(owner: Any, raw: Level, frame: Any) -> None:
     """Leave a block that is not the current level: allowed only across generators.
 
     A generator's block may end while its caller's later block is open, and a
     caller's block may end while a generator it advanced is suspended in its
     own block. The level leaves the chain; the levels above it are re-linked.
+    A generator's block entered in another context (the generator was resumed
+    in another thread or context since) has nothing to restore here: it just ends.
     """
-    levels = _entered_levels(owner, raw)
+    generator = block_generator(frame)
+    levels = _entered_levels(owner, raw, generator)
+    if levels is None and generator is not None:
+        return
     if levels is None or not (
         levels[-1].__class__ is GeneratorLevel
         or all(each.__class__ is GeneratorLevel for each in levels[:-1])
@@ -101,11 +106,12 @@ def _leave_under(owner: Any, raw: Level) -> None:
     _forget_all([leaving, *levels])
 
 
-def _entered_levels(owner: Any, raw: Optional[Level] = None) -> Optional[list[Level]]:
+def _entered_levels(owner: Any, raw: Optional[Level] = None, generator: Any = None) -> Optional[list[Level]]:
     """The context's active levels from the current one out to ``owner``'s, or None.
 
     The walk follows ``restore_to``, the order blocks were entered in, so it
     reaches levels hidden by an ``empty()`` block or by suspended generators.
+    With ``generator`` (a frame), only a level that generator's block pushed counts.
     """
     levels = []
     level: Optional[Level] = _get_current() if raw is None else raw
@@ -113,7 +119,7 @@ def _entered_levels(owner: Any, raw: Optional[Level] = None) -> Optional[list[Le
         level = visible(level)
     while level is not None:
         levels.append(level)
-        if level.owner is owner:
+        if level.owner is owner and (generator is None or level.frame is generator):
             return levels
         level = level.restore_to
     return None

@@ -14,11 +14,13 @@ by the body they wrap.
 
 from __future__ import annotations
 
+import sys
 from types import FrameType
 from typing import Optional
 
 from ._levels import UNPINNED, Level, lookup, pin
 
+_getframe = sys._getframe
 GENERATOR_FLAGS = 0x20 | 0x200  # CO_GENERATOR | CO_ASYNC_GENERATOR
 # Modules whose frames drive context managers: frames of theirs are skipped,
 # and a generator they drive is a context manager.
@@ -47,8 +49,23 @@ class ShadowLevel(Level):
 
 
 def running(level: Level) -> bool:
-    """Whether the generator of a GeneratorLevel is executing now."""
-    return level.frame.f_back is not None  # a suspended generator's frame has no caller
+    """Whether the generator of a GeneratorLevel is executing now, in the calling thread.
+
+    A suspended generator's frame has no caller (``f_back``), so most answers
+    cost one attribute read. A frame with a caller may still not be running
+    here: a generator resumed in another thread has one, and from Python 3.12
+    on a finished generator's frame keeps its last caller. So it counts as
+    running only when it is on the calling thread's stack.
+    """
+    frame = level.frame
+    if frame.f_back is None:
+        return False
+    here: Optional[FrameType] = _getframe(1)
+    while here is not None:
+        if here is frame:
+            return True
+        here = here.f_back
+    return False
 
 
 def _running_generator_below(level: Level) -> Optional[Level]:
@@ -82,7 +99,7 @@ def level_kind(raw: Level, seen: Level, frame: FrameType) -> tuple[type[Level], 
 
     ``raw`` is the context's current level and ``seen`` the one visible to the code.
     """
-    generator = _block_generator(frame)
+    generator = block_generator(frame)
     if generator is not None:
         return GeneratorLevel, generator
     if seen.__class__ is GeneratorLevel:
@@ -97,7 +114,7 @@ def _is_driver(frame: FrameType) -> bool:
     return isinstance(module, str) and module.startswith(_DRIVERS)
 
 
-def _block_generator(frame: Optional[FrameType]) -> Optional[FrameType]:
+def block_generator(frame: Optional[FrameType]) -> Optional[FrameType]:
     """The generator frame that can suspend while a block entered from ``frame`` is open.
 
     Context-manager machinery is skipped: a block entered by ``ExitStack`` or by
