@@ -48,6 +48,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time these load on first use
     from ._params import Params
     from ._ray import ray_remote
     from ._sweep import sweep
+    from ._sweep_plot import plot_sweep
     from ._sweep_trial import SweepResult, Trial
     from ._tf_compat import HParams, parse_values
 
@@ -81,6 +82,7 @@ _LAZY = {
     "config": "_config",
     "launch": "_launch",
     "parse_values": "_tf_compat",
+    "plot_sweep": "_sweep_plot",
     "ray_remote": "_ray",
     "run_cli": "_launch",
     "save_config": "_config",
@@ -162,6 +164,7 @@ __all__ = [
     "param",
     "param_scope",
     "parse_values",
+    "plot_sweep",
     "ray_remote",
     "run_cli",
     "save_config",

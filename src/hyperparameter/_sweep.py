@@ -16,8 +16,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Callable, Optional, TextIO, Union
 
+from ._search import source_for
 from ._sweep_folder import PathLike, SweepFolder, plain
-from ._sweep_grid import GridSource, check_space
 from ._sweep_progress import Progress
 from ._sweep_trial import Objective, SweepResult, Trial, TrialSource
 from ._sweep_worker import Outcome, describe_error
@@ -72,6 +72,7 @@ def run_sweep(
     """
     if not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1:
         raise SweepError(f"jobs must be a positive integer, not {jobs!r}.")
+    source.open(folder.path if folder is not None else None)
     earlier = folder.earlier() if folder is not None and resume else []
     if resume:
         source.resume(earlier)
@@ -198,6 +199,9 @@ def sweep(
     maximize: Union[bool, str, None] = None,
     progress: bool = True,
     mp_context: Any = None,
+    search: str = "grid",
+    trials: Optional[int] = None,
+    seed: Optional[int] = None,
 ) -> SweepResult:
     """Call ``func()`` once per combination of ``space``'s values, each inside its own scope.
 
@@ -228,32 +232,60 @@ def sweep(
     >>> result.best("loss").values
     {'train.lr': 0.01, 'train.layers': 1}
 
+    ``search="random"`` (or ``"optuna"``, with ``hyperparameter[optuna]``)
+    runs ``trials`` trials drawn from ``space`` instead of its grid; a value of
+    ``space`` is then a list to choose from or a space text: ``"uniform(a, b)"``,
+    ``"loguniform(a, b)"``, ``"int(a, b)"`` (both ends included) or
+    ``"choice(a, b, ...)"``. ``seed=`` repeats the same draws. Optuna learns
+    from each result as it arrives, so it needs ``minimize=`` or ``maximize=``.
+
+    >>> result = hp.sweep(train, {"train.lr": "loguniform(1e-4, 1)", "train.layers": "int(1, 8)"},
+    ...                   search="random", trials=20, seed=0, minimize="loss", progress=False)
+    >>> best = result.best().values
+    >>> sorted(best), best["train.lr"] < 0.01
+    (['train.layers', 'train.lr'], True)
+    >>> with hp.scope(**best):
+    ...     train()["loss"] == result.best().result["loss"]
+    True
+
     Returns:
         The trials, in order: a sequence that prints as a table; ``rows()``
         gives dicts for ``pandas.DataFrame``.
 
     Raises:
-        SweepError: ``space`` is not a mapping of keys to lists of values, an
-            unknown backend, or ``runs`` holds another sweep.
+        SweepError: ``space`` is not a mapping of keys to lists of values (to
+            space texts for a search), an unknown backend or search, or ``runs``
+            holds another sweep.
         KeyboardInterrupt: on Ctrl-C, after recording the trials so far.
     """
-    checked = check_space(space)
-    source = GridSource(checked)
-    folder = _folder(
-        runs, resume, {"function": _name(func), "keys": list(checked), "source": plain(source.describe())}
+    objective = objective_of(minimize, maximize)
+    source, keys = source_for(
+        search, space, trials=trials, seed=seed, objective=objective, saved=_saved_source(runs, resume)
     )
+    description = {"function": _name(func), "keys": keys, "source": plain(source.describe())}
+    if objective is not None:
+        description["objective"] = {"metric": objective.metric, "minimize": objective.minimize}
+    folder = _folder(runs, resume, description)
     return run_sweep(
         func,
         source,
-        list(checked),
+        keys,
         jobs=jobs,
         backend=backend,
         folder=folder,
         resume=resume,
-        objective=objective_of(minimize, maximize),
+        objective=objective,
         progress=progress,
         mp_context=mp_context,
     )
+
+
+def _saved_source(runs: Optional[PathLike], resume: bool) -> Optional[dict[str, Any]]:
+    """The trial source saved in the sweep folder being resumed, if any."""
+    if not resume or runs is None or not (Path(runs) / "sweep.json").exists():
+        return None
+    saved = SweepFolder.open(runs).description.get("source")
+    return saved if isinstance(saved, dict) else None
 
 
 def _folder(runs: Optional[PathLike], resume: bool, description: dict[str, Any]) -> Optional[SweepFolder]:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any, Optional
 
 from ._keys import check_key
@@ -152,12 +153,17 @@ class GridSource:
     (2, {'a': 1}, {'a': 2}, None)
     """
 
-    def __init__(self, space: Mapping[str, Sequence[Any]]) -> None:
+    def __init__(
+        self, space: Mapping[str, Sequence[Any]], points: Optional[Sequence[dict[str, Any]]] = None
+    ) -> None:
         self.space = dict(space)
-        self.points = grid(self.space)
+        self.points = grid(self.space) if points is None else points
         self.total: Optional[int] = len(self.points)
         self._done: set[int] = set()
         self._next = 0
+
+    def open(self, folder: Optional[Path]) -> None:
+        """Nothing to keep: a grid is its description."""
 
     def resume(self, earlier: Sequence[Trial]) -> None:
         """Skip the trials that succeeded in the sweep being resumed."""

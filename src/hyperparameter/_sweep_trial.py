@@ -71,6 +71,9 @@ class TrialSource(Protocol):
     #: How many trials to expect, for the progress line; None when unknown.
     total: Optional[int]
 
+    def open(self, folder: Optional[Path]) -> None:
+        """Learn the sweep's folder (None: none), before anything else; a study may live there."""
+
     def resume(self, earlier: Sequence[Trial]) -> None:
         """Learn the trials a resumed sweep folder holds (any status), before the first ask."""
 

@@ -375,17 +375,6 @@ class MissingDependencyError(HyperparameterError, ImportError):
         super().__init__(f"{purpose} needs {module}, which is not installed: {install}.", name=module)
 
 
-class SearchSpaceError(HyperparameterError, ValueError):
-    """A search space is written wrong, or a search has nothing to search.
-
-    >>> from hyperparameter._search_space import parse_space
-    >>> parse_space("loguniform(0, 1)", "train.lr")
-    Traceback (most recent call last):
-    ...
-    hyperparameter.exceptions.SearchSpaceError: train.lr=loguniform(0, 1): loguniform(a, b) needs 0 < a < b.
-    """
-
-
 class SweepError(HyperparameterError, ValueError):
     """A sweep cannot start: bad swept values, an unknown backend, a folder that does not fit.
 
@@ -394,4 +383,15 @@ class SweepError(HyperparameterError, ValueError):
     Traceback (most recent call last):
     ...
     hyperparameter.exceptions.SweepError: Sweep values for 'train.lr' must be a list of values, not float 0.1; wrap one value in a list, or set it with hp.scope around the sweep.
+    """
+
+
+class SearchSpaceError(SweepError):
+    """A search space is written wrong, or a search has nothing to search.
+
+    >>> import hyperparameter as hp
+    >>> hp.sweep(print, {"train.lr": "loguniform(0, 1)"}, search="random", trials=2)
+    Traceback (most recent call last):
+    ...
+    hyperparameter.exceptions.SearchSpaceError: train.lr=loguniform(0, 1): loguniform(a, b) needs 0 < a < b.
     """

@@ -1,0 +1,215 @@
+"""The picture of a sweep: the metric against each swept key, and over the trials.
+
+Drawn with matplotlib's object API (no pyplot, no global backend switch), so
+it is safe in a notebook, a thread or a headless run; matplotlib is imported
+only here, and its absence is an error naming the extra to install.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, Optional, Union
+
+from ._search_space import LOG_RATIO
+from ._sweep_folder import PathLike, SweepFolder
+from ._sweep_trial import Objective, SweepResult
+from .exceptions import MissingDependencyError, SweepError
+
+PICTURE = "sweep.png"
+INSTALL = "pip install 'hyperparameter[plot]'"
+_BEST = {"marker": "*", "s": 220, "color": "#d62728", "edgecolors": "black", "zorder": 3}
+
+
+def plot_sweep(
+    sweep: Union[SweepResult, PathLike],
+    path: Optional[PathLike] = None,
+    *,
+    metric: Optional[str] = None,
+    maximize: Optional[bool] = None,
+) -> Path:
+    """Draw a sweep's results to ``DIR/sweep.png`` (or ``path``) and return where.
+
+    ``sweep`` is what ``hp.sweep`` returned, or the folder a sweep wrote. The
+    picture has the metric against each swept key (on a log axis for a
+    ``loguniform`` key or values spanning 100 times or more) and the metric over
+    the trials with the best so far; the best trial is a star. The metric is
+    ``metric``, else the sweep's ``minimize=``/``maximize=``, else its result.
+
+    >>> import hyperparameter as hp, tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp()) / "lr"
+    >>> result = hp.sweep(lambda: (hp.scope.lr | 0.1) ** 2, {"lr": [0.5, 0.1, 0.3]},
+    ...                   runs=folder, progress=False)
+    >>> hp.plot_sweep(result) == folder / "sweep.png"
+    True
+
+    Raises:
+        MissingDependencyError: matplotlib is not installed (``hyperparameter[plot]``).
+        SweepError: no trial has a number to plot, or no ``path`` for a sweep without a folder.
+    """
+    Figure = import_figure()
+    if isinstance(sweep, SweepResult):
+        rows, keys, folder = sweep.rows(), sweep.keys, sweep.folder
+        description = _description(folder) if folder is not None else {}
+        saved = sweep.objective
+    else:
+        folder = Path(sweep)
+        description = SweepFolder.open(folder).description
+        rows, keys = _read_rows(folder / "results.csv"), list(description.get("keys", []))
+        saved = _saved_objective(description)
+    if path is None and folder is None:
+        raise SweepError("This sweep has no folder; pass path= for the picture (e.g. 'sweep.png').")
+    if metric is None and maximize is None and saved is not None:
+        metric, maximize = saved.label, not saved.minimize
+    metric = metric or _first_number(rows, keys)
+    figure = figure_of(Figure, rows, keys, metric, minimize=not maximize, log_keys=_log_keys(description))
+    target = Path(path) if path is not None else Path(folder or ".") / PICTURE
+    figure.savefig(target, dpi=100)
+    return target
+
+
+def _description(folder: Path) -> dict[str, Any]:
+    try:
+        return SweepFolder.open(folder).description
+    except SweepError:
+        return {}
+
+
+def _saved_objective(description: Mapping[str, Any]) -> Optional[Objective]:
+    saved = description.get("objective")
+    if not isinstance(saved, Mapping):
+        return None
+    return Objective(saved.get("metric"), bool(saved.get("minimize", True)))
+
+
+def _log_keys(description: Mapping[str, Any]) -> list[str]:
+    """The keys a saved search draws on a log scale."""
+    space = description.get("source", {}).get("space", {})
+    return [key for key, form in space.items() if isinstance(form, list) and form[:1] == ["loguniform"]]
+
+
+def _read_rows(path: Path) -> list[dict[str, Any]]:
+    try:
+        with open(path, newline="", encoding="utf-8") as file:
+            return list(csv.DictReader(file))
+    except FileNotFoundError:
+        raise SweepError(f"The sweep folder {str(path.parent)!r} has no results.csv yet.") from None
+
+
+def _first_number(rows: Sequence[Mapping[str, Any]], keys: Sequence[str]) -> str:
+    """The result column to plot when none is named: ``result``, else the first with a number."""
+    skipped = {"trial", "status", "seconds", "error", *keys}
+    columns = [column for row in rows for column in row if column not in skipped]
+    for column in sorted(set(columns), key=lambda column: (column != "result", columns.index(column))):
+        if any(_number(row.get(column)) is not None for row in rows):
+            return column
+    raise SweepError("No trial of this sweep returned a number to plot; name one with metric=.")
+
+
+def import_figure() -> Any:
+    """matplotlib's ``Figure`` class, or MissingDependencyError naming the extra."""
+    try:
+        from matplotlib.figure import Figure
+    except ImportError:
+        raise MissingDependencyError("matplotlib", "Plotting a sweep", INSTALL) from None
+    return Figure
+
+
+def figure_of(
+    Figure: Any,
+    rows: Sequence[Mapping[str, Any]],
+    keys: Sequence[str],
+    metric: str,
+    *,
+    minimize: bool = True,
+    log_keys: Sequence[str] = (),
+) -> Any:
+    """The figure of ``rows`` (as ``results.csv`` holds them): a panel per key, and one over trials."""
+    points = [(row, number) for row in rows if (number := _number(row.get(metric))) is not None]
+    columns = max(1, min(3, len(keys)))
+    lines = math.ceil(len(keys) / columns)
+    figure = Figure(figsize=(4.4 * max(columns, 2), 3.3 * (lines + 1)), layout="constrained")
+    grid = figure.add_gridspec(lines + 1, columns)
+    best = _best(points, minimize)
+    for index, key in enumerate(keys):
+        axis = figure.add_subplot(grid[index // columns, index % columns])
+        _against(axis, key, points, best, key in log_keys)
+        _finish(axis, metric)
+    axis = figure.add_subplot(grid[lines, :])
+    _over_trials(axis, points, best, minimize)
+    _finish(axis, metric)
+    direction = "lowest" if minimize else "highest"
+    figure.suptitle(f"{metric}: {len(points)} of {len(rows)} trials with a value; star = {direction}")
+    return figure
+
+
+def _finish(axis: Any, metric: str) -> None:
+    axis.set_ylabel(metric)
+    axis.grid(alpha=0.3)
+
+
+def _number(value: Any) -> Optional[float]:
+    """``value`` as a finite float (numbers, or their text in a CSV), else None."""
+    if isinstance(value, bool) or value is None:
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _best(points: list[tuple[Mapping[str, Any], float]], minimize: bool) -> Optional[tuple[Any, float]]:
+    if not points:
+        return None
+    return min(points, key=lambda point: point[1] if minimize else -point[1])
+
+
+def _against(
+    axis: Any,
+    key: str,
+    points: list[tuple[Mapping[str, Any], float]],
+    best: Optional[tuple[Any, float]],
+    log: bool,
+) -> None:
+    """The metric against one key: numbers on a (log) axis, other values as categories."""
+    values = [row.get(key) for row, _ in points]
+    numbers = [_number(value) for value in values]
+    if all(number is not None for number in numbers):
+        xs: list[Any] = numbers
+        positive = [number for number in numbers if number is not None and number > 0]
+        if len(positive) == len(numbers) and positive and (log or max(positive) / min(positive) >= LOG_RATIO):
+            axis.set_xscale("log")
+        position = _number(best[0].get(key)) if best else None
+    else:
+        labels = sorted({str(value) for value in values})
+        xs = [labels.index(str(value)) for value in values]
+        axis.set_xticks(range(len(labels)), labels, rotation=30 if len(labels) > 4 else 0)
+        axis.set_xlim(-0.5, len(labels) - 0.5)
+        position = labels.index(str(best[0].get(key))) if best else None
+    axis.scatter(xs, [number for _, number in points], alpha=0.7, edgecolors="none")
+    if best is not None:
+        axis.scatter([position], [best[1]], **_BEST)
+    axis.set_xlabel(key)
+
+
+def _over_trials(
+    axis: Any,
+    points: list[tuple[Mapping[str, Any], float]],
+    best: Optional[tuple[Any, float]],
+    minimize: bool,
+) -> None:
+    """The metric of each trial in trial order, and the best so far as a step line."""
+    numbers = [int(row.get("trial", index)) for index, (row, _) in enumerate(points)]
+    ordered = sorted(zip(numbers, (value for _, value in points)))
+    axis.scatter([n for n, _ in ordered], [v for _, v in ordered], alpha=0.7, edgecolors="none")
+    running: list[float] = []
+    for _, value in ordered:
+        running.append(value if not running else (min if minimize else max)(running[-1], value))
+    axis.step([n for n, _ in ordered], running, where="post", color="#d62728", label="best so far")
+    if best is not None:
+        axis.scatter([int(best[0].get("trial", 0))], [best[1]], **_BEST)
+        axis.legend(loc="best", fontsize="small")
+    axis.set_xlabel("trial")

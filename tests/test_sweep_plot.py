@@ -1,0 +1,104 @@
+"""The picture of a sweep: hp.plot_sweep, its panels and axes, and the missing-extra message."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import hyperparameter as hp
+from hyperparameter._sweep_plot import figure_of, import_figure
+
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def work() -> dict[str, float]:
+    """A loss with a minimum near lr=1e-3, layers=4, act=gelu."""
+    import math
+
+    lr, layers, act = hp.scope.lr | 0.1, hp.scope.layers | 2, hp.scope.act | "relu"
+    return {"loss": (math.log10(lr) + 3) ** 2 + abs(layers - 4) / 4 + (act != "gelu"), "lr_seen": lr}
+
+
+SPACE = {"lr": "loguniform(1e-5, 1e-1)", "layers": "int(1, 8)", "act": ["relu", "gelu"]}
+
+
+@pytest.fixture
+def matplotlib() -> Any:
+    return pytest.importorskip("matplotlib")
+
+
+@pytest.mark.plot
+def test_plot_writes_sweep_png_in_the_folder(tmp_path: Path, matplotlib):
+    """hp.plot_sweep(result) writes DIR/sweep.png, a PNG image, and returns its path."""
+    result = hp.sweep(
+        work, SPACE, search="random", trials=12, seed=0, minimize="loss", runs=tmp_path, progress=False
+    )
+    path = hp.plot_sweep(result)
+    assert path == tmp_path / "sweep.png"
+    assert path.read_bytes().startswith(PNG)
+
+
+@pytest.mark.plot
+def test_plot_from_a_folder_alone(tmp_path: Path, matplotlib):
+    """A finished sweep's folder is enough to draw it again, to another path."""
+    hp.sweep(work, SPACE, search="random", trials=5, seed=0, minimize="loss", runs=tmp_path, progress=False)
+    path = hp.plot_sweep(str(tmp_path), tmp_path / "again.png")
+    assert path.read_bytes().startswith(PNG)
+
+
+@pytest.mark.plot
+def test_panels_axes_and_best_mark(matplotlib):
+    """One panel per key plus one over trials; a log axis for a log-scale key; the best starred."""
+    rows = [
+        {"trial": 0, "lr": 1e-4, "act": "relu", "wd": 0.1, "status": "ok", "loss": 3.0},
+        {"trial": 1, "lr": 1e-2, "act": "gelu", "wd": 0.2, "status": "ok", "loss": 1.0},
+        {"trial": 2, "lr": 2e-4, "act": "gelu", "wd": 0.3, "status": "failed"},
+    ]
+    figure = figure_of(import_figure(), rows, ["lr", "act", "wd"], "loss", log_keys=["lr"])
+    lr, act, wd, _ = figure.axes
+    assert [axis.get_xlabel() for axis in figure.axes] == ["lr", "act", "wd", "trial"]
+    assert (lr.get_xscale(), wd.get_xscale()) == ("log", "linear")
+    assert [label.get_text() for label in act.get_xticklabels()] == ["gelu", "relu"]
+    stars = [c for c in lr.collections if len(c.get_offsets()) == 1]
+    assert [tuple(star.get_offsets()[0]) for star in stars] == [(1e-2, 1.0)]
+    assert "2 of 3 trials" in figure.get_suptitle()
+
+
+@pytest.mark.plot
+def test_wide_positive_values_get_a_log_axis_without_a_space(matplotlib):
+    """A grid key whose values span 100 times or more is drawn on a log axis."""
+    rows = [{"trial": n, "lr": lr, "loss": n} for n, lr in enumerate([1e-4, 1e-3, 1e-2])]
+    figure = figure_of(import_figure(), rows, ["lr"], "loss")
+    assert figure.axes[0].get_xscale() == "log"
+
+
+@pytest.mark.plot
+def test_the_best_is_the_highest_when_maximizing(matplotlib):
+    """With maximize, the star marks the highest value."""
+    rows = [{"trial": n, "x": n, "score": score} for n, score in enumerate([1.0, 5.0, 2.0])]
+    figure = figure_of(import_figure(), rows, ["x"], "score", minimize=False)
+    stars = [c for c in figure.axes[0].collections if len(c.get_offsets()) == 1]
+    assert [tuple(star.get_offsets()[0]) for star in stars] == [(1.0, 5.0)]
+
+
+@pytest.mark.plot
+def test_plot_needs_a_path_without_a_folder_and_a_number(tmp_path: Path, matplotlib):
+    """Without a folder the path is asked for; without any number the message says so."""
+    result = hp.sweep(work, {"layers": [1, 2]}, minimize="loss", progress=False)
+    with pytest.raises(hp.SweepError, match="pass path="):
+        hp.plot_sweep(result)
+    assert hp.plot_sweep(result, tmp_path / "x.png").exists()
+    words = hp.sweep(lambda: "text", {"layers": [1, 2]}, progress=False)
+    with pytest.raises(hp.SweepError, match="No trial of this sweep returned a number"):
+        hp.plot_sweep(words, tmp_path / "y.png")
+
+
+def test_missing_matplotlib_names_the_extra(monkeypatch, tmp_path: Path):
+    """Without matplotlib, plotting fails with a message naming hyperparameter[plot]."""
+    monkeypatch.setitem(sys.modules, "matplotlib.figure", None)
+    result = hp.sweep(work, {"layers": [1, 2]}, progress=False)
+    with pytest.raises(hp.MissingDependencyError, match=r"pip install 'hyperparameter\[plot\]'"):
+        hp.plot_sweep(result, tmp_path / "x.png")
