@@ -71,3 +71,24 @@ def test_unpicklable_function_is_refused() -> None:
     """A function that cannot reach another process is refused before any trial, naming the fix."""
     with pytest.raises(hp.SweepError, match="define it at module level, or use backend='threads'"):
         hp.sweep(lambda: 1, {"x": [1]}, backend="processes", progress=False)
+
+
+def identity() -> object:
+    """Return the swept value."""
+    return hp.scope.x()
+
+
+def test_value_that_cannot_reach_a_worker_fails_its_trial_naming_the_key() -> None:
+    """A swept value that does not pickle fails its trial with an error naming the key; the others run."""
+    result = hp.sweep(identity, {"x": [1, lambda: 2, 3]}, backend="processes", progress=False)
+    assert [trial.status for trial in result] == ["ok", "failed", "ok"]
+    assert (result[1].error or "").startswith("UnpicklableValueError: Cannot hand hyperparameter 'x'")
+
+
+def test_outer_value_that_cannot_reach_workers_is_refused() -> None:
+    """A value around the sweep that does not pickle is refused before any trial, naming its key."""
+    with (
+        hp.scope(**{"model.hook": lambda: 0}),
+        pytest.raises(hp.UnpicklableValueError, match=r"'model\.hook'"),
+    ):
+        hp.sweep(identity, {"x": [1]}, backend="processes", progress=False)

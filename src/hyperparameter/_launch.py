@@ -35,6 +35,7 @@ from ._levels import ABSENT
 from ._origins import restore_baseline, saved_baseline
 from ._params import Params
 from ._scope import SourcedScope, scope
+from ._sweep_options import SWEEP_EPILOG, wants_sweep
 from .exceptions import HyperparameterError, LaunchError, UsageError
 
 _LIST_FLAGS = ("-lps", "--list-params", "--list-param-scope")
@@ -133,6 +134,11 @@ class _Command:
         return given
 
     def call(self, arguments: dict[str, Any]) -> Any:
+        positional, keywords = self.split(arguments)
+        return self.func(*positional, **keywords)
+
+    def split(self, arguments: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
+        """The command-line arguments as the positional and keyword arguments of the function."""
         positional: list[Any] = []
         keywords: dict[str, Any] = {}
         for name, parameter in self.signature.parameters.items():
@@ -144,7 +150,7 @@ class _Command:
                 positional.append(arguments[name])
             else:
                 keywords[name] = arguments[name]
-        return self.func(*positional, **keywords)
+        return positional, keywords
 
 
 class _ConfigCommand:
@@ -256,6 +262,7 @@ class _Program:
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         _add_common_options(parser)
+        parser.epilog = SWEEP_EPILOG
         if describing:
             _add_format_option(parser)
         if self.single:
@@ -303,6 +310,10 @@ class _Program:
         if self.single and argv and argv[0] in self.commands[0].names:
             argv = argv[1:]  # `app.py train --lr 0.1` also works for a one-command program
         options = _options_part(argv)
+        if wants_sweep(options):
+            from ._sweep_launch import run_sweep_cli  # the sweep machinery loads only for sweeps
+
+            return run_sweep_cli(self, argv)
         if any(arg in _LIST_FLAGS or arg.split("=")[0] in _EXPLAIN_FLAGS for arg in options):
             return self._describe(argv)
         run = self._parse(self.parser, argv)

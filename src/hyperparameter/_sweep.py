@@ -10,6 +10,7 @@ be resumed.
 
 from __future__ import annotations
 
+import concurrent.futures
 import queue
 import traceback
 from collections.abc import Mapping, Sequence
@@ -45,8 +46,17 @@ def objective_of(minimize: Union[bool, str, None], maximize: Union[bool, str, No
     return None
 
 
+#: How a trial runs: the function to call, the values to enter, and their sources.
+Plan = Callable[[Trial], tuple[Callable[[], Any], dict[str, Any], dict[str, str]]]
+
+
+def plan_for(func: Callable[[], Any], source: str = "hp.sweep") -> Plan:
+    """The plan of ``hp.sweep``: call ``func`` inside the trial's own values."""
+    return lambda trial: (func, trial.values, dict.fromkeys(trial.values, source))
+
+
 def run_sweep(
-    func: Callable[[], Any],
+    plan: Plan,
     source: TrialSource,
     keys: Sequence[str],
     *,
@@ -58,10 +68,15 @@ def run_sweep(
     progress: bool = True,
     stream: Optional[TextIO] = None,
     mp_context: Any = None,
+    probe: Optional[Callable[[], Any]] = None,
     argv_of: Optional[Callable[[Trial], list[str]]] = None,
     resume_hint: str = "resume=True",
 ) -> SweepResult:
     """Run the trials of ``source``; the engine under ``hp.sweep`` and ``--sweep``.
+
+    ``plan`` says how each trial runs (see :func:`plan_for`); ``probe`` is a
+    function the process backends must be able to send, checked before the
+    first trial.
 
     ``argv_of`` gives the command line that re-runs a trial alone (launcher
     sweeps); it is saved in the trial's folder. ``resume_hint`` is how the
@@ -81,7 +96,7 @@ def run_sweep(
     shown = Progress(source.total, stream, objective, enabled=progress)
     shown.count([trial for trial in earlier if trial.status == "ok"])
     driver = _Driver(
-        func, source, start_backend(backend, jobs, func, mp_context), jobs, folder, shown, argv_of
+        plan, source, start_backend(backend, jobs, probe, mp_context), jobs, folder, shown, argv_of
     )
     finished = {trial.number: trial for trial in earlier}
     interrupted = False
@@ -116,7 +131,7 @@ class _Driver:
 
     def __init__(
         self,
-        func: Callable[[], Any],
+        plan: Plan,
         source: TrialSource,
         backend: Any,
         jobs: int,
@@ -124,7 +139,7 @@ class _Driver:
         progress: Progress,
         argv_of: Optional[Callable[[Trial], list[str]]],
     ) -> None:
-        self.func = func
+        self.plan = plan
         self.source = source
         self.backend = backend
         self.jobs = jobs
@@ -162,7 +177,11 @@ class _Driver:
             trial.argv = self.argv_of(trial)
         if self.folder is not None:
             self.folder.write_trial(trial)
-        future = self.backend.submit(self.func, trial.values)
+        try:
+            future = self.backend.submit(*self.plan(trial))
+        except Exception as error:  # e.g. a value that cannot reach a worker process: this trial fails
+            future = concurrent.futures.Future()
+            future.set_exception(error)
         self.in_flight[future] = trial
         future.add_done_callback(self.ended.put)
 
@@ -267,7 +286,7 @@ def sweep(
         description["objective"] = {"metric": objective.metric, "minimize": objective.minimize}
     folder = _folder(runs, resume, description)
     return run_sweep(
-        func,
+        plan_for(func),
         source,
         keys,
         jobs=jobs,
@@ -277,6 +296,7 @@ def sweep(
         objective=objective,
         progress=progress,
         mp_context=mp_context,
+        probe=func,
     )
 
 

@@ -20,7 +20,7 @@ from ._engine import innermost
 from ._handoff import bind_scope
 from ._levels import chain_values
 from ._sweep_worker import Outcome, execute, execute_isolated, start_worker
-from .exceptions import MissingDependencyError, SweepError
+from .exceptions import MissingDependencyError, SweepError, UnpicklableValueError
 
 BACKENDS = ("threads", "processes", "ray", "dask")
 
@@ -28,44 +28,75 @@ BACKENDS = ("threads", "processes", "ray", "dask")
 class Backend(Protocol):
     """Runs trials somewhere; see the module docstring."""
 
-    def submit(self, func: Callable[[], Any], values: dict[str, Any]) -> concurrent.futures.Future[Outcome]:
-        """Start one trial."""
+    def submit(
+        self, func: Callable[[], Any], values: dict[str, Any], sources: dict[str, str]
+    ) -> concurrent.futures.Future[Outcome]:
+        """Start one trial: ``func()`` inside ``values`` (whose sources are ``sources``)."""
 
     def stop(self, interrupted: bool) -> None:
         """Release the workers; when ``interrupted``, without waiting for running trials."""
 
 
-def start_backend(name: str, jobs: int, func: Callable[[], Any], mp_context: Any = None) -> Backend:
-    """Start the backend ``name`` for ``jobs`` parallel trials of ``func``.
+def start_backend(
+    name: str, jobs: int, probe: Optional[Callable[[], Any]], mp_context: Any = None
+) -> Backend:
+    """Start the backend ``name`` for ``jobs`` parallel trials; ``probe`` must reach other processes.
 
     The values visible here (the sweep's caller's scope, the launcher's
     values) are what every trial starts from, in every backend.
 
     Raises:
-        SweepError: an unknown backend, or ``func`` cannot be sent to other processes.
+        SweepError: an unknown backend, or ``probe`` cannot be sent to other processes.
+        UnpicklableValueError: a value visible here cannot be sent to other processes.
         MissingDependencyError: the engine's extra is not installed.
     """
     if name == "threads":
         return ThreadBackend(jobs)
     if name not in BACKENDS:
         raise SweepError(f"Unknown sweep backend {name!r}; expected one of {', '.join(BACKENDS)}.")
-    _check_picklable(func, name)
     outer = chain_values(innermost())
     if name == "processes":
-        return ProcessBackend(jobs, outer, mp_context)
+        _check_function(probe, name, pickle.dumps)
+        return ProcessBackend(jobs, sendable(outer, pickle.dumps), mp_context)
     if name == "ray":
-        return RayBackend(jobs, outer)
-    return DaskBackend(jobs, outer)
+        ray = _require("ray", "ray")
+        _check_function(probe, name, ray.cloudpickle.dumps)
+        return RayBackend(ray, jobs, sendable(outer, ray.cloudpickle.dumps))
+    distributed = _require("distributed", "dask")
+    dumps = _require("cloudpickle", "dask").dumps
+    _check_function(probe, name, dumps)
+    return DaskBackend(distributed, jobs, sendable(outer, dumps), dumps)
 
 
-def _check_picklable(func: Callable[[], Any], backend: str) -> None:
+def _check_function(func: Optional[Callable[[], Any]], backend: str, dumps: Callable[[Any], bytes]) -> None:
+    """Refuse a function the backend's pickler cannot send, before any trial."""
+    if func is None:
+        return
     try:
-        pickle.dumps(func)
+        dumps(func)
     except Exception as error:
         raise SweepError(
             f"The swept function {func!r} cannot be sent to the {backend} backend's workers "
             f"({type(error).__name__}: {error}); define it at module level, or use backend='threads'."
         ) from None
+
+
+def sendable(values: dict[str, Any], dumps: Callable[[Any], bytes] = pickle.dumps) -> dict[str, Any]:
+    """``values``, checked to reach another process by the pickler ``dumps``.
+
+    Raises:
+        UnpicklableValueError: a value does not pickle; the error names its key.
+    """
+    try:
+        dumps(values)
+    except Exception:
+        for key, value in values.items():
+            try:
+                dumps(value)
+            except Exception as error:
+                raise UnpicklableValueError(key, value, error) from None
+        raise
+    return values
 
 
 class ThreadBackend:
@@ -90,16 +121,18 @@ class ThreadBackend:
             task = self._tasks.get()
             if task is None:
                 return
-            future, func, values = task
+            future, func, values, sources = task
             if future.set_running_or_notify_cancel():
                 try:
-                    future.set_result(self._execute(func, values))
+                    future.set_result(self._execute(func, values, sources))
                 except BaseException as error:
                     future.set_exception(error)
 
-    def submit(self, func: Callable[[], Any], values: dict[str, Any]) -> concurrent.futures.Future[Outcome]:
+    def submit(
+        self, func: Callable[[], Any], values: dict[str, Any], sources: dict[str, str]
+    ) -> concurrent.futures.Future[Outcome]:
         future: concurrent.futures.Future[Outcome] = concurrent.futures.Future()
-        self._tasks.put((future, func, values))
+        self._tasks.put((future, func, values, sources))
         return future
 
     def stop(self, interrupted: bool) -> None:
@@ -125,8 +158,10 @@ class ProcessBackend:
             max_workers=jobs, mp_context=context, initializer=start_worker, initargs=(outer,)
         )
 
-    def submit(self, func: Callable[[], Any], values: dict[str, Any]) -> concurrent.futures.Future[Outcome]:
-        return self._pool.submit(execute_isolated, func, values, None, True)
+    def submit(
+        self, func: Callable[[], Any], values: dict[str, Any], sources: dict[str, str]
+    ) -> concurrent.futures.Future[Outcome]:
+        return self._pool.submit(execute_isolated, func, sendable(values), sources, None, True)
 
     def stop(self, interrupted: bool) -> None:
         if not interrupted:
@@ -155,17 +190,20 @@ class RayBackend:
     gets them and its own values, and runs alone in its worker process.
     """
 
-    def __init__(self, jobs: int, outer: dict[str, Any]) -> None:
-        self._ray = ray = _require("ray", "ray")
+    def __init__(self, ray: Any, jobs: int, outer: dict[str, Any]) -> None:
+        self._ray = ray
+        self._dumps = ray.cloudpickle.dumps
         self._own = not ray.is_initialized()
         if self._own:
             ray.init(num_cpus=jobs, include_dashboard=False, log_to_driver=False)
         self._outer = ray.put(outer)
         self._remote = ray.remote(num_cpus=1, max_retries=0)(execute_isolated)
 
-    def submit(self, func: Callable[[], Any], values: dict[str, Any]) -> concurrent.futures.Future[Outcome]:
+    def submit(
+        self, func: Callable[[], Any], values: dict[str, Any], sources: dict[str, str]
+    ) -> concurrent.futures.Future[Outcome]:
         future: concurrent.futures.Future[Outcome] = self._remote.remote(
-            func, values, self._outer, True
+            func, sendable(values, self._dumps), sources, self._outer, True
         ).future()
         return future
 
@@ -184,8 +222,10 @@ class DaskBackend:
     gets them.
     """
 
-    def __init__(self, jobs: int, outer: dict[str, Any]) -> None:
-        distributed = _require("distributed", "dask")
+    def __init__(
+        self, distributed: Any, jobs: int, outer: dict[str, Any], dumps: Callable[[Any], bytes]
+    ) -> None:
+        self._dumps = dumps
         self._cluster: Optional[Any] = None
         try:
             self._client = distributed.get_client()
@@ -194,11 +234,22 @@ class DaskBackend:
                 n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None
             )
             self._client = distributed.Client(self._cluster)
-        self._outer = self._client.scatter(outer, broadcast=True)
+        # A list of one: scattering a dict would scatter each of its values.
+        self._outer = self._client.scatter([outer], broadcast=True)[0]
         self._publish = self._cluster is not None
 
-    def submit(self, func: Callable[[], Any], values: dict[str, Any]) -> concurrent.futures.Future[Outcome]:
-        task = self._client.submit(execute_isolated, func, values, self._outer, self._publish, pure=False)
+    def submit(
+        self, func: Callable[[], Any], values: dict[str, Any], sources: dict[str, str]
+    ) -> concurrent.futures.Future[Outcome]:
+        task = self._client.submit(
+            execute_isolated,
+            func,
+            sendable(values, self._dumps),
+            sources,
+            self._outer,
+            self._publish,
+            pure=False,
+        )
         future: concurrent.futures.Future[Outcome] = concurrent.futures.Future()
         future.set_running_or_notify_cancel()
         task.add_done_callback(lambda done: _settle(future, done))

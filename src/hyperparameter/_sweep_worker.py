@@ -17,7 +17,7 @@ from types import TracebackType
 from typing import Any, Callable, Optional
 
 from ._levels import Level, baseline, current, new_level, publish_baseline
-from ._scope import scope
+from ._scope import SourcedScope
 
 
 @dataclass
@@ -31,22 +31,25 @@ class Outcome:
     traceback: Optional[str] = None
 
 
-def execute(func: Callable[[], Any], values: dict[str, Any]) -> Outcome:
-    """Call ``func()`` inside ``hp.scope(**values)`` and describe what happened.
+def execute(func: Callable[[], Any], values: dict[str, Any], sources: dict[str, str]) -> Outcome:
+    """Call ``func()`` inside the scope of ``values`` and describe what happened.
+
+    ``sources`` says where each value came from (``hp.sweep``, ``-D``), for
+    ``-lps``-style listings and the run record.
 
     A failure is an outcome, not an exception: the error line and the full
     traceback are written here, where the frames are. ``KeyboardInterrupt``
     still propagates (the driver stops the sweep on it).
 
     >>> import hyperparameter as hp
-    >>> execute(lambda: hp.scope.train.lr | 0.001, {"train.lr": 0.1}).result
+    >>> execute(lambda: hp.scope.train.lr | 0.001, {"train.lr": 0.1}, {}).result
     0.1
-    >>> execute(lambda: 1 / 0, {}).error
+    >>> execute(lambda: 1 / 0, {}, {}).error
     'ZeroDivisionError: division by zero'
     """
     started = time.perf_counter()
     try:
-        with scope(**values):
+        with SourcedScope(values, sources):
             result = func()
     except KeyboardInterrupt:
         raise
@@ -90,7 +93,11 @@ _alone = threading.Lock()
 
 
 def execute_isolated(
-    func: Callable[[], Any], values: dict[str, Any], outer: Optional[dict[str, Any]], publish: bool
+    func: Callable[[], Any],
+    values: dict[str, Any],
+    sources: dict[str, str],
+    outer: Optional[dict[str, Any]],
+    publish: bool,
 ) -> Outcome:
     """:func:`execute` in another process, on top of ``outer``, the driver's visible values.
 
@@ -105,18 +112,20 @@ def execute_isolated(
     if outer is None:
         outer = previous.own
     if not publish or not _alone.acquire(blocking=False):
-        return contextvars.Context().run(_execute_on, func, values, outer)
+        return contextvars.Context().run(_execute_on, func, values, sources, outer)
     publish_baseline({**outer, **values})
     try:
-        return contextvars.Context().run(_execute_on, func, values, outer)
+        return contextvars.Context().run(_execute_on, func, values, sources, outer)
     finally:
         publish_baseline(dict(previous.own))
         _alone.release()
 
 
-def _execute_on(func: Callable[[], Any], values: dict[str, Any], outer: dict[str, Any]) -> Outcome:
+def _execute_on(
+    func: Callable[[], Any], values: dict[str, Any], sources: dict[str, str], outer: dict[str, Any]
+) -> Outcome:
     current.set(new_level(Level, dict(outer), None, None, None))
-    return execute(func, values)
+    return execute(func, values, sources)
 
 
 def start_worker(outer: dict[str, Any]) -> None:

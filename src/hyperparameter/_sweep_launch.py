@@ -1,0 +1,293 @@
+"""``--sweep`` and ``--resume`` for launched programs: one trial per combination of swept ``-D`` values.
+
+``python train.py --sweep -D train.lr=0.1,0.01 -D train.bs=32,64 -j 2`` runs
+four trials. Each trial is the program's own command line with one value per
+swept key, so the launcher parses and checks it as it would any run: every
+trial is checked before the first one starts, and its command line is what
+re-runs it alone.
+"""
+
+from __future__ import annotations
+
+import functools
+import shlex
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Callable, Optional
+
+from ._sweep import run_sweep
+from ._sweep_backends import BACKENDS
+from ._sweep_folder import SweepFolder, plain, timestamped
+from ._sweep_grid import GridSource, swept_texts
+from ._sweep_options import RESUME_FLAG, SWEEP_FLAG
+from ._sweep_trial import Objective, SweepResult, Trial
+from .exceptions import SweepError, UsageError
+
+_DEFINE_FLAGS = ("-D", "--define")
+
+
+@dataclass
+class SweepOptions:
+    """The sweep's own options, taken out of the program's command line."""
+
+    jobs: Optional[int] = None
+    backend: Optional[str] = None
+    runs: Optional[str] = None
+    resume: Optional[str] = None
+    objective: Optional[Objective] = None
+    program: list[str] = field(default_factory=list)
+
+
+_VALUED = {"-j": "jobs", "--jobs": "jobs", "--backend": "backend", "--runs": "runs", RESUME_FLAG: "resume"}
+
+
+def split_options(argv: Sequence[str], taken: frozenset[str] = frozenset()) -> SweepOptions:
+    """Separate the sweep's options from the program's; ``taken`` are the program's own option strings.
+
+    A long option the program declares itself (say its own ``--jobs``) stays
+    the program's; ``-j`` is always the sweep's.
+
+    >>> options = split_options(["--sweep", "-j", "2", "-D", "a=1,2", "--minimize=loss", "in.txt"])
+    >>> options.jobs, options.objective, options.program
+    (2, Objective(metric='loss', minimize=True), ['-D', 'a=1,2', 'in.txt'])
+
+    Raises:
+        SweepError: an option without its value, or a jobs count or backend that is not one.
+    """
+    options = SweepOptions()
+    args = list(argv)
+    index = 0
+    while index < len(args):
+        arg = args[index]
+        name, equals, attached = arg.partition("=")
+        if arg == "--":
+            options.program += args[index:]
+            break
+        if name in taken and name != "-j":
+            options.program.append(arg)
+        elif arg == SWEEP_FLAG:
+            pass
+        elif name in _VALUED or (arg.startswith("-j") and arg[2:].isdigit()):
+            value = attached if equals else arg[2:] if name.startswith("-j") and len(arg) > 2 else None
+            if value is None:
+                if index + 1 >= len(args):
+                    raise SweepError(f"The sweep option {name} needs a value.")
+                index += 1
+                value = args[index]
+            _set(options, _VALUED.get(name, "jobs"), name, value)
+        elif name in ("--minimize", "--maximize"):
+            metric: Optional[str] = attached if equals else None
+            if not equals and index + 1 < len(args) and not args[index + 1].startswith("-"):
+                index += 1
+                metric = args[index]
+            options.objective = Objective(metric or None, name == "--minimize")
+        else:
+            options.program.append(arg)
+        index += 1
+    return options
+
+
+def _set(options: SweepOptions, attribute: str, flag: str, value: str) -> None:
+    if attribute == "jobs":
+        if not value.isdigit() or int(value) < 1:
+            raise SweepError(
+                f"The sweep option {flag} takes a positive number of trials at once, not {value!r}."
+            )
+        options.jobs = int(value)
+    elif attribute == "backend" and value not in BACKENDS:
+        raise SweepError(
+            f"Unknown sweep backend {value!r} for {flag}; expected one of {', '.join(BACKENDS)}."
+        )
+    else:
+        setattr(options, attribute, value)
+
+
+@dataclass
+class _Define:
+    """One ``-D`` of the command line: where it is and how it is written."""
+
+    index: int
+    key: str
+    text: str
+    separate: bool  # -D KEY=VALUE (two arguments) rather than -DKEY=VALUE / --define=KEY=VALUE
+    flag: str
+
+
+def _defines(args: Sequence[str]) -> list[_Define]:
+    """The ``-D`` arguments of ``args`` (before any ``--``)."""
+    found = []
+    for index, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg in _DEFINE_FLAGS and index + 1 < len(args):
+            key, _, text = args[index + 1].partition("=")
+            found.append(_Define(index + 1, key.strip(), text, True, arg))
+        elif arg.startswith("--define="):
+            key, _, text = arg[len("--define=") :].partition("=")
+            found.append(_Define(index, key.strip(), text, False, "--define="))
+        elif arg.startswith("-D") and len(arg) > 2 and not arg.startswith("--"):
+            key, _, text = arg[2:].partition("=")
+            found.append(_Define(index, key.strip(), text, False, "-D"))
+    return found
+
+
+def expand(args: Sequence[str]) -> tuple[dict[str, list[str]], list[list[str]]]:
+    """The swept keys with their value texts, and every trial's command line.
+
+    >>> space, trials = expand(["-D", "a=1,2", "-Db=x,y", "--epochs", "3"])
+    >>> space
+    {'a': ['1', '2'], 'b': ['x', 'y']}
+    >>> trials[1]
+    ['-D', 'a=1', '-Db=y', '--epochs', '3']
+
+    Raises:
+        SweepError: a malformed swept value, or a key swept twice.
+    """
+    swept: dict[str, _Define] = {}
+    space: dict[str, list[str]] = {}
+    for define in _defines(args):
+        texts = swept_texts(define.key, define.text)
+        if texts is None:
+            continue
+        if define.key in swept:
+            raise SweepError(f"The key {define.key!r} is swept twice; give all its values in one -D.")
+        swept[define.key] = define
+        space[define.key] = texts
+    trials = []
+    for point in GridSource(space).points:
+        trial = list(args)
+        for key, define in swept.items():
+            assignment = f"{define.key}={point[key]}"
+            trial[define.index] = assignment if define.separate else define.flag + assignment
+        trials.append(trial)
+    return space, trials
+
+
+@dataclass
+class Prepared:
+    """One run the launcher checked and did not start: its values and how to call it."""
+
+    values: dict[str, Any]
+    sources: dict[str, str]
+    call: Callable[[], Any]
+
+
+def run_sweep_cli(program: Any, argv: Sequence[str]) -> SweepResult:
+    """Run a launched program's sweep (``program`` is the launcher's ``_Program``).
+
+    Prints the table of trials on stdout. Exits with status 2 on bad input
+    (before any trial runs or any folder is made), 1 if a trial failed, 130
+    on Ctrl-C.
+    """
+    parser = program.parser
+    try:
+        options = split_options(argv, frozenset(parser._option_string_actions))
+        resumed = _resumed(options)
+        args = options.program if resumed is None else [str(arg) for arg in resumed.description["argv"]]
+        space, trial_args = expand(args)
+    except SweepError as error:
+        parser.error(str(error))
+    # Every trial is parsed and checked before the first one runs; the unknown-key
+    # warnings are the same for every trial, so only the first one gives them.
+    prepared = [_prepare(program, each, warn=index == 0) for index, each in enumerate(trial_args)]
+    script = sys.argv[0] if sys.argv and sys.argv[0] else parser.prog
+    launcher = ["python", script] if script.endswith(".py") else [script]
+    try:
+        folder = resumed or _create(options, parser.prog, space)
+    except SweepError as error:
+        parser.error(str(error))
+
+    def plan(trial: Trial) -> tuple[Callable[[], Any], dict[str, Any], dict[str, str]]:
+        run = prepared[trial.number]
+        return run.call, run.values, run.sources
+
+    source = GridSource(space)
+    # A trial's values as the launcher converted them (0.1, not '0.1'), for the table and the folder.
+    source.points = [
+        {key: run.values.get(key, text) for key, text in point.items()}
+        for point, run in zip(source.points, prepared)
+    ]
+    try:
+        result = run_sweep(
+            plan,
+            source,
+            list(space),
+            jobs=options.jobs or 1,
+            backend=options.backend or "threads",
+            folder=folder,
+            resume=resumed is not None,
+            objective=options.objective,
+            probe=prepared[0].call,
+            argv_of=lambda trial: [*launcher, *trial_args[trial.number]],
+            resume_hint=shlex.join([*launcher, RESUME_FLAG]) + " {folder}",
+        )
+    except KeyboardInterrupt:
+        raise SystemExit(130) from None
+    print(result)
+    if not result.ok:
+        raise SystemExit(1)
+    return result
+
+
+def _create(options: SweepOptions, prog: str, space: dict[str, list[str]]) -> SweepFolder:
+    """A new folder for the sweep, recording what ``--resume`` needs to run it again."""
+    objective = options.objective
+    return SweepFolder.create(
+        options.runs or timestamped("runs"),
+        {
+            "program": prog,
+            "argv": options.program,
+            "jobs": options.jobs or 1,
+            "backend": options.backend or "threads",
+            "objective": None if objective is None else [objective.metric, objective.minimize],
+            "source": plain({"kind": "grid", "space": space}),
+        },
+    )
+
+
+def _resumed(options: SweepOptions) -> Optional[SweepFolder]:
+    """The folder of the sweep ``--resume`` names, with the options it ran with filled in."""
+    if options.resume is None:
+        return None
+    if options.program:
+        raise SweepError(
+            f"--resume runs the command line the sweep in {options.resume!r} was started with; "
+            f"give no program arguments with it (got {' '.join(options.program)!r})."
+        )
+    folder = SweepFolder.open(options.resume)
+    saved = folder.description
+    if not isinstance(saved.get("argv"), list):
+        raise SweepError(f"The sweep in {options.resume!r} was not started from the command line.")
+    options.jobs = options.jobs or saved.get("jobs")
+    options.backend = options.backend or saved.get("backend")
+    if options.objective is None and saved.get("objective"):
+        metric, minimize = saved["objective"]
+        options.objective = Objective(metric, bool(minimize))
+    return folder
+
+
+def _prepare(program: Any, args: list[str], warn: bool) -> Prepared:
+    """Parse and check one trial's command line as the launcher does, without running it.
+
+    ``warn``: also give the unknown-key warning (the same for every trial, so
+    the first trial gives it).
+    """
+    run = program._parse(program.parser, args)
+    if warn:
+        program._check(run)
+    elif run.set_by_user:
+        try:
+            run.values = program.checks().check(run.values, run.sources)
+        except UsageError as error:
+            program.parser.error(str(error))
+    return Prepared(run.values, run.sources, _call_of(run.command, run.arguments))
+
+
+def _call_of(command: Any, arguments: dict[str, Any]) -> Callable[[], Any]:
+    """The launched function's call with its command-line arguments, as an object that pickles."""
+    split = getattr(command, "split", None)
+    if split is None:  # an hp.Params class as the program
+        return functools.partial(command.call, arguments)
+    positional, keywords = split(arguments)
+    return functools.partial(command.func, *positional, **keywords)

@@ -1,0 +1,73 @@
+"""hp.sweep on Dask (a real LocalCluster of processes): values reach each task; failures recorded."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+import hyperparameter as hp
+
+pytestmark = pytest.mark.dask
+distributed = pytest.importorskip(
+    "distributed", reason="Dask distributed is not installed: run pip install -e '.[test]'"
+)
+cloudpickle = pytest.importorskip("cloudpickle")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def client() -> Iterator[Any]:
+    """One local cluster of two worker processes for the whole module, closed after it."""
+    # Workers cannot import this test module (tests/ is not on their path): ship its code.
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])
+    cluster = distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    )
+    try:
+        with distributed.Client(cluster) as client:
+            yield client
+    finally:
+        cluster.close()
+        cloudpickle.unregister_pickle_by_value(sys.modules[__name__])
+
+
+def read_in_task() -> dict[str, object]:
+    """What a trial sees in its Dask worker; then a bare write that must not reach the next trial."""
+    leaked = hp.scope.leak | None
+    hp.scope.leak = "set by a trial"
+    return {
+        "lr": hp.scope.train.lr | 0.0,
+        "outer": hp.scope.model.name | "",
+        "leak": leaked,
+        "pid": os.getpid(),
+    }
+
+
+def test_values_reach_dask_tasks() -> None:
+    """Each Dask trial reads its own value and the caller's scope; nothing one sets reaches another."""
+    with hp.scope(**{"model.name": "resnet"}):
+        result = hp.sweep(
+            read_in_task, {"train.lr": [0.1, 0.2, 0.3, 0.4]}, jobs=2, backend="dask", progress=False
+        )
+    assert result.ok, result.failed[:1]
+    assert [trial.result["lr"] for trial in result] == [0.1, 0.2, 0.3, 0.4]
+    assert {trial.result["outer"] for trial in result} == {"resnet"}
+    assert {trial.result["leak"] for trial in result} == {None}
+    assert os.getpid() not in {trial.result["pid"] for trial in result}
+
+
+def test_failures_on_dask(tmp_path: Any) -> None:
+    """A trial raising in a Dask task is recorded in its folder; the others finish."""
+
+    def flaky() -> int:
+        if hp.scope.x() == 2:
+            raise ValueError("two")
+        return int(hp.scope.x())
+
+    result = hp.sweep(flaky, {"x": [1, 2, 3]}, jobs=2, backend="dask", runs=tmp_path / "s", progress=False)
+    assert [trial.status for trial in result] == ["ok", "failed", "ok"]
+    assert result[1].error == "ValueError: two"
+    assert (tmp_path / "s" / "results.csv").read_text().count(",ok,") == 2

@@ -1,0 +1,290 @@
+"""--sweep for launched programs: swept -D values, checks before the first trial, folders, exit status."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+import hyperparameter as hp
+from hyperparameter._sweep_launch import split_options
+
+CALLS: list[dict[str, object]] = []
+
+
+def helper() -> float:
+    """Reads a key the launched function never names."""
+    return hp.scope.model.scale | 1.0
+
+
+@hp.param("train")
+def main(
+    data: str,
+    lr: float = 0.1,
+    layers: int = 2,
+    epochs: int = 1,
+    dims: list[int] = [8],  # noqa: B006  (a list option with a default, as programs write it)
+) -> dict[str, float]:
+    """Train on DATA."""
+    CALLS.append(
+        {"data": data, "lr": lr, "layers": layers, "epochs": epochs, "dims": dims, "scale": helper()}
+    )
+    if layers == 3 and lr < 0.05:
+        raise RuntimeError("diverged")
+    return {"loss": round(lr * layers * epochs * helper(), 6)}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_calls(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    CALLS.clear()
+    monkeypatch.chdir(tmp_path)  # the default runs/ folder lands in the test's own folder
+
+
+def sweep(*argv: str) -> hp.SweepResult:
+    return hp.launch(main, argv=["in.csv", "--sweep", *argv])  # type: ignore[no-any-return]
+
+
+def test_grid_of_swept_defines(capsys: pytest.CaptureFixture[str]) -> None:
+    """Comma lists and range(...) are swept as a product; options, -C and plain -D apply to every trial."""
+    Path("base.json").write_text(json.dumps({"model": {"scale": 2.0}}))
+    result = sweep(
+        "-D", "train.lr=0.1,0.2", "-D", "train.layers=range(1, 3)", "-C", "base.json", "--epochs", "3"
+    )
+    assert [trial.values for trial in result] == [  # as the launcher converted them
+        {"train.lr": 0.1, "train.layers": 1},
+        {"train.lr": 0.1, "train.layers": 2},
+        {"train.lr": 0.2, "train.layers": 1},
+        {"train.lr": 0.2, "train.layers": 2},
+    ]
+    assert sorted((call["lr"], call["layers"]) for call in CALLS) == [(0.1, 1), (0.1, 2), (0.2, 1), (0.2, 2)]
+    assert {(call["epochs"], call["scale"], call["data"]) for call in CALLS} == {(3, 2.0, "in.csv")}
+    assert [trial.result["loss"] for trial in result] == [0.6, 1.2, 1.2, 2.4]
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].split() == ["trial", "train.lr", "train.layers", "status", "seconds", "loss"]
+
+
+def test_brackets_stay_one_value() -> None:
+    """A bracketed value is one value; a comma list of bracketed values sweeps lists."""
+    sweep("-D", "train.dims=[1,2]", "-D", "train.lr=0.1,0.2")
+    assert [call["dims"] for call in CALLS] == [[1, 2], [1, 2]]
+    CALLS.clear()
+    result = sweep("-D", "train.dims=[1,2],[3]")
+    assert sorted(map(tuple, (call["dims"] for call in CALLS))) == [(1, 2), (3,)]  # type: ignore[arg-type]
+    assert [trial.values["train.dims"] for trial in result] == [[1, 2], [3]]
+
+
+def test_every_define_form() -> None:
+    """-D KEY=V, -DKEY=V, --define KEY=V and --define=KEY=V all sweep."""
+    result = sweep("-Dtrain.lr=0.1,0.2", "--define=train.layers=1,2", "--define", "train.epochs=1,2")
+    assert len(result) == 8
+    assert set(result.keys) == {"train.lr", "train.layers", "train.epochs"}
+
+
+def test_bad_value_of_a_later_trial_fails_before_any_trial(capsys: pytest.CaptureFixture[str]) -> None:
+    """A value that does not convert stops the sweep with exit 2 before any trial runs or any folder is made."""
+    with pytest.raises(SystemExit) as info:
+        sweep("-D", "train.lr=0.1,0.2,fast", "--runs", "out")
+    assert info.value.code == 2
+    assert CALLS == []
+    assert not Path("out").exists()
+    err = capsys.readouterr().err
+    assert "train.lr" in err
+    assert "'fast'" in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["-D", "train.lr=1,,2"], "empty item"),
+        (["-D", "train.layers=range(1, 1)"], "empty range"),
+        (["-D", "train.lr=0.1,0.2", "-D", "train.lr=1,2"], "swept twice"),
+        (["-j", "0"], "positive number"),
+        (["--jobs"], "needs a value"),
+        (["--backend", "gpu"], "Unknown sweep backend 'gpu'"),
+    ],
+)
+def test_usage_errors(argv: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """Malformed sweep input is a usage error: exit 2 and one line, nothing run."""
+    with pytest.raises(SystemExit) as info:
+        sweep(*argv)
+    assert info.value.code == 2
+    assert message in capsys.readouterr().err
+    assert CALLS == []
+
+
+def test_failure_exits_non_zero_and_others_go_on(capsys: pytest.CaptureFixture[str]) -> None:
+    """A failing trial makes the exit status 1 after every other trial ran; the table shows the error."""
+    with pytest.raises(SystemExit) as info:
+        sweep("-D", "train.lr=0.1,0.01", "-D", "train.layers=2,3", "--runs", "out")
+    assert info.value.code == 1
+    assert len(CALLS) == 4
+    captured = capsys.readouterr()
+    assert "RuntimeError: diverged" in captured.out
+    assert "--resume out" in captured.err
+    assert json.loads(Path("out/0003/trial.json").read_text())["status"] == "failed"
+
+
+def test_trial_folder_holds_the_command_that_reruns_it() -> None:
+    """Each trial's folder names the command line of that trial alone."""
+    sweep("-D", "train.lr=0.1,0.2", "--epochs", "2", "--runs", "out", "-j", "2")
+    record = json.loads(Path("out/0001/trial.json").read_text())
+    assert record["argv"][-5:] == ["in.csv", "-D", "train.lr=0.2", "--epochs", "2"]
+    assert record["command"].endswith("in.csv -D train.lr=0.2 --epochs 2")
+    assert record["values"] == {"train.lr": 0.2}
+
+
+def test_default_folder_is_timestamped_under_runs() -> None:
+    """Without --runs the sweep gets a new folder under runs/ named by the time it started."""
+    result = sweep("-D", "train.lr=0.1,0.2")
+    assert result.folder is not None
+    assert result.folder.parent == Path("runs")
+    assert (result.folder / "results.csv").exists()
+
+
+def test_resume(capsys: pytest.CaptureFixture[str]) -> None:
+    """--resume DIR runs only the trials without a successful result, with the sweep's own command line."""
+    with pytest.raises(SystemExit):
+        sweep("-D", "train.lr=0.1,0.01", "-D", "train.layers=2,3", "--runs", "out", "--minimize", "loss")
+    CALLS.clear()
+    with pytest.raises(SystemExit) as info:
+        hp.launch(main, argv=["--resume", "out"])
+    assert info.value.code == 1  # the failing trial still fails
+    assert [(call["lr"], call["layers"]) for call in CALLS] == [(0.01, 3)]
+    assert "best loss=" in capsys.readouterr().err  # the objective is the sweep's
+
+
+def test_resume_takes_no_program_arguments(capsys: pytest.CaptureFixture[str]) -> None:
+    """Program arguments next to --resume are a usage error: the sweep re-runs its own command line."""
+    sweep("-D", "train.lr=0.1,0.2", "--runs", "out")
+    with pytest.raises(SystemExit) as info:
+        hp.launch(main, argv=["--resume", "out", "--epochs", "4"])
+    assert info.value.code == 2
+    assert "give no program arguments" in capsys.readouterr().err
+
+
+def test_nothing_swept_is_one_trial() -> None:
+    """--sweep without a swept value runs the one trial its command line describes."""
+    result = sweep("-D", "train.lr=0.3")
+    assert len(result) == 1
+    assert CALLS[0]["lr"] == 0.3
+
+
+def test_program_keeps_its_own_long_options() -> None:
+    """A program's own --jobs stays its option; -j is always the sweep's."""
+    options = split_options(["--sweep", "--jobs", "8", "-j", "2"], frozenset({"--jobs"}))
+    assert options.jobs == 2
+    assert options.program == ["--jobs", "8"]
+
+
+def test_minimize_takes_an_optional_metric() -> None:
+    """--minimize alone ranks by the result; --maximize=acc or --maximize acc by a key."""
+    assert split_options(["--minimize", "-j", "2"]).objective == hp_objective(None, True)
+    assert split_options(["--maximize=acc"]).objective == hp_objective("acc", False)
+    assert split_options(["--maximize", "acc"]).objective == hp_objective("acc", False)
+
+
+def hp_objective(metric: str | None, minimize: bool) -> object:
+    from hyperparameter._sweep_trial import Objective
+
+    return Objective(metric, minimize)
+
+
+# -- real programs ------------------------------------------------------------
+
+PROGRAM = textwrap.dedent(
+    """
+    import os, sys, time
+    import hyperparameter as hp
+
+    @hp.param("train")
+    def main(lr: float = 0.1, wait: float = 0.0):
+        if wait and os.path.exists("stop-waiting") is False:
+            time.sleep(wait)
+        return {"loss": lr * 2, "pid": os.getpid(), "scale": hp.scope.model.scale | 1.0}
+
+    if __name__ == "__main__":
+        result = hp.launch(main)
+        if isinstance(result, dict):  # a single run, not a sweep
+            print("loss", result["loss"])
+    """
+)
+
+
+def run_program(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    (tmp_path / "prog.py").write_text(PROGRAM)
+    return subprocess.run(
+        [sys.executable, "prog.py", *args],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_processes_backend_from_the_command_line(tmp_path: Path) -> None:
+    """--backend processes runs a script's trials in worker processes with every value."""
+    done = run_program(
+        tmp_path,
+        "--sweep",
+        "-D",
+        "train.lr=1,2,3",
+        "-D",
+        "model.scale=5",
+        "--backend",
+        "processes",
+        "-j",
+        "2",
+        "--runs",
+        "out",
+    )
+    assert done.returncode == 0, done.stderr
+    results = [
+        json.loads((tmp_path / "out" / f"000{n}" / "trial.json").read_text())["result"] for n in range(3)
+    ]
+    assert [each["loss"] for each in results] == [2.0, 4.0, 6.0]
+    assert {each["scale"] for each in results} == {5.0}
+    assert os.getpid() not in {each["pid"] for each in results}
+
+
+def test_trial_command_reruns_the_trial(tmp_path: Path) -> None:
+    """Running a trial's saved command gives that trial's result."""
+    assert run_program(tmp_path, "--sweep", "-D", "train.lr=1,2", "--runs", "out").returncode == 0
+    record = json.loads((tmp_path / "out" / "0001" / "trial.json").read_text())
+    assert record["argv"][:2] == ["python", "prog.py"]
+    alone = subprocess.run(
+        [sys.executable, *record["argv"][1:]], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    assert alone.stdout.split() == ["loss", str(record["result"]["loss"])]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child process is POSIX")
+def test_ctrl_c_then_resume(tmp_path: Path) -> None:
+    """Ctrl-C exits 130 leaving interrupted trials; --resume then completes the sweep."""
+    (tmp_path / "prog.py").write_text(PROGRAM)
+    child = subprocess.Popen(
+        [sys.executable, "prog.py", "--sweep", "-D", "train.lr=1,2,3", "--wait", "30", "--runs", "out"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while not (tmp_path / "out" / "0000" / "trial.json").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    child.send_signal(signal.SIGINT)
+    _, err = child.communicate(timeout=60)
+    assert child.returncode == 130, err
+    assert json.loads((tmp_path / "out" / "0000" / "trial.json").read_text())["status"] == "interrupted"
+    assert "--resume out" in err
+    (tmp_path / "stop-waiting").write_text("")
+    done = run_program(tmp_path, "--resume", "out")
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "out" / "results.csv").read_text().count(",ok,") == 3

@@ -1,0 +1,74 @@
+"""hp.sweep on Ray (a real local Ray): trial values and the caller's reach each task; failures recorded."""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+from collections.abc import Iterator
+
+import pytest
+
+import hyperparameter as hp
+
+pytestmark = pytest.mark.ray
+ray = pytest.importorskip(
+    "ray", reason="Ray is not installed: it has no release for this Python, or run pip install -e '.[test]'"
+)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def cluster() -> Iterator[None]:
+    """One local Ray for the whole module, shut down after it."""
+    # Workers cannot import this test module (tests/ is not on their path): ship its code.
+    ray.cloudpickle.register_pickle_by_value(sys.modules[__name__])
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, configure_logging=False)
+    try:
+        yield
+    finally:
+        ray.shutdown()
+        ray.cloudpickle.unregister_pickle_by_value(sys.modules[__name__])
+
+
+def read_in_task() -> dict[str, object]:
+    """What a trial sees in its Ray worker: its value, the caller's, a thread's view; then a bare write."""
+    seen: list[object] = []
+    thread = threading.Thread(target=lambda: seen.append(hp.scope.train.lr | 0.0))
+    thread.start()
+    thread.join()
+    leaked = hp.scope.leak | None
+    hp.scope.leak = "set by a trial"
+    return {
+        "lr": hp.scope.train.lr | 0.0,
+        "outer": hp.scope.model.name | "",
+        "thread": seen[0],
+        "leak": leaked,
+        "pid": os.getpid(),
+    }
+
+
+def test_values_reach_ray_tasks() -> None:
+    """Each Ray trial reads its own value and the caller's scope, in the task and its threads; nothing leaks."""
+    with hp.scope(**{"model.name": "resnet"}):
+        result = hp.sweep(read_in_task, {"train.lr": [0.1, 0.2, 0.3]}, jobs=2, backend="ray", progress=False)
+    assert result.ok, result.failed[:1]
+    assert [trial.result["lr"] for trial in result] == [0.1, 0.2, 0.3]
+    assert [trial.result["thread"] for trial in result] == [0.1, 0.2, 0.3]
+    assert {trial.result["outer"] for trial in result} == {"resnet"}
+    assert {trial.result["leak"] for trial in result} == {None}
+    assert os.getpid() not in {trial.result["pid"] for trial in result}
+    assert ray.is_initialized()  # the sweep leaves a Ray it did not start running
+
+
+def test_failures_on_ray() -> None:
+    """A trial raising in a Ray task is recorded with its traceback; the others finish."""
+
+    def flaky() -> int:
+        if hp.scope.x() == 2:
+            raise ValueError("two")
+        return int(hp.scope.x())
+
+    result = hp.sweep(flaky, {"x": [1, 2, 3]}, jobs=2, backend="ray", progress=False)
+    assert [trial.status for trial in result] == ["ok", "failed", "ok"]
+    assert result[1].error == "ValueError: two"
+    assert "raise ValueError" in (result[1].traceback or "")
