@@ -24,7 +24,7 @@ def client() -> Iterator[Any]:
     # Workers cannot import this test module (tests/ is not on their path): ship its code.
     cloudpickle.register_pickle_by_value(sys.modules[__name__])
     cluster = distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
     )
     try:
         with distributed.Client(cluster) as client:

@@ -24,7 +24,7 @@ def helper() -> float:
     return hp.scope.model.scale | 1.0
 
 
-@hp.param("train")
+@hp.param("swp")
 def main(
     data: str,
     lr: float = 0.1,
@@ -54,57 +54,55 @@ def sweep(*argv: str) -> hp.SweepResult:
 def test_grid_of_swept_defines(capsys: pytest.CaptureFixture[str]) -> None:
     """Comma lists and range(...) are swept as a product; options, -C and plain -D apply to every trial."""
     Path("base.json").write_text(json.dumps({"model": {"scale": 2.0}}))
-    result = sweep(
-        "-D", "train.lr=0.1,0.2", "-D", "train.layers=range(1, 3)", "-C", "base.json", "--epochs", "3"
-    )
+    result = sweep("-D", "swp.lr=0.1,0.2", "-D", "swp.layers=range(1, 3)", "-C", "base.json", "--epochs", "3")
     assert [trial.values for trial in result] == [  # as the launcher converted them
-        {"train.lr": 0.1, "train.layers": 1},
-        {"train.lr": 0.1, "train.layers": 2},
-        {"train.lr": 0.2, "train.layers": 1},
-        {"train.lr": 0.2, "train.layers": 2},
+        {"swp.lr": 0.1, "swp.layers": 1},
+        {"swp.lr": 0.1, "swp.layers": 2},
+        {"swp.lr": 0.2, "swp.layers": 1},
+        {"swp.lr": 0.2, "swp.layers": 2},
     ]
     assert sorted((call["lr"], call["layers"]) for call in CALLS) == [(0.1, 1), (0.1, 2), (0.2, 1), (0.2, 2)]
     assert {(call["epochs"], call["scale"], call["data"]) for call in CALLS} == {(3, 2.0, "in.csv")}
     assert [trial.result["loss"] for trial in result] == [0.6, 1.2, 1.2, 2.4]
     out = capsys.readouterr().out
-    assert out.splitlines()[0].split() == ["trial", "train.lr", "train.layers", "status", "seconds", "loss"]
+    assert out.splitlines()[0].split() == ["trial", "swp.lr", "swp.layers", "status", "seconds", "loss"]
 
 
 def test_brackets_stay_one_value() -> None:
     """A bracketed value is one value; a comma list of bracketed values sweeps lists."""
-    sweep("-D", "train.dims=[1,2]", "-D", "train.lr=0.1,0.2")
+    sweep("-D", "swp.dims=[1,2]", "-D", "swp.lr=0.1,0.2")
     assert [call["dims"] for call in CALLS] == [[1, 2], [1, 2]]
     CALLS.clear()
-    result = sweep("-D", "train.dims=[1,2],[3]")
+    result = sweep("-D", "swp.dims=[1,2],[3]")
     assert sorted(map(tuple, (call["dims"] for call in CALLS))) == [(1, 2), (3,)]  # type: ignore[arg-type]
-    assert [trial.values["train.dims"] for trial in result] == [[1, 2], [3]]
+    assert [trial.values["swp.dims"] for trial in result] == [[1, 2], [3]]
 
 
 def test_every_define_form() -> None:
     """-D KEY=V, -DKEY=V, --define KEY=V and --define=KEY=V all sweep."""
-    result = sweep("-Dtrain.lr=0.1,0.2", "--define=train.layers=1,2", "--define", "train.epochs=1,2")
+    result = sweep("-Dswp.lr=0.1,0.2", "--define=swp.layers=1,2", "--define", "swp.epochs=1,2")
     assert len(result) == 8
-    assert set(result.keys) == {"train.lr", "train.layers", "train.epochs"}
+    assert set(result.keys) == {"swp.lr", "swp.layers", "swp.epochs"}
 
 
 def test_bad_value_of_a_later_trial_fails_before_any_trial(capsys: pytest.CaptureFixture[str]) -> None:
     """A value that does not convert stops the sweep with exit 2 before any trial runs or any folder is made."""
     with pytest.raises(SystemExit) as info:
-        sweep("-D", "train.lr=0.1,0.2,fast", "--runs", "out")
+        sweep("-D", "swp.lr=0.1,0.2,fast", "--runs", "out")
     assert info.value.code == 2
     assert CALLS == []
     assert not Path("out").exists()
     err = capsys.readouterr().err
-    assert "train.lr" in err
+    assert "swp.lr" in err
     assert "'fast'" in err
 
 
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["-D", "train.lr=1,,2"], "empty item"),
-        (["-D", "train.layers=range(1, 1)"], "empty range"),
-        (["-D", "train.lr=0.1,0.2", "-D", "train.lr=1,2"], "swept twice"),
+        (["-D", "swp.lr=1,,2"], "empty item"),
+        (["-D", "swp.layers=range(1, 1)"], "empty range"),
+        (["-D", "swp.lr=0.1,0.2", "-D", "swp.lr=1,2"], "swept twice"),
         (["-j", "0"], "positive number"),
         (["--jobs"], "needs a value"),
         (["--backend", "gpu"], "Unknown sweep backend 'gpu'"),
@@ -122,7 +120,7 @@ def test_usage_errors(argv: list[str], message: str, capsys: pytest.CaptureFixtu
 def test_failure_exits_non_zero_and_others_go_on(capsys: pytest.CaptureFixture[str]) -> None:
     """A failing trial makes the exit status 1 after every other trial ran; the table shows the error."""
     with pytest.raises(SystemExit) as info:
-        sweep("-D", "train.lr=0.1,0.01", "-D", "train.layers=2,3", "--runs", "out")
+        sweep("-D", "swp.lr=0.1,0.01", "-D", "swp.layers=2,3", "--runs", "out")
     assert info.value.code == 1
     assert len(CALLS) == 4
     captured = capsys.readouterr()
@@ -133,16 +131,16 @@ def test_failure_exits_non_zero_and_others_go_on(capsys: pytest.CaptureFixture[s
 
 def test_trial_folder_holds_the_command_that_reruns_it() -> None:
     """Each trial's folder names the command line of that trial alone."""
-    sweep("-D", "train.lr=0.1,0.2", "--epochs", "2", "--runs", "out", "-j", "2")
+    sweep("-D", "swp.lr=0.1,0.2", "--epochs", "2", "--runs", "out", "-j", "2")
     record = json.loads(Path("out/0001/trial.json").read_text())
-    assert record["argv"][-5:] == ["in.csv", "-D", "train.lr=0.2", "--epochs", "2"]
-    assert record["command"].endswith("in.csv -D train.lr=0.2 --epochs 2")
-    assert record["values"] == {"train.lr": 0.2}
+    assert record["argv"][-5:] == ["in.csv", "-D", "swp.lr=0.2", "--epochs", "2"]
+    assert record["command"].endswith("in.csv -D swp.lr=0.2 --epochs 2")
+    assert record["values"] == {"swp.lr": 0.2}
 
 
 def test_default_folder_is_timestamped_under_runs() -> None:
     """Without --runs the sweep gets a new folder under runs/ named by the time it started."""
-    result = sweep("-D", "train.lr=0.1,0.2")
+    result = sweep("-D", "swp.lr=0.1,0.2")
     assert result.folder is not None
     assert result.folder.parent == Path("runs")
     assert (result.folder / "results.csv").exists()
@@ -151,7 +149,7 @@ def test_default_folder_is_timestamped_under_runs() -> None:
 def test_resume(capsys: pytest.CaptureFixture[str]) -> None:
     """--resume DIR runs only the trials without a successful result, with the sweep's own command line."""
     with pytest.raises(SystemExit):
-        sweep("-D", "train.lr=0.1,0.01", "-D", "train.layers=2,3", "--runs", "out", "--minimize", "loss")
+        sweep("-D", "swp.lr=0.1,0.01", "-D", "swp.layers=2,3", "--runs", "out", "--minimize", "loss")
     CALLS.clear()
     with pytest.raises(SystemExit) as info:
         hp.launch(main, argv=["--resume", "out"])
@@ -162,7 +160,7 @@ def test_resume(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_resume_takes_no_program_arguments(capsys: pytest.CaptureFixture[str]) -> None:
     """Program arguments next to --resume are a usage error: the sweep re-runs its own command line."""
-    sweep("-D", "train.lr=0.1,0.2", "--runs", "out")
+    sweep("-D", "swp.lr=0.1,0.2", "--runs", "out")
     with pytest.raises(SystemExit) as info:
         hp.launch(main, argv=["--resume", "out", "--epochs", "4"])
     assert info.value.code == 2
@@ -171,7 +169,7 @@ def test_resume_takes_no_program_arguments(capsys: pytest.CaptureFixture[str]) -
 
 def test_nothing_swept_is_one_trial() -> None:
     """--sweep without a swept value runs the one trial its command line describes."""
-    result = sweep("-D", "train.lr=0.3")
+    result = sweep("-D", "swp.lr=0.3")
     assert len(result) == 1
     assert CALLS[0]["lr"] == 0.3
 
@@ -203,7 +201,7 @@ PROGRAM = textwrap.dedent(
     import os, sys, time
     import hyperparameter as hp
 
-    @hp.param("train")
+    @hp.param("swp")
     def main(lr: float = 0.1, wait: float = 0.0):
         if wait and os.path.exists("stop-waiting") is False:
             time.sleep(wait)
@@ -235,7 +233,7 @@ def test_processes_backend_from_the_command_line(tmp_path: Path) -> None:
         tmp_path,
         "--sweep",
         "-D",
-        "train.lr=1,2,3",
+        "swp.lr=1,2,3",
         "-D",
         "model.scale=5",
         "--backend",
@@ -256,7 +254,7 @@ def test_processes_backend_from_the_command_line(tmp_path: Path) -> None:
 
 def test_trial_command_reruns_the_trial(tmp_path: Path) -> None:
     """Running a trial's saved command gives that trial's result."""
-    assert run_program(tmp_path, "--sweep", "-D", "train.lr=1,2", "--runs", "out").returncode == 0
+    assert run_program(tmp_path, "--sweep", "-D", "swp.lr=1,2", "--runs", "out").returncode == 0
     record = json.loads((tmp_path / "out" / "0001" / "trial.json").read_text())
     assert record["argv"][:2] == ["python", "prog.py"]
     alone = subprocess.run(
@@ -270,7 +268,7 @@ def test_ctrl_c_then_resume(tmp_path: Path) -> None:
     """Ctrl-C exits 130 leaving interrupted trials; --resume then completes the sweep."""
     (tmp_path / "prog.py").write_text(PROGRAM)
     child = subprocess.Popen(
-        [sys.executable, "prog.py", "--sweep", "-D", "train.lr=1,2,3", "--wait", "30", "--runs", "out"],
+        [sys.executable, "prog.py", "--sweep", "-D", "swp.lr=1,2,3", "--wait", "30", "--runs", "out"],
         cwd=tmp_path,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

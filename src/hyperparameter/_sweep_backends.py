@@ -231,7 +231,7 @@ class DaskBackend:
             self._client = distributed.get_client()
         except ValueError:
             self._cluster = distributed.LocalCluster(
-                n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None
+                n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=":0"
             )
             self._client = distributed.Client(self._cluster)
         # A list of one: scattering a dict would scatter each of its values.
