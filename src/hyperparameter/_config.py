@@ -22,15 +22,19 @@ import numbers
 import os
 import pathlib
 from collections.abc import Mapping, Sequence
+from itertools import chain
 from typing import Any, Callable, Optional, TypeVar, Union, overload
 
 from . import _config_formats, _interpolation, _schema
 from ._key_paths import KeyPath, format_path
-from ._keys import check_key
+from ._keys import check_key, plain_segments
 from ._scope import Scope, ScopeRoot
 from .exceptions import ConfigError, InvalidKeyError, InvalidKeyTypeError
 
 T = TypeVar("T")
+# Containers a parsed file is made of, and how deep _adopt goes before handing over to _normalize.
+_CONTAINERS = frozenset({dict, list, tuple})
+_ADOPT_DEPTH = 100
 PathLike = Union[str, "os.PathLike[str]"]
 Source = Union[PathLike, Mapping[str, Any]]
 
@@ -89,7 +93,9 @@ def load_with_origins(files: Sequence[PathLike]) -> tuple[dict[str, Any], Callab
     >>> values, origin("a.c")
     ({'a': {'b': 1, 'c': 2}}, '')
     """
-    values, where, _ = _load(list(files), ())
+    values, where, labels = _load(list(files), ())
+    if len(labels) == 1:  # the common case: asked for every key, so answered without a search
+        return values, lambda key: labels[0]
     return values, lambda key: where(tuple(key.split("."))) or ""
 
 
@@ -98,31 +104,32 @@ def _load(
 ) -> tuple[dict[str, Any], Callable[[KeyPath], Optional[str]], list[str]]:
     """The merged, resolved values; which source set a key path; the files read."""
     merged: dict[str, Any] = {}
-    origins: dict[KeyPath, Optional[str]] = {}
+    trees: list[tuple[Optional[str], dict[str, Any]]] = []
     labels: list[str] = []
+    interpolates = False  # whether any source may hold a ${...}, else resolving is skipped
     for item in _sources(source, more):
         if isinstance(item, Mapping):
-            label, data = None, item
+            label, tree = None, _normalize(item, (), None)
+            interpolates = True
         else:
             label = os.fspath(item)
             labels.append(label)
-            data = _config_formats.read(pathlib.Path(label), label)
+            data, dollar, shares, normal = _config_formats.read(pathlib.Path(label), label)
             if not isinstance(data, Mapping):
                 raise ConfigError(
                     f"Config {label!r} holds {type(data).__name__} {_short(data)} at the top level; "
                     f"expected a mapping of keys to values."
                 )
-        tree = _normalize(data, (), label)
-        _record_origins(origins, (), tree, label)
+            tree = data if normal else _adopt(data, (), label, set() if shares else None)
+            interpolates = interpolates or dollar
+        trees.append((label, tree))
         _merge(merged, tree)
 
     def where(path: KeyPath) -> Optional[str]:
-        for end in range(len(path), 0, -1):
-            if path[:end] in origins:
-                return origins[path[:end]]
-        return None
+        return _origin(trees, path)
 
-    return _interpolation.resolve(merged, where), where, labels
+    values = _interpolation.resolve(merged, where) if interpolates else merged
+    return values, where, labels
 
 
 def _sources(source: Union[Source, Sequence[Source]], more: tuple[Source, ...]) -> list[Source]:
@@ -157,6 +164,67 @@ def _normalize(value: Any, path: KeyPath, label: Optional[str], action: str = "l
     if isinstance(value, tuple):
         return tuple(_normalize(item, (*path, index), label, action) for index, item in enumerate(value))
     return value
+
+
+def _adopt(value: Any, path: KeyPath, label: str, seen: Optional[set[int]]) -> Any:
+    """``_normalize(value, path, label)`` for a freshly parsed file, reusing what is already normal.
+
+    A parsed file is ours to keep, so a mapping whose keys are all plain
+    segments is kept as it is, checked with one look at its joined keys; only
+    containers holding containers are visited, never leaves one by one.
+    Anything else (a dotted or invalid key, a tuple, a deep tree, a container
+    met twice as YAML aliases make when ``seen`` tracks them) goes through
+    ``_normalize``, which copies, explains and limits.
+    """
+    kind = type(value)
+    if seen is not None:
+        if id(value) in seen:
+            return _normalize(value, path, label)
+        seen.add(id(value))
+    if (kind is not dict and kind is not list) or len(path) > _ADOPT_DEPTH:
+        return _normalize(value, path, label)
+    if kind is dict and not plain_segments(value):
+        return _normalize(value, path, label)
+    items = value.values() if kind is dict else value
+    types = set(map(type, items))
+    if types.isdisjoint(_CONTAINERS):
+        return value
+    if dict not in types and tuple not in types:
+        # Lists of plain values, the common case, are normal as they are: checked all at once.
+        lists = [item for item in items if type(item) is list]
+        if _CONTAINERS.isdisjoint(map(type, chain.from_iterable(lists))) and (
+            seen is None or (seen.isdisjoint(map(id, lists)) and len(set(map(id, lists))) == len(lists))
+        ):
+            if seen is not None:
+                seen.update(map(id, lists))
+            return value
+    for key in value.keys() if kind is dict else range(len(value)):
+        item = value[key]
+        if type(item) in _CONTAINERS:
+            value[key] = _adopt(item, (*path, key), label, seen)
+    return value
+
+
+def _origin(trees: list[tuple[Optional[str], dict[str, Any]]], path: KeyPath) -> Optional[str]:
+    """The label of the last source that set ``path`` or, failing that, its nearest parent.
+
+    Asked only for messages, so nothing is recorded while loading.
+    """
+    for end in range(len(path), 0, -1):
+        for label, tree in trees[::-1]:
+            if _holds(tree, path[:end]):
+                return label
+    return None
+
+
+def _holds(tree: dict[str, Any], path: KeyPath) -> bool:
+    """Whether the nested mappings of ``tree`` hold a key at ``path``."""
+    node: Any = tree
+    for part in path:
+        if not isinstance(node, dict) or part not in node:
+            return False
+        node = node[part]
+    return True
 
 
 def _check_key(path: KeyPath, key: Any, label: Optional[str], action: str) -> str:
@@ -213,22 +281,14 @@ def _a(noun: str) -> str:
 
 def _merge(into: dict[str, Any], update: Mapping[str, Any]) -> None:
     """Deep-merge ``update`` into ``into``: mappings merge, anything else replaces."""
+    if dict not in map(type, update.values()):  # nothing to merge into: replace at C speed
+        into.update(update)
+        return
     for key, value in update.items():
         if isinstance(value, dict) and isinstance(into.get(key), dict):
             _merge(into[key], value)
         else:
             into[key] = value
-
-
-def _record_origins(
-    origins: dict[KeyPath, Optional[str]], path: KeyPath, tree: Any, label: Optional[str]
-) -> None:
-    """Remember which source set each key path, so messages can name the file."""
-    if isinstance(tree, dict):
-        for key, value in tree.items():
-            child = (*path, key)
-            origins[child] = label
-            _record_origins(origins, child, value, label)
 
 
 def save_config(values: Union[Mapping[str, Any], Scope, ScopeRoot], path: PathLike) -> None:

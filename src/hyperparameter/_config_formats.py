@@ -13,10 +13,11 @@ import re
 import sys
 from functools import cache
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any, Callable, NamedTuple, Optional
 
 from . import _config_toml
 from ._key_paths import KeyPath, format_path
+from ._keys import plain_segments
 from .exceptions import ConfigError, MissingDependencyError
 
 YAML_INSTALL = "pip install 'hyperparameter[yaml]'"
@@ -32,6 +33,14 @@ _YAML_FLOAT = re.compile(
     re.VERBOSE,
 )
 
+# Text on which libyaml and PyYAML's pure loader have been seen to disagree, fuzzing one
+# against the other: tabs, control characters and Unicode line breaks, tags, "?" keys, flow
+# mappings, a comment right after a block scalar's header, a colon inside a flow sequence.
+# Such a file is read by the pure loader alone, so every file reads as it always has.
+_LIBYAML_DIFFERS = re.compile(
+    r"[\t\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff!?]|(?<!\$)\{|[|>][-+0-9]*#|\[[^\]\n]*:"
+)
+
 
 def format_of(path: Path, label: str, action: str) -> str:
     """The format a file's suffix names: ``json``, ``toml`` or ``yaml``."""
@@ -45,7 +54,24 @@ def format_of(path: Path, label: str, action: str) -> str:
     return formats[suffix]
 
 
-def read(path: Path, label: str) -> Any:
+class Parsed(NamedTuple):
+    """A parsed file and what its text says about it, so the caller can skip work it does not need."""
+
+    data: Any
+    #: Whether a string in it may hold ``${``: its text has a ``$``, written or escaped.
+    dollar: bool
+    #: Whether one container may appear at two places (YAML anchors and aliases).
+    shares: bool
+    #: Whether every mapping's keys are plain key segments and nothing is shared, as in
+    #: most JSON files: the data is then what normalizing it would make of it.
+    normal: bool = False
+
+
+# "$" as every format's escapes can write it.
+_DOLLARS = ("$", "\\u0024", "\\x24", "\\U00000024")
+
+
+def read(path: Path, label: str) -> Parsed:
     """Parse the file at ``path``; ``label`` is how messages name it."""
     kind = format_of(path, label, "read")
     data = path.read_bytes()
@@ -55,12 +81,12 @@ def read(path: Path, label: str) -> Any:
         raise ConfigError(
             f"Cannot read config {label!r}: it is not UTF-8 text ({error.reason} at byte {error.start})."
         ) from None
-    readers: dict[str, Callable[[str, str], Any]] = {
-        "json": _read_json,
-        "toml": _read_toml,
-        "yaml": _read_yaml,
-    }
-    return readers[kind](text, label)
+    readers: dict[str, Callable[[str, str], Any]] = {"toml": _read_toml, "yaml": _read_yaml}
+    dollar = "$" in text or ("\\" in text and any(dollar in text for dollar in _DOLLARS))
+    if kind == "json":
+        data, normal = _read_json(text, label)
+        return Parsed(data, dollar, False, normal)
+    return Parsed(readers[kind](text, label), dollar, kind == "yaml" and "&" in text)
 
 
 def write(values: dict[str, Any], path: Path, label: str) -> None:
@@ -87,12 +113,15 @@ class _Repeated(dict[str, Any]):
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in values:
-            return _Repeated(values, key)
-        values[key] = value
-    return values
+    values = dict(pairs)
+    if len(values) == len(pairs):  # the common case, without a Python step per key
+        return values
+    seen = set()
+    for key, _ in pairs:
+        if key in seen:
+            break
+        seen.add(key)
+    return _Repeated(values, key)
 
 
 def _repeated(path: KeyPath, value: Any) -> Optional[KeyPath]:
@@ -107,20 +136,33 @@ def _repeated(path: KeyPath, value: Any) -> Optional[KeyPath]:
     return None
 
 
-def _read_json(text: str, label: str) -> Any:
+def _read_json(text: str, label: str) -> tuple[Any, bool]:
+    """The parsed file, and whether all its objects' keys are plain key segments."""
+    repeats: list[_Repeated] = []
+    irregular: list[dict[str, Any]] = []
+
+    def unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        values = _unique_keys(pairs)
+        if type(values) is _Repeated:
+            repeats.append(values)
+        elif not irregular and not plain_segments(values):
+            irregular.append(values)
+        return values
+
     try:
-        data = json.loads(text, object_pairs_hook=_unique_keys)
+        data = json.loads(text, object_pairs_hook=unique_keys)
     except json.JSONDecodeError as error:
         raise ConfigError(
             f"Cannot parse config {label!r} as JSON: {error.msg} (line {error.lineno}, column {error.colno})."
         ) from None
-    repeated = _repeated((), data)
+    # Walked only when an object repeated a key, to name the first one in document order.
+    repeated = _repeated((), data) if repeats else None
     if repeated is not None:
         raise ConfigError(
             f"Cannot parse config {label!r} as JSON: the key {format_path(repeated)!r} appears twice "
             f"in one object; keep one."
         )
-    return data
+    return data, not irregular
 
 
 def _read_toml(text: str, label: str) -> Any:
@@ -150,13 +192,15 @@ def _import_yaml(purpose: str) -> Any:
 
 
 @cache
-def _yaml_classes(yaml: Any) -> tuple[type, type]:
-    """A safe loader and dumper that agree on floats such as ``1e-3``."""
+def _yaml_classes(yaml: Any) -> tuple[type, Optional[type], type]:
+    """Safe loaders (pure Python, and libyaml's when PyYAML has it) and a dumper that agree on floats such as ``1e-3``."""
     resolvers = {first: list(entries) for first, entries in yaml.SafeLoader.yaml_implicit_resolvers.items()}
     for first in "-+0123456789.":
         resolvers.setdefault(first, []).append(("tag:yaml.org,2002:float", _YAML_FLOAT))
 
-    class Loader(yaml.SafeLoader):  # type: ignore[misc]
+    class Rules:
+        """What both loaders add to PyYAML's safe loading: one rule for floats, no key twice."""
+
         yaml_implicit_resolvers = resolvers
 
         def construct_mapping(self, node: Any, deep: bool = False) -> Any:
@@ -173,7 +217,14 @@ def _yaml_classes(yaml: Any) -> tuple[type, type]:
                         key_node.start_mark,
                     )
                 seen.add((key_node.tag, key_node.value))
-            return super().construct_mapping(node, deep)
+            return super().construct_mapping(node, deep)  # type: ignore[misc]
+
+    class Loader(Rules, yaml.SafeLoader):  # type: ignore[misc]
+        pass
+
+    # libyaml scans and parses in C, about 8 times faster; building the values stays Python,
+    # with the same rules. Without libyaml, PyYAML has no CSafeLoader.
+    compiled = type("CompiledLoader", (Rules, yaml.CSafeLoader), {}) if hasattr(yaml, "CSafeLoader") else None
 
     class Dumper(yaml.SafeDumper):  # type: ignore[misc]
         yaml_implicit_resolvers = resolvers
@@ -185,14 +236,21 @@ def _yaml_classes(yaml: Any) -> tuple[type, type]:
             return self.represent_scalar("tag:yaml.org,2002:str", data, style=style)
 
     Dumper.add_representer(str, Dumper.represent_str)
-    return Loader, Dumper
+    return Loader, compiled, Dumper
 
 
 def _read_yaml(text: str, label: str) -> Any:
     yaml = _import_yaml("Reading YAML config files")
-    loader, _ = _yaml_classes(yaml)
+    loader, compiled, _ = _yaml_classes(yaml)
+    if compiled is not None and not _LIBYAML_DIFFERS.search(text):
+        try:
+            data = yaml.load(text, Loader=compiled)  # a safe loader: builds plain values only
+        except yaml.YAMLError:
+            pass  # read again below: the pure loader's words and positions are the documented ones
+        else:
+            return {} if data is None else data
     try:
-        data = yaml.load(text, Loader=loader)  # a SafeLoader: builds plain values only
+        data = yaml.load(text, Loader=loader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
@@ -231,7 +289,7 @@ def _write_yaml(values: dict[str, Any]) -> str:
     _refuse(
         (), values, (datetime.time,), "YAML has no time of day; save as .toml, or store the value as a string"
     )
-    _, dumper = _yaml_classes(yaml)
+    _, _, dumper = _yaml_classes(yaml)
     text: str = yaml.dump(
         values, Dumper=dumper, sort_keys=False, allow_unicode=True, default_flow_style=False
     )

@@ -114,6 +114,16 @@ class _Binder:
         self.position = {p.name: positions.get(p.name, _KEYWORD_ONLY) for p in parameters}
         #: The names of the positional parameters, in order.
         self.positional_names = tuple(positions)
+        # A plain function's own defaults can fill the gaps between the scope's values, so
+        # that every call passes them positionally, the cheapest call. Not for a function
+        # whose signature is another's (``__signature__``, ``__wrapped__``): its real
+        # defaults may not be the ones it shows.
+        self.fills_gaps = (
+            type(func) is types.FunctionType
+            and "__signature__" not in func.__dict__
+            and not hasattr(func, "__wrapped__")
+        )
+        self.func = func
         self.remembered: _Supply = _NO_SUPPLY
 
     def supply_at(self, level: Level) -> _Supply:
@@ -154,15 +164,26 @@ class _Binder:
         plan = plans.get(given)
         if plan is None:
             names = self.positional_names
-            end = given
-            while end < len(names) and names[end] in values:
+            defaults = self.own_defaults()
+            end = stop = given
+            while end < len(names) and (names[end] in values or names[end] in defaults):
                 end += 1
-            passed = set(names[:end])
+                if names[end - 1] in values:
+                    stop = end  # a run never ends on a default the scope leaves alone
+            passed = set(names[:stop])
             plan = plans[given] = (
-                tuple(values[name] for name in names[given:end]),
+                tuple(values[name] if name in values else defaults[name] for name in names[given:stop]),
                 {name: value for name, value in values.items() if name not in passed},
             )
         return plan
+
+    def own_defaults(self) -> dict[str, Any]:
+        """The positional parameters' defaults as the function holds them now, if it may fill gaps."""
+        if not self.fills_gaps:
+            return {}
+        defaults = self.func.__defaults__ or ()
+        names = self.positional_names
+        return dict(zip(names[len(names) - len(defaults) :], defaults))
 
     def merge(self, values: dict[str, Any], given: int, kwargs: dict[str, Any]) -> dict[str, Any]:
         """Scope values for the parameters the call left out, then the call's keywords."""
