@@ -222,11 +222,11 @@ def test_optuna_free_worker_never_waits_for_a_slow_trial(optuna):
         return float(x)
 
     source = OptunaSource({"x": IntRange(0, 1000)}, trials=6, objective=Objective(), seed=0)
-    from hyperparameter._sweep import run_sweep
+    from hyperparameter._sweep import plan_for, run_sweep
 
     source.open(None)
     source._opened().study.enqueue_trial({"x": 0})
-    result = run_sweep(work, source, ["x"], jobs=2, progress=False)
+    result = run_sweep(plan_for(work), source, ["x"], jobs=2, progress=False)
     assert result.ok
     assert release.is_set()
     assert ended[0] == max(ended.values())
