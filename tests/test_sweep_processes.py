@@ -92,3 +92,17 @@ def test_outer_value_that_cannot_reach_workers_is_refused() -> None:
         pytest.raises(hp.UnpicklableValueError, match=r"'model\.hook'"),
     ):
         hp.sweep(identity, {"x": [1]}, backend="processes", progress=False)
+
+
+def crash_on_two() -> int:
+    """Kill the worker process for x == 2."""
+    if hp.scope.x() == 2:
+        os._exit(3)
+    return int(hp.scope.x())
+
+
+def test_a_trial_that_kills_its_worker_fails_alone() -> None:
+    """A trial whose worker process dies fails; a new pool runs the trials after it."""
+    result = hp.sweep(crash_on_two, {"x": [1, 2, 3, 4]}, jobs=1, backend="processes", progress=False)
+    assert [trial.status for trial in result] == ["ok", "failed", "ok", "ok"]
+    assert (result[1].error or "").startswith("BrokenProcessPool")

@@ -9,11 +9,13 @@ The driver never has more trials in flight than the sweep's ``jobs``.
 from __future__ import annotations
 
 import concurrent.futures
+import functools
 import importlib
 import multiprocessing
 import pickle
 import queue
 import threading
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Callable, Optional, Protocol
 
 from ._engine import innermost
@@ -154,14 +156,27 @@ class ProcessBackend:
         context = mp_context if mp_context is not None else multiprocessing.get_context()
         if isinstance(context, str):
             context = multiprocessing.get_context(context)
-        self._pool = concurrent.futures.ProcessPoolExecutor(
-            max_workers=jobs, mp_context=context, initializer=start_worker, initargs=(outer,)
+        self._start = functools.partial(
+            concurrent.futures.ProcessPoolExecutor,
+            max_workers=jobs,
+            mp_context=context,
+            initializer=start_worker,
+            initargs=(outer,),
         )
+        self._pool = self._start()
 
     def submit(
         self, func: Callable[[], Any], values: dict[str, Any], sources: dict[str, str]
     ) -> concurrent.futures.Future[Outcome]:
-        return self._pool.submit(execute_isolated, func, sendable(values), sources, None, True)
+        sent = sendable(values)
+        try:
+            return self._pool.submit(execute_isolated, func, sent, sources, None, True)
+        except BrokenProcessPool:
+            # A trial killed its worker (os._exit, a crash, the OOM killer): the trials
+            # running then have failed; a new pool runs the rest.
+            self._pool.shutdown(wait=False)
+            self._pool = self._start()
+            return self._pool.submit(execute_isolated, func, sent, sources, None, True)
 
     def stop(self, interrupted: bool) -> None:
         if not interrupted:
