@@ -167,6 +167,16 @@ def test_resume_takes_no_program_arguments(capsys: pytest.CaptureFixture[str]) -
     assert "give no program arguments" in capsys.readouterr().err
 
 
+def test_listing_describes_the_first_trial(capsys: pytest.CaptureFixture[str]) -> None:
+    """-lps with --sweep lists the values of the first trial and runs nothing."""
+    with pytest.raises(SystemExit) as info:
+        sweep("-D", "swp.lr=0.3,0.4", "-lps")
+    assert info.value.code == 0
+    assert CALLS == []
+    listed = [line.split() for line in capsys.readouterr().out.splitlines() if line.startswith("swp.lr")]
+    assert listed[0][2] == "0.3"  # KEY DEFAULT IN-FORCE ...
+
+
 def test_nothing_swept_is_one_trial() -> None:
     """--sweep without a swept value runs the one trial its command line describes."""
     result = sweep("-D", "swp.lr=0.3")

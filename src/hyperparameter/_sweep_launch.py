@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
+from ._launch import _EXPLAIN_FLAGS, _LIST_FLAGS
 from ._sweep import run_sweep
 from ._sweep_backends import BACKENDS
 from ._sweep_folder import SweepFolder, plain, timestamped
@@ -188,6 +189,8 @@ def run_sweep_cli(program: Any, argv: Sequence[str]) -> SweepResult:
         space, trial_args = expand(args)
     except SweepError as error:
         parser.error(str(error))
+    if any(arg in _LIST_FLAGS or arg.split("=")[0] in _EXPLAIN_FLAGS for arg in trial_args[0]):
+        program._describe(trial_args[0])  # -lps / -ep describe the first trial, then exit
     # Every trial is parsed and checked before the first one runs; the unknown-key
     # warnings are the same for every trial, so only the first one gives them.
     prepared = [_prepare(program, each, warn=index == 0) for index, each in enumerate(trial_args)]
