@@ -14,6 +14,8 @@ import threading
 from typing import Any
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 import hyperparameter as hp
 from hyperparameter import _acceleration
@@ -219,3 +221,32 @@ def test_shared_vectors_hold_for_values_read_from_the_python_scope(
     else:
         assert got == expect
         assert type(got) is type(expect)
+
+
+_TEXT = st.text(alphabet="0123456789+-._eEinfaINFAtyTYrsulonOF \t\x1c\x85\xa0\u3000", max_size=12)
+
+
+@compiled
+@settings(max_examples=300, deadline=None)
+@given(text=_TEXT, default=st.sampled_from([False, 0, 0.5, ""]))
+@example(text="\x1cyes", default=False)  # str.strip() removes separators Rust's trim keeps
+def test_rust_reads_any_string_as_the_python_library_does(bridge: Bridge, text: str, default: Any) -> None:
+    """For any string, Rust gives Python's converted value, or an error where Python's has another type."""
+    with hp.scope(**{"bridge.any": text}):
+        try:
+            expected: Any = hp.scope.bridge.any | default
+        except hp.ConversionError:
+            expected = BridgeError
+        try:
+            got: Any = bridge.read("bridge.any", default)
+        except BridgeError:
+            got = BridgeError
+    fits = type(expected) is type(default) and not (
+        isinstance(expected, int) and not -(2**63) <= expected < 2**63
+    )
+    if expected is BridgeError or not fits:
+        assert got is BridgeError
+    elif isinstance(expected, float) and math.isnan(expected):
+        assert math.isnan(got)
+    else:
+        assert (type(got), got) == (type(expected), expected)

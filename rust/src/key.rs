@@ -209,7 +209,7 @@ const fn decode_utf8(bytes: &[u8], index: usize) -> (u32, usize) {
 }
 
 /// Python's `str.isspace()`.
-const fn is_python_space(ch: u32) -> bool {
+pub(crate) const fn is_python_space(ch: u32) -> bool {
     matches!(
         ch,
         0x09..=0x0d | 0x1c..=0x20 | 0x85 | 0xa0 | 0x1680 | 0x2000..=0x200a | 0x2028 | 0x2029 | 0x202f | 0x205f | 0x3000

@@ -4,6 +4,8 @@ use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
+use crate::key::is_python_space;
+
 /// A stored hyperparameter value.
 ///
 /// ```
@@ -112,7 +114,8 @@ impl fmt::Display for Value {
 pub fn parse_bool(text: &str) -> Option<bool> {
     const TRUE: [&str; 6] = ["true", "t", "yes", "y", "1", "on"];
     const FALSE: [&str; 6] = ["false", "f", "no", "n", "0", "off"];
-    let word = text.trim();
+    // Python's str.strip(): also the separators U+001C-U+001F, which Rust's trim keeps.
+    let word = text.trim_matches(|c: char| is_python_space(c as u32));
     let named = |words: [&str; 6]| words.iter().any(|w| w.eq_ignore_ascii_case(word));
     if named(TRUE) {
         Some(true)
