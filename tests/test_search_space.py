@@ -18,8 +18,8 @@ from hyperparameter._search_space import (
     Uniform,
     declared_space,
     declared_spaces,
+    draws,
     parse_space,
-    sample,
 )
 
 
@@ -72,7 +72,7 @@ def test_bad_space_forms_name_key_and_text(text, message):
 def test_int_includes_both_ends():
     """int(a, b) draws a and b too, and nothing outside."""
     space = IntRange(1, 4)
-    drawn = {space.sample(random.Random(n)) for n in range(200)}
+    drawn = {space.pick(random.Random(n).random()) for n in range(200)}
     assert drawn == {1, 2, 3, 4}
     assert space.ends() == [1, 4]
 
@@ -81,13 +81,13 @@ def test_uniform_ends_are_checked_and_bound_every_draw():
     """uniform(a, b) and loguniform(a, b) draw within [a, b] and name both ends for checking."""
     for space in (Uniform(0.5, 2.0), Uniform(1e-4, 1.0, log=True)):
         assert space.ends() == [space.low, space.high]
-        assert all(space.low <= space.sample(random.Random(n)) <= space.high for n in range(200))
+        assert all(space.low <= space.pick(random.Random(n).random()) <= space.high for n in range(200))
 
 
 def test_loguniform_spreads_over_decades():
     """loguniform draws as many values below 1e-3 as above in [1e-5, 1e-1]."""
     space = Uniform(1e-5, 1e-1, log=True)
-    below = sum(space.sample(random.Random(n)) < 1e-3 for n in range(2000))
+    below = sum(space.pick(random.Random(n).random()) < 1e-3 for n in range(2000))
     assert 850 < below < 1150
 
 
@@ -95,14 +95,20 @@ def test_loguniform_spreads_over_decades():
     st.floats(-1e6, 1e6),
     st.floats(1e-6, 1e6),
     st.booleans(),
-    st.integers(0, 2**32),
+    st.floats(0, 1, exclude_max=True),
 )
-def test_draws_stay_inside_any_space(low, width, log, seed):
+def test_draws_stay_inside_any_space(low, width, log, u):
     """Every draw of a uniform space lies within its ends, whatever the ends."""
     if log:
         low = abs(low) + 1e-9
     space = Uniform(low, low + width, log=log)
-    assert space.low <= space.sample(random.Random(seed)) <= space.high
+    assert space.low <= space.pick(u) <= space.high
+
+
+@given(st.integers(-100, 100), st.integers(1, 100), st.floats(0, 1, exclude_max=True))
+def test_int_draws_stay_inside(low, width, u):
+    """Every draw of int(a, b) is an integer from a to b."""
+    assert low <= IntRange(low, low + width).pick(u) <= low + width
 
 
 @pytest.mark.parametrize(
@@ -163,25 +169,34 @@ def test_declared_spaces_of_classes_skip_constants():
 
 
 def test_seeded_draws_repeat_and_differ_by_seed():
-    """The same seed and trial number give the same values; another seed gives others."""
+    """The same seed gives the same trials; another seed gives others."""
     space = {"lr": Uniform(0, 1), "layers": IntRange(1, 100), "act": Categorical("abcdefgh")}
-    first = [sample(space, 7, n) for n in range(5)]
-    assert first == [sample(space, 7, n) for n in range(5)]
-    assert first != [sample(space, 8, n) for n in range(5)]
+    first = draws(space, 7, 5)
+    assert first == draws(space, 7, 5)
+    assert first != draws(space, 8, 5)
     assert first[0] != first[1]
 
 
-def test_a_trial_keeps_its_values_when_keys_are_added():
-    """Adding a key to the space leaves the other keys' draws unchanged."""
+def test_a_trial_keeps_its_values_when_keys_or_trials_are_added():
+    """Adding a key or more trials leaves the earlier trials' draws unchanged."""
     space = {"lr": Uniform(0, 1)}
-    assert sample(space, 3, 2)["lr"] == sample({**space, "wd": Uniform(0, 1)}, 3, 2)["lr"]
+    three = draws(space, 3, 3)
+    assert [trial["lr"] for trial in draws({**space, "wd": Uniform(0, 1)}, 3, 3)] == [t["lr"] for t in three]
+    assert draws(space, 3, 10)[:3] == three
 
 
 def test_seeded_draws_repeat_in_another_process():
     """A seeded search draws the same values in a fresh interpreter (no hash randomisation)."""
     code = (
-        "from hyperparameter._search_space import Uniform, sample;"
-        "print(sample({'lr': Uniform(0, 1)}, 11, 4)['lr'])"
+        "from hyperparameter._search_space import Uniform, draws;"
+        "print(draws({'lr': Uniform(0, 1)}, 11, 5)[4]['lr'])"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert float(out.stdout) == sample({"lr": Uniform(0, 1)}, 11, 4)["lr"]
+    assert float(out.stdout) == draws({"lr": Uniform(0, 1)}, 11, 5)[4]["lr"]
+
+
+@given(st.lists(st.floats(0, 1, exclude_max=True), max_size=20))
+def test_picks_agree_with_pick(us):
+    """A dimension's batch of draws is the same as drawing each value alone."""
+    for space in (Uniform(-1, 3), Uniform(1e-4, 1, log=True), IntRange(-2, 5), Categorical("abc")):
+        assert space.picks(us) == [space.pick(u) for u in us]

@@ -11,7 +11,7 @@ and values, then carries on.
 >>> from hyperparameter._search_space import IntRange
 >>> source = RandomSource({"model.layers": IntRange(1, 8)}, trials=3, seed=0)
 >>> [trial.values for trial in iter(source.ask, None)]
-[{'model.layers': 1}, {'model.layers': 5}, {'model.layers': 1}]
+[{'model.layers': 1}, {'model.layers': 8}, {'model.layers': 3}]
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ from ._search_space import (
     IntRange,
     Uniform,
     declared_spaces,
+    draws,
     parse_space,
-    sample,
 )
 from ._sweep_grid import GridSource, check_space
 from ._sweep_trial import Objective, Trial
@@ -86,21 +86,6 @@ def fresh_seed() -> int:
     return random.SystemRandom().randrange(2**32)
 
 
-class _Draws(Sequence[dict[str, Any]]):
-    """The values of trials ``0 .. trials-1`` of a seeded random search, drawn when asked for."""
-
-    def __init__(self, space: Mapping[str, Dimension], seed: int, trials: int) -> None:
-        self.space, self.seed, self.trials = space, seed, trials
-
-    def __len__(self) -> int:
-        return self.trials
-
-    def __getitem__(self, number: Any) -> Any:
-        if not 0 <= number < self.trials:
-            raise IndexError(number)
-        return sample(self.space, self.seed, number)
-
-
 class RandomSource(GridSource):
     """Trials whose values are drawn at random from ``space``; the same seed, the same trials.
 
@@ -112,7 +97,7 @@ class RandomSource(GridSource):
     def __init__(self, space: Mapping[str, Dimension], trials: int, seed: Optional[int] = None) -> None:
         self.dimensions = dict(space)
         self.seed = fresh_seed() if seed is None else seed
-        super().__init__({}, _Draws(self.dimensions, self.seed, _trials(trials)))
+        super().__init__({}, draws(self.dimensions, self.seed, _trials(trials)))
 
     def describe(self) -> dict[str, Any]:
         """The search, for the sweep folder."""

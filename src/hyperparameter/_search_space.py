@@ -40,9 +40,13 @@ class Dimension:
 
     log = False
 
-    def sample(self, rng: random.Random) -> Any:
-        """One value, drawn with ``rng``."""
+    def pick(self, u: float) -> Any:
+        """The value at ``u`` in ``[0, 1)``: a uniform ``u`` gives a value drawn from this space."""
         raise NotImplementedError
+
+    def picks(self, us: list[float]) -> list[Any]:
+        """The values at each of ``us`` (what :meth:`pick` gives, in one call per search)."""
+        return [self.pick(u) for u in us]
 
     def ends(self) -> list[Any]:
         """The extreme values, checked like any other value before a search starts."""
@@ -59,11 +63,19 @@ class Uniform(Dimension):
     def __init__(self, low: float, high: float, log: bool = False) -> None:
         self.low, self.high, self.log = float(low), float(high), log
 
-    def sample(self, rng: random.Random) -> float:
+    def pick(self, u: float) -> float:
         if self.log:
-            drawn = math.exp(rng.uniform(math.log(self.low), math.log(self.high)))
-            return min(max(drawn, self.low), self.high)  # exp(log(x)) may round past an end
-        return rng.uniform(self.low, self.high)
+            low, high = math.log(self.low), math.log(self.high)
+            return min(
+                max(math.exp(low + u * (high - low)), self.low), self.high
+            )  # exp may round past an end
+        return min(self.low + u * (self.high - self.low), self.high)
+
+    def picks(self, us: list[float]) -> list[Any]:
+        if self.log:
+            return super().picks(us)
+        low, width, high = self.low, self.high - self.low, self.high
+        return [min(low + u * width, high) for u in us]
 
     def ends(self) -> list[Any]:
         return [self.low, self.high]
@@ -90,8 +102,12 @@ class IntRange(Dimension):
     def __init__(self, low: int, high: int) -> None:
         self.low, self.high = low, high
 
-    def sample(self, rng: random.Random) -> int:
-        return rng.randint(self.low, self.high)
+    def pick(self, u: float) -> int:
+        return min(self.low + int(u * (self.high - self.low + 1)), self.high)
+
+    def picks(self, us: list[float]) -> list[Any]:
+        low, count, high = self.low, self.high - self.low + 1, self.high
+        return [min(low + int(u * count), high) for u in us]
 
     def ends(self) -> list[Any]:
         return [self.low, self.high]
@@ -114,8 +130,12 @@ class Categorical(Dimension):
     def __init__(self, options: Iterable[Any]) -> None:
         self.options = list(options)
 
-    def sample(self, rng: random.Random) -> Any:
-        return self.options[rng.randrange(len(self.options))]
+    def pick(self, u: float) -> Any:
+        return self.options[min(int(u * len(self.options)), len(self.options) - 1)]
+
+    def picks(self, us: list[float]) -> list[Any]:
+        options, count = self.options, len(self.options)
+        return [options[min(int(u * count), count - 1)] for u in us]
 
     def ends(self) -> list[Any]:
         return list(self.options)
@@ -243,17 +263,20 @@ def declared_spaces(classes: Iterable[type]) -> dict[str, Dimension]:
     return spaces
 
 
-def sample(space: Mapping[str, Dimension], seed: int, number: int) -> dict[str, Any]:
-    """The values of trial ``number`` of a random search seeded with ``seed``.
+def draws(space: Mapping[str, Dimension], seed: int, trials: int) -> list[dict[str, Any]]:
+    """The values of trials ``0 .. trials-1`` of a random search seeded with ``seed``.
 
-    Each key draws from its own stream, named by seed, trial number and key, so
-    trial ``n`` is the same whatever the number of trials, the order of the keys,
-    or the other keys searched.
+    Each key draws from its own stream, named by the seed and the key, so trial
+    ``n`` has the same values whatever the number of trials (a longer search
+    begins with a shorter one), the order of the keys, or the other keys.
 
     >>> space = {"lr": Uniform(0, 1), "layers": IntRange(1, 4)}
-    >>> sample(space, 7, 0) == sample(dict(reversed(space.items())), 7, 0)
+    >>> draws(space, 7, 3) == draws(dict(reversed(space.items())), 7, 5)[:3]
     True
     """
-    return {
-        key: dimension.sample(random.Random(f"{seed}/{number}/{key}")) for key, dimension in space.items()
-    }
+    columns = []
+    for key in space:
+        draw = random.Random(f"{seed}/{key}").random  # a text seed: the same in every process
+        columns.append(space[key].picks([draw() for _ in range(trials)]))
+    keys = list(space)
+    return [dict(zip(keys, row)) for row in zip(*columns)] if keys else [{} for _ in range(trials)]

@@ -17,13 +17,16 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
 from ._launch import _EXPLAIN_FLAGS, _LIST_FLAGS
+from ._search import SEARCHES
+from ._search_launch import declared_classes, extremes, plan_search
 from ._sweep import run_sweep
 from ._sweep_backends import BACKENDS
 from ._sweep_folder import SweepFolder, plain, timestamped
 from ._sweep_grid import GridSource, swept_texts
-from ._sweep_options import RESUME_FLAG, SWEEP_FLAG
+from ._sweep_options import PLOT_FLAG, RESUME_FLAG, SWEEP_FLAG
+from ._sweep_plot import import_figure, plot_sweep
 from ._sweep_trial import Objective, SweepResult, Trial
-from .exceptions import SweepError, UsageError
+from .exceptions import MissingDependencyError, SweepError, UsageError
 
 _DEFINE_FLAGS = ("-D", "--define")
 
@@ -37,10 +40,23 @@ class SweepOptions:
     runs: Optional[str] = None
     resume: Optional[str] = None
     objective: Optional[Objective] = None
+    search: Optional[str] = None
+    trials: Optional[int] = None
+    seed: Optional[int] = None
+    plot: bool = False
     program: list[str] = field(default_factory=list)
 
 
-_VALUED = {"-j": "jobs", "--jobs": "jobs", "--backend": "backend", "--runs": "runs", RESUME_FLAG: "resume"}
+_VALUED = {
+    "-j": "jobs",
+    "--jobs": "jobs",
+    "--backend": "backend",
+    "--runs": "runs",
+    RESUME_FLAG: "resume",
+    "--search": "search",
+    "--trials": "trials",
+    "--seed": "seed",
+}
 
 
 def split_options(argv: Sequence[str], taken: frozenset[str] = frozenset()) -> SweepOptions:
@@ -69,6 +85,8 @@ def split_options(argv: Sequence[str], taken: frozenset[str] = frozenset()) -> S
             options.program.append(arg)
         elif arg == SWEEP_FLAG:
             pass
+        elif arg == PLOT_FLAG:
+            options.plot = True
         elif name in _VALUED or (arg.startswith("-j") and arg[2:].isdigit()):
             value = attached if equals else arg[2:] if name.startswith("-j") and len(arg) > 2 else None
             if value is None:
@@ -100,6 +118,13 @@ def _set(options: SweepOptions, attribute: str, flag: str, value: str) -> None:
         raise SweepError(
             f"Unknown sweep backend {value!r} for {flag}; expected one of {', '.join(BACKENDS)}."
         )
+    elif attribute == "search" and value not in ("grid", *SEARCHES):
+        raise SweepError(f"Unknown search {value!r} for {flag}; expected one of grid, {', '.join(SEARCHES)}.")
+    elif attribute in ("trials", "seed"):
+        if not value.isdigit() or (attribute == "trials" and int(value) < 1):
+            what = "a positive number of trials" if attribute == "trials" else "a non-negative integer"
+            raise SweepError(f"The sweep option {flag} takes {what}, not {value!r}.")
+        setattr(options, attribute, int(value))
     else:
         setattr(options, attribute, value)
 
@@ -174,66 +199,132 @@ class Prepared:
     call: Callable[[], Any]
 
 
+@dataclass
+class _Trials:
+    """A launched sweep's trials: where they come from, and each one's checked command line."""
+
+    source: Any
+    keys: list[str]
+    argv_of: Callable[[Trial], list[str]]
+    prepared: Callable[[Trial], Prepared]
+    probe: Optional[Callable[[], Any]]  # a call the process backends must be able to send
+
+
 def run_sweep_cli(program: Any, argv: Sequence[str]) -> SweepResult:
     """Run a launched program's sweep (``program`` is the launcher's ``_Program``).
 
-    Prints the table of trials on stdout. Exits with status 2 on bad input
-    (before any trial runs or any folder is made), 1 if a trial failed, 130
-    on Ctrl-C.
+    Prints the table of trials on stdout (and with ``--plot`` draws
+    ``DIR/sweep.png``). Exits with status 2 on bad input (before any trial runs
+    or any folder is made), 1 if a trial failed, 130 on Ctrl-C.
     """
     parser = program.parser
     try:
         options = split_options(argv, frozenset(parser._option_string_actions))
         resumed = _resumed(options)
         args = options.program if resumed is None else [str(arg) for arg in resumed.description["argv"]]
-        space, trial_args = expand(args)
-    except SweepError as error:
+        if options.plot:
+            import_figure()  # a missing extra is a usage error, before any trial runs
+        if options.search in SEARCHES:
+            trials = _searched(program, options, args)
+        else:
+            if options.trials is not None or options.seed is not None:
+                raise SweepError("--trials and --seed are for --search random or --search optuna.")
+            trials = _grid(program, args)
+    except (SweepError, MissingDependencyError) as error:
         parser.error(str(error))
-    if any(arg in _LIST_FLAGS or arg.split("=")[0] in _EXPLAIN_FLAGS for arg in trial_args[0]):
-        program._describe(trial_args[0])  # -lps / -ep describe the first trial, then exit
-    # Every trial is parsed and checked before the first one runs; the unknown-key
-    # warnings are the same for every trial, so only the first one gives them.
-    prepared = [_prepare(program, each, warn=index == 0) for index, each in enumerate(trial_args)]
     script = sys.argv[0] if sys.argv and sys.argv[0] else parser.prog
     launcher = ["python", script] if script.endswith(".py") else [script]
     try:
-        folder = resumed or _create(options, parser.prog, space)
+        folder = resumed or _create(options, parser.prog, trials.source.describe())
     except SweepError as error:
         parser.error(str(error))
 
     def plan(trial: Trial) -> tuple[Callable[[], Any], dict[str, Any], dict[str, str]]:
-        run = prepared[trial.number]
+        run = trials.prepared(trial)
         return run.call, run.values, run.sources
 
+    try:
+        result = run_sweep(
+            plan,
+            trials.source,
+            trials.keys,
+            jobs=options.jobs or 1,
+            backend=options.backend or "threads",
+            folder=folder,
+            resume=resumed is not None,
+            objective=options.objective,
+            probe=trials.probe,
+            argv_of=lambda trial: [*launcher, *trials.argv_of(trial)],
+            resume_hint=shlex.join([*launcher, RESUME_FLAG]) + " {folder}",
+        )
+    except KeyboardInterrupt:
+        raise SystemExit(130) from None
+    print(result)
+    if options.plot:
+        print(f"sweep: picture in {plot_sweep(result)}", file=sys.stderr)
+    if not result.ok:
+        raise SystemExit(1)
+    return result
+
+
+def _grid(program: Any, args: list[str]) -> _Trials:
+    """The trials of a grid: every one parsed and checked now, before the first one runs."""
+    space, trial_args = expand(args)
+    _describe_if_asked(program, trial_args[0])
+    # The unknown-key warnings are the same for every trial, so only the first one gives them.
+    prepared = [_prepare(program, each, warn=index == 0) for index, each in enumerate(trial_args)]
     source = GridSource(space)
     # A trial's values as the launcher converted them (0.1, not '0.1'), for the table and the folder.
     source.points = [
         {key: run.values.get(key, text) for key, text in point.items()}
         for point, run in zip(source.points, prepared)
     ]
-    try:
-        result = run_sweep(
-            plan,
-            source,
-            list(space),
-            jobs=options.jobs or 1,
-            backend=options.backend or "threads",
-            folder=folder,
-            resume=resumed is not None,
-            objective=options.objective,
-            probe=prepared[0].call,
-            argv_of=lambda trial: [*launcher, *trial_args[trial.number]],
-            resume_hint=shlex.join([*launcher, RESUME_FLAG]) + " {folder}",
-        )
-    except KeyboardInterrupt:
-        raise SystemExit(130) from None
-    print(result)
-    if not result.ok:
-        raise SystemExit(1)
-    return result
+    return _Trials(
+        source,
+        list(space),
+        lambda trial: trial_args[trial.number],
+        lambda trial: prepared[trial.number],
+        prepared[0].call if prepared else None,
+    )
 
 
-def _create(options: SweepOptions, prog: str, space: dict[str, list[str]]) -> SweepFolder:
+def _searched(program: Any, options: SweepOptions, args: list[str]) -> _Trials:
+    """The trials of a search: every end of every space checked now, each trial when it is asked."""
+    search = plan_search(
+        args,
+        _defines(args),
+        declared_classes(
+            [command.func for command in program.commands] + list(program.module_globals.values())
+        ),
+        search=str(options.search),
+        trials=options.trials,
+        seed=options.seed,
+        objective=options.objective,
+    )
+    ends = extremes(search.space, search.source.seed)
+    _describe_if_asked(program, search.argv_of(ends[0]))
+    checked = [
+        _prepare(program, search.argv_of(values), warn=index == 0) for index, values in enumerate(ends)
+    ]
+    cache: dict[int, Prepared] = {}
+
+    def prepared(trial: Trial) -> Prepared:
+        if trial.number not in cache:
+            cache[trial.number] = _prepare(program, search.argv_of(trial.values), warn=False)
+        return cache[trial.number]
+
+    return _Trials(
+        search.source, search.keys, lambda trial: search.argv_of(trial.values), prepared, checked[0].call
+    )
+
+
+def _describe_if_asked(program: Any, first: list[str]) -> None:
+    """Handle ``-lps`` / ``-ep`` by describing the first trial, then exit."""
+    if any(arg in _LIST_FLAGS or arg.split("=")[0] in _EXPLAIN_FLAGS for arg in first):
+        program._describe(first)
+
+
+def _create(options: SweepOptions, prog: str, source: dict[str, Any]) -> SweepFolder:
     """A new folder for the sweep, recording what ``--resume`` needs to run it again."""
     objective = options.objective
     return SweepFolder.create(
@@ -244,7 +335,7 @@ def _create(options: SweepOptions, prog: str, space: dict[str, list[str]]) -> Sw
             "jobs": options.jobs or 1,
             "backend": options.backend or "threads",
             "objective": None if objective is None else [objective.metric, objective.minimize],
-            "source": plain({"kind": "grid", "space": space}),
+            "source": plain(source),
         },
     )
 
@@ -267,6 +358,9 @@ def _resumed(options: SweepOptions) -> Optional[SweepFolder]:
     if options.objective is None and saved.get("objective"):
         metric, minimize = saved["objective"]
         options.objective = Objective(metric, bool(minimize))
+    source = saved.get("source") or {}
+    if source.get("kind") in SEARCHES:
+        options.search, options.trials, options.seed = source["kind"], source["trials"], source["seed"]
     return folder
 
 

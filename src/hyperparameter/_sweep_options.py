@@ -13,11 +13,15 @@ from collections.abc import Sequence
 
 SWEEP_FLAG = "--sweep"
 RESUME_FLAG = "--resume"
+PLOT_FLAG = "--plot"
 
 SWEEP_EPILOG = (
     "sweeps: --sweep runs one trial per combination of swept -D values "
     "(-D key=a,b or -D key='range(1, 5)'); options: -j/--jobs N, "
-    "--backend threads|processes|ray|dask, --runs DIR, --resume DIR, --minimize/--maximize [METRIC]."
+    "--backend threads|processes|ray|dask, --runs DIR, --resume DIR, --minimize/--maximize [METRIC]; "
+    "--search random|optuna --trials N [--seed S] draws N trials from -D key=uniform(a,b), "
+    "loguniform(a,b), int(a,b), choice(a,b) and the program's declared bounds; "
+    "--plot writes DIR/sweep.png."
 )
 
 
