@@ -21,7 +21,7 @@ import os
 import pathlib
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Optional
@@ -233,9 +233,17 @@ def project_files(module_globals: dict[str, Any]) -> tuple[list[Path], list[Path
             elif entry.is_dir() and (entry / "__init__.py").is_file():
                 own.update(Path(path).resolve() for path in python_files(entry))
     outer = root.parent if module_globals.get("__package__") else root
+    prefix = os.path.join(str(outer), "")
+    folders: dict[str, bool] = {}  # many modules share a folder: each is resolved once
     for module in list(sys.modules.values()):
         path = getattr(module, "__file__", None)
-        if path and path.endswith(".py"):
+        if not path or not path.endswith(".py"):
+            continue
+        folder = os.path.dirname(path)
+        inside = folders.get(folder)
+        if inside is None:
+            inside = folders[folder] = os.path.join(os.path.realpath(folder), "").startswith(prefix)
+        if inside:
             resolved = Path(path).resolve()
             if _belongs(resolved, outer):
                 own.add(resolved)
@@ -330,6 +338,23 @@ class Catalog:
         if key in self.entries or key in self._related:
             return True
         return self._any_pattern is not None and self._any_pattern.fullmatch(key) is not None
+
+    def checked_keys(self, keys: Iterable[str]) -> Iterable[str]:
+        """Those of ``keys`` some rule applies to."""
+        checks = self.checks
+        if self._any_pattern is None:
+            if isinstance(keys, Mapping) and len(checks) < len(keys):
+                return [key for key in checks if key in keys]  # the few declared keys, in their order
+            return [key for key in keys if key in checks]
+        return [key for key in keys if key in checks or self._any_pattern.fullmatch(key)]
+
+    def unknown(self, keys: Iterable[str]) -> list[str]:
+        """Those of ``keys`` no part of the program reads or declares."""
+        entries, related = self.entries, self._related
+        unknown = [key for key in keys if key not in entries and key not in related]
+        if self._any_pattern is None:
+            return unknown
+        return [key for key in unknown if self._any_pattern.fullmatch(key) is None]
 
     def checks_for(self, key: str) -> list[Check]:
         """Every rule the program's declarations and reads give for the values of ``key``."""

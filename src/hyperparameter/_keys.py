@@ -99,15 +99,25 @@ def flatten(values: Mapping[Any, Any], prefix: str = "") -> dict[str, Any]:
     {'model.hidden': 256, 'model.enc.layers': 4, 'lr': 0.1}
     """
     flat: dict[str, Any] = {}
+    _flatten_into(flat, values, prefix)
+    return flat
+
+
+def _flatten_into(flat: dict[str, Any], values: Mapping[Any, Any], prefix: str) -> None:
     for key, value in values.items():
-        if not isinstance(key, str):
+        if type(key) is not str and not isinstance(key, str):
             raise InvalidKeyTypeError(key, f"it is of type {type(key).__name__}, not a string")
-        full = check_key(prefix + key)
-        if isinstance(value, Mapping) and value:
-            flat.update(flatten(value, full + "."))
+        full = prefix + key
+        if full not in _checked:
+            check_key(full)
+        # A dict or a plain value is told by its type alone; only other objects may be Mappings.
+        # (Truth is asked of mappings only: an array's truth is an error.)
+        if (
+            type(value) is dict or (type(value) not in _PLAIN_TYPES and isinstance(value, Mapping))
+        ) and value:
+            _flatten_into(flat, value, full + ".")
         else:
             flat[full] = value
-    return flat
 
 
 def parse_assignment(text: Any) -> tuple[str, Optional[int], str]:

@@ -29,7 +29,7 @@ from ._config import load_with_origins
 from ._docstrings import parse_docstring
 from ._engine import innermost
 from ._inject import ParamInfo, param
-from ._keys import collect
+from ._keys import collect, flatten
 from ._launch_checks import Checks
 from ._levels import ABSENT
 from ._origins import restore_baseline, saved_baseline
@@ -231,12 +231,11 @@ class _Run:
         self.explain: Optional[list[str]] = None  # -ep KEY...
         self.format = "text"  # -lps -f FORMAT
 
-    def add(self, values: dict[str, Any], source: Callable[[str], str], checked: bool = True) -> None:
-        for key, value in values.items():
-            self.values[key] = value
-            self.sources[key] = source(key)
-            if checked:
-                self.set_by_user.append(key)
+    def add(self, values: dict[str, Any], sources: dict[str, str], checked: bool = True) -> None:
+        self.values.update(values)
+        self.sources.update(sources)
+        if checked:
+            self.set_by_user += values
 
 
 class _Program:
@@ -342,11 +341,13 @@ class _Program:
         command = self.commands[0] if self.single or name is None else self.by_name[name]
         run = _Run(command, namespace, strict)
         run.explain, run.format = explain, form
-        loaded, origin = self._loaded(files)
-        run.add(_flat(loaded), lambda key: "-C " + origin(key))
-        run.add(_flat(self._defined(defines)), lambda key: "-D")
+        self._loaded(files, run)
+        defined = self._defined(defines)
+        run.add(defined, dict.fromkeys(defined, "-D"))
         given = command.given(namespace)
-        run.add({key: value for key, (value, _) in given.items()}, lambda key: given[key][1], checked=False)
+        run.add(
+            {key: value for key, (value, _) in given.items()}, {k: s for k, (_, s) in given.items()}, False
+        )
         return run
 
     def _rewrite(self, parser: argparse.ArgumentParser, argv: list[str]) -> list[str]:
@@ -418,14 +419,24 @@ class _Program:
                     index += 1
         return rewritten
 
-    def _loaded(self, files: list[str]) -> tuple[dict[str, Any], Callable[[str], str]]:
-        """The values the ``-C`` files hold, merged, and which file set a key; a bad file is a usage error."""
+    def _loaded(self, files: list[str], run: _Run) -> dict[str, Any]:
+        """Add the values the ``-C`` files hold to ``run``, each named by the file that set it.
+
+        A file that cannot be used is a usage error.
+        """
         if not files:
-            return {}, lambda key: ""
+            return {}
         try:
-            return load_with_origins(files)
+            loaded, origin = load_with_origins(files)
         except (HyperparameterError, OSError) as error:
             self.parser.error(f"argument -C/--config: {error}")
+        flat = _flat(loaded)
+        if len(set(files)) == 1:
+            sources = dict.fromkeys(flat, f"-C {files[0]}")
+        else:
+            sources = {key: f"-C {origin(key)}" for key in flat}
+        run.add(flat, sources)
+        return flat
 
     def _defined(self, defines: list[str]) -> dict[str, Any]:
         """The ``-D`` values; a bad key is a usage error."""
@@ -437,7 +448,7 @@ class _Program:
 
 def _flat(values: dict[str, Any]) -> dict[str, Any]:
     """Nested mappings as dotted keys, as a scope holds them."""
-    return collect([values], {}) if values else {}
+    return flatten(values) if values else {}
 
 
 def _add_format_option(parser: argparse.ArgumentParser, dest_suffix: str = "") -> None:

@@ -42,8 +42,8 @@ class Checks:
         ``sources`` names where each value came from, for the message.
         """
         result = dict(values)
-        for key, value in values.items():
-            typed = False
+        for key in self.catalog.checked_keys(values):
+            value, typed = values[key], False
             for rule in self.catalog.checks_for(key):
                 try:
                     converted = rule.convert(value)
@@ -61,12 +61,11 @@ class Checks:
 
     def unknown(self, keys: Iterable[str]) -> list[str]:
         """The keys no part of the program reads or declares."""
-        knows = self.catalog.knows
-        return [key for key in keys if not knows(key)]
+        return self.catalog.unknown(keys)
 
     def unknown_summary(self, keys: list[str], sources: Mapping[str, str]) -> str:
         """One line about the unknown ``keys``: who set them, how many, the first few with close matches."""
-        setters = list(dict.fromkeys(sources.get(key, "the scope") for key in keys))
+        setters = [each or "the scope" for each in dict.fromkeys(map(sources.get, keys))]
         who = setters[0] if len(setters) == 1 else ", ".join(setters[:-1]) + " and " + setters[-1]
         verb = "sets" if len(setters) == 1 else "set"
         if len(keys) == 1:

@@ -79,12 +79,9 @@ def sources_of(level: Optional[Level] = None) -> dict[str, str]:
     """The known source of every value visible at ``level`` (default: here, now)."""
     found: dict[str, str] = {}
     for each in reversed(_levels_outward(_start() if level is None else level)):
-        if each.owner is not None and getattr(each.owner, "_sources", None) is None:
-            # A level that knows no sources hides the outer ones of its keys. (Asked
-            # once per level, not per key: a bound call hands off every visible key.)
-            if found:
-                for key in each.own:
-                    found.pop(key, None)
+        sources = getattr(each.owner, "_sources", None)
+        if sources is not None and sources.keys() == each.own.keys():
+            found.update(sources)  # every value says where it came from
             continue
         for key in each.own:
             source = _source_in(each, key)

@@ -7,7 +7,8 @@ and only these conversions are made:
 * a list to a ``tuple``, ``set`` or ``frozenset``;
 * a mapping to a dataclass;
 * text (what ``${env:...}`` gives) to ``bool``, ``int``, ``float``, an ``Enum``
-  (member name) or a path, when it is the text of such a value.
+  (member name or value), a path or a list (in the list grammar), when it is the
+  text of such a value, by the one table of :mod:`._convert`.
 
 A ``bool`` is never taken for a number nor a number for a ``bool``.
 
@@ -32,6 +33,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Callable, Literal, Optional, TypeVar, Union, get_args, get_origin, get_type_hints
 
 from ._convert import coerce
+from ._grammar import GrammarError, split_list
 from ._key_paths import KeyPath, format_path
 from ._suggest import close_matches, suggestion
 from .exceptions import SchemaError
@@ -211,6 +213,11 @@ class _Builder:
         return self.fail(path, f"cannot check a value against {origin!r}; expected a dataclass or a type")
 
     def _sequence(self, origin: Any, args: tuple[Any, ...], value: Any, path: KeyPath) -> Any:
+        if isinstance(value, str):  # text (what ${env:...} gives) in the list grammar, as everywhere
+            try:
+                value = split_list(value)
+            except GrammarError as error:
+                return self.fail(path, f"expected a list such as [1, 2, 3] ({error}), {_got(value)}")
         if not isinstance(value, (list, tuple)):
             return self.fail(path, f"expected a list, {_got(value)}")
         if origin is tuple and args and args[-1] is not Ellipsis:

@@ -235,8 +235,8 @@ class SourcedScope(Scope):
     _sources: Mapping[str, str]
 
     def __init__(self, values: Mapping[str, Any], sources: Mapping[str, str]) -> None:
-        super().__init__(values)
-        _init(self, "_sources", {key: sources[key] for key in self._values if key in sources})
+        super().__init__(**values)  # flat values of checked keys are stored as they are
+        _init(self, "_sources", dict(sources))  # consulted only for keys the scope holds
 
     def _write(self, updates: dict[str, Any], clear: bool = False) -> None:
         _init(self, "_sources", {} if clear else {k: v for k, v in self._sources.items() if k not in updates})
