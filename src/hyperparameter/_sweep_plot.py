@@ -7,9 +7,11 @@ only here, and its absence is an error naming the extra to install.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import math
-from collections.abc import Mapping, Sequence
+import warnings
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Optional, Union
 
@@ -64,10 +66,24 @@ def plot_sweep(
     if metric is None and maximize is None and saved is not None:
         metric, maximize = saved.label, not saved.minimize
     metric = metric or _first_number(rows, keys)
-    figure = figure_of(Figure, rows, keys, metric, minimize=not maximize, log_keys=_log_keys(description))
     target = Path(path) if path is not None else Path(folder or ".") / PICTURE
-    figure.savefig(target, dpi=100)
+    with _quiet():
+        figure = figure_of(Figure, rows, keys, metric, minimize=not maximize, log_keys=_log_keys(description))
+        figure.savefig(target, dpi=100)
     return target
+
+
+@contextlib.contextmanager
+def _quiet() -> Iterator[None]:
+    """Ignore deprecation warnings while matplotlib loads and draws.
+
+    Older matplotlib releases call pyparsing names that newer pyparsing
+    releases deprecate (when loading, and when parsing fonts to draw):
+    nothing a user of the picture can act on.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        yield
 
 
 def _description(folder: Path) -> dict[str, Any]:
@@ -111,7 +127,8 @@ def _first_number(rows: Sequence[Mapping[str, Any]], keys: Sequence[str]) -> str
 def import_figure() -> Any:
     """matplotlib's ``Figure`` class, or MissingDependencyError naming the extra."""
     try:
-        from matplotlib.figure import Figure
+        with _quiet():
+            from matplotlib.figure import Figure
     except ImportError:
         raise MissingDependencyError("matplotlib", "Plotting a sweep", INSTALL) from None
     return Figure

@@ -7,6 +7,7 @@ signature fails the check. Nothing here runs: the module only holds functions fo
 from __future__ import annotations
 
 import dataclasses
+import pathlib
 from typing import TYPE_CHECKING, Any, Callable
 
 import hyperparameter as hp
@@ -76,3 +77,15 @@ def bound_call_keeps_the_signature() -> None:
     bound(data="x", epochs=2)
     bound(1)  # type: ignore[arg-type]
     bound("data", unknown=1)  # type: ignore[call-arg]
+
+
+def searches_and_their_picture() -> None:
+    result = hp.sweep(
+        lambda: 0.5, {"train": Train, "train.lr": "loguniform(1e-4, 1e-1)"}, search="random", trials=4, seed=0
+    )
+    assert_type(result, hp.SweepResult)
+    best = result.best()
+    if best is not None:
+        assert_type(best.values, dict[str, Any])
+    assert_type(hp.plot_sweep(result, "sweep.png"), pathlib.Path)
+    hp.sweep(lambda: 0.5, {"x": [1, 2]}, trials="4")  # type: ignore[arg-type]
