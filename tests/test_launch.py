@@ -263,7 +263,7 @@ class TestHelpAndListing:
         """-ep with an unknown key exits 1 and names the closest known keys."""
         status, _, err = run(["-ep", "app.output_fil"], capsys, app)
         assert status == 1
-        assert "did you mean 'app.output_file'" in err
+        assert "Did you mean 'app.output_file'" in err
 
     def test_unknown_define_key_warns_with_closest_key(self, capsys: pytest.CaptureFixture[str]) -> None:
         """A -D key the program never reads gets a warning naming the closest known key."""
@@ -271,7 +271,7 @@ class TestHelpAndListing:
         assert status == 0
         assert "warning" in err
         assert "'app.repat'" in err
-        assert "did you mean 'app.repeat'" in err
+        assert "Did you mean 'app.repeat'" in err
 
 
 class TestConfigFiles:
@@ -355,7 +355,7 @@ class TestConfigFiles:
         assert (
             f"warning: -C {files['typo']} sets a hyperparameter the program never reads: 'app.repat'" in err
         )
-        assert "did you mean 'app.repeat'" in err
+        assert "Did you mean 'app.repeat'" in err
 
     def test_a_params_class_takes_config_files_checked_by_its_kinds(
         self, tmp_path: Path, capsys: pytest.CaptureFixture[str]

@@ -249,7 +249,7 @@ class TestTypos:
         ):
             status, out, err = run(argv, capsys, train, **options)
             assert (status, out) == (2, "")
-            assert "never reads: 'fit.epoch'; did you mean 'fit.epochs'" in err
+            assert "never reads: 'fit.epoch'. Did you mean 'fit.epochs'" in err
 
     def test_many_unknown_keys_make_one_summary_line(
         self, tmp_path: Path, capsys: pytest.CaptureFixture[str]

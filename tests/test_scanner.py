@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 
 import hyperparameter as hp
-from hyperparameter._scanner import Found, scan_file, scan_paths, scan_source
+from hyperparameter._description import Description
+from hyperparameter._scanner import scan_file, scan_paths, scan_source
 
 
-def scan(source: str, path: str = "mod.py") -> list[Found]:
+def scan(source: str, path: str = "mod.py") -> list[Description]:
     return scan_source(textwrap.dedent(source), path)
 
 
@@ -22,7 +23,7 @@ def keys(source: str) -> list[str]:
     return [found.key for found in scan(source)]
 
 
-def by_key(source: str) -> dict[str, Found]:
+def by_key(source: str) -> dict[str, Description]:
     return {found.key: found for found in scan(source)}
 
 
@@ -48,7 +49,7 @@ def test_every_import_style_is_recognised(imports: str, decorator: str, root: st
     source = (
         f"{imports}\n\n@{decorator}('train')\ndef train(data, lr=1e-3):\n    return {root}.train.steps | 10\n"
     )
-    assert [(f.key, f.kind) for f in scan_source(source, "m.py")] == [
+    assert [(f.key, f.role) for f in scan_source(source, "m.py")] == [
         ("train.lr", "param"),
         ("train.steps", "read"),
     ]
@@ -257,9 +258,9 @@ def test_the_scanner_agrees_with_the_runtime_decorator(tmp_path: Path) -> None:
     ],
 )
 def test_params_declarations_are_found_in_every_import_style(imports: str, base: str, kind: str) -> None:
-    """A Params class's kind declarations are found, as kind "declared", whatever the import names."""
+    """A Params class's kind declarations are found, with role "declared", whatever the import names."""
     source = f"{imports}\n\nclass Train({base}, namespace='train'):\n    lr = {kind}(0.001)\n"
-    assert [(f.key, f.kind, f.function, f.line) for f in scan_source(source, "m.py")] == [
+    assert [(f.key, f.role, f.function, f.line) for f in scan_source(source, "m.py")] == [
         ("train.lr", "declared", "Train", 4)
     ]
 
@@ -303,7 +304,7 @@ def test_params_declarations_report_default_type_and_description() -> None:
         "train.encoder": ("None", "Module", ""),
         "train.fn": ("None", "callable", ""),
     }
-    assert {f.kind for f in found.values()} == {"declared"}
+    assert {f.role for f in found.values()} == {"declared"}
 
 
 def test_params_namespaces_follow_the_class_rules() -> None:
@@ -446,7 +447,7 @@ def test_every_read_form_is_found() -> None:
         e = hp.scope.model["enc.layers"] | 4
         f = hp.scope.data.path()
     """)
-    assert [(f.key, f.default, f.type_name, f.namespace, f.kind) for f in found] == [
+    assert [(f.key, f.default, f.type_name, f.namespace, f.role) for f in found] == [
         ("train.lr", "0.001", "float", "train", "read"),
         ("train.epochs", "10", "int", "train", "read"),
         ("model.hidden", "256", "int", "model", "read"),
@@ -760,7 +761,7 @@ def test_the_benchmark_tree_is_scanned_whole(tmp_path: Path) -> None:
     bench.write_tree(tmp_path, 25)
     result = scan_paths([tmp_path])
     assert result.errors == []
-    assert [sum(f.kind == kind for f in result.found) for kind in ("param", "declared", "read")] == [
+    assert [sum(f.role == kind for f in result.found) for kind in ("param", "declared", "read")] == [
         150,
         50,
         150,

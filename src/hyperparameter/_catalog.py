@@ -12,7 +12,6 @@ the scan could not compute.
 from __future__ import annotations
 
 import ast
-import difflib
 import enum
 import functools
 import inspect
@@ -22,49 +21,24 @@ import pathlib
 import re
 import sys
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable, Optional
 
 from ._arguments import EMPTY, annotations_of
 from ._convert import convert, to_type, type_name
+from ._description import Check, Description
 from ._docstrings import parse_docstring
 from ._engine import innermost
 from ._grammar import IndexAssignment
 from ._inject import ParamInfo
 from ._levels import ABSENT
 from ._origins import describe_source, source_of
-from ._scanner import Found, python_files, scan_paths
+from ._scanner import python_files, scan_paths
+from ._suggest import close_matches, suggestion
 from ._syntax import static_kind, static_type
 
 _OWN = Path(__file__).resolve().parent
-
-
-@dataclass(frozen=True)
-class Check:
-    """One declaration's rule for the values of a key.
-
-    ``convert`` returns the value the program gets, or raises ConversionError;
-    ``typed`` says the declaration has a type (an annotation, a kind, a typed
-    default), so the result is the value the whole run sees.
-    """
-
-    where: str
-    convert: Callable[[Any], Any]
-    typed: bool
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One hyperparameter: its key, default, type, text and where it is defined."""
-
-    key: str
-    default: str
-    type_name: str
-    description: str
-    location: str
-    function: str
-    check: Optional[Check] = None  # how a scope's value becomes the value in force
 
 
 _SCALARS = (bool, int, float, complex, str, enum.Enum, pathlib.PurePath)
@@ -88,25 +62,30 @@ def parameter_check(key: str, annotation: Any, default: Any, where: str) -> Opti
     return Check(where, functools.partial(convert, key, default=default), False)
 
 
-def _runtime_entries(info: ParamInfo) -> list[Entry]:
+def _runtime_entries(info: ParamInfo) -> list[Description]:
+    """The arguments an ``@hp.param`` function or class takes from scopes, as it runs."""
     func = inspect.unwrap(info.function)
     doc = parse_docstring(func.__doc__)
     code = getattr(func, "__code__", None)
-    location = f"{_short(code.co_filename)}:{code.co_firstlineno}" if code else "?"
+    path, line = (_short(code.co_filename), code.co_firstlineno) if code else ("?", 0)
     name = getattr(func, "__qualname__", info.namespace)
     annotations = annotations_of(func)
     entries = []
     for p in info.parameters:
         annotation = annotations.get(p.name, EMPTY)
+        where = f"{name} at {path}:{line}" if line else f"{name} at {path}"
         entries.append(
-            Entry(
+            Description(
                 p.key,
                 repr(p.default),
                 type_name(annotation) if annotation is not EMPTY else _type_of(p.default),
-                doc.params.get(p.name, ""),
-                location,
+                info.namespace,
                 name,
-                parameter_check(p.key, annotation, p.default, f"{name} at {location}"),
+                path,
+                line,
+                doc.params.get(p.name, ""),
+                "param",
+                check=parameter_check(p.key, annotation, p.default, where),
             )
         )
     return entries
@@ -116,53 +95,49 @@ def _type_of(default: Any) -> str:
     return type(default).__name__ if default is not None else ""
 
 
-def _declared_entries(cls: type) -> list[Entry]:
+def _declared_entries(cls: type) -> list[Description]:
     """The parameters an ``hp.Params`` class declares, with their kinds and bounds."""
     try:
-        location = f"{_short(inspect.getsourcefile(cls) or '?')}:{inspect.getsourcelines(cls)[1]}"
+        path, line = _short(inspect.getsourcefile(cls) or "?"), inspect.getsourcelines(cls)[1]
     except (OSError, TypeError):
-        location = "?"
-    where = f"{cls.__qualname__} at {location}"
+        path, line = "?", 0
+    where = f"{cls.__qualname__} at {path}:{line}" if line else f"{cls.__qualname__} at {path}"
     return [
-        Entry(
+        Description(
             declared.key,
             repr(declared.default),
             declared.describe(),
-            declared.doc,
-            location,
+            cls.namespace(),  # type: ignore[attr-defined]
             cls.__qualname__,
-            Check(where, declared.from_scope, True),
+            path,
+            line,
+            declared.doc,
+            "declared",
+            check=Check(where, declared.from_scope, True),
         )
         for declared in cls.params().values()  # type: ignore[attr-defined]
     ]
 
 
-def _scanned_entry(found: Found) -> Entry:
-    location = f"{_short(found.path)}:{found.line}"
-    return Entry(
-        found.key,
-        found.default or "",
-        found.type_name,
-        found.description,
-        location,
-        found.function,
-        _scanned_check(found, f"{found.function or 'module'} at {location}"),
-    )
+def _scanned_entry(found: Description) -> Description:
+    """What the scan found, with paths as the listing shows them and the rule its text gives."""
+    shown = replace(found, path=_short(found.path))
+    return replace(shown, check=_scanned_check(found, f"{found.function or 'module'} at {shown.location}"))
 
 
-def _scanned_check(found: Found, where: str) -> Optional[Check]:
+def _scanned_check(found: Description, where: str) -> Optional[Check]:
     """The rule a declaration or read the scan found gives, built from its text alone."""
     try:
         default = ast.literal_eval(found.default) if found.default else None
     except (ValueError, SyntaxError, RecursionError, MemoryError):  # not a literal: no type to read by
         default = None
-    if found.kind == "declared":
+    if found.role == "declared":
         declared = static_kind(found.spec)
         if declared is None:
             return None
         declared.key, declared.name = found.key, found.key.rpartition(".")[2]
         return Check(where, declared.from_scope, True)
-    if found.kind == "param":
+    if found.role == "param":
         annotation = static_type(found.spec) if found.spec else EMPTY
         return parameter_check(found.key, EMPTY if annotation is None else annotation, default, where)
     if default is None:
@@ -287,7 +262,7 @@ class Catalog:
         declared: Sequence[type] = (),
         related: Sequence[Path] = (),
     ) -> None:
-        self.entries: dict[str, Entry] = {}
+        self.entries: dict[str, Description] = {}
         self.errors: list[str] = []
         self.checks: dict[str, list[Check]] = {}
         self._related: set[str] = set()  # keys that the other scripts of the folder read or declare
@@ -303,7 +278,7 @@ class Catalog:
             self.errors = list(scanned.errors)
             known = _owners(infos, declared)
             for found in scanned.found:
-                if found.kind != "read" and (os.path.realpath(found.path), found.function) in known:
+                if found.role != "read" and (os.path.realpath(found.path), found.function) in known:
                     continue
                 entry = _scanned_entry(found)
                 self.entries.setdefault(found.key, entry)
@@ -316,7 +291,7 @@ class Catalog:
         for info in infos:  # what the program declares wins over what a scan guessed
             for entry in _runtime_entries(info):
                 self._declare(entry)
-        classes: dict[str, Entry] = {}
+        classes: dict[str, Description] = {}
         for cls in declared:  # a base's default, like the scan's first definition, before a subclass's
             for entry in _declared_entries(cls):
                 classes.setdefault(entry.key, entry)
@@ -326,7 +301,7 @@ class Catalog:
         self._patterns = patterns
         self._any_pattern = re.compile("|".join(f"(?:{p})" for p, _ in patterns)) if patterns else None
 
-    def _declare(self, entry: Entry) -> None:
+    def _declare(self, entry: Description) -> None:
         self.entries[entry.key] = entry
         if entry.check is not None:
             checks = self.checks.setdefault(entry.key, [])
@@ -363,16 +338,16 @@ class Catalog:
             found += [check for pattern, check in self._patterns if check and re.fullmatch(pattern, key)]
         return found
 
-    def closest(self, key: str, count: int = 3) -> list[str]:
+    def closest(self, key: str) -> list[str]:
         """The known keys most like ``key``."""
-        return difflib.get_close_matches(key, list(self.entries), n=count, cutoff=0.6)
+        return close_matches(key, self.entries)
 
     def in_force(self, key: str) -> tuple[str, str]:
         """The value of ``key`` in force now, as text, and where it came from."""
         value = innermost()[key]
         entry = self.entries.get(key)
         if value is ABSENT:
-            return (entry.default if entry else ""), "default"
+            return _shown_default(entry), "default"
         shown = repr(value)
         if entry is not None and entry.check is not None:
             try:
@@ -390,7 +365,7 @@ class Catalog:
             rows.append(
                 {
                     "key": key,
-                    "default": entry.default,
+                    "default": _shown_default(entry),
                     "type": entry.type_name,
                     "value": value,
                     "source": source,
@@ -424,7 +399,7 @@ class Catalog:
         return "\n".join(
             [
                 key,
-                f"  default:   {entry.default}",
+                f"  default:   {_shown_default(entry)}",
                 f"  type:      {entry.type_name or 'unknown'}",
                 f"  in force:  {value} (from {source})",
                 f"  about:     {entry.description or '(no description)'}",
@@ -435,9 +410,12 @@ class Catalog:
 
     def unknown_message(self, key: str, what: str) -> str:
         """A one-line message for an unknown key, with the closest known keys."""
-        near = self.closest(key)
-        hint = f"; did you mean {', '.join(map(repr, near))}?" if near else ""
-        return f"{what} {key!r}{hint}"
+        return f"{what} {key!r}. {suggestion(self.closest(key))}".rstrip()
+
+
+def _shown_default(entry: Optional[Description]) -> str:
+    """A default as listings show it: as written, or empty for a key read without one."""
+    return "" if entry is None or entry.default is None else entry.default
 
 
 def infos_of(functions: list[Callable[..., Any]]) -> list[ParamInfo]:

@@ -23,9 +23,9 @@ from typing import Optional
 from urllib.parse import unquote, urlparse
 
 from ._report import (
-    Entry,
-    Source,
-    entries_of,
+    Definitions,
+    ScannedPackage,
+    definitions_of,
     function_count,
     render_details,
     render_listing,
@@ -201,7 +201,7 @@ def _project_distribution(path: str) -> Optional[metadata.Distribution]:
     return None
 
 
-def resolve(text: str) -> Target:
+def find_target(text: str) -> Target:
     """Resolve ``PKG|PATH``: a module or package name, an installed distribution, or a path.
 
     Raises LookupError, with a one-line message, when it is none of them.
@@ -228,9 +228,9 @@ def resolve(text: str) -> Target:
 
 
 # -- scanning -----------------------------------------------------------------------
-def _scan(target: Target, relation: str = "self") -> Source:
+def _scan(target: Target, relation: str = "self") -> ScannedPackage:
     result = scan_paths(target.paths)
-    return Source(target.name, target.version, target.root, result.found, relation, result.errors)
+    return ScannedPackage(target.name, target.version, target.root, result.found, relation, result.errors)
 
 
 def _dependencies(dist: metadata.Distribution) -> list[metadata.Distribution]:
@@ -279,7 +279,7 @@ def _list_installed(args: argparse.Namespace) -> int:
             _warn(problem)
         if source.found:  # declared and confirmed by the scan: no false positives
             rows.append(
-                (source.name, source.version, len(entries_of(source.found)), function_count(source.found))
+                (source.name, source.version, len(definitions_of(source.found)), function_count(source.found))
             )
     if not rows and args.format != "json":
         _warn("no installed package uses hyperparameter.")
@@ -293,7 +293,7 @@ def _list(args: argparse.Namespace) -> int:
             return _list_installed(args)
         args.target = "."  # options about one package's listing: the current directory's
     try:
-        target = resolve(args.target)
+        target = find_target(args.target)
     except LookupError as error:
         _warn(str(error))
         return 1
@@ -315,7 +315,7 @@ def _list(args: argparse.Namespace) -> int:
     return 0 if written and any(s.found for s in sources) else 1
 
 
-def matches(name: str, entries: list[Entry]) -> tuple[list[Entry], list[str]]:
+def matches(name: str, entries: list[Definitions]) -> tuple[list[Definitions], list[str]]:
     """The entries ``name`` picks (its exact key, else every key containing it) or, if none, the nearest keys."""
     exact = [e for e in entries if e.key == name]
     if exact:
@@ -335,14 +335,14 @@ def matches(name: str, entries: list[Entry]) -> tuple[list[Entry], list[str]]:
 
 def _describe(args: argparse.Namespace) -> int:
     try:
-        target = resolve(args.target)
+        target = find_target(args.target)
     except LookupError as error:
         _warn(str(error))
         return 1
     source = _scan(target)
     for problem in source.errors:
         _warn(problem)
-    chosen, near = matches(args.name, entries_of(source.found))
+    chosen, near = matches(args.name, definitions_of(source.found))
     if not chosen:
         _warn(f"no hyperparameter {args.name!r} in {source.title}. {suggestion(near)}".rstrip())
         return 1

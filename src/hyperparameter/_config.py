@@ -128,7 +128,7 @@ def _load(
     def where(path: KeyPath) -> Optional[str]:
         return _origin(trees, path)
 
-    values = _interpolation.resolve(merged, where) if interpolates else merged
+    values = _interpolation.interpolate(merged, where) if interpolates else merged
     return values, where, labels
 
 

@@ -5,7 +5,7 @@ type included; a reference embedded in text is formatted into it. A backslash
 escapes a literal ``${`` (``\\${``), as in OmegaConf; ``\\\\${`` is a literal
 backslash followed by a reference. Backslashes anywhere else are kept as written.
 
->>> resolve({"a": {"n": 3}, "b": "${a.n}", "c": "n=${a.n}", "d": "\\\\${a.n}"}, lambda path: None)
+>>> interpolate({"a": {"n": 3}, "b": "${a.n}", "c": "n=${a.n}", "d": "\\\\${a.n}"}, lambda path: None)
 {'a': {'n': 3}, 'b': 3, 'c': 'n=3', 'd': '${a.n}'}
 """
 
@@ -141,7 +141,7 @@ def _interpolation(whole: str) -> Part:
     return Reference(whole, path)
 
 
-def resolve(root: dict[str, Any], where: Callable[[KeyPath], Optional[str]]) -> dict[str, Any]:
+def interpolate(root: dict[str, Any], where: Callable[[KeyPath], Optional[str]]) -> dict[str, Any]:
     """Return a copy of ``root`` with every interpolation replaced by its value.
 
     ``where`` names the file a key path comes from, for messages.

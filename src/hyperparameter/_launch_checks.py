@@ -15,7 +15,7 @@ file of ten thousand unread keys costs one line and five close-match searches.
 >>> checks.check({"app.epochs": "7", "app.lr": 1}, {"app.epochs": "-D", "app.lr": "-C a.toml"})
 {'app.epochs': 7, 'app.lr': 1.0}
 >>> checks.unknown_summary(["app.epoch"], {"app.epoch": "-D"})
-"-D sets a hyperparameter the program never reads: 'app.epoch'; did you mean 'app.epochs'?"
+"-D sets a hyperparameter the program never reads: 'app.epoch'. Did you mean 'app.epochs'?"
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, Callable
 
 from ._catalog import Catalog, infos_of
+from ._suggest import suggestion
 from .exceptions import ConversionError, UsageError
 
 # How many unknown keys a summary shows by name (each with its close matches).
@@ -74,8 +75,8 @@ class Checks:
             )
         shown = []
         for key in keys[:SHOWN]:
-            near = self.catalog.closest(key, 1)
-            shown.append(f"{key!r}" + (f" (did you mean {near[0]!r}?)" if near else ""))
+            hint = suggestion(self.catalog.closest(key)[:1])
+            shown.append(f"{key!r} ({hint})" if hint else repr(key))
         more = f" and {len(keys) - SHOWN} more" if len(keys) > SHOWN else ""
         return f"{who} {verb} {len(keys)} hyperparameters the program never reads: {', '.join(shown)}{more}"
 

@@ -9,7 +9,7 @@ Everything here turns scan results into strings; nothing reads files or prints.
 ... def train(lr=1e-3, batch_size=32):
 ...     pass
 ... ''', "app.py")
->>> print(render_listing([Source("app", "", None, found)], "text", tree=True))
+>>> print(render_listing([ScannedPackage("app", "", None, found)], "text", tree=True))
 Hyperparameters in app:
 ----------------------------------------
 train
@@ -28,7 +28,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from ._scanner import ROOT_METHODS, Found
+from ._description import Description
+from ._scanner import ROOT_METHODS
 
 _RULE = "-" * 60
 _HEAVY_RULE = "=" * 60
@@ -38,13 +39,13 @@ _HOW = {"param": "@hp.param", "declared": "hp.Params", "read": "read"}
 
 
 @dataclass
-class Source:
+class ScannedPackage:
     """One scanned package or directory and what the scan found in it."""
 
     name: str
     version: str
     root: Optional[str]  # the directory locations are shown relative to; None: as scanned
-    found: list[Found]
+    found: list[Description]
     relation: str = "self"  # or "dependency"
     errors: list[str] = field(default_factory=list)
 
@@ -52,7 +53,7 @@ class Source:
     def title(self) -> str:
         return f"{self.name} {self.version}" if self.version else self.name
 
-    def location(self, found: Found) -> str:
+    def location(self, found: Description) -> str:
         """Where ``found`` is, as ``path:line`` relative to the source's root."""
         path = os.path.normpath(found.path)
         if self.root is not None:
@@ -62,32 +63,32 @@ class Source:
 
 
 @dataclass(frozen=True)
-class Entry:
+class Definitions:
     """One key and every place that defines or reads it, the definition to show first."""
 
     key: str
-    primary: Found
-    others: tuple[Found, ...] = ()
+    primary: Description
+    others: tuple[Description, ...] = ()
 
 
-def entries_of(found: Iterable[Found]) -> list[Entry]:
+def definitions_of(found: Iterable[Description]) -> list[Definitions]:
     """One entry per key, sorted by key; a declaration (``@hp.param``, ``hp.Params``) is preferred as primary."""
-    by_key: dict[str, list[Found]] = {}
+    by_key: dict[str, list[Description]] = {}
     for item in found:
         by_key.setdefault(item.key, []).append(item)
     entries = []
     for key in sorted(by_key):
-        ordered = sorted(by_key[key], key=lambda f: (f.kind == "read", f.default is None, f.path, f.line))
-        entries.append(Entry(key, ordered[0], tuple(ordered[1:])))
+        ordered = sorted(by_key[key], key=lambda f: (f.role == "read", f.default is None, f.path, f.line))
+        entries.append(Definitions(key, ordered[0], tuple(ordered[1:])))
     return entries
 
 
-def function_count(found: Iterable[Found]) -> int:
+def function_count(found: Iterable[Description]) -> int:
     """How many functions and classes declare or read the hyperparameters found."""
     return len({(f.path, f.function) for f in found if f.function != "<module>"})
 
 
-def _shown_default(found: Found, limit: int = _WIDEST_DEFAULT) -> str:
+def _shown_default(found: Description, limit: int = _WIDEST_DEFAULT) -> str:
     if found.default is None:
         return "(required)"
     text = " ".join(found.default.split())
@@ -95,7 +96,7 @@ def _shown_default(found: Found, limit: int = _WIDEST_DEFAULT) -> str:
 
 
 # -- listings ---------------------------------------------------------------
-def render_listing(sources: list[Source], fmt: str, tree: bool = False) -> str:
+def render_listing(sources: list[ScannedPackage], fmt: str, tree: bool = False) -> str:
     """The ``hp ls PKG`` report of every source, in ``text``, ``markdown`` or ``json``."""
     if fmt == "json":
         return _json_listing(sources)
@@ -106,25 +107,25 @@ def render_listing(sources: list[Source], fmt: str, tree: bool = False) -> str:
     return "\n\n".join(parts)
 
 
-def _heading(source: Source) -> str:
+def _heading(source: ScannedPackage) -> str:
     suffix = " (dependency)" if source.relation == "dependency" else ""
     return f"Hyperparameters in {source.title}{suffix}"
 
 
-def _total(source: Source, entries: list[Entry]) -> str:
+def _total(source: ScannedPackage, entries: list[Definitions]) -> str:
     noun = "hyperparameter" if len(entries) == 1 else "hyperparameters"
     functions = function_count(source.found)
     return f"Total: {len(entries)} {noun} in {functions} function{'s' if functions != 1 else ''}"
 
 
-def _dynamic_note(entries: list[Entry]) -> list[str]:
+def _dynamic_note(entries: list[Definitions]) -> list[str]:
     if any(e.primary.dynamic for e in entries):
         return ["Parts in <...> are computed at run time; the scan shows the expression."]
     return []
 
 
-def _text_table(source: Source) -> str:
-    entries = entries_of(source.found)
+def _text_table(source: ScannedPackage) -> str:
+    entries = definitions_of(source.found)
     rows = [("Key", "Default", "Type", "Function", "Location")]
     for entry in entries:
         more = f" (+{len(entry.others)})" if entry.others else ""
@@ -150,14 +151,14 @@ def _text_table(source: Source) -> str:
 @dataclass
 class _Node:
     children: dict[str, _Node] = field(default_factory=dict)
-    entry: Optional[Entry] = None
+    entry: Optional[Definitions] = None
 
 
-def _tree_of(source: Source) -> _Node:
+def _tree_of(source: ScannedPackage) -> _Node:
     """Nest the keys by their dotted segments, in the order the scan met their definitions."""
     position = {id(found): index for index, found in enumerate(source.found)}
     root = _Node()
-    for entry in sorted(entries_of(source.found), key=lambda e: position[id(e.primary)]):
+    for entry in sorted(definitions_of(source.found), key=lambda e: position[id(e.primary)]):
         node = root
         for segment in entry.key.split("."):
             node = node.children.setdefault(segment, _Node())
@@ -182,8 +183,8 @@ def _tree_lines(node: _Node, depth: int, markdown: bool) -> list[str]:
     return lines
 
 
-def _text_tree(source: Source) -> str:
-    entries = entries_of(source.found)
+def _text_tree(source: ScannedPackage) -> str:
+    entries = definitions_of(source.found)
     noun = "hyperparameter" if len(entries) == 1 else "hyperparameters"
     lines = [f"{_heading(source)}:", _TREE_RULE, *_tree_lines(_tree_of(source), 0, markdown=False)]
     lines += [f"Total: {len(entries)} {noun}", *_dynamic_note(entries)]
@@ -201,8 +202,8 @@ def _cell(text: str) -> str:
     return " ".join(text.split()).replace("|", "\\|")
 
 
-def _markdown_table(source: Source) -> str:
-    entries = entries_of(source.found)
+def _markdown_table(source: ScannedPackage) -> str:
+    entries = definitions_of(source.found)
     lines = [
         f"## {_heading(source)}",
         "",
@@ -220,16 +221,16 @@ def _markdown_table(source: Source) -> str:
     return "\n".join(lines)
 
 
-def _markdown_tree(source: Source) -> str:
-    entries = entries_of(source.found)
+def _markdown_tree(source: ScannedPackage) -> str:
+    entries = definitions_of(source.found)
     lines = [f"## {_heading(source)}", "", *_tree_lines(_tree_of(source), 0, markdown=True), ""]
     lines += [_total(source, entries) + ".", *_dynamic_note(entries)]
     return "\n".join(lines)
 
 
-def _definition(source: Source, found: Found) -> dict[str, Any]:
+def _definition(source: ScannedPackage, found: Description) -> dict[str, Any]:
     return {
-        "kind": found.kind,
+        "role": found.role,
         "default": found.default,
         "function": found.function,
         "path": source.location(found).rpartition(":")[0],
@@ -237,10 +238,10 @@ def _definition(source: Source, found: Found) -> dict[str, Any]:
     }
 
 
-def _json_listing(sources: list[Source]) -> str:
+def _json_listing(sources: list[ScannedPackage]) -> str:
     hyperparameters = []
     for source in sources:
-        for entry in entries_of(source.found):
+        for entry in definitions_of(source.found):
             found = entry.primary
             hyperparameters.append(
                 {
@@ -249,7 +250,7 @@ def _json_listing(sources: list[Source]) -> str:
                     "type": found.type_name,
                     "namespace": found.namespace,
                     "function": found.function,
-                    "kind": found.kind,
+                    "role": found.role,
                     "dynamic": found.dynamic,
                     "description": found.description,
                     "source": source.name,
@@ -264,7 +265,7 @@ def _json_listing(sources: list[Source]) -> str:
                 "name": s.name,
                 "version": s.version,
                 "relation": s.relation,
-                "hyperparameters": len(entries_of(s.found)),
+                "hyperparameters": len(definitions_of(s.found)),
                 "functions": function_count(s.found),
             }
             for s in sources
@@ -331,10 +332,10 @@ def usage(key: str, default: Optional[str]) -> str:
     return f"{accessor}()" if default is None else f"{accessor} | {' '.join(default.split())}"
 
 
-def render_details(entry: Entry, source: Source) -> str:
+def render_details(entry: Definitions, source: ScannedPackage) -> str:
     """The ``hp desc`` block of one key."""
     found = entry.primary
-    how = _HOW.get(found.kind, found.kind)
+    how = _HOW.get(found.role, found.role)
     lines = [
         _HEAVY_RULE,
         f"Hyperparameter: {entry.key}",
@@ -349,7 +350,7 @@ def render_details(entry: Entry, source: Source) -> str:
     ]
     for other in entry.others:
         default = f", default {other.default}" if other.default is not None else ""
-        what = "read" if other.kind == "read" else "declared"
+        what = "read" if other.role == "read" else "declared"
         lines.append(f"Also {what} at: {source.location(other)} ({other.function}{default})")
     lines.append("Usage:")
     if found.dynamic:
@@ -359,7 +360,7 @@ def render_details(entry: Entry, source: Source) -> str:
         ]
     else:
         lines += ["  # Access via scope", f"  value = {usage(entry.key, found.default)}"]
-        if found.kind == "declared" and "<" not in found.function:
+        if found.role == "declared" and "<" not in found.function:
             lines += [
                 "  # Or through the class that declares it",
                 f"  value = {found.function}().{entry.key.rpartition('.')[2]}",

@@ -6,7 +6,7 @@ imports or runs the code it reads. It recognises ``@hp.param`` (and
 classes declare (``lr = hp.Float(0.001)``), and reads such as
 ``hp.scope.train.lr | 0.001``, ``hp.scope["train.lr"](0.001)`` and
 ``ps.train.lr | 0.001`` inside ``with hp.scope(...) as ps:``, whatever names
-the module imported them under. Each finding has a kind: ``"param"``,
+the module imported them under. Each finding has a role: ``"param"``,
 ``"declared"`` or ``"read"``.
 
 >>> found = scan_source('''
@@ -16,7 +16,7 @@ the module imported them under. Each finding has a kind: ``"param"``,
 ... def train(data, lr=1e-3, epochs: int = 10):
 ...     warmup = hp.scope.train.warmup | 100  # steps before the full rate
 ... ''', "train.py")
->>> [(f.key, f.default, f.type_name, f.kind, f.line) for f in found]
+>>> [(f.key, f.default, f.type_name, f.role, f.line) for f in found]
 [('train.lr', '1e-3', 'float', 'param', 5), ('train.epochs', '10', 'int', 'param', 5), ('train.warmup', '100', 'int', 'read', 6)]
 >>> found[2].description
 'steps before the full rate'
@@ -34,6 +34,7 @@ from importlib.util import decode_source
 from pathlib import Path
 from typing import NamedTuple, Optional, Union
 
+from ._description import Description
 from ._docstrings import parse_docstring
 from ._syntax import (
     annotation_text,
@@ -63,30 +64,11 @@ _CLOSERS = frozenset(" \t,)]}")
 AnyFunction = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 
 
-@dataclass(frozen=True)
-class Found:
-    """One hyperparameter definition or read, where the source declares it."""
-
-    key: str
-    default: Optional[str]  # as written; None: a read with no default (the key is required)
-    type_name: str  # from the annotation, the kind or the literal; "" when unknown
-    namespace: str
-    function: str  # the qualified name of the function or class that declares or reads it
-    path: str
-    line: int
-    description: str
-    kind: str  # "param" (@hp.param), "declared" (hp.Params) or "read"
-    dynamic: bool = False  # the key holds <...>: a part computed at run time
-    # The declaration as written: a parameter's annotation, or a kind's call under the
-    # kind's own name (see _syntax.kind_spec); "" for reads and unannotated parameters.
-    spec: str = ""
-
-
 @dataclass
 class ScanResult:
     """What a scan of many files found, and one line per file it could not read."""
 
-    found: list[Found] = field(default_factory=list)
+    found: list[Description] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
 
@@ -145,7 +127,7 @@ class _ParamsClass:
     namespace: str
     dynamic: bool
     explicit: bool  # set with namespace=, here or in a base: subclasses keep it
-    params: dict[str, Found]
+    params: dict[str, Description]
 
 
 def _top_level_imports(body: list[ast.stmt], names: _Names) -> None:
@@ -168,7 +150,7 @@ class _Walker:
         self.lines = _LINE_BREAK.split(source)
         self.path = path
         self.names = names
-        self.found: list[Found] = []
+        self.found: list[Description] = []
         self.seen: set[tuple[str, int]] = set()
         self.classes: dict[str, _ParamsClass] = {}
 
@@ -208,14 +190,14 @@ class _Walker:
         return f"<{self.text(node)}>"
 
     # -- recording ---------------------------------------------------------
-    def add(self, found: Found) -> None:
+    def add(self, found: Description) -> None:
         mark = (found.key, found.line)
         if mark not in self.seen:
             self.seen.add(mark)
             self.found.append(found)
 
     # -- the walk ----------------------------------------------------------
-    def walk(self, tree: ast.Module) -> list[Found]:
+    def walk(self, tree: ast.Module) -> list[Description]:
         """Visit every node once, in source order, keeping track of the enclosing names."""
         stack: list[tuple[ast.AST, _Context]] = [(tree, _AT_MODULE)]
         while stack:
@@ -338,7 +320,7 @@ class _Walker:
         for arg, annotation, default, shown in parameters:
             description = docstring.get(arg.arg) or self.comment_after(default)
             self.add(
-                Found(
+                Description(
                     key=f"{name}.{arg.arg}",
                     default=shown if shown is not None else self.text(default),
                     type_name=annotation_text(annotation) or literal_type(default),
@@ -347,7 +329,7 @@ class _Walker:
                     path=self.path,
                     line=arg.lineno,
                     description=description,
-                    kind="param",
+                    role="param",
                     dynamic=namespace[1],
                     spec=annotation_text(annotation),
                 )
@@ -391,7 +373,7 @@ class _Walker:
         ):
             return
         namespace, dynamic, explicit = self.params_namespace(node, local)
-        params: dict[str, Found] = {}
+        params: dict[str, Description] = {}
         for base in reversed(local):  # the runtime's order: the furthest base first
             params.update(base.params)
         inherited = dict(params)
@@ -433,13 +415,13 @@ class _Walker:
         namespace: tuple[str, bool],
         qualname: str,
         docstring: dict[str, str],
-    ) -> Found:
+    ) -> Description:
         """One parameter a class declares with a kind, such as ``lr = hp.Float(0.001, doc="...")``."""
         options = {k.arg: k.value for k in call.keywords if k.arg is not None}
         written = call.args[0] if call.args else options.get("default")
         doc = options.get("doc")
         text = doc.value if isinstance(doc, ast.Constant) and isinstance(doc.value, str) else ""
-        return Found(
+        return Description(
             key=f"{namespace[0]}.{name}",
             default=self.text(written) if written is not None else _KIND_DEFAULTS.get(kind, "None"),
             type_name=kind_type(kind, call),
@@ -448,7 +430,7 @@ class _Walker:
             path=self.path,
             line=line,
             description=" ".join(text.split()) or docstring.get(name) or self.comment_after(call),
-            kind="declared",
+            role="declared",
             dynamic=namespace[1],
             spec=kind_spec(kind, call),
         )
@@ -513,7 +495,7 @@ class _Walker:
             return
         key, dynamic = resolved
         self.add(
-            Found(
+            Description(
                 key=key,
                 default=None if default is None else self.text(default),
                 type_name="" if default is None else literal_type(default),
@@ -522,7 +504,7 @@ class _Walker:
                 path=self.path,
                 line=node.lineno,
                 description=self.comment_after(node),
-                kind="read",
+                role="read",
                 dynamic=dynamic,
             )
         )
@@ -574,7 +556,7 @@ def _children(node: ast.AST) -> list[ast.AST]:
     return children
 
 
-def scan_source(source: str, path: str) -> list[Found]:
+def scan_source(source: str, path: str) -> list[Description]:
     """Find the hyperparameters ``source`` declares and reads; raise SyntaxError if it does not parse."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # invalid escapes and the like are the scanned code's business
@@ -584,7 +566,7 @@ def scan_source(source: str, path: str) -> list[Found]:
     return _Walker(source, path, names).walk(tree)
 
 
-def scan_file(path: Union[str, Path]) -> list[Found]:
+def scan_file(path: Union[str, Path]) -> list[Description]:
     """Scan one file; a file that never mentions hyperparameter is not even parsed.
 
     Raises OSError if it cannot be read, SyntaxError if it does not parse and
@@ -613,11 +595,11 @@ def python_files(root: Union[str, Path]) -> Iterator[str]:
 
 # What each file held when it was last scanned in this process, by its real path:
 # a program that launches several times (tests, sweeps) reads each file once.
-_scanned: dict[str, tuple[tuple[int, int], list[Found]]] = {}
+_scanned: dict[str, tuple[tuple[int, int], list[Description]]] = {}
 _SCANNED_LIMIT = 4096
 
 
-def _scan_file_once(file: str, real: str) -> list[Found]:
+def _scan_file_once(file: str, real: str) -> list[Description]:
     """``scan_file(file)``, reusing this process's last scan while the file is unchanged."""
     status = os.stat(real)
     stamp = (status.st_mtime_ns, status.st_size)

@@ -1,0 +1,56 @@
+"""One description of a hyperparameter, whoever found it: the scanner, ``@hp.param`` or ``hp.Params``.
+
+Every listing draws from this record: the launcher's ``-lps``/``-ep`` and the
+``hp`` tool's ``ls``/``desc``. ``role`` says how the program meets the key:
+``"param"`` (an ``@hp.param`` argument), ``"declared"`` (an ``hp.Params`` kind)
+or ``"read"`` (``hp.scope.a.b | default``).
+
+>>> from hyperparameter._description import Description
+>>> lr = Description("train.lr", "0.001", "float", "train", "train", "app.py", 12, "learning rate", "param")
+>>> lr.location, lr.role
+('app.py:12', 'param')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Optional
+
+
+@dataclass(frozen=True)
+class Check:
+    """One declaration's rule for the values of a key.
+
+    ``convert`` returns the value the program gets, or raises ConversionError;
+    ``typed`` says the declaration has a type (an annotation, a kind, a typed
+    default), so the result is the value the whole run sees.
+    """
+
+    where: str
+    convert: Callable[[Any], Any]
+    typed: bool
+
+
+@dataclass(frozen=True)
+class Description:
+    """One hyperparameter where a program declares or reads it."""
+
+    key: str
+    default: Optional[str]  # as written (or its repr); None: no default, the key is required
+    type_name: str  # from the annotation, the kind or the default; "" when unknown
+    namespace: str
+    function: str  # the qualified name of the function or class that declares or reads it
+    path: str
+    line: int  # 0 when unknown
+    description: str
+    role: str  # "param" (@hp.param), "declared" (hp.Params) or "read"
+    dynamic: bool = False  # the key holds <...>: a part computed at run time
+    # The declaration as written: a parameter's annotation, or a kind's call under the
+    # kind's own name (see _syntax.kind_spec); "" for reads and unannotated parameters.
+    spec: str = ""
+    check: Optional[Check] = None  # how a scope's value becomes the value in force
+
+    @property
+    def location(self) -> str:
+        """``path:line``, or the path alone when the line is unknown."""
+        return f"{self.path}:{self.line}" if self.line else self.path
