@@ -326,3 +326,32 @@ def test_a_params_class_under_another_key_is_refused():
     """A Params class must sit under its own namespace."""
     with pytest.raises(hp.SearchSpaceError, match="whose namespace is 'train'"):
         hp.sweep(bowl, {"model": Train}, search="random", trials=2, progress=False)
+
+
+def test_a_search_runs_on_the_processes_backend_with_the_same_trials():
+    """A seeded random search on a process pool runs the same trials, with the same results, as on threads."""
+    on_threads = hp.sweep(bowl, BOWL, search="random", trials=4, seed=8, progress=False)
+    on_processes = hp.sweep(
+        bowl, BOWL, search="random", trials=4, seed=8, jobs=2, backend="processes", progress=False
+    )
+    assert [(t.values, t.result) for t in on_processes] == [(t.values, t.result) for t in on_threads]
+
+
+@pytest.mark.optuna
+def test_optuna_search_runs_on_the_processes_backend(optuna):
+    """An Optuna search asks and tells from the driver while a process pool runs the trials."""
+    result = hp.sweep(
+        bowl,
+        BOWL,
+        search="optuna",
+        trials=6,
+        seed=0,
+        minimize=True,
+        jobs=2,
+        backend="processes",
+        progress=False,
+    )
+    assert result.ok
+    assert [trial.result for trial in result] == [
+        (trial.values["x"] - 2) ** 2 + (trial.values["y"] + 1) ** 2 for trial in result
+    ]
