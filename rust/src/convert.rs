@@ -79,8 +79,51 @@ impl IntoValue for bool {
     }
 }
 
-macro_rules! integer_params {
-    ($($type:ident)*) => {$(
+/// A stored value as an integer, if it reads as one (the range is checked by the caller).
+#[inline]
+fn integer_in(value: &Value) -> Option<i128> {
+    match value {
+        Value::Int(number) => Some(*number),
+        Value::Bool(flag) => Some(i128::from(*flag)),
+        Value::Float(_) | Value::Object(_) => None,
+        Value::Str(text) => match text.as_int {
+            IntText::Int(number) => Some(number),
+            _ => None,
+        },
+    }
+}
+
+fn integer_expected(value: &Value, min: i128, max: u128) -> String {
+    match value {
+        Value::Float(_) => FLOAT_FOR_INT.to_string(),
+        Value::Str(text) if text.as_int == IntText::Float => FLOAT_FOR_INT.to_string(),
+        Value::Str(text) if text.as_int == IntText::Neither => INT_EXPECTED.to_string(),
+        Value::Object(_) => "an integer".to_string(),
+        _ => format!("an integer from {min} to {max}"),
+    }
+}
+
+/// A stored value as a float, if it reads as one.
+#[inline]
+fn float_in(value: &Value) -> Option<f64> {
+    match value {
+        Value::Float(number) => Some(*number),
+        Value::Int(number) => Some(*number as f64),
+        Value::Bool(flag) => Some(f64::from(u8::from(*flag))),
+        Value::Str(text) => text.as_float,
+        Value::Object(_) => None,
+    }
+}
+
+fn float_expected(value: &Value) -> String {
+    match value {
+        Value::Object(_) => "a number".to_string(),
+        _ => FLOAT_EXPECTED.to_string(),
+    }
+}
+
+macro_rules! number_params {
+    ($kind:ident: $($type:ident)*) => {$(
         impl Param for $type {
             type Output = $type;
             const NAME: &'static str = stringify!($type);
@@ -90,77 +133,30 @@ macro_rules! integer_params {
             }
             #[inline]
             fn read(value: &Value) -> Option<$type> {
-                let number = match value {
-                    Value::Int(number) => *number,
-                    Value::Bool(flag) => i128::from(*flag),
-                    Value::Float(_) | Value::Object(_) => return None,
-                    Value::Str(text) => match text.as_int {
-                        IntText::Int(number) => number,
-                        _ => return None,
-                    },
-                };
-                $type::try_from(number).ok()
+                number_params!(@read $kind $type value)
             }
             fn expected(value: &Value) -> String {
-                match value {
-                    Value::Float(_) => FLOAT_FOR_INT.to_string(),
-                    Value::Str(text) if text.as_int == IntText::Float => FLOAT_FOR_INT.to_string(),
-                    Value::Str(text) if text.as_int == IntText::Neither => INT_EXPECTED.to_string(),
-                    Value::Object(_) => "an integer".to_string(),
-                    _ => format!("an integer from {} to {}", $type::MIN, $type::MAX),
-                }
+                number_params!(@expected $kind $type value)
             }
         }
 
         impl IntoValue for $type {
             #[inline]
             fn into_value(self) -> Value {
-                Value::Int(self as i128)
+                number_params!(@store $kind self)
             }
         }
     )*};
+    (@read integer $type:ident $value:ident) => { integer_in($value).and_then(|n| $type::try_from(n).ok()) };
+    (@read float $type:ident $value:ident) => { float_in($value).map(|n| n as $type) };
+    (@expected integer $type:ident $value:ident) => { integer_expected($value, $type::MIN as i128, $type::MAX as u128) };
+    (@expected float $type:ident $value:ident) => { float_expected($value) };
+    (@store integer $number:tt) => { Value::Int($number as i128) };
+    (@store float $number:tt) => { Value::Float(f64::from($number)) };
 }
 
-integer_params!(i8 i16 i32 i64 i128 isize u8 u16 u32 u64 usize);
-
-macro_rules! float_params {
-    ($($type:ident)*) => {$(
-        impl Param for $type {
-            type Output = $type;
-            const NAME: &'static str = stringify!($type);
-            #[inline]
-            fn into_output(self) -> $type {
-                self
-            }
-            #[inline]
-            fn read(value: &Value) -> Option<$type> {
-                let number = match value {
-                    Value::Float(number) => *number,
-                    Value::Int(number) => *number as f64,
-                    Value::Bool(flag) => f64::from(u8::from(*flag)),
-                    Value::Str(text) => text.as_float?,
-                    Value::Object(_) => return None,
-                };
-                Some(number as $type)
-            }
-            fn expected(value: &Value) -> String {
-                match value {
-                    Value::Object(_) => "a number".to_string(),
-                    _ => FLOAT_EXPECTED.to_string(),
-                }
-            }
-        }
-
-        impl IntoValue for $type {
-            #[inline]
-            fn into_value(self) -> Value {
-                Value::Float(f64::from(self))
-            }
-        }
-    )*};
-}
-
-float_params!(f32 f64);
+number_params!(integer: i8 i16 i32 i64 i128 isize u8 u16 u32 u64 usize);
+number_params!(float: f32 f64);
 
 impl Param for String {
     type Output = String;

@@ -55,52 +55,35 @@ unsafe fn key<'a>(key: *const c_char) -> &'a str {
     CStr::from_ptr(key).to_str().expect("keys are UTF-8")
 }
 
-/// `try_get_or(key, default)` for an `i64` default.
-///
-/// # Safety
-/// `name` is a NUL-terminated string; `out` and `error` as for `answer`.
-#[no_mangle]
-pub unsafe extern "C" fn hp_read_i64(
-    name: *const c_char,
-    default: i64,
-    out: *mut i64,
-    error: *mut c_char,
-    error_size: usize,
-) -> c_int {
-    let name = key(name);
-    answer(
-        move || try_get_or(name, default).map_err(|e| e.to_string()),
-        out,
-        error,
-        error_size,
-    )
+macro_rules! number_reader {
+    ($($name:ident: $type:ident;)*) => {$(
+        #[doc = concat!("`try_get_or(key, default)` for an `", stringify!($type), "` default.")]
+        ///
+        /// # Safety
+        /// `name` is a NUL-terminated string; `out` and `error` as for `answer`.
+        #[no_mangle]
+        pub unsafe extern "C" fn $name(
+            name: *const c_char,
+            default: $type,
+            out: *mut $type,
+            error: *mut c_char,
+            error_size: usize,
+        ) -> c_int {
+            let name = key(name);
+            answer(move || try_get_or(name, default).map_err(|e| e.to_string()), out, error, error_size)
+        }
+    )*};
 }
 
-/// `try_get_or(key, default)` for an `f64` default.
-///
-/// # Safety
-/// As for `hp_read_i64`.
-#[no_mangle]
-pub unsafe extern "C" fn hp_read_f64(
-    name: *const c_char,
-    default: f64,
-    out: *mut f64,
-    error: *mut c_char,
-    error_size: usize,
-) -> c_int {
-    let name = key(name);
-    answer(
-        move || try_get_or(name, default).map_err(|e| e.to_string()),
-        out,
-        error,
-        error_size,
-    )
+number_reader! {
+    hp_read_i64: i64;
+    hp_read_f64: f64;
 }
 
 /// `try_get_or(key, default)` for a `bool` default (0 or 1).
 ///
 /// # Safety
-/// As for `hp_read_i64`.
+/// `name` is a NUL-terminated string; `out` and `error` as for `answer`.
 #[no_mangle]
 pub unsafe extern "C" fn hp_read_bool(
     name: *const c_char,
