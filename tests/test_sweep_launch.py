@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
 
@@ -175,6 +176,33 @@ def test_listing_describes_the_first_trial(capsys: pytest.CaptureFixture[str]) -
     assert CALLS == []
     listed = [line.split() for line in capsys.readouterr().out.splitlines() if line.startswith("swp.lr")]
     assert listed[0][2] == "0.3"  # KEY DEFAULT IN-FORCE ...
+
+
+@hp.param("swt")
+def threaded(lr: float = 0.1, epochs: int = 1) -> dict[str, object]:
+    """Start a thread, as a data loader does, and report what it sees."""
+    seen: dict[str, object] = {}
+
+    def look() -> None:
+        seen.update(epochs=hp.scope.swt.epochs | 0, scale=hp.scope.model.scale | 0.0)
+
+    thread = threading.Thread(target=look)
+    thread.start()
+    thread.join()
+    return seen
+
+
+def test_threads_a_trial_starts_see_the_shared_values() -> None:
+    """On the threads backend, a thread a trial starts sees options and unswept -D values, as in one run."""
+    result = hp.launch(
+        threaded, argv=["--sweep", "-D", "swt.lr=0.1,0.2", "-D", "model.scale=3", "--epochs", "4"]
+    )
+    assert [trial.result for trial in result] == [{"epochs": 4, "scale": 3.0}] * 2
+    after: list[object] = []
+    thread = threading.Thread(target=lambda: after.append(hp.scope.model.scale | None))
+    thread.start()
+    thread.join()
+    assert after == [None]  # nothing stays published after the sweep
 
 
 def test_nothing_swept_is_one_trial() -> None:

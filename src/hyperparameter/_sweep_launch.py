@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
 from ._launch import _EXPLAIN_FLAGS, _LIST_FLAGS
+from ._origins import restore_baseline, saved_baseline
+from ._scope import SourcedScope, scope
 from ._search import SEARCHES
 from ._search_launch import declared_classes, extremes, plan_search
 from ._sweep import run_sweep
@@ -208,6 +210,7 @@ class _Trials:
     argv_of: Callable[[Trial], list[str]]
     prepared: Callable[[Trial], Prepared]
     probe: Optional[Callable[[], Any]]  # a call the process backends must be able to send
+    checked: list[Prepared]  # the runs checked before the first trial (a grid's all, a search's ends)
 
 
 def run_sweep_cli(program: Any, argv: Sequence[str]) -> SweepResult:
@@ -243,7 +246,13 @@ def run_sweep_cli(program: Any, argv: Sequence[str]) -> SweepResult:
         run = trials.prepared(trial)
         return run.call, run.values, run.sources
 
+    # As in a single run, the threads a trial starts see the run's values: here the
+    # ones every trial shares (options, -C, unswept -D); the swept ones differ per
+    # trial, and reach such threads on the process backends only.
+    saved = saved_baseline()
     try:
+        with SourcedScope(*_shared(trials.checked)):
+            scope.frozen()
         result = run_sweep(
             plan,
             trials.source,
@@ -259,12 +268,27 @@ def run_sweep_cli(program: Any, argv: Sequence[str]) -> SweepResult:
         )
     except KeyboardInterrupt:
         raise SystemExit(130) from None
+    finally:
+        restore_baseline(saved)
     print(result)
     if options.plot:
         print(f"sweep: picture in {plot_sweep(result)}", file=sys.stderr)
     if not result.ok:
         raise SystemExit(1)
     return result
+
+
+def _shared(prepared: list[Prepared]) -> tuple[dict[str, Any], dict[str, str]]:
+    """The values (and their sources) that every one of ``prepared`` has alike."""
+    first = prepared[0]
+    keys = [
+        key
+        for key, value in first.values.items()
+        if all(key in run.values and run.values[key] == value for run in prepared[1:])
+    ]
+    return {key: first.values[key] for key in keys}, {
+        key: first.sources[key] for key in keys if key in first.sources
+    }
 
 
 def _grid(program: Any, args: list[str]) -> _Trials:
@@ -285,6 +309,7 @@ def _grid(program: Any, args: list[str]) -> _Trials:
         lambda trial: trial_args[trial.number],
         lambda trial: prepared[trial.number],
         prepared[0].call if prepared else None,
+        prepared,
     )
 
 
@@ -314,7 +339,12 @@ def _searched(program: Any, options: SweepOptions, args: list[str]) -> _Trials:
         return cache[trial.number]
 
     return _Trials(
-        search.source, search.keys, lambda trial: search.argv_of(trial.values), prepared, checked[0].call
+        search.source,
+        search.keys,
+        lambda trial: search.argv_of(trial.values),
+        prepared,
+        checked[0].call,
+        checked,
     )
 
 
