@@ -581,6 +581,32 @@ def test_python_m_hyperparameter_prints_what_main_prints(
         assert (done.returncode, done.stdout, done.stderr) == (status, printed.out, printed.err)
 
 
+# Modules the library imports once Python has started (Python 3.9 itself imports enum.py and typing.py
+# from the current directory under -m, before any library code runs), planted in the folder.
+PLANTED = ["argparse", "ast", "contextvars", "dataclasses", "inspect", "json", "tokenize"]
+
+
+@pytest.mark.parametrize("module", ["hyperparameter", "hyperparameter.__main__"])
+def test_python_m_hyperparameter_never_imports_from_the_scanned_folder(tmp_path: Path, module: str) -> None:
+    """python -m hyperparameter ls . in a folder holding dataclasses.py, argparse.py ... imports none of them."""
+    for name in PLANTED:
+        (tmp_path / f"{name}.py").write_text(f"raise SystemExit('planted {name}.py was imported')\n")
+    (tmp_path / "prog.py").write_text(
+        "import hyperparameter as hp\n\n@hp.param('m')\ndef f(a=1):\n    pass\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", module, "ls", "."],
+        cwd=tmp_path,
+        env=python_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert "planted" not in done.stdout + done.stderr
+    assert (done.returncode, "m.a" in done.stdout) == (0, True)
+
+
 def test_the_installed_hp_command_is_the_same_program(project: Path) -> None:
     """The hp console script, where the package is installed, runs the same main as python -m hyperparameter."""
     command = shutil.which("hp", path=str(Path(sys.executable).parent))

@@ -14,6 +14,9 @@ loaded the first time it is used, so a program that only reads scopes starts
 fast. To add a public name, see ``_LAZY`` below.
 """
 
+# First of all: under ``python -m hyperparameter`` nothing may come from the current directory.
+from . import _safe_path  # noqa: F401, I001  (must run before any other import)
+
 from typing import TYPE_CHECKING, Any
 
 from . import _acceleration  # noqa: F401  (switches on the compiled fast paths when built)
