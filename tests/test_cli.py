@@ -584,6 +584,8 @@ def test_python_m_hyperparameter_prints_what_main_prints(
 # Modules the library imports once Python has started (Python 3.9 itself imports enum.py and typing.py
 # from the current directory under -m, before any library code runs), planted in the folder.
 PLANTED = ["argparse", "ast", "contextvars", "dataclasses", "inspect", "json", "tokenize"]
+if sys.version_info >= (3, 12):
+    PLANTED.append("typing")
 
 
 @pytest.mark.parametrize("module", ["hyperparameter", "hyperparameter.__main__"])

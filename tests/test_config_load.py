@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime
+import os
 import pathlib
+import re
 import sys
 from typing import Any
 
@@ -394,3 +396,91 @@ def test_toml_without_tomli_before_python_311_names_the_extra_to_install(
     assert str(caught.value) == (
         "Reading TOML before Python 3.11 needs tomli, which is not installed: pip install 'hyperparameter[toml]'."
     )
+
+
+# -- hostile inputs: deep, recursive, exponential, special files -------------------------------------------
+
+
+def _nested_json(depth: int) -> str:
+    return '{"a": ' * depth + "1" + "}" * depth
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("deep.json", _nested_json(500)),
+        ("deeper.json", _nested_json(5000)),
+        ("deep.toml", "a = " + "[" * 5000 + "]" * 5000 + "\n"),
+        ("deep.yaml", "a: " + "[" * 3000 + "]" * 3000 + "\n"),
+    ],
+)
+def test_deeply_nested_config_is_a_config_error_naming_the_file(
+    tmp_path: pathlib.Path, name: str, text: str
+) -> None:
+    """Values nested hundreds or thousands of levels deep give ConfigError naming the file, not RecursionError."""
+    (tmp_path / name).write_text(text)
+    with pytest.raises(hp.ConfigError, match=rf"{name}'.*(nested too deeply|levels deep)"):
+        hp.config(tmp_path / name)
+
+
+@pytest.mark.parametrize(("text", "key"), [("a: &x [*x]\n", "a[0]"), ("a: &x\n  b: *x\n", "a.b")])
+def test_recursive_yaml_alias_is_a_config_error_naming_file_and_key(
+    tmp_path: pathlib.Path, text: str, key: str
+) -> None:
+    """A YAML alias inside its own anchor gives ConfigError naming the file and the key where it recurs."""
+    (tmp_path / "loop.yaml").write_text(text)
+    with pytest.raises(hp.ConfigError, match=rf"loop.yaml' refers to itself at key '{re.escape(key)}'"):
+        hp.config(tmp_path / "loop.yaml")
+
+
+def test_nested_yaml_aliases_stop_at_the_expansion_limit(tmp_path: pathlib.Path) -> None:
+    """A few hundred bytes of nested YAML aliases (a billion values) give ConfigError at once, naming file and key."""
+    nine = lambda name: "[" + ",".join([f"*{name}"] * 9) + "]"  # noqa: E731
+    text = "a0: &a0 [lol,lol,lol,lol,lol,lol,lol,lol,lol]\n" + "".join(
+        f"a{i}: &a{i} {nine(f'a{i - 1}')}\n" for i in range(1, 10)
+    )
+    assert len(text) < 600
+    (tmp_path / "laughs.yaml").write_text(text)
+    with pytest.raises(hp.ConfigError, match=r"laughs.yaml' expands to more than 1000000 values at key 'a\d"):
+        hp.config(tmp_path / "laughs.yaml")
+
+
+def test_shared_yaml_aliases_below_the_limit_load_as_independent_copies(tmp_path: pathlib.Path) -> None:
+    """Aliases that stay under the limit load, and each place they appear is a value of its own."""
+    (tmp_path / "shared.yaml").write_text("base: &b {lr: 0.1}\nfirst: *b\nsecond: *b\n")
+    values = hp.config(tmp_path / "shared.yaml")
+    values["first"]["lr"] = 0.5
+    assert (values["base"], values["second"]) == ({"lr": 0.1}, {"lr": 0.1})
+
+
+@pytest.mark.parametrize(
+    ("values", "what", "key"),
+    [
+        ({"l0": ["x"] * 10, **{f"l{i}": [f"${{l{i - 1}}}"] * 10 for i in range(1, 11)}}, "values", "l"),
+        (
+            {"s0": "x" * 10, **{f"s{i}": f"${{s{i - 1}}}${{s{i - 1}}}" for i in range(1, 40)}},
+            "characters",
+            "s",
+        ),
+    ],
+    ids=["references repeating a subtree", "references doubling a string"],
+)
+def test_references_that_expand_exponentially_stop_at_the_limit(
+    values: dict[str, Any], what: str, key: str
+) -> None:
+    """${} references that repeat a subtree or double a string give ConfigError naming the key, not exhausted memory."""
+    with pytest.raises(hp.ConfigError, match=rf"expands to more than \d+ {what} at key '{key}\d"):
+        hp.config(values)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+@pytest.mark.parametrize("make", ["fifo", "device"])
+def test_a_fifo_or_device_config_is_refused_without_reading(tmp_path: pathlib.Path, make: str) -> None:
+    """A .json path naming a FIFO or /dev/zero is refused at once with ConfigError, never read."""
+    path = tmp_path / "special.json"
+    if make == "fifo":
+        os.mkfifo(path)
+    else:
+        path.symlink_to("/dev/zero")
+    with pytest.raises(hp.ConfigError, match=r"'.*special.json'.* not a regular file"):
+        hp.config(path)

@@ -307,3 +307,21 @@ def test_integer_text_too_long_for_int_never_becomes_infinity() -> None:
         result = convert(KEY, text, 0)
         assert type(result) is int
         assert result % 10 == 1
+
+
+@pytest.mark.parametrize(("default", "expected"), [("", "as text"), (0.0, "range of a float")])
+def test_an_int_too_long_to_convert_is_a_conversion_error(default: object, expected: str) -> None:
+    """An int of 5,000 digits read with a str or float default gives ConversionError naming the key, not ValueError."""
+    with (
+        hp.scope(**{"big.n": 10**5000}),
+        pytest.raises(hp.ConversionError, match=rf"'big.n' = <an int of about 5001 digits>.*{expected}"),
+    ):
+        hp.scope.big.n | default
+
+
+def test_a_long_value_is_shortened_in_conversion_errors() -> None:
+    """A conversion error shows a long value's start and end, not all of it."""
+    with hp.scope(**{"long.n": "1" * 5000}), pytest.raises(hp.ConversionError) as raised:
+        hp.scope.long.n | 0
+    assert len(str(raised.value)) < 400
+    assert raised.value.value == "1" * 5000

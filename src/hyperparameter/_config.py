@@ -26,6 +26,7 @@ from itertools import chain
 from typing import Any, Callable, Optional, TypeVar, Union, overload
 
 from . import _config_formats, _interpolation, _schema
+from ._config_limits import MAX_DEPTH, measure, too_deep
 from ._key_paths import KeyPath, format_path
 from ._keys import check_key, plain_segments
 from ._scope import Scope, ScopeRoot
@@ -109,6 +110,7 @@ def _load(
     interpolates = False  # whether any source may hold a ${...}, else resolving is skipped
     for item in _sources(source, more):
         if isinstance(item, Mapping):
+            measure(item, None)
             label, tree = None, _normalize(item, (), None)
             interpolates = True
         else:
@@ -120,6 +122,8 @@ def _load(
                     f"Config {label!r} holds {type(data).__name__} {_short(data)} at the top level; "
                     f"expected a mapping of keys to values."
                 )
+            if shares:  # YAML aliases: one container at many places may expand exponentially
+                measure(data, label)
             tree = data if normal else _adopt(data, (), label, set() if shares else None)
             interpolates = interpolates or dollar
         trees.append((label, tree))
@@ -150,6 +154,8 @@ def _short(value: Any) -> str:
 
 def _normalize(value: Any, path: KeyPath, label: Optional[str], action: str = "load") -> Any:
     """Copy ``value``, checking keys and turning dotted keys into nested mappings."""
+    if len(path) > MAX_DEPTH and isinstance(value, (Mapping, list, tuple)):
+        raise too_deep(path, label)
     if isinstance(value, Mapping):
         result: dict[str, Any] = {}
         for key, item in value.items():

@@ -9,13 +9,16 @@ from __future__ import annotations
 import datetime
 import importlib
 import json
+import os
 import re
+import stat
 import sys
 from functools import cache
 from pathlib import Path
 from typing import Any, Callable, NamedTuple, Optional
 
 from . import _config_toml
+from ._config_limits import MAX_DEPTH
 from ._key_paths import KeyPath, format_path
 from ._keys import plain_segments
 from .exceptions import ConfigError, MissingDependencyError
@@ -74,7 +77,7 @@ _DOLLARS = ("$", "\\u0024", "\\x24", "\\U00000024")
 def read(path: Path, label: str) -> Parsed:
     """Parse the file at ``path``; ``label`` is how messages name it."""
     kind = format_of(path, label, "read")
-    data = path.read_bytes()
+    data = _read_regular_file(path, label)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -83,10 +86,44 @@ def read(path: Path, label: str) -> Parsed:
         ) from None
     readers: dict[str, Callable[[str, str], Any]] = {"toml": _read_toml, "yaml": _read_yaml}
     dollar = "$" in text or ("\\" in text and any(dollar in text for dollar in _DOLLARS))
-    if kind == "json":
-        data, normal = _read_json(text, label)
-        return Parsed(data, dollar, False, normal)
-    return Parsed(readers[kind](text, label), dollar, kind == "yaml" and "&" in text)
+    try:
+        if kind == "json":
+            data, normal = _read_json(text, label)
+            return Parsed(data, dollar, False, normal)
+        return Parsed(readers[kind](text, label), dollar, kind == "yaml" and "&" in text)
+    except RecursionError:  # the parsers recurse once per level of nesting
+        raise ConfigError(
+            f"Cannot read config {label!r}: its values are nested too deeply to parse "
+            f"(configs are a few levels deep; at most {MAX_DEPTH} are accepted)."
+        ) from None
+
+
+def _read_regular_file(path: Path, label: str) -> bytes:
+    """The bytes of the file at ``path``; a FIFO, a device or a directory is refused, not read."""
+    with open(path, "rb", opener=_open_without_blocking) as file:
+        kind = os.fstat(file.fileno()).st_mode
+        if not stat.S_ISREG(kind):
+            raise ConfigError(
+                f"Cannot read config {label!r}: it is {_file_kind(kind)}, not a regular file; "
+                f"expected a .json, .toml or .yaml file."
+            )
+        return file.read()
+
+
+def _open_without_blocking(name: str, flags: int) -> int:
+    # Opening a FIFO for reading waits for a writer; O_NONBLOCK returns at once, so
+    # the check above can refuse it (it has no effect on regular files).
+    return os.open(name, flags | getattr(os, "O_NONBLOCK", 0))
+
+
+def _file_kind(mode: int) -> str:
+    kinds = [
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    ]
+    return next((name for test, name in kinds if test(mode)), "a special file")
 
 
 def write(values: dict[str, Any], path: Path, label: str) -> None:
@@ -162,7 +199,10 @@ def _read_json(text: str, label: str) -> tuple[Any, bool]:
             f"Cannot parse config {label!r} as JSON: the key {format_path(repeated)!r} appears twice "
             f"in one object; keep one."
         )
-    return data, not irregular
+    # A file with more brackets than the depth limit may be nested too deep: not normal, so
+    # that normalizing it finds out, and says where (one count, not a walk, for the rest).
+    deep = text.count("{") + text.count("[") > MAX_DEPTH
+    return data, not irregular and not deep
 
 
 def _read_toml(text: str, label: str) -> Any:

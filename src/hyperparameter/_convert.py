@@ -148,13 +148,24 @@ def _from_string(key: str, value: str, default: Any) -> Any:
 
 def _from_object(key: str, value: Any, default: Any) -> Any:
     if isinstance(default, str):
-        return str(value)
+        try:
+            return str(value)
+        except ValueError:  # an int longer than sys.get_int_max_str_digits()
+            raise ConversionError(
+                key,
+                value,
+                default,
+                "a value Python can write as text (ints up to sys.get_int_max_str_digits())",
+            ) from None
     if isinstance(default, bool):
         if isinstance(value, numbers.Real) and value in (0, 1):
             return bool(value)
         raise ConversionError(key, value, default, "a bool, or the number 0 or 1")
     if isinstance(default, float) and not isinstance(value, bool) and isinstance(value, numbers.Real):
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError:
+            raise ConversionError(key, value, default, "a number within the range of a float") from None
     if isinstance(default, enum.Enum):
         try:
             return type(default)(value)

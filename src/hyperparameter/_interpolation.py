@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Callable, Optional, Union
 
+from ._config_limits import Budget, measure
 from ._grammar import format_value
 from ._key_paths import KeyPath, format_path, locate
 from ._suggest import did_you_mean
@@ -151,11 +152,6 @@ def interpolate(root: dict[str, Any], where: Callable[[KeyPath], Optional[str]])
     return resolved
 
 
-def _fresh(value: Any) -> Any:
-    """A value that no other place of the result shares, so changing one place changes one."""
-    return copy.deepcopy(value) if isinstance(value, (dict, list, tuple)) else value
-
-
 class _Resolver:
     """Resolves strings on demand, remembering results and the chain being resolved."""
 
@@ -165,6 +161,21 @@ class _Resolver:
         self._done: dict[KeyPath, Any] = {}
         self._chain: list[KeyPath] = []
         self._resolving: set[KeyPath] = set()
+        # What references add to the config: the copies they make and the text they build.
+        self._budget = Budget(None)
+
+    def _fresh(self, path: KeyPath, value: Any) -> Any:
+        """A copy of ``value`` that no other place of the result shares, so changing one place changes one.
+
+        Strings and numbers are shared (nothing can change them); containers are
+        counted against the limits first, so a reference that repeats a subtree
+        exponentially stops at the limit instead of filling memory.
+        """
+        if not isinstance(value, (dict, list, tuple)):
+            return value
+        self._budget.label = self._where(path)
+        measure(value, self._budget.label, self._budget, path)
+        return copy.deepcopy(value)
 
     def node(self, path: KeyPath, value: Any) -> Any:
         if isinstance(value, dict):
@@ -178,7 +189,7 @@ class _Resolver:
 
     def _string(self, path: KeyPath, text: str) -> Any:
         if path in self._done:
-            return _fresh(self._done[path])
+            return self._fresh(path, self._done[path])
         if path in self._resolving:
             steps = self._chain[self._chain.index(path) :]
             cycle = " -> ".join(format_path(step) for step in [*steps, path])
@@ -198,12 +209,14 @@ class _Resolver:
             self._chain.pop()
             self._resolving.discard(path)
         self._done[path] = value
-        return _fresh(value)
+        return self._fresh(path, value)
 
     def _template(self, path: KeyPath, parts: tuple[Part, ...]) -> Any:
         if len(parts) == 1 and not isinstance(parts[0], str):
             return self._evaluate(path, parts[0])
-        return "".join(part if isinstance(part, str) else self._embed(path, part) for part in parts)
+        pieces = [part if isinstance(part, str) else self._embed(path, part) for part in parts]
+        self._budget.spend(0, sum(map(len, pieces)), path, self._where(path))
+        return "".join(pieces)
 
     def _embed(self, path: KeyPath, part: Union[Reference, EnvLookup]) -> str:
         value = self._evaluate(path, part)

@@ -5,7 +5,8 @@ package is imported, so a ``dataclasses.py`` or ``argparse.py`` in the folder
 being scanned would replace the standard library's for every import that
 follows. The ``hp`` script has no such entry, and ``python -m hyperparameter``
 must behave the same: this module (imported first by the package, and by
-nothing but the standard ``sys`` and ``os``) drops that entry when the module
+nothing but ``sys``, ``os`` and ``types``, which ``python -m`` has imported
+before: not even ``typing``) drops that entry when the module
 being run is one of this package's.
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import os
 import sys
+from types import FrameType
 
 _PACKAGE = __name__.rpartition(".")[0]
 
@@ -21,12 +23,12 @@ def _module_being_run() -> str:
     """The module ``python -m`` is locating now (its package is being imported), or ''."""
     if not sys.argv or sys.argv[0] != "-m":  # python sets it to "-m" only while locating
         return ""
-    frame = sys._getframe(1)
+    frame: FrameType | None = sys._getframe(1)
     while frame is not None:
         if frame.f_code.co_name == "_run_module_as_main" and frame.f_globals.get("__name__") == "runpy":
             name = frame.f_locals.get("mod_name")
             return name if isinstance(name, str) else ""
-        frame = frame.f_back  # type: ignore[assignment]
+        frame = frame.f_back
     return ""
 
 

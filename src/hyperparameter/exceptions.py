@@ -165,8 +165,21 @@ class ConversionError(HyperparameterError, ValueError):
             else (f"{type(default).__name__} (the type of the default {default!r})")
         )
         super().__init__(
-            f"Cannot convert hyperparameter {key!r} = {value!r} to {target}: expected {expected}."
+            f"Cannot convert hyperparameter {key!r} = {_shown(value)} to {target}: expected {expected}."
         )
+
+
+def _shown(value: Any, limit: int = 200) -> str:
+    """``repr(value)`` for a message: shortened around an ellipsis when long, never failing.
+
+    An int of more digits than Python writes out (``sys.set_int_max_str_digits``)
+    is described by its size instead.
+    """
+    try:
+        text = repr(value)
+    except ValueError:
+        return f"<an int of about {int(abs(value).bit_length() * 0.30103) + 1} digits>"
+    return text if len(text) <= limit else f"{text[: limit // 2]}...{text[-limit // 2 :]}"
 
 
 class ParameterValueError(HyperparameterError, ValueError):
