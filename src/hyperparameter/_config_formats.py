@@ -199,10 +199,22 @@ def _read_json(text: str, label: str) -> tuple[Any, bool]:
             f"Cannot parse config {label!r} as JSON: the key {format_path(repeated)!r} appears twice "
             f"in one object; keep one."
         )
-    # A file with more brackets than the depth limit may be nested too deep: not normal, so
-    # that normalizing it finds out, and says where (one count, not a walk, for the rest).
-    deep = text.count("{") + text.count("[") > MAX_DEPTH
+    # Only a file with more brackets than the depth limit can be nested too deep; such a
+    # file is not normal, so that normalizing it says where (most files: one count, no walk).
+    deep = text.count("{") + text.count("[") > MAX_DEPTH and _deeper_than(data, MAX_DEPTH)
     return data, not irregular and not deep
+
+
+def _deeper_than(data: Any, limit: int) -> bool:
+    """Whether containers nest more than ``limit`` levels in ``data`` (a walk over containers only)."""
+    stack = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > limit:
+            return True
+        items = value.values() if type(value) is dict else value
+        stack.extend((item, depth + 1) for item in items if type(item) is dict or type(item) is list)
+    return False
 
 
 def _read_toml(text: str, label: str) -> Any:
