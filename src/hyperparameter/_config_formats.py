@@ -207,7 +207,7 @@ def _read_json(text: str, label: str) -> tuple[Any, bool]:
 
 def _deeper_than(data: Any, limit: int) -> bool:
     """Whether containers nest more than ``limit`` levels in ``data`` (a walk over containers only)."""
-    stack = [(data, 0)]
+    stack = [(data, 0)] if type(data) is dict or type(data) is list else []
     while stack:
         value, depth = stack.pop()
         if depth > limit:
