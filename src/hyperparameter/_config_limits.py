@@ -25,7 +25,7 @@ from ._key_paths import KeyPath, format_path
 from .exceptions import ConfigError
 
 #: Deepest nesting of mappings and lists a config may have.
-MAX_DEPTH = 100
+MAX_DEPTH = 200
 #: Most values (every mapping, list and scalar, counted once per place it appears) a config may expand to.
 MAX_VALUES = 1_000_000
 #: Most characters (in keys and strings, counted once per place they appear) a config may expand to.
