@@ -37,6 +37,7 @@ from ._origins import describe_source, source_of
 from ._scanner import python_files, scan_paths
 from ._suggest import close_matches, suggestion
 from ._syntax import static_kind, static_type
+from ._table import aligned
 
 _OWN = Path(__file__).resolve().parent
 
@@ -380,11 +381,7 @@ class Catalog:
         """The ``--list-params`` table."""
         table = [("KEY", "DEFAULT", "IN FORCE", "SOURCE", "DEFINED AT")]
         table += [(r["key"], r["default"], r["value"], r["source"], r["defined_at"]) for r in self.rows()]
-        widths = [max(len(row[column]) for row in table) for column in range(4)]
-        lines = [f"{len(self.entries)} hyperparameters of {title}:"]
-        for row in table:
-            lines.append("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[4])
-        return "\n".join(line.rstrip() for line in lines)
+        return "\n".join([f"{len(self.entries)} hyperparameters of {title}:", *aligned(table)])
 
     def listing_json(self, title: str) -> str:
         """The ``--list-params -f json`` document."""

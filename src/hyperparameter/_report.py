@@ -30,6 +30,7 @@ from typing import Any, Optional
 
 from ._description import Description
 from ._scanner import ROOT_METHODS
+from ._table import aligned
 
 _RULE = "-" * 60
 _HEAVY_RULE = "=" * 60
@@ -138,12 +139,9 @@ def _text_table(source: ScannedPackage) -> str:
                 source.location(entry.primary) + more,
             )
         )
-    widths = [max(len(row[column]) for row in rows) for column in range(4)]
     lines = [f"{_heading(source)}:", _RULE]
     if entries:
-        lines += [
-            "  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[4] for row in rows
-        ]
+        lines += aligned(rows)
     lines += [_RULE, _total(source, entries), *_dynamic_note(entries)]
     return "\n".join(line.rstrip() for line in lines)
 
@@ -299,8 +297,7 @@ def render_packages(rows: list[tuple[str, str, int, int]], fmt: str) -> str:
         lines += [f"| {_cell(n)} | {_cell(v)} | {p} | {f} |" for n, v, p, f in rows]
         return "\n".join(lines)
     table = [("Package", "Version", "Params", "Funcs")] + [(n, v, str(p), str(f)) for n, v, p, f in rows]
-    widths = [max(len(row[column]) for row in table) for column in range(4)]
-    formatted = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in table]
+    formatted = aligned(table)
     return "\n".join(
         [
             f"Packages using hyperparameter ({len(rows)}):",

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Optional, Protocol, Union, overload
 
 from ._grammar import format_value
+from ._table import aligned
 
 #: Statuses a trial goes through: pending -> running -> ok | failed | interrupted.
 STATUSES = ("pending", "running", "ok", "failed", "interrupted")
@@ -218,10 +219,7 @@ class SweepResult(Sequence[Trial]):
         cells = [columns] + [
             [_cell(column, row.get(column, ""), width) for column in columns] for row in self.rows()
         ]
-        widths = [max(len(line[index]) for line in cells) for index in range(len(columns))]
-        return "\n".join(
-            "  ".join(text.ljust(size) for text, size in zip(line, widths)).rstrip() for line in cells
-        )
+        return "\n".join(aligned(cells))
 
     def __str__(self) -> str:
         return self.table()
