@@ -302,11 +302,13 @@ def test_trial_command_reruns_the_trial(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child process is POSIX")
-def test_ctrl_c_then_resume(tmp_path: Path) -> None:
-    """Ctrl-C exits 130 leaving interrupted trials; --resume then completes the sweep."""
+@pytest.mark.parametrize("backend", ["threads", "processes"])
+def test_ctrl_c_then_resume(tmp_path: Path, backend: str) -> None:
+    """Ctrl-C exits 130 at once leaving interrupted trials; --resume then completes the sweep."""
     (tmp_path / "prog.py").write_text(PROGRAM)
     child = subprocess.Popen(
-        [sys.executable, "prog.py", "--sweep", "-D", "swp.lr=1,2,3", "--wait", "30", "--runs", "out"],
+        [sys.executable, "prog.py", "--sweep", "-D", "swp.lr=1,2,3", "--wait", "30", "--runs", "out"]
+        + ["--backend", backend],
         cwd=tmp_path,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -315,8 +317,11 @@ def test_ctrl_c_then_resume(tmp_path: Path) -> None:
     deadline = time.monotonic() + 60
     while not (tmp_path / "out" / "0000" / "trial.json").exists() and time.monotonic() < deadline:
         time.sleep(0.05)
+    time.sleep(0.5)  # let the trial start in its worker
+    interrupted = time.monotonic()
     child.send_signal(signal.SIGINT)
     _, err = child.communicate(timeout=60)
+    assert time.monotonic() - interrupted < 15  # not after the 30 s trial
     assert child.returncode == 130, err
     assert json.loads((tmp_path / "out" / "0000" / "trial.json").read_text())["status"] == "interrupted"
     assert "--resume out" in err
