@@ -307,8 +307,19 @@ def test_ctrl_c_then_resume(tmp_path: Path, backend: str) -> None:
     """Ctrl-C exits 130 at once leaving interrupted trials; --resume then completes the sweep."""
     (tmp_path / "prog.py").write_text(PROGRAM)
     child = subprocess.Popen(
-        [sys.executable, "prog.py", "--sweep", "-D", "swp.lr=1,2,3", "--wait", "30", "--runs", "out"]
-        + ["--backend", backend],
+        [
+            sys.executable,
+            "prog.py",
+            "--sweep",
+            "-D",
+            "swp.lr=1,2,3",
+            "--wait",
+            "30",
+            "--runs",
+            "out",
+            "--backend",
+            backend,
+        ],
         cwd=tmp_path,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
