@@ -37,6 +37,9 @@ INSTANCES: dict[type[BaseException], BaseException] = {
     exceptions.InvalidKeyTypeError: exceptions.InvalidKeyTypeError(1, "it is of type int, not a string"),
     exceptions.MissingParameterError: exceptions.MissingParameterError("train.lr"),
     exceptions.ConversionError: exceptions.ConversionError("train.epochs", "ten", 10, "an integer"),
+    exceptions.ParameterError: exceptions.ParameterError(
+        "Parameter 'train.lr' is read-only.", "train.lr", 0.5
+    ),
     exceptions.ParameterValueError: exceptions.ParameterValueError(
         "Parameter 'train.lr' = 2 is out of range: expected [0, 1].", "train.lr", 2
     ),

@@ -27,6 +27,7 @@ __all__ = [
     "MissingDependencyError",
     "MissingParameterError",
     "MissingReferenceError",
+    "ParameterError",
     "ParameterTypeError",
     "ParameterValueError",
     "SchemaError",
@@ -182,10 +183,32 @@ def _shown(value: Any, limit: int = 200) -> str:
     return text if len(text) <= limit else f"{text[: limit // 2]}...{text[-limit // 2 :]}"
 
 
-class ParameterValueError(HyperparameterError, ValueError):
-    """A declared parameter (``hp.Float``, ``hp.Int``...) refuses a value: out of its bounds or choices.
+class ParameterError(HyperparameterError):
+    """A declared parameter (``hp.Float``, ``hp.Int``...) refuses a value; ``key`` and ``value`` say which.
 
-    ``key`` names the parameter and ``value`` is the value refused.
+    Each refusal is also the built-in error it is: :class:`ParameterValueError`
+    (a ``ValueError``) or :class:`ParameterTypeError` (a ``TypeError``).
+
+    >>> import hyperparameter as hp
+    >>> class Train(hp.Params, namespace="train"):
+    ...     epochs = hp.Int(10, bounds=(1, None))
+    >>> for bad in (0, "ten"):
+    ...     try:
+    ...         Train(epochs=bad)
+    ...     except hp.ParameterError as error:
+    ...         print(type(error).__name__, error.key, repr(error.value))
+    ParameterValueError train.epochs 0
+    ParameterTypeError train.epochs 'ten'
+    """
+
+    def __init__(self, message: str, key: str = "", value: Any = None) -> None:
+        self.key = key
+        self.value = value
+        super().__init__(message)
+
+
+class ParameterValueError(ParameterError, ValueError):
+    """A declared parameter refuses a value out of its bounds or choices.
 
     >>> import hyperparameter as hp
     >>> class Train(hp.Params, namespace="train"):
@@ -197,13 +220,8 @@ class ParameterValueError(HyperparameterError, ValueError):
     ParameterValueError train.lr 2
     """
 
-    def __init__(self, message: str, key: str = "", value: Any = None) -> None:
-        self.key = key
-        self.value = value
-        super().__init__(message)
 
-
-class ParameterTypeError(HyperparameterError, TypeError):
+class ParameterTypeError(ParameterError, TypeError):
     """A declared parameter refuses a value of the wrong type, or a name or write it does not have.
 
     >>> import hyperparameter as hp
@@ -214,11 +232,6 @@ class ParameterTypeError(HyperparameterError, TypeError):
     ...
     hyperparameter.exceptions.ParameterTypeError: Parameter 'train.epochs' expects an int, not float 2.5.
     """
-
-    def __init__(self, message: str, key: str = "", value: Any = None) -> None:
-        self.key = key
-        self.value = value
-        super().__init__(message)
 
 
 class ScopeError(HyperparameterError, RuntimeError):
