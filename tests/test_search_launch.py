@@ -175,3 +175,25 @@ def test_plot_flag_draws_the_picture(program: Path, tmp_path: Path):
     assert done.returncode == 0, done.stderr
     assert (runs / "sweep.png").read_bytes().startswith(b"\x89PNG")
     assert f"picture in {runs / 'sweep.png'}" in done.stderr
+
+
+@pytest.mark.plot
+def test_a_launched_sweeps_folder_plots_its_objective(program: Path, tmp_path: Path, monkeypatch):
+    """hp.plot_sweep on a launcher sweep's folder plots the metric it maximized, starring the highest."""
+    pytest.importorskip("matplotlib")
+    import hyperparameter as hp
+    from hyperparameter import _sweep_plot
+
+    runs = tmp_path / "runs"
+    done = run(program, "--sweep", "-D", "train.layers=1,3", "--maximize", "loss", "--runs", str(runs))
+    assert done.returncode == 0, done.stderr
+    seen = {}
+    drawn = _sweep_plot.figure_of
+
+    def spy(*args, **kwargs):
+        seen.update(metric=args[3], minimize=kwargs["minimize"])
+        return drawn(*args, **kwargs)
+
+    monkeypatch.setattr(_sweep_plot, "figure_of", spy)
+    hp.plot_sweep(runs)
+    assert seen == {"metric": "loss", "minimize": False}

@@ -95,6 +95,8 @@ def _description(folder: Path) -> dict[str, Any]:
 
 def _saved_objective(description: Mapping[str, Any]) -> Optional[Objective]:
     saved = description.get("objective")
+    if isinstance(saved, list) and len(saved) == 2:  # a launcher sweep writes [metric, minimize]
+        return Objective(saved[0], bool(saved[1]))
     if not isinstance(saved, Mapping):
         return None
     return Objective(saved.get("metric"), bool(saved.get("minimize", True)))
