@@ -1,8 +1,12 @@
-"""Every test starts and ends with the same baseline and the same current scope."""
+"""Every test starts and ends with the same baseline and the same current scope.
+
+Engine tests share one local cluster per test module: ``ray_cluster`` and ``dask_client``.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -17,3 +21,34 @@ def _isolate_hyperparameters() -> Iterator[None]:
     yield
     _levels.publish_baseline(baseline.own)
     _levels.current.set(level)
+
+
+@pytest.fixture(scope="module")
+def ray_cluster(request: pytest.FixtureRequest) -> Iterator[None]:
+    """One local Ray with two CPUs for the whole test module, shut down after it."""
+    ray = pytest.importorskip("ray")
+    # Workers cannot import a test module (tests/ is not on their path): ship its code.
+    ray.cloudpickle.register_pickle_by_value(request.module)
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, configure_logging=False)
+    try:
+        yield
+    finally:
+        ray.shutdown()
+        ray.cloudpickle.unregister_pickle_by_value(request.module)
+
+
+@pytest.fixture(scope="module")
+def dask_client(request: pytest.FixtureRequest) -> Iterator[Any]:
+    """A client of one local Dask cluster of two worker processes for the whole test module, closed after it."""
+    distributed = pytest.importorskip("distributed")
+    cloudpickle = pytest.importorskip("cloudpickle")
+    cloudpickle.register_pickle_by_value(request.module)  # as for Ray: workers cannot import it
+    cluster = distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
+    )
+    try:
+        with distributed.Client(cluster) as client:
+            yield client
+    finally:
+        cluster.close()
+        cloudpickle.unregister_pickle_by_value(request.module)

@@ -3,35 +3,16 @@
 from __future__ import annotations
 
 import os
-import sys
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 import hyperparameter as hp
 
-pytestmark = pytest.mark.dask
+pytestmark = [pytest.mark.dask, pytest.mark.usefixtures("dask_client")]
 distributed = pytest.importorskip(
     "distributed", reason="Dask distributed is not installed: run pip install -e '.[test]'"
 )
-cloudpickle = pytest.importorskip("cloudpickle")
-
-
-@pytest.fixture(scope="module", autouse=True)
-def client() -> Iterator[Any]:
-    """One local cluster of two worker processes for the whole module, closed after it."""
-    # Workers cannot import this test module (tests/ is not on their path): ship its code.
-    cloudpickle.register_pickle_by_value(sys.modules[__name__])
-    cluster = distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
-    )
-    try:
-        with distributed.Client(cluster) as client:
-            yield client
-    finally:
-        cluster.close()
-        cloudpickle.unregister_pickle_by_value(sys.modules[__name__])
 
 
 def read_in_task() -> dict[str, object]:

@@ -3,31 +3,16 @@
 from __future__ import annotations
 
 import os
-import sys
 import threading
-from collections.abc import Iterator
 
 import pytest
 
 import hyperparameter as hp
 
-pytestmark = pytest.mark.ray
+pytestmark = [pytest.mark.ray, pytest.mark.usefixtures("ray_cluster")]
 ray = pytest.importorskip(
     "ray", reason="Ray is not installed: it has no release for this Python, or run pip install -e '.[test]'"
 )
-
-
-@pytest.fixture(scope="module", autouse=True)
-def cluster() -> Iterator[None]:
-    """One local Ray for the whole module, shut down after it."""
-    # Workers cannot import this test module (tests/ is not on their path): ship its code.
-    ray.cloudpickle.register_pickle_by_value(sys.modules[__name__])
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, configure_logging=False)
-    try:
-        yield
-    finally:
-        ray.shutdown()
-        ray.cloudpickle.unregister_pickle_by_value(sys.modules[__name__])
 
 
 def read_in_task() -> dict[str, object]:
