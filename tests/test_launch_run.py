@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import enum
 import json
+import subprocess
+import sys
 import threading
 from pathlib import Path
 from typing import Any, Literal
@@ -323,3 +325,73 @@ class TestListing:
         assert "in.txt" not in out
         status, out, _ = run(["-ep", "fit.lr", "fit.epochs"], capsys, train)
         assert (status, out.count("fit.epochs\n")) == (0, 1)
+
+
+APP = """\
+import hyperparameter as hp
+
+
+@hp.param("train")
+def main(epochs: int = 3):
+    print("training for a long time...")
+    import model  # imported lazily: the launcher still knows what it declares and reads
+
+    print(epochs, model.Net().width, hp.scope.model.act | "relu")
+
+
+if __name__ == "__main__":
+    hp.launch(main)
+"""
+
+MODEL = """\
+import hyperparameter as hp
+
+
+class Net(hp.Params, namespace="model"):
+    width = hp.Int(64, bounds=(1, None))
+"""
+
+
+class TestRealPrograms:
+    """A program with a lazily imported module, run as a process."""
+
+    @pytest.fixture
+    def program(self, tmp_path: Path) -> Path:
+        (tmp_path / "app.py").write_text(APP)
+        (tmp_path / "model.py").write_text(MODEL + 'ACT = hp.scope.model.act | "relu"\n')
+        return tmp_path
+
+    def start(self, folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "app.py", *args],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+
+    def test_a_value_a_lazy_module_refuses_stops_the_program_before_it_runs(self, program: Path) -> None:
+        """-D model.width=0 fails the bound of a kind declared in a module imported later: exit 2, nothing runs."""
+        done = self.start(program, "-D", "model.width=0")
+        assert (done.returncode, done.stdout) == (2, "")
+        assert "error: -D sets 'model.width' to '0', but Net at model.py:5 expects" in done.stderr
+
+    def test_keys_of_lazy_modules_are_known_and_reach_them(self, program: Path) -> None:
+        """Keys declared or read in a module imported later raise no warning and reach the module."""
+        done = self.start(program, "-D", "model.width=8", "-D", "model.act=gelu", "--epochs", "2")
+        assert (done.returncode, done.stderr) == (0, "")
+        assert done.stdout.splitlines()[-1] == "2 8 gelu"
+
+    def test_strict_refuses_a_typo_with_a_close_match(self, program: Path) -> None:
+        """--strict makes an unknown key exit 2 with the closest known key."""
+        done = self.start(program, "--strict", "-D", "model.widht=8")
+        assert (done.returncode, done.stdout) == (2, "")
+        assert "'model.widht'; did you mean 'model.width'" in done.stderr
+
+    def test_list_params_as_json_names_each_source(self, program: Path) -> None:
+        """-lps -f json lists the keys of the lazy module with the source of each value."""
+        done = self.start(program, "-lps", "-f", "json", "-D", "model.width=8", "--epochs", "4")
+        rows = {row["key"]: row for row in json.loads(done.stdout)["hyperparameters"]}
+        assert (rows["model.width"]["value"], rows["model.width"]["source"]) == ("8", "-D")
+        assert (rows["train.epochs"]["value"], rows["train.epochs"]["source"]) == ("4", "--epochs")

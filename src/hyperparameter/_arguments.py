@@ -233,15 +233,13 @@ def _is_bool_word(text: str) -> bool:
     return True
 
 
-_CONFIG_SUFFIXES = (".json", ".toml", ".yaml", ".yml")
+def repeat_flag(argv: list[str], flags: tuple[str, ...], takes: Callable[[str], bool]) -> list[str]:
+    """Spell the words after a flag's value that ``takes`` accepts as more uses of the flag.
 
+    A following word it does not accept (or one that starts with ``-``) is left
+    alone, so a positional after the flag's values stays a positional.
 
-def rewrite_config_files(argv: list[str], flags: tuple[str, ...]) -> list[str]:
-    """``-C a.json b.toml`` as ``-C a.json -C b.toml``: config files after the first, by their suffix.
-
-    A following word that does not name a config file stays a positional.
-
-    >>> rewrite_config_files(["-C", "a.json", "b.toml", "in.txt"], ("-C",))
+    >>> repeat_flag(["-C", "a.json", "b.toml", "in.txt"], ("-C",), lambda word: word.endswith(".toml"))
     ['-C', 'a.json', '-C', 'b.toml', 'in.txt']
     """
     rewritten: list[str] = []
@@ -255,14 +253,15 @@ def rewrite_config_files(argv: list[str], flags: tuple[str, ...]) -> list[str]:
         if arg in flags and index < len(argv):
             rewritten.append(argv[index])
             index += 1
-            while (
-                index < len(argv)
-                and argv[index].lower().endswith(_CONFIG_SUFFIXES)
-                and not argv[index].startswith("-")
-            ):
+            while index < len(argv) and not argv[index].startswith("-") and takes(argv[index]):
                 rewritten += [arg, argv[index]]
                 index += 1
     return rewritten
+
+
+def is_config_file(word: str) -> bool:
+    """Whether a word names a config file by its suffix (``-C a.json b.toml`` takes both)."""
+    return word.lower().endswith((".json", ".toml", ".yaml", ".yml"))
 
 
 def add_declared(parser: argparse.ArgumentParser, name: str, declared: Any, help_text: str) -> None:

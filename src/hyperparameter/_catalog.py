@@ -123,7 +123,37 @@ def _declared_entries(cls: type) -> list[Description]:
 def _scanned_entry(found: Description) -> Description:
     """What the scan found, with paths as the listing shows them and the rule its text gives."""
     shown = replace(found, path=_short(found.path))
-    return replace(shown, check=_scanned_check(found, f"{found.function or 'module'} at {shown.location}"))
+    where = f"{found.function or 'module'} at {shown.location}"
+    typed = found.role == "declared" or (
+        found.role == "param" and (bool(found.spec) or found.type_name in _TYPED)
+    )
+    return replace(shown, check=Check(where, _LazyConvert(found, where), typed))
+
+
+# Literal defaults whose type a parameter is declared with (a list default converts item by item).
+_TYPED = frozenset({"bool", "int", "float", "complex", "str"})
+
+
+class _LazyConvert:
+    """A scanned declaration's rule, built from its text the first time a value is checked.
+
+    A catalog holds every declaration of the program's modules; a launch checks
+    the few keys it sets, so most rules are never built.
+    """
+
+    def __init__(self, found: Description, where: str) -> None:
+        self.found, self.where = found, where
+        self.built: Optional[Callable[[Any], Any]] = None
+
+    def __call__(self, value: Any) -> Any:
+        if self.built is None:
+            check = _scanned_check(self.found, self.where)
+            self.built = check.convert if check is not None else _unchanged
+        return self.built(value)
+
+
+def _unchanged(value: Any) -> Any:
+    return value
 
 
 def _scanned_check(found: Description, where: str) -> Optional[Check]:
@@ -186,29 +216,83 @@ def project_root(module_globals: dict[str, Any]) -> Optional[Path]:
 
 
 def project_files(module_globals: dict[str, Any]) -> tuple[list[Path], list[Path]]:
-    """The program's source files, and the other scripts of its folder.
+    """The program's source files, and the other modules of its folder.
 
     The program's files are the calling module, its loaded modules and, loaded
-    or not, the modules of its package (or of the packages in a script's
-    folder). The other scripts of a script's folder are not part of the program,
-    but a key one of them reads is no typo. Only the packages in a script's
-    folder are scanned, not every folder below it, so a script in a large folder
-    (a home directory) does not make each launch read unrelated code.
+    or not, every module of its package, or for a script the modules of its
+    folder it imports (also inside functions, so a lazy import counts). The
+    other modules of a script's folder are not part of the program, but a key
+    one of them reads or declares is no typo. Only the script's folder and the
+    packages in it are looked at, not every folder below it, so a script in a
+    large folder (a home directory) does not make each launch read unrelated code.
     """
     root = project_root(module_globals)
     if root is None:
         return [], []
-    own = {Path(module_globals["__file__"]).resolve()}
-    others: set[Path] = set()
+    main = Path(module_globals["__file__"]).resolve()
     if module_globals.get("__package__"):
-        own.update(Path(path).resolve() for path in python_files(root))
-    else:
-        for entry in _entries(root):
-            if entry.suffix == ".py" and entry.is_file():
-                others.add(entry.resolve())
-            elif entry.is_dir() and (entry / "__init__.py").is_file():
-                own.update(Path(path).resolve() for path in python_files(entry))
-    outer = root.parent if module_globals.get("__package__") else root
+        own = {main, *(Path(path).resolve() for path in python_files(root))}
+        return sorted(own | _loaded_files(root.parent)), []
+    folder: set[Path] = set()
+    for entry in _entries(root):
+        if entry.suffix == ".py" and entry.is_file():
+            folder.add(entry.resolve())
+        elif entry.is_dir() and (entry / "__init__.py").is_file():
+            folder.update(Path(path).resolve() for path in python_files(entry))
+    own = _imported({main} | _loaded_files(root), root, folder)
+    return sorted(own), sorted(folder - own)
+
+
+_IMPORT = re.compile(
+    r"^[ \t]*(?:from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+\(?([\w., \t]*)|import[ \t]+([\w., \t]+))", re.M
+)
+
+
+def _imported(start: set[Path], root: Path, folder: set[Path]) -> set[Path]:
+    """``start`` and the files of ``folder`` they import, directly or not (found by the import lines)."""
+    found, todo = set(start), list(start)
+    while todo:
+        path = todo.pop()
+        try:
+            text = path.read_text(errors="replace")
+        except OSError:
+            continue
+        for module in _imported_names(text, path, root):
+            parts = module.split(".")
+            for end in range(1, len(parts) + 1):
+                base = root.joinpath(*parts[:end])
+                for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+                    candidate = candidate.resolve() if candidate.exists() else candidate
+                    if candidate in folder and candidate not in found:
+                        found.add(candidate)
+                        todo.append(candidate)
+    return found
+
+
+def _imported_names(text: str, path: Path, root: Path) -> list[str]:
+    """The dotted names (relative to ``root``) a module's import lines name, submodules included."""
+    names = []
+    for dots, module, members, plain in _IMPORT.findall(text):
+        if plain:
+            names += [name.split()[0] for name in plain.split(",") if name.strip()]
+            continue
+        if dots:  # a relative import: from the package the file is in
+            package = path.parent
+            for _ in dots[1:]:
+                package = package.parent
+            try:
+                prefix = ".".join(package.relative_to(root).parts)
+            except ValueError:
+                continue
+            module = ".".join(part for part in (prefix, module) if part)
+        names.append(module)
+        names += [f"{module}.{name.split()[0]}" for name in members.split(",") if name.strip()]
+    return [name for name in names if name]
+
+
+def _loaded_files(outer: Path) -> set[Path]:
+    """The files of the loaded modules under ``outer`` that are the program's own."""
+    files = set()
     prefix = os.path.join(str(outer), "")
     folders: dict[str, bool] = {}  # many modules share a folder: each is resolved once
     for module in list(sys.modules.values()):
@@ -222,8 +306,8 @@ def project_files(module_globals: dict[str, Any]) -> tuple[list[Path], list[Path
         if inside:
             resolved = Path(path).resolve()
             if _belongs(resolved, outer):
-                own.add(resolved)
-    return sorted(own), sorted(others - own)
+                files.add(resolved)
+    return files
 
 
 def _entries(root: Path) -> list[Path]:
@@ -287,8 +371,8 @@ class Catalog:
                     pattern = _pattern(found.key)
                     if pattern is not None:
                         patterns.append((pattern, entry.check))
-                elif entry.check is not None:
-                    self.checks.setdefault(found.key, []).append(entry.check)
+                elif entry.check is not None and (found.role != "read" or found.default):
+                    self.checks.setdefault(found.key, []).append(entry.check)  # a bare read has no rule
         for info in infos:  # what the program declares wins over what a scan guessed
             for entry in _runtime_entries(info):
                 self._declare(entry)
@@ -326,11 +410,12 @@ class Catalog:
 
     def unknown(self, keys: Iterable[str]) -> list[str]:
         """Those of ``keys`` no part of the program reads or declares."""
-        entries, related = self.entries, self._related
-        unknown = [key for key in keys if key not in entries and key not in related]
-        if self._any_pattern is None:
-            return unknown
-        return [key for key in unknown if self._any_pattern.fullmatch(key) is None]
+        keys = list(keys)
+        # Set operations and filter() run in C: ten thousand keys from a file cost little.
+        missing = set(keys).difference(self.entries, self._related)
+        if self._any_pattern is not None:
+            missing = {key for key in missing if self._any_pattern.fullmatch(key) is None}
+        return keys if len(missing) == len(keys) else list(filter(missing.__contains__, keys))
 
     def checks_for(self, key: str) -> list[Check]:
         """Every rule the program's declarations and reads give for the values of ``key``."""

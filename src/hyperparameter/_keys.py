@@ -103,6 +103,21 @@ def flatten(values: Mapping[Any, Any], prefix: str = "") -> dict[str, Any]:
     return flat
 
 
+def join_keys(values: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """``flatten`` for a tree whose keys are already valid segments (a loaded config file's).
+
+    >>> join_keys({"model": {"hidden": 256, "enc": {}}, "lr": 0.1})
+    {'model.hidden': 256, 'model.enc': {}, 'lr': 0.1}
+    """
+    flat: dict[str, Any] = {}
+    for key, value in values.items():
+        if type(value) is dict and value:
+            flat.update(join_keys(value, prefix + key + "."))
+        else:
+            flat[prefix + key] = value
+    return flat
+
+
 def _flatten_into(flat: dict[str, Any], values: Mapping[Any, Any], prefix: str) -> None:
     for key, value in values.items():
         if type(key) is not str and not isinstance(key, str):

@@ -21,15 +21,16 @@ from ._arguments import (
     add_declared,
     add_parameter,
     annotations_of,
+    is_config_file,
+    repeat_flag,
     rewrite_bool_values,
-    rewrite_config_files,
 )
 from ._catalog import Catalog, infos_of, project_files
 from ._config import load_with_origins
 from ._docstrings import parse_docstring
 from ._engine import innermost
 from ._inject import ParamInfo, param
-from ._keys import collect, flatten
+from ._keys import collect, join_keys
 from ._launch_checks import Checks
 from ._levels import ABSENT
 from ._origins import restore_baseline, saved_baseline
@@ -319,7 +320,7 @@ class _Program:
         self._check(run)
         saved = saved_baseline()
         try:
-            with SourcedScope(run.values, run.sources):
+            with SourcedScope.of_checked(run.values, run.sources):
                 scope.frozen()  # threads the program starts inherit these values
                 return run.command.call(run.arguments)
         finally:
@@ -352,7 +353,7 @@ class _Program:
 
     def _rewrite(self, parser: argparse.ArgumentParser, argv: list[str]) -> list[str]:
         """Spell what argparse cannot parse alone: bool words after flags, several files after -C."""
-        argv = rewrite_config_files(argv, _CONFIG_FLAGS)
+        argv = repeat_flag(argv, _CONFIG_FLAGS, is_config_file)
         argv = rewrite_bool_values(argv, parser)
         for action in parser._actions:
             if isinstance(action, argparse._SubParsersAction):
@@ -401,23 +402,7 @@ class _Program:
 
     def _explained_keys(self, argv: list[str]) -> list[str]:
         """``-ep A B``: B is a second key only if the program knows it, else it is a positional."""
-        rewritten: list[str] = []
-        index = 0
-        while index < len(argv):
-            arg = argv[index]
-            rewritten.append(arg)
-            index += 1
-            if arg in _EXPLAIN_FLAGS and index < len(argv):
-                rewritten.append(argv[index])
-                index += 1
-                while (
-                    index < len(argv)
-                    and not argv[index].startswith("-")
-                    and self.catalog().knows(argv[index])
-                ):
-                    rewritten += [arg, argv[index]]
-                    index += 1
-        return rewritten
+        return repeat_flag(argv, _EXPLAIN_FLAGS, lambda word: self.catalog().knows(word))
 
     def _loaded(self, files: list[str], run: _Run) -> dict[str, Any]:
         """Add the values the ``-C`` files hold to ``run``, each named by the file that set it.
@@ -448,7 +433,7 @@ class _Program:
 
 def _flat(values: dict[str, Any]) -> dict[str, Any]:
     """Nested mappings as dotted keys, as a scope holds them."""
-    return flatten(values) if values else {}
+    return join_keys(values) if values else {}
 
 
 def _add_format_option(parser: argparse.ArgumentParser, dest_suffix: str = "") -> None:

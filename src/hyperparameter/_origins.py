@@ -93,9 +93,9 @@ def sources_of(level: Optional[Level] = None) -> dict[str, str]:
 
 
 def publish_sources(sources: dict[str, str]) -> None:
-    """Record ``sources`` as those of the baseline just published."""
+    """Record ``sources`` (now owned here, never changed) as those of the baseline just published."""
     global _baseline_sources
-    _baseline_sources = (baseline(), dict(sources))
+    _baseline_sources = (baseline(), sources)
 
 
 def saved_baseline() -> tuple[Level, tuple[Optional[Level], dict[str, str]]]:

@@ -235,8 +235,20 @@ class SourcedScope(Scope):
     _sources: Mapping[str, str]
 
     def __init__(self, values: Mapping[str, Any], sources: Mapping[str, str]) -> None:
-        super().__init__(**values)  # flat values of checked keys are stored as they are
+        super().__init__(values)
         _init(self, "_sources", dict(sources))  # consulted only for keys the scope holds
+
+    @classmethod
+    def of_checked(cls, values: dict[str, Any], sources: dict[str, str]) -> SourcedScope:
+        """A sourced scope that owns ``values`` (dotted keys, all valid) and ``sources`` as given.
+
+        The launcher builds one from ten thousand keys of a file it has checked
+        already; checking and copying them again would double the cost.
+        """
+        built = _new_scope(cls)
+        _set_values(built, values)
+        _init(built, "_sources", sources)
+        return built
 
     def _write(self, updates: dict[str, Any], clear: bool = False) -> None:
         _init(self, "_sources", {} if clear else {k: v for k, v in self._sources.items() if k not in updates})
