@@ -387,7 +387,10 @@ class TestRealPrograms:
         """--strict makes an unknown key exit 2 with the closest known key."""
         done = self.start(program, "--strict", "-D", "model.widht=8")
         assert (done.returncode, done.stdout) == (2, "")
-        assert "'model.widht'; did you mean 'model.width'" in done.stderr
+        assert (
+            "error: --strict: -D sets a hyperparameter the program never reads: 'model.widht'. Did you mean 'model.width'?"
+            in done.stderr
+        )
 
     def test_list_params_as_json_names_each_source(self, program: Path) -> None:
         """-lps -f json lists the keys of the lazy module with the source of each value."""

@@ -370,7 +370,7 @@ class _Program:
         if unknown:
             summary = checks.unknown_summary(unknown, run.sources)
             if run.strict:
-                self.parser.error(f"{summary}; --strict refuses them, so fix or remove them.")
+                self.parser.error(f"--strict: {summary}")
             print(f"{self.prog}: warning: {summary}", file=sys.stderr)
         try:
             run.values = checks.check(run.values, run.sources)
