@@ -20,9 +20,18 @@ struct Frame {
     undo_len: usize,
 }
 
+/// A current value and the block that set it (`NO_FRAME` for the thread's baseline).
+#[derive(Clone)]
+struct Entry {
+    value: Value,
+    frame: u64,
+}
+
+const NO_FRAME: u64 = u64::MAX;
+
 struct Store {
-    values: KeyMap<Value>,
-    undo: Vec<(Key, Option<Value>)>,
+    values: KeyMap<Entry>,
+    undo: Vec<(Key, Option<Entry>)>,
     frames: Vec<Frame>,
     next_id: u64,
     started: bool,
@@ -47,7 +56,14 @@ impl Store {
             .unwrap_or_else(|poison| poison.into_inner())
             .clone();
         if let Some(baseline) = baseline {
-            self.values = (*baseline).clone();
+            let entries = baseline.iter().map(|(key, value)| {
+                let entry = Entry {
+                    value: value.clone(),
+                    frame: NO_FRAME,
+                };
+                (key.clone(), entry)
+            });
+            self.values = entries.collect();
         }
     }
 
@@ -58,8 +74,15 @@ impl Store {
                  one on this thread; set it inside the innermost with_params! block"
             );
         }
-        let previous = self.values.insert(key.clone(), value);
-        self.undo.push((key, previous));
+        match self.values.get_mut(&key) {
+            // Set before in this block: its undo record already holds the value to restore,
+            // so a key set in a loop does not grow the log.
+            Some(entry) if entry.frame == id => entry.value = value,
+            _ => {
+                let previous = self.values.insert(key.clone(), Entry { value, frame: id });
+                self.undo.push((key, previous));
+            }
+        }
     }
 
     fn leave(&mut self, id: u64) {
@@ -72,7 +95,7 @@ impl Store {
         while self.undo.len() > undo_len {
             let (key, previous) = self.undo.pop().expect("the log is longer than undo_len");
             match previous {
-                Some(value) => self.values.insert(key, value),
+                Some(entry) => self.values.insert(key, entry),
                 None => self.values.remove(&key),
             };
         }
@@ -104,11 +127,11 @@ where
         |cell| {
             let store = cell.borrow();
             if store.started {
-                read(store.values.get(key))
+                read(store.values.get(key).map(|entry| &entry.value))
             } else {
                 drop(store);
                 start_thread(cell);
-                read(cell.borrow().values.get(key))
+                read(cell.borrow().values.get(key).map(|entry| &entry.value))
             }
         },
     )
@@ -135,7 +158,11 @@ pub fn frozen() {
         if !store.started {
             store.start();
         }
-        Arc::new(store.values.clone())
+        let values = store
+            .values
+            .iter()
+            .map(|(key, entry)| (key.clone(), entry.value.clone()));
+        Arc::new(values.collect())
     });
     *BASELINE
         .write()
@@ -248,5 +275,22 @@ fn checked_key(key: &str) -> Result<Key, InvalidKeyError> {
             problem,
             expected: "dotted names such as 'train.lr'",
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_key_set_again_in_the_same_block_keeps_one_undo_record() {
+        let scope = ParamScope::enter();
+        for step in 0..1000i64 {
+            scope.set("store.step", step).unwrap();
+        }
+        assert_eq!(STORE.with(|cell| cell.borrow().undo.len()), 1);
+        assert_eq!(crate::get_or("store.step", -1i64), 999);
+        drop(scope);
+        assert_eq!(crate::get_or("store.step", -1i64), -1);
     }
 }
