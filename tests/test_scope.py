@@ -138,6 +138,35 @@ class TestWrite:
             assert hp.scope.x.y | 0 == 0
         assert hp.scope.x.y | 0 == 0
 
+    @pytest.mark.parametrize(
+        "write",
+        [
+            lambda: setattr(hp.scope, "b", 2),
+            lambda: hp.scope.__setitem__("b", 2),
+            lambda: hp.scope.update(b=2),
+            lambda: hp.scope.update({"b": 2}),
+        ],
+        ids=["attribute", "item", "update keywords", "update mapping"],
+    )
+    def test_every_write_through_hp_scope_ends_with_the_block(self, write) -> None:
+        """hp.scope.b = 2, hp.scope["b"] = 2 and hp.scope.update(b=2) inside with s: leave s unchanged for its next entry."""
+        s = hp.scope(a=1)
+        with s:
+            write()
+            assert (hp.scope.a | 0, hp.scope.b | 0) == (1, 2)
+        assert dict(s) == {"a": 1}
+        with s:
+            assert (hp.scope.a | 0, hp.scope.b | 0) == (1, 0)
+
+    def test_clear_through_hp_scope_hides_values_until_the_block_ends(self) -> None:
+        """hp.scope.clear() inside with t: hides every value for the rest of the block only; t's next entry is whole."""
+        t = hp.scope(a=1)
+        with hp.scope(outer=1), t:
+            assert hp.scope.clear() is t
+            assert (hp.scope.a | 0, hp.scope.outer | 0) == (0, 0)
+        with hp.scope(outer=1), t:
+            assert (hp.scope.a | 0, hp.scope.outer | 0) == (1, 1)
+
     def test_write_through_scope_object_goes_into_that_scope(self) -> None:
         """ps.a.b = v writes into ps, also after the block, for its next entry."""
         ps = hp.scope()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextvars
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,7 +15,9 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 import hyperparameter as hp
 
 KEYS = st.sampled_from(["a", "b", "a.b", "a.c", "x.y.z"])
-VALUES = st.one_of(st.integers(-3, 3), st.none(), st.booleans(), st.text(max_size=2))
+VALUES = st.one_of(
+    st.integers(-3, 3), st.none(), st.booleans(), st.text(max_size=2), st.integers(-99, 99).map(str)
+)
 OVERRIDES = st.dictionaries(KEYS, VALUES, max_size=3)
 
 
@@ -37,14 +41,26 @@ class Model:
     frames: list[Frame] = field(default_factory=list)
     objects: dict[int, dict[str, Any]] = field(default_factory=dict)  # id(obj) -> stored values
 
-    def visible(self) -> dict[str, Any]:
+    def visible(self, frames: list[Frame] | None = None) -> dict[str, Any]:
         seen: dict[str, Any] = {}
-        for frame in reversed(self.frames):
+        for frame in reversed(self.frames if frames is None else frames):
             for key, value in frame.values.items():
                 seen.setdefault(key, value)
             if not frame.inherit:
                 break
         return seen
+
+    def innermost_entry(self, obj: hp.Scope) -> int | None:
+        """The index of the innermost frame that entered ``obj``, if it is active."""
+        return next((i for i in reversed(range(len(self.frames))) if self.frames[i].obj is obj), None)
+
+    def seen_by(self, obj: hp.Scope) -> dict[str, Any]:
+        """What the scope object ``obj`` reads: its innermost active entry, else its values over the current ones."""
+        index = self.innermost_entry(obj)
+        if index is not None:
+            return self.visible(self.frames[: index + 1])
+        around = self.visible() if obj._inherit else {}
+        return {**around, **self.objects.get(id(obj), dict(obj._values))}
 
 
 class ScopeMachine(RuleBasedStateMachine):
@@ -87,6 +103,61 @@ class ScopeMachine(RuleBasedStateMachine):
         hp.scope[key] = value
         self.model.frames[-1].values[key] = value
 
+    @rule(values=OVERRIDES)
+    def update_current(self, values: dict[str, Any]) -> None:
+        # Writes through hp.scope change the innermost block only, never its scope object.
+        assert hp.scope.update(values) is self.model.frames[-1].obj
+        self.model.frames[-1].values.update(values)
+
+    @rule()
+    def clear_current(self) -> None:
+        assert hp.scope.clear() is self.model.frames[-1].obj
+        self.model.frames[-1].values.clear()
+        self.model.frames[-1].inherit = False
+
+    @rule(data=st.data(), values=OVERRIDES)
+    def update_object(self, data: st.DataObject, values: dict[str, Any]) -> None:
+        frame = self.model.frames[data.draw(st.integers(0, len(self.model.frames) - 1))]
+        frame.obj.update(values)
+        self.model.objects[id(frame.obj)].update(values)
+        self.model.frames[self.model.innermost_entry(frame.obj)].values.update(values)  # type: ignore[index]
+
+    @rule(data=st.data())
+    def clear_object(self, data: st.DataObject) -> None:
+        frame = self.model.frames[data.draw(st.integers(0, len(self.model.frames) - 1))]
+        frame.obj.clear()
+        self.model.objects[id(frame.obj)] = {}
+        entry = self.model.frames[self.model.innermost_entry(frame.obj)]  # type: ignore[index]
+        entry.values.clear()
+        entry.inherit = False
+
+    @precondition(lambda self: len(self.model.frames) > 2)
+    @rule()
+    def exit_out_of_order(self) -> None:
+        outer, inner = self.model.frames[-2], self.model.frames[-1]
+        if outer.obj is inner.obj:
+            return
+        before = self.model.visible()
+        with pytest.raises(hp.ScopeError):
+            outer.obj.__exit__(None, None, None)
+        assert dict(hp.scope.current()) == before
+
+    @precondition(lambda self: self.created)
+    @rule(data=st.data(), key=KEYS)
+    def read_through_object(self, data: st.DataObject, key: str) -> None:
+        obj = data.draw(st.sampled_from(self.created))
+        assert (obj[key] | None) == self.model.seen_by(obj).get(key)
+
+    @rule()
+    def call_injected(self) -> None:
+        expected = self.model.visible()
+        assert _injected() == (expected.get("a.b"), expected.get("a.c"))
+
+    @rule(key=KEYS)
+    def read_in_a_copied_context(self, key: str) -> None:
+        expected = self.model.visible().get(key)
+        assert contextvars.copy_context().run(lambda: hp.scope[key] | None) == expected
+
     @rule(data=st.data(), key=KEYS, value=VALUES)
     def write_through_object(self, data: st.DataObject, key: str, value: Any) -> None:
         index = data.draw(st.integers(0, len(self.model.frames) - 1))
@@ -110,6 +181,8 @@ class ScopeMachine(RuleBasedStateMachine):
         if key in expected:
             assert hp.scope[key]() == expected[key]
             assert (hp.scope[key] | None) == expected[key]
+            if isinstance(expected[key], str) and expected[key].lstrip("-").isdigit():
+                assert (hp.scope[key] | 0) == int(expected[key])
         else:
             with pytest.raises(KeyError):
                 hp.scope[key]()
@@ -126,5 +199,12 @@ class ScopeMachine(RuleBasedStateMachine):
         assert dict(hp.scope.current()) == {}
 
 
-ScopeMachine.TestCase.settings = settings(max_examples=150, stateful_step_count=30, deadline=None)
+@hp.param("a")
+def _injected(b: Any = None, c: Any = None) -> tuple[Any, Any]:
+    return b, c
+
+
+# CI runs this file once more with HYPERPARAMETER_MODEL_EXAMPLES set (see .ci/run) for a longer search.
+EXAMPLES = int(os.environ.get("HYPERPARAMETER_MODEL_EXAMPLES", "150"))
+ScopeMachine.TestCase.settings = settings(max_examples=EXAMPLES, stateful_step_count=30, deadline=None)
 TestScopeAgainstModel = ScopeMachine.TestCase

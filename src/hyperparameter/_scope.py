@@ -353,13 +353,42 @@ class ScopeRoot:
         """Return a snapshot of every value visible in the calling context."""
         return self.current().storage()
 
+    # Writes through hp.scope change the innermost active block, and end with it, as
+    # hp.scope.a = 1 does; writes through a scope object (ps.update, ps.clear) change it.
     def update(self, values: Optional[Mapping[str, Any]] = None, **kwargs: Any) -> Scope:
-        """Set several values in the innermost active scope; return that scope."""
-        return self.current().update(values, **kwargs)
+        """Set several values in the innermost active block (every key checked first); return its scope.
+
+        Like ``hp.scope.a = 1``, the values end with the block: the scope
+        object is not changed, so its next ``with`` starts from its own values.
+
+        >>> import hyperparameter as hp
+        >>> ps = hp.scope(a=1)
+        >>> with ps:
+        ...     _ = hp.scope.update(b=2)
+        ...     hp.scope.b | 0
+        2
+        >>> with ps:
+        ...     hp.scope.b | 0
+        0
+        """
+        amend(innermost().owner, collect([values] if values is not None else [], kwargs))
+        return self.current()
 
     def clear(self) -> Scope:
-        """Clear the innermost active scope (it stops inheriting); return it."""
-        return self.current().clear()
+        """Hide every value, inherited ones included, until the innermost active block ends; return its scope.
+
+        >>> import hyperparameter as hp
+        >>> ps = hp.scope(a=1)
+        >>> with ps:
+        ...     _ = hp.scope.clear()
+        ...     hp.scope.a | 0
+        0
+        >>> with ps:
+        ...     hp.scope.a | 0
+        1
+        """
+        amend(innermost().owner, {}, clear=True)
+        return self.current()
 
     @staticmethod
     def empty(*args: Union[str, Mapping[str, Any]], **kwargs: Any) -> Scope:
