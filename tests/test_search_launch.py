@@ -26,8 +26,8 @@ PROGRAM = textwrap.dedent(
     def main(epochs: int = 1):
         config = Train()
         flaky = os.environ.get("FLAKY")
-        if flaky and os.path.exists(flaky) and config.layers == 4:
-            raise RuntimeError("layers=4 is broken today")
+        if flaky and os.path.exists(flaky) and config.layers >= 2:
+            raise RuntimeError("more than one layer is broken today")
         return {"loss": round(config.lr * 100 + config.layers + (config.act == "relu"), 6)}
 
     if __name__ == "__main__":
@@ -136,8 +136,8 @@ def test_resume_reruns_the_failed_trials_of_a_search(program: Path, tmp_path: Pa
     assert first.returncode == 1
     before = rows(runs)
     failed = [row["trial"] for row in before if row["status"] == "failed"]
-    assert failed
-    assert all(row["train.layers"] == "4" for row in before if row["status"] == "failed")
+    assert failed  # 8 trials without a layers >= 2 among them: a chance of (1/4)**8
+    assert all(row["train.layers"] != "1" for row in before if row["status"] == "failed")
     flag.unlink()
     second = run(program, "--resume", str(runs), env={"FLAKY": str(flag)})
     assert second.returncode == 0, second.stderr
