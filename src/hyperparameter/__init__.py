@@ -51,6 +51,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time these load on first use
     from ._launch import launch, run_cli
     from ._params import Params
     from ._ray import ray_remote
+    from ._record import Read, Record, record
     from ._sweep import sweep
     from ._sweep_plot import plot_sweep
     from ._sweep_trial import SweepResult, Trial
@@ -80,6 +81,8 @@ _LAZY = {
     "Parameter": "_kinds",
     "List": "_kinds",
     "Params": "_params",
+    "Read": "_record",
+    "Record": "_record",
     "Str": "_kinds",
     "SweepResult": "_sweep_trial",
     "Trial": "_sweep_trial",
@@ -88,6 +91,7 @@ _LAZY = {
     "parse_values": "_tf_compat",
     "plot_sweep": "_sweep_plot",
     "ray_remote": "_ray",
+    "record": "_record",
     "run_cli": "_launch",
     "save_config": "_config",
     "sweep": "_sweep",
@@ -150,6 +154,8 @@ __all__ = [
     "ParameterTypeError",
     "ParameterValueError",
     "Params",
+    "Read",
+    "Record",
     "SchemaError",
     "Scope",
     "ScopeError",
@@ -171,6 +177,7 @@ __all__ = [
     "parse_values",
     "plot_sweep",
     "ray_remote",
+    "record",
     "run_cli",
     "save_config",
     "scope",

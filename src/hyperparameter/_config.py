@@ -16,6 +16,7 @@ dataclass instead. ``save_config`` writes values back, loadable to the same valu
 
 from __future__ import annotations
 
+import collections
 import datetime
 import enum
 import numbers
@@ -23,7 +24,7 @@ import os
 import pathlib
 from collections.abc import Mapping, Sequence
 from itertools import chain
-from typing import Any, Callable, Optional, TypeVar, Union, overload
+from typing import Any, Callable, Optional, Protocol, TypeVar, Union, overload, runtime_checkable
 
 from . import _config_formats, _interpolation, _schema
 from ._config_limits import MAX_DEPTH, measure, too_deep
@@ -82,6 +83,8 @@ def config(source: Union[Source, Sequence[Source]], *more: Source, schema: Optio
     Train(lr=1.0, epochs=5)
     """
     values, where, labels = _load(source, more)
+    if labels:
+        _recent_loads.appendleft((values, where))
     if schema is None:
         return values
     return _schema.build(schema, values, where, labels)
@@ -134,6 +137,36 @@ def _load(
 
     values = _interpolation.interpolate(merged, where) if interpolates else merged
     return values, where, labels
+
+
+# The latest file loads (values, and which file set a key path), for naming
+# "hp.config <file>" as a source; looked into only when a record asks.
+_recent_loads: collections.deque[tuple[dict[str, Any], Callable[[KeyPath], Optional[str]]]] = (
+    collections.deque(maxlen=16)
+)
+
+
+def loaded_from(key: str, value: Any) -> Optional[str]:
+    """The file a recent ``hp.config`` load read ``value`` (this very object) for ``key`` from.
+
+    >>> import hyperparameter as hp, pathlib, tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = pathlib.Path(folder) / "run.json"
+    ...     _ = path.write_text('{"train": {"lr": 0.5}}')
+    ...     values = hp.config(path)
+    >>> loaded_from("train.lr", values["train"]["lr"]) == str(path)
+    True
+    >>> loaded_from("train.lr", 0.5) is None
+    True
+    """
+    path = tuple(key.split("."))
+    for values, where in _recent_loads:
+        found: Any = values
+        for part in path:
+            found = found.get(part, _recent_loads) if isinstance(found, dict) else _recent_loads
+        if found is value:
+            return where(path)
+    return None
 
 
 def _sources(source: Union[Source, Sequence[Source]], more: tuple[Source, ...]) -> list[Source]:
@@ -297,11 +330,24 @@ def _merge(into: dict[str, Any], update: Mapping[str, Any]) -> None:
             into[key] = value
 
 
-def save_config(values: Union[Mapping[str, Any], Scope, ScopeRoot], path: PathLike) -> None:
+@runtime_checkable
+class Recorded(Protocol):
+    """What ``hp.record()`` gives: values as read (``operative()``) and where each came from."""
+
+    def operative(self) -> dict[str, Any]: ...
+
+    def sources(self) -> dict[str, str]: ...
+
+
+def save_config(values: Union[Mapping[str, Any], Scope, ScopeRoot, Recorded], path: PathLike) -> None:
     """Write ``values`` to a ``.toml``, ``.json`` or ``.yaml`` file that loads back to them.
 
     ``values`` is a mapping with dotted or nested keys, a scope (the values it
-    sees), or ``hp.scope`` itself (the values in force). Dotted keys are written
+    sees), ``hp.scope`` itself (the values in force), or a record
+    (``hp.record()``): its operative configuration, every key read with the
+    value the code got (``0.2``, not the ``-D`` string ``'0.2'``), and where
+    each came from, as a comment per key (TOML), comments at the top (YAML)
+    or a ``<name>.sources.json`` file beside it (JSON). Dotted keys are written
     nested. Tuples are written as lists, an ``Enum`` member as its name and a
     path as text: what a read with a default of that type converts back. A
     literal ``${`` is escaped so that loading does not interpolate it.
@@ -322,15 +368,19 @@ def save_config(values: Union[Mapping[str, Any], Scope, ScopeRoot], path: PathLi
             no form in a config file, or the format cannot hold it (TOML has no null).
     """
     label = os.fspath(path)
-    if isinstance(values, (Scope, ScopeRoot)):
+    comments = None
+    if isinstance(values, (Scope, ScopeRoot)):  # before Recorded: a scope has every attribute
         values = values.storage()
+    elif isinstance(values, Recorded):
+        comments = values.sources()
+        values = values.operative()
     if not isinstance(values, Mapping):
         raise TypeError(
             f"hp.save_config takes a mapping or a scope, not {type(values).__name__} {_short(values)}."
         )
     # The keys are checked and nested as loading does, so the file loads back to these values.
     tree = _plain(_normalize(values, (), label, "save"), (), label)
-    _config_formats.write(tree, pathlib.Path(label), label)
+    _config_formats.write(tree, pathlib.Path(label), label, comments)
 
 
 def _plain(value: Any, path: KeyPath, label: str) -> Any:

@@ -126,19 +126,31 @@ def _file_kind(mode: int) -> str:
     return next((name for test, name in kinds if test(mode)), "a special file")
 
 
-def write(values: dict[str, Any], path: Path, label: str) -> None:
-    """Write ``values`` (plain, nested) to ``path`` in the format its suffix names."""
+def write(values: dict[str, Any], path: Path, label: str, comments: Optional[dict[str, str]] = None) -> None:
+    """Write ``values`` (plain, nested) to ``path`` in the format its suffix names.
+
+    ``comments`` (by dotted key) go beside each key in TOML, at the top of a
+    YAML file, and to ``<name>.sources.json`` next to a JSON file.
+    """
     kind = format_of(path, label, "save")
     writers: dict[str, Callable[[dict[str, Any]], str]] = {
         "json": _write_json,
-        "toml": _config_toml.dumps,
+        "toml": lambda tree: _config_toml.dumps(tree, comments),
         "yaml": _write_yaml,
     }
     try:
         text = writers[kind](values)
     except ConfigError as error:
         raise ConfigError(f"Cannot save config {label!r}: {error}") from None
+    if comments and kind == "yaml":
+        text = "".join(f"# {key}: {_one_line(note)}\n" for key, note in comments.items()) + text
     path.write_text(text, encoding="utf-8")
+    if comments and kind == "json":
+        path.with_suffix(".sources.json").write_text(_write_json(dict(comments)), encoding="utf-8")
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.splitlines())
 
 
 class _Repeated(dict[str, Any]):

@@ -18,7 +18,7 @@ import datetime
 import math
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Optional
 
 from ._key_paths import KeyPath, format_path
 from .exceptions import ConfigError
@@ -29,14 +29,14 @@ _ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f
 _INT64 = range(-(2**63), 2**63)
 
 
-def dumps(values: Mapping[str, Any]) -> str:
-    """Return ``values`` as a TOML document.
+def dumps(values: Mapping[str, Any], comments: Optional[Mapping[str, str]] = None) -> str:
+    """Return ``values`` as a TOML document, with ``comments`` (by dotted key) beside their keys.
 
     Raises:
         ConfigError: a value TOML cannot hold; the message is a clause naming its key.
     """
     lines: list[str] = []
-    _table(lines, (), values)
+    _table(lines, (), values, comments or {})
     return "\n".join(lines) + "\n"
 
 
@@ -44,17 +44,19 @@ def _is_table(value: Any) -> bool:
     return isinstance(value, Mapping) and bool(value)
 
 
-def _table(lines: list[str], path: KeyPath, table: Mapping[str, Any]) -> None:
+def _table(lines: list[str], path: KeyPath, table: Mapping[str, Any], comments: Mapping[str, str]) -> None:
     plain = [(key, value) for key, value in table.items() if not _is_table(value)]
     if path and plain:
         if lines:
             lines.append("")
         lines.append("[" + ".".join(_key(str(part)) for part in path) + "]")
     for key, value in plain:
-        lines.append(f"{_key(key)} = {_value((*path, key), value)}")
+        comment = comments.get(".".join(map(str, (*path, key))))
+        note = "" if comment is None else "  # " + " ".join(comment.splitlines())
+        lines.append(f"{_key(key)} = {_value((*path, key), value)}{note}")
     for key, value in table.items():
         if _is_table(value):
-            _table(lines, (*path, key), value)
+            _table(lines, (*path, key), value, comments)
 
 
 def _key(key: str) -> str:

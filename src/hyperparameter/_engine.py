@@ -17,7 +17,17 @@ import sys
 from typing import Any, Optional
 
 from ._generators import GENERATOR_FLAGS, GeneratorLevel, block_generator, level_kind, visible
-from ._levels import UNPINNED, Level, baseline, chain_values, current, forget, new_level, publish_baseline
+from ._levels import (
+    UNPINNED,
+    Level,
+    baseline,
+    chain_values,
+    current,
+    forget,
+    new_level,
+    publish_baseline,
+    recording,
+)
 from ._origins import publish_sources, sources_of
 from ._processes import carry_baseline
 from .exceptions import ScopeError
@@ -61,7 +71,11 @@ def enter(owner: Any) -> Any:
     if raw is UNPINNED:
         raw = seen
     kind, generator = level_kind(raw, seen, frame)
-    _set_current(new_level(kind, owner._values, seen if owner._inherit else None, owner, raw, generator))
+    records = recording(seen)
+    for record in records:
+        record.entered(owner)
+    parent = seen if owner._inherit else None
+    _set_current(new_level(kind, owner._values, parent, owner, raw, generator, records))
     return owner
 
 
@@ -131,13 +145,20 @@ def _forget_all(levels: list[Level]) -> None:
         forget(each)
 
 
-def _relink(inner_levels: list[Level], replaced: dict[int, Optional[Level]]) -> Optional[Level]:
-    """Rebuild ``inner_levels`` (innermost first) on top of the replaced levels."""
+def _relink(
+    inner_levels: list[Level], replaced: dict[int, Optional[Level]], seen_through: bool = True
+) -> Optional[Level]:
+    """Rebuild ``inner_levels`` (innermost first) on top of the replaced levels.
+
+    With ``seen_through`` false the replacements take the place of the old
+    levels in the entered order only: the inner levels keep seeing the old ones.
+    """
+    parents = dict(replaced) if seen_through else {}
     rebuilt = None
     for inner in reversed(inner_levels):
-        parent = replaced.get(id(inner.parent), inner.parent)
+        parent = parents.get(id(inner.parent), inner.parent)
         restore_to = replaced.get(id(inner.restore_to), inner.restore_to)
-        rebuilt = replaced[id(inner)] = inner.copy_with(inner.own, parent, restore_to)
+        rebuilt = replaced[id(inner)] = parents[id(inner)] = inner.copy_with(inner.own, parent, restore_to)
     return rebuilt if inner_levels else next(reversed(replaced.values()))
 
 
@@ -157,11 +178,14 @@ def amend(owner: Any, updates: dict[str, Any], clear: bool = False) -> bool:
     levels = _entered_levels(owner)
     if levels is None:
         return False
+    for record in recording(visible(levels[0])):
+        record.wrote(updates)
     target = levels.pop()
     own = {} if clear else dict(target.own)
     own.update(updates)
     version = target.copy_with(own, None if clear else target.parent, target.restore_to)
     _set_current(_relink(levels, {id(target): version}))  # type: ignore[arg-type]
+    _forget_all([target, *levels])
     _forget_all([target, *levels])
     return True
 
@@ -173,7 +197,8 @@ def write(key: str, value: Any) -> None:
 
 def detached(own: dict[str, Any], inherit: bool, owner: Any) -> Level:
     """A level for reading a scope object that is not entered in this context."""
-    return new_level(Level, own, innermost() if inherit else None, owner, None)
+    seen = innermost()
+    return new_level(Level, own, seen if inherit else None, owner, None, None, recording(seen))
 
 
 def freeze() -> None:
@@ -195,5 +220,51 @@ def start(values: dict[str, Any]) -> None:
         )
     own = dict(baseline().own)
     own.update(values)
-    _set_current(new_level(Level, own, None, None, None))
+    _set_current(new_level(Level, own, None, None, None, None, recording(level)))
     forget(level)
+
+
+def begin_recording(record: Any) -> None:
+    """Make the calling context's levels report their first reads to ``record`` too.
+
+    The visible level is replaced by a recording version of itself (same
+    values, owner and links), so the block stays transparent: writes land
+    where they would without it. Levels of suspended generators entered
+    above it keep seeing the old version and stay unrecorded.
+    """
+    raw = _get_current()
+    seen = visible(raw)
+    if raw is UNPINNED:
+        raw = seen
+    version = new_level(
+        type(seen), seen.own, seen.parent, seen.owner, seen.restore_to, seen.frame, (*recording(seen), record)
+    )
+    above = []
+    entered: Optional[Level] = raw
+    while entered is not seen and entered is not None:
+        above.append(entered)
+        entered = entered.restore_to
+    _set_current(_relink(above, {id(seen): version}, seen_through=False))  # type: ignore[arg-type]
+    _forget_all([seen, *above])
+
+
+def end_recording(record: Any) -> None:
+    """Stop the calling context's levels reporting to ``record`` (the reverse of begin_recording)."""
+    levels = []
+    outermost = None
+    level: Optional[Level] = _get_current()
+    while level is not None:
+        levels.append(level)
+        if record in recording(level):
+            outermost = len(levels)
+        level = level.restore_to
+    if outermost is None:
+        return
+    del levels[outermost:]
+    target = levels.pop()
+    records = tuple(each for each in recording(target) if each is not record)
+    version = new_level(
+        type(target), target.own, target.parent, target.owner, target.restore_to, target.frame, records
+    )
+    _set_current(_relink(levels, {id(target): version}))  # type: ignore[arg-type]
+    _forget_all([target, *levels])

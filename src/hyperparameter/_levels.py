@@ -19,6 +19,11 @@ strongly, because an identity check is the cheapest test a hot path can make,
 and register with :func:`remember_at`; when the level's block ends (or the
 level is replaced by a write), :func:`forget` tells them to let go, so nothing
 keeps the values of an ended block alive.
+
+Inside ``hp.record()`` a context's levels are *recording* levels: they hold the
+open records under the key ``RECORDS`` and start without their own values, so
+the first read of each key at such a level misses and is recorded
+(:func:`first_read`); every later read of it there is the usual dict hit.
 """
 
 from __future__ import annotations
@@ -33,6 +38,10 @@ _dict_get = dict.get
 
 _UNRESOLVED: Any = type("Unresolved", (), {"__repr__": lambda self: "<unresolved>"})()
 ABSENT: Any = type("Absent", (), {"__repr__": lambda self: "<absent>"})()
+#: Where a recording level keeps the records open in its context (not a str: never a key).
+RECORDS: Any = type("Records", (), {"__repr__": lambda self: "<records>"})()
+#: The default of a read that the level does not know (the reader passed none to it).
+UNKNOWN: Any = type("Unknown", (), {"__repr__": lambda self: "<unknown default>"})()
 
 # A level caches at most this many resolved keys beyond its own values, so a
 # program reading unboundedly many dynamic keys does not grow without limit.
@@ -64,8 +73,21 @@ class Level(dict):  # type: ignore[type-arg]
         return resolve(self, key)
 
     def copy_with(self, own: dict[str, Any], parent: Optional[Level], restore_to: Optional[Level]) -> Level:
-        """A new version of this level (same kind, owner and frame) with other links."""
-        return new_level(type(self), own, parent, self.owner, restore_to, self.frame)
+        """A new version of this level (same kind, owner, frame and records) with other links."""
+        return new_level(type(self), own, parent, self.owner, restore_to, self.frame, recording(self))
+
+
+class RecordLevel(Level):
+    """An ordinary level of a context inside ``hp.record()``: see :func:`first_read`.
+
+    Being a class of its own sends the compiled and Python fast paths that
+    build plain levels to the Python code, which keeps new levels recording.
+    """
+
+    __slots__ = ()
+
+    def __missing__(self, key: str) -> Any:
+        return first_read(self, key, UNKNOWN)
 
 
 def new_level(
@@ -75,9 +97,14 @@ def new_level(
     owner: Any,
     restore_to: Optional[Level],
     frame: Any = None,
+    records: tuple[Any, ...] = (),
 ) -> Level:
-    """Build a level of kind ``cls``."""
-    level = cls(own)
+    """Build a level of kind ``cls``, recording for ``records`` when there are any."""
+    if records:
+        level = (RecordLevel if cls is Level else cls)()
+        level[RECORDS] = records
+    else:
+        level = (Level if cls is RecordLevel else cls)(own)
     level.parent = parent
     level.own = own
     level.owner = owner
@@ -134,14 +161,45 @@ def resolve(level: Level, key: str) -> Any:
     return value
 
 
+def recording(level: Level) -> tuple[Any, ...]:
+    """The records a level reports its first reads to (empty for a level outside ``hp.record()``)."""
+    return _dict_get(level, RECORDS, ())
+
+
+def first_read(level: Level, key: str, default: Any) -> Any:
+    """Resolve ``key`` at a recording level, cache the answer there and report the read.
+
+    A recording level holds no values of its own in its dict (only what was
+    read), so the walk asks each level's ``own`` values: it finds the level
+    that set the key (the records work out its source from it). ``default``
+    is the reader's default when the reader passed it, else ``UNKNOWN``.
+    """
+    origin: Optional[Level] = level
+    while origin is not None:
+        value = _dict_get(origin.own, key, _UNRESOLVED)
+        if value is not _UNRESOLVED:
+            break
+        origin = origin.parent
+    else:
+        value = ABSENT
+    records = recording(level)
+    if len(level) <= _CACHE_LIMIT + len(level.own):
+        level[key] = value
+    for record in records:
+        record.note(key, value, origin, default)
+    return value
+
+
 def is_lasting(level: Level) -> bool:
     """Whether an answer worked out at ``level`` may be remembered for it.
 
-    An ordinary level never changes, so it may. UNPINNED stands for whatever
-    baseline ``frozen()`` publishes next, and the generator-aware levels answer
-    differently depending on which generator runs: neither may.
+    An ordinary level never changes, so it may (a recording one too: it only
+    caches). UNPINNED stands for whatever baseline ``frozen()`` publishes next,
+    and the generator-aware levels answer differently depending on which
+    generator runs: neither may.
     """
-    return level.__class__ is Level and level is not UNPINNED
+    kind = level.__class__
+    return (kind is Level or kind is RecordLevel) and level is not UNPINNED
 
 
 def remember_at(level: Level, rememberer: Any) -> None:
@@ -174,7 +232,11 @@ def forget(level: Level) -> None:
 def lookup(level: Level, key: str) -> Any:
     """The value of ``key`` seen at ``level`` itself, or ``ABSENT``."""
     value = _dict_get(level, key, _UNRESOLVED)
-    return resolve(level, key) if value is _UNRESOLVED else value
+    if value is not _UNRESOLVED:
+        return value
+    if _dict_get(level, RECORDS) is not None:
+        return first_read(level, key, UNKNOWN)
+    return resolve(level, key)
 
 
 def chain_values(level: Optional[Level]) -> dict[str, Any]:

@@ -28,6 +28,9 @@ static PyObject *checked_keys;     /* _keys._checked: keys known to be valid */
 static PyObject *plain_types;      /* _keys._PLAIN_TYPES: values never flattened */
 static PyObject *required;         /* _accessor.REQUIRED: a read without a default */
 static PyObject *python_enter, *python_leave, *python_collect, *python_read, *python_forget;
+static PyTypeObject *record_level_type; /* _levels.RecordLevel: a level inside hp.record() */
+static PyObject *python_first_read;     /* _levels.first_read */
+static PyObject *records_key;           /* _levels.RECORDS: where a recording level keeps its records */
 static PyObject *empty_tuple;
 
 /* Byte offsets of __slots__ members, read from their member descriptors. */
@@ -242,6 +245,22 @@ build_scope(PyObject *Py_UNUSED(module), PyObject *args, PyObject *kwargs)
     return scope;
 }
 
+/* level[key] for a RecordLevel: a hit is the usual dict lookup; a miss is the
+ * first read of the key at this level, which _levels.first_read resolves and
+ * records, told the read's default (which dict's __missing__ could not pass). */
+static PyObject *
+recorded_get(PyObject *level, PyObject *key, PyObject *fallback)  /* new reference */
+{
+    PyObject *value = PyDict_GetItemWithError(level, key);
+    if (value != NULL) {
+        return Py_NewRef(value);
+    }
+    if (PyErr_Occurred()) {
+        return NULL;
+    }
+    return PyObject_CallFunctionObjArgs(python_first_read, level, key, fallback, NULL);
+}
+
 /* CurrentKey.__call__ and __or__: `hp.scope.a.b(default)`, `hp.scope.a.b()` and
  * `hp.scope.a.b | default`. Handled here: a value needing no conversion, a
  * conversion the level remembers, and a missing key read with a default;
@@ -258,8 +277,19 @@ read_current(PyObject *accessor, PyObject *const *args, Py_ssize_t nargs, PyObje
     if (level == NULL) {
         return NULL;
     }
+    if (Py_TYPE(level) != level_type && Py_TYPE(level) != record_level_type && records_key != NULL
+        && PyDict_Check(level)) {
+        /* A generator's level inside hp.record(): its first reads need the default, which
+         * only the Python read hands on (through its frame). */
+        int recording = PyDict_Contains(level, records_key);
+        if (recording != 0) {
+            Py_DECREF(level);
+            return recording < 0 ? NULL : call_with_self(python_read, accessor, args, nargs, NULL);
+        }
+    }
     Py_INCREF(key);  /* the lookup may run Python code (a resolution, a generator's level) */
-    PyObject *value = PyObject_GetItem(level, key);
+    PyObject *value = Py_TYPE(level) == record_level_type ? recorded_get(level, key, fallback)
+                                                          : PyObject_GetItem(level, key);
     if (value == NULL) {
         Py_DECREF(key);
         Py_DECREF(level);
@@ -274,7 +304,8 @@ read_current(PyObject *accessor, PyObject *const *args, Py_ssize_t nargs, PyObje
     else if (Py_TYPE(value) == Py_TYPE(fallback) || fallback == Py_None || fallback == required) {
         result = Py_NewRef(value);
     }
-    else if (PyUnicode_CheckExact(value) && Py_TYPE(level) == level_type && level != unpinned
+    else if (PyUnicode_CheckExact(value) && (Py_TYPE(level) == level_type || Py_TYPE(level) == record_level_type)
+             && level != unpinned
              && Py_IS_TYPE(Py_TYPE(fallback), &PyType_Type)) {
         /* A conversion this level remembers (see _levels.convert_once), stored
          * under the default's type, whose hash runs no Python code. */
@@ -401,6 +432,25 @@ configure(PyObject *Py_UNUSED(module), PyObject *args, PyObject *kwargs)
     keep(&python_read, read);
     keep(&python_forget, forget);
     Py_RETURN_NONE;
+}
+
+/* Hand over what reads inside hp.record() need: the RecordLevel class and first_read. */
+static PyObject *
+configure_record(PyObject *Py_UNUSED(module), PyObject *args, PyObject *kwargs)
+{
+    static char *names[] = {"RecordLevel", "first_read", "RECORDS", NULL};
+    PyObject *level, *first_read, *records;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "$OOO:configure_record", names, &level, &first_read,
+                                     &records)) {
+        return NULL;
+    }
+    if (level_type == NULL || !PyType_Check(level) || !PyType_IsSubtype((PyTypeObject *)level, level_type)) {
+        PyErr_SetString(PyExc_TypeError, "RecordLevel must be a subclass of the configured Level (configure first)");
+        return NULL;
+    }
+    keep(&python_first_read, first_read);
+    keep(&records_key, records);
+    return keep_type(&record_level_type, level) < 0 ? NULL : Py_NewRef(Py_None);
 }
 
 static PyObject *
@@ -578,6 +628,8 @@ static c_api_table c_api = {C_API_VERSION, sizeof(c_api_table), c_api_lookup, c_
 static PyMethodDef module_functions[] = {
     {"configure", (PyCFunction)(void (*)(void))configure, METH_VARARGS | METH_KEYWORDS,
      "Hand over the Python objects the fast paths work with."},
+    {"configure_record", (PyCFunction)(void (*)(void))configure_record, METH_VARARGS | METH_KEYWORDS,
+     "Hand over the level class and the function of reads inside hp.record()."},
     {"method", (PyCFunction)method, METH_VARARGS,
      "method(name, cls): the compiled __enter__, __exit__, __or__ or __call__ as a method of cls."},
     {"build_scope", (PyCFunction)(void (*)(void))build_scope, METH_VARARGS | METH_KEYWORDS,
@@ -600,7 +652,7 @@ PyInit__speedups(void)
     }
     PyObject *module = PyModule_Create(&module_definition);
     /* The version of configure()'s contract; _acceleration ignores a build of another one. */
-    if (module != NULL && PyModule_AddIntConstant(module, "INTERFACE", 3) < 0) {
+    if (module != NULL && PyModule_AddIntConstant(module, "INTERFACE", 4) < 0) {
         Py_CLEAR(module);
     }
     if (module != NULL) {

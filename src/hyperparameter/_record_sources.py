@@ -1,0 +1,41 @@
+"""Where a recorded value came from and where it was read: call sites and tagged sources."""
+
+from __future__ import annotations
+
+import os
+from types import FrameType
+from typing import Optional
+
+from ._levels import Level
+from ._origins import source_of
+
+_PACKAGE = os.path.dirname(os.path.abspath(__file__)) + os.sep
+_EXAMPLES = _PACKAGE + "examples" + os.sep
+
+
+def package_frame(frame: FrameType) -> bool:
+    """Whether ``frame`` runs the library's own code (or contextlib driving a ``with``)."""
+    filename = frame.f_code.co_filename
+    if filename.startswith(_PACKAGE):
+        return not filename.startswith(_EXAMPLES)
+    return frame.f_globals.get("__name__") == "contextlib"
+
+
+def describe_site(frame: Optional[FrameType]) -> str:
+    """``frame``'s file and line as ``file:line``, the file relative to the working directory."""
+    if frame is None:
+        return "?"
+    return f"{_relative(frame.f_code.co_filename)}:{frame.f_lineno}"
+
+
+def _relative(path: str) -> str:
+    try:
+        shorter = os.path.relpath(path)
+    except ValueError:  # another drive
+        return path
+    return path if shorter.startswith("..") else shorter
+
+
+def tagged_source(origin: Level, key: str) -> Optional[str]:
+    """The source ``origin``, the level holding ``key``, knows for it (``-D``, ``-C run.toml``, ...)."""
+    return source_of(key, origin)
