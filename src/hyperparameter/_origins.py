@@ -80,6 +80,13 @@ def sources_of(level: Optional[Level] = None) -> dict[str, str]:
     found: dict[str, str] = {}
     for each in reversed(_levels_outward(_start() if level is None else level)):
         sources = getattr(each.owner, "_sources", None)
+        if sources is None and each.owner is not None:
+            # A scope that knows no sources hides the outer ones of its keys. (Asked once
+            # per level, not per key: a bound call hands off every visible key.)
+            if found:
+                for key in each.own:
+                    found.pop(key, None)
+            continue
         if sources is not None and sources.keys() == each.own.keys():
             found.update(sources)  # every value says where it came from
             continue

@@ -416,6 +416,9 @@ class ScopeRoot:
     def frozen() -> None:
         """Publish the values visible here as the starting point of every new thread.
 
+        Processes that :mod:`multiprocessing` starts from then on (pools
+        included, whatever the start method) start from them too.
+
         >>> import hyperparameter as hp, threading
         >>> with hp.scope(**{"global_config": 42}):
         ...     hp.scope.frozen()
