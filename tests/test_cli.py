@@ -143,8 +143,37 @@ def test_ls_lists_a_directory_as_a_table(project: Path, capsys: pytest.CaptureFi
         train.warmup       100      int    train     myapp/train.py:11
         ------------------------------------------------------------
         Total: 5 hyperparameters in 3 functions
-    """)
+        Not scanned (1 file; their hyperparameters are missing above):
+          myapp/broken.py:2: syntax error: invalid syntax
+    """).replace("myapp/broken.py", os.path.join("myapp", "broken.py"))
     assert err == f"hp: {os.path.join('myapp', 'broken.py')}:2: syntax error: invalid syntax\n"
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "json"])
+@pytest.mark.parametrize("tree", [False, True])
+def test_every_report_format_names_every_file_it_could_not_scan(
+    project: Path, capsys: pytest.CaptureFixture[str], fmt: str, tree: bool
+) -> None:
+    """A syntax error, a FIFO, a file over the size limit and an unreadable folder are each named in every report."""
+    from hyperparameter import _scanner
+
+    app = project / "myapp"
+    os.mkfifo(app / "pipe.py")
+    (app / "huge.py").write_text("import hyperparameter\n" + "#" * (_scanner.MAX_FILE_BYTES + 10))
+    (app / "zero.py").symlink_to("/dev/zero")
+    locked = app / "locked"
+    locked.mkdir()
+    (locked / "hidden.py").write_text("import hyperparameter\n")
+    locked.chmod(0)
+    unreadable = [] if os.access(locked, os.R_OK) else ["locked"]  # root reads any folder
+    try:
+        assert main(["ls", "myapp", "-f", fmt, *(["--tree"] if tree else [])]) == 0
+    finally:
+        locked.chmod(0o755)
+    report = capsys.readouterr().out
+    for name in ("broken.py", "pipe.py", "huge.py", "zero.py", *unreadable):
+        assert name in report
+    assert "warmup" in report
 
 
 def test_ls_tree_nests_keys_in_source_order(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -188,7 +217,11 @@ def test_ls_markdown_lists_every_location_and_description(
     assert (
         "| `train.warmup` | `100` | int | `train` | myapp/train.py:11 | steps before the full rate |" in out
     )
-    assert out.endswith("Total: 5 hyperparameters in 3 functions.\n")
+    assert out.endswith(
+        "Total: 5 hyperparameters in 3 functions.\n\n"
+        "**Not scanned (1 file; their hyperparameters are missing above):**\n\n"
+        f"- {os.path.join('myapp', 'broken.py')}:2: syntax error: invalid syntax\n"
+    )
 
 
 def test_ls_json_carries_every_definition(project: Path, capsys: pytest.CaptureFixture[str]) -> None:

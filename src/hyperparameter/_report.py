@@ -142,7 +142,7 @@ def _text_table(source: ScannedPackage) -> str:
     lines = [f"{_heading(source)}:", _RULE]
     if entries:
         lines += aligned(rows)
-    lines += [_RULE, _total(source, entries), *_dynamic_note(entries)]
+    lines += [_RULE, _total(source, entries), *_dynamic_note(entries), *_unscanned(source, markdown=False)]
     return "\n".join(line.rstrip() for line in lines)
 
 
@@ -185,7 +185,7 @@ def _text_tree(source: ScannedPackage) -> str:
     entries = definitions_of(source.found)
     noun = "hyperparameter" if len(entries) == 1 else "hyperparameters"
     lines = [f"{_heading(source)}:", _TREE_RULE, *_tree_lines(_tree_of(source), 0, markdown=False)]
-    lines += [f"Total: {len(entries)} {noun}", *_dynamic_note(entries)]
+    lines += [f"Total: {len(entries)} {noun}", *_dynamic_note(entries), *_unscanned(source, markdown=False)]
     return "\n".join(lines)
 
 
@@ -215,15 +215,28 @@ def _markdown_table(source: ScannedPackage) -> str:
             f"| {_code(entry.key)} | {_code(_shown_default(found, 80))} | {_cell(found.type_name)} "
             f"| {_code(found.function)} | {_cell(locations)} | {_cell(found.description)} |"
         )
-    lines += ["", _total(source, entries) + ".", *_dynamic_note(entries)]
+    lines += ["", _total(source, entries) + ".", *_dynamic_note(entries), *_unscanned(source, markdown=True)]
     return "\n".join(lines)
 
 
 def _markdown_tree(source: ScannedPackage) -> str:
     entries = definitions_of(source.found)
     lines = [f"## {_heading(source)}", "", *_tree_lines(_tree_of(source), 0, markdown=True), ""]
-    lines += [_total(source, entries) + ".", *_dynamic_note(entries)]
+    lines += [_total(source, entries) + ".", *_dynamic_note(entries), *_unscanned(source, markdown=True)]
     return "\n".join(lines)
+
+
+def _unscanned(source: ScannedPackage, markdown: bool) -> list[str]:
+    """The files the scan could not read, one line each: a report never leaves them out silently."""
+    if not source.errors:
+        return []
+    count = len(source.errors)
+    heading = (
+        f"Not scanned ({count} file{'s' if count != 1 else ''}; their hyperparameters are missing above):"
+    )
+    if markdown:
+        return ["", f"**{heading}**", "", *(f"- {_cell(error)}" for error in source.errors)]
+    return [heading, *(f"  {error}" for error in source.errors)]
 
 
 def _definition(source: ScannedPackage, found: Description) -> dict[str, Any]:

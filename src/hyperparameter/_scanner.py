@@ -27,6 +27,7 @@ from __future__ import annotations
 import ast
 import os
 import re
+import stat
 import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -566,21 +567,54 @@ def scan_source(source: str, path: str) -> list[Description]:
     return _Walker(source, path, names).walk(tree)
 
 
+#: Largest source file the scanner reads; hand-written modules are far smaller.
+MAX_FILE_BYTES = 2_000_000
+
+
+class SkippedFile(OSError):
+    """A path the scanner does not read: not a regular file, or larger than MAX_FILE_BYTES."""
+
+
 def scan_file(path: Union[str, Path]) -> list[Description]:
     """Scan one file; a file that never mentions hyperparameter is not even parsed.
 
-    Raises OSError if it cannot be read, SyntaxError if it does not parse and
-    UnicodeDecodeError if it is not text in its declared encoding.
+    Raises OSError if it cannot be read (SkippedFile for a FIFO, a device or a
+    file over MAX_FILE_BYTES, which are never read), SyntaxError if it does not
+    parse and UnicodeDecodeError if it is not text in its declared encoding.
     """
-    data = Path(path).read_bytes()
+    # Opened without blocking: opening a FIFO for reading would wait for a writer.
+    with open(
+        path, "rb", opener=lambda name, flags: os.open(name, flags | getattr(os, "O_NONBLOCK", 0))
+    ) as file:
+        _check_readable(os.fstat(file.fileno()))
+        data = file.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:  # grew since the check
+        raise SkippedFile(f"over {MAX_FILE_BYTES} bytes")
     if _MODULE.encode() not in data:
         return []
     return scan_source(decode_source(data), str(path))
 
 
-def python_files(root: Union[str, Path]) -> Iterator[str]:
-    """The ``*.py`` files under ``root``, sorted, skipping hidden dirs, caches and environments."""
-    for directory, subdirs, files in os.walk(root):
+def _check_readable(status: os.stat_result) -> None:
+    """Refuse, without reading, what is not a regular file or is too large to be a source file."""
+    if not stat.S_ISREG(status.st_mode):
+        kind = "a FIFO" if stat.S_ISFIFO(status.st_mode) else "a device or special file"
+        raise SkippedFile(f"not a regular file ({kind})")
+    if status.st_size > MAX_FILE_BYTES:
+        raise SkippedFile(f"{status.st_size} bytes, over the {MAX_FILE_BYTES}-byte limit for a source file")
+
+
+def python_files(root: Union[str, Path], errors: Optional[list[str]] = None) -> Iterator[str]:
+    """The ``*.py`` files under ``root``, sorted, skipping hidden dirs, caches and environments.
+
+    A directory that cannot be listed adds one line to ``errors``, when given.
+    """
+
+    def unreadable(error: OSError) -> None:
+        if errors is not None:
+            errors.append(f"{error.filename}: cannot read directory: {error.strerror or error}")
+
+    for directory, subdirs, files in os.walk(root, onerror=unreadable):
         subdirs[:] = sorted(
             d
             for d in subdirs
@@ -602,6 +636,7 @@ _SCANNED_LIMIT = 4096
 def _scan_file_once(file: str, real: str) -> list[Description]:
     """``scan_file(file)``, reusing this process's last scan while the file is unchanged."""
     status = os.stat(real)
+    _check_readable(status)
     stamp = (status.st_mtime_ns, status.st_size)
     cached = _scanned.get(real)
     if cached is not None and cached[0] == stamp:
@@ -618,7 +653,7 @@ def scan_paths(paths: Iterable[Union[str, Path]]) -> ScanResult:
     result = ScanResult()
     visited: set[str] = set()
     for given in paths:
-        files: Iterable[str] = python_files(given) if os.path.isdir(given) else [str(given)]
+        files: Iterable[str] = python_files(given, result.errors) if os.path.isdir(given) else [str(given)]
         for file in files:
             real = os.path.realpath(file)
             if real in visited:
@@ -628,6 +663,8 @@ def scan_paths(paths: Iterable[Union[str, Path]]) -> ScanResult:
                 result.found.extend(_scan_file_once(file, real))
             except SyntaxError as error:
                 result.errors.append(f"{file}:{error.lineno or 0}: syntax error: {error.msg}")
+            except SkippedFile as error:
+                result.errors.append(f"{file}: skipped: {error}")
             except OSError as error:
                 result.errors.append(f"{file}: cannot read: {error.strerror or error}")
             except (UnicodeDecodeError, ValueError, RecursionError, MemoryError) as error:
