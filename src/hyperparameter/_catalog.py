@@ -290,20 +290,27 @@ def _imported_names(text: str, path: Path, root: Path) -> list[str]:
     return [name for name in names if name]
 
 
+# Where the folders of loaded modules really are: many modules share a folder, and a
+# process that launches many times (tests, sweeps) asks about the same folders.
+_real_folders: dict[str, str] = {}
+_REAL_FOLDERS_LIMIT = 4096
+
+
 def _loaded_files(outer: Path) -> set[Path]:
     """The files of the loaded modules under ``outer`` that are the program's own."""
     files = set()
     prefix = os.path.join(str(outer), "")
-    folders: dict[str, bool] = {}  # many modules share a folder: each is resolved once
     for module in list(sys.modules.values()):
         path = getattr(module, "__file__", None)
         if not path or not path.endswith(".py"):
             continue
         folder = os.path.dirname(path)
-        inside = folders.get(folder)
-        if inside is None:
-            inside = folders[folder] = os.path.join(os.path.realpath(folder), "").startswith(prefix)
-        if inside:
+        real = _real_folders.get(folder)
+        if real is None:
+            if len(_real_folders) >= _REAL_FOLDERS_LIMIT:
+                _real_folders.clear()
+            real = _real_folders[folder] = os.path.join(os.path.realpath(folder), "")
+        if real.startswith(prefix):
             resolved = Path(path).resolve()
             if _belongs(resolved, outer):
                 files.add(resolved)
