@@ -378,3 +378,25 @@ def test_sweep_prints_progress_to_stderr(capsys: pytest.CaptureFixture[str]) -> 
     assert capsys.readouterr().err.count("sweep: trial") == 2
     hp.sweep(train, {"train.lr": [0.1, 0.2]}, progress=False)
     assert capsys.readouterr().err == ""
+
+
+def test_trial_folder_records_what_the_trial_read(tmp_path: Path) -> None:
+    """Each trial folder's record.json lists what the trial read, with values and sources, failed or not."""
+
+    def fit() -> float:
+        depth = hp.scope.model.depth | 3
+        if hp.scope.train.lr() > 0.5:
+            raise ValueError("too fast")
+        return depth * hp.scope.train.lr()
+
+    hp.sweep(fit, {"train.lr": [0.1, 0.9], "train.unused": [1]}, runs=tmp_path, progress=False)
+    reads = {
+        read["key"]: read for read in json.loads((tmp_path / "0000" / "record.json").read_text())["reads"]
+    }
+    assert reads["train.lr"]["value"] == 0.1
+    assert reads["train.lr"]["source"] == "hp.sweep"
+    assert reads["model.depth"]["value"] == 3
+    assert reads["model.depth"]["source"] == "default"
+    failed = json.loads((tmp_path / "0001" / "record.json").read_text())
+    assert [read["key"] for read in failed["reads"]] == ["model.depth", "train.lr"]
+    assert "train.unused" in failed["unread"]

@@ -139,6 +139,14 @@ def test_trial_folder_holds_the_command_that_reruns_it() -> None:
     assert record["values"] == {"swp.lr": 0.2}
 
 
+def test_trial_record_names_the_command_line_as_the_source() -> None:
+    """A launched trial's record.json says its swept value came from -D and its option from --epochs."""
+    sweep("-D", "swp.lr=0.1,0.2", "--epochs", "2", "--runs", "out")
+    reads = {read["key"]: read for read in json.loads(Path("out/0001/record.json").read_text())["reads"]}
+    assert (reads["swp.lr"]["value"], reads["swp.lr"]["source"]) == (0.2, "-D")
+    assert (reads["swp.epochs"]["value"], reads["swp.epochs"]["source"]) == (2, "--epochs")
+
+
 def test_default_folder_is_timestamped_under_runs() -> None:
     """Without --runs the sweep gets a new folder under runs/ named by the time it started."""
     result = sweep("-D", "swp.lr=0.1,0.2")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -106,3 +108,10 @@ def test_a_trial_that_kills_its_worker_fails_alone() -> None:
     result = hp.sweep(crash_on_two, {"x": [1, 2, 3, 4]}, jobs=1, backend="processes", progress=False)
     assert [trial.status for trial in result] == ["ok", "failed", "ok", "ok"]
     assert (result[1].error or "").startswith("BrokenProcessPool")
+
+
+def test_worker_trials_record_what_they_read(tmp_path: Path) -> None:
+    """A trial in a worker process leaves the record of its reads in its folder."""
+    hp.sweep(identity, {"x": [7]}, backend="processes", runs=tmp_path, progress=False)
+    reads = json.loads((tmp_path / "0000" / "record.json").read_text())["reads"]
+    assert [(read["key"], read["value"]) for read in reads] == [("x", 7)]

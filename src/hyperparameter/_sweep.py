@@ -96,7 +96,13 @@ def run_sweep(
     shown = Progress(source.total, stream, objective, enabled=progress)
     shown.count([trial for trial in earlier if trial.status == "ok"])
     driver = _Driver(
-        plan, source, start_backend(backend, jobs, probe, mp_context), jobs, folder, shown, argv_of
+        plan,
+        source,
+        start_backend(backend, jobs, probe, mp_context, recording=folder is not None),
+        jobs,
+        folder,
+        shown,
+        argv_of,
     )
     finished = {trial.number: trial for trial in earlier}
     interrupted = False
@@ -195,6 +201,8 @@ class _Driver:
         trial.error, trial.traceback = outcome.error, outcome.traceback
         if self.folder is not None:
             self.folder.write_trial(trial)
+            if outcome.record is not None:
+                self.folder.write_record(trial, outcome.record)
 
     def interrupt(self, finished: dict[int, Trial]) -> None:
         """Record the trials still running as interrupted."""

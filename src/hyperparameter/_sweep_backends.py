@@ -40,9 +40,15 @@ class Backend(Protocol):
 
 
 def start_backend(
-    name: str, jobs: int, probe: Optional[Callable[[], Any]], mp_context: Any = None
+    name: str,
+    jobs: int,
+    probe: Optional[Callable[[], Any]],
+    mp_context: Any = None,
+    recording: bool = False,
 ) -> Backend:
     """Start the backend ``name`` for ``jobs`` parallel trials; ``probe`` must reach other processes.
+
+    With ``recording`` every trial's outcome holds what it read (``hp.record``).
 
     The values visible here (the sweep's caller's scope, the launcher's
     values) are what every trial starts from, in every backend.
@@ -53,21 +59,21 @@ def start_backend(
         MissingDependencyError: the engine's extra is not installed.
     """
     if name == "threads":
-        return ThreadBackend(jobs)
+        return ThreadBackend(jobs, recording)
     if name not in BACKENDS:
         raise SweepError(f"Unknown sweep backend {name!r}; expected one of {', '.join(BACKENDS)}.")
     outer = chain_values(innermost())
     if name == "processes":
         _check_function(probe, name, pickle.dumps)
-        return ProcessBackend(jobs, sendable(outer, pickle.dumps), mp_context)
+        return ProcessBackend(jobs, sendable(outer, pickle.dumps), mp_context, recording)
     if name == "ray":
         ray = _require("ray", "ray")
         _check_function(probe, name, ray.cloudpickle.dumps)
-        return RayBackend(ray, jobs, sendable(outer, ray.cloudpickle.dumps))
+        return RayBackend(ray, jobs, sendable(outer, ray.cloudpickle.dumps), recording)
     distributed = _require("distributed", "dask")
     dumps = _require("cloudpickle", "dask").dumps
     _check_function(probe, name, dumps)
-    return DaskBackend(distributed, jobs, sendable(outer, dumps), dumps)
+    return DaskBackend(distributed, jobs, sendable(outer, dumps), dumps, recording)
 
 
 def _check_function(func: Optional[Callable[[], Any]], backend: str, dumps: Callable[[Any], bytes]) -> None:
@@ -108,8 +114,9 @@ class ThreadBackend:
     the program at once, without waiting for the trials still running.
     """
 
-    def __init__(self, jobs: int) -> None:
+    def __init__(self, jobs: int, recording: bool) -> None:
         self._execute = bind_scope(execute)
+        self._recording = recording
         self._tasks: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._threads = [
             threading.Thread(target=self._work, name=f"hp-sweep-{index}", daemon=True)
@@ -126,7 +133,7 @@ class ThreadBackend:
             future, func, values, sources = task
             if future.set_running_or_notify_cancel():
                 try:
-                    future.set_result(self._execute(func, values, sources))
+                    future.set_result(self._execute(func, values, sources, self._recording))
                 except BaseException as error:
                     future.set_exception(error)
 
@@ -152,7 +159,8 @@ class ProcessBackend:
     a trial sends only its function and its own values.
     """
 
-    def __init__(self, jobs: int, outer: dict[str, Any], mp_context: Any) -> None:
+    def __init__(self, jobs: int, outer: dict[str, Any], mp_context: Any, recording: bool) -> None:
+        self._recording = recording
         context = mp_context if mp_context is not None else multiprocessing.get_context()
         if isinstance(context, str):
             context = multiprocessing.get_context(context)
@@ -170,13 +178,13 @@ class ProcessBackend:
     ) -> concurrent.futures.Future[Outcome]:
         sent = sendable(values)
         try:
-            return self._pool.submit(execute_isolated, func, sent, sources, None, True)
+            return self._pool.submit(execute_isolated, func, sent, sources, None, True, self._recording)
         except BrokenProcessPool:
             # A trial killed its worker (os._exit, a crash, the OOM killer): the trials
             # running then have failed; a new pool runs the rest.
             self._pool.shutdown(wait=False)
             self._pool = self._start()
-            return self._pool.submit(execute_isolated, func, sent, sources, None, True)
+            return self._pool.submit(execute_isolated, func, sent, sources, None, True, self._recording)
 
     def stop(self, interrupted: bool) -> None:
         if not interrupted:
@@ -205,8 +213,9 @@ class RayBackend:
     gets them and its own values, and runs alone in its worker process.
     """
 
-    def __init__(self, ray: Any, jobs: int, outer: dict[str, Any]) -> None:
+    def __init__(self, ray: Any, jobs: int, outer: dict[str, Any], recording: bool) -> None:
         self._ray = ray
+        self._recording = recording
         self._dumps = ray.cloudpickle.dumps
         self._own = not ray.is_initialized()
         if self._own:
@@ -218,7 +227,7 @@ class RayBackend:
         self, func: Callable[[], Any], values: dict[str, Any], sources: dict[str, str]
     ) -> concurrent.futures.Future[Outcome]:
         future: concurrent.futures.Future[Outcome] = self._remote.remote(
-            func, sendable(values, self._dumps), sources, self._outer, True
+            func, sendable(values, self._dumps), sources, self._outer, True, self._recording
         ).future()
         return future
 
@@ -238,9 +247,15 @@ class DaskBackend:
     """
 
     def __init__(
-        self, distributed: Any, jobs: int, outer: dict[str, Any], dumps: Callable[[Any], bytes]
+        self,
+        distributed: Any,
+        jobs: int,
+        outer: dict[str, Any],
+        dumps: Callable[[Any], bytes],
+        recording: bool,
     ) -> None:
         self._dumps = dumps
+        self._recording = recording
         self._cluster: Optional[Any] = None
         try:
             self._client = distributed.get_client()
@@ -263,6 +278,7 @@ class DaskBackend:
             sources,
             self._outer,
             self._publish,
+            self._recording,
             pure=False,
         )
         future: concurrent.futures.Future[Outcome] = concurrent.futures.Future()

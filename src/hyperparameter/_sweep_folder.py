@@ -30,6 +30,7 @@ PathLike = Union[str, "os.PathLike[str]"]
 _DESCRIPTION = "sweep.json"
 _TRIAL = "trial.json"
 _RESULTS = "results.csv"
+_RECORD = "record.json"
 
 
 def timestamped(root: PathLike = "runs") -> Path:
@@ -139,6 +140,11 @@ class SweepFolder:
         if trial.error is not None:
             record.update(error=trial.error, traceback=trial.traceback)
         _write(trial.folder / _TRIAL, _json(record))
+
+    def write_record(self, trial: Trial, text: str) -> None:
+        """Write what ``trial`` read (``hp.record``'s JSON) to its folder's ``record.json``."""
+        if trial.folder is not None:
+            _write(trial.folder / _RECORD, text)
 
     def earlier(self) -> list[Trial]:
         """The trials recorded in the folder, in number order; unreadable ones count as not run."""

@@ -29,13 +29,17 @@ class Outcome:
     seconds: float
     error: Optional[str] = None
     traceback: Optional[str] = None
+    record: Optional[str] = None  # what the trial read, as ``hp.record``'s JSON, when recording
 
 
-def execute(func: Callable[[], Any], values: dict[str, Any], sources: dict[str, str]) -> Outcome:
+def execute(
+    func: Callable[[], Any], values: dict[str, Any], sources: dict[str, str], recording: bool = False
+) -> Outcome:
     """Call ``func()`` inside the scope of ``values`` and describe what happened.
 
     ``sources`` says where each value came from (``hp.sweep``, ``-D``), for
-    ``-lps``-style listings and the run record.
+    ``-lps``-style listings and the run record. With ``recording`` the
+    outcome also holds what the trial read (``hp.record``), failed or not.
 
     A failure is an outcome, not an exception: the error line and the full
     traceback are written here, where the frames are. ``KeyboardInterrupt``
@@ -47,6 +51,17 @@ def execute(func: Callable[[], Any], values: dict[str, Any], sources: dict[str, 
     >>> execute(lambda: 1 / 0, {}, {}).error
     'ZeroDivisionError: division by zero'
     """
+    if not recording:
+        return _call(func, values, sources)
+    from ._record import record  # the run record loads only for sweeps that keep folders
+
+    with record() as reads:
+        outcome = _call(func, values, sources)
+    outcome.record = reads.to_json(indent=1)
+    return outcome
+
+
+def _call(func: Callable[[], Any], values: dict[str, Any], sources: dict[str, str]) -> Outcome:
     started = time.perf_counter()
     try:
         with SourcedScope(values, sources):
@@ -98,6 +113,7 @@ def execute_isolated(
     sources: dict[str, str],
     outer: Optional[dict[str, Any]],
     publish: bool,
+    recording: bool = False,
 ) -> Outcome:
     """:func:`execute` in another process, on top of ``outer``, the driver's visible values.
 
@@ -112,20 +128,24 @@ def execute_isolated(
     if outer is None:
         outer = previous.own
     if not publish or not _alone.acquire(blocking=False):
-        return contextvars.Context().run(_execute_on, func, values, sources, outer)
+        return contextvars.Context().run(_execute_on, func, values, sources, outer, recording)
     publish_baseline({**outer, **values})
     try:
-        return contextvars.Context().run(_execute_on, func, values, sources, outer)
+        return contextvars.Context().run(_execute_on, func, values, sources, outer, recording)
     finally:
         publish_baseline(dict(previous.own))
         _alone.release()
 
 
 def _execute_on(
-    func: Callable[[], Any], values: dict[str, Any], sources: dict[str, str], outer: dict[str, Any]
+    func: Callable[[], Any],
+    values: dict[str, Any],
+    sources: dict[str, str],
+    outer: dict[str, Any],
+    recording: bool,
 ) -> Outcome:
     current.set(new_level(Level, dict(outer), None, None, None))
-    return execute(func, values, sources)
+    return execute(func, values, sources, recording)
 
 
 def start_worker(outer: dict[str, Any]) -> None:
