@@ -14,12 +14,13 @@ were *entered* in, so they reach every active block of the context.
 from __future__ import annotations
 
 import sys
-from typing import Any, Optional
+from typing import Any, Optional, TypeVar
 
 from ._generators import GENERATOR_FLAGS, GeneratorLevel, block_generator, level_kind, visible
 from ._levels import (
     UNPINNED,
     Level,
+    ScopeOwner,
     baseline,
     chain_values,
     current,
@@ -32,6 +33,8 @@ from ._origins import publish_sources, sources_of
 from ._processes import carry_baseline
 from .exceptions import ScopeError
 
+OwnerT = TypeVar("OwnerT", bound=ScopeOwner)
+
 _get_current = current.get
 _set_current = current.set
 _getframe = sys._getframe
@@ -43,7 +46,7 @@ def innermost() -> Level:
     return visible(_get_current())
 
 
-def enter(owner: Any) -> Any:
+def enter(owner: OwnerT) -> OwnerT:
     """Make ``owner``'s values current; use it as ``owner.__enter__``.
 
     ``owner`` provides ``_values`` (its own values) and ``_inherit`` (whether
@@ -79,7 +82,7 @@ def enter(owner: Any) -> Any:
     return owner
 
 
-def leave(owner: Any, exc_type: Any, exc: Any, traceback: Any) -> None:
+def leave(owner: ScopeOwner, exc_type: Any, exc: Any, traceback: Any) -> None:
     """Restore what was current before ``owner`` was entered; use it as ``owner.__exit__``.
 
     Raises:
@@ -94,7 +97,7 @@ def leave(owner: Any, exc_type: Any, exc: Any, traceback: Any) -> None:
     _leave_under(owner, level, _getframe(1))
 
 
-def _leave_under(owner: Any, raw: Level, frame: Any) -> None:
+def _leave_under(owner: ScopeOwner, raw: Level, frame: Any) -> None:
     """Leave a block that is not the current level: allowed only across generators.
 
     A generator's block may end while its caller's later block is open, and a
@@ -120,7 +123,9 @@ def _leave_under(owner: Any, raw: Level, frame: Any) -> None:
     _forget_all([leaving, *levels])
 
 
-def _entered_levels(owner: Any, raw: Optional[Level] = None, generator: Any = None) -> Optional[list[Level]]:
+def _entered_levels(
+    owner: Optional[ScopeOwner], raw: Optional[Level] = None, generator: Any = None
+) -> Optional[list[Level]]:
     """The context's active levels from the current one out to ``owner``'s, or None.
 
     The walk follows ``restore_to``, the order blocks were entered in, so it
@@ -162,13 +167,13 @@ def _relink(
     return rebuilt if inner_levels else next(reversed(replaced.values()))
 
 
-def find_level(owner: Any) -> Optional[Level]:
+def find_level(owner: Optional[ScopeOwner]) -> Optional[Level]:
     """The innermost level ``owner`` pushed that is active in this context, if any."""
     levels = _entered_levels(owner)
     return levels[-1] if levels else None
 
 
-def amend(owner: Any, updates: dict[str, Any], clear: bool = False) -> bool:
+def amend(owner: Optional[ScopeOwner], updates: dict[str, Any], clear: bool = False) -> bool:
     """Apply ``updates`` to ``owner``'s level in this context; False if it is not entered here.
 
     With ``clear`` the level drops its values and stops inheriting first. The
@@ -195,7 +200,7 @@ def write(key: str, value: Any) -> None:
     amend(innermost().owner, {key: value})
 
 
-def detached(own: dict[str, Any], inherit: bool, owner: Any) -> Level:
+def detached(own: dict[str, Any], inherit: bool, owner: Optional[ScopeOwner]) -> Level:
     """A level for reading a scope object that is not entered in this context."""
     seen = innermost()
     return new_level(Level, own, seen if inherit else None, owner, None, None, recording(seen))

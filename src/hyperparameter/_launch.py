@@ -14,7 +14,7 @@ import inspect
 import os
 import sys
 from types import FrameType
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Optional, Protocol
 
 from ._arguments import (
     EMPTY,
@@ -27,7 +27,7 @@ from ._arguments import (
 )
 from ._catalog import Catalog, infos_of, project_files
 from ._config import load_with_origins
-from ._docstrings import parse_docstring
+from ._docstrings import Docstring, parse_docstring
 from ._engine import innermost
 from ._inject import ParamInfo, param
 from ._keys import collect, join_keys
@@ -84,6 +84,39 @@ def _add_common_options(parser: argparse.ArgumentParser, dest_suffix: str = "") 
         default=argparse.SUPPRESS,
         help="explain a hyperparameter: default, type, value in force, source, text (repeatable)",
     )
+
+
+class Command(Protocol):
+    """What the launcher needs of one thing it can run: a function, or an ``hp.Params`` class."""
+
+    @property
+    def func(self) -> Callable[..., Any]:
+        """What the command runs."""
+
+    @property
+    def info(self) -> ParamInfo:
+        """Its namespace and injected parameters."""
+
+    @property
+    def name(self) -> str:
+        """Its own name (the function's or the class's)."""
+
+    @property
+    def doc(self) -> Docstring:
+        """Its docstring, parsed: the program's description and each argument's help."""
+
+    @property
+    def names(self) -> list[str]:
+        """The words that pick this command on the command line."""
+
+    def fill(self, parser: argparse.ArgumentParser, describing: bool = False) -> None:
+        """Add the command's own options and positionals to ``parser``."""
+
+    def given(self, arguments: dict[str, Any]) -> dict[str, tuple[Any, str]]:
+        """The scope key, value and source (``--epochs``) of each argument the command line gave."""
+
+    def call(self, arguments: dict[str, Any]) -> Any:
+        """Run the command with the parsed ``arguments``."""
 
 
 class _Command:
@@ -191,7 +224,7 @@ class _ConfigCommand:
         return self.cls(**values, **arguments)
 
 
-def _command(target: Any) -> Any:
+def _command(target: Any) -> Command:
     """The command for a function or a ``Params`` class."""
     if isinstance(target, type) and issubclass(target, Params):
         return _ConfigCommand(target)
@@ -222,7 +255,7 @@ def _discover(module_globals: dict[str, Any], local_values: dict[str, Any]) -> l
 class _Run:
     """What one command line asks for: the command, its arguments, and the values with their sources."""
 
-    def __init__(self, command: Any, arguments: dict[str, Any], strict: bool) -> None:
+    def __init__(self, command: Command, arguments: dict[str, Any], strict: bool) -> None:
         self.command = command
         self.arguments = arguments
         self.strict = strict
@@ -243,7 +276,7 @@ class _Program:
     """The parser of a program of one or several commands, and running it."""
 
     def __init__(
-        self, commands: list[Any], module_globals: dict[str, Any], prog: str, strict: bool = False
+        self, commands: list[Command], module_globals: dict[str, Any], prog: str, strict: bool = False
     ) -> None:
         self.commands = commands
         self.module_globals = module_globals

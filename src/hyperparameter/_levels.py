@@ -29,7 +29,7 @@ the first read of each key at such a level misses and is recorded
 from __future__ import annotations
 
 from contextvars import ContextVar
-from typing import Any, Optional
+from typing import Any, Optional, Protocol
 
 from ._convert import convert
 
@@ -48,6 +48,17 @@ UNKNOWN: Any = type("Unknown", (), {"__repr__": lambda self: "<unknown default>"
 _CACHE_LIMIT = 4096
 
 
+class ScopeOwner(Protocol):
+    """What the engine needs of an object whose ``with`` block pushes a level (a scope).
+
+    ``_values`` are the object's own values; ``_inherit`` says whether its level
+    sees the levels around it (``hp.scope.empty()`` does not).
+    """
+
+    _values: dict[str, Any]
+    _inherit: bool
+
+
 class Level(dict):  # type: ignore[type-arg]
     """One level of visible values: own values, cached resolutions, parent link.
 
@@ -63,7 +74,7 @@ class Level(dict):  # type: ignore[type-arg]
 
     frame: Any
     own: dict[str, Any]
-    owner: Any
+    owner: Optional[ScopeOwner]
     parent: Optional[Level]
     rememberers: Optional[set[Any]]
     restore_to: Optional[Level]
@@ -94,7 +105,7 @@ def new_level(
     cls: type[Level],
     own: dict[str, Any],
     parent: Optional[Level],
-    owner: Any,
+    owner: Optional[ScopeOwner],
     restore_to: Optional[Level],
     frame: Any = None,
     records: tuple[Any, ...] = (),

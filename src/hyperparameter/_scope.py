@@ -410,7 +410,7 @@ class ScopeRoot:
         until the thread (or task) ends, and no other thread or task sees them.
         """
         owner = innermost().owner
-        return owner if owner is not None else _BaseScope()
+        return owner if isinstance(owner, Scope) else _BaseScope()
 
     @staticmethod
     def frozen() -> None:
