@@ -462,3 +462,49 @@ def test_a_re_read_inside_a_record_runs_no_python_when_compiled() -> None:
         finally:
             sys.setprofile(None)
     assert (again, python_calls) == (first, [])
+
+
+def test_launch_record_writes_the_operative_config_that_replays(tmp_path: pathlib.Path) -> None:
+    """--record FILE writes what the launched run read, typed and with sources; -C FILE replays it."""
+    path = tmp_path / "run.toml"
+
+    def main(lr: float = 0.001, epochs: int = 10) -> tuple[float, int, int]:
+        return lr, epochs, hp.scope.model.width | 64
+
+    first = hp.launch(main, argv=["--lr", "0.1", "-D", "model.width=128", "--record", str(path)])
+    text = path.read_text()
+    assert "width = 128  # -D; read at " in text
+    assert "lr = 0.1  # --lr; read at " in text
+    assert hp.launch(main, argv=["-C", str(path)]) == first == (0.1, 10, 128)
+
+
+def test_launch_warns_once_per_define_that_nothing_read(capsys: pytest.CaptureFixture[str]) -> None:
+    """At the end of a launched run, each -D key the run never read gets one warning line."""
+
+    def main(lr: float = 0.001) -> float:
+        if lr > 1:
+            return hp.scope.model.width | 64  # type: ignore[no-any-return]
+        return lr
+
+    hp.launch(main, argv=["-D", "model.width=128", "-D", "main.lr=0.5"])
+    lines = [line for line in capsys.readouterr().err.splitlines() if "never read" in line]
+    assert len(lines) == 1
+    assert "'model.width' was set (-D) but the run never read it" in lines[0]
+
+
+def test_launch_record_refuses_an_unknown_format_before_the_run(capsys: pytest.CaptureFixture[str]) -> None:
+    """--record with a suffix no format has is a usage error, and the program does not run."""
+    ran = []
+    with pytest.raises(SystemExit) as exit_info:
+        hp.launch(lambda lr=0.1: ran.append(lr), argv=["--record", "run.txt"])
+    assert exit_info.value.code == 2
+    assert not ran
+    assert "--record" in capsys.readouterr().err
+
+
+def test_threads_started_after_frozen_in_a_record_are_recorded() -> None:
+    """A thread started after hp.scope.frozen() inside a record reads from a baseline that records."""
+    with hp.scope(**{"worker.n": "4"}), hp.record() as rec:
+        hp.scope.frozen()
+        assert threading_run(lambda: hp.scope.worker.n | 1) == 4
+    assert (rec.reads["worker.n"].value, rec.reads["worker.n"].default) == (4, 1)

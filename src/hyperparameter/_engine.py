@@ -210,7 +210,7 @@ def freeze() -> None:
     """Publish the values visible here as the baseline of every new thread."""
     level = innermost()
     sources = sources_of(level)  # before publishing: a context's base is compared with the old baseline
-    publish_baseline(chain_values(level))
+    publish_baseline(chain_values(level), recording(level))  # threads started inside a record join it
     publish_sources(sources)
     carry_baseline()
 

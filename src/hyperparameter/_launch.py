@@ -12,9 +12,10 @@ from __future__ import annotations
 import argparse
 import inspect
 import os
+import pathlib
 import sys
 from types import FrameType
-from typing import Any, Callable, Optional, Protocol
+from typing import Any, Callable, Optional, Protocol, Union
 
 from ._arguments import (
     EMPTY,
@@ -26,7 +27,8 @@ from ._arguments import (
     rewrite_bool_values,
 )
 from ._catalog import Catalog, infos_of, project_files
-from ._config import load_with_origins
+from ._config import load_with_origins, save_config
+from ._config_formats import format_of
 from ._docstrings import Docstring, parse_docstring
 from ._engine import innermost
 from ._inject import ParamInfo, param
@@ -35,13 +37,16 @@ from ._launch_checks import Checks
 from ._levels import ABSENT
 from ._origins import restore_baseline, saved_baseline
 from ._params import Params
+from ._record import ReadKeys, Record
 from ._scope import SourcedScope, scope
 from ._sweep_options import SWEEP_EPILOG, wants_sweep
-from .exceptions import HyperparameterError, LaunchError, UsageError
+from .exceptions import ConfigError, HyperparameterError, LaunchError, UsageError
 
 _LIST_FLAGS = ("-lps", "--list-params", "--list-param-scope")
 _EXPLAIN_FLAGS = ("-ep", "--explain-param")
 _CONFIG_FLAGS = ("-C", "--config")
+# At the end of a run, the -D/-C keys nothing read get a warning line each, up to this many.
+_UNREAD_SHOWN = 20
 
 
 def _add_common_options(parser: argparse.ArgumentParser, dest_suffix: str = "") -> None:
@@ -63,6 +68,14 @@ def _add_common_options(parser: argparse.ArgumentParser, dest_suffix: str = "") 
         dest="config" + dest_suffix,
         help="load hyperparameters from .toml, .json or .yaml files (-C base.json more.json); "
         "-D and options override them, later files win",
+    )
+    parser.add_argument(
+        "--record",
+        default=argparse.SUPPRESS,
+        metavar="FILE",
+        dest="record" + dest_suffix,
+        help="write every hyperparameter the run read, as read, to FILE (.toml, .json, .yaml) "
+        "with where each came from; -C FILE replays the run",
     )
     parser.add_argument(
         "--strict",
@@ -263,6 +276,8 @@ class _Run:
         self.sources: dict[str, str] = {}
         self.set_by_user: list[str] = []  # the -D and -C keys, which must be known to the program
         self.explain: Optional[list[str]] = None  # -ep KEY...
+        self.record_to: Optional[str] = None  # --record FILE
+        self.reported: set[str] = set()  # -D/-C keys already reported as unknown before the run
         self.format = "text"  # -lps -f FORMAT
 
     def add(self, values: dict[str, Any], sources: dict[str, str], checked: bool = True) -> None:
@@ -352,12 +367,33 @@ class _Program:
         run = self._parse(self.parser, argv)
         self._check(run)
         saved = saved_baseline()
+        # The whole run is recorded: in full for --record, else only which keys it read,
+        # to say which -D/-C values nothing read.
+        rec: Union[Record, ReadKeys] = ReadKeys() if run.record_to is None else Record()
         try:
-            with SourcedScope.of_checked(run.values, run.sources):
-                scope.frozen()  # threads the program starts inherit these values
+            with SourcedScope.of_checked(run.values, run.sources), rec:
+                scope.frozen()  # threads the program starts inherit these values (and the record)
                 return run.command.call(run.arguments)
         finally:
             restore_baseline(saved)  # nothing the run published outlives it
+            self._report(run, rec)
+
+    def _report(self, run: _Run, rec: Union[Record, ReadKeys]) -> None:
+        """After the run: write ``--record FILE``; warn once per -D/-C key that nothing read."""
+        if isinstance(rec, Record) and run.record_to is not None:
+            save_config(rec, run.record_to)
+        unread = [key for key in run.set_by_user if key not in rec.reads and key not in run.reported]
+        for key in unread[:_UNREAD_SHOWN]:
+            print(
+                f"{self.prog}: warning: {key!r} was set ({run.sources.get(key, 'the scope')}) "
+                f"but the run never read it",
+                file=sys.stderr,
+            )
+        if len(unread) > _UNREAD_SHOWN:
+            print(
+                f"{self.prog}: warning: and {len(unread) - _UNREAD_SHOWN} more -D/-C keys the run never read",
+                file=sys.stderr,
+            )
 
     def _parse(self, parser: argparse.ArgumentParser, argv: list[str]) -> _Run:
         argv = self._rewrite(parser, argv)
@@ -369,12 +405,19 @@ class _Program:
         )
         namespace.pop("list_params", None)
         explain = namespace.pop("explain_param", None)
+        record_to = namespace.pop("record_after", None) or namespace.pop("record", None)
+        namespace.pop("record", None)
         form = namespace.pop("format_after", None) or namespace.pop("format", None) or "text"
         namespace.pop("format", None)
         name = namespace.pop("command", None)
         command = self.commands[0] if self.single or name is None else self.by_name[name]
         run = _Run(command, namespace, strict)
-        run.explain, run.format = explain, form
+        run.explain, run.format, run.record_to = explain, form, record_to
+        if record_to is not None:
+            try:
+                format_of(pathlib.Path(record_to), record_to, "save")
+            except ConfigError as error:
+                parser.error(f"argument --record: {error}")
         self._loaded(files, run)
         defined = self._defined(defines)
         run.add(defined, dict.fromkeys(defined, "-D"))
@@ -400,6 +443,7 @@ class _Program:
             return  # options alone were checked by their types as they were parsed
         checks = self.checks()
         unknown = checks.unknown(run.set_by_user)
+        run.reported.update(unknown)
         if unknown:
             summary = checks.unknown_summary(unknown, run.sources)
             if run.strict:

@@ -143,10 +143,10 @@ def baseline() -> Level:
     return _baseline
 
 
-def publish_baseline(values: dict[str, Any]) -> None:
-    """Make ``values`` the level new threads start from."""
+def publish_baseline(values: dict[str, Any], records: tuple[Any, ...] = ()) -> None:
+    """Make ``values`` the level new threads start from (recording for ``records``, if any)."""
     global _baseline
-    _baseline = new_level(Level, values, None, None, None)
+    _baseline = new_level(Level, values, None, None, None, None, records)
 
 
 def restore_baseline_level(level: Level) -> None:

@@ -26,7 +26,7 @@ from ._convert import convert
 from ._engine import begin_recording, end_recording
 from ._levels import ABSENT, UNKNOWN, Level
 from ._origins import sources_of
-from ._record_sources import describe_site, package_frame, tagged_source
+from ._record_sources import describe_site, package_frame, site_of, tagged_source
 from .exceptions import ConfigError, ScopeError
 
 
@@ -106,9 +106,9 @@ class Record:
     def __init__(self) -> None:
         #: Every key read in the block, in the order first read.
         self.reads: dict[str, Read] = {}
-        self._set: dict[str, str] = {}
-        self._written: dict[str, tuple[Any, str]] = {}
-        self._entered: dict[int, tuple[Any, str]] = {}
+        self._set: set[str] = set()
+        self._written: dict[str, tuple[Any, tuple[str, int]]] = {}
+        self._entered: dict[int, tuple[Any, tuple[str, int]]] = {}
         self._lock = threading.Lock()
         self._state = "new"
 
@@ -145,7 +145,9 @@ class Record:
             if earlier is None:
                 source = self._source(key, stored, origin)
                 stored = MISSING if stored is ABSENT else stored
-                self.reads[key] = Read(key, value, stored, default, source, describe_site(frame), last=value)
+                self.reads[key] = Read(
+                    key, value, stored, default, source, describe_site(site_of(frame)), last=value
+                )
             else:
                 earlier.varied = earlier.varied or not _same(earlier.value, value)
                 earlier.last = value
@@ -153,27 +155,26 @@ class Record:
     def entered(self, owner: Any) -> None:
         """Note a scope entered in the block, and where."""
         if self._state == "open":
-            site = describe_site(_caller())
+            site = site_of(_caller())
             with self._lock:
                 self._entered[id(owner)] = (owner, site)
-                for key in owner._values:
-                    self._set.setdefault(key, "hp.scope " + site)
+                self._set.update(owner._values)
 
     def wrote(self, updates: dict[str, Any]) -> None:
         """Note values written in the block, and where."""
         if self._state == "open":
-            site = describe_site(_caller())
+            site = site_of(_caller())
             with self._lock:
                 for key, value in updates.items():
                     self._written[key] = (value, site)
-                    self._set.setdefault(key, "write " + site)
+                    self._set.add(key)
 
     def _source(self, key: str, stored: Any, origin: Optional[Level]) -> str:
         if origin is None:
             return "default"
         written = self._written.get(key)
         if written is not None and written[0] is stored:
-            return "write " + written[1]
+            return "write " + describe_site(written[1])
         tagged = tagged_source(origin, key)
         if tagged is not None:
             return tagged
@@ -182,7 +183,7 @@ class Record:
             return "hp.config " + loaded
         entered = self._entered.get(id(origin.owner))
         if entered is not None and entered[0] is origin.owner:
-            return "hp.scope " + entered[1]
+            return "hp.scope " + describe_site(entered[1])
         return "hp.scope"
 
     # -- what a user asks -----------------------------------------------------
@@ -259,6 +260,39 @@ class Record:
 
     def __repr__(self) -> str:
         return f"<hp.record {self._state}: {len(self.reads)} keys read>"
+
+
+class ReadKeys:
+    """Which keys a block read, and nothing more: a record's cheapest form.
+
+    The launcher watches every run with one, to warn about ``-D``/``-C`` values
+    that nothing read; ``--record FILE`` takes a full :class:`Record` instead.
+    """
+
+    def __init__(self) -> None:
+        #: The keys read in the block.
+        self.reads: set[str] = set()
+        self._open = False
+
+    def __enter__(self) -> ReadKeys:
+        self._open = True
+        begin_recording(self)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        end_recording(self)
+        self._open = False
+
+    def note(self, key: str, stored: Any, origin: Optional[Level], default: Any) -> None:
+        """Note that ``key`` was read."""
+        if self._open:
+            self.reads.add(key)
+
+    def entered(self, owner: Any) -> None:
+        """Nothing to note: only reads count."""
+
+    def wrote(self, updates: dict[str, Any]) -> None:
+        """Nothing to note: only reads count."""
 
 
 def record() -> Record:

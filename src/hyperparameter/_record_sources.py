@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from types import FrameType
 from typing import Optional
@@ -21,13 +22,17 @@ def package_frame(frame: FrameType) -> bool:
     return frame.f_globals.get("__name__") == "contextlib"
 
 
-def describe_site(frame: Optional[FrameType]) -> str:
-    """``frame``'s file and line as ``file:line``, the file relative to the working directory."""
-    if frame is None:
-        return "?"
-    return f"{_relative(frame.f_code.co_filename)}:{frame.f_lineno}"
+def site_of(frame: Optional[FrameType]) -> tuple[str, int]:
+    """Where ``frame`` is: its file and line, to describe later (describing costs more)."""
+    return ("?", 0) if frame is None else (frame.f_code.co_filename, frame.f_lineno)
 
 
+def describe_site(site: tuple[str, int]) -> str:
+    """A site as ``file:line``, the file relative to the working directory."""
+    return "?" if site[1] == 0 else f"{_relative(site[0])}:{site[1]}"
+
+
+@functools.lru_cache(maxsize=256)
 def _relative(path: str) -> str:
     try:
         shorter = os.path.relpath(path)

@@ -277,11 +277,13 @@ read_current(PyObject *accessor, PyObject *const *args, Py_ssize_t nargs, PyObje
     if (level == NULL) {
         return NULL;
     }
-    if (Py_TYPE(level) != level_type && Py_TYPE(level) != record_level_type && records_key != NULL
-        && PyDict_Check(level)) {
-        /* A generator's level inside hp.record(): its first reads need the default, which
-         * only the Python read hands on (through its frame). */
-        int recording = PyDict_Contains(level, records_key);
+    if (level == unpinned
+        || (Py_TYPE(level) != level_type && Py_TYPE(level) != record_level_type && records_key != NULL
+            && PyDict_Check(level))) {
+        /* A context's first read (it pins the baseline, which may be recording) or a generator's
+         * level inside hp.record(): a first read there needs the default, which only the
+         * Python read hands on (through its frame). */
+        int recording = level == unpinned || PyDict_Contains(level, records_key);
         if (recording != 0) {
             Py_DECREF(level);
             return recording < 0 ? NULL : call_with_self(python_read, accessor, args, nargs, NULL);
