@@ -86,3 +86,20 @@ def test_a_define_outside_the_bounds_is_a_usage_error_before_anything_runs(
     line = _refused(["-D", "train.layers=9"], capsys)
     assert "train.layers" in line
     assert "[1, 8]" in line
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["--act", "tanh"], "expected one of ['relu', 'gelu']"),
+        (["--layers", "2.5"], "expected an int in [1, 8]"),
+        (["--lr", "fast"], "expected a float in [0, 1]"),
+    ],
+)
+def test_a_refused_option_says_what_was_expected(
+    argv: list[str], expected: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A text the kind cannot read exits 2 with the value and what the kind expects."""
+    line = _refused(argv, capsys)
+    assert repr(argv[1]) in line
+    assert expected in line
