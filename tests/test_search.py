@@ -355,3 +355,23 @@ def test_optuna_search_runs_on_the_processes_backend(optuna):
     assert [trial.result for trial in result] == [
         (trial.values["x"] - 2) ** 2 + (trial.values["y"] + 1) ** 2 for trial in result
     ]
+
+
+def test_choice_and_range_texts_in_python_give_numbers() -> None:
+    """In a Python search space, choice(...) items and range(...) are numbers, as a list of them would be."""
+    seen: list[tuple[object, object]] = []
+
+    def work() -> None:
+        seen.append((hp.scope.train.lr(), hp.scope.train.layers()))
+
+    hp.sweep(
+        work,
+        {"train.lr": "choice(0.1, 0.01)", "train.layers": "range(1, 4)"},
+        search="random",
+        trials=6,
+        seed=0,
+        progress=False,
+    )
+    assert {type(lr) for lr, _ in seen} == {float}
+    assert {layers for _, layers in seen} <= {1, 2, 3}
+    assert {type(layers) for _, layers in seen} == {int}

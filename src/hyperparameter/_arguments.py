@@ -278,7 +278,9 @@ def add_declared(parser: argparse.ArgumentParser, name: str, declared: Any, help
         try:
             value = declared.parse(text)
         except (TypeError, ValueError):
-            raise argparse.ArgumentTypeError(f"invalid value {text!r}: expected {declared.expected()}") from None
+            raise argparse.ArgumentTypeError(
+                f"invalid value {text!r}: expected {declared.expected()}"
+            ) from None
         try:
             return declared.check(value)
         except (TypeError, ValueError) as error:

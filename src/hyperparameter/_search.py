@@ -32,7 +32,7 @@ from ._search_space import (
     draws,
     parse_space,
 )
-from ._sweep_grid import GridSource, check_space
+from ._sweep_grid import GridSource, check_space, split_call, swept_range
 from ._sweep_trial import Objective, Trial
 from .exceptions import SearchSpaceError, SweepError
 
@@ -61,13 +61,7 @@ def search_space(space: Mapping[str, Any]) -> dict[str, Dimension]:
         elif isinstance(value, Dimension):
             dimensions[key] = value
         elif isinstance(value, str):
-            parsed = parse_space(value, key)
-            if parsed is None:
-                raise SearchSpaceError(
-                    f"Search space for {key!r} is {value!r}; expected uniform(a,b), loguniform(a,b), "
-                    "int(a,b), choice(a,b,...) or a list of values (set a fixed value with hp.scope)."
-                )
-            dimensions[key] = parsed
+            dimensions[key] = _space_of_text(key, value)
         elif isinstance(value, Iterable) and not isinstance(value, (bytes, Mapping)):
             options = list(value)
             if not options:
@@ -79,6 +73,41 @@ def search_space(space: Mapping[str, Any]) -> dict[str, Dimension]:
                 "such as 'uniform(0, 1)' or a list of values (set a fixed value with hp.scope)."
             )
     return dimensions
+
+
+def _space_of_text(key: str, text: str) -> Dimension:
+    """The space a text in a Python search space writes; choice items and ranges are numbers there.
+
+    From the command line every value is text that the launcher's checks convert; in Python
+    nothing would, so ``choice(1, 2)`` gives the numbers 1 and 2, as ``[1, 2]`` would.
+
+    >>> _space_of_text("train.layers", "choice(1, 2.5, relu)").options
+    [1, 2.5, 'relu']
+    >>> _space_of_text("train.layers", "range(1, 4)").options
+    [1, 2, 3]
+    """
+    parsed = parse_space(text, key)
+    if isinstance(parsed, Categorical):
+        return Categorical([_number_or_text(option) for option in parsed.options])
+    if parsed is not None:
+        return parsed
+    call = split_call(text)
+    if call is not None and call[0] == "range":
+        return Categorical(list(swept_range(key, text, call[1])))
+    raise SearchSpaceError(
+        f"Search space for {key!r} is {text!r}; expected uniform(a,b), loguniform(a,b), int(a,b), "
+        "choice(a,b,...), range(a,b[,step]) or a list of values (set a fixed value with hp.scope)."
+    )
+
+
+def _number_or_text(text: str) -> Any:
+    """``text`` as an int or a float when it is one, else the text itself."""
+    for number in (int, float):
+        try:
+            return number(text)
+        except ValueError:
+            continue
+    return text
 
 
 def fresh_seed() -> int:

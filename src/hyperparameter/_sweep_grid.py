@@ -22,6 +22,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Optional
 
+from ._grammar import GrammarError, split_list
 from ._keys import check_key
 from ._sweep_trial import Trial
 from .exceptions import SweepError
@@ -83,7 +84,7 @@ def swept_texts(key: str, text: str) -> Optional[list[str]]:
     """
     call = split_call(text)
     if call is not None and call[0] == "range":
-        return [str(number) for number in _range(key, text, call[1])]
+        return [str(number) for number in swept_range(key, text, call[1])]
     items = split_top(text) if "," in text else [text]
     if len(items) == 1:
         return None
@@ -91,10 +92,25 @@ def swept_texts(key: str, text: str) -> Optional[list[str]]:
         raise SweepError(
             f"Swept value {key}={text!r} has an empty item; expected values separated by single commas."
         )
-    return items
+    return [_unquoted(item) for item in items]
 
 
-def _range(key: str, text: str, args: list[str]) -> range:
+def _unquoted(item: str) -> str:
+    """An item in quotes is the text inside them (the quotes only kept its commas together).
+
+    >>> _unquoted('"a,b"'), _unquoted("'it''s'"), _unquoted("c")
+    ('a,b', "'it''s'", 'c')
+    """
+    if len(item) < 2 or item[0] not in "\"'" or item[-1] != item[0]:
+        return item
+    try:
+        inside = split_list(f"[{item}]")
+    except GrammarError:
+        return item
+    return inside[0] if len(inside) == 1 else item
+
+
+def swept_range(key: str, text: str, args: list[str]) -> range:
     """``range(*args)`` for the swept value ``key=text``, refusing what Python's range refuses."""
     try:
         numbers = [int(arg) for arg in args]
