@@ -10,6 +10,7 @@ files (later files win), defaults.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import inspect
 import os
 import pathlib
@@ -367,9 +368,13 @@ class _Program:
         run = self._parse(self.parser, argv)
         self._check(run)
         saved = saved_baseline()
-        # The whole run is recorded: in full for --record, else only which keys it read,
-        # to say which -D/-C values nothing read.
-        rec: Union[Record, ReadKeys] = ReadKeys() if run.record_to is None else Record()
+        # The whole run is recorded: in full for --record, else only which keys it read, to say
+        # which -D/-C values nothing read; a run given neither runs unwatched, at full speed.
+        rec: Union[Record, ReadKeys, contextlib.nullcontext[None]] = contextlib.nullcontext()
+        if run.record_to is not None:
+            rec = Record()
+        elif run.set_by_user:
+            rec = ReadKeys()
         try:
             with SourcedScope.of_checked(run.values, run.sources), rec:
                 scope.frozen()  # threads the program starts inherit these values (and the record)
@@ -378,10 +383,12 @@ class _Program:
             restore_baseline(saved)  # nothing the run published outlives it
             self._report(run, rec)
 
-    def _report(self, run: _Run, rec: Union[Record, ReadKeys]) -> None:
+    def _report(self, run: _Run, rec: Union[Record, ReadKeys, contextlib.nullcontext[None]]) -> None:
         """After the run: write ``--record FILE``; warn once per -D/-C key that nothing read."""
         if isinstance(rec, Record) and run.record_to is not None:
             save_config(rec, run.record_to)
+        if isinstance(rec, contextlib.nullcontext):
+            return
         unread = [key for key in run.set_by_user if key not in rec.reads and key not in run.reported]
         for key in unread[:_UNREAD_SHOWN]:
             print(
