@@ -401,3 +401,56 @@ def test_trial_folder_records_what_the_trial_read(tmp_path: Path) -> None:
     failed = json.loads((tmp_path / "0001" / "record.json").read_text())
     assert [read["key"] for read in failed["reads"]] == ["model.depth", "train.lr"]
     assert "train.unused" in failed["unread"]
+
+
+# -- result keys that clash, and a misnamed objective -------------------------
+
+
+def test_result_keys_never_overwrite_the_fixed_and_swept_columns(tmp_path: Path) -> None:
+    """A returned key equal to a swept key or a fixed column is shown as result.<key>, once."""
+
+    def work() -> dict[str, object]:
+        return {"x": hp.scope.x() * 10, "status": "mine", "trial": -1}
+
+    result = hp.sweep(work, {"x": [1, 2]}, runs=tmp_path / "s", progress=False)
+    assert result.columns() == [
+        "trial",
+        "x",
+        "status",
+        "seconds",
+        "result.x",
+        "result.status",
+        "result.trial",
+    ]
+    first = result.rows()[0]
+    assert (first["trial"], first["x"], first["status"]) == (0, 1, "ok")
+    assert (first["result.x"], first["result.status"], first["result.trial"]) == (10, "mine", -1)
+    with (tmp_path / "s" / "results.csv").open() as file:
+        reader = csv.DictReader(file)
+        assert reader.fieldnames == result.columns()
+        assert [row["x"] for row in reader] == ["1", "2"]
+    assert str(result).splitlines()[1].split()[:3] == ["0", "1", "ok"]
+
+
+@pytest.mark.parametrize(
+    ("objective", "returned", "message"),
+    [
+        (
+            {"minimize": "los"},
+            {"loss": 1.0, "acc": 0.5},
+            "'los' is not among the returned keys 'acc', 'loss'",
+        ),
+        ({"maximize": "loss"}, {"loss": "low"}, "'loss' must be a number, not 'low'"),
+        ({"minimize": "loss"}, 0.5, "'loss' must be a key of a returned mapping, but the trial returned 0.5"),
+        ({"minimize": True}, {"loss": 1.0}, "mapping with keys 'loss'"),
+    ],
+)
+def test_a_result_without_the_objective_fails_the_trial(
+    objective: dict[str, object], returned: object, message: str
+) -> None:
+    """A trial whose result lacks the objective's number fails with a message naming what it returned."""
+    result = hp.sweep(lambda: returned, {"x": [1]}, progress=False, **objective)  # type: ignore[arg-type]
+    assert not result.ok
+    assert result[0].status == "failed"
+    assert message in (result[0].error or "")
+    assert result[0].result == returned

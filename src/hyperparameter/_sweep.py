@@ -103,6 +103,7 @@ def run_sweep(
         folder,
         shown,
         argv_of,
+        objective,
     )
     finished = {trial.number: trial for trial in earlier}
     interrupted = False
@@ -144,6 +145,7 @@ class _Driver:
         folder: Optional[SweepFolder],
         progress: Progress,
         argv_of: Optional[Callable[[Trial], list[str]]],
+        objective: Optional[Objective] = None,
     ) -> None:
         self.plan = plan
         self.source = source
@@ -152,6 +154,7 @@ class _Driver:
         self.folder = folder
         self.progress = progress
         self.argv_of = argv_of
+        self.objective = objective
         self.in_flight: dict[Any, Trial] = {}
         self.ended: queue.SimpleQueue[Any] = queue.SimpleQueue()
 
@@ -199,6 +202,11 @@ class _Driver:
             outcome = Outcome("failed", None, 0.0, describe_error(error), text)
         trial.status, trial.result, trial.seconds = outcome.status, outcome.result, outcome.seconds
         trial.error, trial.traceback = outcome.error, outcome.traceback
+        # A misnamed objective fails each trial loudly, not silently ranks nothing (and
+        # tells a search every trial failed).
+        problem = self.objective.problem(trial) if self.objective and trial.status == "ok" else None
+        if problem is not None:
+            trial.status, trial.error = "failed", describe_error(SweepError(problem))
         if self.folder is not None:
             self.folder.write_trial(trial)
             if outcome.record is not None:

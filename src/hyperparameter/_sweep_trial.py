@@ -15,10 +15,14 @@ from pathlib import Path
 from typing import Any, Optional, Protocol, Union, overload
 
 from ._grammar import format_value
+from ._suggest import did_you_mean
 from ._table import aligned
 
 #: Statuses a trial goes through: pending -> running -> ok | failed | interrupted.
 STATUSES = ("pending", "running", "ok", "failed", "interrupted")
+
+#: The columns of a row that are not swept keys; a result key never takes one.
+FIXED_COLUMNS = ("trial", "status", "seconds", "error")
 
 
 @dataclass
@@ -116,6 +120,31 @@ class Objective:
             return None
         return float(found)
 
+    def problem(self, trial: Trial) -> Optional[str]:
+        """Why the successful ``trial`` has no number for this objective, or None when it has one.
+
+        >>> Objective("los").problem(Trial(0, {}, status="ok", result={"loss": 0.5, "acc": 0.9}))
+        "The objective 'los' is not among the returned keys 'acc', 'loss'. Did you mean 'loss'?"
+        >>> Objective("loss").problem(Trial(0, {}, status="ok", result={"loss": "low"}))
+        "The objective 'loss' must be a number, not 'low'."
+        """
+        columns = trial.metrics()
+        what = f"The objective {self.label!r}" if self.metric else "The objective (the result itself)"
+        if self.label in columns:
+            found = columns[self.label]
+            if isinstance(found, bool) or not isinstance(found, (int, float)):
+                return f"{what} must be a number, not {_short(found)}."
+            return None  # NaN included: a number, just never the best
+        if isinstance(trial.result, Mapping) and columns:
+            keys = ", ".join(repr(key) for key in sorted(columns))
+            if self.metric is None:
+                return f"{what} must be a number, but the trial returned a mapping with keys {keys}; name one of them as the objective."
+            hint = did_you_mean(self.label, columns)
+            return f"{what} is not among the returned keys {keys}." + (f" {hint}" if hint else "")
+        if self.metric is None:
+            return f"{what} must be a number, not {_short(trial.result)}."
+        return f"{what} must be a key of a returned mapping, but the trial returned {_short(trial.result)}."
+
     def better(self, candidate: float, incumbent: float) -> bool:
         """Whether ``candidate`` beats ``incumbent``."""
         return candidate < incumbent if self.minimize else candidate > incumbent
@@ -196,22 +225,40 @@ class SweepResult(Sequence[Trial]):
         """The columns of :meth:`rows` and ``results.csv``, in order."""
         metrics: dict[str, None] = {}
         for trial in self.trials:
-            metrics.update(dict.fromkeys(trial.metrics()))
+            metrics.update(dict.fromkeys(self._result_columns(trial)))
         error = ["error"] if any(trial.error for trial in self.trials) else []
         return ["trial", *self.keys, "status", "seconds", *metrics, *error]
 
     def rows(self) -> list[dict[str, Any]]:
-        """One dict per trial: number, swept values, status, seconds, result columns, error."""
+        """One dict per trial: number, swept values, status, seconds, result columns, error.
+
+        A result key that is also a swept key or a fixed column is ``result.<key>``:
+
+        >>> SweepResult([Trial(0, {"lr": 0.1}, "ok", {"lr": 0.2, "status": "done"})], ["lr"]).rows()
+        [{'trial': 0, 'lr': 0.1, 'status': 'ok', 'seconds': 0.0, 'result.lr': 0.2, 'result.status': 'done'}]
+        """
         rows = []
         for trial in self.trials:
             row: dict[str, Any] = {"trial": trial.number}
             row.update((key, trial.values.get(key)) for key in self.keys)
             row.update(status=trial.status, seconds=round(trial.seconds, 6))
-            row.update(trial.metrics())
+            row.update(self._result_columns(trial))
             if trial.error:
                 row["error"] = trial.error
             rows.append(row)
         return rows
+
+    def _result_columns(self, trial: Trial) -> dict[str, Any]:
+        """The trial's result columns, a name the row already has moved to ``result.<name>``."""
+        taken = {*FIXED_COLUMNS, *self.keys}
+        metrics = trial.metrics()
+        columns: dict[str, Any] = {}
+        for name, value in metrics.items():
+            shown = name
+            while shown in taken or shown in columns or (shown != name and shown in metrics):
+                shown = f"result.{shown}"
+            columns[shown] = value
+        return columns
 
     def table(self, width: int = 60) -> str:
         """The rows as aligned text columns; long cells are cut to ``width`` characters."""
@@ -228,6 +275,12 @@ class SweepResult(Sequence[Trial]):
         failed = len(self.failed)
         where = f", folder={str(self.folder)!r}" if self.folder else ""
         return f"<SweepResult {len(self)} trials: {len(self) - failed} ok, {failed} not ok{where}>"
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    """``repr(value)`` for a message, its first line cut to ``limit`` characters."""
+    text = repr(value).split("\n")[0]
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _cell(column: str, value: Any, width: int) -> str:

@@ -402,7 +402,7 @@ class MissingDependencyError(HyperparameterError, ImportError):
 
 
 class SweepError(HyperparameterError, ValueError):
-    """A sweep cannot start: bad swept values, an unknown backend, a folder that does not fit.
+    """A sweep cannot start (bad swept values, an unknown backend, a folder that does not fit), or a trial lacks the objective.
 
     >>> import hyperparameter as hp
     >>> hp.sweep(lambda: None, {"train.lr": 0.1})
