@@ -18,6 +18,7 @@ INIT = pathlib.Path(hp.__file__)
 # Modules a program that only reads scopes and injects parameters never needs.
 HEAVY = [
     "argparse",
+    "pickle",
     "importlib.metadata",
     "hyperparameter._arguments",
     "hyperparameter._catalog",
@@ -145,3 +146,28 @@ def test_type_checkers_see_the_lazy_names(tmp_path):
     assert revealed[1].startswith('"def (func: ')
     assert "hyperparameter._kinds.Int" in revealed[2]
     assert revealed[3].startswith('"Overload(def (')
+
+
+def test_help_of_a_launched_program_loads_no_catalog_and_no_config(tmp_path):
+    """``app.py --help`` builds its help without scanning the program or loading config files."""
+    app = tmp_path / "app.py"
+    app.write_text(
+        textwrap.dedent(
+            """
+            import atexit, json, sys
+            import hyperparameter as hp
+
+            @hp.param("train")
+            def train(lr: float = 0.1, epochs: int = 3) -> None:
+                \"\"\"Train.\"\"\"
+
+            heavy = ["hyperparameter._catalog", "hyperparameter._scanner", "hyperparameter._config",
+                     "hyperparameter._launch_checks", "hyperparameter._params"]
+            atexit.register(lambda: print(json.dumps([m for m in heavy if m in sys.modules])))
+            hp.launch(train)
+            """
+        )
+    )
+    done = subprocess.run([sys.executable, str(app), "--help"], capture_output=True, text=True, check=True)
+    assert "--lr LR" in done.stdout
+    assert json.loads(done.stdout.splitlines()[-1]) == []

@@ -16,7 +16,7 @@ import os
 import pathlib
 import sys
 from types import FrameType
-from typing import Any, Callable, Optional, Protocol, Union
+from typing import TYPE_CHECKING, Any, Callable, Optional, Protocol, Union
 
 from ._arguments import (
     EMPTY,
@@ -27,21 +27,23 @@ from ._arguments import (
     repeat_flag,
     rewrite_bool_values,
 )
-from ._catalog import Catalog, infos_of, project_files
-from ._config import load_with_origins, save_config
-from ._config_formats import format_of
 from ._docstrings import Docstring, parse_docstring
 from ._engine import innermost
 from ._inject import ParamInfo, param
 from ._keys import collect, join_keys
-from ._launch_checks import Checks
 from ._levels import ABSENT
 from ._origins import restore_baseline, saved_baseline
-from ._params import Params
 from ._record import ReadKeys, Record
 from ._scope import SourcedScope, scope
 from ._sweep_options import SWEEP_EPILOG, wants_sweep
 from .exceptions import ConfigError, HyperparameterError, LaunchError, UsageError
+
+if TYPE_CHECKING:
+    # Loaded when first needed, so that `--help` and a plain run start fast: the catalog
+    # (it scans the program's files) for -D/-C values, -lps and -ep; config files for -C.
+    from ._catalog import Catalog
+    from ._launch_checks import Checks
+    from ._params import Params
 
 _LIST_FLAGS = ("-lps", "--list-params", "--list-param-scope")
 _EXPLAIN_FLAGS = ("-ep", "--explain-param")
@@ -240,9 +242,15 @@ class _ConfigCommand:
 
 def _command(target: Any) -> Command:
     """The command for a function or a ``Params`` class."""
-    if isinstance(target, type) and issubclass(target, Params):
+    if _is_params_class(target):
         return _ConfigCommand(target)
     return _Command(target)
+
+
+def _is_params_class(target: Any) -> bool:
+    """Whether ``target`` is an ``hp.Params`` class; there is none before ``_params`` is imported."""
+    params = sys.modules.get(f"{__package__}._params")
+    return params is not None and isinstance(target, type) and issubclass(target, params.Params)
 
 
 def _discover(module_globals: dict[str, Any], local_values: dict[str, Any]) -> list[Callable[..., Any]]:
@@ -339,6 +347,9 @@ class _Program:
     def catalog(self) -> Catalog:
         """The program's catalog, built at most once per launch."""
         if self._catalog is None:
+            from ._catalog import Catalog, infos_of, project_files
+            from ._params import Params
+
             objects = [command.func for command in self.commands] + list(self.module_globals.values())
             declared = [
                 each
@@ -352,6 +363,8 @@ class _Program:
 
     def checks(self) -> Checks:
         """The checks every value of this launch passes before the program runs."""
+        from ._launch_checks import Checks
+
         return Checks(self.catalog())
 
     # -- running ------------------------------------------------------------------------------------
@@ -386,6 +399,8 @@ class _Program:
     def _report(self, run: _Run, rec: Union[Record, ReadKeys, contextlib.nullcontext[None]]) -> None:
         """After the run: write ``--record FILE``; warn once per -D/-C key that nothing read."""
         if isinstance(rec, Record) and run.record_to is not None:
+            from ._config import save_config
+
             save_config(rec, run.record_to)
         if isinstance(rec, contextlib.nullcontext):
             return
@@ -421,6 +436,8 @@ class _Program:
         run = _Run(command, namespace, strict)
         run.explain, run.format, run.record_to = explain, form, record_to
         if record_to is not None:
+            from ._config_formats import format_of
+
             try:
                 format_of(pathlib.Path(record_to), record_to, "save")
             except ConfigError as error:
@@ -495,6 +512,8 @@ class _Program:
         """
         if not files:
             return {}
+        from ._config import load_with_origins
+
         try:
             loaded, origin = load_with_origins(files)
         except (HyperparameterError, OSError) as error:

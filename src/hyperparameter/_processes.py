@@ -19,7 +19,6 @@ Values cross as pickles: :func:`pack` names the key whose value cannot.
 from __future__ import annotations
 
 import os
-import pickle
 import sys
 from collections.abc import Iterator, Mapping
 from typing import Any, Optional
@@ -46,6 +45,8 @@ def pack(values: dict[str, Any], sources: Optional[Mapping[str, str]] = None) ->
     ...
     hyperparameter.exceptions.UnpicklableValueError: Cannot hand hyperparameter 'train.hook' (a function) to another process: ...
     """
+    import pickle  # here, not at import: a program that starts no process never needs it
+
     try:
         return pickle.dumps((values, sources), pickle.HIGHEST_PROTOCOL)
     except Exception:
@@ -59,6 +60,8 @@ def pack(values: dict[str, Any], sources: Optional[Mapping[str, str]] = None) ->
 
 def unpack(payload: bytes) -> tuple[dict[str, Any], Optional[dict[str, str]]]:
     """The values and sources :func:`pack` pickled."""
+    import pickle
+
     values, sources = pickle.loads(payload)
     return values, sources
 
