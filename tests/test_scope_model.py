@@ -181,7 +181,7 @@ class ScopeMachine(RuleBasedStateMachine):
         if key in expected:
             assert hp.scope[key]() == expected[key]
             assert (hp.scope[key] | None) == expected[key]
-            if isinstance(expected[key], str) and expected[key].lstrip("-").isdigit():
+            if isinstance(expected[key], str) and expected[key].lstrip("-").isdecimal():
                 assert (hp.scope[key] | 0) == int(expected[key])
         else:
             with pytest.raises(KeyError):
