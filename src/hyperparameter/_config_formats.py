@@ -225,8 +225,12 @@ def _deeper_than(data: Any, limit: int) -> bool:
         if depth > limit:
             return True
         items = value.values() if type(value) is dict else value
-        stack.extend((item, depth + 1) for item in items if type(item) is dict or type(item) is list)
+        if not _NESTING.isdisjoint(map(type, items)):  # most lists hold plain values: no step per item
+            stack += [(item, depth + 1) for item in items if type(item) is dict or type(item) is list]
     return False
+
+
+_NESTING = frozenset({dict, list})
 
 
 def _read_toml(text: str, label: str) -> Any:
