@@ -33,7 +33,6 @@ from ._inject import ParamInfo, param
 from ._keys import collect, join_keys
 from ._levels import ABSENT
 from ._origins import restore_baseline, saved_baseline
-from ._record import ReadKeys, Record
 from ._scope import SourcedScope, scope
 from ._sweep_options import SWEEP_EPILOG, wants_sweep
 from .exceptions import ConfigError, HyperparameterError, LaunchError, UsageError
@@ -44,6 +43,7 @@ if TYPE_CHECKING:
     from ._catalog import Catalog
     from ._launch_checks import Checks
     from ._params import Params
+    from ._record import ReadKeys, Record
 
 _LIST_FLAGS = ("-lps", "--list-params", "--list-param-scope")
 _EXPLAIN_FLAGS = ("-ep", "--explain-param")
@@ -383,6 +383,8 @@ class _Program:
         saved = saved_baseline()
         # The whole run is recorded: in full for --record, else only which keys it read, to say
         # which -D/-C values nothing read; a run given neither runs unwatched, at full speed.
+        from ._record import ReadKeys, Record  # loads config code: not for --help
+
         rec: Union[Record, ReadKeys, contextlib.nullcontext[None]] = contextlib.nullcontext()
         if run.record_to is not None:
             rec = Record()
@@ -398,6 +400,8 @@ class _Program:
 
     def _report(self, run: _Run, rec: Union[Record, ReadKeys, contextlib.nullcontext[None]]) -> None:
         """After the run: write ``--record FILE``; warn once per -D/-C key that nothing read."""
+        from ._record import Record
+
         if isinstance(rec, Record) and run.record_to is not None:
             from ._config import save_config
 
