@@ -44,6 +44,16 @@ def test_str_and_pathlib_paths_load_the_same(tmp_path: pathlib.Path) -> None:
     assert hp.config(str(path)) == hp.config(path) == {"a": 1}
 
 
+@pytest.mark.parametrize(
+    ("text", "value"), [("._", "._"), ("._5", "._5"), (".5", 0.5), ("._e", "._e"), ("1._", 1.0)]
+)
+def test_yaml_dot_words_are_floats_only_with_a_digit(
+    tmp_path: pathlib.Path, text: str, value: object
+) -> None:
+    """A YAML word that starts with a dot is a float only when a digit follows the dot, never a raw ValueError."""
+    assert hp.config(_write(tmp_path, "dots.yaml", f"a: {text}\n")) == {"a": value}
+
+
 def test_yaml_reads_exponent_floats_without_a_dot_as_floats(tmp_path: pathlib.Path) -> None:
     """In YAML, 1e-3 and 5E+2 are floats (plain YAML 1.1 would read them as text); quoted, they stay text."""
     path = _write(tmp_path, "exp.yaml", "lr: 1e-3\nsteps: 5E+2\ntag: '1e-3'\n")

@@ -25,11 +25,12 @@ from .exceptions import ConfigError, MissingDependencyError
 
 YAML_INSTALL = "pip install 'hyperparameter[yaml]'"
 # YAML 1.1 reads 1e-3 as a string (its floats need a dot); configs mean a float.
-# The same rule as OmegaConf's, so files move between the two unchanged.
+# The same rule as OmegaConf's, so files move between the two unchanged, except that a
+# leading dot needs a digit after it: "._" is text (it would be "." once underscores go).
 _YAML_FLOAT = re.compile(
     r"""^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?
         |[-+]?(?:[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)
-        |\.[0-9_]+(?:[eE][-+][0-9]+)?
+        |\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?
         |[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*
         |[-+]?\.(?:inf|Inf|INF)
         |\.(?:nan|NaN|NAN))$""",
