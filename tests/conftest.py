@@ -1,11 +1,13 @@
 """Every test starts and ends with the same baseline and the same current scope.
 
 Engine tests share one local cluster per test module: ``ray_cluster`` and ``dask_client``.
+``compiled_run`` runs code on the compiled fast paths and says which Python functions it called.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -21,6 +23,31 @@ def _isolate_hyperparameters() -> Iterator[None]:
     yield
     _levels.publish_baseline(baseline.own)
     _levels.current.set(level)
+
+
+@pytest.fixture
+def compiled_run() -> Callable[[Callable[[], Any]], tuple[Any, list[str]]]:
+    """Run a function and return its result and the other Python functions it called (compiled paths only)."""
+    from hyperparameter import _acceleration
+
+    if not _acceleration.ACTIVE:
+        pytest.skip("the compiled fast paths are not in use")
+
+    def run(action: Callable[[], Any]) -> tuple[Any, list[str]]:
+        called: list[str] = []
+
+        def profile(frame: Any, event: str, arg: Any) -> None:
+            if event == "call" and frame.f_code is not action.__code__:  # the action's own frame aside
+                called.append(frame.f_code.co_name)
+
+        sys.setprofile(profile)
+        try:
+            result = action()
+        finally:
+            sys.setprofile(None)
+        return result, called
+
+    return run
 
 
 @pytest.fixture(scope="module")

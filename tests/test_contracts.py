@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
 from typing import Any
 
 import pytest
@@ -99,24 +98,10 @@ def test_the_built_extension_speaks_this_interface_version() -> None:
     ) == _acceleration.ACTIVE
 
 
-def test_a_remembered_conversion_is_served_without_calling_python() -> None:
+def test_a_remembered_conversion_is_served_without_calling_python(compiled_run: Any) -> None:
     """With the compiled paths on, reading a remembered conversion runs no Python function at all."""
-    from hyperparameter import _acceleration
-
-    if not _acceleration.ACTIVE:
-        pytest.skip("the compiled fast paths are not in use")
-    python_calls: list[str] = []
-
-    def profile(frame: Any, event: str, arg: Any) -> None:
-        if event == "call":
-            python_calls.append(frame.f_code.co_name)
-
     with hp.scope(**{"contract.y": "0.25"}):
         accessor = hp.scope.contract.y
         assert accessor | 1.0 == 0.25  # the first read converts (in Python) and remembers
-        sys.setprofile(profile)
-        try:
-            again = accessor | 1.0
-        finally:
-            sys.setprofile(None)
+        again, python_calls = compiled_run(lambda: accessor | 1.0)
     assert (again, python_calls) == (0.25, [])

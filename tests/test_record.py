@@ -6,7 +6,6 @@ import asyncio
 import json
 import os
 import pathlib
-import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -441,26 +440,12 @@ def test_the_compiled_and_python_reads_record_alike() -> None:
     assert (rec.reads["both.v"].value, rec.reads["both.v"].default) == (2, 1)
 
 
-def test_a_re_read_inside_a_record_runs_no_python_when_compiled() -> None:
+def test_a_re_read_inside_a_record_runs_no_python_when_compiled(compiled_run: Any) -> None:
     """With the compiled paths on, re-reading a key (set, converted or unset) inside a record runs no Python."""
-    from hyperparameter import _acceleration
-
-    if not _acceleration.ACTIVE:
-        pytest.skip("the compiled fast paths are not in use")
-    python_calls: list[str] = []
-
-    def profile(frame: Any, event: str, arg: Any) -> None:
-        if event == "call":
-            python_calls.append(frame.f_code.co_name)
-
     with hp.scope(**{"c.set": 1, "c.text": "0.5"}), hp.record():
         reads = [hp.scope.c.set, hp.scope.c.text, hp.scope.c.unset]
         first = [reads[0] | 0, reads[1] | 1.0, reads[2] | 2]
-        sys.setprofile(profile)
-        try:
-            again = [reads[0] | 0, reads[1] | 1.0, reads[2] | 2]
-        finally:
-            sys.setprofile(None)
+        again, python_calls = compiled_run(lambda: [reads[0] | 0, reads[1] | 1.0, reads[2] | 2])
     assert (again, python_calls) == (first, [])
 
 
