@@ -85,6 +85,29 @@ def test_the_best_is_the_highest_when_maximizing(matplotlib):
 
 
 @pytest.mark.plot
+def test_an_objective_named_like_a_swept_key_plots_the_result(tmp_path: Path, matplotlib, monkeypatch):
+    """A metric that is also a swept key is drawn from its result.<key> column, not the swept values."""
+    drawn: list[Any] = []
+    monkeypatch.setattr(
+        pytest.importorskip("matplotlib.figure").Figure,
+        "savefig",
+        lambda figure, path, **_: drawn.append(figure),
+    )
+
+    def peak() -> dict[str, int]:
+        return {"x": -(((hp.scope.x | 0) - 2) ** 2)}
+
+    result = hp.sweep(peak, {"x": [1, 2, 3]}, maximize="x", runs=tmp_path, progress=False)
+    hp.plot_sweep(result)
+    hp.plot_sweep(str(tmp_path))
+    for figure in drawn:
+        stars = [c for c in figure.axes[0].collections if len(c.get_offsets()) == 1]
+        assert [tuple(star.get_offsets()[0]) for star in stars] == [(2.0, 0.0)]
+        assert figure.axes[0].get_ylabel() == "result.x"
+    assert len(drawn) == 2
+
+
+@pytest.mark.plot
 def test_plot_needs_a_path_without_a_folder_and_a_number(tmp_path: Path, matplotlib):
     """Without a folder the path is asked for; without any number the message says so."""
     result = hp.sweep(work, {"layers": [1, 2]}, minimize="loss", progress=False)

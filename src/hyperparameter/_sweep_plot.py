@@ -65,7 +65,7 @@ def plot_sweep(
         raise SweepError("This sweep has no folder; pass path= for the picture (e.g. 'sweep.png').")
     if metric is None and maximize is None and saved is not None:
         metric, maximize = saved.label, not saved.minimize
-    metric = metric or _first_number(rows, keys)
+    metric = _result_column(metric, rows) if metric else _first_number(rows, keys)
     target = Path(path) if path is not None else Path(folder or ".") / PICTURE
     with _quiet():
         figure = figure_of(Figure, rows, keys, metric, minimize=not maximize, log_keys=_log_keys(description))
@@ -114,6 +114,12 @@ def _read_rows(path: Path) -> list[dict[str, Any]]:
             return list(csv.DictReader(file))
     except FileNotFoundError:
         raise SweepError(f"The sweep folder {str(path.parent)!r} has no results.csv yet.") from None
+
+
+def _result_column(metric: str, rows: Sequence[Mapping[str, Any]]) -> str:
+    """Find the column of result ``metric``: ``result.<metric>`` if a swept key took its name."""
+    moved = f"result.{metric}"
+    return moved if any(moved in row for row in rows) else metric
 
 
 def _first_number(rows: Sequence[Mapping[str, Any]], keys: Sequence[str]) -> str:
