@@ -16,7 +16,7 @@ from __future__ import annotations
 import sys
 from typing import Any, Optional, TypeVar
 
-from ._generators import GENERATOR_FLAGS, GeneratorLevel, block_generator, level_kind, visible
+from ._generators import GENERATOR_FLAGS, GeneratorLevel, block_generator, block_level_class, visible
 from ._levels import (
     UNPINNED,
     Level,
@@ -73,12 +73,12 @@ def enter(owner: OwnerT) -> OwnerT:
     seen = visible(raw)
     if raw is UNPINNED:
         raw = seen
-    kind, generator = level_kind(raw, seen, frame)
+    level_class, generator = block_level_class(raw, seen, frame)
     records = recording(seen)
     for record in records:
         record.entered(owner)
     parent = seen if owner._inherit else None
-    _set_current(new_level(kind, owner._values, parent, owner, raw, generator, records))
+    _set_current(new_level(level_class, owner._values, parent, owner, raw, generator, records))
     return owner
 
 

@@ -81,12 +81,12 @@ def _running_generator_below(level: Level) -> Optional[Level]:
 def visible(level: Level) -> Level:
     """The level whose values the running code sees, given the context's current one."""
     while True:
-        kind = level.__class__
-        if kind is GeneratorLevel:
+        level_class = level.__class__
+        if level_class is GeneratorLevel:
             if running(level):
                 return level
             level = level.restore_to  # type: ignore[assignment]
-        elif kind is ShadowLevel:
+        elif level_class is ShadowLevel:
             return _running_generator_below(level) or level
         elif level is UNPINNED:
             return pin()
@@ -94,8 +94,8 @@ def visible(level: Level) -> Level:
             return level
 
 
-def level_kind(raw: Level, seen: Level, frame: FrameType) -> tuple[type[Level], Optional[FrameType]]:
-    """The kind of level a block entered from ``frame`` gets, and its generator frame.
+def block_level_class(raw: Level, seen: Level, frame: FrameType) -> tuple[type[Level], Optional[FrameType]]:
+    """The class of level a block entered from ``frame`` gets, and its generator frame.
 
     ``raw`` is the context's current level and ``seen`` the one visible to the code.
     """

@@ -84,7 +84,7 @@ class Level(dict):  # type: ignore[type-arg]
         return resolve(self, key)
 
     def copy_with(self, own: dict[str, Any], parent: Optional[Level], restore_to: Optional[Level]) -> Level:
-        """A new version of this level (same kind, owner, frame and records) with other links."""
+        """A new version of this level (same class, owner, frame and records) with other links."""
         return new_level(type(self), own, parent, self.owner, restore_to, self.frame, recording(self))
 
 
@@ -110,7 +110,7 @@ def new_level(
     frame: Any = None,
     records: tuple[Any, ...] = (),
 ) -> Level:
-    """Build a level of kind ``cls``, recording for ``records`` when there are any."""
+    """Build a level of class ``cls``, recording for ``records`` when there are any."""
     if records:
         level = (RecordLevel if cls is Level else cls)()
         level[RECORDS] = records
@@ -209,8 +209,8 @@ def is_lasting(level: Level) -> bool:
     and the generator-aware levels answer differently depending on which
     generator runs: neither may.
     """
-    kind = level.__class__
-    return (kind is Level or kind is RecordLevel) and level is not UNPINNED
+    level_class = level.__class__
+    return (level_class is Level or level_class is RecordLevel) and level is not UNPINNED
 
 
 def remember_at(level: Level, rememberer: Any) -> None:
@@ -264,7 +264,7 @@ def chain_values(level: Optional[Level]) -> dict[str, Any]:
 
 # Default types whose conversion of a string depends on the type alone and gives
 # an immutable value: a level remembers such conversions (see convert_once).
-_REMEMBERED_KINDS = frozenset({bool, int, float, complex})
+_REMEMBERED_TYPES = frozenset({bool, int, float, complex})
 _REMEMBERED_LIMIT = 4096
 
 
@@ -277,12 +277,12 @@ def convert_once(level: Level, key: str, value: Any, default: Any) -> Any:
     of the same scalar type: the level keeps the result, in a dict of its own
     stored under that type (its other keys are all strings).
     """
-    kind = type(default)
-    if kind not in _REMEMBERED_KINDS or type(value) is not str or not is_lasting(level):
+    default_type = type(default)
+    if default_type not in _REMEMBERED_TYPES or type(value) is not str or not is_lasting(level):
         return convert(key, value, default)
-    conversions = _dict_get(level, kind)
+    conversions = _dict_get(level, default_type)
     if conversions is None:
-        conversions = level[kind] = {}
+        conversions = level[default_type] = {}
     result = _dict_get(conversions, key, ABSENT)
     if result is ABSENT:
         result = convert(key, value, default)

@@ -198,7 +198,7 @@ def _unpickle_scope(cls: type[Scope], payload: bytes) -> Scope:
 
 
 def scope_of(cls: type[Scope], values: dict[str, Any], sources: Optional[Mapping[str, str]] = None) -> Scope:
-    """A scope of kind ``cls`` holding ``values`` as they are (checked already: no flattening)."""
+    """A scope of class ``cls`` holding ``values`` as they are (checked already: no flattening)."""
     built = _new_scope(cls)
     _set_values(built, values)
     if sources is not None:

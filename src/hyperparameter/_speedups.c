@@ -125,8 +125,8 @@ entered_from_plain_code(void)
 static PyObject *
 scope_enter(PyObject *owner, PyObject *Py_UNUSED(ignored))
 {
-    PyTypeObject *kind = Py_TYPE(owner);
-    if (kind != scope_type && kind != detached_type) {
+    PyTypeObject *owner_type = Py_TYPE(owner);
+    if (owner_type != scope_type && owner_type != detached_type) {
         return PyObject_CallOneArg(python_enter, owner);
     }
     PyObject *raw = current_level();
