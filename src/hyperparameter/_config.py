@@ -215,16 +215,16 @@ def _adopt(value: Any, path: KeyPath, label: str, seen: Optional[set[int]]) -> A
     met twice as YAML aliases make when ``seen`` tracks them) goes through
     ``_normalize``, which copies, explains and limits.
     """
-    kind = type(value)
+    container = type(value)
     if seen is not None:
         if id(value) in seen:
             return _normalize(value, path, label)
         seen.add(id(value))
-    if (kind is not dict and kind is not list) or len(path) > _ADOPT_DEPTH:
+    if (container is not dict and container is not list) or len(path) > _ADOPT_DEPTH:
         return _normalize(value, path, label)
-    if kind is dict and not plain_segments(value):
+    if container is dict and not plain_segments(value):
         return _normalize(value, path, label)
-    items = value.values() if kind is dict else value
+    items = value.values() if container is dict else value
     types = set(map(type, items))
     if types.isdisjoint(_CONTAINERS):
         return value
@@ -237,7 +237,7 @@ def _adopt(value: Any, path: KeyPath, label: str, seen: Optional[set[int]]) -> A
             if seen is not None:
                 seen.update(map(id, lists))
             return value
-    for key in value.keys() if kind is dict else range(len(value)):
+    for key in value.keys() if container is dict else range(len(value)):
         item = value[key]
         if type(item) in _CONTAINERS:
             value[key] = _adopt(item, (*path, key), label, seen)

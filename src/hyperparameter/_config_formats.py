@@ -77,7 +77,7 @@ _DOLLARS = ("$", "\\u0024", "\\x24", "\\U00000024")
 
 def read(path: Path, label: str) -> Parsed:
     """Parse the file at ``path``; ``label`` is how messages name it."""
-    kind = format_of(path, label, "read")
+    file_format = format_of(path, label, "read")
     data = _read_regular_file(path, label)
     try:
         text = data.decode("utf-8-sig")
@@ -88,10 +88,10 @@ def read(path: Path, label: str) -> Parsed:
     readers: dict[str, Callable[[str, str], Any]] = {"toml": _read_toml, "yaml": _read_yaml}
     dollar = "$" in text or ("\\" in text and any(dollar in text for dollar in _DOLLARS))
     try:
-        if kind == "json":
+        if file_format == "json":
             data, normal = _read_json(text, label)
             return Parsed(data, dollar, False, normal)
-        return Parsed(readers[kind](text, label), dollar, kind == "yaml" and "&" in text)
+        return Parsed(readers[file_format](text, label), dollar, file_format == "yaml" and "&" in text)
     except RecursionError:  # the parsers recurse once per level of nesting
         raise ConfigError(
             f"Cannot read config {label!r}: its values are nested too deeply to parse "
@@ -102,10 +102,10 @@ def read(path: Path, label: str) -> Parsed:
 def _read_regular_file(path: Path, label: str) -> bytes:
     """The bytes of the file at ``path``; a FIFO, a device or a directory is refused, not read."""
     with open(path, "rb", opener=_open_without_blocking) as file:
-        kind = os.fstat(file.fileno()).st_mode
-        if not stat.S_ISREG(kind):
+        mode = os.fstat(file.fileno()).st_mode
+        if not stat.S_ISREG(mode):
             raise ConfigError(
-                f"Cannot read config {label!r}: it is {_file_kind(kind)}, not a regular file; "
+                f"Cannot read config {label!r}: it is {_file_type(mode)}, not a regular file; "
                 f"expected a .json, .toml or .yaml file."
             )
         return file.read()
@@ -117,14 +117,14 @@ def _open_without_blocking(name: str, flags: int) -> int:
     return os.open(name, flags | getattr(os, "O_NONBLOCK", 0))
 
 
-def _file_kind(mode: int) -> str:
-    kinds = [
+def _file_type(mode: int) -> str:
+    types = [
         (stat.S_ISFIFO, "a FIFO"),
         (stat.S_ISCHR, "a character device"),
         (stat.S_ISBLK, "a block device"),
         (stat.S_ISSOCK, "a socket"),
     ]
-    return next((name for test, name in kinds if test(mode)), "a special file")
+    return next((name for test, name in types if test(mode)), "a special file")
 
 
 def write(values: dict[str, Any], path: Path, label: str, comments: Optional[dict[str, str]] = None) -> None:
@@ -133,20 +133,20 @@ def write(values: dict[str, Any], path: Path, label: str, comments: Optional[dic
     ``comments`` (by dotted key) go beside each key in TOML, at the top of a
     YAML file, and to ``<name>.sources.json`` next to a JSON file.
     """
-    kind = format_of(path, label, "save")
+    file_format = format_of(path, label, "save")
     writers: dict[str, Callable[[dict[str, Any]], str]] = {
         "json": _write_json,
         "toml": lambda tree: _config_toml.dumps(tree, comments),
         "yaml": _write_yaml,
     }
     try:
-        text = writers[kind](values)
+        text = writers[file_format](values)
     except ConfigError as error:
         raise ConfigError(f"Cannot save config {label!r}: {error}") from None
-    if comments and kind == "yaml":
+    if comments and file_format == "yaml":
         text = "".join(f"# {key}: {_one_line(note)}\n" for key, note in comments.items()) + text
     path.write_text(text, encoding="utf-8")
-    if comments and kind == "json":
+    if comments and file_format == "json":
         path.with_suffix(".sources.json").write_text(_write_json(dict(comments)), encoding="utf-8")
 
 
@@ -341,15 +341,15 @@ def _write_json(values: dict[str, Any]) -> str:
     return json.dumps(values, indent=2, ensure_ascii=False) + "\n"
 
 
-def _refuse(path: KeyPath, value: Any, kinds: tuple[type, ...], why: str) -> None:
-    """Raise for a value of ``kinds``, which the format has no type for, naming its key."""
+def _refuse(path: KeyPath, value: Any, types: tuple[type, ...], why: str) -> None:
+    """Raise for a value of ``types``, which the format has no type for, naming its key."""
     if isinstance(value, dict):
         for key, item in value.items():
-            _refuse((*path, key), item, kinds, why)
+            _refuse((*path, key), item, types, why)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            _refuse((*path, index), item, kinds, why)
-    elif isinstance(value, kinds):
+            _refuse((*path, index), item, types, why)
+    elif isinstance(value, types):
         raise ConfigError(f"key {format_path(path)!r} is {value!r}, and {why}.")
 
 

@@ -113,9 +113,9 @@ _TEXT_RULES: list[tuple[type, Callable[[str], Any], Callable[[str], Any], str]] 
 _LENIENT_INT_EXPECTED = "an integer or a float such as '42' or '3.5'"
 
 
-def _text_rule(kind: type) -> tuple[type, Callable[[str], Any], Callable[[str], Any], str] | None:
+def _text_rule(value_type: type) -> tuple[type, Callable[[str], Any], Callable[[str], Any], str] | None:
     for rule in _TEXT_RULES:
-        if issubclass(kind, rule[0]):
+        if issubclass(value_type, rule[0]):
             return rule
     return None
 
@@ -130,14 +130,14 @@ def _from_string(key: str, value: str, default: Any) -> Any:
             raise ConversionError(key, value, default, _enum_expected(type(default))) from None
     rule = _text_rule(type(default))
     if rule is not None:
-        kind, _, parse, expected = rule
+        rule_type, _, parse, expected = rule
         try:
             parsed = parse(value)
         except ValueError:
             raise ConversionError(
-                key, value, default, _LENIENT_INT_EXPECTED if kind is int else expected
+                key, value, default, _LENIENT_INT_EXPECTED if rule_type is int else expected
             ) from None
-        return type(default)(parsed) if kind is pathlib.PurePath else parsed
+        return type(default)(parsed) if rule_type is pathlib.PurePath else parsed
     if isinstance(default, (list, tuple, set, frozenset)):
         return _parse_collection(key, value, default)
     if isinstance(default, dict):
