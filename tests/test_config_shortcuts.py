@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import hyperparameter as hp
-from hyperparameter import _config, _config_formats
+from hyperparameter import _config, _config_formats, _config_json
 from hyperparameter._keys import check_key, plain_segments
 
 yaml = pytest.importorskip("yaml")
@@ -139,6 +139,68 @@ def test_a_repeated_key_deep_in_a_list_is_found(tmp_path: pathlib.Path) -> None:
         hp.config(path)
 
 
+# JSON text written pair by pair, so that an object may hold a key twice, with colons in
+# strings (plain and escaped) that a count of the text's colons has to account for.
+JSON_KEYS = st.sampled_from(["a", "b", "a:b", "url", "\\u003a", "x\\u003Ay", "\\\\u003a"])
+JSON_LEAVES = st.sampled_from(
+    ["1", '"x"', '"http://h:80"', '"a\\u003ab"', '":"', '"\\\\u003a"', "null", "[]"]
+)
+JSON_TEXTS = st.recursive(
+    JSON_LEAVES,
+    lambda inner: (
+        st.lists(inner, max_size=3).map(lambda items: "[" + ", ".join(items) + "]")
+        | st.lists(st.tuples(JSON_KEYS, inner), max_size=4).map(
+            lambda pairs: "{" + ", ".join(f'"{key}": {value}' for key, value in pairs) + "}"
+        )
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=400)
+@given(pairs=st.lists(st.tuples(JSON_KEYS, JSON_TEXTS), max_size=5))
+def test_json_keys_set_twice_are_found_as_checking_every_pair_finds_them(
+    pairs: list[tuple[str, str]],
+) -> None:
+    """A JSON text loads to the values, or fails with the error, that checking each object's pairs gives."""
+    text = "{" + ", ".join(f'"{key}": {value}' for key, value in pairs) + "}"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_config_json, "_keys_all_kept", lambda *args: False)
+        expected = _outcome(lambda: _config_json.read_json(text, "c.json", 200))
+    assert _outcome(lambda: _config_json.read_json(text, "c.json", 200)) == expected
+    repeats = any(len(set(keys)) < len(keys) for keys in _objects_keys(text))
+    assert (
+        isinstance(expected, tuple) and expected[0] is hp.ConfigError
+        if repeats
+        else expected[0] == json.loads(text)
+    )
+
+
+def _objects_keys(text: str) -> list[list[str]]:
+    """The keys of every object in a JSON text, repeats kept."""
+    found: list[list[str]] = []
+    json.loads(text, object_pairs_hook=lambda pairs: found.append([key for key, _ in pairs]))
+    return found
+
+
+@pytest.mark.parametrize(("depth", "deep"), [(200, False), (201, True)])
+@pytest.mark.parametrize("inner", ["list", "dict"])
+def test_the_depth_limit_is_exact_for_wide_json_files(
+    tmp_path: pathlib.Path, depth: int, deep: bool, inner: str
+) -> None:
+    """A wide JSON file nested to the limit loads; one level more is a ConfigError naming the file."""
+    data: Any = 1
+    for level in range(depth):
+        data = [data, 2] if inner == "list" and level % 2 else {"k": data, "n": 3}
+    path = tmp_path / "wide.json"
+    path.write_text(json.dumps({"top": data, **{f"s{i}": [i, [i]] for i in range(300)}}))
+    if deep:
+        with pytest.raises(hp.ConfigError, match=r"wide\.json' nests values more than 200 levels deep"):
+            hp.config(path)
+    else:
+        assert hp.config(path)["top"] == data
+
+
 # -- YAML: libyaml's loader where PyYAML has it, with the pure loader's answers -----------------------------
 
 # Characters and pieces that YAML gives a meaning to, the odd ones included.
@@ -234,9 +296,9 @@ def test_yaml_loads_without_libyaml(tmp_path: pathlib.Path, monkeypatch: pytest.
         _config_formats._yaml_classes.cache_clear()
 
 
-@given(keys=st.lists(st.one_of(KEYS, st.text(max_size=6)), max_size=6))
-def test_the_quick_key_test_agrees_with_the_key_rules(keys: list[str]) -> None:
-    """A table passes the all-at-once key test exactly when each key is a valid key without a dot."""
+@given(keys=st.lists(st.one_of(KEYS, st.text(max_size=6)), max_size=6), split=st.integers(0, 6))
+def test_the_quick_key_test_agrees_with_the_key_rules(keys: list[str], split: int) -> None:
+    """Tables pass the all-at-once key test exactly when each key is a valid key without a dot."""
 
     def valid(key: str) -> bool:
         try:
@@ -246,3 +308,5 @@ def test_the_quick_key_test_agrees_with_the_key_rules(keys: list[str]) -> None:
         return "." not in key
 
     assert plain_segments(dict.fromkeys(keys)) == all(valid(key) for key in keys)
+    tables = [dict.fromkeys(keys[:split]), dict.fromkeys(keys[split:])]
+    assert plain_segments(*tables) == all(valid(key) for key in keys)

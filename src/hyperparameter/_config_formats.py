@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any, Callable, NamedTuple, Optional
 
 from . import _config_toml
+from ._config_json import read_json
 from ._config_limits import MAX_DEPTH
 from ._key_paths import KeyPath, format_path
-from ._keys import plain_segments
 from .exceptions import ConfigError, MissingDependencyError
 
 YAML_INSTALL = "pip install 'hyperparameter[yaml]'"
@@ -89,7 +89,7 @@ def read(path: Path, label: str) -> Parsed:
     dollar = "$" in text or ("\\" in text and any(dollar in text for dollar in _DOLLARS))
     try:
         if file_format == "json":
-            data, normal = _read_json(text, label)
+            data, normal = read_json(text, label, MAX_DEPTH)
             return Parsed(data, dollar, False, normal)
         return Parsed(readers[file_format](text, label), dollar, file_format == "yaml" and "&" in text)
     except RecursionError:  # the parsers recurse once per level of nesting
@@ -152,86 +152,6 @@ def write(values: dict[str, Any], path: Path, label: str, comments: Optional[dic
 
 def _one_line(text: str) -> str:
     return " ".join(text.splitlines())
-
-
-class _Repeated(dict[str, Any]):
-    """A JSON object holding ``key`` twice, kept until parsing ends to find its key path."""
-
-    def __init__(self, values: dict[str, Any], key: str) -> None:
-        super().__init__(values)
-        self.key = key
-
-
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    values = dict(pairs)
-    if len(values) == len(pairs):  # the common case, without a Python step per key
-        return values
-    seen = set()
-    for key, _ in pairs:
-        if key in seen:
-            break
-        seen.add(key)
-    return _Repeated(values, key)
-
-
-def _repeated(path: KeyPath, value: Any) -> Optional[KeyPath]:
-    """The key path of the first key that appears twice in one object, if any."""
-    if isinstance(value, _Repeated):
-        return (*path, value.key)
-    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
-    for key, item in items:
-        found = _repeated((*path, key), item)
-        if found is not None:
-            return found
-    return None
-
-
-def _read_json(text: str, label: str) -> tuple[Any, bool]:
-    """The parsed file, and whether all its objects' keys are plain key segments."""
-    repeats: list[_Repeated] = []
-    irregular: list[dict[str, Any]] = []
-
-    def unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        values = _unique_keys(pairs)
-        if type(values) is _Repeated:
-            repeats.append(values)
-        elif not irregular and not plain_segments(values):
-            irregular.append(values)
-        return values
-
-    try:
-        data = json.loads(text, object_pairs_hook=unique_keys)
-    except json.JSONDecodeError as error:
-        raise ConfigError(
-            f"Cannot parse config {label!r} as JSON: {error.msg} (line {error.lineno}, column {error.colno})."
-        ) from None
-    # Walked only when an object repeated a key, to name the first one in document order.
-    repeated = _repeated((), data) if repeats else None
-    if repeated is not None:
-        raise ConfigError(
-            f"Cannot parse config {label!r} as JSON: the key {format_path(repeated)!r} appears twice "
-            f"in one object; keep one."
-        )
-    # Only a file with more brackets than the depth limit can be nested too deep; such a
-    # file is not normal, so that normalizing it says where (most files: one count, no walk).
-    deep = text.count("{") + text.count("[") > MAX_DEPTH and _deeper_than(data, MAX_DEPTH)
-    return data, not irregular and not deep
-
-
-def _deeper_than(data: Any, limit: int) -> bool:
-    """Whether containers nest more than ``limit`` levels in ``data`` (a walk over containers only)."""
-    stack = [(data, 0)] if type(data) is dict or type(data) is list else []
-    while stack:
-        value, depth = stack.pop()
-        if depth > limit:
-            return True
-        items = value.values() if type(value) is dict else value
-        if not _NESTING.isdisjoint(map(type, items)):  # most lists hold plain values: no step per item
-            stack += [(item, depth + 1) for item in items if type(item) is dict or type(item) is list]
-    return False
-
-
-_NESTING = frozenset({dict, list})
 
 
 def _read_toml(text: str, label: str) -> Any:

@@ -8,6 +8,7 @@ characters the ``key=value`` and list grammars use.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from itertools import chain
 from typing import Any, Optional
 
 from ._grammar import GrammarError, IndexAssignment, split_indexed
@@ -56,24 +57,29 @@ def check_key(key: Any) -> str:
     return plain
 
 
-def plain_segments(mapping: Mapping[Any, Any]) -> bool:
-    """Whether every key of ``mapping`` is a valid key segment without a dot, all checked at once.
+def plain_segments(*mappings: Mapping[Any, Any]) -> bool:
+    """Whether every key of the mappings is a valid key segment without a dot, all checked at once.
 
     The quick test a big config file's tables take; ``check_key`` explains a key that fails.
 
     >>> plain_segments({"lr": 1, "epochs": 2}), plain_segments({"train.lr": 1}), plain_segments({"a b": 1})
     (True, False, False)
+    >>> plain_segments({"lr": 1}, {"": 2}), plain_segments({"lr": 1}, {"epochs": {"a,b": 2}})
+    (False, True)
     """
-    if not mapping:
+    count = sum(map(len, mappings))
+    if not count:
         return True
     try:
         # A comma cannot be part of a key, so in the joined keys each comma is a separator.
-        joined = ",".join(mapping)
+        joined = ",".join(chain.from_iterable(mappings))
     except TypeError:  # a key that is not a string
         return False
     return (
-        "" not in mapping
-        and joined.count(",") == len(mapping) - 1
+        joined.count(",") == count - 1
+        and ",," not in joined  # no empty key
+        and not joined.startswith(",")
+        and not joined.endswith(",")
         and joined.split() == [joined]  # no whitespace
         and not any(char in joined for char in ".=[]")  # nor the rest of _FORBIDDEN
     )
