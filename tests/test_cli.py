@@ -719,11 +719,26 @@ def test_list_params_shows_each_key_once_with_params_classes(launched: Path) -> 
         5 hyperparameters of prog.py:
         KEY            DEFAULT  IN FORCE  SOURCE   DEFINED AT
         app.net.depth  2        2         default  prog.py:18
-        app.steps      10       10        default  prog.py:22
+        app.steps      10       10        default  prog.py:23
         model.act      "relu"   "relu"    default  helper.py:8
         model.width    64       64        default  helper.py:7
-        train.lr       0.001    0.001     default  prog.py:8
+        train.lr       0.001    0.001     default  prog.py:9
     """)
+
+
+def test_explain_param_and_hp_desc_draw_the_same_block(
+    launched: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """-ep KEY shows hp desc's block, with the value in force and its source where hp desc names the package."""
+    monkeypatch.chdir(launched)
+    assert main(["desc", "model.width"]) == 0
+    described = capsys.readouterr().out.splitlines()
+    explained = run_program(launched, "-ep", "model.width", "-D", "model.width=128").stdout.splitlines()
+    assert [line for line in described if not line.startswith("Source: ")] == [
+        line for line in explained if not line.startswith("In force: ")
+    ]
+    assert f"Source: {launched.name}" in described
+    assert explained[explained.index("Type: int in [1, inf)") + 1] == "In force: 128 (from -D)"
 
 
 def test_hp_ls_and_list_params_agree_on_the_keys(launched: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -733,8 +748,8 @@ def test_hp_ls_and_list_params_agree_on_the_keys(launched: Path, capsys: pytest.
     explained = run_program(launched, "-ep", "model.width", "train.lr").stdout
     # Only the running program can tell what <NAME> is; -lps shows app.steps and app.net.depth instead.
     assert set(listed) == {"<NAME>.steps", '<NAME + ".net">.depth', "model.act", "model.width", "train.lr"}
-    assert f"  type:      {listed['model.width']}\n" in explained
-    assert f"  type:      {listed['train.lr']}\n" in explained
+    assert f"Type: {listed['model.width']}\n" in explained
+    assert f"Type: {listed['train.lr']}\n" in explained
     assert listed["model.width"] == "int in [1, inf)"
 
 

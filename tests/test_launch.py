@@ -250,14 +250,31 @@ class TestHelpAndListing:
         assert any(line.startswith("model.width") for line in out.splitlines())
 
     def test_explain_param(self, capsys: pytest.CaptureFixture[str]) -> None:
-        """-ep KEY shows default, type, value in force with its source, text and location."""
+        """-ep KEY shows hp desc's block, the value in force with its source added, and the key's reads."""
         status, out, _ = run(["-ep", "app.output_file", "-D", "app.output_file=x.txt"], capsys, app)
         assert status == 0
-        assert "default:   'out.txt'" in out
-        assert "type:      str" in out
-        assert "in force:  'x.txt' (from -D)" in out
-        assert "about:     Where the result goes." in out
-        assert "test_launch.py:" in out
+        lines = out.splitlines()
+        location = next(line for line in lines if line.startswith("Location: "))
+        assert location == f"Location: tests/test_launch.py:{app.__wrapped__.__code__.co_firstlineno + 1}"
+        reads = [line for line in lines if line.startswith("Also read at: ")]
+        assert reads[0].startswith("Also read at: tests/test_launch.py:")
+        assert reads[0].endswith('default "none")')
+        assert [line for line in lines if line != location and line not in reads] == [
+            "=" * 60,
+            "Hyperparameter: app.output_file",
+            "=" * 60,
+            "Default: 'out.txt'",
+            "Type: str",
+            "In force: 'x.txt' (from -D)",
+            "Namespace: app",
+            "Function: app (@hp.param)",
+            "Description: Where the result goes.",
+            "Usage:",
+            "  # Access via scope",
+            "  value = hp.scope.app.output_file | 'out.txt'",
+            "  # Set via command line (programs started with hp.launch)",
+            "  -D app.output_file=<value>",
+        ]
 
     def test_explain_unknown_key_suggests_close_ones(self, capsys: pytest.CaptureFixture[str]) -> None:
         """-ep with an unknown key exits 1 and names the closest known keys."""
@@ -468,4 +485,4 @@ class TestPrograms:
         assert "Hello, Alice!!!" in demo.stdout, demo.stderr
         assert "greet.name in a new thread" in demo.stdout
         assert "greet.enthusiasm" in listing.stdout
-        assert "about:     Who to greet." in explained.stdout
+        assert "Description: Who to greet." in explained.stdout

@@ -321,10 +321,12 @@ class TestListing:
         """-ep KEY in.txt explains KEY only; a following known key is explained too."""
         status, out, err = run(["-ep", "fit.lr", "in.txt"], capsys, train)
         assert (status, err) == (0, "")
-        assert out.startswith("fit.lr\n")
+        assert [line for line in out.splitlines() if line.startswith("Hyperparameter: ")] == [
+            "Hyperparameter: fit.lr"
+        ]
         assert "in.txt" not in out
         status, out, _ = run(["-ep", "fit.lr", "fit.epochs"], capsys, train)
-        assert (status, out.count("fit.epochs\n")) == (0, 1)
+        assert (status, out.count("Hyperparameter: fit.epochs\n")) == (0, 1)
 
 
 APP = """\

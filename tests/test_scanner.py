@@ -421,7 +421,7 @@ def test_the_scanner_agrees_with_params_classes_at_run_time(tmp_path: Path) -> N
     loaded = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(loaded)
     runtime = {
-        (cls.__name__, p.key): (p.default, p.describe())
+        (cls.__name__, p.key): (p.default, p.describe_type())
         for cls in (loaded.Train, loaded.FineTune, loaded.Plain, loaded.Bigger, loaded.Renamed)
         for p in cls.params().values()
     }

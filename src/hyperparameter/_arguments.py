@@ -16,9 +16,9 @@ from typing import Any, Callable, Optional
 
 from ._convert import parse_bool, to_type, type_name
 from ._grammar import GrammarError, is_list_text, split_list
+from ._inject import EMPTY
 from .exceptions import ConversionError
 
-EMPTY = inspect.Parameter.empty
 # The typing aliases are compared as values (an annotation may be one), not used as annotations.
 _SEQUENCES = (list, tuple, set, frozenset, typing.Sequence, typing.List, typing.Tuple, typing.Set)  # noqa: UP006
 
@@ -32,18 +32,6 @@ class Kind:
     choices: Optional[tuple[Any, ...]] = None
     container: type = list
     metavar: Optional[str] = None
-
-
-def annotations_of(func: Callable[..., Any]) -> dict[str, Any]:
-    """The evaluated annotations of ``func``; unresolvable ones are left out."""
-    try:
-        return typing.get_type_hints(func)
-    except Exception:
-        return {
-            name: parameter.annotation
-            for name, parameter in inspect.signature(func).parameters.items()
-            if parameter.annotation is not EMPTY and not isinstance(parameter.annotation, str)
-        }
 
 
 def _without_none(annotation: Any) -> Any:

@@ -25,13 +25,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable, Optional
 
-from ._arguments import EMPTY, annotations_of
-from ._convert import convert, to_type, type_name
-from ._description import Check, Description
-from ._docstrings import parse_docstring
+from ._convert import convert, to_type
+from ._description import Check, Definitions, Description, shown_first
+from ._details import render_details
 from ._engine import innermost
 from ._grammar import IndexAssignment
-from ._inject import ParamInfo
+from ._inject import EMPTY, ParamInfo, annotations_of
 from ._levels import ABSENT
 from ._origins import describe_source, source_of
 from ._scanner import python_files, scan_paths
@@ -64,66 +63,40 @@ def parameter_check(key: str, annotation: Any, default: Any, where: str) -> Opti
 
 
 def _runtime_entries(info: ParamInfo) -> list[Description]:
-    """The arguments an ``@hp.param`` function or class takes from scopes, as it runs."""
-    func = inspect.unwrap(info.function)
-    doc = parse_docstring(func.__doc__)
-    code = getattr(func, "__code__", None)
-    path, line = (_short(code.co_filename), code.co_firstlineno) if code else ("?", 0)
-    name = getattr(func, "__qualname__", info.namespace)
-    annotations = annotations_of(func)
+    """The arguments an ``@hp.param`` function or class takes from scopes, with their rules."""
+    annotations = annotations_of(inspect.unwrap(info.function))
     entries = []
-    for p in info.parameters:
-        annotation = annotations.get(p.name, EMPTY)
-        where = f"{name} at {path}:{line}" if line else f"{name} at {path}"
-        entries.append(
-            Description(
-                p.key,
-                repr(p.default),
-                type_name(annotation) if annotation is not EMPTY else _type_of(p.default),
-                info.namespace,
-                name,
-                path,
-                line,
-                doc.params.get(p.name, ""),
-                "param",
-                check=parameter_check(p.key, annotation, p.default, where),
-            )
-        )
+    for parameter, found in zip(info.parameters, info.describe()):
+        shown = _shown(found)
+        annotation = annotations.get(parameter.name, EMPTY)
+        check = parameter_check(parameter.key, annotation, parameter.default, _where(shown))
+        entries.append(replace(shown, check=check))
     return entries
-
-
-def _type_of(default: Any) -> str:
-    return type(default).__name__ if default is not None else ""
 
 
 def _declared_entries(cls: type) -> list[Description]:
     """The parameters an ``hp.Params`` class declares, with their kinds and bounds."""
-    try:
-        path, line = _short(inspect.getsourcefile(cls) or "?"), inspect.getsourcelines(cls)[1]
-    except (OSError, TypeError):
-        path, line = "?", 0
-    where = f"{cls.__qualname__} at {path}:{line}" if line else f"{cls.__qualname__} at {path}"
-    return [
-        Description(
-            declared.key,
-            repr(declared.default),
-            declared.describe(),
-            cls.namespace(),  # type: ignore[attr-defined]
-            cls.__qualname__,
-            path,
-            line,
-            declared.doc,
-            "declared",
-            check=Check(where, declared.from_scope, True),
-        )
-        for declared in cls.params().values()  # type: ignore[attr-defined]
-    ]
+    entries = []
+    for declared in cls.params().values():  # type: ignore[attr-defined]
+        shown = _shown(declared.describe())
+        entries.append(replace(shown, check=Check(_where(shown), declared.from_scope, True)))
+    return entries
+
+
+def _shown(found: Description) -> Description:
+    """``found`` with its path as listings show it."""
+    return replace(found, path=_short(found.path))
+
+
+def _where(shown: Description) -> str:
+    """The declaration or read a rule comes from, for messages: ``main at app.py:6``."""
+    return f"{shown.function or 'module'} at {shown.location}"
 
 
 def _scanned_entry(found: Description) -> Description:
     """What the scan found, with paths as the listing shows them and the rule its text gives."""
-    shown = replace(found, path=_short(found.path))
-    where = f"{found.function or 'module'} at {shown.location}"
+    shown = _shown(found)
+    where = _where(shown)
     typed = found.role == "declared" or (
         found.role == "param" and (bool(found.spec) or found.type_name in _TYPED)
     )
@@ -354,7 +327,8 @@ class Catalog:
         declared: Sequence[type] = (),
         related: Sequence[Path] = (),
     ) -> None:
-        self.entries: dict[str, Description] = {}
+        self.entries: dict[str, Description] = {}  # the definition shown first, by key
+        self._found: list[Description] = []  # every definition and read, for a key's details
         self.errors: list[str] = []
         self.checks: dict[str, list[Check]] = {}
         self._related: set[str] = set()  # keys that the other scripts of the folder read or declare
@@ -374,6 +348,7 @@ class Catalog:
                     continue
                 entry = _scanned_entry(found)
                 self.entries.setdefault(found.key, entry)
+                self._found.append(entry)
                 if found.dynamic:
                     pattern = _pattern(found.key)
                     if pattern is not None:
@@ -387,6 +362,7 @@ class Catalog:
         for cls in declared:  # a base's default, like the scan's first definition, before a subclass's
             for entry in _declared_entries(cls):
                 classes.setdefault(entry.key, entry)
+                self._found.append(entry)
                 if entry.check is not None:
                     self.checks.setdefault(entry.key, []).insert(0, entry.check)
         self.entries.update(classes)
@@ -395,6 +371,7 @@ class Catalog:
 
     def _declare(self, entry: Description) -> None:
         self.entries[entry.key] = entry
+        self._found.append(entry)
         if entry.check is not None:
             checks = self.checks.setdefault(entry.key, [])
             if entry.check.where not in {each.where for each in checks}:
@@ -479,23 +456,22 @@ class Catalog:
         """The ``--list-params -f json`` document."""
         return json.dumps({"program": title, "hyperparameters": self.rows()}, indent=2)
 
+    def definitions(self, key: str) -> Optional[Definitions]:
+        """``key``'s definition shown first (the program's own, else the scan's) and every other one."""
+        primary = self.entries.get(key)
+        if primary is None:
+            return None
+        others = sorted(
+            (each for each in self._found if each.key == key and each is not primary), key=shown_first
+        )
+        return Definitions(key, primary, tuple(others))
+
     def explain(self, key: str) -> Optional[str]:
-        """The ``--explain-param`` block for ``key``, or None if it is unknown."""
-        entry = self.entries.get(key)
+        """The ``--explain-param`` block for ``key`` (as ``hp desc`` draws it), or None if it is unknown."""
+        entry = self.definitions(key)
         if entry is None:
             return None
-        value, source = self.in_force(key)
-        return "\n".join(
-            [
-                key,
-                f"  default:   {_shown_default(entry)}",
-                f"  type:      {entry.type_name or 'unknown'}",
-                f"  in force:  {value} (from {source})",
-                f"  about:     {entry.description or '(no description)'}",
-                f"  defined:   {entry.location} ({entry.function})",
-                f"  set it:    -D {key}=<value>",
-            ]
-        )
+        return render_details(entry, in_force=self.in_force(key))
 
     def unknown_message(self, key: str, what: str) -> str:
         """A one-line message for an unknown key, with the closest known keys."""

@@ -22,15 +22,9 @@ from pathlib import Path
 from typing import Optional
 from urllib.parse import unquote, urlparse
 
-from ._report import (
-    Definitions,
-    ScannedPackage,
-    definitions_of,
-    function_count,
-    render_details,
-    render_listing,
-    render_packages,
-)
+from ._description import Definitions, definitions_of
+from ._details import render_details
+from ._report import ScannedPackage, function_count, render_listing, render_packages
 from ._scanner import scan_paths
 from ._suggest import MOST, close_matches, suggestion
 
@@ -346,7 +340,8 @@ def _describe(args: argparse.Namespace) -> int:
     if not chosen:
         _warn(f"no hyperparameter {args.name!r} in {source.title}. {suggestion(near)}".rstrip())
         return 1
-    return 0 if _emit("\n\n".join(render_details(e, source) for e in chosen), args.output) else 1
+    blocks = [render_details(e, location=source.location, source=source.title) for e in chosen]
+    return 0 if _emit("\n\n".join(blocks), args.output) else 1
 
 
 def _parser() -> argparse.ArgumentParser:

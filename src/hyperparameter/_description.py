@@ -13,6 +13,7 @@ or ``"read"`` (``hp.scope.a.b | default``).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
@@ -54,3 +55,29 @@ class Description:
     def location(self) -> str:
         """``path:line``, or the path alone when the line is unknown."""
         return f"{self.path}:{self.line}" if self.line else self.path
+
+
+@dataclass(frozen=True)
+class Definitions:
+    """One key and every place that defines or reads it, the definition to show first."""
+
+    key: str
+    primary: Description
+    others: tuple[Description, ...] = ()
+
+
+def shown_first(found: Description) -> tuple[bool, bool, str, int]:
+    """The order definitions are shown in: declarations, then reads with a default, by place."""
+    return (found.role == "read", found.default is None, found.path, found.line)
+
+
+def definitions_of(found: Iterable[Description]) -> list[Definitions]:
+    """One entry per key, sorted by key; a declaration (``@hp.param``, ``hp.Params``) is preferred as primary."""
+    by_key: dict[str, list[Description]] = {}
+    for item in found:
+        by_key.setdefault(item.key, []).append(item)
+    entries = []
+    for key in sorted(by_key):
+        ordered = sorted(by_key[key], key=shown_first)
+        entries.append(Definitions(key, ordered[0], tuple(ordered[1:])))
+    return entries

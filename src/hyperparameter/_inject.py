@@ -9,15 +9,21 @@ from __future__ import annotations
 
 import functools
 import inspect
+import linecache
 import types
+import typing
 from dataclasses import dataclass, field
-from typing import Any, Callable, Optional, TypeVar, Union, overload
+from typing import TYPE_CHECKING, Any, Callable, Optional, TypeVar, Union, overload
 
-from ._convert import convert
+from ._convert import convert, type_name
 from ._keys import check_key
 from ._levels import ABSENT, Level, current, is_lasting, remember_at
 
+if TYPE_CHECKING:
+    from ._description import Description
+
 F = TypeVar("F", bound=Callable[..., Any])
+EMPTY = inspect.Parameter.empty
 _get_current = current.get
 _KEYWORD_ONLY = 1 << 30  # a position no call reaches: the argument is never positional
 # How a call is completed: positional arguments after the given ones, keyword arguments.
@@ -66,6 +72,75 @@ class ParamInfo:
     namespace: str
     function: Callable[..., Any]
     parameters: tuple[InjectedParameter, ...] = field(default=())
+
+    def describe(self) -> list[Description]:
+        """Describe each injected parameter: key, default, type, docstring text and place.
+
+        Built when asked (``-lps``, ``-ep``, the launcher's checks), never when decorating.
+
+        >>> import hyperparameter as hp
+        >>> @hp.param("train")
+        ... def train(lr: float = 0.001, epochs=10):
+        ...     '''Train.
+        ...
+        ...     Args:
+        ...         lr: Learning rate.
+        ...     '''
+        >>> [(d.key, d.default, d.type_name, d.description, d.function) for d in train.__hyperparameter__.describe()]
+        [('train.lr', '0.001', 'float', 'Learning rate.', 'train'), ('train.epochs', '10', 'int', '', 'train')]
+        """
+        from ._description import Description
+        from ._docstrings import parse_docstring
+
+        func = inspect.unwrap(self.function)
+        doc = parse_docstring(func.__doc__)
+        code = getattr(func, "__code__", None)
+        path, line = (code.co_filename, _def_line(code)) if code else ("?", 0)
+        name = getattr(func, "__qualname__", self.namespace)
+        if name.endswith(".__init__"):  # a decorated class: its parameters are the class's
+            name = name[: -len(".__init__")]
+        annotations = annotations_of(func)
+        return [
+            Description(
+                p.key,
+                repr(p.default),
+                type_name(annotations[p.name]) if p.name in annotations else _type_of(p.default),
+                self.namespace,
+                name,
+                path,
+                line,
+                doc.params.get(p.name, ""),
+                "param",
+            )
+            for p in self.parameters
+        ]
+
+
+def annotations_of(func: Callable[..., Any]) -> dict[str, Any]:
+    """The evaluated annotations of ``func``; unresolvable ones are left out."""
+    try:
+        return typing.get_type_hints(func)
+    except Exception:
+        return {
+            name: parameter.annotation
+            for name, parameter in inspect.signature(func).parameters.items()
+            if parameter.annotation is not EMPTY and not isinstance(parameter.annotation, str)
+        }
+
+
+def _type_of(default: Any) -> str:
+    return type(default).__name__ if default is not None else ""
+
+
+def _def_line(code: types.CodeType) -> int:
+    """The line of the ``def`` itself: a decorated function's code starts at its first decorator."""
+    for line in range(code.co_firstlineno, code.co_firstlineno + 100):
+        text = linecache.getline(code.co_filename, line)
+        if not text:
+            break
+        if text.lstrip().startswith(("def ", "async def ")):
+            return line
+    return code.co_firstlineno
 
 
 def _parameters(func: Callable[..., Any], namespace: str) -> tuple[InjectedParameter, ...]:

@@ -12,13 +12,17 @@ import copy
 import importlib
 import json
 import re
-from typing import Any, Generic, Optional, TypeVar
+import sys
+from typing import TYPE_CHECKING, Any, Generic, Optional, TypeVar
 from typing import Callable as CallableType
 
 from ._convert import coerce
 from ._grammar import GrammarError, split_list
 from ._levels import ABSENT, Level, current, is_lasting, remember_at
 from .exceptions import ConversionError, ParameterTypeError, ParameterValueError
+
+if TYPE_CHECKING:
+    from ._description import Description
 
 _get_current = current.get
 UNSET: Any = type("Unset", (), {"__repr__": lambda self: "<unset>"})()
@@ -48,11 +52,14 @@ class Parameter(Generic[T]):
     type_name = "object"
     _mutable = False
     _arguments: dict[str, Any]
+    declared_at: tuple[str, int]  # the file and line of the declaration (of the class, for a copy)
 
     def __new__(cls, *args: Any, **kwargs: Any) -> Parameter[T]:
         self = super().__new__(cls)
         code = cls.__init__.__code__
         self._arguments = {**dict(zip(code.co_varnames[1 : code.co_argcount], args)), **kwargs}
+        caller = sys._getframe(1)  # the class body that declares it: cheaper than inspect, and exact
+        self.declared_at = (caller.f_code.co_filename, caller.f_lineno)
         return self
 
     def __init__(
@@ -241,9 +248,34 @@ class Parameter(Generic[T]):
     def _schema(self) -> dict[str, Any]:
         return {}
 
-    def describe(self) -> str:
+    def describe_type(self) -> str:
         """Type and constraints in a few words, for listings."""
         return self.type_name
+
+    def describe(self) -> Description:
+        """Describe this parameter: key, default, type and bounds, doc, and where it is declared.
+
+        >>> import hyperparameter as hp
+        >>> class Train(hp.Params, namespace="train"):
+        ...     lr = hp.Float(1e-3, bounds=(0, 1), doc="learning rate")
+        >>> found = Train.param("lr").describe()
+        >>> found.key, found.default, found.type_name, found.description, found.function, found.role
+        ('train.lr', '0.001', 'float in [0, 1]', 'learning rate', 'Train', 'declared')
+        """
+        from ._description import Description
+
+        path, line = self.declared_at
+        return Description(
+            self.key,
+            repr(self.default),
+            self.describe_type(),
+            self.key.rpartition(".")[0],
+            self.owner.__qualname__ if self.owner is not None else "",
+            path,
+            line,
+            self.doc,
+            "declared",
+        )
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.default!r}{', doc=' + repr(self.doc) if self.doc else ''})"
@@ -291,7 +323,7 @@ class Number(Parameter[T]):
         bounds = f" in {self.describe_bounds()}" if self.bounds else ""
         return f"{'an' if self.type_name == 'int' else 'a'} {self.type_name}{bounds}"
 
-    def describe(self) -> str:
+    def describe_type(self) -> str:
         return self.type_name + (f" in {self.describe_bounds()}" if self.bounds else "")
 
     def _schema(self) -> dict[str, Any]:
@@ -435,7 +467,7 @@ class Choice(Parameter[Any]):
     def expected(self) -> str:
         return f"one of {self.objects!r}"
 
-    def describe(self) -> str:
+    def describe_type(self) -> str:
         return "one of " + ", ".join(map(repr, self.objects))
 
     def _schema(self) -> dict[str, Any]:
@@ -505,7 +537,7 @@ class List(Parameter[list[Any]]):
         items = f" of {self.item_type.__name__}" if self.item_type else ""
         return f"a list{items}{f' with a length in {self._length()}' if self.bounds else ''}"
 
-    def describe(self) -> str:
+    def describe_type(self) -> str:
         items = self.item_type.__name__ if self.item_type else "any"
         return f"list[{items}]{f', length in {self._length()}' if self.bounds else ''}"
 
@@ -617,7 +649,7 @@ class Instance(Parameter[Any]):
     def expected(self) -> str:
         return f"an instance of {self.class_.__name__}"
 
-    def describe(self) -> str:
+    def describe_type(self) -> str:
         return self.class_.__name__
 
 

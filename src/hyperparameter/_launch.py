@@ -19,17 +19,15 @@ from types import FrameType
 from typing import TYPE_CHECKING, Any, Callable, Optional, Protocol, Union
 
 from ._arguments import (
-    EMPTY,
     add_declared,
     add_parameter,
-    annotations_of,
     is_config_file,
     repeat_flag,
     rewrite_bool_values,
 )
 from ._docstrings import Docstring, parse_docstring
 from ._engine import innermost
-from ._inject import ParamInfo, param
+from ._inject import EMPTY, ParamInfo, annotations_of, param
 from ._keys import collect, join_keys
 from ._levels import ABSENT
 from ._origins import restore_baseline, saved_baseline
@@ -223,7 +221,7 @@ class _ConfigCommand:
 
     def fill(self, parser: argparse.ArgumentParser, describing: bool = False) -> None:
         for name, declared in self.cls.params().items():
-            text = f"{declared.doc} ({declared.describe()}; default: {declared.default!r})".strip()
+            text = f"{declared.doc} ({declared.describe_type()}; default: {declared.default!r})".strip()
             add_declared(parser, name, declared, text)
 
     def given(self, arguments: dict[str, Any]) -> dict[str, tuple[Any, str]]:
@@ -494,7 +492,7 @@ class _Program:
                 else:
                     print(catalog.listing(self.prog))
                 raise SystemExit(0)
-            status = 0
+            status, shown = 0, 0
             for key in run.explain:
                 block = catalog.explain(key)
                 if block is None:
@@ -502,7 +500,8 @@ class _Program:
                     print(f"{self.prog}: {message}", file=sys.stderr)
                     status = 1
                 else:
-                    print(block)
+                    print(f"\n{block}" if shown else block)  # a blank line between blocks, as hp desc
+                    shown += 1
             raise SystemExit(status)
 
     def _explained_keys(self, argv: list[str]) -> list[str]:

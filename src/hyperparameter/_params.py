@@ -18,6 +18,7 @@ hyperparameter.exceptions.ParameterValueError: Parameter 'train.layers' = 0 is o
 from __future__ import annotations
 
 import json
+import sys
 from typing import Any, Callable, ClassVar, Optional
 
 from ._keys import check_key
@@ -43,6 +44,8 @@ class ParamsMeta(type):
         **kwargs: Any,
     ) -> ParamsMeta:
         cls = super().__new__(mcls, name, bases, body, **kwargs)
+        caller = sys._getframe(1)  # the class statement: where an inherited parameter is restated
+        place = (caller.f_code.co_filename, caller.f_lineno)
         inherited = next(
             (
                 base.__dict__["_hp_namespace"]
@@ -63,6 +66,7 @@ class ParamsMeta(type):
             override = body.get(key, UNSET)
             if not isinstance(override, Parameter):
                 params[key] = parameter.copy_for(cls, chosen, override)
+                params[key].declared_at = place
         for key, value in body.items():
             if isinstance(value, Parameter):
                 if key in params:

@@ -1,4 +1,4 @@
-"""The reports of ``hp``: listings as text, a tree, Markdown or JSON, and detail blocks.
+"""The listings of ``hp ls``: as text, a tree, Markdown or JSON (``_details`` draws ``hp desc``).
 
 Everything here turns scan results into strings; nothing reads files or prints.
 
@@ -22,21 +22,18 @@ from __future__ import annotations
 
 import contextlib
 import json
-import keyword
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from ._description import Description
-from ._scanner import ROOT_METHODS
+from ._description import Definitions, Description, definitions_of
 from ._table import aligned
 
 _RULE = "-" * 60
 _HEAVY_RULE = "=" * 60
 _TREE_RULE = "-" * 40
 _WIDEST_DEFAULT = 40
-_HOW = {"param": "@hp.param", "declared": "hp.Params", "read": "read"}
 
 
 @dataclass
@@ -61,27 +58,6 @@ class ScannedPackage:
             with contextlib.suppress(ValueError):  # another drive, on Windows: keep it whole
                 path = os.path.relpath(path, self.root)
         return f"{path.replace(os.sep, '/')}:{found.line}"
-
-
-@dataclass(frozen=True)
-class Definitions:
-    """One key and every place that defines or reads it, the definition to show first."""
-
-    key: str
-    primary: Description
-    others: tuple[Description, ...] = ()
-
-
-def definitions_of(found: Iterable[Description]) -> list[Definitions]:
-    """One entry per key, sorted by key; a declaration (``@hp.param``, ``hp.Params``) is preferred as primary."""
-    by_key: dict[str, list[Description]] = {}
-    for item in found:
-        by_key.setdefault(item.key, []).append(item)
-    entries = []
-    for key in sorted(by_key):
-        ordered = sorted(by_key[key], key=lambda f: (f.role == "read", f.default is None, f.path, f.line))
-        entries.append(Definitions(key, ordered[0], tuple(ordered[1:])))
-    return entries
 
 
 def function_count(found: Iterable[Description]) -> int:
@@ -322,58 +298,3 @@ def render_packages(rows: list[tuple[str, str, int, int]], fmt: str) -> str:
             "Use 'hp ls <package>' to see hyperparameters in a package.",
         ]
     )
-
-
-# -- details ------------------------------------------------------------------------
-def usage(key: str, default: Optional[str]) -> str:
-    """Python that reads ``key`` with its default, valid whatever the key looks like.
-
-    >>> usage("train.lr", "0.001")
-    'hp.scope.train.lr | 0.001'
-    >>> usage("keys.limit", "10"), usage("model.lambda", None)
-    ('hp.scope["keys.limit"] | 10', 'hp.scope["model.lambda"]()')
-    """
-    segments = key.split(".")
-    # hp.scope.keys is a method, and hp.scope.lambda no Python: such keys need the subscript form.
-    plain = segments[0] not in ROOT_METHODS and all(
-        s.isidentifier() and not keyword.iskeyword(s) and not s.startswith("_") for s in segments
-    )
-    accessor = f"hp.scope.{key}" if plain else f"hp.scope[{json.dumps(key)}]"
-    return f"{accessor}()" if default is None else f"{accessor} | {' '.join(default.split())}"
-
-
-def render_details(entry: Definitions, source: ScannedPackage) -> str:
-    """The ``hp desc`` block of one key."""
-    found = entry.primary
-    how = _HOW.get(found.role, found.role)
-    lines = [
-        _HEAVY_RULE,
-        f"Hyperparameter: {entry.key}",
-        _HEAVY_RULE,
-        f"Default: {found.default if found.default is not None else '(none: the key is required)'}",
-        f"Type: {found.type_name or 'unknown'}",
-        f"Namespace: {found.namespace}",
-        f"Function: {found.function} ({how})",
-        f"Source: {source.title}",
-        f"Location: {source.location(found)}",
-        f"Description: {found.description or '(none)'}",
-    ]
-    for other in entry.others:
-        default = f", default {other.default}" if other.default is not None else ""
-        what = "read" if other.role == "read" else "declared"
-        lines.append(f"Also {what} at: {source.location(other)} ({other.function}{default})")
-    lines.append("Usage:")
-    if found.dynamic:
-        lines += [
-            "  # Parts in <...> are computed at run time: substitute their value.",
-            f"  value = {usage(entry.key, found.default)}",
-        ]
-    else:
-        lines += ["  # Access via scope", f"  value = {usage(entry.key, found.default)}"]
-        if found.role == "declared" and "<" not in found.function:
-            lines += [
-                "  # Or through the class that declares it",
-                f"  value = {found.function}().{entry.key.rpartition('.')[2]}",
-            ]
-    lines += ["  # Set via command line (programs started with hp.launch)", f"  -D {entry.key}=<value>"]
-    return "\n".join(lines)

@@ -143,7 +143,7 @@ def kind_type(kind: str, call: ast.Call) -> str:
                     raise
                 values.append(None)  # the default: it does not change the description
         described = declared(*values, **{name: _static_value(node) for name, node in options.items()})
-        return str(described.describe())
+        return str(described.describe_type())
     except (ValueError, TypeError, AttributeError, RecursionError, MemoryError):
         return str(declared.type_name)
 
@@ -168,7 +168,7 @@ def kind_spec(kind: str, call: ast.Call) -> str:
 def static_kind(spec: str) -> Optional[_kinds.Parameter[Any]]:
     """The kind a :func:`kind_spec` text declares, built from its literal arguments; None if it cannot be.
 
-    >>> static_kind("Float(0.001, bounds=(0, 1))").describe()
+    >>> static_kind("Float(0.001, bounds=(0, 1))").describe_type()
     'float in [0, 1]'
     >>> static_kind("Int(N)") is None
     True
