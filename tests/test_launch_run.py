@@ -400,3 +400,42 @@ class TestRealPrograms:
         rows = {row["key"]: row for row in json.loads(done.stdout)["hyperparameters"]}
         assert (rows["model.width"]["value"], rows["model.width"]["source"]) == ("8", "-D")
         assert (rows["train.epochs"]["value"], rows["train.epochs"]["source"]) == ("4", "--epochs")
+
+
+@pytest.mark.parametrize(
+    ("argv", "built"),
+    [
+        (["in.txt"], 0),
+        (["-lps"], 1),
+        (["-lps", "-f", "json", "-D", "fit.lr=0.5"], 1),
+        (["-ep", "fit.lr", "fit.epochs", "in.txt"], 1),
+        (["-ep", "fit.lrr"], 1),
+        (["in.txt", "-D", "fit.lr=0.5", "-D", "fit.epochs=2"], 1),
+        (["in.txt", "-D", "fit.lrr=0.5"], 1),
+        (["in.txt", "-D", "fit.lrr=0.5", "--strict"], 1),
+        (["in.txt", "-D", "fit.epochs=two"], 1),
+        (["in.txt", "-C", "run.json", "-D", "fit.lr=0.5"], 1),
+    ],
+)
+def test_a_launch_builds_its_catalog_at_most_once(
+    argv: list[str],
+    built: int,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    """-lps, -ep, the checks of -D/-C values and --strict share one catalog per launch; a plain run builds none."""
+    from hyperparameter._catalog import Catalog
+
+    (tmp_path / "run.json").write_text(json.dumps({"fit": {"epochs": 4, "lrr": 1}}))
+    monkeypatch.chdir(tmp_path)
+    calls = []
+    build = Catalog.__init__
+
+    def counted(self: Catalog, *args: Any, **kwargs: Any) -> None:
+        calls.append(args)
+        build(self, *args, **kwargs)
+
+    monkeypatch.setattr(Catalog, "__init__", counted)
+    run(argv, capsys, train)
+    assert len(calls) == built
