@@ -6,12 +6,14 @@ Engine tests share one local cluster per test module: ``ray_cluster`` and ``dask
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 
+import sweep_trials
 from hyperparameter import _levels
 
 
@@ -50,18 +52,29 @@ def compiled_run() -> Callable[[Callable[[], Any]], tuple[Any, list[str]]]:
     return run
 
 
+@contextlib.contextmanager
+def _shipped(cloudpickle: Any, request: pytest.FixtureRequest) -> Iterator[None]:
+    """Send the test module's code, and the trials it runs, by value: workers cannot import them."""
+    modules = [request.module, sweep_trials]  # tests/ is not on the workers' path
+    for module in modules:
+        cloudpickle.register_pickle_by_value(module)
+    try:
+        yield
+    finally:
+        for module in modules:
+            cloudpickle.unregister_pickle_by_value(module)
+
+
 @pytest.fixture(scope="module")
 def ray_cluster(request: pytest.FixtureRequest) -> Iterator[None]:
     """One local Ray with two CPUs for the whole test module, shut down after it."""
     ray = pytest.importorskip("ray")
-    # Workers cannot import a test module (tests/ is not on their path): ship its code.
-    ray.cloudpickle.register_pickle_by_value(request.module)
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, configure_logging=False)
-    try:
-        yield
-    finally:
-        ray.shutdown()
-        ray.cloudpickle.unregister_pickle_by_value(request.module)
+    with _shipped(ray.cloudpickle, request):
+        ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, configure_logging=False)
+        try:
+            yield
+        finally:
+            ray.shutdown()
 
 
 @pytest.fixture(scope="module")
@@ -69,13 +82,12 @@ def dask_client(request: pytest.FixtureRequest) -> Iterator[Any]:
     """A client of one local Dask cluster of two worker processes for the whole test module, closed after it."""
     distributed = pytest.importorskip("distributed")
     cloudpickle = pytest.importorskip("cloudpickle")
-    cloudpickle.register_pickle_by_value(request.module)  # as for Ray: workers cannot import it
-    cluster = distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
-    )
-    try:
-        with distributed.Client(cluster) as client:
-            yield client
-    finally:
-        cluster.close()
-        cloudpickle.unregister_pickle_by_value(request.module)
+    with _shipped(cloudpickle, request):
+        cluster = distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
+        )
+        try:
+            with distributed.Client(cluster) as client:
+                yield client
+        finally:
+            cluster.close()

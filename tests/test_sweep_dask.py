@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 import hyperparameter as hp
+from sweep_trials import read_in_trial
 
 pytestmark = [pytest.mark.dask, pytest.mark.usefixtures("dask_client")]
 distributed = pytest.importorskip(
@@ -15,23 +16,11 @@ distributed = pytest.importorskip(
 )
 
 
-def read_in_task() -> dict[str, object]:
-    """What a trial sees in its Dask worker; then a bare write that must not reach the next trial."""
-    leaked = hp.scope.leak | None
-    hp.scope.leak = "set by a trial"
-    return {
-        "lr": hp.scope.train.lr | 0.0,
-        "outer": hp.scope.model.name | "",
-        "leak": leaked,
-        "pid": os.getpid(),
-    }
-
-
 def test_values_reach_dask_tasks() -> None:
     """Each Dask trial reads its own value and the caller's scope; nothing one sets reaches another."""
     with hp.scope(**{"model.name": "resnet"}):
         result = hp.sweep(
-            read_in_task, {"train.lr": [0.1, 0.2, 0.3, 0.4]}, jobs=2, backend="dask", progress=False
+            read_in_trial, {"train.lr": [0.1, 0.2, 0.3, 0.4]}, jobs=2, backend="dask", progress=False
         )
     assert result.ok, result.failed[:1]
     assert [trial.result["lr"] for trial in result] == [0.1, 0.2, 0.3, 0.4]

@@ -5,33 +5,16 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
-import threading
 from pathlib import Path
 
 import pytest
 
 import hyperparameter as hp
+from sweep_trials import read_in_trial
 
 START_METHODS = [
     method for method in ("fork", "spawn", "forkserver") if method in multiprocessing.get_all_start_methods()
 ]
-
-
-def read_in_worker() -> dict[str, object]:
-    """What a trial sees in its worker: its value, the outer one, a thread's view, the process."""
-    seen: list[object] = []
-    thread = threading.Thread(target=lambda: seen.append(hp.scope.train.lr | 0.0))
-    thread.start()
-    thread.join()
-    leaked = hp.scope.leak | None
-    hp.scope.leak = "set by a trial"
-    return {
-        "lr": hp.scope.train.lr | 0.0,
-        "outer": hp.scope.model.name | "",
-        "thread": seen[0],
-        "leak": leaked,
-        "pid": os.getpid(),
-    }
 
 
 def fail_on_two() -> int:
@@ -46,7 +29,7 @@ def test_values_reach_processes(method: str) -> None:
     """Each trial's values and the caller's scope reach the worker, its threads included; nothing leaks."""
     with hp.scope(**{"model.name": "resnet"}):
         result = hp.sweep(
-            read_in_worker,
+            read_in_trial,
             {"train.lr": [0.1, 0.2, 0.3, 0.4]},
             jobs=2,
             backend="processes",

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import os
-import threading
 
 import pytest
 
 import hyperparameter as hp
+from sweep_trials import read_in_trial
 
 pytestmark = [pytest.mark.ray, pytest.mark.usefixtures("ray_cluster")]
 ray = pytest.importorskip(
@@ -15,27 +15,10 @@ ray = pytest.importorskip(
 )
 
 
-def read_in_task() -> dict[str, object]:
-    """What a trial sees in its Ray worker: its value, the caller's, a thread's view; then a bare write."""
-    seen: list[object] = []
-    thread = threading.Thread(target=lambda: seen.append(hp.scope.train.lr | 0.0))
-    thread.start()
-    thread.join()
-    leaked = hp.scope.leak | None
-    hp.scope.leak = "set by a trial"
-    return {
-        "lr": hp.scope.train.lr | 0.0,
-        "outer": hp.scope.model.name | "",
-        "thread": seen[0],
-        "leak": leaked,
-        "pid": os.getpid(),
-    }
-
-
 def test_values_reach_ray_tasks() -> None:
     """Each Ray trial reads its own value and the caller's scope, in the task and its threads; nothing leaks."""
     with hp.scope(**{"model.name": "resnet"}):
-        result = hp.sweep(read_in_task, {"train.lr": [0.1, 0.2, 0.3]}, jobs=2, backend="ray", progress=False)
+        result = hp.sweep(read_in_trial, {"train.lr": [0.1, 0.2, 0.3]}, jobs=2, backend="ray", progress=False)
     assert result.ok, result.failed[:1]
     assert [trial.result["lr"] for trial in result] == [0.1, 0.2, 0.3]
     assert [trial.result["thread"] for trial in result] == [0.1, 0.2, 0.3]
