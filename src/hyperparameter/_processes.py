@@ -21,7 +21,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator, Mapping
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from ._levels import UNPINNED, baseline, current, publish_baseline
 from ._origins import publish_sources, sources_of
@@ -50,12 +50,20 @@ def pack(values: dict[str, Any], sources: Optional[Mapping[str, str]] = None) ->
     try:
         return pickle.dumps((values, sources), pickle.HIGHEST_PROTOCOL)
     except Exception:
-        for key, value in values.items():
-            try:
-                pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
-            except Exception as cause:
-                raise UnpicklableValueError(key, value, cause) from cause
+        name_unpicklable(values, lambda value: pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
         raise  # the values pickle one by one: the failure is not one value's
+
+
+def name_unpicklable(values: Mapping[str, Any], dumps: Callable[[Any], Any]) -> None:
+    """Raise UnpicklableValueError for the first of ``values`` the pickler ``dumps`` cannot pickle.
+
+    Called once pickling them all failed, to say which key's value is to blame.
+    """
+    for key, value in values.items():
+        try:
+            dumps(value)
+        except Exception as cause:
+            raise UnpicklableValueError(key, value, cause) from cause
 
 
 def unpack(payload: bytes) -> tuple[dict[str, Any], Optional[dict[str, str]]]:

@@ -21,8 +21,9 @@ from typing import Any, Callable, Optional, Protocol
 from ._engine import innermost
 from ._handoff import bind_scope
 from ._levels import chain_values
+from ._processes import name_unpicklable
 from ._sweep_worker import Outcome, execute, execute_isolated, start_worker
-from .exceptions import MissingDependencyError, SweepError, UnpicklableValueError
+from .exceptions import MissingDependencyError, SweepError
 
 BACKENDS = ("threads", "processes", "ray", "dask")
 
@@ -98,12 +99,8 @@ def sendable(values: dict[str, Any], dumps: Callable[[Any], bytes] = pickle.dump
     try:
         dumps(values)
     except Exception:
-        for key, value in values.items():
-            try:
-                dumps(value)
-            except Exception as error:
-                raise UnpicklableValueError(key, value, error) from None
-        raise
+        name_unpicklable(values, dumps)
+        raise  # the values pickle one by one: the failure is not one value's
     return values
 
 
