@@ -285,6 +285,32 @@ def test_operative_refuses_a_key_read_as_value_and_table() -> None:
         rec.operative()
 
 
+def test_operative_leaves_out_what_the_blocks_own_scopes_and_writes_set() -> None:
+    """A value the recorded code sets itself (its own block or write) is not pinned for replay."""
+
+    def run() -> tuple[float, float, int]:
+        with hp.scope(**{"model.dropout": 0.3}):
+            inner = hp.scope.model.dropout | 0.0
+        hp.scope.seed = 7
+        return inner, hp.scope.model.dropout | 0.0, hp.scope.seed | 0
+
+    with hp.scope(), hp.record() as rec:
+        first = run()
+    assert rec.operative() == {"model": {"dropout": 0.0}}
+    assert rec.reads["model.dropout"].value == 0.3  # the report still shows the first read
+    with hp.scope(hp.config(rec.operative())):
+        assert run() == first == (0.3, 0.0, 7)
+
+
+def test_operative_keeps_a_value_set_outside_the_block_and_read_inside_its_own_scope() -> None:
+    """A key the record's own block overrides keeps the value it had from outside, if read there."""
+    with hp.scope(**{"lr": 0.1}), hp.record() as rec:
+        with hp.scope(**{"lr": 0.5}):
+            hp.scope.lr | 0.0
+        hp.scope.lr | 0.0
+    assert rec.operative() == {"lr": 0.1}
+
+
 @pytest.mark.parametrize("suffix", [".toml", ".json", ".yaml"])
 def test_replay_reproduces_values_after_a_default_changes(tmp_path: pathlib.Path, suffix: str) -> None:
     """Saving a record and loading it back gives the run's values even when code defaults changed."""

@@ -109,6 +109,8 @@ class Record:
         self._set: set[str] = set()
         self._written: dict[str, tuple[Any, tuple[str, int]]] = {}
         self._entered: dict[int, tuple[Any, tuple[str, int]]] = {}
+        # Per key, the first value read that the block did not set itself (what replay must give).
+        self._operative: dict[str, Any] = {}
         self._lock = threading.Lock()
         self._state = "new"
 
@@ -141,6 +143,8 @@ class Record:
         if default is REQUIRED or default is UNKNOWN:
             default = MISSING
         with self._lock:
+            if key not in self._operative and not self._set_inside(key, stored, origin):
+                self._operative[key] = value
             earlier = self.reads.get(key)
             if earlier is None:
                 source = self._source(key, stored, origin)
@@ -168,6 +172,19 @@ class Record:
                 for key, value in updates.items():
                     self._written[key] = (value, site)
                     self._set.add(key)
+
+    def _set_inside(self, key: str, stored: Any, origin: Optional[Level]) -> bool:
+        """Tell whether the block itself set the value read: a scope entered or a write made in it.
+
+        Replaying the block sets such a value again, so the operative configuration leaves it out.
+        """
+        if origin is None:
+            return False
+        written = self._written.get(key)
+        if written is not None and written[0] is stored:
+            return True
+        entered = self._entered.get(id(origin.owner))
+        return entered is not None and entered[0] is origin.owner
 
     def _source(self, key: str, stored: Any, origin: Optional[Level]) -> str:
         if origin is None:
@@ -201,11 +218,14 @@ class Record:
             return sorted(key for key in self._set if key not in self.reads)
 
     def operative(self) -> dict[str, Any]:
-        """Every key read, with the value the code got, as the nested mapping config files hold.
+        """Return every key read, with the value the code got, as the nested mapping config files hold.
 
         ``hp.save_config(rec, path)`` writes it; loading the file with
         ``hp.config`` or ``-C`` gives a later run the same values, even where
-        a default in the code has changed since.
+        a default in the code has changed since. A value the block set itself
+        (a scope it entered, a write it made) is left out, since replaying the
+        block sets it again; a key also read outside such a scope keeps the
+        value read there.
 
         >>> import hyperparameter as hp
         >>> with hp.scope(**{"train.lr": "0.1"}), hp.record() as rec:
@@ -216,9 +236,10 @@ class Record:
         tree: dict[str, Any] = {}
         tables: set[tuple[str, ...]] = set()
         with self._lock:
-            reads = [read for read in self.reads.values() if read.value is not MISSING]
-        for read in reads:
-            _place(tree, tables, read.key, read.value)
+            values = [(key, self._operative[key]) for key in self.reads if key in self._operative]
+        for key, value in values:
+            if value is not MISSING:
+                _place(tree, tables, key, value)
         return tree
 
     def sources(self) -> dict[str, str]:
