@@ -1,6 +1,6 @@
 """Command-line arguments for a function's parameters: types, flags, lists and choices.
 
-A parameter's kind comes from its annotation (string annotations included),
+How a parameter's option reads its text comes from its annotation (string annotations included),
 else from its default. Text from the command line converts with the same rules
 as values read from a scope (see ``docs/values.md``).
 """
@@ -24,7 +24,7 @@ _SEQUENCES = (list, tuple, set, frozenset, typing.Sequence, typing.List, typing.
 
 
 @dataclass(frozen=True)
-class Kind:
+class OptionType:
     """How one parameter is read from the command line."""
 
     name: str  # "bool", "scalar", "list", "choice"
@@ -74,37 +74,37 @@ def _named(name: str, parse: Callable[[str], Any]) -> Callable[[str], Any]:
     return converter
 
 
-def kind_of(key: str, annotation: Any, default: Any) -> Kind:
+def choose_option_type(key: str, annotation: Any, default: Any) -> OptionType:
     """How a parameter with this annotation (or EMPTY) and default (or EMPTY) is read."""
     annotation = _without_none(annotation)
     if annotation is EMPTY or annotation is Any:
         annotation = type(default) if default is not EMPTY and default is not None else str
         if isinstance(default, (list, tuple, set, frozenset)):
             item = type(next(iter(default))) if default else str
-            return Kind("list", _scalar(key, item), container=type(default))
+            return OptionType("list", _scalar(key, item), container=type(default))
     origin = typing.get_origin(annotation)
     if origin is typing.Literal:
         choices = typing.get_args(annotation)
         # Text that names no choice stays text, for argparse's "invalid choice" message.
-        return Kind("choice", lambda text: _choice(key, text, annotation), choices=choices)
+        return OptionType("choice", lambda text: _choice(key, text, annotation), choices=choices)
     if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
         members = tuple(annotation)
         names = "{" + ",".join(member.name for member in members) + "}"
-        return Kind("choice", _scalar(key, annotation), choices=members, metavar=names)
+        return OptionType("choice", _scalar(key, annotation), choices=members, metavar=names)
     if annotation is bool:
-        return Kind("bool", _named("bool", parse_bool))
+        return OptionType("bool", _named("bool", parse_bool))
     if origin in _SEQUENCES or annotation in _SEQUENCES:
         args = [arg for arg in typing.get_args(annotation) if arg is not Ellipsis]
         container = origin if isinstance(origin, type) and origin in (list, tuple, set, frozenset) else list
-        return Kind("list", _scalar(key, args[0] if args else str), container=container)
-    return Kind("scalar", _scalar(key, annotation))
+        return OptionType("list", _scalar(key, args[0] if args else str), container=container)
+    return OptionType("scalar", _scalar(key, annotation))
 
 
 class ListAction(argparse.Action):
     """Several values (``--dims 64 128``) or one list in the grammar (``--dims [64,128]``)."""
 
-    def __init__(self, *args: Any, kind: Kind, **kwargs: Any) -> None:
-        self.kind = kind
+    def __init__(self, *args: Any, option_type: OptionType, **kwargs: Any) -> None:
+        self.option_type = option_type
         super().__init__(*args, **kwargs)
 
     def __call__(
@@ -121,10 +121,10 @@ class ListAction(argparse.Action):
             except GrammarError as error:
                 parser.error(f"argument {option_string or self.dest}: {error}")
         try:
-            items = [self.kind.convert(text) for text in texts]
+            items = [self.option_type.convert(text) for text in texts]
         except argparse.ArgumentTypeError as error:
             parser.error(f"argument {option_string or self.dest}: {error}")
-        setattr(namespace, self.dest, self.kind.container(items))
+        setattr(namespace, self.dest, self.option_type.container(items))
 
 
 def add_parameter(
@@ -139,20 +139,20 @@ def add_parameter(
 
     With ``optional`` a positional may be left out (for ``-lps`` and ``-ep``).
     """
-    kind = kind_of(key, annotation, parameter.default)
-    if kind.name == "list":
+    option_type = choose_option_type(key, annotation, parameter.default)
+    if option_type.name == "list":
         spec: dict[str, Any] = {
             "nargs": "+",
             "action": ListAction,
-            "kind": kind,
+            "option_type": option_type,
             "metavar": parameter.name.upper(),
         }
-    elif kind.name == "bool" and parameter.default is not EMPTY:
+    elif option_type.name == "bool" and parameter.default is not EMPTY:
         spec = {"action": BoolFlag, "nargs": 0}
     else:
-        spec = {"type": kind.convert, "choices": kind.choices, "metavar": kind.metavar}
+        spec = {"type": option_type.convert, "choices": option_type.choices, "metavar": option_type.metavar}
     if parameter.kind is parameter.VAR_POSITIONAL:
-        parser.add_argument(parameter.name, nargs="*", type=kind.convert, help=help_text)
+        parser.add_argument(parameter.name, nargs="*", type=option_type.convert, help=help_text)
     elif parameter.default is EMPTY:
         if optional:
             spec = {**spec, "nargs": "*" if spec.get("nargs") == "+" else "?", "default": argparse.SUPPRESS}
@@ -161,7 +161,7 @@ def add_parameter(
         flags = [f"--{parameter.name}"]
         if "_" in parameter.name:
             flags.append(f"--{parameter.name.replace('_', '-')}")
-        if kind.name == "bool":
+        if option_type.name == "bool":
             flags += [flag.replace("--", "--no-", 1) for flag in flags]
         parser.add_argument(*flags, dest=parameter.name, default=argparse.SUPPRESS, help=help_text, **spec)
 
@@ -276,7 +276,7 @@ def add_declared(parser: argparse.ArgumentParser, name: str, declared: Any, help
 
     if declared.type_name == "list":
         item = declared.item_type
-        kind = Kind(
+        option_type = OptionType(
             "list", _named(item.__name__ if item else "str", parse_bool if item is bool else item or str)
         )
         parser.add_argument(
@@ -284,7 +284,7 @@ def add_declared(parser: argparse.ArgumentParser, name: str, declared: Any, help
             dest=name,
             nargs="+",
             action=_DeclaredListAction,
-            kind=kind,
+            option_type=option_type,
             declared=declared,
             metavar=name.upper(),
             default=argparse.SUPPRESS,
