@@ -149,7 +149,7 @@ def test_results_csv_has_the_searched_keys_as_columns(tmp_path: Path):
     assert list(rows[0])[:5] == ["trial", "x", "y", "status", "seconds"]
     assert len(rows) == 3
     saved = json.loads((tmp_path / "sweep.json").read_text())
-    assert saved["source"]["kind"] == "random"
+    assert saved["source"]["search"] == "random"
     assert saved["source"]["space"] == {"x": ["uniform", -10.0, 10.0], "y": ["uniform", -10.0, 10.0]}
 
 
@@ -291,7 +291,7 @@ def test_missing_optuna_names_the_extra(monkeypatch):
 
 def test_source_for_takes_the_saved_seed_when_resuming():
     """A resumed search given no seed draws with the seed its folder saved."""
-    saved = {"kind": "random", "seed": 1234}
+    saved = {"search": "random", "seed": 1234}
     source, keys = source_for("random", BOWL, trials=2, saved=saved)
     assert source.seed == 1234
     assert keys == ["x", "y"]

@@ -131,7 +131,7 @@ class RandomSource(GridSource):
     def describe(self) -> dict[str, Any]:
         """The search, for the sweep folder."""
         return {
-            "kind": "random",
+            "search": "random",
             "space": describe_space(self.dimensions),
             "trials": self.total,
             "seed": self.seed,
@@ -221,7 +221,7 @@ class OptunaSource:
     def describe(self) -> dict[str, Any]:
         """The search, for the sweep folder; the study itself is in ``optuna.journal``."""
         return {
-            "kind": "optuna",
+            "search": "optuna",
             "space": describe_space(self.dimensions),
             "trials": self.total,
             "seed": self.seed,
@@ -257,7 +257,7 @@ def source_for(
             )
         checked = check_space(space)
         return GridSource(checked), list(checked)
-    if seed is None and saved is not None and saved.get("kind") == search:
+    if seed is None and saved is not None and saved.get("search") == search:
         seed = saved.get("seed")
     dimensions = search_space(space)
     return make_source(search, dimensions, trials=trials, seed=seed, objective=objective), list(dimensions)
@@ -311,7 +311,7 @@ def space_from_description(described: Mapping[str, Sequence[Any]]) -> dict[str, 
 def source_from_description(described: Mapping[str, Any]) -> Any:
     """The source a saved search description rebuilds (for ``--resume``)."""
     space = space_from_description(described["space"])
-    if described["kind"] == "random":
+    if described["search"] == "random":
         return RandomSource(space, described["trials"], described["seed"])
     objective = Objective(described.get("metric"), described.get("minimize", True))
     return OptunaSource(space, described["trials"], objective, described["seed"])

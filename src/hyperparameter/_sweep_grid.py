@@ -200,4 +200,4 @@ class GridSource:
 
     def describe(self) -> dict[str, Any]:
         """The grid, for the sweep folder."""
-        return {"kind": "grid", "space": self.space}
+        return {"search": "grid", "space": self.space}

@@ -389,8 +389,8 @@ def _resumed(options: SweepOptions) -> Optional[SweepFolder]:
         metric, minimize = saved["objective"]
         options.objective = Objective(metric, bool(minimize))
     source = saved.get("source") or {}
-    if source.get("kind") in SEARCHES:
-        options.search, options.trials, options.seed = source["kind"], source["trials"], source["seed"]
+    if source.get("search") in SEARCHES:
+        options.search, options.trials, options.seed = source["search"], source["trials"], source["seed"]
     return folder
 
 
