@@ -46,9 +46,9 @@ def build(release: bool = False) -> pathlib.Path:
 def _declare(library: ctypes.CDLL) -> None:
     text = ctypes.c_char_p
     size = ctypes.c_size_t
-    for name, kind in (("hp_read_i64", ctypes.c_int64), ("hp_read_f64", ctypes.c_double)):
+    for name, c_type in (("hp_read_i64", ctypes.c_int64), ("hp_read_f64", ctypes.c_double)):
         function = getattr(library, name)
-        function.argtypes = [text, kind, ctypes.POINTER(kind), text, size]
+        function.argtypes = [text, c_type, ctypes.POINTER(c_type), text, size]
     library.hp_read_bool.argtypes = [text, ctypes.c_int, ctypes.POINTER(ctypes.c_int), text, size]
     library.hp_read_str.argtypes = [text, text, text, size, text, size]
     library.hp_macro_lr.restype = ctypes.c_double

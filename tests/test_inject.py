@@ -46,11 +46,11 @@ def test_method_gets_values_without_injecting_self() -> None:
 
 
 def test_class_stays_a_class_with_its_init_parameters_injected() -> None:
-    """A decorated class is still the same kind of class: instances, subclasses and attributes work."""
+    """A decorated class is still the same class: instances, subclasses and attributes work."""
 
     @hp.param("Model")
     class Model:
-        kind = "mlp"
+        arch = "mlp"
 
         def __init__(self, name, hidden_size=256, dropout=0.1):
             self.name, self.hidden_size, self.dropout = name, hidden_size, dropout
@@ -60,10 +60,10 @@ def test_class_stays_a_class_with_its_init_parameters_injected() -> None:
             return cls("built")
 
     class Bigger(Model):
-        kind = "big"
+        arch = "big"
 
     assert isinstance(Model, type)
-    assert Model.kind == "mlp"
+    assert Model.arch == "mlp"
     assert list(inspect.signature(Model).parameters) == ["name", "hidden_size", "dropout"]
     with hp.scope(**{"Model.hidden_size": 512}):
         model, bigger, built = Model("m"), Bigger("b"), Model.build()
@@ -72,7 +72,7 @@ def test_class_stays_a_class_with_its_init_parameters_injected() -> None:
     assert (model.name, model.hidden_size, model.dropout) == ("m", 512, 0.1)
     assert isinstance(bigger, Bigger)
     assert isinstance(bigger, Model)
-    assert (bigger.kind, bigger.hidden_size) == ("big", 512)
+    assert (bigger.arch, bigger.hidden_size) == ("big", 512)
     assert (built.name, built.hidden_size) == ("built", 512)
     assert Model("after").hidden_size == 256
 

@@ -284,7 +284,7 @@ class Parameter(Generic[T]):
 class Number(Parameter[T]):
     """A number with optional bounds, exclusive bounds and soft bounds (metadata only)."""
 
-    _kind: tuple[type, ...] = (int, float)
+    _accepted: tuple[type, ...] = (int, float)
 
     def __init__(
         self,
@@ -301,7 +301,7 @@ class Number(Parameter[T]):
         super().__init__(default, **options)
 
     def _check(self, value: Any) -> Any:
-        if isinstance(value, bool) or not isinstance(value, self._kind):
+        if isinstance(value, bool) or not isinstance(value, self._accepted):
             raise self._wrong_type(value)
         low, high = self.bounds or (None, None)
         low_in, high_in = self.inclusive_bounds
@@ -372,7 +372,7 @@ class Int(Number[int]):
     """
 
     type_name = "int"
-    _kind = (int,)
+    _accepted = (int,)
 
     def parse(self, text: str) -> Any:
         return coerce(text, int)

@@ -598,8 +598,8 @@ def scan_file(path: Union[str, Path]) -> list[Description]:
 def _check_readable(status: os.stat_result) -> None:
     """Refuse, without reading, what is not a regular file or is too large to be a source file."""
     if not stat.S_ISREG(status.st_mode):
-        kind = "a FIFO" if stat.S_ISFIFO(status.st_mode) else "a device or special file"
-        raise SkippedFile(f"not a regular file ({kind})")
+        what = "a FIFO" if stat.S_ISFIFO(status.st_mode) else "a device or special file"
+        raise SkippedFile(f"not a regular file ({what})")
     if status.st_size > MAX_FILE_BYTES:
         raise SkippedFile(f"{status.st_size} bytes, over the {MAX_FILE_BYTES}-byte limit for a source file")
 

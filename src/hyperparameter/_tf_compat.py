@@ -28,9 +28,9 @@ _CLAUSE = re.compile(
 )
 
 
-def _could_not_parse(name: str, kind: type, text: str, values: str) -> ValueError:
+def _could_not_parse(name: str, value_type: type, text: str, values: str) -> ValueError:
     return ValueError(
-        f"Could not parse hparam '{name}' of type '{kind.__name__}' with value '{text}' in {values}"
+        f"Could not parse hparam '{name}' of type '{value_type.__name__}' with value '{text}' in {values}"
     )
 
 
@@ -38,9 +38,9 @@ def _assigned_twice(name: str, values: str) -> ValueError:
     return ValueError(f"Multiple assignments to variable '{name}' in {values}")
 
 
-def _parser_for(kind: type) -> Callable[[str], Any]:
-    if kind is not bool:
-        return kind
+def _parser_for(value_type: type) -> Callable[[str], Any]:
+    if value_type is not bool:
+        return value_type
     return _parse_tf_bool
 
 
@@ -80,21 +80,21 @@ def parse_values(values: str, type_map: dict[str, type], ignore_unknown: bool = 
             if ignore_unknown:
                 continue
             raise ValueError(f"Unknown hyperparameter type for {name}")
-        kind = type_map[name]
+        value_type = type_map[name]
         if clause["scalar"] is not None:
-            _put_scalar(results, name, kind, clause["scalar"], clause["index"], values)
+            _put_scalar(results, name, value_type, clause["scalar"], clause["index"], values)
         else:
-            _put_list(results, name, kind, clause["items"], clause["index"], values)
+            _put_list(results, name, value_type, clause["items"], clause["index"], values)
     return results
 
 
 def _put_scalar(
-    results: dict[str, Any], name: str, kind: type, text: str, index: Optional[str], values: str
+    results: dict[str, Any], name: str, value_type: type, text: str, index: Optional[str], values: str
 ) -> None:
     try:
-        value = _parser_for(kind)(text)
+        value = _parser_for(value_type)(text)
     except ValueError:
-        raise _could_not_parse(name, kind, text, values) from None
+        raise _could_not_parse(name, value_type, text, values) from None
     if index is None:
         if name in results:
             raise _assigned_twice(name, values)
@@ -109,33 +109,33 @@ def _put_scalar(
 
 
 def _put_list(
-    results: dict[str, Any], name: str, kind: type, text: str, index: Optional[str], values: str
+    results: dict[str, Any], name: str, value_type: type, text: str, index: Optional[str], values: str
 ) -> None:
     if index is not None:
         raise ValueError("Assignment of a list to a list index.")
     if name in results:
         raise _assigned_twice(name, values)
-    parse = _parser_for(kind)
+    parse = _parser_for(value_type)
     try:
         results[name] = [parse(item) for item in split_list(f"[{text}]", quotes=False)]
     except ValueError:
-        raise _could_not_parse(name, kind, text, values) from None
+        raise _could_not_parse(name, value_type, text, values) from None
 
 
-def _cast(name: str, kind: type, value: Any) -> Any:
+def _cast(name: str, value_type: type, value: Any) -> Any:
     """TensorFlow's cast rules: int to float is fine; bool, str and integer lines are kept."""
-    refused = ValueError(f"Could not cast hparam '{name}' of type '{kind}' from value {value!r}")
-    if type(value) is kind or issubclass(kind, type(None)):
+    refused = ValueError(f"Could not cast hparam '{name}' of type '{value_type}' from value {value!r}")
+    if type(value) is value_type or issubclass(value_type, type(None)):
         return value
-    if issubclass(kind, (str, bytes)) and not isinstance(value, (str, bytes)):
+    if issubclass(value_type, (str, bytes)) and not isinstance(value, (str, bytes)):
         raise refused
-    if issubclass(kind, bool) != isinstance(value, bool):
+    if issubclass(value_type, bool) != isinstance(value, bool):
         raise refused
-    if issubclass(kind, numbers.Integral) and not isinstance(value, numbers.Integral):
+    if issubclass(value_type, numbers.Integral) and not isinstance(value, numbers.Integral):
         raise refused
-    if issubclass(kind, numbers.Number) and not isinstance(value, numbers.Number):
+    if issubclass(value_type, numbers.Number) and not isinstance(value, numbers.Number):
         raise refused
-    return cast(Any, kind)(value)
+    return cast(Any, value_type)(value)
 
 
 class HParams:
@@ -172,14 +172,14 @@ class HParams:
 
     def _checked(self, name: str, value: Any) -> Any:
         """``value`` cast for ``name``, or an error; nothing is set."""
-        kind, is_list = self._hparam_types[name]
+        value_type, is_list = self._hparam_types[name]
         if isinstance(value, list):
             if not is_list:
                 raise ValueError(f"Must not pass a list for single-valued parameter: {name}")
-            return [_cast(name, kind, item) for item in value]
+            return [_cast(name, value_type, item) for item in value]
         if is_list:
             raise ValueError(f"Must pass a list for multi-valued parameter: {name}.")
-        return _cast(name, kind, value)
+        return _cast(name, value_type, value)
 
     def set_hparam(self, name: str, value: Any) -> None:
         """Set an existing hyperparameter, casting by its type (KeyError if unknown)."""
@@ -193,7 +193,7 @@ class HParams:
 
     def parse(self, values: str) -> HParams:
         """Override values from ``name=value,...`` text; return self."""
-        type_map = {name: kind for name, (kind, _) in self._hparam_types.items()}
+        type_map = {name: value_type for name, (value_type, _) in self._hparam_types.items()}
         return self.override_from_dict(parse_values(values, type_map))
 
     def override_from_dict(self, values_dict: dict[str, Any]) -> HParams:
@@ -230,14 +230,14 @@ class HParams:
         if key not in self._hparam_types:
             return default
         if default is not None:
-            kind, is_list = self._hparam_types[key]
-            described = f"list<{kind}>" if is_list else str(kind)
+            value_type, is_list = self._hparam_types[key]
+            described = f"list<{value_type}>" if is_list else str(value_type)
             problem = f"Hparam '{key}' of type '{described}' is incompatible with default={default}"
             if is_list != isinstance(default, list):
                 raise ValueError(problem)
             try:
                 for item in default if is_list else [default]:
-                    _cast(key, kind, item)
+                    _cast(key, value_type, item)
             except ValueError as error:
                 raise ValueError(f"{problem}. {error}") from None
         return getattr(self, key)
