@@ -322,6 +322,28 @@ def test_a_params_class_searches_its_declared_spaces_and_entries_replace_them():
     assert {trial.result[2] for trial in result} == {"relu", "gelu"}
 
 
+class Regularize(hp.Params, namespace="reg"):
+    drop = hp.Float(0.1, bounds=(0, 0.5), inclusive_bounds=(False, True))
+
+
+@pytest.mark.parametrize("search", ["random", pytest.param("optuna", marks=pytest.mark.optuna)])
+def test_a_float_declared_above_zero_is_searched_evenly(search):
+    """A rate declared over (0, 0.5] is drawn evenly over it by every search, never 0 and never about 0."""
+    if search == "optuna":
+        pytest.importorskip("optuna")
+
+    def loss() -> float:
+        return Regularize().drop
+
+    result = hp.sweep(
+        loss, {"reg": Regularize}, search=search, trials=8, seed=2, minimize=True, progress=False
+    )
+    drops = [trial.values["reg.drop"] for trial in result]
+    assert result.ok
+    assert all(1e-3 < drop <= 0.5 for drop in drops)
+    assert max(drops) > 0.1
+
+
 def test_a_params_class_under_another_key_is_refused():
     """A Params class must sit under its own namespace."""
     with pytest.raises(hp.SearchSpaceError, match="whose namespace is 'train'"):

@@ -117,6 +117,10 @@ def test_int_draws_stay_inside(low, width, u):
         (hp.Float(0.5, bounds=(0, 1)), Uniform(0, 1)),
         (hp.Float(1e-3, bounds=(1e-5, 1e-1)), Uniform(1e-5, 1e-1, log=True)),
         (hp.Float(0.5, bounds=(0.1, 5)), Uniform(0.1, 5)),
+        (
+            hp.Float(0.1, bounds=(0, 0.5), inclusive_bounds=(False, True)),
+            Uniform(math.nextafter(0, 1), 0.5),
+        ),
         (hp.Int(3, bounds=(1, 8)), IntRange(1, 8)),
         (hp.Int(3, bounds=(1, 8), inclusive_bounds=(False, False)), IntRange(2, 7)),
         (hp.Choice("relu", ["relu", "gelu"]), Categorical(["relu", "gelu"])),
@@ -134,6 +138,33 @@ def test_excluded_float_ends_are_never_drawn():
     assert isinstance(space, Uniform)
     assert 0 < space.low < 1e-300
     assert space.high < 1
+
+
+@given(
+    st.floats(-1e3, 1e3),
+    st.floats(1e-3, 1e6),
+    st.booleans(),
+    st.booleans(),
+    st.lists(st.floats(0, 1, exclude_max=True), min_size=1, max_size=20),
+)
+def test_every_draw_of_a_declared_float_is_a_value_it_accepts(low, width, low_in, high_in, us):
+    """Whatever the bounds and excluded ends, a declared float draws only values its kind accepts."""
+    declared = hp.Float(low + width / 2, bounds=(low, low + width), inclusive_bounds=(low_in, high_in))
+    space = declared_space(declared)
+    assert isinstance(space, Uniform)
+    assert space.log == (low > 0 and (low + width) / low >= 100)
+    for value in [*space.ends(), *space.picks(us)]:
+        declared.check(value)
+
+
+def test_a_float_excluding_zero_is_searched_evenly():
+    """A dropout declared over (0, 0.5] is drawn evenly, not on a log scale from the smallest float."""
+    space = declared_space(hp.Float(0.1, bounds=(0, 0.5), inclusive_bounds=(False, True)))
+    assert isinstance(space, Uniform)
+    assert not space.log
+    drawn = [row["drop"] for row in draws({"drop": space}, 2, 200)]
+    assert all(0 < value <= 0.5 for value in drawn)
+    assert 0.2 < sum(drawn) / len(drawn) < 0.3
 
 
 @pytest.mark.parametrize(

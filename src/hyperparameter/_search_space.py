@@ -221,12 +221,15 @@ def declared_space(parameter: Parameter[Any]) -> Optional[Dimension]:
     """The space of a declared parameter, or None when its kind does not bound one.
 
     Floats and ints need both bounds (an excluded end moves to the next value
-    inside); a float whose positive bounds span ``LOG_RATIO`` or more is
-    searched on a log scale, as learning rates and weight decays are.
+    inside); a float whose declared bounds are positive and span ``LOG_RATIO``
+    or more is searched on a log scale, as learning rates and weight decays
+    are. A float excluding 0, ``(0, x]``, is searched evenly.
 
     >>> import hyperparameter as hp
     >>> declared_space(hp.Float(1e-3, bounds=(1e-5, 1e-1)))
     Uniform(1e-05, 0.1, log=True)
+    >>> declared_space(hp.Float(0.1, bounds=(0, 0.5), inclusive_bounds=(False, True)))
+    Uniform(5e-324, 0.5)
     >>> declared_space(hp.Int(3, bounds=(1, 8), inclusive_bounds=(True, False)))
     IntRange(1, 7)
     >>> declared_space(hp.Int(3, bounds=(1, None))) is None
@@ -245,11 +248,14 @@ def declared_space(parameter: Parameter[Any]) -> Optional[Dimension]:
     if isinstance(parameter, Int):
         low, high = low + (not low_in), high - (not high_in)
         return IntRange(low, high) if low < high else None
+    # The scale comes from the declared bounds: (0, x] is searched evenly, not on a log
+    # scale from the first float above 0 (where every draw would be about 0).
+    log = low > 0 and high / low >= LOG_RATIO
     low = low if low_in else math.nextafter(low, math.inf)
     high = high if high_in else math.nextafter(high, -math.inf)
     if low >= high:
         return None
-    return Uniform(low, high, log=low > 0 and high / low >= LOG_RATIO)
+    return Uniform(low, high, log=log)
 
 
 def declared_spaces(classes: Iterable[type]) -> dict[str, Dimension]:
