@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Callable, Generic, Optional, TypeVar
 from ._engine import innermost
 from ._levels import Level, chain_values, current, forget, new_level
 from ._origins import sources_of
-from ._processes import InheritedSources, pack, unpack
+from ._processes import InheritedSources, open_records, pack, reporters, unpack
 from ._scope import SourcedScope, scope_of
 
 if TYPE_CHECKING:
@@ -97,7 +97,8 @@ class BoundCall(Generic[R]):
         return self._payload
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return unpickle_bound, (self.__wrapped__, self._packed())
+        # Inside a record, the other process reports its reads to it (see _record_processes).
+        return unpickle_bound, (self.__wrapped__, self._packed(), reporters(self._level))
 
     def __dask_tokenize__(self) -> tuple[Any, ...]:
         # Dask names a task by hashing what it runs: two calls bound to different
@@ -110,15 +111,17 @@ class BoundCall(Generic[R]):
 _OWN = frozenset({"__wrapped__", "_level", "_payload", "__getstate__", "__setstate__"})
 
 
-def unpickle_bound(func: Callable[..., R], payload: bytes) -> BoundCall[R]:
+def unpickle_bound(func: Callable[..., R], payload: bytes, reporters: tuple[Any, ...] = ()) -> BoundCall[R]:
     """Unpickle a :class:`BoundCall`: its values become a level of their own.
 
     The level's owner is a scope of those values that says they came from the
-    parent process, for :func:`~hyperparameter._origins.source_of`.
+    parent process, for :func:`~hyperparameter._origins.source_of`; with
+    ``reporters`` the level records for the records open where it was bound.
     """
     values, sources = unpack(payload)
     owner = scope_of(SourcedScope, values, InheritedSources(values, sources))
-    return BoundCall(func, new_level(Level, values, None, owner, None), payload)
+    level = new_level(Level, values, None, owner, None, None, open_records(reporters))
+    return BoundCall(func, level, payload)
 
 
 def _run_at(level: Level, func: Callable[..., R], args: tuple[Any, ...], kwargs: dict[str, Any]) -> R:

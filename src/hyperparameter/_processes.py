@@ -23,8 +23,8 @@ import sys
 from collections.abc import Iterator, Mapping
 from typing import Any, Callable, Optional
 
-from ._levels import UNPINNED, baseline, current, publish_baseline
-from ._origins import publish_sources, sources_of
+from ._levels import UNPINNED, Level, baseline, current, publish_baseline, recording
+from ._origins import publish_sources, saved_baseline, sources_of
 from .exceptions import UnpicklableValueError
 
 # Where multiprocessing (and billiard, its fork in Celery) call os.fork to start a Process.
@@ -102,14 +102,38 @@ class InheritedSources(Mapping[str, str]):
         return len(self._values)
 
 
+def reporters(level: Level) -> tuple[Any, ...]:
+    """Return how a process started from ``level`` reports its reads to the records open here.
+
+    Each open record ``level`` reports to gives a picklable reporter (see
+    :mod:`._record_processes`); a level outside every record gives none.
+    """
+    return tuple(reporter for record in recording(level) if (reporter := record.child_reporter()) is not None)
+
+
+def open_records(reporters: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Return the records that send this process's reads to the parent's, one per reporter."""
+    return tuple(reporter.open() for reporter in reporters)
+
+
+def _before_fork() -> None:
+    """Give the records of a recording baseline their inbox, so that a fork child finds it."""
+    reporters(baseline())
+
+
 def _after_fork_in_child() -> None:
-    """Start a multiprocessing child from the baseline, like a new thread."""
+    """Start a multiprocessing child from the baseline, like a new thread (recording to the parent)."""
     caller = sys._getframe(1)
     if caller.f_globals.get("__name__") in _FORKING_MODULES:
         current.set(UNPINNED)
+        level = baseline()
+        if recording(level):  # the parent's records are copies here: report to the parent instead
+            values, (_, sources) = level.own, saved_baseline()[1]
+            publish_baseline(values, open_records(reporters(level)))
+            publish_sources(dict(InheritedSources(values, sources)))
 
 
-os.register_at_fork(after_in_child=_after_fork_in_child)
+os.register_at_fork(before=_before_fork, after_in_child=_after_fork_in_child)
 
 
 class _BaselineCarrier:
@@ -119,7 +143,7 @@ class _BaselineCarrier:
         level = baseline()
         if not level.own:
             return _carrier, ()
-        return _receive_baseline, (pack(level.own, sources_of(level)),)
+        return _receive_baseline, (pack(level.own, sources_of(level)), reporters(level))
 
 
 _CARRIER = _BaselineCarrier()
@@ -129,10 +153,10 @@ def _carrier() -> _BaselineCarrier:
     return _CARRIER
 
 
-def _receive_baseline(payload: bytes) -> _BaselineCarrier:
-    """In a new process: publish the parent's baseline before the target runs."""
+def _receive_baseline(payload: bytes, reporters: tuple[Any, ...] = ()) -> _BaselineCarrier:
+    """In a new process: publish the parent's baseline (recording to its records) before the target runs."""
     values, sources = unpack(payload)
-    publish_baseline(values)
+    publish_baseline(values, open_records(reporters))
     publish_sources(dict(InheritedSources(values, sources)))
     if current.get().owner is None:  # code run on import may have pinned the old baseline
         current.set(UNPINNED)

@@ -17,7 +17,7 @@ import sys
 import threading
 from dataclasses import dataclass
 from types import FrameType
-from typing import Any, Callable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from . import _accessor, _inject, _kinds
 from ._accessor import REQUIRED
@@ -28,6 +28,9 @@ from ._levels import ABSENT, UNKNOWN, Level
 from ._origins import sources_of
 from ._record_sources import describe_site, package_frame, site_of, tagged_source
 from .exceptions import ConfigError, ScopeError
+
+if TYPE_CHECKING:  # _record_processes builds on this module: imported where used
+    from ._record_processes import Inbox, Reporter
 
 
 class _Missing:
@@ -89,14 +92,14 @@ class Read:
 
     def as_dict(self) -> dict[str, Any]:
         """The read as a JSON-ready dict (values that JSON has no type for become their repr)."""
-        data = {"key": self.key, "value": _jsonable(self.value)}
+        data = {"key": self.key, "value": jsonable(self.value)}
         if self.stored is not MISSING:
-            data["stored"] = _jsonable(self.stored)
+            data["stored"] = jsonable(self.stored)
         if self.default is not MISSING:
-            data["default"] = _jsonable(self.default)
+            data["default"] = jsonable(self.default)
         data.update(source=self.source, site=self.site)
         if self.varied:
-            data["last"] = _jsonable(self.last)
+            data["last"] = jsonable(self.last)
         return data
 
 
@@ -113,6 +116,7 @@ class Record:
         self._operative: dict[str, Any] = {}
         self._lock = threading.Lock()
         self._state = "new"
+        self._inbox: Optional[Inbox] = None
 
     # -- the block ------------------------------------------------------------
     def __enter__(self) -> Record:
@@ -125,7 +129,34 @@ class Record:
 
     def __exit__(self, *exc_info: object) -> None:
         end_recording(self)
+        _take_in_other_processes(self, self._inbox)
         self._state = "closed"
+
+    # -- other processes (see _record_processes) --------------------------------
+    def child_reporter(self) -> Optional[Reporter]:
+        """Return what lets a process started now report its reads here (None once closed)."""
+        if self._state != "open":
+            return None
+        from ._record_processes import Inbox, Reporter
+
+        with self._lock:
+            if self._inbox is None:
+                self._inbox = Inbox()
+        return Reporter(str(self._inbox.folder), full=True)
+
+    def take_in(self, line: dict[str, Any]) -> None:
+        """Add a read another process reported (a line of :mod:`._record_processes`)."""
+        key = line["key"]
+        value = line.get("value", MISSING)
+        with self._lock:
+            if "operative" in line and key not in self._operative:
+                self._operative[key] = line["operative"]
+            earlier = self.reads.get(key)
+            if earlier is not None:
+                earlier.varied = earlier.varied or not _same(earlier.value, value)
+                return
+            default, stored = line.get("default", MISSING), line.get("stored", MISSING)
+            self.reads[key] = Read(key, value, stored, default, line["source"], line["site"], last=value)
 
     # -- what the scope engine reports (see _levels.first_read, _engine) ------
     def note(self, key: str, stored: Any, origin: Optional[Level], default: Any) -> None:
@@ -294,6 +325,7 @@ class ReadKeys:
         #: The keys read in the block.
         self.reads: set[str] = set()
         self._open = False
+        self._inbox: Optional[Inbox] = None
 
     def __enter__(self) -> ReadKeys:
         self._open = True
@@ -302,7 +334,22 @@ class ReadKeys:
 
     def __exit__(self, *exc_info: object) -> None:
         end_recording(self)
+        _take_in_other_processes(self, self._inbox)
         self._open = False
+
+    def child_reporter(self) -> Optional[Reporter]:
+        """Return what lets a process started now report the keys it reads here (None once closed)."""
+        if not self._open:
+            return None
+        from ._record_processes import Inbox, Reporter
+
+        if self._inbox is None:
+            self._inbox = Inbox()
+        return Reporter(str(self._inbox.folder), full=False)
+
+    def take_in(self, line: dict[str, Any]) -> None:
+        """Add a key another process reported reading."""
+        self.reads.add(line["key"])
 
     def note(self, key: str, stored: Any, origin: Optional[Level], default: Any) -> None:
         """Note that ``key`` was read."""
@@ -335,6 +382,13 @@ def record() -> Record:
     [('train.lr', 'hp.scope'), ('train.epochs', 'default')]
     """
     return Record()
+
+
+def _take_in_other_processes(record: Any, inbox: Optional[Inbox]) -> None:
+    """Add to ``record`` the reads processes started inside it reported to ``inbox``."""
+    if inbox is not None:
+        for line in inbox.collect():
+            record.take_in(line)
 
 
 def _caller() -> Optional[FrameType]:
@@ -393,8 +447,8 @@ def _short(value: Any, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def _jsonable(value: Any) -> Any:
-    """``value`` if JSON can hold it as it is, else its repr."""
+def jsonable(value: Any) -> Any:
+    """Return ``value`` if JSON can hold it as it is, else its repr."""
     try:
         json.dumps(value)
     except (TypeError, ValueError):
