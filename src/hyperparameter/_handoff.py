@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextvars
 import types
+from collections.abc import AsyncGenerator, Coroutine, Generator
 from typing import TYPE_CHECKING, Any, Callable, Generic, Optional, TypeVar
 
 from ._engine import innermost
@@ -42,6 +43,9 @@ def bind_scope(func: Callable[P, R]) -> Callable[P, R]:
     ...         future = pool.submit(hp.bind_scope(rerank))
     ...     future.result()
     0.5
+
+    A coroutine, generator or async generator function bound this way runs its
+    body with those values at every step, wherever it is awaited or iterated.
 
     The result pickles whenever ``func`` does, carrying a snapshot of the
     values (taken once, when it is first pickled), so it crosses to a process
@@ -81,7 +85,8 @@ class BoundCall(Generic[R]):
         return getattr(self.__wrapped__, name)
 
     def __call__(self, *args: Any, **kwargs: Any) -> R:
-        return contextvars.copy_context().run(_run_at, self._level, self.__wrapped__, args, kwargs)
+        context = contextvars.copy_context()
+        return context.run(_run_at, context, self._level, self.__wrapped__, args, kwargs)
 
     def __get__(self, instance: Any, owner: Optional[type] = None) -> Any:
         # Bound as a method when stored on a class, as the function it wraps would be.
@@ -124,11 +129,89 @@ def unpickle_bound(func: Callable[..., R], payload: bytes, reporters: tuple[Any,
     return BoundCall(func, level, payload)
 
 
-def _run_at(level: Level, func: Callable[..., R], args: tuple[Any, ...], kwargs: dict[str, Any]) -> R:
+def _run_at(
+    context: contextvars.Context,
+    level: Level,
+    func: Callable[..., R],
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+) -> R:
     current.set(level)
     try:
-        return func(*args, **kwargs)
+        result = func(*args, **kwargs)
+    except BaseException:
+        forget(level)
+        raise
+    # A coroutine, generator or async generator runs its body later, step by step:
+    # each step runs in the call's context, so the body sees the bound values.
+    if isinstance(result, types.GeneratorType):
+        return _generator_in(context, level, result)  # type: ignore[return-value]
+    if isinstance(result, types.CoroutineType):
+        return _coroutine_in(context, level, result)  # type: ignore[return-value]
+    if isinstance(result, types.AsyncGeneratorType):
+        return _async_generator_in(context, level, result)  # type: ignore[return-value]
+    # The block the level belongs to may have ended before this call: what
+    # the call remembered for the level must not keep it alive.
+    forget(level)
+    return result
+
+
+def _steps_in(context: contextvars.Context, steps: Any) -> Generator[Any, Any, Any]:
+    """Drive ``steps`` (a generator or an awaitable's iterator), running each step in ``context``.
+
+    What is sent or thrown in is passed on, and what ``steps`` returns is returned.
+    """
+    advance, value = steps.send, None
+    while True:
+        try:
+            item = context.run(advance, value)
+        except StopIteration as stop:
+            return stop.value
+        try:
+            value = yield item
+            advance = steps.send
+        except GeneratorExit:
+            context.run(steps.close)
+            raise
+        except BaseException as error:
+            advance, value = steps.throw, error
+
+
+_await_in = types.coroutine(_steps_in)
+
+
+def _generator_in(
+    context: contextvars.Context, level: Level, generator: Generator[Any, Any, R]
+) -> Generator[Any, Any, R]:
+    try:
+        return (yield from _steps_in(context, generator))  # type: ignore[no-any-return]
     finally:
-        # The block the level belongs to may have ended before this call: what
-        # the call remembered for the level must not keep it alive.
+        forget(level)
+
+
+async def _coroutine_in(context: contextvars.Context, level: Level, coroutine: Coroutine[Any, Any, R]) -> R:
+    try:
+        return await _await_in(context, coroutine)  # type: ignore[no-any-return]
+    finally:
+        forget(level)
+
+
+async def _async_generator_in(
+    context: contextvars.Context, level: Level, generator: AsyncGenerator[Any, Any]
+) -> AsyncGenerator[Any, Any]:
+    step = generator.asend(None)
+    try:
+        while True:
+            try:
+                item = await _await_in(context, step)
+            except StopAsyncIteration:
+                return
+            try:
+                step = generator.asend((yield item))
+            except GeneratorExit:
+                await _await_in(context, generator.aclose())
+                raise
+            except BaseException as error:
+                step = generator.athrow(error)
+    finally:
         forget(level)
