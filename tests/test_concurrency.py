@@ -605,6 +605,155 @@ class TestGenerators:
         assert hp.scope.fx.v | 0 == 1
 
 
+def _in_pool(step: Callable[[], T]) -> T:
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(step).result(timeout=WAIT)
+
+
+ELSEWHERE = [
+    pytest.param(in_new_thread, id="another thread"),
+    pytest.param(_in_pool, id="thread pool"),
+    pytest.param(lambda step: contextvars.Context().run(step), id="fresh Context"),
+]
+
+
+def _there(step: Callable[[], T]) -> Callable[[], tuple[T, dict[str, Any], dict[str, Any]]]:
+    """``step`` run inside a block of the resuming code: its result, and what that code sees inside and after."""
+
+    def run() -> tuple[T, dict[str, Any], dict[str, Any]]:
+        with hp.scope(**{"there.v": 2}):
+            result = step()
+            inside = visible()
+        return result, inside, visible()
+
+    return run
+
+
+class TestGeneratorsResumedElsewhere:
+    @pytest.mark.parametrize("elsewhere", ELSEWHERE)
+    def test_generator_resumed_elsewhere_reads_its_own_values_and_leaves_nothing(
+        self, elsewhere: Callable[[Callable[[], Any]], Any]
+    ) -> None:
+        """A generator paused in its block and resumed in another thread or a fresh context reads its own values there, not the resumer's, and its block ends cleanly."""
+
+        def reader() -> Iterator[object]:
+            with hp.scope(**{"gen.v": 1}):
+                yield hp.scope.gen.v | MISSING, hp.scope.there.v | MISSING
+                yield hp.scope.gen.v | MISSING, hp.scope.there.v | MISSING
+            yield hp.scope.gen.v | MISSING, hp.scope.there.v | MISSING
+
+        before = visible()
+        it = reader()
+        assert next(it) == (1, MISSING)
+        assert hp.scope.gen.v | MISSING == MISSING
+        resumed, inside, after = elsewhere(_there(lambda: next(it)))
+        assert (resumed, inside["there.v"], "gen.v" in inside) == ((1, MISSING), 2, False)
+        finished, inside, after = elsewhere(_there(lambda: list(it)))
+        assert (finished, "gen.v" in inside, "there.v" in after, "gen.v" in after) == (
+            [(MISSING, 2)],
+            False,
+            False,
+            False,
+        )
+        assert visible() == before
+
+    @pytest.mark.parametrize("elsewhere", ELSEWHERE)
+    def test_blocks_and_writes_of_a_generator_resumed_elsewhere_stack_on_its_own_values(
+        self, elsewhere: Callable[[Callable[[], Any]], Any]
+    ) -> None:
+        """Blocks a resumed generator enters elsewhere (itself or through a helper) stack on its values, its writes follow it, and each ends with its block."""
+
+        def helper() -> object:
+            with hp.scope(**{"helper.v": 4}):
+                return hp.scope.gen.v | MISSING, hp.scope.gen.inner | MISSING, hp.scope.helper.v | MISSING
+
+        def worker() -> Iterator[object]:
+            with hp.scope(**{"gen.v": 1}):
+                yield None
+                hp.scope.gen.note = 3
+                with hp.scope(**{"gen.inner": 2}):
+                    hp.scope.gen.inner_note = 5
+                    yield (
+                        hp.scope.gen.v | MISSING,
+                        hp.scope.gen.inner | MISSING,
+                        hp.scope.gen.note | MISSING,
+                        hp.scope.gen.inner_note | MISSING,
+                        hp.scope.there.v | MISSING,
+                        helper(),
+                    )
+                yield hp.scope.gen.inner | MISSING, hp.scope.gen.inner_note | MISSING, hp.scope.gen.note | MISSING
+
+        before = visible()
+        it = worker()
+        next(it)
+        resumed, inside, after = elsewhere(_there(lambda: next(it)))
+        assert resumed == (1, 2, 3, 5, MISSING, (1, 2, 4))
+        assert (inside, after) == ({**after, "there.v": 2}, after)
+        assert "gen.v" not in after
+        assert next(it) == (MISSING, MISSING, 3)
+        assert (list(it), visible()) == ([], before)
+
+    def test_generator_handed_between_threads_sees_its_values_in_each(self) -> None:
+        """A generator advanced in turn by several threads reads its own values in each, and none of them keeps any."""
+
+        def counter() -> Iterator[object]:
+            with hp.scope(**{"gen.v": 1}):
+                for step in range(4):
+                    hp.scope.gen.step = step
+                    yield hp.scope.gen.v | MISSING, hp.scope.gen.step | MISSING, hp.scope.there.v | MISSING
+
+        it = counter()
+        seen = [next(it)]
+        seen += [in_new_thread(_there(lambda: next(it)))[0] for _ in range(2)]
+        seen.append(_in_pool(lambda: (next(it), visible())))
+        assert seen[:3] == [(1, 0, MISSING), (1, 1, MISSING), (1, 2, MISSING)]
+        assert seen[3][0] == (1, 3, MISSING) and "gen.v" not in seen[3][1]
+        it.close()
+        assert hp.scope.gen.v | MISSING == MISSING
+
+    def test_caller_does_not_see_a_generator_resumed_elsewhere_while_it_is_paused(self) -> None:
+        """After a generator was resumed and paused again in another thread, the thread that started it still does not see its values."""
+        it = _gen_with_block()
+        next(it)
+        assert in_new_thread(lambda: next(it)) == 1
+        assert hp.scope.gen.v | MISSING == MISSING
+        it.close()
+
+    def test_injected_function_called_by_a_generator_resumed_elsewhere_gets_its_values(self) -> None:
+        """An @hp.param function called by a generator resumed in another thread is filled from the generator's values."""
+
+        @hp.param("gen")
+        def configured(v: int = 0) -> int:
+            return v
+
+        def caller() -> Iterator[int]:
+            with hp.scope(**{"gen.v": 1}):
+                yield configured()
+                yield configured()
+
+        it = caller()
+        assert next(it) == 1
+        assert in_new_thread(lambda: (next(it), configured())) == (1, 0)
+        assert configured() == 0
+        it.close()
+
+    def test_async_generator_resumed_in_another_event_loop_and_thread_reads_its_values(self) -> None:
+        """An async generator paused in its block and resumed by another event loop in another thread reads its own values."""
+
+        async def numbers() -> AsyncIterator[object]:
+            with hp.scope(**{"agen.v": 1}):
+                yield hp.scope.agen.v | MISSING
+                await asyncio.sleep(0)
+                yield hp.scope.agen.v | MISSING, hp.scope.there.v | MISSING
+
+        it = numbers()
+        assert asyncio.run(it.__anext__()) == 1
+        resumed, inside, after = in_new_thread(_there(lambda: asyncio.run(it.__anext__())))
+        assert (resumed, "agen.v" in inside, "agen.v" in after) == ((1, MISSING), False, False)
+        asyncio.run(it.aclose())
+        assert hp.scope.agen.v | MISSING == MISSING
+
+
 class TestAsyncGenerators:
     def test_suspended_async_generator_does_not_leak_and_sees_its_own_values(self) -> None:
         """A paused async generator hides its values from its caller and sees them again when resumed."""

@@ -13,11 +13,12 @@ from typing import Any
 
 from ._convert import convert
 from ._engine import write
+from ._generators import follow_reader
 from ._keys import check_key
-from ._levels import ABSENT, Level, convert_once, current
+from ._levels import ABSENT, Level, convert_once
 from .exceptions import MissingParameterError
 
-_get_current = current.get
+_get_current = follow_reader(globals())  # see _generators: current.get while no generator has a block open
 _init = object.__setattr__
 REQUIRED: Any = type("Required", (), {"__repr__": lambda self: "<required>"})()
 #: How many child accessors one accessor (or ``hp.scope``) caches by attribute name.

@@ -8,15 +8,29 @@ other thread or task can see the write.
 
 Levels form two chains. ``parent`` links give what a level *sees*: an
 ``empty()`` block has no parent. ``restore_to`` links give the order blocks
-were *entered* in, so they reach every active block of the context.
+were *entered* in, so they reach every active block of the context. The
+blocks a generator enters itself form a chain of their own, which follows
+the generator wherever it is resumed (see :mod:`._generators`).
 """
 
 from __future__ import annotations
 
 import sys
-from typing import Any, Optional, TypeVar
+from types import FrameType
+from typing import Any, Callable, Optional, TypeVar
 
-from ._generators import GENERATOR_FLAGS, GeneratorLevel, block_generator, block_level_class, visible
+from ._generators import (
+    GENERATOR_FLAGS,
+    block_generator,
+    close_block,
+    follow_reader,
+    innermost_block,
+    open_block,
+    open_generators,
+    running_generator,
+    switched,
+    visible_at,
+)
 from ._levels import (
     UNPINNED,
     Level,
@@ -26,6 +40,7 @@ from ._levels import (
     current,
     forget,
     new_level,
+    pin,
     publish_baseline,
     recording,
 )
@@ -35,15 +50,19 @@ from .exceptions import ScopeError
 
 OwnerT = TypeVar("OwnerT", bound=ScopeOwner)
 
-_get_current = current.get
+_context_level = current.get
 _set_current = current.set
 _getframe = sys._getframe
 _contextlib_globals = sys.modules["contextlib"].__dict__
+# What the fast paths of enter and leave read: SWITCHED while a generator has a
+# block open, which sends them to the general paths.
+_get_current: Callable[[], Any] = follow_reader(globals(), reader=switched)
 
 
 def innermost() -> Level:
     """The level the calling code sees now."""
-    return visible(_get_current())
+    level = visible_at(_getframe(1))[0]
+    return pin() if level is UNPINNED else level
 
 
 def enter(owner: OwnerT) -> OwnerT:
@@ -70,16 +89,32 @@ def enter(owner: OwnerT) -> OwnerT:
         level.rememberers = None
         _set_current(level)
         return owner
-    seen = visible(raw)
-    if raw is UNPINNED:
-        raw = seen
-    level_class, generator = block_level_class(raw, seen, frame)
+    _enter_block(owner, frame)
+    return owner
+
+
+def _enter_block(owner: ScopeOwner, frame: FrameType) -> None:
+    """Enter ``owner``'s block from ``frame``: in its generator's own blocks, or in the context.
+
+    A block of the context entered while a generator runs is marked with that
+    generator (see :mod:`._generators`).
+    """
+    seen, running = visible_at(frame)
+    if seen is UNPINNED:
+        seen = pin()
     records = recording(seen)
     for record in records:
         record.entered(owner)
     parent = seen if owner._inherit else None
-    _set_current(new_level(level_class, owner._values, parent, owner, raw, generator, records))
-    return owner
+    generator = block_generator(frame)
+    if generator is not None:
+        outer = innermost_block(generator)
+        open_block(generator, new_level(Level, owner._values, parent, owner, outer, generator, records))
+        return
+    raw = _context_level()
+    if raw is UNPINNED:
+        raw = pin()
+    _set_current(new_level(Level, owner._values, parent, owner, raw, running, records))
 
 
 def leave(owner: ScopeOwner, exc_type: Any, exc: Any, traceback: Any) -> None:
@@ -90,58 +125,121 @@ def leave(owner: ScopeOwner, exc_type: Any, exc: Any, traceback: Any) -> None:
     """
     level = _get_current()
     if level.owner is owner:
-        _set_current(level.restore_to)  # type: ignore[arg-type]
+        _set_current(level.restore_to)
         if level.rememberers is not None:
             forget(level)
         return
-    _leave_under(owner, level, _getframe(1))
+    _leave_block(owner, _getframe(1))
 
 
-def _leave_under(owner: ScopeOwner, raw: Level, frame: Any) -> None:
-    """Leave a block that is not the current level: allowed only across generators.
+def _leave_block(owner: ScopeOwner, frame: FrameType) -> None:
+    """Leave ``owner``'s block from ``frame``: the innermost block there, a generator's or the context's.
 
-    A generator's block may end while its caller's later block is open, and a
-    caller's block may end while a generator it advanced is suspended in its
-    own block. The level leaves the chain; the levels above it are re-linked.
-    A generator's block entered in another context (the generator was resumed
-    in another thread or context since) has nothing to restore here: it just ends.
+    A generator's block may also be closed from outside the generator (by an
+    ``ExitStack`` it handed out): the generator whose innermost block it is
+    loses it. A generator's block that is nowhere just ends.
     """
-    generator = block_generator(frame)
-    levels = _entered_levels(owner, raw, generator)
-    if levels is None and generator is not None:
-        return
-    if levels is None or not (
-        levels[-1].__class__ is GeneratorLevel
-        or all(each.__class__ is GeneratorLevel for each in levels[:-1])
+    seen, running = visible_at(frame)
+    raw = _context_level()
+    if (
+        running is not None
+        and seen is not raw
+        and seen.owner is owner
+        and _close_generator_block(running, owner)
     ):
-        raise ScopeError(
-            f"Scope {owner!r} exited out of order: the innermost active scope is "
-            f"{innermost().owner!r}; exit inner scopes first (with-blocks keep the order)."
-        )
-    leaving = levels.pop()
-    _set_current(_relink(levels, {id(leaving): leaving.restore_to}))  # type: ignore[arg-type]
-    _forget_all([leaving, *levels])
+        return
+    if raw.owner is owner:
+        _set_current(raw.restore_to)  # type: ignore[arg-type]
+        forget(raw)
+        return
+    if _entered_levels(owner) is None:
+        if any(_close_generator_block(each, owner) for each in open_generators()):
+            return
+        if block_generator(frame) is not None:
+            return
+    raise ScopeError(
+        f"Scope {owner!r} exited out of order: the innermost active scope is "
+        f"{seen.owner!r}; exit inner scopes first (with-blocks keep the order)."
+    )
 
 
-def _entered_levels(
-    owner: Optional[ScopeOwner], raw: Optional[Level] = None, generator: Any = None
-) -> Optional[list[Level]]:
-    """The context's active levels from the current one out to ``owner``'s, or None.
+def _close_generator_block(generator: FrameType, owner: ScopeOwner) -> bool:
+    """End ``generator``'s innermost block if it is ``owner``'s; whether it was."""
+    level = innermost_block(generator)
+    if level is None or level.owner is not owner:
+        return False
+    close_block(generator, level)
+    forget(level)
+    return True
+
+
+class _Active:
+    """The levels active for the calling code, innermost first, out to a target level.
+
+    ``own`` are levels of ``generator``'s blocks (the generator running at the
+    calling code, if it has blocks open), ``context`` the context's levels:
+    those entered on top of the generator's during its run come before its
+    blocks, the rest of the context after them.
+    """
+
+    __slots__ = ("context", "generator", "own", "target")
+
+    def __init__(self, generator: Optional[FrameType], levels: list[tuple[Level, bool]]) -> None:
+        self.generator = generator
+        self.context = [level for level, own in levels if not own]
+        self.own = [level for level, own in levels if own]
+        self.target = levels[-1][0]
+
+    def replace(self, version: Level) -> None:
+        """Publish ``version`` of the target level, with the levels above it re-linked to it.
+
+        Every level above it is rebuilt (see :func:`_relink`); what remembered
+        answers for the old ones is told to let go.
+        """
+        target = self.target
+        replaced: dict[int, Optional[Level]] = {id(target): version}
+        in_own = bool(self.own) and target is self.own[-1]
+        if self.own:
+            above = self.own[:-1] if in_own else self.own
+            open_block(self.generator, _relink(above, replaced) if above else version)  # type: ignore[arg-type]
+        if not in_own or self.context:
+            above = self.context if in_own else self.context[:-1]
+            _set_current(_relink(above, replaced) if above else version)  # type: ignore[arg-type]
+        _forget_all([*self.own, *self.context])
+
+
+def _entered_levels(owner: Optional[ScopeOwner]) -> Optional[_Active]:
+    """The levels active for the calling code out to ``owner``'s innermost one, or None."""
+    return _walk(lambda level: level.owner is owner, first=True)
+
+
+def _walk(match: Callable[[Level], bool], first: bool) -> Optional[_Active]:
+    """The levels active for the calling code out to the first (or last) that ``match``, or None.
 
     The walk follows ``restore_to``, the order blocks were entered in, so it
-    reaches levels hidden by an ``empty()`` block or by suspended generators.
-    With ``generator`` (a frame), only a level that generator's block pushed counts.
+    reaches levels hidden by an ``empty()`` block.
     """
-    levels = []
-    level: Optional[Level] = _get_current() if raw is None else raw
-    if level is UNPINNED:
-        level = visible(level)
+    raw = _context_level()
+    if raw is UNPINNED:
+        raw = pin()
+    running = running_generator(_getframe(2)) if open_generators() else None
+    levels: list[tuple[Level, bool]] = []
+    level: Optional[Level] = raw
+    if running is not None:
+        while level is not None and level.frame is running:
+            levels.append((level, False))
+            level = level.restore_to
+        own = innermost_block(running)
+        while own is not None:
+            levels.append((own, True))
+            own = own.restore_to
     while level is not None:
-        levels.append(level)
-        if level.owner is owner and (generator is None or level.frame is generator):
-            return levels
+        levels.append((level, False))
         level = level.restore_to
-    return None
+    found = [index for index, (level, _) in enumerate(levels) if match(level)]
+    if not found:
+        return None
+    return _Active(running, levels[: found[0 if first else -1] + 1])
 
 
 def _forget_all(levels: list[Level]) -> None:
@@ -168,30 +266,29 @@ def _relink(
 
 
 def find_level(owner: Optional[ScopeOwner]) -> Optional[Level]:
-    """The innermost level ``owner`` pushed that is active in this context, if any."""
-    levels = _entered_levels(owner)
-    return levels[-1] if levels else None
+    """The innermost level ``owner`` pushed that is active for the calling code, if any."""
+    active = _entered_levels(owner)
+    return active.target if active is not None else None
 
 
 def amend(owner: Optional[ScopeOwner], updates: dict[str, Any], clear: bool = False) -> bool:
-    """Apply ``updates`` to ``owner``'s level in this context; False if it is not entered here.
+    """Apply ``updates`` to ``owner``'s active level; False if it is not active here.
 
     With ``clear`` the level drops its values and stops inheriting first. The
     levels entered inside it are re-linked to the new version, and the result
-    is published in the calling context only.
+    is published in the calling context only (or, for a generator's block,
+    in that generator's blocks).
     """
-    levels = _entered_levels(owner)
-    if levels is None:
+    active = _entered_levels(owner)
+    if active is None:
         return False
-    for record in recording(visible(levels[0])):
+    for record in recording(innermost()):
         record.wrote(updates)
-    target = levels.pop()
+    target = active.target
+    assert target is not None
     own = {} if clear else dict(target.own)
     own.update(updates)
-    version = target.copy_with(own, None if clear else target.parent, target.restore_to)
-    _set_current(_relink(levels, {id(target): version}))  # type: ignore[arg-type]
-    _forget_all([target, *levels])
-    _forget_all([target, *levels])
+    active.replace(target.copy_with(own, None if clear else target.parent, target.restore_to))
     return True
 
 
@@ -230,46 +327,36 @@ def start(values: dict[str, Any]) -> None:
 
 
 def begin_recording(record: Any) -> None:
-    """Make the calling context's levels report their first reads to ``record`` too.
+    """Make the calling code's levels report their first reads to ``record`` too.
 
     The visible level is replaced by a recording version of itself (same
     values, owner and links), so the block stays transparent: writes land
-    where they would without it. Levels of suspended generators entered
-    above it keep seeing the old version and stay unrecorded.
+    where they would without it. The blocks of generators suspended inside
+    it keep seeing the old version and stay unrecorded.
     """
-    raw = _get_current()
-    seen = visible(raw)
-    if raw is UNPINNED:
-        raw = seen
+    seen, running = visible_at(_getframe(1))
+    if seen is UNPINNED:
+        seen = pin()
     version = new_level(
         type(seen), seen.own, seen.parent, seen.owner, seen.restore_to, seen.frame, (*recording(seen), record)
     )
-    above = []
-    entered: Optional[Level] = raw
-    while entered is not seen and entered is not None:
-        above.append(entered)
-        entered = entered.restore_to
-    _set_current(_relink(above, {id(seen): version}, seen_through=False))  # type: ignore[arg-type]
-    _forget_all([seen, *above])
+    if running is not None and seen is innermost_block(running) and seen is not _context_level():
+        open_block(running, version)
+    else:
+        _set_current(version)
+    forget(seen)
 
 
 def end_recording(record: Any) -> None:
-    """Stop the calling context's levels reporting to ``record`` (the reverse of begin_recording)."""
-    levels = []
-    outermost = None
-    level: Optional[Level] = _get_current()
-    while level is not None:
-        levels.append(level)
-        if record in recording(level):
-            outermost = len(levels)
-        level = level.restore_to
-    if outermost is None:
+    """Stop the calling code's levels reporting to ``record`` (the reverse of begin_recording)."""
+    active = _walk(lambda level: record in recording(level), first=False)
+    if active is None:
         return
-    del levels[outermost:]
-    target = levels.pop()
+    target = active.target
+    assert target is not None
     records = tuple(each for each in recording(target) if each is not record)
-    version = new_level(
-        type(target), target.own, target.parent, target.owner, target.restore_to, target.frame, records
+    active.replace(
+        new_level(
+            type(target), target.own, target.parent, target.owner, target.restore_to, target.frame, records
+        )
     )
-    _set_current(_relink(levels, {id(target): version}))  # type: ignore[arg-type]
-    _forget_all([target, *levels])

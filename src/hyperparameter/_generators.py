@@ -1,112 +1,189 @@
-"""Generators and scopes: a suspended generator's block stays invisible to its caller.
+"""Generators and scopes: a generator's blocks are its own, wherever it is resumed.
 
-A generator shares its caller's context, so a ``with hp.scope(...)`` block
-that is open when the generator yields stays current for the caller. Such a
-block gets a :class:`GeneratorLevel`, which remembers the generator's frame and,
-whenever that generator is not running, looks through to what was current
-before it. A block the caller enters meanwhile gets a :class:`ShadowLevel`, so
-that the generator, resumed inside it, still sees its own values.
+A generator runs in the context of whoever resumes it: its caller, another
+asyncio task, another thread, a fresh ``contextvars.Context()``. So the levels
+its ``with hp.scope(...)`` blocks push cannot live in a context: they would
+stay current for the caller while the generator is suspended, and be missing
+where it is resumed next. They live here instead, per generator frame
+(:func:`open_block`, :func:`close_block`), and the code running sees a
+generator's innermost level while that generator runs on its stack
+(:func:`visible`), whichever thread or context resumed it. A block that code
+*called by* the generator enters goes into the context as usual, marked
+with the generator (its ``frame``), so it stays visible until it ends.
+
+Hot paths pay nothing for this while no generator has a block open: they
+read the context variable through a reader they bind once
+(:func:`follow_reader`), which is ``current.get`` then. The first block a
+generator opens switches every such reader, and the compiled paths (through
+:func:`on_switch`), to :func:`visible`; the last block to end switches back.
 
 Generators that *are* context managers (``contextlib.contextmanager``, pytest
 yield fixtures) are the exception by design: their block is meant to be seen
-by the body they wrap.
+by the body they wrap, so it goes into the context like any other.
 """
 
 from __future__ import annotations
 
 import sys
+from _thread import allocate_lock
 from types import FrameType
-from typing import Optional
+from typing import Any, Callable, Optional
 
-from ._levels import UNPINNED, Level, lookup, pin
+from ._levels import Level, current
 
 _getframe = sys._getframe
+_context_level = current.get
 GENERATOR_FLAGS = 0x20 | 0x200  # CO_GENERATOR | CO_ASYNC_GENERATOR
 # Modules whose frames drive context managers: frames of theirs are skipped,
 # and a generator they drive is a context manager.
 _DRIVERS = ("contextlib", "_pytest.", "pytest_asyncio")
+# With more open generators than this, finding the running one walks the stack
+# instead of asking each generator whether it runs.
+_SCAN_LIMIT = 16
+
+#: The innermost level of each generator (by frame) that has a block open.
+_blocks: dict[FrameType, Level] = {}
+# The keys of _blocks, replaced whole on each change: a reader iterates it
+# while other threads open and close blocks.
+_open: tuple[FrameType, ...] = ()
+_lock = allocate_lock()
 
 
-class GeneratorLevel(Level):
-    """A level whose block is open in a generator (``frame``) that may be suspended."""
+class _Switched:
+    """What a fast path of the engine reads while generators have blocks open: no level.
 
-    __slots__ = ()
-
-    def __getitem__(self, key: str) -> object:
-        return lookup(visible(self), key)
-
-
-class ShadowLevel(Level):
-    """A level entered while a suspended generator's level was current.
-
-    Its reads check whether that generator runs again, and if so show it its own level.
+    Its class is not ``Level`` and it owns no block, so ``enter`` and ``leave``
+    take their general paths, which know about generators.
     """
 
     __slots__ = ()
-
-    def __getitem__(self, key: str) -> object:
-        return lookup(visible(self), key)
+    owner = None
 
 
-def running(level: Level) -> bool:
-    """Whether the generator of a GeneratorLevel is executing now, in the calling thread.
+_SWITCHED = _Switched()
 
-    A suspended generator's frame has no caller (``f_back``), so most answers
-    cost one attribute read. A frame with a caller may still not be running
-    here: a generator resumed in another thread has one, and from Python 3.12
-    on a finished generator's frame keeps its last caller. So it counts as
-    running only when it is on the calling thread's stack.
+
+def switched() -> Any:
+    """The reader of the engine's fast paths while generators have blocks open: see :class:`_Switched`."""
+    return _SWITCHED
+
+
+# (namespace, name, reader while generator blocks are open) of every bound reader.
+_followers: list[tuple[dict[str, Any], str, Callable[[], Any]]] = []
+_switch_hooks: list[Callable[[Optional[Callable[[], Level]]], object]] = []
+
+
+def running_generator(frame: Optional[FrameType]) -> Optional[FrameType]:
+    """The innermost generator with an open block that runs on the stack at ``frame``.
+
+    A suspended generator's frame has no caller (``f_back``), so with a few
+    open generators one attribute read each usually settles it. A running
+    one may run in another thread (and from Python 3.12 on a finished one
+    keeps its last caller, but its blocks have ended): it counts only when
+    it is on this stack.
     """
-    frame = level.frame
-    if frame.f_back is None:
-        return False
-    here: Optional[FrameType] = _getframe(1)
-    while here is not None:
-        if here is frame:
-            return True
-        here = here.f_back
-    return False
-
-
-def _running_generator_below(level: Level) -> Optional[Level]:
-    """The running generator's level among those ``level`` was entered on top of."""
-    below = level.restore_to
-    while below is not None and below.__class__ is not Level:
-        if below.__class__ is GeneratorLevel and running(below):
-            return below
-        below = below.restore_to
+    generators = _open
+    if len(generators) <= _SCAN_LIMIT:
+        for generator in generators:
+            if generator.f_back is not None:
+                break
+        else:
+            return None
+    blocks = _blocks
+    while frame is not None:
+        if frame in blocks:
+            return frame
+        frame = frame.f_back
     return None
 
 
-def visible(level: Level) -> Level:
-    """The level whose values the running code sees, given the context's current one."""
-    while True:
-        level_class = level.__class__
-        if level_class is GeneratorLevel:
-            if running(level):
-                return level
-            level = level.restore_to  # type: ignore[assignment]
-        elif level_class is ShadowLevel:
-            return _running_generator_below(level) or level
-        elif level is UNPINNED:
-            return pin()
-        else:
-            return level
+def visible() -> Level:
+    """The level the calling code sees: its running generator's innermost one, or its context's.
 
-
-def block_level_class(raw: Level, seen: Level, frame: FrameType) -> tuple[type[Level], Optional[FrameType]]:
-    """The class of level a block entered from ``frame`` gets, and its generator frame.
-
-    ``raw`` is the context's current level and ``seen`` the one visible to the code.
+    A level of the context marked with that generator was entered by code the
+    generator called during this run, on top of the generator's level.
     """
-    generator = block_generator(frame)
-    if generator is not None:
-        return GeneratorLevel, generator
-    if seen.__class__ is GeneratorLevel:
-        return Level, None  # entered inside the running generator: closed before it yields
-    if raw.__class__ is GeneratorLevel or raw.__class__ is ShadowLevel:
-        return ShadowLevel, None
-    return Level, None
+    raw = _context_level()
+    generator = running_generator(_getframe(1))
+    if generator is None or raw.frame is generator:
+        return raw
+    return _blocks.get(generator, raw)
+
+
+def visible_at(frame: FrameType) -> tuple[Level, Optional[FrameType]]:
+    """What code at ``frame`` sees (see :func:`visible`) and the generator it runs in, if any."""
+    raw = _context_level()
+    generator = running_generator(frame) if _blocks else None
+    if generator is None or raw.frame is generator:
+        return raw, generator
+    return _blocks.get(generator, raw), generator
+
+
+def innermost_block(generator: FrameType) -> Optional[Level]:
+    """The level of ``generator``'s innermost open block, or None."""
+    return _blocks.get(generator)
+
+
+def open_block(generator: FrameType, level: Level) -> None:
+    """Make ``level`` the innermost block of ``generator`` (a new block, or a new version of it).
+
+    A new block's ``restore_to`` is the generator's previous innermost level.
+    """
+    global _open
+    with _lock:
+        if generator not in _blocks:
+            _open = (*_open, generator)
+        _blocks[generator] = level
+        if len(_open) == 1:
+            _switch(True)
+
+
+def close_block(generator: FrameType, level: Level) -> None:
+    """End ``generator``'s innermost block, whose level is ``level``."""
+    global _open
+    outer = level.restore_to
+    with _lock:
+        if outer is not None:
+            _blocks[generator] = outer
+            return
+        _blocks.pop(generator, None)
+        _open = tuple(each for each in _open if each is not generator)
+        if not _open:
+            _switch(False)
+
+
+def open_generators() -> tuple[FrameType, ...]:
+    """The frames of the generators that have a block open, outermost-opened first."""
+    return _open
+
+
+def _switch(generators_open: bool) -> None:
+    for namespace, name, reader in _followers:
+        namespace[name] = reader if generators_open else _context_level
+    for hook in _switch_hooks:
+        hook(visible if generators_open else None)
+
+
+def follow_reader(
+    namespace: dict[str, Any], name: str = "_get_current", reader: Callable[[], Any] = visible
+) -> Callable[[], Level]:
+    """Return the current-level reader for a hot path, and keep ``namespace[name]`` bound to it.
+
+    It is ``current.get`` while no generator has a block open, ``reader``
+    while one has. A module binds it as a global, so the switch costs its
+    reads nothing: ``_get_current = follow_reader(globals())``.
+    """
+    with _lock:
+        _followers.append((namespace, name, reader))
+        return reader if _open else _context_level
+
+
+def on_switch(hook: Callable[[Optional[Callable[[], Level]]], object]) -> None:
+    """Call ``hook(visible)`` when generators open blocks, ``hook(None)`` when none has one open."""
+    with _lock:
+        _switch_hooks.append(hook)
+        if _open:
+            hook(visible)
 
 
 def _is_driver(frame: FrameType) -> bool:

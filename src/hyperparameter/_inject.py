@@ -16,15 +16,16 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Optional, TypeVar, Union, overload
 
 from ._convert import convert, type_name
+from ._generators import follow_reader
 from ._keys import check_key
-from ._levels import ABSENT, Level, current, is_lasting, remember_at
+from ._levels import ABSENT, Level, is_lasting, remember_at
 
 if TYPE_CHECKING:
     from ._description import Description
 
 F = TypeVar("F", bound=Callable[..., Any])
 EMPTY = inspect.Parameter.empty
-_get_current = current.get
+_get_current = follow_reader(globals())  # see _generators: current.get while no generator has a block open
 _KEYWORD_ONLY = 1 << 30  # a position no call reaches: the argument is never positional
 # How a call is completed: positional arguments after the given ones, keyword arguments.
 _Plan = tuple[tuple[Any, ...], dict[str, Any]]

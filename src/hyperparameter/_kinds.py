@@ -17,14 +17,15 @@ from typing import TYPE_CHECKING, Any, Generic, Optional, TypeVar
 from typing import Callable as CallableType
 
 from ._convert import coerce
+from ._generators import follow_reader
 from ._grammar import GrammarError, split_list
-from ._levels import ABSENT, Level, current, is_lasting, remember_at
+from ._levels import ABSENT, Level, is_lasting, remember_at
 from .exceptions import ConversionError, ParameterTypeError, ParameterValueError
 
 if TYPE_CHECKING:
     from ._description import Description
 
-_get_current = current.get
+_get_current = follow_reader(globals())  # see _generators: current.get while no generator has a block open
 UNSET: Any = type("Unset", (), {"__repr__": lambda self: "<unset>"})()
 T = TypeVar("T")
 

@@ -33,7 +33,7 @@ from typing import Any, Optional, Protocol
 
 from ._convert import convert
 
-# dict.get on a level, bypassing the overrides of generator-aware levels.
+# dict.get on a level, bypassing __missing__ (and RecordLevel's).
 _dict_get = dict.get
 
 _UNRESOLVED: Any = type("Unresolved", (), {"__repr__": lambda self: "<unresolved>"})()
@@ -64,8 +64,9 @@ class Level(dict):  # type: ignore[type-arg]
 
     ``owner`` is the scope object whose ``with`` block pushed the level (None
     for a context's base), ``restore_to`` the level to make current again when
-    that block exits, and ``frame`` the generator frame that owns the block,
-    for a :class:`~hyperparameter._generators.GeneratorLevel`.
+    that block exits (for a generator's block: the generator's previous
+    block), and ``frame`` the generator whose block it is, or on top of whose
+    level it was entered, if any (see :mod:`~hyperparameter._generators`).
     ``rememberers`` is None, or the set of objects that remember an answer
     for the level (see :func:`remember_at`).
     """
@@ -204,13 +205,10 @@ def first_read(level: Level, key: str, default: Any) -> Any:
 def is_lasting(level: Level) -> bool:
     """Whether an answer worked out at ``level`` may be remembered for it.
 
-    An ordinary level never changes, so it may (a recording one too: it only
-    caches). UNPINNED stands for whatever baseline ``frozen()`` publishes next,
-    and the generator-aware levels answer differently depending on which
-    generator runs: neither may.
+    A level never changes, so it may (a recording one too: it only caches),
+    except UNPINNED, which stands for whatever baseline ``frozen()`` publishes next.
     """
-    level_class = level.__class__
-    return (level_class is Level or level_class is RecordLevel) and level is not UNPINNED
+    return level is not UNPINNED
 
 
 def remember_at(level: Level, rememberer: Any) -> None:

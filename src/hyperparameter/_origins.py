@@ -25,7 +25,7 @@ from __future__ import annotations
 from typing import Optional
 
 from ._generators import visible
-from ._levels import UNPINNED, Level, baseline, current, pin, restore_baseline_level
+from ._levels import UNPINNED, Level, baseline, pin, restore_baseline_level
 
 # The sources of the values of the published baseline, paired with that baseline
 # level so that a baseline published without sources never shows stale ones.
@@ -42,10 +42,8 @@ def _levels_outward(level: Optional[Level]) -> list[Level]:
 
 def _start() -> Level:
     """The level the calling code sees (the baseline for a context that has not read yet)."""
-    level = current.get()
-    if level is UNPINNED:
-        return pin()
-    return visible(level)  # a generator-aware level answers for the generator that runs
+    level = visible()  # a running generator's own blocks, if it has any open
+    return pin() if level is UNPINNED else level
 
 
 def _source_in(level: Level, key: str) -> Optional[str]:

@@ -32,6 +32,9 @@ static PyTypeObject *record_level_type; /* _levels.RecordLevel: a level inside h
 static PyObject *python_first_read;     /* _levels.first_read */
 static PyObject *records_key;           /* _levels.RECORDS: where a recording level keeps its records */
 static PyObject *empty_tuple;
+/* While a generator has a scope block open: _generators.visible, which finds the
+ * level the calling code sees (see use_reader); NULL otherwise. */
+static PyObject *reader;
 
 /* Byte offsets of __slots__ members, read from their member descriptors. */
 static Py_ssize_t level_parent, level_own, level_owner, level_restore_to, level_frame, level_rememberers;
@@ -89,6 +92,9 @@ call_with_self(PyObject *func, PyObject *self, PyObject *const *args, Py_ssize_t
 static PyObject *
 current_level(void)  /* new reference */
 {
+    if (reader != NULL) {
+        return PyObject_CallNoArgs(reader);
+    }
     PyObject *level;
     if (PyContextVar_Get(current, NULL, &level) < 0) {
         return NULL;
@@ -121,12 +127,12 @@ entered_from_plain_code(void)
 }
 
 /* Scope.__enter__. Handled here: a Scope or _DetachedScope entered by ordinary
- * code while an ordinary level is current. */
+ * code while an ordinary level is current and no generator has a block open. */
 static PyObject *
 scope_enter(PyObject *owner, PyObject *Py_UNUSED(ignored))
 {
     PyTypeObject *owner_type = Py_TYPE(owner);
-    if (owner_type != scope_type && owner_type != detached_type) {
+    if ((owner_type != scope_type && owner_type != detached_type) || reader != NULL) {
         return PyObject_CallOneArg(python_enter, owner);
     }
     PyObject *raw = current_level();
@@ -166,11 +172,15 @@ scope_enter(PyObject *owner, PyObject *Py_UNUSED(ignored))
 }
 
 /* Scope.__exit__. Handled here: leaving the block that is current, called
- * with the three positional arguments a with statement passes. When something
- * remembers answers for the level it leaves, _levels.forget tells it. */
+ * with the three positional arguments a with statement passes, while no
+ * generator has a block open. When something remembers answers for the level
+ * it leaves, _levels.forget tells it. */
 static PyObject *
 scope_leave(PyObject *owner, PyObject *const *args, Py_ssize_t nargs, PyObject *keywords)
 {
+    if (reader != NULL) {
+        return call_with_self(python_leave, owner, args, nargs, keywords);
+    }
     PyObject *level = current_level();
     if (level == NULL) {
         return NULL;
@@ -455,6 +465,23 @@ configure_record(PyObject *Py_UNUSED(module), PyObject *args, PyObject *kwargs)
     return keep_type(&record_level_type, level) < 0 ? NULL : Py_NewRef(Py_None);
 }
 
+/* Switch the reads to _generators.visible while generators have blocks open (None: back). */
+static PyObject *
+use_reader(PyObject *Py_UNUSED(module), PyObject *visible)
+{
+    if (visible == Py_None) {
+        Py_CLEAR(reader);
+    }
+    else if (!PyCallable_Check(visible)) {
+        PyErr_SetString(PyExc_TypeError, "the reader must be callable or None");
+        return NULL;
+    }
+    else {
+        keep(&reader, visible);
+    }
+    Py_RETURN_NONE;
+}
+
 static PyObject *
 method(PyObject *Py_UNUSED(module), PyObject *args)
 {
@@ -632,6 +659,8 @@ static PyMethodDef module_functions[] = {
      "Hand over the Python objects the fast paths work with."},
     {"configure_record", (PyCFunction)(void (*)(void))configure_record, METH_VARARGS | METH_KEYWORDS,
      "Hand over the level class and the function of reads inside hp.record()."},
+    {"use_reader", (PyCFunction)use_reader, METH_O,
+     "use_reader(visible): read the current level through visible() (None: from the ContextVar)."},
     {"method", (PyCFunction)method, METH_VARARGS,
      "method(name, cls): the compiled __enter__, __exit__, __or__ or __call__ as a method of cls."},
     {"build_scope", (PyCFunction)(void (*)(void))build_scope, METH_VARARGS | METH_KEYWORDS,
@@ -654,7 +683,7 @@ PyInit__speedups(void)
     }
     PyObject *module = PyModule_Create(&module_definition);
     /* The version of configure()'s contract; _acceleration ignores a build of another one. */
-    if (module != NULL && PyModule_AddIntConstant(module, "INTERFACE", 4) < 0) {
+    if (module != NULL && PyModule_AddIntConstant(module, "INTERFACE", 5) < 0) {
         Py_CLEAR(module);
     }
     if (module != NULL) {
