@@ -116,12 +116,16 @@ def join_keys(values: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     {'model.hidden': 256, 'model.enc': {}, 'lr': 0.1}
     """
     flat: dict[str, Any] = {}
+    _join_into(flat, values, prefix)
+    return flat
+
+
+def _join_into(flat: dict[str, Any], values: Mapping[str, Any], prefix: str) -> None:
     for key, value in values.items():
         if type(value) is dict and value:
-            flat.update(join_keys(value, prefix + key + "."))
+            _join_into(flat, value, prefix + key + ".")
         else:
             flat[prefix + key] = value
-    return flat
 
 
 def _flatten_into(flat: dict[str, Any], values: Mapping[Any, Any], prefix: str) -> None:

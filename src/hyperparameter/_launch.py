@@ -41,7 +41,8 @@ if TYPE_CHECKING:
     from ._catalog import Catalog
     from ._launch_checks import Checks
     from ._params import Params
-    from ._record import ReadKeys, Record
+    from ._read_keys import ReadKeys
+    from ._record import Record
 
 _LIST_FLAGS = ("-lps", "--list-params", "--list-param-scope")
 _EXPLAIN_FLAGS = ("-ep", "--explain-param")
@@ -346,14 +347,11 @@ class _Program:
         """The program's catalog, built at most once per launch."""
         if self._catalog is None:
             from ._catalog import Catalog, infos_of, project_files
-            from ._params import Params
 
             objects = [command.func for command in self.commands] + list(self.module_globals.values())
-            declared = [
-                each
-                for each in objects
-                if isinstance(each, type) and issubclass(each, Params) and each is not Params
-            ]
+            params = sys.modules.get(f"{__package__}._params")  # no Params class exists before it loads
+            base = params.Params if params is not None else None
+            declared = [each for each in objects if _is_params_class(each) and each is not base]
             unique = list({id(each): each for each in objects}.values())
             files, related = project_files(self.module_globals)
             self._catalog = Catalog(infos_of(unique), files, declared, related)
@@ -381,12 +379,14 @@ class _Program:
         saved = saved_baseline()
         # The whole run is recorded: in full for --record, else only which keys it read, to say
         # which -D/-C values nothing read; a run given neither runs unwatched, at full speed.
-        from ._record import ReadKeys, Record  # loads config code: not for --help
-
         rec: Union[Record, ReadKeys, contextlib.nullcontext[None]] = contextlib.nullcontext()
         if run.record_to is not None:
+            from ._record import Record  # the record's machinery loads only for --record
+
             rec = Record()
         elif run.set_by_user:
+            from ._read_keys import ReadKeys
+
             rec = ReadKeys()
         try:
             with SourcedScope.of_checked(run.values, run.sources), rec:
@@ -398,15 +398,17 @@ class _Program:
 
     def _report(self, run: _Run, rec: Union[Record, ReadKeys, contextlib.nullcontext[None]]) -> None:
         """After the run: write ``--record FILE``; warn once per -D/-C key that nothing read."""
-        from ._record import Record
-
-        if isinstance(rec, Record) and run.record_to is not None:
-            from ._config import save_config
-
-            save_config(rec, run.record_to)
         if isinstance(rec, contextlib.nullcontext):
             return
-        unread = [key for key in run.set_by_user if key not in rec.reads and key not in run.reported]
+        if run.record_to is not None:
+            from ._config import save_config
+            from ._record import Record  # loaded already: the run was recorded with one
+
+            assert isinstance(rec, Record)
+            save_config(rec, run.record_to)
+        # Set operations run in C: ten thousand keys from a file cost little.
+        unread_keys = set(run.set_by_user).difference(rec.reads, run.reported)
+        unread = list(filter(unread_keys.__contains__, run.set_by_user)) if unread_keys else []
         for key in unread[:_UNREAD_SHOWN]:
             print(
                 f"{self.prog}: warning: {key!r} was set ({run.sources.get(key, 'the scope')}) "

@@ -26,6 +26,7 @@ from ._convert import convert
 from ._engine import begin_recording, end_recording
 from ._levels import ABSENT, UNKNOWN, Level
 from ._origins import sources_of
+from ._read_keys import take_in_other_processes
 from ._record_sources import describe_site, package_frame, site_of, tagged_source
 from .exceptions import ConfigError, ScopeError
 
@@ -129,7 +130,7 @@ class Record:
 
     def __exit__(self, *exc_info: object) -> None:
         end_recording(self)
-        _take_in_other_processes(self, self._inbox)
+        take_in_other_processes(self, self._inbox)
         self._state = "closed"
 
     # -- other processes (see _record_processes) --------------------------------
@@ -314,55 +315,6 @@ class Record:
         return f"<hp.record {self._state}: {len(self.reads)} keys read>"
 
 
-class ReadKeys:
-    """Which keys a block read, and nothing more: a record's cheapest form.
-
-    The launcher watches every run with one, to warn about ``-D``/``-C`` values
-    that nothing read; ``--record FILE`` takes a full :class:`Record` instead.
-    """
-
-    def __init__(self) -> None:
-        #: The keys read in the block.
-        self.reads: set[str] = set()
-        self._open = False
-        self._inbox: Optional[Inbox] = None
-
-    def __enter__(self) -> ReadKeys:
-        self._open = True
-        begin_recording(self)
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        end_recording(self)
-        _take_in_other_processes(self, self._inbox)
-        self._open = False
-
-    def child_reporter(self) -> Optional[Reporter]:
-        """Return what lets a process started now report the keys it reads here (None once closed)."""
-        if not self._open:
-            return None
-        from ._record_processes import Inbox, Reporter
-
-        if self._inbox is None:
-            self._inbox = Inbox()
-        return Reporter(str(self._inbox.folder), full=False)
-
-    def take_in(self, line: dict[str, Any]) -> None:
-        """Add a key another process reported reading."""
-        self.reads.add(line["key"])
-
-    def note(self, key: str, stored: Any, origin: Optional[Level], default: Any) -> None:
-        """Note that ``key`` was read."""
-        if self._open:
-            self.reads.add(key)
-
-    def entered(self, owner: Any) -> None:
-        """Nothing to note: only reads count."""
-
-    def wrote(self, updates: dict[str, Any]) -> None:
-        """Nothing to note: only reads count."""
-
-
 def record() -> Record:
     """Record every hyperparameter read in a ``with`` block: values, sources, read sites.
 
@@ -382,13 +334,6 @@ def record() -> Record:
     [('train.lr', 'hp.scope'), ('train.epochs', 'default')]
     """
     return Record()
-
-
-def _take_in_other_processes(record: Any, inbox: Optional[Inbox]) -> None:
-    """Add to ``record`` the reads processes started inside it reported to ``inbox``."""
-    if inbox is not None:
-        for line in inbox.collect():
-            record.take_in(line)
 
 
 def _caller() -> Optional[FrameType]:

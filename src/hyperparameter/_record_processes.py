@@ -24,7 +24,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from ._record import MISSING, Read, ReadKeys, Record, jsonable
+from ._read_keys import ReadKeys
+from ._record import MISSING, Read, Record, jsonable
 
 
 class Inbox:

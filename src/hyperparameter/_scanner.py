@@ -30,7 +30,7 @@ import re
 import stat
 import warnings
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from importlib.util import decode_source
 from pathlib import Path
 from typing import NamedTuple, Optional, Union
@@ -65,23 +65,25 @@ _CLOSERS = frozenset(" \t,)]}")
 AnyFunction = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 
 
-@dataclass
+# Plain classes, not dataclasses: creating a dataclass costs about a millisecond at import,
+# and the launcher imports this module whenever a run is given -D or -C values.
 class ScanResult:
     """What a scan of many files found, and one line per file it could not read."""
 
-    found: list[Description] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
+    def __init__(self) -> None:
+        self.found: list[Description] = []
+        self.errors: list[str] = []
 
 
-@dataclass
 class _Names:
     """The local names a module gave to hyperparameter, its decorator, scope, Params and kinds."""
 
-    modules: set[str] = field(default_factory=set)
-    params: set[str] = field(default_factory=set)
-    scopes: set[str] = field(default_factory=set)
-    bases: set[str] = field(default_factory=set)
-    kinds: dict[str, str] = field(default_factory=dict)  # local name: kind name
+    def __init__(self) -> None:
+        self.modules: set[str] = set()
+        self.params: set[str] = set()
+        self.scopes: set[str] = set()
+        self.bases: set[str] = set()
+        self.kinds: dict[str, str] = {}  # local name: kind name
 
     def note(self, node: Union[ast.Import, ast.ImportFrom]) -> None:
         """Remember the names an import statement binds to hyperparameter objects."""
@@ -121,8 +123,7 @@ class _Context(NamedTuple):
 _AT_MODULE = _Context("<module>", "", frozenset())
 
 
-@dataclass(frozen=True)
-class _ParamsClass:
+class _ParamsClass(NamedTuple):
     """An ``hp.Params`` class met earlier in the module: what its subclasses inherit."""
 
     namespace: str
