@@ -486,3 +486,23 @@ class TestPrograms:
         assert "greet.name in a new thread" in demo.stdout
         assert "greet.enthusiasm" in listing.stdout
         assert "Description: Who to greet." in explained.stdout
+
+
+@pytest.mark.parametrize("columns", ["30", "80", "200", "", "wide"])
+def test_help_is_laid_out_as_argparse_lays_it_out(monkeypatch: pytest.MonkeyPatch, columns: str) -> None:
+    """The launcher's help formatter wraps help exactly as argparse's own does, at any terminal width."""
+    import argparse
+
+    from hyperparameter._arguments import HelpFormatter
+
+    monkeypatch.setenv("COLUMNS", columns)
+
+    def help_text(formatter: type[argparse.HelpFormatter]) -> str:
+        parser = argparse.ArgumentParser(
+            prog="app", description="Train.\n\n  kept as written", formatter_class=formatter
+        )
+        parser.add_argument("--learning-rate", type=float, help="the step size " * 8)
+        parser.add_argument("-D", metavar="KEY=VALUE", action="append", help="set any hyperparameter")
+        return parser.format_help()
+
+    assert help_text(HelpFormatter) == help_text(argparse.RawDescriptionHelpFormatter)

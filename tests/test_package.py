@@ -162,7 +162,7 @@ def test_help_of_a_launched_program_loads_no_catalog_and_no_config(tmp_path):
                 \"\"\"Train.\"\"\"
 
             heavy = ["hyperparameter._catalog", "hyperparameter._scanner", "hyperparameter._config",
-                     "hyperparameter._launch_checks", "hyperparameter._params"]
+                     "hyperparameter._launch_checks", "hyperparameter._params", "shutil"]
             atexit.register(lambda: print(json.dumps([m for m in heavy if m in sys.modules])))
             hp.launch(train)
             """
@@ -171,3 +171,34 @@ def test_help_of_a_launched_program_loads_no_catalog_and_no_config(tmp_path):
     done = subprocess.run([sys.executable, str(app), "--help"], capture_output=True, text=True, check=True)
     assert "--lr LR" in done.stdout
     assert json.loads(done.stdout.splitlines()[-1]) == []
+
+
+def test_a_launch_with_a_config_file_loads_no_run_record(tmp_path):
+    """``app.py -C file`` checks and watches its values without the run record's machinery."""
+    app = tmp_path / "app.py"
+    app.write_text(
+        textwrap.dedent(
+            """
+            import atexit, json, sys
+            import hyperparameter as hp
+
+            @hp.param("train")
+            def train(lr: float = 0.1) -> None:
+                print(lr)
+
+            heavy = ["hyperparameter._record", "shutil"]
+            atexit.register(lambda: print(json.dumps([m for m in heavy if m in sys.modules])))
+            hp.launch(train)
+            """
+        )
+    )
+    (tmp_path / "run.json").write_text('{"train": {"lr": 0.5}, "other": 1}')
+    done = subprocess.run(
+        [sys.executable, str(app), "-C", str(tmp_path / "run.json")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.splitlines()[0] == "0.5"
+    assert json.loads(done.stdout.splitlines()[-1]) == []
+    assert "'other'" in done.stderr

@@ -15,10 +15,12 @@ import inspect
 import os
 import pathlib
 import sys
+from itertools import filterfalse
 from types import FrameType
 from typing import TYPE_CHECKING, Any, Callable, Optional, Protocol, Union
 
 from ._arguments import (
+    HelpFormatter,
     add_declared,
     add_parameter,
     is_config_file,
@@ -285,12 +287,18 @@ class _Run:
         self.set_by_user: list[str] = []  # the -D and -C keys, which must be known to the program
         self.explain: Optional[list[str]] = None  # -ep KEY...
         self.record_to: Optional[str] = None  # --record FILE
-        self.reported: set[str] = set()  # -D/-C keys already reported as unknown before the run
+        # The -D/-C keys the program is known to read (the others were reported before the
+        # run): the run is watched for those it does not read after all.
+        self.watched: list[str] = []
         self.format = "text"  # -lps -f FORMAT
 
     def add(self, values: dict[str, Any], sources: dict[str, str], checked: bool = True) -> None:
-        self.values.update(values)
-        self.sources.update(sources)
+        """Add ``values`` (and where each came from); the run keeps the dicts it is given first."""
+        if self.values:
+            self.values.update(values)
+            self.sources.update(sources)
+        else:  # the first values (often a whole -C file): taken as they are, not copied
+            self.values, self.sources = values, sources
         if checked:
             self.set_by_user += values
 
@@ -315,7 +323,7 @@ class _Program:
         parser = argparse.ArgumentParser(
             prog=self.prog,
             description=first.doc.description if self.single else self.module_globals.get("__doc__"),
-            formatter_class=argparse.RawDescriptionHelpFormatter,
+            formatter_class=HelpFormatter,
         )
         _add_common_options(parser)
         parser.epilog = SWEEP_EPILOG
@@ -332,7 +340,7 @@ class _Program:
                 aliases=names[1:],
                 help=command.doc.description.split("\n")[0],
                 description=command.doc.description,
-                formatter_class=argparse.RawDescriptionHelpFormatter,
+                formatter_class=HelpFormatter,
             )
             _add_common_options(sub, dest_suffix="_after")
             if describing:
@@ -384,7 +392,7 @@ class _Program:
             from ._record import Record  # the record's machinery loads only for --record
 
             rec = Record()
-        elif run.set_by_user:
+        elif run.watched:
             from ._read_keys import ReadKeys
 
             rec = ReadKeys()
@@ -406,9 +414,7 @@ class _Program:
 
             assert isinstance(rec, Record)
             save_config(rec, run.record_to)
-        # Set operations run in C: ten thousand keys from a file cost little.
-        unread_keys = set(run.set_by_user).difference(rec.reads, run.reported)
-        unread = list(filter(unread_keys.__contains__, run.set_by_user)) if unread_keys else []
+        unread = [key for key in run.watched if key not in rec.reads]
         for key in unread[:_UNREAD_SHOWN]:
             print(
                 f"{self.prog}: warning: {key!r} was set ({run.sources.get(key, 'the scope')}) "
@@ -471,7 +477,8 @@ class _Program:
             return  # options alone were checked by their types as they were parsed
         checks = self.checks()
         unknown = checks.unknown(run.set_by_user)
-        run.reported.update(unknown)
+        if len(unknown) < len(run.set_by_user):
+            run.watched = list(filterfalse(set(unknown).__contains__, run.set_by_user))
         if unknown:
             summary = checks.unknown_summary(unknown, run.sources)
             if run.strict:
