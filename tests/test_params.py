@@ -1020,6 +1020,60 @@ def test_update_as_context_manager_restores_old_values() -> None:
         assert train.lr == 0.25  # lr had no own value before the update, so the scope shows through again
 
 
+def test_overlapping_update_blocks_in_two_threads_leave_nothing_behind() -> None:
+    """Update blocks that overlap in two threads and end in another order restore the old value."""
+    train = Train()
+    a_in, b_in, a_out = threading.Event(), threading.Event(), threading.Event()
+
+    def first() -> None:
+        with train.update(lr=0.5):
+            a_in.set()
+            b_in.wait(5)
+        a_out.set()
+
+    def second() -> None:
+        a_in.wait(5)
+        with train.update(lr=0.7):
+            b_in.set()
+            a_out.wait(5)
+            assert train.lr == 0.7  # the block still open keeps its value when the other ends
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert train.lr == 1e-3
+    assert train.values(changed=True) == {}
+
+
+@given(
+    st.lists(st.tuples(st.sampled_from(["lr", "layers"]), st.integers(1, 9), st.integers(0, 5)), max_size=8)
+)
+def test_update_blocks_ended_in_any_order_show_the_latest_open_block(
+    blocks: list[tuple[str, int, int]],
+) -> None:
+    """Each name shows the value of the latest update block still open that set it, else its old value."""
+    train = Train(layers=4)
+    old = {"lr": train.lr, "layers": train.layers}
+    open_blocks: list[tuple[Any, str, float]] = []
+    for name, value, close in blocks:
+        if close and open_blocks:
+            block = open_blocks.pop(close % len(open_blocks))
+            block[0].__exit__(None, None, None)
+        else:
+            number = value / 10 if name == "lr" else value
+            block = train.update(**{name: number})
+            block.__enter__()
+            open_blocks.append((block, name, number))
+        for each in ("lr", "layers"):
+            setting = [number for _, setter, number in open_blocks if setter == each]
+            assert getattr(train, each) == (setting[-1] if setting else old[each])
+    while open_blocks:
+        open_blocks.pop(0)[0].__exit__(None, None, None)
+    assert (train.lr, train.layers) == (old["lr"], old["layers"])
+
+
 def test_update_context_manager_restores_when_the_block_raises() -> None:
     """The old values come back also when the `with obj.update(...)` block raises."""
     train = Train()

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import sys
+import threading
 from typing import Any, Callable, ClassVar, Optional
 
 from ._keys import check_key
@@ -109,17 +110,41 @@ def _set_default(cls: type, name: str, value: Any) -> None:
 
 
 class _Update:
-    """What ``obj.update(...)`` returns: used in a ``with``, it restores the old values."""
+    """What ``obj.update(...)`` returns: used in a ``with``, it restores the old values.
+
+    Blocks on one instance may overlap (two threads, two tasks) and end in any
+    order. A block that ends while a later one that set the same name is still
+    open leaves that name alone and hands its old value on to the later block,
+    which restores it when it ends: after the last block, every value is back.
+    """
 
     def __init__(self, target: Params, previous: dict[str, Any]) -> None:
         self._target = target
         self._previous = previous
 
     def __enter__(self) -> Params:
+        with _OPEN_UPDATES_LOCK:
+            self._target.__dict__.setdefault("_hp_open_updates", []).append(self)
         return self._target
 
     def __exit__(self, *exc_info: Any) -> None:
-        self._target._hp_apply(self._previous)
+        with _OPEN_UPDATES_LOCK:
+            open_updates: list[_Update] = self._target.__dict__.get("_hp_open_updates", [])
+            later = open_updates[open_updates.index(self) + 1 :] if self in open_updates else []
+            if self in open_updates:
+                open_updates.remove(self)
+            restore = {}
+            for name, old in self._previous.items():
+                successor = next((update for update in later if name in update._previous), None)
+                if successor is None:
+                    restore[name] = old
+                else:
+                    successor._previous[name] = old
+        self._target._hp_apply(restore)
+
+
+# Open update blocks of any instance change under this lock (threads may end them at once).
+_OPEN_UPDATES_LOCK = threading.Lock()
 
 
 class Params(metaclass=ParamsMeta):
