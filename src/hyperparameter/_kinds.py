@@ -452,6 +452,8 @@ class Choice(Parameter[Any]):
 
     def __init__(self, default: Any = None, objects: Optional[list[Any]] = None, **options: Any) -> None:
         self.objects = list(objects if objects is not None else [default])
+        if any(each is None for each in self.objects):
+            options["allow_None"] = True  # None listed among the objects is one of them
         super().__init__(default, **options)
 
     def _check(self, value: Any) -> Any:
