@@ -1487,6 +1487,29 @@ def test_a_choice_listing_none_accepts_none_from_code_scope_and_search() -> None
     assert Model(width=None).width is None
     with hp.scope(**{"model.width": "None"}):
         assert Model().width is None
-    result = hp.sweep(lambda: Model().width, {"model": Model}, search="random", trials=6, seed=2, progress=False)
+    result = hp.sweep(
+        lambda: Model().width, {"model": Model}, search="random", trials=6, seed=2, progress=False
+    )
     assert result.ok
     assert {trial.result for trial in result} <= {64, 128, None}
+
+
+def test_a_read_only_parameter_refuses_a_value_from_the_scope_and_the_command_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A readonly parameter is never set: a scope value raises when read, and -D exits 2 before the run."""
+
+    class Release(hp.Params, namespace="release"):
+        version = hp.Str("v1", readonly=True)
+
+    assert Release().version == "v1"
+    with hp.scope(**{"release.version": "v9"}), pytest.raises(hp.ConversionError, match="read-only"):
+        Release().version  # noqa: B018
+
+    def main() -> str:
+        return Release().version
+
+    with pytest.raises(SystemExit) as exit_:
+        hp.launch(main, argv=["-D", "release.version=v2"])
+    assert exit_.value.code == 2
+    assert "'release.version' to 'v2'" in capsys.readouterr().err

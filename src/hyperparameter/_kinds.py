@@ -121,6 +121,9 @@ class Parameter(Generic[T]):
 
     def from_scope(self, value: Any) -> Any:
         """A scope's value for this parameter, parsed strictly and checked."""
+        if self.readonly:
+            expected = f"no value from a scope or the command line: it is read-only (always {self.default!r})"
+            raise ConversionError(self.key, value, self.default, expected)
         try:
             return self.check(self.parse(value) if isinstance(value, str) else value)
         except (TypeError, ValueError) as error:
