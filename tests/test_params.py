@@ -1481,14 +1481,14 @@ def test_declared_read_keeps_nothing_of_an_ended_block_alive() -> None:
 def test_a_choice_listing_none_accepts_none_from_code_scope_and_search() -> None:
     """None among a Choice's objects is one of its values: set, read from text and drawn by a search."""
 
-    class Model(hp.Params, namespace="model"):
+    class Model(hp.Params, namespace="choosing"):
         width = hp.Choice(64, [64, 128, None])
 
     assert Model(width=None).width is None
-    with hp.scope(**{"model.width": "None"}):
+    with hp.scope(**{"choosing.width": "None"}):
         assert Model().width is None
     result = hp.sweep(
-        lambda: Model().width, {"model": Model}, search="random", trials=6, seed=2, progress=False
+        lambda: Model().width, {"choosing": Model}, search="random", trials=6, seed=2, progress=False
     )
     assert result.ok
     assert {trial.result for trial in result} <= {64, 128, None}
