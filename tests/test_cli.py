@@ -454,7 +454,7 @@ def test_desc_exact_key_shows_the_detail_block(site: Path, capsys: pytest.Captur
           # Access via scope
           value = hp.scope.train.lr | 0.001
           # Set via command line (programs started with hp.launch)
-          -D train.lr=<value>
+          --train.lr=<value>
     """)
 
 
@@ -478,7 +478,7 @@ def test_desc_of_a_declared_parameter(site: Path, capsys: pytest.CaptureFixture[
           # Or through the class that declares it
           value = Model().width
           # Set via command line (programs started with hp.launch)
-          -D model.width=<value>
+          --model.width=<value>
     """)
 
 

@@ -107,6 +107,19 @@ class TestSingleFunction:
 
         assert hp.launch(job, argv=["-D", "model.width=32"]) == 32
 
+    def test_a_dotted_long_option_sets_that_key_as_d_does(self) -> None:
+        """--train.lr=0.5 and --train.lr 0.5 set train.lr, checked like -D, as hp desc shows."""
+
+        @hp.param("train")
+        def train(lr: float = 0.1, epochs: int = 1) -> tuple[float, int, object]:
+            return lr, epochs, hp.scope.model.depth | 0
+
+        assert hp.launch(train, argv=["--train.lr=0.5", "--model.depth", "-2"]) == (0.5, 1, -2)
+        assert hp.launch(train, argv=["--train.epochs", "3"]) == (0.1, 3, 0)
+        with pytest.raises(SystemExit) as exit_:
+            hp.launch(train, argv=["--train.lr=fast"])
+        assert exit_.value.code == 2
+
     def test_the_function_name_may_be_given_first(self) -> None:
         """A one-function program also accepts its name as the first word."""
         assert hp.launch(app, argv=["app", "in.txt"])[0] == "in.txt"
@@ -273,7 +286,7 @@ class TestHelpAndListing:
             "  # Access via scope",
             "  value = hp.scope.app.output_file | 'out.txt'",
             "  # Set via command line (programs started with hp.launch)",
-            "  -D app.output_file=<value>",
+            "  --app.output_file=<value>",
         ]
 
     def test_explain_unknown_key_suggests_close_ones(self, capsys: pytest.CaptureFixture[str]) -> None:

@@ -223,6 +223,47 @@ def _is_bool_word(text: str) -> bool:
     return True
 
 
+def dotted_options_as_defines(argv: list[str]) -> list[str]:
+    """Spell ``--train.lr=0.1`` and ``--train.lr 0.1`` as ``-D train.lr=0.1``: any key is an option.
+
+    A long option whose name holds a dot cannot be one of a program's own
+    (those are parameter names), so it names a hyperparameter key. Its value
+    is the text after ``=``, else the next word unless that is an option (a
+    negative number is a value).
+
+    >>> dotted_options_as_defines(["--train.lr=0.1", "--model.depth", "-2", "--epochs", "3"])
+    ['-D', 'train.lr=0.1', '-D', 'model.depth=-2', '--epochs', '3']
+    >>> dotted_options_as_defines(["in.txt", "--", "--not.an.option"])
+    ['in.txt', '--', '--not.an.option']
+    """
+    rewritten: list[str] = []
+    index = 0
+    while index < len(argv):
+        arg = argv[index]
+        index += 1
+        if arg == "--":
+            return rewritten + argv[index - 1 :]
+        option, sep, text = arg.partition("=")
+        if not (option.startswith("--") and "." in option):
+            rewritten.append(arg)
+        elif sep:
+            rewritten += ["-D", f"{option[2:]}={text}"]
+        elif index < len(argv) and (not argv[index].startswith("-") or _is_number(argv[index])):
+            rewritten += ["-D", f"{option[2:]}={argv[index]}"]
+            index += 1
+        else:
+            rewritten.append(arg)  # no value: argparse names it as an unrecognized argument
+    return rewritten
+
+
+def _is_number(word: str) -> bool:
+    try:
+        float(word)
+    except ValueError:
+        return False
+    return True
+
+
 def repeat_flag(argv: list[str], flags: tuple[str, ...], takes: Callable[[str], bool]) -> list[str]:
     """Spell the words after a flag's value that ``takes`` accepts as more uses of the flag.
 

@@ -20,7 +20,7 @@ Usage:
   # Access via scope
   value = hp.scope.train.lr | 0.001
   # Set via command line (programs started with hp.launch)
-  -D train.lr=<value>
+  --train.lr=<value>
 """
 
 from __future__ import annotations
@@ -110,4 +110,15 @@ def _usage_lines(key: str, found: Description) -> list[str]:
                 "  # Or through the class that declares it",
                 f"  value = {found.function}().{key.rpartition('.')[2]}",
             ]
-    return [*lines, "  # Set via command line (programs started with hp.launch)", f"  -D {key}=<value>"]
+    return [*lines, "  # Set via command line (programs started with hp.launch)", f"  {command_line(key)}"]
+
+
+def command_line(key: str) -> str:
+    """Return how a launched program's command line sets ``key``.
+
+    >>> command_line("train.lr"), command_line("seed"), command_line("model.lambda")
+    ('--train.lr=<value>', '-D seed=<value>', '--model.lambda=<value>')
+    """
+    if "." in key and all(segment.isidentifier() for segment in key.split(".")):
+        return f"--{key}=<value>"  # a dotted long option is -D for that key
+    return f"-D {key}=<value>"

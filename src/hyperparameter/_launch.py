@@ -23,6 +23,7 @@ from ._arguments import (
     HelpFormatter,
     add_declared,
     add_parameter,
+    dotted_options_as_defines,
     is_config_file,
     repeat_flag,
     rewrite_bool_values,
@@ -375,6 +376,7 @@ class _Program:
     def run(self, argv: list[str]) -> Any:
         if self.single and argv and argv[0] in self.commands[0].names:
             argv = argv[1:]  # `app.py train --lr 0.1` also works for a one-command program
+        argv = dotted_options_as_defines(argv)
         options = _options_part(argv)
         if wants_sweep(options):
             from ._sweep_launch import run_sweep_cli  # the sweep machinery loads only for sweeps
