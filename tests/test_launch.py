@@ -108,16 +108,16 @@ class TestSingleFunction:
         assert hp.launch(job, argv=["-D", "model.width=32"]) == 32
 
     def test_a_dotted_long_option_sets_that_key_as_d_does(self) -> None:
-        """--train.lr=0.5 and --train.lr 0.5 set train.lr, checked like -D, as hp desc shows."""
+        """--dotted.lr=0.5 and --dotted.epochs 3 set those keys, checked like -D, as hp desc shows."""
 
-        @hp.param("train")
+        @hp.param("dotted")
         def train(lr: float = 0.1, epochs: int = 1) -> tuple[float, int, object]:
-            return lr, epochs, hp.scope.model.depth | 0
+            return lr, epochs, hp.scope.dotted_model.depth | 0
 
-        assert hp.launch(train, argv=["--train.lr=0.5", "--model.depth", "-2"]) == (0.5, 1, -2)
-        assert hp.launch(train, argv=["--train.epochs", "3"]) == (0.1, 3, 0)
+        assert hp.launch(train, argv=["--dotted.lr=0.5", "--dotted_model.depth", "-2"]) == (0.5, 1, -2)
+        assert hp.launch(train, argv=["--dotted.epochs", "3"]) == (0.1, 3, 0)
         with pytest.raises(SystemExit) as exit_:
-            hp.launch(train, argv=["--train.lr=fast"])
+            hp.launch(train, argv=["--dotted.lr=fast"])
         assert exit_.value.code == 2
 
     def test_the_function_name_may_be_given_first(self) -> None:
