@@ -274,8 +274,77 @@ def test_result_that_json_cannot_hold(tmp_path: Path) -> None:
     """A result JSON cannot hold is kept as its repr in trial.json."""
     hp.sweep(lambda: {1, 2}, {"x": [1]}, runs=tmp_path / "s", progress=False)
     record = json.loads((tmp_path / "s" / "0000" / "trial.json").read_text())
-    assert record["result"] is None
-    assert record["result_repr"] == "{1, 2}"
+    assert record["result"] == "{1, 2}"
+
+
+class Model:
+    def __repr__(self) -> str:
+        return "Model()"
+
+
+def test_one_value_json_cannot_hold_keeps_the_rest_of_the_result(tmp_path: Path) -> None:
+    """Only a value JSON cannot hold is written as its repr; the metrics beside it stay, on resume too."""
+
+    def work() -> dict[str, object]:
+        return {"loss": hp.scope.x() / 4, "model": Model(), "sizes": (1, {2, 3})}
+
+    hp.sweep(work, {"x": [1, 2]}, runs=tmp_path, progress=False, minimize="loss")
+    record = json.loads((tmp_path / "0000" / "trial.json").read_text())
+    assert record["result"] == {"loss": 0.25, "model": "Model()", "sizes": [1, "{2, 3}"]}
+    resumed = hp.sweep(work, {"x": [1, 2]}, runs=tmp_path, progress=False, minimize="loss", resume=True)
+    assert resumed.best().values == {"x": 1}
+    assert resumed.rows()[1]["loss"] == 0.5
+
+
+class Scalar:
+    """A number of another library: a 0-d tensor converts with float() and int(), nothing else."""
+
+    def __init__(self, value: float) -> None:
+        self.value = value
+
+    def __float__(self) -> float:
+        return self.value
+
+    def __repr__(self) -> str:
+        return f"tensor({self.value})"
+
+
+def test_an_objective_of_another_library_is_a_number() -> None:
+    """A result value with __float__ (a 0-d tensor) ranks trials and appears as a plain float."""
+    result = hp.sweep(
+        lambda: {"loss": Scalar(hp.scope.x() / 2)}, {"x": [2, 1]}, progress=False, minimize="loss"
+    )
+    assert result.ok
+    assert result.best().values == {"x": 1}
+    assert [row["loss"] for row in result.rows()] == [1.0, 0.5]
+    assert "tensor" not in str(result)
+
+
+def test_numpy_numbers_are_objectives_and_plain_numbers_in_every_file(tmp_path: Path) -> None:
+    """NumPy scalars rank trials and are plain numbers in trial.json and results.csv, also after resume."""
+    np = pytest.importorskip("numpy")
+
+    def work() -> dict[str, object]:
+        x = hp.scope.x()
+        loss, acc = np.float32(x / 4), np.float64(1 - x / 10)
+        return {"loss": loss, "acc": acc, "steps": np.int64(100 * x), "ok": np.bool_(x > 1)}
+
+    space = {"x": list(np.arange(1, 3))}
+    result = hp.sweep(work, space, runs=tmp_path, progress=False, minimize="loss")
+    assert result.ok
+    assert result.best().values == {"x": 1}
+    record = json.loads((tmp_path / "0001" / "trial.json").read_text())
+    assert record["values"] == {"x": 2}
+    assert record["result"] == {"loss": 0.5, "acc": 0.8, "steps": 200, "ok": True}
+    expected = "trial,x,status,seconds,loss,acc,steps,ok"
+    assert (tmp_path / "results.csv").read_text().splitlines()[0] == expected
+    resumed = hp.sweep(work, space, runs=tmp_path, progress=False, minimize="loss", resume=True)
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "results.csv").read_text())))
+    assert [(row["x"], row["loss"], row["acc"], row["steps"], row["ok"]) for row in rows] == [
+        ("1", "0.25", "0.9", "100", "false"),
+        ("2", "0.5", "0.8", "200", "true"),
+    ]
+    assert resumed.best().values == {"x": 1}
 
 
 def test_folder_holding_a_sweep_is_not_overwritten(tmp_path: Path) -> None:

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Optional, Union
 
 from ._grammar import format_value
+from ._numbers import jsonable
 from ._sweep_trial import STATUSES, SweepResult, Trial
 from .exceptions import SweepError
 
@@ -124,7 +125,7 @@ class SweepFolder:
             trial.folder.mkdir(exist_ok=True)
         record: dict[str, Any] = {
             "number": trial.number,
-            "values": trial.values,
+            "values": jsonable(trial.values),
             "status": trial.status,
             "seconds": trial.seconds,
         }
@@ -132,11 +133,9 @@ class SweepFolder:
             record["argv"] = trial.argv
             record["command"] = shlex.join(trial.argv)
         if trial.status == "ok":
-            try:
-                record["result"] = json.loads(json.dumps(trial.result))
-            except (TypeError, ValueError):
-                record["result"] = None
-                record["result_repr"] = repr(trial.result)
+            # Numbers of other libraries as plain numbers; a value JSON cannot hold as its repr,
+            # the rest of the result kept (resuming reads the metrics back from here).
+            record["result"] = jsonable(trial.result)
         if trial.error is not None:
             record.update(error=trial.error, traceback=trial.traceback)
         _write(trial.folder / _TRIAL, _json(record))

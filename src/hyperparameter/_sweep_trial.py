@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Optional, Protocol, Union, overload
 
 from ._grammar import format_value
+from ._numbers import plain_number, real_number
 from ._suggest import did_you_mean
 from ._table import aligned
 
@@ -45,14 +46,17 @@ class Trial:
     argv: Optional[list[str]] = field(default=None, repr=False)
 
     def metrics(self) -> dict[str, Any]:
-        """The result as columns: ``result`` for a scalar, one per key of a (nested) mapping."""
+        """The result as columns: ``result`` for a scalar, one per key of a (nested) mapping.
+
+        Numbers of other libraries (``np.float32``, a 0-d tensor) are plain ``int``/``float``.
+        """
         if self.status != "ok":
             return {}
         if isinstance(self.result, Mapping):
             return _flat_metrics(self.result, "")
         if self.result is None:
             return {}
-        return {"result": self.result}
+        return {"result": plain_number(self.result)}
 
 
 def _flat_metrics(mapping: Mapping[Any, Any], prefix: str) -> dict[str, Any]:
@@ -62,7 +66,7 @@ def _flat_metrics(mapping: Mapping[Any, Any], prefix: str) -> dict[str, Any]:
         if isinstance(value, Mapping) and value:
             columns.update(_flat_metrics(value, name + "."))
         else:
-            columns[name] = value
+            columns[name] = plain_number(value)
     return columns
 
 
@@ -115,8 +119,8 @@ class Objective:
 
     def value(self, trial: Trial) -> Optional[float]:
         """The trial's number for this objective, or None (failed, missing, not a number)."""
-        found = trial.metrics().get(self.label)
-        if isinstance(found, bool) or not isinstance(found, (int, float)) or math.isnan(found):
+        found = real_number(trial.metrics().get(self.label))
+        if found is None or math.isnan(found):
             return None
         return float(found)
 
@@ -132,7 +136,7 @@ class Objective:
         what = f"The objective {self.label!r}" if self.metric else "The objective (the result itself)"
         if self.label in columns:
             found = columns[self.label]
-            if isinstance(found, bool) or not isinstance(found, (int, float)):
+            if real_number(found) is None:
                 return f"{what} must be a number, not {_short(found)}."
             return None  # NaN included: a number, just never the best
         if isinstance(trial.result, Mapping) and columns:
@@ -240,7 +244,7 @@ class SweepResult(Sequence[Trial]):
         rows = []
         for trial in self.trials:
             row: dict[str, Any] = {"trial": trial.number}
-            row.update((key, trial.values.get(key)) for key in self.keys)
+            row.update((key, plain_number(trial.values.get(key))) for key in self.keys)
             row.update(status=trial.status, seconds=round(trial.seconds, 6))
             row.update(self._result_columns(trial))
             if trial.error:
