@@ -16,6 +16,7 @@ from ._engine import write
 from ._generators import follow_reader
 from ._keys import check_key
 from ._levels import ABSENT, Level, convert_once
+from ._mappings import gathered
 from .exceptions import MissingParameterError
 
 _get_current = follow_reader(globals())  # see _generators: current.get while no generator has a block open
@@ -31,6 +32,8 @@ def read(level: Level, key: str, default: Any) -> Any:
     if value is ABSENT:
         if default is REQUIRED:
             raise MissingParameterError(key)
+        if default.__class__ is dict:
+            return gathered(level, key, default)
         return default
     if default is REQUIRED:
         return value
@@ -119,6 +122,8 @@ class CurrentKey(_Key):
         if value is ABSENT:
             if default is REQUIRED:
                 raise MissingParameterError(self._hp_key)
+            if default.__class__ is dict:  # a dict-valued key: gather the keys under it (see _mappings)
+                return gathered(level, self._hp_key, default)
             return default
         if type(value) is type(default) or default is None or default is REQUIRED:
             return value

@@ -16,9 +16,9 @@ import typing
 from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
-from ._convert import parse_bool, to_type, type_name
+from ._convert import merge_mapping, parse_bool, to_type, type_name
 from ._grammar import GrammarError, is_list_text, split_list
-from ._inject import EMPTY
+from ._inject import EMPTY, holds_dict
 from .exceptions import ConversionError
 
 # The typing aliases are compared as values (an annotation may be one), not used as annotations.
@@ -95,6 +95,14 @@ def choose_option_type(key: str, annotation: Any, default: Any) -> OptionType:
         return OptionType("choice", _scalar(key, annotation), choices=members, metavar=names)
     if annotation is bool:
         return OptionType("bool", _named("bool", parse_bool))
+    if isinstance(default, dict) and holds_dict(annotation):  # a dict given merges into the default
+        dict_type = annotation
+        return OptionType(
+            "scalar",
+            _named(
+                type_name(dict_type), lambda text: merge_mapping(key, default, to_type(key, text, dict_type))
+            ),
+        )
     if origin in _SEQUENCES or annotation in _SEQUENCES:
         args = [arg for arg in typing.get_args(annotation) if arg is not Ellipsis]
         container = origin if isinstance(origin, type) and origin in (list, tuple, set, frozenset) else list

@@ -25,13 +25,14 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable, Optional
 
-from ._convert import convert, to_type
+from ._convert import convert, merge_mapping, to_type
 from ._description import Check, Definitions, Description, shown_first
 from ._details import render_details
 from ._engine import innermost
 from ._grammar import IndexAssignment
 from ._inject import EMPTY, ParamInfo, annotations_of
 from ._levels import ABSENT
+from ._mappings import parts_under, tree_of
 from ._origins import describe_source, source_of
 from ._scanner import python_files, scan_paths
 from ._suggest import close_matches, suggestion
@@ -131,10 +132,7 @@ def _unchanged(value: Any) -> Any:
 
 def _scanned_check(found: Description, where: str) -> Optional[Check]:
     """The rule a declaration or read the scan found gives, built from its text alone."""
-    try:
-        default = ast.literal_eval(found.default) if found.default else None
-    except (ValueError, SyntaxError, RecursionError, MemoryError):  # not a literal: no type to read by
-        default = None
+    default = _literal(found.default)  # None when not a literal: no type to read by
     if found.role == "declared":
         declared = static_kind(found.spec)
         if declared is None:
@@ -366,6 +364,8 @@ class Catalog:
                 if entry.check is not None:
                     self.checks.setdefault(entry.key, []).insert(0, entry.check)
         self.entries.update(classes)
+        # Dict-valued keys: the keys under one (train.opt.m of train.opt) are its entries.
+        self._dict_keys = {found.key for found in self._found if _holds_dict(found)}
         self._patterns = patterns
         self._any_pattern = re.compile("|".join(f"(?:{p})" for p, _ in patterns)) if patterns else None
 
@@ -379,9 +379,20 @@ class Catalog:
 
     def knows(self, key: str) -> bool:
         """Whether some part of the program reads or declares ``key`` (computed names included)."""
-        if key in self.entries or key in self._related:
+        if key in self.entries or key in self._related or self._inside_dict(key):
             return True
         return self._any_pattern is not None and self._any_pattern.fullmatch(key) is not None
+
+    def _inside_dict(self, key: str) -> bool:
+        """Whether ``key`` names an entry of a dict-valued key (``train.opt.m`` of ``train.opt``)."""
+        dict_keys = self._dict_keys
+        while dict_keys:
+            key = key.rpartition(".")[0]
+            if not key:
+                return False
+            if key in dict_keys:
+                return True
+        return False
 
     def checked_keys(self, keys: Iterable[str]) -> Iterable[str]:
         """Those of ``keys`` some rule applies to."""
@@ -399,6 +410,8 @@ class Catalog:
         missing = set(keys).difference(self.entries, self._related)
         if self._any_pattern is not None:
             missing = {key for key in missing if self._any_pattern.fullmatch(key) is None}
+        if self._dict_keys:
+            missing = {key for key in missing if not self._inside_dict(key)}
         return keys if len(missing) == len(keys) else list(filter(missing.__contains__, keys))
 
     def checks_for(self, key: str) -> list[Check]:
@@ -414,8 +427,16 @@ class Catalog:
 
     def in_force(self, key: str) -> tuple[str, str]:
         """The value of ``key`` in force now, as text, and where it came from."""
-        value = innermost()[key]
+        level = innermost()
+        value = level[key]
         entry = self.entries.get(key)
+        if value is ABSENT and key in self._dict_keys:
+            parts = parts_under(level, key)
+            if parts:
+                default = _literal(entry.default if entry is not None else None)
+                given = tree_of(key, parts)
+                shown = repr(merge_mapping(key, default, given) if isinstance(default, dict) else given)
+                return shown, ", ".join(dict.fromkeys(describe_source(source_of(part[0])) for part in parts))
         if value is ABSENT:
             return _shown_default(entry), "default"
         shown = repr(value)
@@ -476,6 +497,24 @@ class Catalog:
     def unknown_message(self, key: str, what: str) -> str:
         """A one-line message for an unknown key, with the closest known keys."""
         return f"{what} {key!r}. {suggestion(self.closest(key))}".rstrip()
+
+
+def _holds_dict(found: Description) -> bool:
+    """Whether a definition or read holds a dict, by its type or its default as written."""
+    head = re.split(r"[\[| ]", found.type_name.removeprefix("Optional["), maxsplit=1)[0]
+    default = (found.default or "").strip()
+    return head in _DICT_TYPES or default.startswith("dict(") or (default.startswith("{") and ":" in default)
+
+
+_DICT_TYPES = frozenset({"dict", "Dict", "Mapping", "MutableMapping"})
+
+
+def _literal(text: Optional[str]) -> Any:
+    """The value a default written as ``text`` stands for, or None when it is not a literal."""
+    try:
+        return ast.literal_eval(text) if text else None
+    except (ValueError, SyntaxError, RecursionError, MemoryError):
+        return None
 
 
 def _shown_default(entry: Optional[Description]) -> str:

@@ -205,14 +205,44 @@ def _parse_collection(key: str, text: str, default: Any) -> Any:
     return _rebuild(default, items)
 
 
-def _parse_mapping(key: str, text: str, default: dict[Any, Any]) -> dict[Any, Any]:
+def _parse_mapping(key: str, text: str, default: dict[Any, Any]) -> Any:
     try:
         parsed = json.loads(text)
     except ValueError:
         parsed = None
     if not isinstance(parsed, dict):
         raise ConversionError(key, text, default, 'a JSON object such as {"a": 1}')
-    return parsed
+    return merge_mapping(key, default, parsed)
+
+
+def merge_mapping(key: str, default: Any, given: collections.abc.Mapping[Any, Any]) -> Any:
+    """``default`` with the entries of ``given`` merged in, as OmegaConf and Hydra merge configs.
+
+    A nested mapping merges entry by entry; any other entry replaces the
+    default's, converted to the type of the default's entry there. An empty
+    ``given`` empties: the result is ``{}``. ``default`` itself is never changed.
+
+    >>> merge_mapping("opt", {"lr": 0.1, "betas": {"b1": 0.9, "b2": 0.99}}, {"lr": "0.5", "betas": {"b2": 0.9}})
+    {'lr': 0.5, 'betas': {'b1': 0.9, 'b2': 0.9}}
+    >>> merge_mapping("opt", {"lr": 0.1}, {}), merge_mapping("opt", None, {"lr": 1})
+    ({}, {'lr': 1})
+    """
+    if not given or not isinstance(default, collections.abc.Mapping):
+        return dict(given)
+    merged = default.copy() if isinstance(default, dict) else dict(default)
+    for name, value in given.items():
+        inner = merged.get(name)
+        if (
+            isinstance(value, collections.abc.Mapping)
+            and value
+            and isinstance(inner, collections.abc.Mapping)
+        ):
+            merged[name] = merge_mapping(f"{key}.{name}", inner, value)
+        elif name in merged:
+            merged[name] = convert(f"{key}.{name}", value, inner)
+        else:
+            merged[name] = value
+    return merged
 
 
 def _assign_items(key: str, assignment: IndexAssignment, default: Any) -> Any:

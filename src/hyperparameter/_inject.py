@@ -7,6 +7,7 @@ default's type) > the signature's defaults.
 
 from __future__ import annotations
 
+import collections.abc
 import functools
 import inspect
 import linecache
@@ -19,6 +20,7 @@ from ._convert import convert, type_name
 from ._generators import follow_reader
 from ._keys import check_key
 from ._levels import ABSENT, Level, is_lasting, remember_at
+from ._mappings import gathered
 
 if TYPE_CHECKING:
     from ._description import Description
@@ -27,6 +29,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 EMPTY = inspect.Parameter.empty
 _get_current = follow_reader(globals())  # see _generators: current.get while no generator has a block open
 _KEYWORD_ONLY = 1 << 30  # a position no call reaches: the argument is never positional
+_UNIONS = (typing.Union, getattr(types, "UnionType", typing.Union))  # Optional[X] and X | None
 # How a call is completed: positional arguments after the given ones, keyword arguments.
 _Plan = tuple[tuple[Any, ...], dict[str, Any]]
 
@@ -129,6 +132,18 @@ def annotations_of(func: Callable[..., Any]) -> dict[str, Any]:
         }
 
 
+def holds_dict(annotation: Any) -> bool:
+    """Whether an annotation names a dict (``dict``, ``Dict[str, int]``, ``Mapping``, ``Optional[dict]``).
+
+    >>> holds_dict(dict), holds_dict(typing.Optional[typing.Dict[str, int]]), holds_dict(int)
+    (True, True, False)
+    """
+    origin = typing.get_origin(annotation) or annotation
+    if origin in _UNIONS:
+        return any(holds_dict(arg) for arg in typing.get_args(annotation) if arg is not type(None))
+    return isinstance(origin, type) and issubclass(origin, collections.abc.Mapping)
+
+
 def _type_of(default: Any) -> str:
     return type(default).__name__ if default is not None else ""
 
@@ -200,7 +215,25 @@ class _Binder:
             and not hasattr(func, "__wrapped__")
         )
         self.func = func
+        self.parameters = parameters
         self.remembered: _Supply = _NO_SUPPLY
+        self._dict_valued: Optional[frozenset[str]] = None
+
+    def dict_valued(self) -> frozenset[str]:
+        """The names of the parameters that hold a dict (by default or annotation), worked out once.
+
+        An unset one gathers the keys under its key (see ``_mappings``). Asked
+        on a miss only, so a decorated function evaluates its annotations when
+        a call first misses, not when it is decorated.
+        """
+        if self._dict_valued is None:
+            annotations = annotations_of(self.func)
+            self._dict_valued = frozenset(
+                p.name
+                for p in self.parameters
+                if isinstance(p.default, dict) or holds_dict(annotations.get(p.name, EMPTY))
+            )
+        return self._dict_valued
 
     def supply_at(self, level: Level) -> _Supply:
         """What ``level`` supplies: remembered, or worked out now."""
@@ -217,6 +250,11 @@ class _Binder:
                 converted = values[name] = convert(key, value, default)
                 if converted is not value and isinstance(converted, (list, dict, set)):
                     shareable = False  # each call gets its own freshly parsed container
+            elif name in self.dict_valued():
+                merged = gathered(level, key, default)
+                if merged is not default:
+                    values[name] = merged
+                    shareable = False  # each call gets its own dict
         plans: dict[int, _Plan] = {}
         supply: _Supply = (level, values, plans, *self.plan(values, plans, 0))
         if shareable:
@@ -286,9 +324,12 @@ class _Binder:
         for position, parameter in self.positional_only:
             if position >= len(args):
                 value = level[parameter.key]
-                extra.append(
-                    parameter.default if value is ABSENT else convert(parameter.key, value, parameter.default)
-                )
+                if value is not ABSENT:
+                    extra.append(convert(parameter.key, value, parameter.default))
+                elif parameter.name in self.dict_valued():
+                    extra.append(gathered(level, parameter.key, parameter.default))
+                else:
+                    extra.append(parameter.default)
         return args + tuple(extra)
 
 

@@ -16,10 +16,11 @@ import sys
 from typing import TYPE_CHECKING, Any, Generic, Optional, TypeVar
 from typing import Callable as CallableType
 
-from ._convert import coerce
+from ._convert import coerce, merge_mapping
 from ._generators import follow_reader
 from ._grammar import GrammarError, split_list
 from ._levels import ABSENT, Level, is_lasting, remember_at
+from ._mappings import gathered
 from .exceptions import ConversionError, ParameterTypeError, ParameterValueError
 
 if TYPE_CHECKING:
@@ -52,6 +53,7 @@ class Parameter(Generic[T]):
 
     type_name = "object"
     _mutable = False
+    _gathers = False  # a dict kind gathers the keys under its key when its key is unset
     _arguments: dict[str, Any]
     declared_at: tuple[str, int]  # the file and line of the declaration (of the class, for a copy)
 
@@ -193,6 +195,11 @@ class Parameter(Generic[T]):
         value = level[self.key]
         shareable = is_lasting(level)
         if value is ABSENT:
+            if self._gathers:  # a dict kind: the keys under its key are its entries
+                merged = gathered(level, self.key, self.default)
+                if merged is not self.default:
+                    own: T = self.check(merged)
+                    return own  # not remembered: each read gets its own dict
             if shareable:
                 self._remember(level, UNSET)
             if instance is not None and self._mutable:
@@ -202,6 +209,26 @@ class Parameter(Generic[T]):
         if shareable and not self._mutable:
             self._remember(level, checked)
         return checked
+
+    def value_at(self, level: Level) -> Any:
+        """Return the value ``level`` sets for this parameter, parsed and checked; UNSET when it sets none.
+
+        >>> import hyperparameter as hp
+        >>> from hyperparameter._engine import innermost
+        >>> class Opt(hp.Params, namespace="opt"):
+        ...     betas = hp.Dict({"b1": 0.9, "b2": 0.99})
+        >>> with hp.scope(**{"opt.betas.b2": "0.9"}):
+        ...     Opt.param("betas").value_at(innermost())
+        {'b1': 0.9, 'b2': 0.9}
+        """
+        value = level[self.key]
+        if value is not ABSENT:
+            return self.from_scope(value)
+        if self._gathers:
+            merged = gathered(level, self.key, self.default)
+            if merged is not self.default:
+                return self.check(merged)
+        return UNSET
 
     def _remember(self, level: Level, answer: Any) -> None:
         """Keep ``level``'s answer (UNSET: not set there) until the level's block ends."""
@@ -573,6 +600,7 @@ class Dict(Parameter[dict[str, Any]]):
 
     type_name = "dict"
     _mutable = True
+    _gathers = True
 
     def __init__(self, default: Any = None, **options: Any) -> None:
         super().__init__({} if default is None and not options.get("allow_None") else default, **options)
@@ -586,7 +614,7 @@ class Dict(Parameter[dict[str, Any]]):
         parsed = json.loads(text)
         if not isinstance(parsed, dict):
             raise ValueError(f"{text!r} is not a JSON object")
-        return parsed
+        return merge_mapping(self.key, self.default, parsed)
 
     def _schema(self) -> dict[str, Any]:
         return {"type": "object"}

@@ -31,8 +31,7 @@ from ._arguments import (
 from ._docstrings import Docstring, parse_docstring
 from ._engine import innermost
 from ._inject import EMPTY, ParamInfo, annotations_of, param
-from ._keys import collect, join_keys
-from ._levels import ABSENT
+from ._keys import collect, flatten, join_keys
 from ._origins import restore_baseline, saved_baseline
 from ._scope import SourcedScope, scope
 from ._sweep_options import SWEEP_EPILOG, wants_sweep
@@ -233,12 +232,15 @@ class _ConfigCommand:
         return {f"{namespace}.{name}": (value, f"--{name}") for name, value in arguments.items()}
 
     def call(self, arguments: dict[str, Any]) -> Any:
+        from ._kinds import UNSET  # loaded with the Params class already
+
         level = innermost()
-        values = {
-            name: declared.from_scope(level[declared.key])
+        found = {
+            name: declared.value_at(level)
             for name, declared in self.cls.params().items()
-            if name not in arguments and level[declared.key] is not ABSENT
+            if name not in arguments
         }
+        values = {name: value for name, value in found.items() if value is not UNSET}
         return self.cls(**values, **arguments)
 
 
@@ -302,6 +304,30 @@ class _Run:
             self.values, self.sources = values, sources
         if checked:
             self.set_by_user += values
+
+    def spread_dicts(self) -> None:
+        """Hold each dict value (``--opt '{"m": 2}'`` once parsed) as the keys under its key.
+
+        A scope holds nested mappings as dotted keys, and a dict-valued read
+        gathers them (see ``_mappings``): so the dict merges into the read's
+        default, and a later value wins entry by entry over a ``-C`` file's.
+        """
+        if not any(type(value) is dict and value for value in self.values.values()):
+            return
+        values: dict[str, Any] = {}
+        for key, value in self.values.items():
+            try:
+                spread = flatten(value, key + ".") if type(value) is dict and value else None
+            except HyperparameterError:  # entries that are no keys: the dict stays one value
+                spread = None
+            if spread is None:
+                values[key] = value
+                continue
+            values.update(spread)
+            self.sources.update(dict.fromkeys(spread, self.sources.get(key, "the scope")))
+            if key in self.set_by_user:
+                self.set_by_user += spread
+        self.values = values
 
 
 class _Program:
@@ -416,7 +442,7 @@ class _Program:
 
             assert isinstance(rec, Record)
             save_config(rec, run.record_to)
-        unread = [key for key in run.watched if key not in rec.reads]
+        unread = [key for key in run.watched if key not in rec.reads and key not in rec.gathered]
         for key in unread[:_UNREAD_SHOWN]:
             print(
                 f"{self.prog}: warning: {key!r} was set ({run.sources.get(key, 'the scope')}) "
@@ -476,6 +502,7 @@ class _Program:
     def _check(self, run: _Run) -> None:
         """Check every value before the program runs; a bad one is a usage error (exit 2)."""
         if not run.set_by_user:
+            run.spread_dicts()
             return  # options alone were checked by their types as they were parsed
         checks = self.checks()
         unknown = checks.unknown(run.set_by_user)
@@ -490,6 +517,7 @@ class _Program:
             run.values = checks.check(run.values, run.sources)
         except UsageError as error:
             self.parser.error(str(error))
+        run.spread_dicts()
 
     # -- -lps and -ep -----------------------------------------------------------------------------------
     def _describe(self, argv: list[str]) -> None:

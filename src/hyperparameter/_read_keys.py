@@ -20,6 +20,7 @@ from ._engine import begin_recording, end_recording
 from ._levels import Level
 
 if TYPE_CHECKING:
+    from ._mappings import Part
     from ._record_processes import Inbox, Reporter
 
 
@@ -33,6 +34,8 @@ class ReadKeys:
     def __init__(self) -> None:
         #: The keys read in the block.
         self.reads: set[str] = set()
+        #: The keys read as parts of a dict-valued key (``train.opt.m`` of ``train.opt``).
+        self.gathered: set[str] = set()
         self._open = False
         self._inbox: Optional[Inbox] = None
 
@@ -64,6 +67,11 @@ class ReadKeys:
         """Note that ``key`` was read."""
         if self._open:
             self.reads.add(key)
+
+    def note_parts(self, key: str, value: Any, default: Any, parts: tuple[Part, ...]) -> None:
+        """Note that the keys under dict-valued ``key`` were read with it (see ``_mappings``)."""
+        if self._open:
+            self.gathered.update(part[0] for part in parts)
 
     def entered(self, owner: Any) -> None:
         """Nothing to note: only reads count."""

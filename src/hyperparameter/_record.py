@@ -22,9 +22,10 @@ from typing import TYPE_CHECKING, Any, Callable, Optional
 from . import _accessor, _inject, _kinds
 from ._accessor import REQUIRED
 from ._config import loaded_from
-from ._convert import convert
+from ._convert import convert, merge_mapping
 from ._engine import begin_recording, end_recording
 from ._levels import ABSENT, UNKNOWN, Level
+from ._mappings import Part, tree_of
 from ._origins import sources_of
 from ._read_keys import take_in_other_processes
 from ._record_sources import describe_site, package_frame, site_of, tagged_source
@@ -115,6 +116,10 @@ class Record:
         self._entered: dict[int, tuple[Any, tuple[str, int]]] = {}
         # Per key, the first value read that the block did not set itself (what replay must give).
         self._operative: dict[str, Any] = {}
+        #: The keys read as parts of a dict-valued key (``train.opt.m`` of ``train.opt``).
+        self.gathered: set[str] = set()
+        # Keys whose only read so far is a level's "absent": a dict-valued read may still gather them.
+        self._pending: set[str] = set()
         self._lock = threading.Lock()
         self._state = "new"
         self._inbox: Optional[Inbox] = None
@@ -150,6 +155,13 @@ class Record:
         key = line["key"]
         value = line.get("value", MISSING)
         with self._lock:
+            gathered = line.get("gathered")
+            if gathered:  # the process's first read of a dict-valued key, now with its parts
+                self.gathered.update(gathered)
+                missed = self.reads.get(key)
+                if missed is not None and missed.stored is MISSING:  # its "not set" line, sent first
+                    del self.reads[key]
+                    self._operative.pop(key, None)
             if "operative" in line and key not in self._operative:
                 self._operative[key] = line["operative"]
             earlier = self.reads.get(key)
@@ -179,14 +191,55 @@ class Record:
                 self._operative[key] = value
             earlier = self.reads.get(key)
             if earlier is None:
+                if stored is ABSENT:
+                    self._pending.add(key)
                 source = self._source(key, stored, origin)
                 stored = MISSING if stored is ABSENT else stored
                 self.reads[key] = Read(
                     key, value, stored, default, source, describe_site(site_of(frame)), last=value
                 )
             else:
+                self._pending.discard(key)
                 earlier.varied = earlier.varied or not _same(earlier.value, value)
                 earlier.last = value
+
+    def note_parts(self, key: str, value: Any, default: Any, parts: tuple[Part, ...]) -> None:
+        """Record a read of dict-valued ``key`` that gathered the keys under it (see ``_mappings``).
+
+        The level noted the read a moment before as a key not set; with ``parts``
+        that first read becomes the gathered value, sourced from the parts.
+        """
+        if self._state != "open":
+            return
+        with self._lock:
+            pending = key in self._pending
+            self._pending.discard(key)
+            if not parts:
+                return  # the read got its default, as the level noted
+            self.gathered.update(part[0] for part in parts)
+            earlier = self.reads.get(key)
+            if earlier is not None and not pending:
+                earlier.varied = earlier.varied or not _same(earlier.value, value)
+                earlier.last = value
+                return
+            outside = tuple(part for part in parts if not self._set_inside(*part))
+            if len(outside) == len(parts):
+                self._operative[key] = value
+            else:  # replaying the block sets its own parts again: only the others are operative
+                self._operative[key] = (
+                    merge_mapping(key, default, tree_of(key, outside)) if outside else default
+                )
+            source = ", ".join(dict.fromkeys(self._source(*part) for part in parts))
+            site = earlier.site if earlier is not None else describe_site(site_of(_caller()))
+            self.reads[key] = Read(
+                key,
+                value,
+                tree_of(key, parts),
+                MISSING if default is None else default,
+                source,
+                site,
+                last=value,
+            )
 
     def entered(self, owner: Any) -> None:
         """Note a scope entered in the block, and where."""
@@ -247,7 +300,7 @@ class Record:
         ['train.lrr']
         """
         with self._lock:
-            return sorted(key for key in self._set if key not in self.reads)
+            return sorted(key for key in self._set if key not in self.reads and key not in self.gathered)
 
     def operative(self) -> dict[str, Any]:
         """Return every key read, with the value the code got, as the nested mapping config files hold.
@@ -269,8 +322,9 @@ class Record:
         tables: set[tuple[str, ...]] = set()
         with self._lock:
             values = [(key, self._operative[key]) for key in self.reads if key in self._operative]
+            gathered = set(self.gathered)
         for key, value in values:
-            if value is not MISSING:
+            if value is not MISSING and key not in gathered:  # a gathered key is inside its dict
                 _place(tree, tables, key, value)
         return tree
 

@@ -24,6 +24,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from ._mappings import Part
 from ._read_keys import ReadKeys
 from ._record import MISSING, Read, Record, jsonable
 
@@ -96,6 +97,15 @@ class ChildRecord(Record):
         if first and key in self.reads:
             self._writer.write(_line(self.reads[key], self._operative.get(key, MISSING)))
 
+    def note_parts(self, key: str, value: Any, default: Any, parts: tuple[Part, ...]) -> None:
+        """Record a gathered dict read; if it became the first read of ``key``, send it on again."""
+        first = self.reads.get(key)
+        super().note_parts(key, value, default, parts)
+        read = self.reads.get(key)
+        if parts and read is not first and read is not None:
+            line = _line(read, self._operative.get(key, MISSING))
+            self._writer.write({**line, "gathered": [part[0] for part in parts]})
+
 
 class ChildReadKeys(ReadKeys):
     """A keys-only record in another process: each key read goes to the parent's inbox once."""
@@ -110,6 +120,11 @@ class ChildReadKeys(ReadKeys):
         if key not in self.reads:
             self.reads.add(key)
             self._writer.write({"key": key})
+
+    def note_parts(self, key: str, value: Any, default: Any, parts: tuple[Part, ...]) -> None:
+        """Send the keys gathered into dict-valued ``key`` on, as read."""
+        for name, _, _ in parts:
+            self.note(name, None, None, None)
 
 
 def _line(read: Read, operative: Any) -> dict[str, Any]:

@@ -273,7 +273,8 @@ recorded_get(PyObject *level, PyObject *key, PyObject *fallback)  /* new referen
 
 /* CurrentKey.__call__ and __or__: `hp.scope.a.b(default)`, `hp.scope.a.b()` and
  * `hp.scope.a.b | default`. Handled here: a value needing no conversion, a
- * conversion the level remembers, and a missing key read with a default;
+ * conversion the level remembers, and a missing key read with a default
+ * (not a dict: a dict-valued key gathers the keys under it, see _mappings);
  * other conversions, errors and calls with keywords are Python's. */
 static PyObject *
 read_current(PyObject *accessor, PyObject *const *args, Py_ssize_t nargs, PyObject *keywords)
@@ -309,7 +310,7 @@ read_current(PyObject *accessor, PyObject *const *args, Py_ssize_t nargs, PyObje
     }
     PyObject *result = NULL;
     if (value == absent) {
-        if (fallback != required) {
+        if (fallback != required && !PyDict_CheckExact(fallback)) {  /* a dict default gathers: Python's */
             result = Py_NewRef(fallback);
         }
     }
