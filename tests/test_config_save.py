@@ -356,3 +356,11 @@ def test_saving_something_that_is_not_a_mapping_is_a_type_error(tmp_path: pathli
     """save_config takes a mapping or a scope; anything else is a TypeError naming what it got."""
     with pytest.raises(TypeError, match=r"^hp.save_config takes a mapping or a scope, not list \[1, 2\]\.$"):
         hp.save_config([1, 2], tmp_path / "run.json")  # type: ignore[arg-type]
+
+
+def test_numpy_scalars_are_saved_as_their_numbers(tmp_path: pathlib.Path) -> None:
+    """NumPy scalars, np.bool_ included, are saved as the bool, int or float they hold."""
+    numpy = pytest.importorskip("numpy")
+    path = tmp_path / "np.toml"
+    hp.save_config({"flag": numpy.bool_(True), "steps": numpy.int64(3), "lr": numpy.float32(0.5)}, path)
+    assert hp.config(path) == {"flag": True, "steps": 3, "lr": 0.5}

@@ -359,19 +359,23 @@ def test_str_is_a_table_of_key_value_default_source_and_site() -> None:
 
 
 def test_to_json_holds_reads_and_unread_keys() -> None:
-    """to_json() gives each read as an object, values JSON can't hold as their repr, and the unread keys."""
-    with hp.scope(**{"path": pathlib.PurePosixPath("/data")}), hp.record() as rec:
+    """to_json() gives each read, values written as save_config writes them (else as repr), and the unread keys."""
+    values = {"path": pathlib.PurePosixPath("/data"), "pair": (1, 2), "hook": object}
+    with hp.scope(**values), hp.record() as rec:
         hp.scope.path()
+        hp.scope.pair()
+        hp.scope.hook()
         hp.scope.epochs | 3
     data = json.loads(rec.to_json())
     assert data["reads"][0] == {
         "key": "path",
-        "value": "PurePosixPath('/data')",
-        "stored": "PurePosixPath('/data')",
+        "value": "/data",
+        "stored": "/data",
         "source": "hp.scope",
         "site": data["reads"][0]["site"],
     }
-    assert data["reads"][1]["default"] == 3
+    assert [read["value"] for read in data["reads"][1:3]] == [[1, 2], "<class 'object'>"]
+    assert data["reads"][3]["default"] == 3
     assert data["unread"] == []
 
 

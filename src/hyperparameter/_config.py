@@ -403,6 +403,8 @@ def _plain(value: Any, path: KeyPath, label: str) -> Any:
         return [_plain(item, (*path, index), label) for index, item in enumerate(value)]
     if isinstance(value, (datetime.date, datetime.time)):
         return _moment(value, path, label)
+    if getattr(value, "ndim", None) == 0 and callable(getattr(value, "item", None)):
+        return _plain(value.item(), path, label)  # a NumPy scalar (np.bool_ is no numbers.Integral)
     raise ConfigError(
         f"Cannot save config {label!r}: key {format_path(path)!r} is {_short(value)}, {_a(type(value).__name__)}, "
         f"which a config file cannot hold; expected str, int, float, bool, None, a list or a mapping."

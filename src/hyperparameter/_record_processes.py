@@ -134,6 +134,7 @@ def _line(read: Read, operative: Any) -> dict[str, Any]:
         if value is not MISSING:  # JSON has no MISSING: the name is left out
             line[name] = jsonable(value)
     # Replay needs the value itself: one JSON gives back only when JSON holds it as it is.
-    if operative is not MISSING and jsonable(operative) is operative and type(operative) is not tuple:
-        line["operative"] = operative
+    written = jsonable(operative)
+    if operative is not MISSING and type(written) is type(operative) and written == operative:
+        line["operative"] = written
     return line
