@@ -757,3 +757,9 @@ def test_define_reaches_params_classes_the_scan_found(launched: Path) -> None:
     """-D on a key declared in another module is no unknown key, and sets the value the class reads."""
     done = run_program(launched, "-D", "model.width=3", "-D", "train.lr=0.5")
     assert (done.returncode, done.stdout, done.stderr) == (0, "(0.5, 3)\n", "")
+
+
+def test_desc_with_an_empty_name_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    """hp desc "" would match every key: it is refused with exit status 2, saying what NAME is."""
+    assert main(["desc", " ", "."]) == 2
+    assert "NAME is empty" in capsys.readouterr().err

@@ -344,6 +344,15 @@ def _describe(args: argparse.Namespace) -> int:
     return 0 if _emit("\n\n".join(blocks), args.output) else 1
 
 
+def _key_text(text: str) -> str:
+    """Accept a NAME for ``hp desc``: a key or part of one, never empty (it would match every key)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError(
+            "NAME is empty; give a key or part of one, such as 'train.lr' or 'lr'"
+        )
+    return text.strip()
+
+
 def _parser() -> argparse.ArgumentParser:
     from . import __version__
 
@@ -395,7 +404,7 @@ def _parser() -> argparse.ArgumentParser:
         help="explain one hyperparameter",
         description="Show the hyperparameter NAME: its exact key, else every key containing NAME.",
     )
-    describe.add_argument("name", metavar="NAME")
+    describe.add_argument("name", metavar="NAME", type=_key_text)
     describe.add_argument(
         "target",
         nargs="?",
