@@ -82,6 +82,23 @@ def test_an_empty_dict_given_for_a_key_empties_it() -> None:
         assert hp.scope.train.opt | OPT == {}
 
 
+@pytest.mark.parametrize(
+    ("how", "where"),
+    [
+        ("hp.scope attribute", lambda ps, v: setattr(hp.scope.train, "opt", v)),
+        ("hp.scope item", lambda ps, v: hp.scope.__setitem__("train.opt", v)),
+        ("scope attribute", lambda ps, v: setattr(ps.train, "opt", v)),
+        ("scope item", lambda ps, v: ps.__setitem__("train.opt", v)),
+    ],
+)
+def test_a_dict_written_sets_the_keys_under_its_key(how: str, where: Any) -> None:
+    """A dict written through ``hp.scope`` or a scope object merges like one given to ``hp.scope(...)``."""
+    with hp.scope() as ps:
+        where(ps, {"m": 2, "betas": {"b1": 0.5}})
+        assert "train.opt.betas.b1" in hp.scope.current()
+        assert hp.scope.train.opt | OPT == {**OPT, "m": 2, "betas": {"b1": 0.5, "b2": 0.99}}
+
+
 def test_a_bad_entry_names_its_own_key() -> None:
     """An entry that cannot take the default's type is an error naming the dotted key of the entry."""
     with hp.scope("train.opt.m=fast"), pytest.raises(hp.ConversionError, match=r"'train\.opt\.m'"):

@@ -14,7 +14,7 @@ from typing import Any
 from ._convert import convert
 from ._engine import write
 from ._generators import follow_reader
-from ._keys import check_key
+from ._keys import assignment, check_key
 from ._levels import ABSENT, Level, convert_once
 from ._mappings import gathered
 from .exceptions import MissingParameterError
@@ -153,4 +153,4 @@ class ScopeKey(_Key):
         return self._hp_scope._level()  # type: ignore[no-any-return]
 
     def _hp_write(self, key: str, value: Any) -> None:
-        self._hp_scope._write({key: value})
+        self._hp_scope._write(assignment(key, value))

@@ -31,6 +31,7 @@ from ._generators import (
     switched,
     visible_at,
 )
+from ._keys import assignment
 from ._levels import (
     UNPINNED,
     Level,
@@ -293,8 +294,8 @@ def amend(owner: Optional[ScopeOwner], updates: dict[str, Any], clear: bool = Fa
 
 
 def write(key: str, value: Any) -> None:
-    """Set ``key`` in the level the calling code sees."""
-    amend(innermost().owner, {key: value})
+    """Set ``key`` (a mapping: the keys under it) in the level the calling code sees."""
+    amend(innermost().owner, assignment(key, value))
 
 
 def detached(own: dict[str, Any], inherit: bool, owner: Optional[ScopeOwner]) -> Level:

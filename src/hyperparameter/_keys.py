@@ -145,6 +145,19 @@ def _flatten_into(flat: dict[str, Any], values: Mapping[Any, Any], prefix: str) 
             flat[full] = value
 
 
+def assignment(key: str, value: Any) -> dict[str, Any]:
+    """The values setting ``key`` (checked) to ``value`` means: a non-empty mapping is the keys under ``key``.
+
+    So ``hp.scope.train.opt = {"lr": 0.1}`` sets what ``hp.scope(**{"train.opt": {"lr": 0.1}})`` does.
+
+    >>> assignment("train.opt", {"lr": 0.1, "betas": {"b1": 0.9}}), assignment("train.lr", 0.1)
+    ({'train.opt.lr': 0.1, 'train.opt.betas.b1': 0.9}, {'train.lr': 0.1})
+    """
+    if (type(value) is dict or (type(value) not in _PLAIN_TYPES and isinstance(value, Mapping))) and value:
+        return flatten(value, key + ".")
+    return {key: value}
+
+
 def parse_assignment(text: Any) -> tuple[str, Optional[int], str]:
     """Split ``"key=value"`` (or ``"key[i]=value"``) on the first ``=``.
 
@@ -207,8 +220,5 @@ def collect(args: Iterable[Any], kwargs: Mapping[str, Any]) -> dict[str, Any]:
             values[key] = building[key] = previous
         previous.items[index] = value
     for key, value in kwargs.items():
-        if isinstance(value, Mapping) and value:
-            values.update(flatten(value, check_key(key) + "."))
-        else:
-            values[check_key(key)] = value
+        values.update(assignment(check_key(key), value))
     return values

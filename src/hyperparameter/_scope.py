@@ -16,7 +16,7 @@ from typing import Any, Callable, Optional, Union
 
 from ._accessor import CHILD_LIMIT, CurrentKey, ScopeKey, read
 from ._engine import amend, detached, enter, find_level, freeze, innermost, leave, start, write
-from ._keys import check_key, collect, plain_keywords
+from ._keys import assignment, check_key, collect, plain_keywords
 from ._levels import Level, chain_values
 from ._processes import pack, unpack
 
@@ -157,10 +157,10 @@ class Scope:
     def __setattr__(self, name: str, value: Any) -> None:
         if name.startswith("_"):
             raise AttributeError(f"Cannot set {name!r}: write such keys as ps[{name!r}] = value.")
-        self._write({check_key(name): value})
+        self._write(assignment(check_key(name), value))
 
     def __setitem__(self, key: str, value: Any) -> None:
-        self._write({check_key(key): value})
+        self._write(assignment(check_key(key), value))
 
     def _write(self, updates: dict[str, Any], clear: bool = False) -> None:
         values = {} if clear else dict(self._values)
