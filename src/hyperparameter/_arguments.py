@@ -168,9 +168,7 @@ def add_parameter(
             spec = {**spec, "nargs": "*" if spec.get("nargs") == "+" else "?", "default": argparse.SUPPRESS}
         parser.add_argument(parameter.name, help=help_text, **spec)
     else:
-        flags = [f"--{parameter.name}"]
-        if "_" in parameter.name:
-            flags.append(f"--{parameter.name.replace('_', '-')}")
+        flags = long_flags(parameter.name)
         if option_type.name == "bool":
             flags += [flag.replace("--", "--no-", 1) for flag in flags]
         parser.add_argument(*flags, dest=parameter.name, default=argparse.SUPPRESS, help=help_text, **spec)
@@ -303,9 +301,18 @@ def is_config_file(word: str) -> bool:
     return word.lower().endswith((".json", ".toml", ".yaml", ".yml"))
 
 
+def long_flags(name: str) -> list[str]:
+    """The option strings of a parameter: ``--name``, and ``--dashed-name`` for an underscored one.
+
+    >>> long_flags("output_file")
+    ['--output_file', '--output-file']
+    """
+    return [f"--{name}"] + ([f"--{name.replace('_', '-')}"] if "_" in name else [])
+
+
 def add_declared(parser: argparse.ArgumentParser, name: str, declared: Any, help_text: str) -> None:
     """Add an option for a parameter declared on an ``hp.Params`` class."""
-    flags = [f"--{name}"] + ([f"--{name.replace('_', '-')}"] if "_" in name else [])
+    flags = long_flags(name)
     if declared.type_name == "bool":
         flags += [flag.replace("--", "--no-", 1) for flag in flags]
         parser.add_argument(

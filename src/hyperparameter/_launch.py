@@ -10,6 +10,7 @@ files (later files win), defaults.
 from __future__ import annotations
 
 import argparse
+import collections
 import contextlib
 import inspect
 import os
@@ -25,6 +26,7 @@ from ._arguments import (
     add_parameter,
     dotted_options_as_defines,
     is_config_file,
+    long_flags,
     repeat_flag,
     rewrite_bool_values,
 )
@@ -46,59 +48,80 @@ if TYPE_CHECKING:
     from ._read_keys import ReadKeys
     from ._record import Record
 
+_HELP_FLAGS = ("-h", "--help")
+_DEFINE_FLAGS = ("-D", "--define")
+_CONFIG_FLAGS = ("-C", "--config")
 _LIST_FLAGS = ("-lps", "--list-params", "--list-param-scope")
 _EXPLAIN_FLAGS = ("-ep", "--explain-param")
-_CONFIG_FLAGS = ("-C", "--config")
+_FORMAT_FLAGS = ("-f", "--format", "--list-format")
+# The launcher's own argparse destinations: no parameter name (an identifier) can be one of them.
+_DEST = "hp:"
 # At the end of a run, the -D/-C keys nothing read get a warning line each, up to this many.
 _UNREAD_SHOWN = 20
 
 
-def _add_common_options(parser: argparse.ArgumentParser, dest_suffix: str = "") -> None:
+def _in_force(flags: tuple[str, ...], taken: frozenset[str]) -> tuple[str, ...]:
+    """The spellings of a launcher option the program leaves to it: a long option it declares is its own.
+
+    An option left without a spelling answers to ``--hp-NAME`` (``--record`` is ``--hp-record``).
+
+    >>> _in_force(("-C", "--config"), frozenset({"--config"})), _in_force(("--record",), frozenset({"--record"}))
+    (('-C',), ('--hp-record',))
+    """
+    kept = tuple(flag for flag in flags if flag not in taken)
+    return kept or ("--hp-" + flags[0][2:],)
+
+
+def _add_common_options(
+    parser: argparse.ArgumentParser, taken: frozenset[str], dest_suffix: str = ""
+) -> None:
     default: Any = argparse.SUPPRESS if dest_suffix else []
+    parser.add_argument(*_in_force(_HELP_FLAGS, taken), action="help", help="show this help message and exit")
     parser.add_argument(
-        "-D",
-        "--define",
+        *_in_force(_DEFINE_FLAGS, taken),
         action="append",
         default=default,
         metavar="KEY=VALUE",
-        dest="define" + dest_suffix,
+        dest=f"{_DEST}define{dest_suffix}",
         help="set any hyperparameter of the program, e.g. -D train.lr=0.01 (repeatable)",
     )
     parser.add_argument(
-        *_CONFIG_FLAGS,
+        *_in_force(_CONFIG_FLAGS, taken),
         action="append",
         default=default,
         metavar="FILE",
-        dest="config" + dest_suffix,
+        dest=f"{_DEST}config{dest_suffix}",
         help="load hyperparameters from .toml, .json or .yaml files (-C base.json more.json); "
         "-D and options override them, later files win",
     )
     parser.add_argument(
-        "--record",
+        *_in_force(("--record",), taken),
         default=argparse.SUPPRESS,
         metavar="FILE",
-        dest="record" + dest_suffix,
+        dest=f"{_DEST}record{dest_suffix}",
         help="write every hyperparameter the run read, as read, to FILE (.toml, .json, .yaml) "
         "with where each came from; -C FILE replays the run",
     )
     parser.add_argument(
-        "--strict",
+        *_in_force(("--strict",), taken),
         action="store_true",
         default=argparse.SUPPRESS,
-        dest="strict" + dest_suffix,
+        dest=f"{_DEST}strict{dest_suffix}",
         help="refuse a -D or -C key the program never reads (a typo) instead of warning",
     )
     parser.add_argument(
-        *_LIST_FLAGS,
+        *_in_force(_LIST_FLAGS, taken),
         action="store_true",
         default=argparse.SUPPRESS,
+        dest=f"{_DEST}list{dest_suffix}",
         help="list every hyperparameter the program can read, with the value in force and its source",
     )
     parser.add_argument(
-        *_EXPLAIN_FLAGS,
+        *_in_force(_EXPLAIN_FLAGS, taken),
         action="append",
         metavar="KEY",
         default=argparse.SUPPRESS,
+        dest=f"{_DEST}explain{dest_suffix}",
         help="explain a hyperparameter: default, type, value in force, source, text (repeatable)",
     )
 
@@ -125,6 +148,9 @@ class Command(Protocol):
     @property
     def names(self) -> list[str]:
         """The words that pick this command on the command line."""
+
+    def flags(self) -> list[str]:
+        """The long options of the command's own parameters (``--lr``, ``--output-file``)."""
 
     def fill(self, parser: argparse.ArgumentParser, describing: bool = False) -> None:
         """Add the command's own options and positionals to ``parser``."""
@@ -155,6 +181,15 @@ class _Command:
     def names(self) -> list[str]:
         """What the command answers to: its namespace, and its function's name."""
         return list(dict.fromkeys([self.info.namespace, self.name]))
+
+    def flags(self) -> list[str]:
+        """The long options of the function's parameters with a default."""
+        return [
+            flag
+            for name, parameter in self.signature.parameters.items()
+            if parameter.default is not EMPTY and parameter.kind is not parameter.VAR_KEYWORD
+            for flag in long_flags(name)
+        ]
 
     def fill(self, parser: argparse.ArgumentParser, describing: bool = False) -> None:
         annotations = annotations_of(self.original)
@@ -221,6 +256,9 @@ class _ConfigCommand:
     @property
     def names(self) -> list[str]:
         return list(dict.fromkeys([self.cls.namespace(), self.name]))
+
+    def flags(self) -> list[str]:
+        return [flag for name in self.cls.params() for flag in long_flags(name)]
 
     def fill(self, parser: argparse.ArgumentParser, describing: bool = False) -> None:
         for name, declared in self.cls.params().items():
@@ -341,7 +379,13 @@ class _Program:
         self.strict = strict
         self.single = len(commands) == 1
         self.prog = prog
-        self.by_name: dict[str, Any] = {}
+        self.names = _command_names(commands)
+        self.by_name = {name: command for command, names in zip(commands, self.names) for name in names}
+        # A long option any command declares is the program's everywhere; the launcher's gives way.
+        self.taken = frozenset(flag for command in commands for flag in command.flags())
+        self.config_flags = _in_force(_CONFIG_FLAGS, self.taken)
+        self.list_flags = _in_force(_LIST_FLAGS, self.taken)
+        self.explain_flags = _in_force(_EXPLAIN_FLAGS, self.taken)
         self.parser = self._parser(describing=False)
         self._catalog: Optional[Catalog] = None
 
@@ -351,30 +395,29 @@ class _Program:
             prog=self.prog,
             description=first.doc.description if self.single else self.module_globals.get("__doc__"),
             formatter_class=HelpFormatter,
+            add_help=False,
         )
-        _add_common_options(parser)
+        _add_common_options(parser, self.taken)
         parser.epilog = SWEEP_EPILOG
         if describing:
-            _add_format_option(parser)
+            _add_format_option(parser, self.taken)
         if self.single:
             first.fill(parser, describing)
             return parser
-        subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=not describing)
-        for command in self.commands:
-            names = command.names
+        subparsers = parser.add_subparsers(dest=f"{_DEST}command", metavar="COMMAND", required=not describing)
+        for command, names in zip(self.commands, self.names):
             sub = subparsers.add_parser(
                 names[0],
                 aliases=names[1:],
                 help=command.doc.description.split("\n")[0],
                 description=command.doc.description,
                 formatter_class=HelpFormatter,
+                add_help=False,
             )
-            _add_common_options(sub, dest_suffix="_after")
+            _add_common_options(sub, self.taken, dest_suffix="_after")
             if describing:
-                _add_format_option(sub, dest_suffix="_after")
+                _add_format_option(sub, self.taken, dest_suffix="_after")
             command.fill(sub, describing)
-            for name in names:
-                self.by_name[name] = command
         return parser
 
     # -- the one catalog and the checks of this launch ------------------------------------------
@@ -400,15 +443,14 @@ class _Program:
 
     # -- running ------------------------------------------------------------------------------------
     def run(self, argv: list[str]) -> Any:
-        if self.single and argv and argv[0] in self.commands[0].names:
+        if self.single and argv and argv[0] in self.names[0]:
             argv = argv[1:]  # `app.py train --lr 0.1` also works for a one-command program
         argv = dotted_options_as_defines(argv)
-        options = _options_part(argv)
-        if wants_sweep(options):
+        if wants_sweep(_options_part(argv)):
             from ._sweep_launch import run_sweep_cli  # the sweep machinery loads only for sweeps
 
             return run_sweep_cli(self, argv)
-        if any(arg in _LIST_FLAGS or arg.split("=")[0] in _EXPLAIN_FLAGS for arg in options):
+        if self.describes(argv):
             return self._describe(argv)
         run = self._parse(self.parser, argv)
         self._check(run)
@@ -458,18 +500,18 @@ class _Program:
     def _parse(self, parser: argparse.ArgumentParser, argv: list[str]) -> _Run:
         argv = self._rewrite(parser, argv)
         namespace = vars(parser.parse_args(argv))
-        defines = namespace.pop("define", []) + namespace.pop("define_after", [])
-        files = namespace.pop("config", []) + namespace.pop("config_after", [])
-        strict = self.strict or bool(namespace.pop("strict", False)) | bool(
-            namespace.pop("strict_after", False)
-        )
-        namespace.pop("list_params", None)
-        explain = namespace.pop("explain_param", None)
-        record_to = namespace.pop("record_after", None) or namespace.pop("record", None)
-        namespace.pop("record", None)
-        form = namespace.pop("format_after", None) or namespace.pop("format", None) or "text"
-        namespace.pop("format", None)
-        name = namespace.pop("command", None)
+        launcher = {key: namespace.pop(key) for key in list(namespace) if key.startswith(_DEST)}
+
+        def option(name: str, default: Any = None) -> Any:
+            """The launcher option's value, given after the command or before it."""
+            after = launcher.get(f"{_DEST}{name}_after")
+            return after if after is not None else launcher.get(f"{_DEST}{name}", default)
+
+        defines = launcher.get(f"{_DEST}define", []) + launcher.get(f"{_DEST}define_after", [])
+        files = launcher.get(f"{_DEST}config", []) + launcher.get(f"{_DEST}config_after", [])
+        strict = self.strict or bool(option("strict"))
+        explain, record_to, form = option("explain"), option("record"), option("format", "text")
+        name = option("command")
         command = self.commands[0] if self.single or name is None else self.by_name[name]
         run = _Run(command, namespace, strict)
         run.explain, run.format, run.record_to = explain, form, record_to
@@ -491,7 +533,7 @@ class _Program:
 
     def _rewrite(self, parser: argparse.ArgumentParser, argv: list[str]) -> list[str]:
         """Spell what argparse cannot parse alone: bool words after flags, several files after -C."""
-        argv = repeat_flag(argv, _CONFIG_FLAGS, is_config_file)
+        argv = repeat_flag(argv, self.config_flags, is_config_file)
         argv = rewrite_bool_values(argv, parser)
         for action in parser._actions:
             if isinstance(action, argparse._SubParsersAction):
@@ -520,6 +562,12 @@ class _Program:
         run.spread_dicts()
 
     # -- -lps and -ep -----------------------------------------------------------------------------------
+    def describes(self, argv: list[str]) -> bool:
+        """Whether ``argv`` asks to list (``-lps``) or explain (``-ep KEY``) rather than run."""
+        return any(
+            arg in self.list_flags or arg.split("=")[0] in self.explain_flags for arg in _options_part(argv)
+        )
+
     def _describe(self, argv: list[str]) -> None:
         """Handle ``-lps`` / ``-ep`` (no positionals needed), then exit."""
         run = self._parse(self._parser(describing=True), self._explained_keys(argv))
@@ -545,7 +593,7 @@ class _Program:
 
     def _explained_keys(self, argv: list[str]) -> list[str]:
         """``-ep A B``: B is a second key only if the program knows it, else it is a positional."""
-        return repeat_flag(argv, _EXPLAIN_FLAGS, lambda word: self.catalog().knows(word))
+        return repeat_flag(argv, self.explain_flags, lambda word: self.catalog().knows(word))
 
     def _loaded(self, files: list[str], run: _Run) -> dict[str, Any]:
         """Add the values the ``-C`` files hold to ``run``, each named by the file that set it.
@@ -576,19 +624,39 @@ class _Program:
             self.parser.error(f"argument -D/--define: {error}")
 
 
+def _command_names(commands: list[Command]) -> list[list[str]]:
+    """The words that pick each command: its function's name, and its namespace if no other command's.
+
+    Raises:
+        LaunchError: two commands nothing tells apart (the same name and namespace).
+    """
+    own = collections.Counter(command.name for command in commands)
+    claimed = collections.Counter(name for command in commands for name in command.names)
+    result = []
+    for command in commands:
+        names = [
+            name for name in command.names if claimed[name] == 1 or (name == command.name and own[name] == 1)
+        ]
+        if not names:
+            raise LaunchError(
+                f"hp.launch() has several commands answering to {command.name!r} "
+                f"(namespace {command.info.namespace!r}); give one of the functions another name."
+            )
+        result.append(names)
+    return result
+
+
 def _flat(values: dict[str, Any]) -> dict[str, Any]:
     """Nested mappings as dotted keys, as a scope holds them."""
     return join_keys(values) if values else {}
 
 
-def _add_format_option(parser: argparse.ArgumentParser, dest_suffix: str = "") -> None:
-    flags = [flag for flag in ("-f", "--format") if flag not in parser._option_string_actions]
+def _add_format_option(parser: argparse.ArgumentParser, taken: frozenset[str], dest_suffix: str = "") -> None:
     parser.add_argument(
-        *flags,
-        "--list-format",
+        *_in_force(_FORMAT_FLAGS, taken),
         choices=("text", "json"),
         default=argparse.SUPPRESS,
-        dest="format" + dest_suffix,
+        dest=f"{_DEST}format{dest_suffix}",
         help="how -lps prints: a table (text) or JSON",
     )
 

@@ -16,7 +16,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
-from ._launch import _EXPLAIN_FLAGS, _LIST_FLAGS
 from ._origins import restore_baseline, saved_baseline
 from ._scope import SourcedScope, scope
 from ._search import SEARCHES
@@ -350,7 +349,7 @@ def _searched(program: Any, options: SweepOptions, args: list[str]) -> _Trials:
 
 def _describe_if_asked(program: Any, first: list[str]) -> None:
     """Handle ``-lps`` / ``-ep`` by describing the first trial, then exit."""
-    if any(arg in _LIST_FLAGS or arg.split("=")[0] in _EXPLAIN_FLAGS for arg in first):
+    if program.describes(first):
         program._describe(first)
 
 
