@@ -29,7 +29,7 @@ import os
 import re
 import stat
 import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 from dataclasses import replace
 from importlib.util import decode_source
 from pathlib import Path
@@ -265,15 +265,19 @@ class _Walker:
         self.push(stack, node.items, context)
 
     # -- @hp.param -----------------------------------------------------------
-    def is_param(self, node: ast.expr) -> bool:
+    def refers_to(self, node: ast.expr, local: Container[str], members: Container[str]) -> bool:
+        """Whether ``node`` is one of the ``local`` names, or ``hp.X`` for one of the ``members`` X."""
         if isinstance(node, ast.Name):
-            return node.id in self.names.params
+            return node.id in local
         return (
             isinstance(node, ast.Attribute)
-            and node.attr in _PARAM_NAMES
+            and node.attr in members
             and isinstance(node.value, ast.Name)
             and node.value.id in self.names.modules
         )
+
+    def is_param(self, node: ast.expr) -> bool:
+        return self.refers_to(node, self.names.params, _PARAM_NAMES)
 
     def param_namespace(self, decorator: ast.expr) -> Optional[tuple[Optional[str], bool]]:
         """For an ``@hp.param`` decorator: (the namespace, or None for the default; dynamic?)."""
@@ -345,24 +349,10 @@ class _Walker:
         func = node.func
         if isinstance(func, ast.Name):
             return self.names.kinds.get(func.id, "")
-        if (
-            isinstance(func, ast.Attribute)
-            and func.attr in _KIND_NAMES
-            and isinstance(func.value, ast.Name)
-            and func.value.id in self.names.modules
-        ):
-            return func.attr
-        return ""
+        return func.attr if isinstance(func, ast.Attribute) and self.refers_to(func, (), _KIND_NAMES) else ""
 
     def is_params_base(self, node: ast.expr) -> bool:
-        if isinstance(node, ast.Name):
-            return node.id in self.names.bases
-        return (
-            isinstance(node, ast.Attribute)
-            and node.attr == _PARAMS_BASE
-            and isinstance(node.value, ast.Name)
-            and node.value.id in self.names.modules
-        )
+        return self.refers_to(node, self.names.bases, (_PARAMS_BASE,))
 
     def params_class(self, node: ast.ClassDef, qualname: str) -> None:
         """Record what an ``hp.Params`` class declares, re-defaults, or inherits under a new namespace."""
@@ -448,14 +438,7 @@ class _Walker:
         return self.is_scope_root(func, context)
 
     def is_scope_root(self, node: ast.expr, context: _Context) -> bool:
-        if isinstance(node, ast.Name):
-            return node.id in self.names.scopes
-        return (
-            isinstance(node, ast.Attribute)
-            and node.attr in _SCOPE_NAMES
-            and isinstance(node.value, ast.Name)
-            and node.value.id in self.names.modules
-        )
+        return self.refers_to(node, self.names.scopes, _SCOPE_NAMES)
 
     def key_of(self, node: ast.expr, context: _Context) -> Optional[tuple[str, bool]]:
         """The key an accessor expression names (and whether it is computed), or None."""
