@@ -51,9 +51,9 @@ def _fast_end(times: list[float]) -> float:
 
 
 def values(count: int) -> dict[str, Any]:
-    """``count`` values of the kinds a configuration holds."""
-    kinds: list[Any] = [0.001, 32, "adamw", True, [64, 64]]
-    return {f"bench.k{i}": kinds[i % len(kinds)] for i in range(count)}
+    """``count`` values of the types a configuration holds."""
+    samples: list[Any] = [0.001, 32, "adamw", True, [64, 64]]
+    return {f"bench.k{i}": samples[i % len(samples)] for i in range(count)}
 
 
 def bench_pool() -> dict[str, float]:
