@@ -14,8 +14,7 @@ import pytest
 
 import hyperparameter as hp
 from hyperparameter._cli import main
-
-SOURCE_DIR = Path(__file__).resolve().parents[1] / "src"
+from programs import run_python
 
 TRAIN = '''\
 import hyperparameter as hp
@@ -562,23 +561,8 @@ def test_desc_of_a_dynamic_key_says_so(tmp_path: Path, capsys: pytest.CaptureFix
 # -- real processes ------------------------------------------------------------------------------------------
 
 
-def python_env() -> dict[str, str]:
-    """The environment for a child Python that imports this source tree (no empty entry: that means ".")."""
-    paths = [str(SOURCE_DIR), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
-    return {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
-
-
 def run_hp(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = python_env()
-    return subprocess.run(
-        [sys.executable, "-m", "hyperparameter", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    return run_python("-m", "hyperparameter", *args, cwd=cwd)
 
 
 def test_python_m_hyperparameter_lists_as_json(project: Path) -> None:
@@ -629,15 +613,7 @@ def test_python_m_hyperparameter_never_imports_from_the_scanned_folder(tmp_path:
     (tmp_path / "prog.py").write_text(
         "import hyperparameter as hp\n\n@hp.param('m')\ndef f(a=1):\n    pass\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-m", module, "ls", "."],
-        cwd=tmp_path,
-        env=python_env(),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = run_python("-m", module, "ls", ".", cwd=tmp_path)
     assert "planted" not in done.stdout + done.stderr
     assert (done.returncode, "m.a" in done.stdout) == (0, True)
 
@@ -693,16 +669,7 @@ if __name__ == "__main__":
 
 
 def run_program(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = python_env()
-    return subprocess.run(
-        [sys.executable, "prog.py", *args],
-        cwd=root,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    return run_python("prog.py", *args, cwd=root)
 
 
 @pytest.fixture

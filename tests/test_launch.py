@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import enum
 import subprocess
-import sys
 import threading
 from pathlib import Path
 from typing import Any, Literal, Optional
@@ -12,6 +11,7 @@ from typing import Any, Literal, Optional
 import pytest
 
 import hyperparameter as hp
+from programs import run_python
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -454,7 +454,7 @@ class TestPrograms:
 
     @staticmethod
     def python(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, *args], capture_output=True, text=True, timeout=60)
+        return run_python(*args)
 
     def test_single_function_program(self) -> None:
         """Seed 001's single-function program takes options and -D."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 import enum
 import json
 import subprocess
-import sys
 import threading
 from pathlib import Path
 from typing import Any, Literal
@@ -14,6 +13,7 @@ import pytest
 
 import hyperparameter as hp
 from hyperparameter._origins import source_of
+from programs import run_python
 
 
 def run(
@@ -364,14 +364,7 @@ class TestRealPrograms:
         return tmp_path
 
     def start(self, folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "app.py", *args],
-            cwd=folder,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
+        return run_python("app.py", *args, cwd=folder)
 
     def test_a_value_a_lazy_module_refuses_stops_the_program_before_it_runs(self, program: Path) -> None:
         """-D model.width=0 fails the bound of a kind declared in a module imported later: exit 2, nothing runs."""

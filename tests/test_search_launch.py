@@ -5,11 +5,12 @@ from __future__ import annotations
 import csv
 import json
 import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
+
+from programs import run_python
 
 PROGRAM = textwrap.dedent(
     """
@@ -44,16 +45,7 @@ def program(tmp_path: Path) -> Path:
 
 
 def run(program: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    import os
-
-    return subprocess.run(
-        [sys.executable, str(program), *args],
-        capture_output=True,
-        text=True,
-        cwd=program.parent,
-        env={**os.environ, **(env or {})},
-        timeout=120,
-    )
+    return run_python(str(program), *args, cwd=program.parent, env=env)
 
 
 def rows(folder: Path) -> list[dict[str, str]]:

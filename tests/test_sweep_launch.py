@@ -16,6 +16,7 @@ import pytest
 
 import hyperparameter as hp
 from hyperparameter._sweep_launch import split_options
+from programs import run_python
 
 CALLS: list[dict[str, object]] = []
 
@@ -263,14 +264,7 @@ PROGRAM = textwrap.dedent(
 
 def run_program(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     (tmp_path / "prog.py").write_text(PROGRAM)
-    return subprocess.run(
-        [sys.executable, "prog.py", *args],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run_python("prog.py", *args, cwd=tmp_path)
 
 
 def test_processes_backend_from_the_command_line(tmp_path: Path) -> None:
@@ -303,9 +297,7 @@ def test_trial_command_reruns_the_trial(tmp_path: Path) -> None:
     assert run_program(tmp_path, "--sweep", "-D", "swp.lr=1,2", "--runs", "out").returncode == 0
     record = json.loads((tmp_path / "out" / "0001" / "trial.json").read_text())
     assert record["argv"][:2] == ["python", "prog.py"]
-    alone = subprocess.run(
-        [sys.executable, *record["argv"][1:]], cwd=tmp_path, capture_output=True, text=True, check=False
-    )
+    alone = run_python(*record["argv"][1:], cwd=tmp_path)
     assert alone.stdout.split() == ["loss", str(record["result"]["loss"])]
 
 
