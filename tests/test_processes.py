@@ -237,7 +237,7 @@ scope_values = st.dictionaries(
 
 @given(values=scope_values, detached=st.booleans())
 def test_scope_pickles_as_an_equal_unentered_scope(values: dict[str, Any], detached: bool) -> None:
-    """A scope unpickles to a scope of the same kind and values, not entered."""
+    """A scope unpickles to a scope of the same class and values, not entered."""
     original = hp.scope.empty(values) if detached else hp.scope(values)
     copy = pickle.loads(pickle.dumps(original))
     assert type(copy) is type(original)

@@ -124,7 +124,7 @@ def test_only_parameters_with_defaults_are_hyperparameters() -> None:
 
 
 def test_functions_methods_classes_and_async_functions_are_all_found() -> None:
-    """Each decorated kind is reported with its qualified name; a class reports its __init__ parameters."""
+    """Each decorated function, method and class is reported with its qualified name; a class reports its __init__ parameters."""
     found = scan("""
         import hyperparameter as hp
 
@@ -186,7 +186,7 @@ def test_a_class_without_init_has_no_parameters_unless_a_dataclass() -> None:
 
 
 def test_the_scanner_agrees_with_the_runtime_decorator(tmp_path: Path) -> None:
-    """For every decorated kind, the scanned keys are exactly those @hp.param records when imported."""
+    """For every decorated function, method and class, the scanned keys are exactly those @hp.param records when imported."""
     module = tmp_path / "agree_fixture.py"
     module.write_text(
         textwrap.dedent("""
@@ -761,7 +761,7 @@ def test_the_benchmark_tree_is_scanned_whole(tmp_path: Path) -> None:
     bench.write_tree(tmp_path, 25)
     result = scan_paths([tmp_path])
     assert result.errors == []
-    assert [sum(f.role == kind for f in result.found) for kind in ("param", "declared", "read")] == [
+    assert [sum(f.role == role for f in result.found) for role in ("param", "declared", "read")] == [
         150,
         50,
         150,
