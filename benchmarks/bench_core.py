@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import sys
 import timeit
+from collections.abc import Iterator
 from contextvars import ContextVar
 from typing import Callable
 
@@ -178,6 +179,33 @@ SCOPE_VALUES = {
 }
 
 
+def _paused_in_a_block() -> Iterator[None]:
+    with hp.scope(**{"gen.v": 1}):
+        yield
+
+
+def generator_costs() -> dict[str, float]:
+    """Each operation while a generator is paused in its own block, over the same with none.
+
+    A generator's blocks follow it wherever it is resumed (see docs/scopes.md):
+    while one is open, the operations take the general path that finds them.
+    """
+    operations = {name: operation for name, (_, operation, _) in subjects().items()}
+    paused = _paused_in_a_block()
+    costs = {}
+    for name, operation in operations.items():
+        timer = timeit.Timer(operation)
+        best_without = best_with = float("inf")
+        for _ in range(ROUNDS // 3):
+            best_without = min(best_without, timer.timeit(NUMBER))
+            next(paused)
+            best_with = min(best_with, timer.timeit(NUMBER))
+            paused.close()
+            paused = _paused_in_a_block()
+        costs[name] = best_with / best_without
+    return costs
+
+
 def main() -> int:
     paths = "compiled fast paths" if _acceleration.ACTIVE else "pure Python"
     print(f"Python {sys.version.split()[0]}, {paths}; ratios to same-process baselines (target in brackets)")
@@ -200,6 +228,13 @@ def main() -> int:
         f"     (floor: a with block on a do-nothing object built by a keyword call is "
         f"{floor_of_with():.2f}x the ContextVar pair)"
     )
+    with hp.scope(**SCOPE_VALUES):
+        costs = generator_costs()
+    print(
+        "     while a generator is paused in its own block (the cost of generators' blocks following them):"
+    )
+    for name, cost in costs.items():
+        print(f"     {name:32s} {cost:5.2f}x the same with none")
     return 1 if failures else 0
 
 

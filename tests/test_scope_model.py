@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextvars
 import os
+import threading
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,11 +65,39 @@ class Model:
         return {**around, **self.objects.get(id(obj), dict(obj._values))}
 
 
+def _paused_in(values: dict[str, Any]) -> Generator[dict[str, Any], tuple[str, Any], None]:
+    """A generator paused in its own block: each resume sends a write, and it answers what it saw before it."""
+    with hp.scope(**values):
+        key, value = yield {}
+        while True:
+            seen = dict(hp.scope.current())
+            hp.scope[key] = value
+            key, value = yield seen
+
+
+def _in_a_thread(step: Callable[[], Any]) -> Any:
+    result: list[Any] = []
+    thread = threading.Thread(target=lambda: result.append(step()))
+    thread.start()
+    thread.join()
+    return result[0]
+
+
+RESUMERS: dict[str, Callable[[Callable[[], Any]], Any]] = {
+    "here": lambda step: step(),
+    "another thread": _in_a_thread,
+    "a fresh context": lambda step: contextvars.Context().run(step),
+    "a copied context": lambda step: contextvars.copy_context().run(step),
+}
+
+
 class ScopeMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.model = Model()
         self.created: list[hp.Scope] = []
+        # Generators paused in their own block, with what each should see when resumed.
+        self.generators: list[tuple[Generator[dict[str, Any], tuple[str, Any], None], dict[str, Any]]] = []
 
     @initialize()
     def start_isolated(self) -> None:
@@ -188,12 +218,34 @@ class ScopeMachine(RuleBasedStateMachine):
                 hp.scope[key]()
             assert (hp.scope[key] | "default") == "default"
 
+    @precondition(lambda self: len(self.generators) < 3)
+    @rule(values=OVERRIDES)
+    def pause_a_generator_in_its_block(self, values: dict[str, Any]) -> None:
+        paused = _paused_in(values)
+        next(paused)
+        self.generators.append((paused, {**self.model.visible(), **values}))
+
+    @precondition(lambda self: self.generators)
+    @rule(data=st.data(), where=st.sampled_from(sorted(RESUMERS)), key=KEYS, value=VALUES)
+    def resume_a_generator_elsewhere(self, data: st.DataObject, where: str, key: str, value: Any) -> None:
+        paused, expected = data.draw(st.sampled_from(self.generators))
+        assert RESUMERS[where](lambda: paused.send((key, value))) == expected
+        expected[key] = value
+
+    @precondition(lambda self: self.generators)
+    @rule(data=st.data())
+    def finish_a_generator(self, data: st.DataObject) -> None:
+        index = data.draw(st.integers(0, len(self.generators) - 1))
+        self.generators.pop(index)[0].close()
+
     @invariant()
     def everything_visible_matches(self) -> None:
         if self.model.frames:
             assert dict(hp.scope.current()) == self.model.visible()
 
     def teardown(self) -> None:
+        for paused, _ in self.generators:
+            paused.close()
         while self.model.frames:
             self.model.frames.pop().obj.__exit__(None, None, None)
         assert dict(hp.scope.current()) == {}
