@@ -16,6 +16,7 @@ import os
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
 from typing import Callable
 
 import pytest
@@ -250,3 +251,23 @@ def test_a_second_interpreter_runs_on_pure_python_and_leaves_the_first_intact() 
     with hp.scope(**{"main.x": 2}) as ps:
         assert type(ps) is hp.Scope
         assert hp.scope.main.x | 0 == 2
+
+
+def test_reads_while_a_generator_holds_a_block_keep_no_references() -> None:
+    """Reads inside and outside a generator paused in its block release every object they touch."""
+    value, default = object(), object()
+
+    def paused() -> Iterator[object]:
+        with hp.scope(**{"leak.generator": value}):
+            while True:
+                yield hp.scope.leak.generator | default
+
+    counts = [sys.getrefcount(value), sys.getrefcount(default)]
+    generator = paused()
+    for _ in range(1000):
+        assert next(generator) is value
+        assert hp.scope.leak.generator | default is default
+    generator.close()
+    del generator
+    gc.collect()
+    assert [sys.getrefcount(value), sys.getrefcount(default)] == counts

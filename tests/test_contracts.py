@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -105,3 +106,19 @@ def test_a_remembered_conversion_is_served_without_calling_python(compiled_run: 
         assert accessor | 1.0 == 0.25  # the first read converts (in Python) and remembers
         again, python_calls = compiled_run(lambda: accessor | 1.0)
     assert (again, python_calls) == (0.25, [])
+
+
+def test_reads_while_a_generator_holds_a_block_run_no_python(compiled_run: Any) -> None:
+    """With the compiled paths on, a read inside a generator paused in its block and one outside it run no Python function."""
+    accessor = hp.scope.contract.g
+
+    def paused() -> Iterator[tuple[Any, list[str]]]:
+        with hp.scope(**{"contract.g": 1}):
+            yield compiled_run(lambda: accessor | 0)
+
+    with hp.scope(**{"contract.g": 2}):
+        generator = paused()
+        inside = next(generator)
+        outside = compiled_run(lambda: accessor | 0)
+        generator.close()
+    assert (inside, outside) == ((1, []), (2, []))

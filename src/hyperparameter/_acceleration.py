@@ -30,7 +30,7 @@ from . import _accessor, _engine, _generators, _keys, _levels, _scope
 DISABLE_VARIABLE = "HYPERPARAMETER_PURE_PYTHON"
 # The version of the contract between this module and _speedups.c; a build of
 # another version (a stale build in a source tree) is not used.
-_INTERFACE = 5
+_INTERFACE = 6
 
 
 def _compiled() -> Optional[ModuleType]:
@@ -76,7 +76,7 @@ def _install(speedups: ModuleType) -> bool:
     speedups.configure_record(
         RecordLevel=_levels.RecordLevel, first_read=_levels.first_read, RECORDS=_levels.RECORDS
     )
-    _generators.on_switch(speedups.use_reader)
+    _generators.use_compiled(speedups.visible, speedups.use_generator_blocks)
     _scope.Scope.__enter__ = speedups.method("__enter__", _scope.Scope)
     _scope.Scope.__exit__ = speedups.method("__exit__", _scope.Scope)
     python_call = _scope.ScopeRoot.__dict__["__call__"]

@@ -14,8 +14,8 @@ with the generator (its ``frame``), so it stays visible until it ends.
 Hot paths pay nothing for this while no generator has a block open: they
 read the context variable through a reader they bind once
 (:func:`follow_reader`), which is ``current.get`` then. The first block a
-generator opens switches every such reader, and the compiled paths (through
-:func:`on_switch`), to :func:`visible`; the last block to end switches back.
+generator opens switches every such reader to :func:`visible` (compiled, when
+it is: see :func:`use_compiled`); the last block to end switches back.
 
 Generators that *are* context managers (``contextlib.contextmanager``, pytest
 yield fixtures) are the exception by design: their block is meant to be seen
@@ -68,9 +68,10 @@ def switched() -> Any:
     return _SWITCHED
 
 
-# (namespace, name, reader while generator blocks are open) of every bound reader.
-_followers: list[tuple[dict[str, Any], str, Callable[[], Any]]] = []
-_switch_hooks: list[Callable[[Optional[Callable[[], Level]]], object]] = []
+# (namespace, name, reader while generator blocks are open, None for _open_reader) of every bound reader.
+_followers: list[tuple[dict[str, Any], str, Optional[Callable[[], Any]]]] = []
+# The compiled paths' hooks: told the blocks when the first opens, None when the last ends.
+_switch_hooks: list[Callable[[Optional[dict[FrameType, Level]]], object]] = []
 
 
 def running_generator(frame: Optional[FrameType]) -> Optional[FrameType]:
@@ -108,6 +109,10 @@ def visible() -> Level:
     if generator is None or raw.frame is generator:
         return raw
     return _blocks.get(generator, raw)
+
+
+# What the hot paths read while generators have blocks open: visible, or its compiled version.
+_open_reader: Callable[[], Level] = visible
 
 
 def visible_at(frame: FrameType) -> tuple[Level, Optional[FrameType]]:
@@ -158,32 +163,46 @@ def open_generators() -> tuple[FrameType, ...]:
 
 
 def _switch(generators_open: bool) -> None:
+    # The compiled paths learn of the blocks before the readers can ask them.
+    if generators_open:
+        for hook in _switch_hooks:
+            hook(_blocks)
     for namespace, name, reader in _followers:
-        namespace[name] = reader if generators_open else _context_level
-    for hook in _switch_hooks:
-        hook(visible if generators_open else None)
+        namespace[name] = (reader or _open_reader) if generators_open else _context_level
+    if not generators_open:
+        for hook in _switch_hooks:
+            hook(None)
 
 
 def follow_reader(
-    namespace: dict[str, Any], name: str = "_get_current", reader: Callable[[], Any] = visible
+    namespace: dict[str, Any], name: str = "_get_current", reader: Optional[Callable[[], Any]] = None
 ) -> Callable[[], Level]:
     """Return the current-level reader for a hot path, and keep ``namespace[name]`` bound to it.
 
-    It is ``current.get`` while no generator has a block open, ``reader``
-    while one has. A module binds it as a global, so the switch costs its
-    reads nothing: ``_get_current = follow_reader(globals())``.
+    It is ``current.get`` while no generator has a block open, and
+    :func:`visible` (compiled, when it is) or ``reader`` while one has. A
+    module binds it as a global, so the switch costs its reads nothing:
+    ``_get_current = follow_reader(globals())``.
     """
     with _lock:
         _followers.append((namespace, name, reader))
-        return reader if _open else _context_level
+        return (reader or _open_reader) if _open else _context_level
 
 
-def on_switch(hook: Callable[[Optional[Callable[[], Level]]], object]) -> None:
-    """Call ``hook(visible)`` when generators open blocks, ``hook(None)`` when none has one open."""
+def use_compiled(
+    compiled_visible: Callable[[], Level], use_blocks: Callable[[Optional[dict[FrameType, Level]]], object]
+) -> None:
+    """Read through ``compiled_visible`` while generators have blocks open.
+
+    ``use_blocks(blocks)`` hands it the generators' levels when the first block
+    opens, ``use_blocks(None)`` tells it when the last one has ended.
+    """
+    global _open_reader
     with _lock:
-        _switch_hooks.append(hook)
+        _open_reader = compiled_visible
+        _switch_hooks.append(use_blocks)
         if _open:
-            hook(visible)
+            _switch(True)
 
 
 def _is_driver(frame: FrameType) -> bool:

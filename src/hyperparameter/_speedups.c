@@ -32,9 +32,12 @@ static PyTypeObject *record_level_type; /* _levels.RecordLevel: a level inside h
 static PyObject *python_first_read;     /* _levels.first_read */
 static PyObject *records_key;           /* _levels.RECORDS: where a recording level keeps its records */
 static PyObject *empty_tuple;
-/* While a generator has a scope block open: _generators.visible, which finds the
- * level the calling code sees (see use_reader); NULL otherwise. */
-static PyObject *reader;
+/* While a generator has a scope block open: _generators._blocks, its innermost
+ * level by generator frame, which visible_level() consults; NULL otherwise. */
+static PyObject *generator_blocks;
+/* With more open generators than this, visible_level() walks the stack at once
+ * (as _generators.running_generator does). */
+#define SCAN_LIMIT 16
 
 /* Byte offsets of __slots__ members, read from their member descriptors. */
 static Py_ssize_t level_parent, level_own, level_owner, level_restore_to, level_frame, level_rememberers;
@@ -89,17 +92,79 @@ call_with_self(PyObject *func, PyObject *self, PyObject *const *args, Py_ssize_t
     return result;
 }
 
+/* _generators.visible: the level the calling code sees, the innermost level of
+ * the innermost generator with an open block running on this stack (unless
+ * the context's level was entered on top of it, marked with that generator),
+ * else the context's. Runs no Python code: frames hash and compare by identity. */
+static PyObject *
+visible_level(void)  /* new reference */
+{
+    PyObject *raw;
+    if (PyContextVar_Get(current, NULL, &raw) < 0) {
+        return NULL;
+    }
+    PyObject *blocks = generator_blocks;
+    if (blocks == NULL || PyDict_GET_SIZE(blocks) == 0) {
+        return raw;
+    }
+    if (PyDict_GET_SIZE(blocks) <= SCAN_LIMIT) {
+        /* A paused generator's frame has no caller: with none running, the context decides. */
+        Py_ssize_t position = 0;
+        PyObject *frame, *level;
+        int running = 0;
+        while (!running && PyDict_Next(blocks, &position, &frame, &level)) {
+            PyFrameObject *back = PyFrame_GetBack((PyFrameObject *)frame);
+            running = back != NULL;
+            Py_XDECREF(back);
+        }
+        if (!running) {
+            return raw;
+        }
+    }
+    PyFrameObject *frame = PyEval_GetFrame();  /* borrowed */
+    Py_XINCREF(frame);
+    while (frame != NULL) {
+        PyObject *level = PyDict_GetItemWithError(blocks, (PyObject *)frame);  /* borrowed */
+        if (level != NULL) {
+            PyObject *seen = slot_get(raw, level_frame) == (PyObject *)frame ? raw : level;
+            Py_INCREF(seen);
+            Py_DECREF(frame);
+            Py_DECREF(raw);
+            return seen;
+        }
+        if (PyErr_Occurred()) {
+            Py_DECREF(frame);
+            Py_DECREF(raw);
+            return NULL;
+        }
+        PyFrameObject *back = PyFrame_GetBack(frame);
+        Py_DECREF(frame);
+        frame = back;
+    }
+    return raw;
+}
+
 static PyObject *
 current_level(void)  /* new reference */
 {
-    if (reader != NULL) {
-        return PyObject_CallNoArgs(reader);
+    if (generator_blocks != NULL) {
+        return visible_level();
     }
     PyObject *level;
     if (PyContextVar_Get(current, NULL, &level) < 0) {
         return NULL;
     }
     return level;  /* the variable has a default, so never NULL without an error */
+}
+
+static PyObject *
+visible(PyObject *Py_UNUSED(module), PyObject *Py_UNUSED(ignored))
+{
+    if (current == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "hyperparameter._speedups is not configured");
+        return NULL;
+    }
+    return visible_level();
 }
 
 /* Whether the code running the `with` is ordinary code: not a generator (whose
@@ -132,7 +197,7 @@ static PyObject *
 scope_enter(PyObject *owner, PyObject *Py_UNUSED(ignored))
 {
     PyTypeObject *owner_type = Py_TYPE(owner);
-    if ((owner_type != scope_type && owner_type != detached_type) || reader != NULL) {
+    if ((owner_type != scope_type && owner_type != detached_type) || generator_blocks != NULL) {
         return PyObject_CallOneArg(python_enter, owner);
     }
     PyObject *raw = current_level();
@@ -178,7 +243,7 @@ scope_enter(PyObject *owner, PyObject *Py_UNUSED(ignored))
 static PyObject *
 scope_leave(PyObject *owner, PyObject *const *args, Py_ssize_t nargs, PyObject *keywords)
 {
-    if (reader != NULL) {
+    if (generator_blocks != NULL) {
         return call_with_self(python_leave, owner, args, nargs, keywords);
     }
     PyObject *level = current_level();
@@ -466,19 +531,20 @@ configure_record(PyObject *Py_UNUSED(module), PyObject *args, PyObject *kwargs)
     return keep_type(&record_level_type, level) < 0 ? NULL : Py_NewRef(Py_None);
 }
 
-/* Switch the reads to _generators.visible while generators have blocks open (None: back). */
+/* Hand over _generators._blocks while generators have blocks open (None: none has):
+ * reads then see what visible_level() finds, and enter and leave are Python's. */
 static PyObject *
-use_reader(PyObject *Py_UNUSED(module), PyObject *visible)
+use_generator_blocks(PyObject *Py_UNUSED(module), PyObject *blocks)
 {
-    if (visible == Py_None) {
-        Py_CLEAR(reader);
+    if (blocks == Py_None) {
+        Py_CLEAR(generator_blocks);
     }
-    else if (!PyCallable_Check(visible)) {
-        PyErr_SetString(PyExc_TypeError, "the reader must be callable or None");
+    else if (!PyDict_CheckExact(blocks)) {
+        PyErr_SetString(PyExc_TypeError, "the generators' blocks must be a dict or None");
         return NULL;
     }
     else {
-        keep(&reader, visible);
+        keep(&generator_blocks, blocks);
     }
     Py_RETURN_NONE;
 }
@@ -660,8 +726,10 @@ static PyMethodDef module_functions[] = {
      "Hand over the Python objects the fast paths work with."},
     {"configure_record", (PyCFunction)(void (*)(void))configure_record, METH_VARARGS | METH_KEYWORDS,
      "Hand over the level class and the function of reads inside hp.record()."},
-    {"use_reader", (PyCFunction)use_reader, METH_O,
-     "use_reader(visible): read the current level through visible() (None: from the ContextVar)."},
+    {"use_generator_blocks", (PyCFunction)use_generator_blocks, METH_O,
+     "use_generator_blocks(blocks): the open generators' levels by frame, or None when there are none."},
+    {"visible", (PyCFunction)visible, METH_NOARGS,
+     "visible(): the level the calling code sees (_generators.visible)."},
     {"method", (PyCFunction)method, METH_VARARGS,
      "method(name, cls): the compiled __enter__, __exit__, __or__ or __call__ as a method of cls."},
     {"build_scope", (PyCFunction)(void (*)(void))build_scope, METH_VARARGS | METH_KEYWORDS,
@@ -684,7 +752,7 @@ PyInit__speedups(void)
     }
     PyObject *module = PyModule_Create(&module_definition);
     /* The version of configure()'s contract; _acceleration ignores a build of another one. */
-    if (module != NULL && PyModule_AddIntConstant(module, "INTERFACE", 5) < 0) {
+    if (module != NULL && PyModule_AddIntConstant(module, "INTERFACE", 6) < 0) {
         Py_CLEAR(module);
     }
     if (module != NULL) {
