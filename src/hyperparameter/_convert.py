@@ -20,9 +20,7 @@ from __future__ import annotations
 
 import collections.abc
 import enum
-import json
 import numbers
-import pathlib
 import re
 import sys
 import types
@@ -100,24 +98,41 @@ def _enum_expected(target: type[enum.Enum]) -> str:
 
 
 # The one table of text rules: (type, parser for a declared type, parser for a read
-# with a default of the type, what is expected). The two parsers differ for int
-# only: a read with an int default keeps "3.14" as 3.14 (the seed's rule), a
-# declared int refuses it.
-_TEXT_RULES: list[tuple[type, Callable[[str], Any], Callable[[str], Any], str]] = [
-    (bool, parse_bool, parse_bool, _BOOL_EXPECTED),
-    (int, int, _parse_number, "an integer such as '42'"),
-    (float, float, float, "a float such as '0.001' or '1e-3'"),
-    (complex, complex, complex, "a complex number such as '1+2j'"),
-    (pathlib.PurePath, str, str, "a path"),
+# with a default of the type, what is expected, whether the parsed text is then passed
+# to the type itself). The two parsers differ for int only: a read with an int default
+# keeps "3.14" as 3.14 (the seed's rule), a declared int refuses it.
+_Rule = tuple[type, Callable[[str], Any], Callable[[str], Any], str, bool]
+_TEXT_RULES: list[_Rule] = [
+    (bool, parse_bool, parse_bool, _BOOL_EXPECTED, False),
+    (int, int, _parse_number, "an integer such as '42'", False),
+    (float, float, float, "a float such as '0.001' or '1e-3'", False),
+    (complex, complex, complex, "a complex number such as '1+2j'", False),
 ]
 _LENIENT_INT_EXPECTED = "an integer or a float such as '42' or '3.5'"
 
 
-def _text_rule(value_type: type) -> tuple[type, Callable[[str], Any], Callable[[str], Any], str] | None:
+# The rule of each type that has one by its own exact type (most defaults are plain
+# floats, ints and bools): one lookup instead of an issubclass test per rule. Only
+# types that live as long as the process go in: the table's and pathlib's own.
+_RULE_OF_TYPE: dict[type, _Rule] = {rule[0]: rule for rule in _TEXT_RULES}
+
+
+def _text_rule(value_type: type) -> _Rule | None:
+    rule = _RULE_OF_TYPE.get(value_type)
+    if rule is not None:
+        return rule
     for rule in _TEXT_RULES:
         if issubclass(value_type, rule[0]):
             return rule
-    return None
+    # Paths: no path exists before something imports pathlib, so it is looked up, not
+    # imported (pathlib alone costs about as much as `import hyperparameter` on 3.13).
+    pathlib = sys.modules.get("pathlib")
+    if pathlib is None or not issubclass(value_type, pathlib.PurePath):
+        return None
+    rule = (pathlib.PurePath, str, str, "a path", True)
+    if value_type.__module__.startswith("pathlib"):
+        _RULE_OF_TYPE[value_type] = rule
+    return rule
 
 
 def _from_string(key: str, value: str, default: Any) -> Any:
@@ -130,14 +145,14 @@ def _from_string(key: str, value: str, default: Any) -> Any:
             raise ConversionError(key, value, default, _enum_expected(type(default))) from None
     rule = _text_rule(type(default))
     if rule is not None:
-        rule_type, _, parse, expected = rule
+        rule_type, _, parse, expected, rebuild = rule
         try:
             parsed = parse(value)
         except ValueError:
             raise ConversionError(
                 key, value, default, _LENIENT_INT_EXPECTED if rule_type is int else expected
             ) from None
-        return type(default)(parsed) if rule_type is pathlib.PurePath else parsed
+        return type(default)(parsed) if rebuild else parsed
     if isinstance(default, (list, tuple, set, frozenset)):
         return _parse_collection(key, value, default)
     if isinstance(default, dict):
@@ -206,6 +221,8 @@ def _parse_collection(key: str, text: str, default: Any) -> Any:
 
 
 def _parse_mapping(key: str, text: str, default: dict[Any, Any]) -> Any:
+    import json  # loaded when a mapping is first read from text, not by every import
+
     try:
         parsed = json.loads(text)
     except ValueError:
@@ -365,7 +382,7 @@ def _typed_text(text: str, target: Any) -> Any:
         parsed = rule[1](text)
     except ValueError:
         raise _Refused(rule[3]) from None
-    return target(parsed) if rule[0] is pathlib.PurePath else parsed
+    return target(parsed) if rule[4] else parsed
 
 
 def _typed_object(value: Any, target: type) -> Any:
@@ -378,7 +395,12 @@ def _typed_object(value: Any, target: type) -> Any:
             return float(value)
         if target is complex and isinstance(value, (int, float)):
             return complex(value)
-        if issubclass(target, pathlib.PurePath) and isinstance(value, pathlib.PurePath):
+        pathlib = sys.modules.get("pathlib")  # no path exists before pathlib is imported
+        if (
+            pathlib is not None
+            and issubclass(target, pathlib.PurePath)
+            and isinstance(value, pathlib.PurePath)
+        ):
             return target(value)
         if issubclass(target, enum.Enum):
             for member in target:
@@ -448,6 +470,8 @@ def _container(value: Any, origin: Any, args: tuple[Any, ...]) -> Any:
 
 def _mapping(value: Any, args: tuple[Any, ...]) -> Any:
     if isinstance(value, str):
+        import json  # loaded when a mapping is first read from text, not by every import
+
         try:
             value = json.loads(value)
         except ValueError:
