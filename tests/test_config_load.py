@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime
 import os
 import pathlib
+import pickle
 import re
 import sys
-from typing import Any
+from typing import Any, Callable
 
 import pytest
 
@@ -494,3 +495,124 @@ def test_a_fifo_or_device_config_is_refused_without_reading(tmp_path: pathlib.Pa
         path.symlink_to("/dev/zero")
     with pytest.raises(hp.ConfigError, match=r"'.*special.json'.* not a regular file"):
         hp.config(path)
+
+
+# -- limits set per call ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "limits", "message"),
+    [
+        (
+            '{"a": {"b": {"c": {"d": 1}}}}',
+            hp.ConfigLimits(depth=2),
+            r"nests values more than 2 levels deep at key 'a\.b\.c'",
+        ),
+        (
+            '{"train": {"dims": [1, 2, 3, 4]}}',
+            hp.ConfigLimits(values=4),
+            r"expands to more than 4 values at key 'train\.dims\[1\]'",
+        ),
+        (
+            '{"name": "a longer name"}',
+            hp.ConfigLimits(characters=8),
+            r"expands to more than 8 characters at key 'name'",
+        ),
+    ],
+    ids=["depth", "values", "characters"],
+)
+def test_a_lowered_limit_refuses_a_small_file_naming_file_and_key(
+    tmp_path: pathlib.Path, text: str, limits: hp.ConfigLimits, message: str
+) -> None:
+    """hp.config(limits=) lower than a file needs is a ConfigError naming the file and the key where it went over."""
+    path = tmp_path / "small.json"
+    path.write_text(text)
+    assert hp.config(path)  # the defaults let it through
+    with pytest.raises(hp.ConfigError, match=rf"Config '.*small\.json' {message}"):
+        hp.config(path, limits=limits)
+
+
+@pytest.mark.parametrize("suffix", [".json", ".yaml", ".toml"])
+def test_a_lowered_depth_applies_to_every_format(tmp_path: pathlib.Path, suffix: str) -> None:
+    """The depth limit holds for JSON, YAML and TOML files alike, wherever the deep part sits."""
+    if suffix == ".yaml":
+        pytest.importorskip("yaml")
+    values = {"top": 1, "a": {"b": {"c": {"d": [1]}}}}
+    path = tmp_path / f"deep{suffix}"
+    if suffix == ".toml":
+        path.write_text("top = 1\n[a.b.c]\nd = [1]\n")
+    else:
+        hp.save_config(values, path)
+    with pytest.raises(hp.ConfigError, match=r"nests values more than 3 levels deep at key 'a\.b\.c\.d'"):
+        hp.config(path, limits=hp.ConfigLimits(depth=3))
+    assert hp.config(path, limits=hp.ConfigLimits(depth=4)) == values
+
+
+def test_a_lowered_limit_holds_for_mappings_and_references() -> None:
+    """Limits apply to mappings passed in and to what ${} references copy, not only to files."""
+    with pytest.raises(hp.ConfigError, match=r"The config expands to more than 3 values"):
+        hp.config({"a": [1, 2, 3]}, limits=hp.ConfigLimits(values=3))
+    values = {"a": [1, 2], "b": "${a}", "c": "${a}"}
+    assert hp.config(values, limits=hp.ConfigLimits(values=8)) == {"a": [1, 2], "b": [1, 2], "c": [1, 2]}
+    with pytest.raises(hp.ConfigError, match=r"expands to more than 8 values at key 'd\[1\]'"):
+        hp.config({**values, "d": "${a}"}, limits=hp.ConfigLimits(values=8))
+
+
+def test_a_raised_limit_lets_a_bigger_config_through(tmp_path: pathlib.Path) -> None:
+    """A file past a default limit loads when the call raises that limit."""
+    path = tmp_path / "deep.json"
+    path.write_text(_nested_json(250))
+    with pytest.raises(hp.ConfigError, match=r"more than 200 levels deep"):
+        hp.config(path)
+    loaded = hp.config(path, limits=hp.ConfigLimits(depth=300))
+    for _ in range(250):
+        loaded = loaded["a"]
+    assert loaded == 1
+
+
+@pytest.mark.parametrize(
+    ("make", "error", "message"),
+    [
+        (lambda: hp.ConfigLimits(depth=0), ValueError, r"ConfigLimits\(depth=0\) is below 1"),
+        (lambda: hp.ConfigLimits(values=-5), ValueError, r"ConfigLimits\(values=-5\) is below 1"),
+        (
+            lambda: hp.ConfigLimits(values="10"),
+            TypeError,
+            r"ConfigLimits\(values='10'\) is str; expected a whole number such as 1000000",
+        ),
+        (lambda: hp.ConfigLimits(depth=True), TypeError, r"ConfigLimits\(depth=True\) is bool"),
+        (
+            lambda: hp.ConfigLimits(characters=1e6),
+            TypeError,
+            r"ConfigLimits\(characters=1000000\.0\) is float",
+        ),
+        (
+            lambda: hp.config({}, limits={"depth": 3}),
+            TypeError,
+            r"limits=\.\.\.\) takes an hp\.ConfigLimits, not dict",
+        ),
+        (
+            lambda: hp.config({}, limits=hp.ConfigLimits(depth=10**6)),
+            ValueError,
+            r"deeper than Python's recursion limit",
+        ),
+    ],
+    ids=["zero", "negative", "text", "bool", "float", "not limits", "past recursion"],
+)
+def test_bad_limits_are_refused_with_what_is_expected(
+    make: Callable[[], Any], error: type, message: str
+) -> None:
+    """A limit that is not a whole number of at least 1, or limits= that is not ConfigLimits, is refused at once."""
+    with pytest.raises(error, match=message):
+        make()
+
+
+def test_limits_are_a_read_only_value() -> None:
+    """ConfigLimits compare by value, hash, pickle and cannot be changed in place."""
+    limits = hp.ConfigLimits(depth=50)
+    assert limits == hp.ConfigLimits(50) != hp.ConfigLimits()
+    assert hash(limits) == hash(hp.ConfigLimits(depth=50))
+    assert pickle.loads(pickle.dumps(limits)) == limits
+    assert repr(limits) == "ConfigLimits(depth=50, values=1000000, characters=100000000)"
+    with pytest.raises(AttributeError, match=r"make another, e\.g\. hp\.ConfigLimits\(depth=60\)"):
+        limits.depth = 60  # type: ignore[misc]

@@ -42,7 +42,11 @@ def _outcome(call: Any) -> Any:
 def _the_long_way(path: pathlib.Path) -> Any:
     """What loading ``path`` gives when every value is copied, checked key by key and resolved."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(_config, "_adopt", lambda value, at, label, seen: _config._normalize(value, at, label))
+        patch.setattr(
+            _config,
+            "_adopt",
+            lambda value, at, label, seen, depth: _config._normalize(value, at, label, depth=depth),
+        )
         read = _config_formats.read
         patch.setattr(_config_formats, "read", lambda *args: read(*args)._replace(dollar=True, normal=False))
         return _outcome(lambda: hp.config(path))

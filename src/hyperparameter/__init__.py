@@ -46,6 +46,7 @@ from .exceptions import (
 
 if TYPE_CHECKING:  # what type checkers see; at run time these load on first use (_LAZY)
     from ._config import config, save_config
+    from ._config_limits import ConfigLimits
     from ._grammar import IndexAssignment
     from ._kinds import Bool, Callable, Choice, Dict, Float, Instance, Int, List, Parameter, Str
     from ._launch import launch, run_cli
@@ -72,6 +73,7 @@ _LAZY = {
     "Bool": "_kinds",
     "Callable": "_kinds",
     "Choice": "_kinds",
+    "ConfigLimits": "_config_limits",
     "Dict": "_kinds",
     "Float": "_kinds",
     "HParams": "_tf_compat",
@@ -132,6 +134,7 @@ __all__ = [
     "Callable",
     "Choice",
     "ConfigError",
+    "ConfigLimits",
     "ConversionError",
     "Dict",
     "Float",

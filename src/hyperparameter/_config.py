@@ -27,7 +27,7 @@ from itertools import chain
 from typing import Any, Callable, Optional, Protocol, TypeVar, Union, overload, runtime_checkable
 
 from . import _config_formats, _interpolation, _schema
-from ._config_limits import MAX_DEPTH, measure, too_deep
+from ._config_limits import DEFAULT_LIMITS, MAX_DEPTH, ConfigLimits, checked_limits, measure, too_deep
 from ._key_paths import KeyPath, format_path
 from ._keys import check_key, plain_segments
 from ._scope import Scope, ScopeRoot
@@ -42,14 +42,29 @@ Source = Union[PathLike, Mapping[str, Any]]
 
 
 @overload
-def config(source: Union[Source, Sequence[Source]], *more: Source, schema: None = None) -> dict[str, Any]: ...
+def config(
+    source: Union[Source, Sequence[Source]],
+    *more: Source,
+    schema: None = None,
+    limits: Optional[ConfigLimits] = None,
+) -> dict[str, Any]: ...
 
 
 @overload
-def config(source: Union[Source, Sequence[Source]], *more: Source, schema: type[T]) -> T: ...
+def config(
+    source: Union[Source, Sequence[Source]],
+    *more: Source,
+    schema: type[T],
+    limits: Optional[ConfigLimits] = None,
+) -> T: ...
 
 
-def config(source: Union[Source, Sequence[Source]], *more: Source, schema: Optional[type[T]] = None) -> Any:
+def config(
+    source: Union[Source, Sequence[Source]],
+    *more: Source,
+    schema: Optional[type[T]] = None,
+    limits: Optional[ConfigLimits] = None,
+) -> Any:
     """Load config files and mappings into one nested dict, or a ``schema`` instance.
 
     Args:
@@ -57,6 +72,9 @@ def config(source: Union[Source, Sequence[Source]], *more: Source, schema: Optio
             ``.yaml`` or ``.yml`` file, a mapping, or a list of them.
         more: further paths or mappings, as if ``source`` were a list.
         schema: a dataclass (or any annotated type) to build from the values.
+        limits: how deep the values may nest and how many values and
+            characters they may expand to (:class:`ConfigLimits`; the defaults
+            sit far above real configs).
 
     Sources are deep-merged in order: later sources win, mappings merge key by
     key, and anything else (lists included) is replaced whole. A dotted key
@@ -65,8 +83,8 @@ def config(source: Union[Source, Sequence[Source]], *more: Source, schema: Optio
 
     Raises:
         ConfigError: a file cannot be parsed, a key is invalid or set twice in
-            one source, or an interpolation cannot be resolved; the message
-            names the file and key.
+            one source, an interpolation cannot be resolved, or the values go
+            past ``limits``; the message names the file and key.
         MissingReferenceError: an interpolation refers to something not set (a KeyError).
         SchemaError: the values do not fit ``schema``; it lists every problem.
         MissingDependencyError: a ``.yaml`` file without PyYAML installed.
@@ -82,7 +100,7 @@ def config(source: Union[Source, Sequence[Source]], *more: Source, schema: Optio
     >>> hp.config({"lr": 1, "epochs": 5}, schema=Train)
     Train(lr=1.0, epochs=5)
     """
-    values, where, labels = _load(source, more)
+    values, where, labels = _load(source, more, checked_limits(limits), count_files=limits is not None)
     if labels:
         _recent_loads.appendleft((values, where))
     if schema is None:
@@ -97,37 +115,45 @@ def load_with_origins(files: Sequence[PathLike]) -> tuple[dict[str, Any], Callab
     >>> values, origin("a.c")
     ({'a': {'b': 1, 'c': 2}}, '')
     """
-    values, where, labels = _load(list(files), ())
+    values, where, labels = _load(list(files), (), DEFAULT_LIMITS)
     if len(labels) == 1:  # the common case: asked for every key, so answered without a search
         return values, lambda key: labels[0]
     return values, lambda key: where(tuple(key.split("."))) or ""
 
 
 def _load(
-    source: Union[Source, Sequence[Source]], more: tuple[Source, ...]
+    source: Union[Source, Sequence[Source]],
+    more: tuple[Source, ...],
+    limits: ConfigLimits,
+    count_files: bool = False,
 ) -> tuple[dict[str, Any], Callable[[KeyPath], Optional[str]], list[str]]:
-    """The merged, resolved values; which source set a key path; the files read."""
+    """The merged, resolved values; which source set a key path; the files read.
+
+    A file's own values are counted against ``limits`` only when ``count_files``
+    (limits the caller gave): otherwise only what expands (aliases, references)
+    is, so a big plain file costs no extra walk.
+    """
     merged: dict[str, Any] = {}
     trees: list[tuple[Optional[str], dict[str, Any]]] = []
     labels: list[str] = []
     interpolates = False  # whether any source may hold a ${...}, else resolving is skipped
     for item in _sources(source, more):
         if isinstance(item, Mapping):
-            measure(item, None)
-            label, tree = None, _normalize(item, (), None)
+            measure(item, None, limits=limits)
+            label, tree = None, _normalize(item, (), None, depth=limits.depth)
             interpolates = True
         else:
             label = os.fspath(item)
             labels.append(label)
-            data, dollar, shares, normal = _config_formats.read(pathlib.Path(label), label)
+            data, dollar, shares, normal = _config_formats.read(pathlib.Path(label), label, limits.depth)
             if not isinstance(data, Mapping):
                 raise ConfigError(
                     f"Config {label!r} holds {type(data).__name__} {_short(data)} at the top level; "
                     f"expected a mapping of keys to values."
                 )
-            if shares:  # YAML aliases: one container at many places may expand exponentially
-                measure(data, label)
-            tree = data if normal else _adopt(data, (), label, set() if shares else None)
+            if shares or count_files:  # YAML aliases: one container at many places may expand exponentially
+                measure(data, label, limits=limits)
+            tree = data if normal else _adopt(data, (), label, set() if shares else None, limits.depth)
             interpolates = interpolates or dollar
         trees.append((label, tree))
         _merge(merged, tree)
@@ -135,7 +161,7 @@ def _load(
     def where(path: KeyPath) -> Optional[str]:
         return _origin(trees, path)
 
-    values = _interpolation.interpolate(merged, where) if interpolates else merged
+    values = _interpolation.interpolate(merged, where, limits) if interpolates else merged
     return values, where, labels
 
 
@@ -185,28 +211,32 @@ def _short(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _normalize(value: Any, path: KeyPath, label: Optional[str], action: str = "load") -> Any:
-    """Copy ``value``, checking keys and turning dotted keys into nested mappings."""
-    if len(path) > MAX_DEPTH and isinstance(value, (Mapping, list, tuple)):
-        raise too_deep(path, label)
+def _normalize(
+    value: Any, path: KeyPath, label: Optional[str], action: str = "load", depth: int = MAX_DEPTH
+) -> Any:
+    """Copy ``value``, checking keys and turning dotted keys into nested mappings at most ``depth`` deep."""
+    if len(path) > depth and isinstance(value, (Mapping, list, tuple)):
+        raise too_deep(path, label, depth)
     if isinstance(value, Mapping):
         result: dict[str, Any] = {}
         for key, item in value.items():
             parts = _check_key(path, key, label, action).split(".")
-            nested = _normalize(item, (*path, *parts), label, action)
+            nested = _normalize(item, (*path, *parts), label, action, depth)
             for part in reversed(parts[1:]):
                 nested = {part: nested}
             _put(result, parts[0], nested, path, label, action)
         return result
     if isinstance(value, list):
-        return [_normalize(item, (*path, index), label, action) for index, item in enumerate(value)]
+        return [_normalize(item, (*path, index), label, action, depth) for index, item in enumerate(value)]
     if isinstance(value, tuple):
-        return tuple(_normalize(item, (*path, index), label, action) for index, item in enumerate(value))
+        return tuple(
+            _normalize(item, (*path, index), label, action, depth) for index, item in enumerate(value)
+        )
     return value
 
 
-def _adopt(value: Any, path: KeyPath, label: str, seen: Optional[set[int]]) -> Any:
-    """``_normalize(value, path, label)`` for a freshly parsed file, reusing what is already normal.
+def _adopt(value: Any, path: KeyPath, label: str, seen: Optional[set[int]], depth: int) -> Any:
+    """``_normalize(value, path, label, depth=depth)`` for a freshly parsed file, reusing what is already normal.
 
     A parsed file is ours to keep, so a mapping whose keys are all plain
     segments is kept as it is, checked with one look at its joined keys; only
@@ -218,12 +248,12 @@ def _adopt(value: Any, path: KeyPath, label: str, seen: Optional[set[int]]) -> A
     container = type(value)
     if seen is not None:
         if id(value) in seen:
-            return _normalize(value, path, label)
+            return _normalize(value, path, label, depth=depth)
         seen.add(id(value))
-    if (container is not dict and container is not list) or len(path) > _ADOPT_DEPTH:
-        return _normalize(value, path, label)
+    if (container is not dict and container is not list) or len(path) >= min(_ADOPT_DEPTH, depth):
+        return _normalize(value, path, label, depth=depth)
     if container is dict and not plain_segments(value):
-        return _normalize(value, path, label)
+        return _normalize(value, path, label, depth=depth)
     items = value.values() if container is dict else value
     types = set(map(type, items))
     if types.isdisjoint(_CONTAINERS):
@@ -240,7 +270,7 @@ def _adopt(value: Any, path: KeyPath, label: str, seen: Optional[set[int]]) -> A
     for key in value.keys() if container is dict else range(len(value)):
         item = value[key]
         if type(item) in _CONTAINERS:
-            value[key] = _adopt(item, (*path, key), label, seen)
+            value[key] = _adopt(item, (*path, key), label, seen, depth)
     return value
 
 

@@ -75,8 +75,8 @@ class Parsed(NamedTuple):
 _DOLLARS = ("$", "\\u0024", "\\x24", "\\U00000024")
 
 
-def read(path: Path, label: str) -> Parsed:
-    """Parse the file at ``path``; ``label`` is how messages name it."""
+def read(path: Path, label: str, depth: int = MAX_DEPTH) -> Parsed:
+    """Parse the file at ``path``; ``label`` is how messages name it, ``depth`` the nesting allowed."""
     file_format = format_of(path, label, "read")
     data = _read_regular_file(path, label)
     try:
@@ -89,13 +89,13 @@ def read(path: Path, label: str) -> Parsed:
     dollar = "$" in text or ("\\" in text and any(dollar in text for dollar in _DOLLARS))
     try:
         if file_format == "json":
-            data, normal = read_json(text, label, MAX_DEPTH)
+            data, normal = read_json(text, label, depth)
             return Parsed(data, dollar, False, normal)
         return Parsed(readers[file_format](text, label), dollar, file_format == "yaml" and "&" in text)
     except RecursionError:  # the parsers recurse once per level of nesting
         raise ConfigError(
             f"Cannot read config {label!r}: its values are nested too deeply to parse "
-            f"(configs are a few levels deep; at most {MAX_DEPTH} are accepted)."
+            f"(configs are a few levels deep; at most {depth} are accepted)."
         ) from None
 
 

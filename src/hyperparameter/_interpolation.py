@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Callable, Optional, Union
 
-from ._config_limits import Budget, measure
+from ._config_limits import DEFAULT_LIMITS, Budget, ConfigLimits, measure
 from ._grammar import format_value
 from ._key_paths import KeyPath, format_path, locate
 from ._suggest import did_you_mean
@@ -142,12 +142,14 @@ def _interpolation(whole: str) -> Part:
     return Reference(whole, path)
 
 
-def interpolate(root: dict[str, Any], where: Callable[[KeyPath], Optional[str]]) -> dict[str, Any]:
+def interpolate(
+    root: dict[str, Any], where: Callable[[KeyPath], Optional[str]], limits: ConfigLimits = DEFAULT_LIMITS
+) -> dict[str, Any]:
     """Return a copy of ``root`` with every interpolation replaced by its value.
 
     ``where`` names the file a key path comes from, for messages.
     """
-    resolved = _Resolver(root, where).node((), root)
+    resolved = _Resolver(root, where, limits).node((), root)
     assert isinstance(resolved, dict)
     return resolved
 
@@ -155,14 +157,16 @@ def interpolate(root: dict[str, Any], where: Callable[[KeyPath], Optional[str]])
 class _Resolver:
     """Resolves strings on demand, remembering results and the chain being resolved."""
 
-    def __init__(self, root: dict[str, Any], where: Callable[[KeyPath], Optional[str]]) -> None:
+    def __init__(
+        self, root: dict[str, Any], where: Callable[[KeyPath], Optional[str]], limits: ConfigLimits
+    ) -> None:
         self._root = root
         self._where = where
         self._done: dict[KeyPath, Any] = {}
         self._chain: list[KeyPath] = []
         self._resolving: set[KeyPath] = set()
         # What references add to the config: the copies they make and the text they build.
-        self._budget = Budget(None)
+        self._budget = Budget(None, limits)
 
     def _fresh(self, path: KeyPath, value: Any) -> Any:
         """A copy of ``value`` that no other place of the result shares, so changing one place changes one.
