@@ -315,6 +315,14 @@ def test_launch_still_warns_about_a_typo_beside_a_dict_key(capsys: pytest.Captur
     assert "'app.optt.m'" in err
 
 
+def test_launch_refuses_a_bad_entry_of_a_dict_before_the_run(capsys: pytest.CaptureFixture[str]) -> None:
+    """An entry whose default is a number, set to text no number reads, is a usage error naming the entry."""
+    with pytest.raises(SystemExit) as stop:
+        hp.launch(main, argv=["-D", "app.opt.m=fast"])
+    assert stop.value.code == 2
+    assert "-D sets 'app.opt.m' to 'fast', but main at " in capsys.readouterr().err
+
+
 def test_launch_merges_a_dict_given_as_text(capsys: pytest.CaptureFixture[str]) -> None:
     """``-D 'app.opt={"m": 2}'`` and ``--opt '{"m": 3}'`` merge into the default."""
     assert launch(["-D", 'app.opt={"m": 2}'], capsys)[0]["opt"] == {"m": 2, "name": "sgd"}

@@ -385,17 +385,42 @@ class Catalog:
 
     def _inside_dict(self, key: str) -> bool:
         """Whether ``key`` names an entry of a dict-valued key (``train.opt.m`` of ``train.opt``)."""
+        return self._dict_holding(key) is not None
+
+    def _dict_holding(self, key: str) -> Optional[str]:
+        """The dict-valued key ``key`` names an entry of, if any (the innermost)."""
         dict_keys = self._dict_keys
         while dict_keys:
             key = key.rpartition(".")[0]
             if not key:
-                return False
+                return None
             if key in dict_keys:
-                return True
-        return False
+                return key
+        return None
+
+    def _entry_check(self, key: str) -> Optional[Check]:
+        """The rule of an entry of a dict-valued key: its default's entry there, read leniently."""
+        holder = self._dict_holding(key)
+        entry = self.entries.get(holder) if holder is not None else None
+        if entry is None or holder is None:
+            return None
+        default = _literal(entry.default)
+        for name in key[len(holder) + 1 :].split("."):
+            default = default.get(name) if isinstance(default, dict) else None
+        if default is None or isinstance(default, dict):
+            return None
+        return Check(_where(entry), functools.partial(convert, key, default=default), False)
 
     def checked_keys(self, keys: Iterable[str]) -> Iterable[str]:
         """Those of ``keys`` some rule applies to."""
+        checks = self.checks
+        if self._dict_keys:  # entries of dict-valued keys, checked by their default's entries
+            inside = tuple(key + "." for key in self._dict_keys)
+            entries = [key for key in keys if key not in checks and key.startswith(inside)]
+            return [*self._checked_keys(keys), *(key for key in entries if self._entry_check(key))]
+        return self._checked_keys(keys)
+
+    def _checked_keys(self, keys: Iterable[str]) -> list[str]:
         checks = self.checks
         if self._any_pattern is None:
             if isinstance(keys, Mapping) and len(checks) < len(keys):
@@ -419,6 +444,10 @@ class Catalog:
         found = list(self.checks.get(key, ()))
         if self._any_pattern is not None and self._any_pattern.fullmatch(key):
             found += [check for pattern, check in self._patterns if check and re.fullmatch(pattern, key)]
+        if not found and self._dict_keys:
+            entry_check = self._entry_check(key)
+            if entry_check is not None:
+                found.append(entry_check)
         return found
 
     def closest(self, key: str) -> list[str]:
