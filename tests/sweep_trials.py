@@ -27,3 +27,40 @@ def read_in_trial() -> dict[str, object]:
         "leak": leaked,
         "pid": os.getpid(),
     }
+
+
+def _read_in_child(_: object = None) -> tuple[object, object]:
+    return hp.scope.train.lr | 0.0, hp.scope.model.name | ""
+
+
+def read_in_children() -> dict[str, object]:
+    """What the processes a trial starts see, for each start method this platform has."""
+    import concurrent.futures
+    import multiprocessing
+
+    seen: dict[str, object] = {}
+    for method in ("fork", "spawn", "forkserver"):
+        if method in multiprocessing.get_all_start_methods():
+            context = multiprocessing.get_context(method)
+            with concurrent.futures.ProcessPoolExecutor(1, mp_context=context) as pool:
+                seen[method] = pool.submit(_read_in_child).result()
+    return seen
+
+
+def freeze_and_read_in_thread() -> dict[str, object]:
+    """A program written for hp.launch: publish its values to its threads, then read in one."""
+    hp.scope.frozen()
+    seen: list[object] = []
+    thread = threading.Thread(target=lambda: seen.append(hp.scope.frz.lr | 0.0))
+    thread.start()
+    thread.join()
+    return {"lr": hp.scope.frz.lr | 0.0, "thread": seen[0]}
+
+
+def read_lr_in_new_thread() -> object:
+    """What a new thread reads for frz.lr (None when nothing sets it): the baseline's value."""
+    seen: list[object] = []
+    thread = threading.Thread(target=lambda: seen.append(hp.scope.frz.lr | None))
+    thread.start()
+    thread.join()
+    return seen[0]

@@ -18,6 +18,7 @@ import hyperparameter as hp
 from hyperparameter._sweep_grid import grid, split_top, swept_texts
 from hyperparameter._sweep_progress import Progress
 from hyperparameter._sweep_trial import Objective, Trial
+from sweep_trials import freeze_and_read_in_thread, read_lr_in_new_thread
 
 
 @hp.param("train")
@@ -523,3 +524,37 @@ def test_a_result_without_the_objective_fails_the_trial(
     assert result[0].status == "failed"
     assert message in (result[0].error or "")
     assert result[0].result == returned
+
+
+def test_a_trial_alone_may_freeze_and_the_baseline_comes_back_after_it() -> None:
+    """A trial alone may freeze for its threads; the next trial and the caller see the old baseline."""
+    with hp.scope(**{"frz.lr": 0.5}):
+        hp.scope.frozen()
+    result = hp.sweep(freeze_and_read_in_thread, {"frz.lr": [0.1, 0.2]}, progress=False)
+    assert [trial.result for trial in result] == [{"lr": 0.1, "thread": 0.1}, {"lr": 0.2, "thread": 0.2}]
+    assert read_lr_in_new_thread() == 0.5
+
+
+def test_a_trial_beside_others_cannot_freeze_and_nothing_leaks() -> None:
+    """With jobs > 1 on threads, frozen() fails its trial, naming the fix; no value leaks."""
+    result = hp.sweep(freeze_and_read_in_thread, {"frz.lr": [0.1, 0.2]}, jobs=2, progress=False)
+    assert [trial.status for trial in result] == ["failed", "failed"]
+    assert "ScopeError: hp.scope.frozen() cannot publish a trial's values" in (result[0].error or "")
+    assert "backend='processes' (--backend processes) or jobs=1 (-j 1)" in (result[0].error or "")
+    assert read_lr_in_new_thread() is None
+
+
+def test_a_thread_of_a_trial_that_freezes_leaks_nothing_after_the_sweep() -> None:
+    """A baseline published by a thread that a trial starts is put back when the sweep ends."""
+
+    def publish() -> None:
+        with hp.scope(**{"frz.lr": 9.0}):
+            hp.scope.frozen()
+
+    def trial() -> None:
+        thread = threading.Thread(target=publish)
+        thread.start()
+        thread.join()
+
+    hp.sweep(trial, {"x": [1, 2]}, jobs=2, progress=False)
+    assert read_lr_in_new_thread() is None

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 import hyperparameter as hp
-from sweep_trials import read_in_trial
+from sweep_trials import freeze_and_read_in_thread, read_in_trial
 
 pytestmark = [pytest.mark.dask, pytest.mark.usefixtures("dask_client")]
 distributed = pytest.importorskip(
@@ -41,3 +41,14 @@ def test_failures_on_dask(tmp_path: Any) -> None:
     assert [trial.status for trial in result] == ["ok", "failed", "ok"]
     assert result[1].error == "ValueError: two"
     assert (tmp_path / "s" / "results.csv").read_text().count(",ok,") == 2
+
+
+def test_frozen_in_a_trial_on_a_dask_cluster_of_ones_own() -> None:
+    """On a client's cluster a trial may freeze for its threads with jobs=1; with more it fails, naming the fix."""
+    alone = hp.sweep(freeze_and_read_in_thread, {"frz.lr": [0.1, 0.2]}, backend="dask", progress=False)
+    assert [trial.result for trial in alone] == [{"lr": 0.1, "thread": 0.1}, {"lr": 0.2, "thread": 0.2}]
+    beside = hp.sweep(
+        freeze_and_read_in_thread, {"frz.lr": [0.1, 0.2]}, jobs=2, backend="dask", progress=False
+    )
+    assert [trial.status for trial in beside] == ["failed", "failed"]
+    assert "backend='processes' (--backend processes) or jobs=1" in (beside[0].error or "")

@@ -17,6 +17,7 @@ import pytest
 import hyperparameter as hp
 from hyperparameter._sweep_launch import split_options
 from programs import run_python
+from sweep_trials import freeze_and_read_in_thread, read_lr_in_new_thread
 
 CALLS: list[dict[str, object]] = []
 
@@ -340,3 +341,29 @@ def test_ctrl_c_then_resume(tmp_path: Path, backend: str) -> None:
     done = run_program(tmp_path, "--resume", "out")
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "out" / "results.csv").read_text().count(",ok,") == 3
+
+
+@hp.param("frz")
+def freezing(lr: float = 0.0) -> dict[str, object]:
+    """A launched program that hands its values to its threads with frozen()."""
+    return freeze_and_read_in_thread()
+
+
+def test_a_program_that_freezes_sweeps_one_trial_at_a_time(capsys: pytest.CaptureFixture[str]) -> None:
+    """--sweep -j 1 of a program calling frozen(): trials' threads see their values; nothing stays."""
+    result = hp.launch(freezing, argv=["--sweep", "-D", "frz.lr=0.1,0.2", "--runs", "out"])
+    assert [trial.result for trial in result] == [{"lr": 0.1, "thread": 0.1}, {"lr": 0.2, "thread": 0.2}]
+    assert read_lr_in_new_thread() is None
+
+
+def test_a_program_that_freezes_fails_beside_other_trials_on_threads(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """--sweep -j 2 on threads of a program calling frozen(): trials fail, saying to use processes."""
+    with pytest.raises(SystemExit) as exit_info:
+        hp.launch(freezing, argv=["--sweep", "-D", "frz.lr=0.1,0.2", "-j", "2", "--runs", "out"])
+    assert exit_info.value.code == 1
+    trial = json.loads(Path("out/0001/trial.json").read_text())
+    assert trial["status"] == "failed"
+    assert "run the sweep with backend='processes' (--backend processes) or jobs=1" in trial["error"]
+    assert read_lr_in_new_thread() is None

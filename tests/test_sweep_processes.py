@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import hyperparameter as hp
-from sweep_trials import read_in_trial
+from sweep_trials import read_in_children, read_in_trial
 
 START_METHODS = [
     method for method in ("fork", "spawn", "forkserver") if method in multiprocessing.get_all_start_methods()
@@ -42,6 +42,24 @@ def test_values_reach_processes(method: str) -> None:
     assert {trial.result["leak"] for trial in result} == {None}
     assert {trial.result["pid"] for trial in result} - {os.getpid()}
     assert len({trial.result["pid"] for trial in result}) <= 2
+
+
+def test_processes_a_trial_starts_see_its_values_whatever_their_start_method() -> None:
+    """Processes a trial starts (fork, spawn, forkserver) see its values and the caller's."""
+    with hp.scope(**{"model.name": "resnet"}):
+        # Spawned workers: a forked one would inherit this process's forkserver, which it cannot use.
+        result = hp.sweep(
+            read_in_children,
+            {"train.lr": [0.1, 0.2]},
+            jobs=2,
+            backend="processes",
+            mp_context="spawn",
+            progress=False,
+        )
+    assert result.ok, result[0].traceback
+    expected = [dict.fromkeys(START_METHODS, (lr, "resnet")) for lr in (0.1, 0.2)]
+    assert [trial.result for trial in result] == expected
+    assert read_in_children() == dict.fromkeys(START_METHODS, (0.0, ""))
 
 
 def test_failures_in_processes() -> None:

@@ -16,6 +16,7 @@ the generator wherever it is resumed (see :mod:`._generators`).
 from __future__ import annotations
 
 import sys
+from contextvars import ContextVar
 from types import FrameType
 from typing import Any, Callable, Optional, TypeVar
 
@@ -304,8 +305,16 @@ def detached(own: dict[str, Any], inherit: bool, owner: Optional[ScopeOwner]) ->
     return new_level(Level, own, seen if inherit else None, owner, None, None, recording(seen))
 
 
+#: Why ``hp.scope.frozen()`` may not publish here (set by a sweep for a trial that shares
+#: its process with other running trials), or None.
+freeze_refusal: ContextVar[Optional[str]] = ContextVar("hyperparameter.freeze_refusal", default=None)
+
+
 def freeze() -> None:
     """Publish the values visible here as the baseline of every new thread."""
+    refusal = freeze_refusal.get()
+    if refusal is not None:
+        raise ScopeError(refusal)
     level = innermost()
     sources = sources_of(level)  # before publishing: a context's base is compared with the old baseline
     publish_baseline(chain_values(level), recording(level))  # threads started inside a record join it

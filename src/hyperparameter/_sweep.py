@@ -17,6 +17,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Callable, Optional, TextIO, Union
 
+from ._levels import baseline
+from ._origins import restore_baseline, saved_baseline
 from ._search import source_for
 from ._sweep_folder import PathLike, SweepFolder, plain
 from ._sweep_progress import Progress
@@ -95,6 +97,7 @@ def run_sweep(
 
     shown = Progress(source.total, stream, objective, enabled=progress)
     shown.count([trial for trial in earlier if trial.status == "ok"])
+    saved = saved_baseline()  # put back after the sweep, whatever a trial (or its thread) published
     driver = _Driver(
         plan,
         source,
@@ -114,6 +117,8 @@ def run_sweep(
         driver.interrupt(finished)
     finally:
         driver.backend.stop(interrupted)
+        if baseline() is not saved[0]:
+            restore_baseline(saved)
     result = SweepResult(list(finished.values()), keys, folder.path if folder else None, objective)
     if folder is not None:
         folder.write_results(result)

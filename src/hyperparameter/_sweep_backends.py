@@ -108,12 +108,15 @@ class ThreadBackend:
     """Trials on daemon threads of this process, each in the sweep's scope plus its own values.
 
     No pickling and no start-up. The threads are daemons so that Ctrl-C ends
-    the program at once, without waiting for the trials still running.
+    the program at once, without waiting for the trials still running. The
+    trials share the process's baseline: one trial at a time may publish it
+    (``hp.scope.frozen()``) until it ends; beside other trials, it may not.
     """
 
     def __init__(self, jobs: int, recording: bool) -> None:
         self._execute = bind_scope(execute)
         self._recording = recording
+        self._alone = jobs == 1
         self._tasks: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._threads = [
             threading.Thread(target=self._work, name=f"hp-sweep-{index}", daemon=True)
@@ -130,7 +133,7 @@ class ThreadBackend:
             future, func, values, sources = task
             if future.set_running_or_notify_cancel():
                 try:
-                    future.set_result(self._execute(func, values, sources, self._recording))
+                    future.set_result(self._execute(func, values, sources, self._recording, self._alone))
                 except BaseException as error:
                     future.set_exception(error)
 
@@ -239,8 +242,8 @@ class DaskBackend:
     The sweep's visible values are scattered to every worker once. A cluster
     the sweep starts has one thread per worker process, so a trial may also
     publish its values to the threads it starts; on a client's own cluster a
-    worker may run several trials at once, and only the trial's own context
-    gets them.
+    worker may run several trials at once (unless ``jobs`` is 1), and only the
+    trial's own context gets them.
     """
 
     def __init__(
@@ -263,7 +266,8 @@ class DaskBackend:
             self._client = distributed.Client(self._cluster)
         # A list of one: scattering a dict would scatter each of its values.
         self._outer = self._client.scatter([outer], broadcast=True)[0]
-        self._publish = self._cluster is not None
+        # A worker runs one of our trials at a time on a cluster we start, or when jobs is 1.
+        self._publish = self._cluster is not None or jobs == 1
 
     def submit(
         self, func: Callable[[], Any], values: dict[str, Any], sources: dict[str, str]

@@ -3,6 +3,13 @@
 Every backend ends in :func:`execute`: in a thread of the driver's process,
 inside the values visible where the sweep started; in another process, on top
 of a copy of those values sent along (:func:`execute_isolated`).
+
+The baseline (what new threads and processes start from) is one per process.
+A trial that runs alone in its process may publish it (``hp.scope.frozen()``;
+in a worker process its values are published for it); whatever it published is
+put back when it ends. A trial that shares its process with other running
+trials may not: ``frozen()`` there raises, instead of handing its values to the
+other trials' threads.
 """
 
 from __future__ import annotations
@@ -16,8 +23,19 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Callable, Optional
 
+from ._engine import freeze_refusal
 from ._levels import Level, baseline, current, new_level, publish_baseline
+from ._origins import publish_sources, restore_baseline, saved_baseline
+from ._processes import carry_baseline
 from ._scope import SourcedScope
+
+# Why a trial that shares its process with other running trials cannot freeze.
+_SHARED = (
+    "hp.scope.frozen() cannot publish a trial's values while other trials run in the same process "
+    "(they share one baseline, so their threads would see them); run the sweep with "
+    "backend='processes' (--backend processes) or jobs=1 (-j 1), or hand the values to the "
+    "threads the trial starts with hp.bind_scope(fn)."
+)
 
 
 @dataclass
@@ -33,13 +51,20 @@ class Outcome:
 
 
 def execute(
-    func: Callable[[], Any], values: dict[str, Any], sources: dict[str, str], recording: bool = False
+    func: Callable[[], Any],
+    values: dict[str, Any],
+    sources: dict[str, str],
+    recording: bool = False,
+    alone: bool = True,
 ) -> Outcome:
     """Call ``func()`` inside the scope of ``values`` and describe what happened.
 
     ``sources`` says where each value came from (``hp.sweep``, ``-D``), for
     ``-lps``-style listings and the run record. With ``recording`` the
     outcome also holds what the trial read (``hp.record``), failed or not.
+    A baseline the trial publishes is put back when it ends; unless ``alone``
+    (no other trial runs in this process meanwhile), the trial may not
+    publish one: ``hp.scope.frozen()`` raises.
 
     A failure is an outcome, not an exception: the error line and the full
     traceback are written here, where the frames are. ``KeyboardInterrupt``
@@ -51,14 +76,21 @@ def execute(
     >>> execute(lambda: 1 / 0, {}, {}).error
     'ZeroDivisionError: division by zero'
     """
-    if not recording:
-        return _call(func, values, sources)
-    from ._record import record  # the run record loads only for sweeps that keep folders
+    saved = saved_baseline()
+    refusal = freeze_refusal.set(None if alone else _SHARED)
+    try:
+        if not recording:
+            return _call(func, values, sources)
+        from ._record import record  # the run record loads only for sweeps that keep folders
 
-    with record() as reads:
-        outcome = _call(func, values, sources)
-    outcome.record = reads.to_json(indent=1)
-    return outcome
+        with record() as reads:
+            outcome = _call(func, values, sources)
+        outcome.record = reads.to_json(indent=1)
+        return outcome
+    finally:
+        freeze_refusal.reset(refusal)
+        if baseline() is not saved[0]:  # the trial (or a thread of it) published one
+            restore_baseline(saved)
 
 
 def _call(func: Callable[[], Any], values: dict[str, Any], sources: dict[str, str]) -> Outcome:
@@ -121,19 +153,22 @@ def execute_isolated(
 
     It runs in a fresh context, so nothing the trial sets stays for the next
     trial of this worker. With ``publish`` (the worker runs one trial at a
-    time) the trial's values are also the baseline of the threads it starts,
-    and the previous baseline comes back afterwards.
+    time) the trial's values are also the baseline of the threads and
+    processes it starts (spawn and forkserver ones too, as after
+    ``hp.scope.frozen()``), and the previous baseline comes back afterwards.
     """
-    previous = baseline()
+    previous = saved_baseline()
     if outer is None:
-        outer = previous.own
+        outer = previous[0].own
     if not publish or not _alone.acquire(blocking=False):
-        return contextvars.Context().run(_execute_on, func, values, sources, outer, recording)
+        return contextvars.Context().run(_execute_on, func, values, sources, outer, recording, False)
     publish_baseline({**outer, **values})
+    publish_sources(dict(sources))
+    carry_baseline()
     try:
-        return contextvars.Context().run(_execute_on, func, values, sources, outer, recording)
+        return contextvars.Context().run(_execute_on, func, values, sources, outer, recording, True)
     finally:
-        publish_baseline(dict(previous.own))
+        restore_baseline(previous)
         _alone.release()
 
 
@@ -143,12 +178,14 @@ def _execute_on(
     sources: dict[str, str],
     outer: dict[str, Any],
     recording: bool,
+    alone: bool,
 ) -> Outcome:
     current.set(new_level(Level, dict(outer), None, None, None))
-    return execute(func, values, sources, recording)
+    return execute(func, values, sources, recording, alone)
 
 
 def start_worker(outer: dict[str, Any]) -> None:
-    """Prepare a worker process: Ctrl-C is the driver's to handle; new threads see ``outer``."""
+    """Prepare a worker process: Ctrl-C is the driver's to handle; new threads and processes see ``outer``."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     publish_baseline(dict(outer))
+    carry_baseline()
