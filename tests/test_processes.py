@@ -315,6 +315,33 @@ def test_joblib_loky_workers_start_from_the_baseline_and_bound_tasks_get_the_cal
     assert bound == [(100 + i, {**BASELINE, **OPEN, "mp.offset": 100}) for i in range(2)]
 
 
+def _read_x(_: int) -> object:
+    return hp.scope.mp.x | 0
+
+
+def test_loky_workers_kept_between_parallel_calls_get_later_values_only_through_bind_scope() -> None:
+    """loky reuses its workers: later frozen() values reach them through hp.bind_scope or new workers."""
+    joblib = pytest.importorskip("joblib", reason="joblib is not installed (pip install -e '.[test]')")
+    from joblib.externals.loky import get_reusable_executor
+
+    def run(work: Any) -> list[object]:
+        return joblib.Parallel(n_jobs=2)(joblib.delayed(work)(i) for i in range(2))  # type: ignore[no-any-return]
+
+    get_reusable_executor().shutdown(wait=True)
+    try:
+        with hp.scope(**{"mp.x": 1}):
+            hp.scope.frozen()
+        first = run(_read_x)
+        with hp.scope(**{"mp.x": 2}):
+            hp.scope.frozen()
+            kept, bound = run(_read_x), run(hp.bind_scope(_read_x))
+        get_reusable_executor().shutdown(wait=True)
+        fresh = run(_read_x)
+    finally:  # loky keeps its workers for the next call: none may outlive the test
+        get_reusable_executor().shutdown(wait=True)
+    assert (first, kept, bound, fresh) == ([1, 1], [1, 1], [2, 2], [2, 2])
+
+
 def _add_offset_and_report(x: int) -> tuple[int, dict[str, Any]]:
     return _add_offset(x), visible()
 
