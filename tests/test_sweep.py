@@ -278,6 +278,15 @@ def test_result_that_json_cannot_hold(tmp_path: Path) -> None:
     assert record["result"] == "{1, 2}"
 
 
+def test_a_numpy_grid_is_saved_as_plain_numbers(tmp_path: Path) -> None:
+    """A NumPy grid is saved as plain numbers in sweep.json; the same grid as a list resumes it."""
+    np = pytest.importorskip("numpy")
+    hp.sweep(lambda: hp.scope.x(), {"x": np.arange(3)}, runs=tmp_path, progress=False)
+    saved = json.loads((tmp_path / "sweep.json").read_text())
+    assert saved["source"]["space"] == {"x": [0, 1, 2]}
+    assert hp.sweep(lambda: hp.scope.x(), {"x": [0, 1, 2]}, runs=tmp_path, progress=False, resume=True).ok
+
+
 class Model:
     def __repr__(self) -> str:
         return "Model()"

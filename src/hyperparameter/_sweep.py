@@ -18,9 +18,10 @@ from pathlib import Path
 from typing import Any, Callable, Optional, TextIO, Union
 
 from ._levels import baseline
+from ._numbers import jsonable
 from ._origins import restore_baseline, saved_baseline
 from ._search import source_for
-from ._sweep_folder import PathLike, SweepFolder, plain
+from ._sweep_folder import PathLike, SweepFolder
 from ._sweep_progress import Progress
 from ._sweep_trial import Objective, SweepResult, Trial, TrialSource
 from ._sweep_worker import Outcome, describe_error
@@ -302,7 +303,7 @@ def sweep(
     source, keys = source_for(
         search, space, trials=trials, seed=seed, objective=objective, saved=_saved_source(runs, resume)
     )
-    description = {"function": _name(func), "keys": keys, "source": plain(source.describe())}
+    description = {"function": _name(func), "keys": keys, "source": jsonable(source.describe())}
     if objective is not None:
         description["objective"] = {"metric": objective.metric, "minimize": objective.minimize}
     folder = _folder(runs, resume, description)

@@ -56,11 +56,6 @@ def _json(value: Any) -> str:
     return json.dumps(value, indent=1, default=repr, ensure_ascii=False)
 
 
-def plain(value: Any) -> Any:
-    """``value`` as JSON holds it (what a description compares equal as); ``repr`` for the rest."""
-    return json.loads(json.dumps(value, default=repr))
-
-
 class SweepFolder:
     """Reads and writes one sweep's folder.
 

@@ -16,13 +16,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
+from ._numbers import jsonable
 from ._origins import restore_baseline, saved_baseline
 from ._scope import SourcedScope, scope
 from ._search import SEARCHES
 from ._search_launch import declared_classes, extremes, plan_search
 from ._sweep import run_sweep
 from ._sweep_backends import BACKENDS
-from ._sweep_folder import SweepFolder, plain, timestamped
+from ._sweep_folder import SweepFolder, timestamped
 from ._sweep_grid import GridSource, swept_texts
 from ._sweep_options import PLOT_FLAG, RESUME_FLAG, SWEEP_FLAG
 from ._sweep_plot import import_figure, plot_sweep
@@ -364,7 +365,7 @@ def _create(options: SweepOptions, prog: str, source: dict[str, Any]) -> SweepFo
             "jobs": options.jobs or 1,
             "backend": options.backend or "threads",
             "objective": None if objective is None else [objective.metric, objective.minimize],
-            "source": plain(source),
+            "source": jsonable(source),
         },
     )
 
