@@ -44,7 +44,10 @@ def test_failures_on_dask(tmp_path: Any) -> None:
 
 
 def test_frozen_in_a_trial_on_a_dask_cluster_of_ones_own() -> None:
-    """On a client's cluster a trial may freeze for its threads with jobs=1; with more it fails, naming the fix."""
+    """On a client's cluster a trial may freeze for its threads with jobs=1; with more it fails, naming the fix.
+
+    Two sweeps in a row on one client: the second must not lose the first one's scattered values.
+    """
     alone = hp.sweep(freeze_and_read_in_thread, {"frz.lr": [0.1, 0.2]}, backend="dask", progress=False)
     assert [trial.result for trial in alone] == [{"lr": 0.1, "thread": 0.1}, {"lr": 0.2, "thread": 0.2}]
     beside = hp.sweep(

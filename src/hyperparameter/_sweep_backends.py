@@ -264,8 +264,10 @@ class DaskBackend:
                 n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=":0"
             )
             self._client = distributed.Client(self._cluster)
-        # A list of one: scattering a dict would scatter each of its values.
-        self._outer = self._client.scatter([outer], broadcast=True)[0]
+        # A list of one: scattering a dict would scatter each of its values. Not hashed: a key
+        # named by the content would be shared with an earlier sweep's equal values, and lost
+        # ("lost dependencies") when that sweep releases it.
+        self._outer = self._client.scatter([outer], broadcast=True, hash=False)[0]
         # A worker runs one of our trials at a time on a cluster we start, or when jobs is 1.
         self._publish = self._cluster is not None or jobs == 1
 
