@@ -12,9 +12,15 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 import sweep_trials
 from hyperparameter import _levels
+
+# Property tests are not timed tests: on a busy or slow CI machine an example may take longer
+# than hypothesis' default deadline, which would fail a correct test at random.
+settings.register_profile("untimed", deadline=None)
+settings.load_profile("untimed")
 
 
 @pytest.fixture(autouse=True)

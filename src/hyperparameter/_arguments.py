@@ -214,16 +214,17 @@ def rewrite_bool_values(argv: list[str], parser: argparse.ArgumentParser) -> lis
                 arg = option if parse_bool(text) else option.replace("--", "--no-", 1)
             except ValueError:
                 parser.error(f"argument {option}: invalid bool value: {text!r}")
-        elif arg in flags and index < len(argv) and _is_bool_word(argv[index]):
+        elif arg in flags and index < len(argv) and _parses(parse_bool, argv[index]):
             arg = arg if parse_bool(argv[index]) else arg.replace("--", "--no-", 1)
             index += 1
         rewritten.append(arg)
     return rewritten
 
 
-def _is_bool_word(text: str) -> bool:
+def _parses(parse: Callable[[str], Any], text: str) -> bool:
+    """Tell whether ``parse`` accepts ``text``."""
     try:
-        parse_bool(text)
+        parse(text)
     except ValueError:
         return False
     return True
@@ -254,20 +255,12 @@ def dotted_options_as_defines(argv: list[str]) -> list[str]:
             rewritten.append(arg)
         elif sep:
             rewritten += ["-D", f"{option[2:]}={text}"]
-        elif index < len(argv) and (not argv[index].startswith("-") or _is_number(argv[index])):
+        elif index < len(argv) and (not argv[index].startswith("-") or _parses(float, argv[index])):
             rewritten += ["-D", f"{option[2:]}={argv[index]}"]
             index += 1
         else:
             rewritten.append(arg)  # no value: argparse names it as an unrecognized argument
     return rewritten
-
-
-def _is_number(word: str) -> bool:
-    try:
-        float(word)
-    except ValueError:
-        return False
-    return True
 
 
 def repeat_flag(argv: list[str], flags: tuple[str, ...], takes: Callable[[str], bool]) -> list[str]:
