@@ -272,10 +272,10 @@ def test_run_folder_records_failures(tmp_path: Path) -> None:
 
 
 def test_result_that_json_cannot_hold(tmp_path: Path) -> None:
-    """A result JSON cannot hold is kept as its repr in trial.json."""
-    hp.sweep(lambda: {1, 2}, {"x": [1]}, runs=tmp_path / "s", progress=False)
+    """A result JSON cannot hold is kept as its repr in trial.json; a set is written as a list."""
+    hp.sweep(lambda: ({2, 1}, Model()), {"x": [1]}, runs=tmp_path / "s", progress=False)
     record = json.loads((tmp_path / "s" / "0000" / "trial.json").read_text())
-    assert record["result"] == "{1, 2}"
+    assert record["result"] == [[1, 2], "Model()"]
 
 
 def test_a_numpy_grid_is_saved_as_plain_numbers(tmp_path: Path) -> None:
@@ -300,7 +300,7 @@ def test_one_value_json_cannot_hold_keeps_the_rest_of_the_result(tmp_path: Path)
 
     hp.sweep(work, {"x": [1, 2]}, runs=tmp_path, progress=False, minimize="loss")
     record = json.loads((tmp_path / "0000" / "trial.json").read_text())
-    assert record["result"] == {"loss": 0.25, "model": "Model()", "sizes": [1, "{2, 3}"]}
+    assert record["result"] == {"loss": 0.25, "model": "Model()", "sizes": [1, [2, 3]]}
     resumed = hp.sweep(work, {"x": [1, 2]}, runs=tmp_path, progress=False, minimize="loss", resume=True)
     assert resumed.best().values == {"x": 1}
     assert resumed.rows()[1]["loss"] == 0.5

@@ -13,8 +13,10 @@ comparisons take as they are.
 
 from __future__ import annotations
 
+import enum
 import numbers
 import operator
+import pathlib
 from collections.abc import Mapping
 from typing import Any
 
@@ -66,13 +68,20 @@ def real_number(value: Any) -> Any:
 
 
 def jsonable(value: Any) -> Any:
-    """Return ``value`` as JSON holds it: numbers plain, containers through, ``repr`` for the rest.
+    """Return ``value`` as JSON holds it, written as ``hp.save_config`` writes it where JSON has no type.
 
-    One value JSON cannot hold becomes its ``repr``; the values around it stay
-    as they are (a container inside itself too).
+    Numbers are plain, a path is its text, an enum member its name, a tuple
+    or set a list, containers go through; one value JSON cannot hold becomes
+    its ``repr`` and the values around it stay as they are (a container
+    inside itself too).
 
-    >>> jsonable({"acc": 0.9, "model": object, 3: (1, None)})
-    {'acc': 0.9, 'model': "<class 'object'>", '3': [1, None]}
+    >>> import enum, pathlib
+    >>> class Color(enum.Enum):
+    ...     RED = 1
+    >>> jsonable({"acc": 0.9, "model": object, 3: (1, None), "out": pathlib.PurePosixPath("/x")})
+    {'acc': 0.9, 'model': "<class 'object'>", '3': [1, None], 'out': '/x'}
+    >>> jsonable([Color.RED, {2, 1}])
+    ['RED', [1, 2]]
     """
     return _jsonable(value, set())
 
@@ -81,6 +90,12 @@ def _jsonable(value: Any, inside: set[int]) -> Any:
     value = plain_number(value)
     if value is None or isinstance(value, (str, bool, int, float)):
         return value
+    if isinstance(value, enum.Enum):
+        return value.name
+    if isinstance(value, pathlib.PurePath):
+        return str(value)
+    if isinstance(value, (set, frozenset)):
+        value = sorted(value, key=repr)
     if not isinstance(value, (Mapping, list, tuple)) or id(value) in inside:
         return repr(value)
     inside.add(id(value))

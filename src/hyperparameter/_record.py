@@ -12,9 +12,7 @@ recorded too; another thread's or task's own record sees only its own reads.
 
 from __future__ import annotations
 
-import enum
 import json
-import pathlib
 import sys
 import threading
 from dataclasses import dataclass
@@ -28,6 +26,7 @@ from ._convert import convert, merge_mapping
 from ._engine import begin_recording, end_recording
 from ._levels import ABSENT, UNKNOWN, Level
 from ._mappings import Part, tree_of
+from ._numbers import jsonable
 from ._origins import sources_of
 from ._read_keys import take_in_other_processes
 from ._record_sources import describe_site, package_frame, site_of, tagged_source
@@ -446,32 +445,3 @@ def _conflict(value_key: str, table_key: str) -> None:
 def _short(value: Any, limit: int = 40) -> str:
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-def jsonable(value: Any) -> Any:
-    """Return ``value`` as JSON holds it, written as ``hp.save_config`` writes it where JSON has no type.
-
-    A path is its text, an enum member its name, a tuple or set a list, a
-    NumPy scalar its number; anything else JSON cannot hold is its repr.
-
-    >>> import enum, pathlib
-    >>> class Color(enum.Enum):
-    ...     RED = 1
-    >>> jsonable([pathlib.PurePosixPath("/x"), Color.RED, (1, 2), {"a": object}])
-    ['/x', 'RED', [1, 2], {'a': "<class 'object'>"}]
-    """
-    if isinstance(value, (str, int, float, bool)) or value is None:
-        return value
-    if isinstance(value, enum.Enum):
-        return value.name
-    if isinstance(value, pathlib.PurePath):
-        return str(value)
-    if isinstance(value, (list, tuple)):
-        return [jsonable(item) for item in value]
-    if isinstance(value, (set, frozenset)):
-        return [jsonable(item) for item in sorted(value, key=repr)]
-    if isinstance(value, dict) and all(isinstance(key, str) for key in value):
-        return {key: jsonable(item) for key, item in value.items()}
-    if getattr(value, "ndim", None) == 0 and callable(getattr(value, "item", None)):
-        return jsonable(value.item())  # a NumPy scalar (or a 0-d array or tensor)
-    return repr(value)

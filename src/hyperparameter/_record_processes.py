@@ -25,8 +25,9 @@ from pathlib import Path
 from typing import Any
 
 from ._mappings import Part
+from ._numbers import jsonable
 from ._read_keys import ReadKeys
-from ._record import MISSING, Read, Record, jsonable
+from ._record import MISSING, Read, Record
 
 
 class Inbox:
