@@ -10,6 +10,7 @@ files (later files win), defaults.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import collections
 import contextlib
 import inspect
@@ -221,7 +222,10 @@ class _Command:
 
     def call(self, arguments: dict[str, Any]) -> Any:
         positional, keywords = self.split(arguments)
-        return self.func(*positional, **keywords)
+        result = self.func(*positional, **keywords)
+        if inspect.iscoroutine(result):  # an `async def` main runs here, inside the run's values
+            return asyncio.run(result)
+        return result
 
     def split(self, arguments: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
         """The command-line arguments as the positional and keyword arguments of the function."""

@@ -14,7 +14,9 @@ other trials' threads.
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
+import inspect
 import signal
 import threading
 import time
@@ -98,6 +100,8 @@ def _call(func: Callable[[], Any], values: dict[str, Any], sources: dict[str, st
     try:
         with SourcedScope(values, sources):
             result = func()
+            if inspect.iscoroutine(result):  # an `async def` trial runs here, inside its values
+                result = asyncio.run(result)
     except KeyboardInterrupt:
         raise
     except SystemExit as error:
