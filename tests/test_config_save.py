@@ -291,9 +291,9 @@ def test_a_str_path_is_accepted(tmp_path: pathlib.Path) -> None:
             id="same-key-twice",
         ),
         pytest.param(
-            {"model": {"act": object}},
+            {"model": {"act": ...}},
             "run.yaml",
-            "Cannot save config '{path}': key 'model.act' is <class 'object'>, a type, which a config file "
+            "Cannot save config '{path}': key 'model.act' is Ellipsis, an ellipsis, which a config file "
             "cannot hold; expected str, int, float, bool, None, a list or a mapping.",
             id="unsupported-type",
         ),
@@ -364,3 +364,23 @@ def test_numpy_scalars_are_saved_as_their_numbers(tmp_path: pathlib.Path) -> Non
     path = tmp_path / "np.toml"
     hp.save_config({"flag": numpy.bool_(True), "steps": numpy.int64(3), "lr": numpy.float32(0.5)}, path)
     assert hp.config(path) == {"flag": True, "steps": 3, "lr": 0.5}
+
+
+@pytest.mark.parametrize("suffix", [".json", ".toml", ".yaml"])
+def test_sets_complex_and_importable_objects_are_written_as_text_that_reads_back(
+    tmp_path: pathlib.Path, suffix: str
+) -> None:
+    """A set is a sorted list, a complex number its text and a function or class its import path."""
+    import math
+    from collections import OrderedDict
+
+    path = tmp_path / f"run{suffix}"
+    hp.save_config({"s": {3, 1, 2}, "z": 1 + 2j, "fn": math.sqrt, "cls": OrderedDict}, path)
+    assert hp.config(path) == {
+        "s": [1, 2, 3],
+        "z": "(1+2j)",
+        "fn": "math:sqrt",
+        "cls": "collections:OrderedDict",
+    }
+    with hp.scope(hp.config(path)):
+        assert hp.scope.z | 0j == 1 + 2j

@@ -22,6 +22,7 @@ import enum
 import numbers
 import os
 import pathlib
+import sys
 from collections.abc import Mapping, Sequence
 from itertools import chain
 from typing import Any, Callable, Optional, Protocol, TypeVar, Union, overload, runtime_checkable
@@ -378,9 +379,10 @@ def save_config(values: Union[Mapping[str, Any], Scope, ScopeRoot, Recorded], pa
     value the code got (``0.2``, not the ``-D`` string ``'0.2'``), and where
     each came from, as a comment per key (TOML), comments at the top (YAML)
     or a ``<name>.sources.json`` file beside it (JSON). Dotted keys are written
-    nested. Tuples are written as lists, an ``Enum`` member as its name and a
-    path as text: what a read with a default of that type converts back. A
-    literal ``${`` is escaped so that loading does not interpolate it.
+    nested. Tuples and sets are written as lists; an ``Enum`` member as its
+    name; a complex number, a path, and a function or class (``'math:sqrt'``)
+    as text: what a parameter of that type converts back. A literal ``${`` is
+    escaped so that loading does not interpolate it.
 
     >>> import hyperparameter as hp, pathlib, tempfile
     >>> with tempfile.TemporaryDirectory() as folder, hp.scope(**{"train.lr": 0.1, "name": "a"}):
@@ -431,14 +433,45 @@ def _plain(value: Any, path: KeyPath, label: str) -> Any:
         return {key: _plain(item, (*path, key), label) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
         return [_plain(item, (*path, index), label) for index, item in enumerate(value)]
+    if isinstance(value, (set, frozenset)):  # a list, which a read with a set default converts back
+        return [_plain(item, (*path, index), label) for index, item in enumerate(_in_order(value))]
+    if isinstance(value, complex):
+        return str(value)  # '(1+2j)', which a read with a complex default converts back
     if isinstance(value, (datetime.date, datetime.time)):
         return _moment(value, path, label)
     if getattr(value, "ndim", None) == 0 and callable(getattr(value, "item", None)):
         return _plain(value.item(), path, label)  # a NumPy scalar (np.bool_ is no numbers.Integral)
+    named = _import_path(value)
+    if named is not None:
+        return named
     raise ConfigError(
         f"Cannot save config {label!r}: key {format_path(path)!r} is {_short(value)}, {_a(type(value).__name__)}, "
         f"which a config file cannot hold; expected str, int, float, bool, None, a list or a mapping."
     )
+
+
+def _in_order(items: Union[set[Any], frozenset[Any]]) -> list[Any]:
+    """A set's items sorted (by their text when they do not compare), so a file is the same every run."""
+    try:
+        return sorted(items)
+    except TypeError:
+        return sorted(items, key=repr)
+
+
+def _import_path(value: Any) -> Optional[str]:
+    """``'module:qualname'`` of a function or class that importing it gives back, else None.
+
+    ``hp.Callable`` and ``hp.Instance`` read the text back to the same object.
+    """
+    module, qualname = getattr(value, "__module__", None), getattr(value, "__qualname__", None)
+    if not (callable(value) and isinstance(module, str) and isinstance(qualname, str)):
+        return None
+    if "<" in qualname:  # a lambda or a function defined inside another: no import finds it
+        return None
+    target: Any = sys.modules.get(module)
+    for part in qualname.split("."):
+        target = getattr(target, part, None)
+    return f"{module}:{qualname}" if target is value else None
 
 
 def _moment(value: Union[datetime.date, datetime.time], path: KeyPath, label: str) -> Any:

@@ -458,6 +458,13 @@ class _Program:
             return self._describe(argv)
         run = self._parse(self.parser, argv)
         self._check(run)
+        if run.record_to is not None:
+            from ._record_file import record_path
+
+            try:
+                run.record_to = record_path(run.record_to)
+            except ConfigError as error:
+                self.parser.error(f"argument --record: {error}")
         saved = saved_baseline()
         # The whole run is recorded: in full for --record, else only which keys it read, to say
         # which -D/-C values nothing read; a run given neither runs unwatched, at full speed.
@@ -483,11 +490,11 @@ class _Program:
         if isinstance(rec, contextlib.nullcontext):
             return
         if run.record_to is not None:
-            from ._config import save_config
-            from ._record import Record  # loaded already: the run was recorded with one
+            from ._record_file import write_record
 
-            assert isinstance(rec, Record)
-            save_config(rec, run.record_to)
+            problem = write_record(rec, run.record_to)
+            if problem is not None:
+                print(f"{self.prog}: warning: {problem}", file=sys.stderr)
         unread = [key for key in run.watched if key not in rec.reads and key not in rec.gathered]
         for key in unread[:_UNREAD_SHOWN]:
             print(
