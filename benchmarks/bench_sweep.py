@@ -91,7 +91,8 @@ def main() -> None:
         f"  threads                        {threads:6.3f} s  ratio {threads / IDEAL:5.2f}  (target <= 1.25)"
     )
     print(
-        f"  processes, after the pool is up {process_span:6.3f} s  ratio {process_span / IDEAL:5.2f}  (target <= 1.5)"
+        f"  processes, after the pool is up {process_span:6.3f} s  ratio {process_span / IDEAL:5.2f}"
+        "  (target <= 1.5)"
     )
     print(f"  processes, whole (pool start)  {process_whole:6.3f} s  ratio {process_whole / IDEAL:5.2f}")
     print(f"driver cost per trial, {CHEAP_TRIALS} trials of a function that does nothing, 1 thread:")

@@ -85,7 +85,8 @@ def ray_cluster(request: pytest.FixtureRequest) -> Iterator[None]:
 
 @pytest.fixture(scope="module")
 def dask_client(request: pytest.FixtureRequest) -> Iterator[Any]:
-    """A client of one local Dask cluster of two worker processes for the whole test module, closed after it."""
+    """A client of one local Dask cluster of two worker processes for the whole test module,
+    closed after it."""
     distributed = pytest.importorskip("distributed")
     cloudpickle = pytest.importorskip("cloudpickle")
     with _shipped(cloudpickle, request):

@@ -99,7 +99,9 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
             "fakeapp/__init__.py": TRAIN + "raise RuntimeError('fakeapp must never be imported')\n",
             "fakeapp/sub/__init__.py": "raise RuntimeError('never imported')\n",
             "fakeapp/sub/extra.py": "import hyperparameter as hp\nFLAG = hp.scope.extra.flag | False\n",
-            "faketk/__init__.py": "import hyperparameter as hp\n\n\ndef tool():\n    return hp.scope.tool.size | 3\n",
+            "faketk/__init__.py": (
+                "import hyperparameter as hp\n\n\ndef tool():\n    return hp.scope.tool.size | 3\n"
+            ),
             "fakecfg/__init__.py": CONFIG,
             "plainlib/__init__.py": "import hyperparameter as hp\nX = hp.scope.plain.x | 1\n",
             "liar/__init__.py": "SAYS = 'hyperparameter'\n",
@@ -153,7 +155,7 @@ def test_ls_lists_a_directory_as_a_table(project: Path, capsys: pytest.CaptureFi
 def test_every_report_format_names_every_file_it_could_not_scan(
     project: Path, capsys: pytest.CaptureFixture[str], fmt: str, tree: bool
 ) -> None:
-    """A syntax error, a FIFO, a file over the size limit and an unreadable folder are each named in every report."""
+    """A syntax error, a FIFO, an oversized file and an unreadable folder are each named in every report."""
     from hyperparameter import _scanner
 
     app = project / "myapp"
@@ -458,7 +460,8 @@ def test_desc_exact_key_shows_the_detail_block(site: Path, capsys: pytest.Captur
 
 
 def test_desc_of_a_declared_parameter(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """A key an hp.Params class declares is described with its kind, doc= text and the class to read it through."""
+    """A key an hp.Params class declares is described with its kind,
+    doc= text and the class to read it through."""
     assert main(["desc", "model.width", "fake-config"]) == 0
     assert capsys.readouterr().out == textwrap.dedent("""\
         ============================================================
@@ -590,7 +593,8 @@ def test_python_m_hyperparameter_desc_and_exit_codes(project: Path) -> None:
 def test_python_m_hyperparameter_prints_what_main_prints(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """python -m hyperparameter is the same program: the same output, errors and status for the same arguments."""
+    """python -m hyperparameter is the same program: the same output,
+    errors and status for the same arguments."""
     for argv in (["ls", "myapp", "--tree"], ["desc", "lr"], ["ls", "-f", "markdown"]):
         status = main(argv)
         printed = capsys.readouterr()
@@ -607,7 +611,8 @@ if sys.version_info >= (3, 12):
 
 @pytest.mark.parametrize("module", ["hyperparameter", "hyperparameter.__main__"])
 def test_python_m_hyperparameter_never_imports_from_the_scanned_folder(tmp_path: Path, module: str) -> None:
-    """python -m hyperparameter ls . in a folder holding dataclasses.py, argparse.py ... imports none of them."""
+    """python -m hyperparameter ls . in a folder holding dataclasses.py,
+    argparse.py ... imports none of them."""
     for name in PLANTED:
         (tmp_path / f"{name}.py").write_text(f"raise SystemExit('planted {name}.py was imported')\n")
     (tmp_path / "prog.py").write_text(
@@ -619,7 +624,8 @@ def test_python_m_hyperparameter_never_imports_from_the_scanned_folder(tmp_path:
 
 
 def test_the_installed_hp_command_is_the_same_program(project: Path) -> None:
-    """The hp console script, where the package is installed, runs the same main as python -m hyperparameter."""
+    """The hp console script, where the package is installed,
+    runs the same main as python -m hyperparameter."""
     command = shutil.which("hp", path=str(Path(sys.executable).parent))
     if command is None:
         pytest.skip("the hp console script is not installed next to this Python")
@@ -634,7 +640,7 @@ def test_the_installed_hp_command_is_the_same_program(project: Path) -> None:
     assert (done.returncode, done.stdout) == (0, run_hp("ls", "myapp", "-f", "json", cwd=project).stdout)
 
 
-# -- the launcher agrees ---------------------------------------------------------------------------------------
+# -- the launcher agrees -------------------------------------------------------------------------------------
 
 LAUNCHED = """\
 import hyperparameter as hp
@@ -679,7 +685,8 @@ def launched(tmp_path: Path) -> Path:
 
 
 def test_list_params_shows_each_key_once_with_params_classes(launched: Path) -> None:
-    """-lps lists declared keys once, the base class's default first, and never the scan's guess at a namespace."""
+    """-lps lists declared keys once, the base class's default first,
+    and never the scan's guess at a namespace."""
     done = run_program(launched, "-lps")
     assert (done.returncode, done.stderr) == (0, "")
     assert done.stdout == textwrap.dedent("""\
@@ -709,7 +716,8 @@ def test_explain_param_and_hp_desc_draw_the_same_block(
 
 
 def test_hp_ls_and_list_params_agree_on_the_keys(launched: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """hp ls of the program's directory finds what -lps lists (computed names as written), with the types -ep gives."""
+    """hp ls of the program's directory finds what -lps lists (computed names as written),
+    with the types -ep gives."""
     assert main(["ls", str(launched), "-f", "json"]) == 0
     listed = {item["key"]: item["type"] for item in json.loads(capsys.readouterr().out)["hyperparameters"]}
     explained = run_program(launched, "-ep", "model.width", "train.lr").stdout

@@ -1,4 +1,5 @@
-"""Isolation of scopes across threads, thread pools, asyncio tasks and generators (processes: test_processes)."""
+"""Isolation of scopes across threads, thread pools, asyncio tasks and generators (processes:
+test_processes)."""
 
 from __future__ import annotations
 
@@ -124,7 +125,8 @@ class TestThreads:
         assert in_new_thread(lambda: hp.scope.parent.v | MISSING) == MISSING
 
     def test_init_restarts_a_thread_from_the_baseline_plus_params(self) -> None:
-        """init() in a thread drops what the thread set and starts over from the frozen values plus its params."""
+        """init() in a thread drops what the thread set
+        and starts over from the frozen values plus its params."""
         with hp.scope(**{"base.v": 1}):
             hp.scope.frozen()
 
@@ -138,7 +140,8 @@ class TestThreads:
 
 class TestFrozen:
     def test_threads_started_after_frozen_see_its_values(self) -> None:
-        """Values visible where frozen() is called, set by with or by assignment, reach threads started later."""
+        """Values visible where frozen() is called, set by with or by assignment,
+        reach threads started later."""
         with hp.scope(**{"cfg.lr": 0.1}):
             hp.scope.cfg.seed = 7
             hp.scope.frozen()
@@ -235,7 +238,8 @@ class TestThreadPools:
 
     @pytest.mark.parametrize("how", WAYS_TO_SET)
     def test_bind_scope_task_writes_reach_neither_the_next_tasks_nor_the_submitter(self, how: str) -> None:
-        """Whatever a bound task sets is gone for the next bound or plain task on the same worker and for the submitter."""
+        """Whatever a bound task sets is gone for the next bound or plain task on the same worker
+        and for the submitter."""
 
         def read() -> tuple[int, object]:
             return threading.get_ident(), hp.scope.leak.v | MISSING
@@ -413,7 +417,8 @@ class TestGenerators:
                 assert (next(it), hp.scope.caller.v | MISSING) == (1, 2)
 
     def test_loop_over_batches_sees_each_step_and_rolls_everything_back(self) -> None:
-        """The for-batch/with-step loop sees each step, not the generator's values, and leaves nothing behind."""
+        """The for-batch/with-step loop sees each step, not the generator's values;
+        it leaves nothing behind."""
 
         def batches() -> Iterator[tuple[int, object]]:
             with hp.scope(**{"data.shard": 3}):
@@ -452,7 +457,8 @@ class TestGenerators:
     def test_generator_block_ending_inside_the_callers_block_leaves_the_callers_values(
         self, make: Callable[[], Iterator[object]], finish: str
     ) -> None:
-        """A generator's scope that ends while its caller is in a with block raises nothing and keeps the caller's values."""
+        """A generator's scope that ends while its caller is in a with block
+        raises nothing and keeps the caller's values."""
         before = visible()
         it = make()
         next(it)
@@ -489,7 +495,8 @@ class TestGenerators:
     def test_generator_resumed_in_a_copied_context_sees_its_values_and_leaks_nothing_when_done(
         self, resume: Callable[[Callable[[], Any]], Any]
     ) -> None:
-        """A generator resumed and finished in a copy of its caller's context reads its own values there and leaves nothing in the caller."""
+        """A generator resumed and finished in a copy of its caller's context reads its own values there
+        and leaves nothing in the caller."""
         before = visible()
         it = _gen_with_block()
         assert next(it) == 1
@@ -503,7 +510,8 @@ class TestGenerators:
     def test_generator_whose_block_ends_in_another_thread_ends_cleanly_and_leaks_nothing(
         self, finish: str
     ) -> None:
-        """A generator paused in its block and finished in another thread raises nothing and leaves no value in either thread."""
+        """A generator paused in its block and finished in another thread
+        raises nothing and leaves no value in either thread."""
         before = visible()
         it = _gen_with_block()
         assert next(it) == 1
@@ -522,7 +530,8 @@ class TestGenerators:
         assert (hp.scope.gen.v | MISSING, visible()) == (MISSING, before)
 
     def test_generator_running_in_another_thread_is_invisible_to_the_thread_that_started_it(self) -> None:
-        """While a generator runs inside its block in another thread, the thread that advanced it first does not see its values."""
+        """While a generator runs inside its block in another thread,
+        the thread that advanced it first does not see its values."""
         running, release = threading.Event(), threading.Event()
 
         def paused_inside() -> Iterator[object]:
@@ -546,7 +555,7 @@ class TestGenerators:
         assert seen == MISSING
 
     def test_interleaved_generators_that_write_keep_their_own_values(self) -> None:
-        """Two paused generators that each write inside their own scope never see or leak each other's values."""
+        """Two paused generators that each write in their own scope never see or leak each other's values."""
 
         def worker(name: str) -> Iterator[object]:
             with hp.scope(**{"gen.name": name}):
@@ -562,7 +571,7 @@ class TestGenerators:
             assert (list(first), list(second), visible()) == ([], [], before)
 
     def test_contextmanager_around_a_scope_shows_its_values_in_the_body(self) -> None:
-        """A contextlib.contextmanager that yields inside a scope makes the values visible in its with body."""
+        """A contextlib.contextmanager that yields in a scope makes the values visible in its with body."""
         with _config(**{"cm.lr": 0.5}):
             assert hp.scope.cm.lr | 0.0 == 0.5
 
@@ -578,7 +587,7 @@ class TestGenerators:
 
     @pytest.mark.parametrize("how", ["yield from a helper", "@hp.param generator"])
     def test_contextmanager_built_on_another_generator_shows_its_values(self, how: str) -> None:
-        """A contextmanager whose scope is entered by a delegated or decorated generator still shows the values."""
+        """A contextmanager whose scope a delegated or decorated generator enters still shows the values."""
 
         def enter_lr(lr: float) -> Iterator[None]:
             with hp.scope(**{"cm.lr": lr}):
@@ -782,7 +791,8 @@ class TestAsyncGenerators:
         assert asyncio.run(main()) == [1, MISSING, (1, MISSING), MISSING, MISSING, 2, before]
 
     def test_async_for_loop_sees_each_step_and_rolls_everything_back(self) -> None:
-        """The async for-batch/with-step loop sees each step, not the generator's values, and leaves nothing behind."""
+        """The async for-batch/with-step loop sees each step, not the generator's values,
+        and leaves nothing behind."""
 
         async def batches() -> AsyncIterator[tuple[int, object]]:
             with hp.scope(**{"data.shard": 3}):
@@ -803,7 +813,7 @@ class TestAsyncGenerators:
 
     @pytest.mark.parametrize("outcome", ["returns", "raises"])
     def test_asynccontextmanager_around_a_scope_shows_its_values_and_rolls_back(self, outcome: str) -> None:
-        """An asynccontextmanager that yields inside a scope shows its values in the body and rolls them back."""
+        """An asynccontextmanager that yields in a scope shows its values in the body and rolls them back."""
 
         @contextlib.asynccontextmanager
         async def config() -> AsyncIterator[None]:
@@ -903,7 +913,8 @@ class TestInjection:
         ids=["generator", "coroutine", "async generator"],
     )
     def test_injected_values_are_taken_where_the_function_is_called(self, job: Callable[[], Any]) -> None:
-        """A decorated generator or coroutine gets the values of the scope it is called in, not of where it is consumed."""
+        """A decorated generator or coroutine gets the values of the scope it is called in,
+        not of where it is consumed."""
         made = []
         for n in (1, 2):
             with hp.scope(**{"job.n": n}):
@@ -915,7 +926,8 @@ class TestStress:
     @pytest.mark.usefixtures("fast_switching")
     @pytest.mark.parametrize("bind", [False, True], ids=["plain pool", "bind_scope"])
     def test_many_pool_tasks_never_lose_or_share_values(self, bind: bool) -> None:
-        """Hundreds of pool tasks in nested scopes each read back exactly what they set, and the submitter is untouched."""
+        """Hundreds of pool tasks in nested scopes each read back exactly what they set,
+        and the submitter is untouched."""
 
         def task(i: int) -> list[tuple[object, ...]]:
             wrong: list[tuple[object, ...]] = []
@@ -955,7 +967,8 @@ class TestStress:
         assert after == before
 
     def test_many_asyncio_tasks_never_lose_or_share_values(self) -> None:
-        """Hundreds of tasks interleaving in nested scopes each read back exactly what they set, and the parent is untouched."""
+        """Hundreds of tasks interleaving in nested scopes each read back exactly what they set,
+        and the parent is untouched."""
 
         async def task(i: int) -> list[tuple[object, ...]]:
             wrong: list[tuple[object, ...]] = []

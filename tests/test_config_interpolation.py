@@ -1,4 +1,5 @@
-"""Behaviour of ${...} interpolation in configs: references, environment variables, escapes, cycles and errors."""
+"""Behaviour of ${...} interpolation in configs: references, environment variables, escapes,
+cycles and errors."""
 
 from __future__ import annotations
 
@@ -44,7 +45,7 @@ def test_a_whole_string_reference_keeps_the_referenced_type(value: Any, expected
     ],
 )
 def test_an_embedded_reference_is_formatted_into_the_text(value: Any, text: str) -> None:
-    """A reference inside other text is written as on the command line (true, [1,2]) and the result is a str."""
+    """A reference inside other text is written as on the command line (true, [1,2]); the result is a str."""
     assert hp.config({"a": value, "b": "n=${a}"})["b"] == text
 
 
@@ -158,7 +159,8 @@ def test_a_set_variable_is_not_interpolated_again(monkeypatch: pytest.MonkeyPatc
 def test_an_unset_variable_without_default_is_a_missing_reference_error(
     tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """${env:NAME} with NAME unset raises MissingReferenceError (a KeyError) naming the key, file and variable."""
+    """${env:NAME} with NAME unset raises MissingReferenceError (a KeyError) naming the key,
+    file and variable."""
     monkeypatch.delenv("HP_TEST_UNSET", raising=False)
     path = tmp_path / "exp.toml"
     path.write_text('[data]\nroot = "${env:HP_TEST_UNSET}"\n')
@@ -187,7 +189,8 @@ def test_an_unset_variable_without_default_is_a_missing_reference_error(
     ],
 )
 def test_a_backslash_escapes_a_literal_dollar_brace(written: str, loaded: str) -> None:
-    """'\\${' is a literal '${'; '\\\\${' is a literal backslash before a reference; other backslashes stay."""
+    """'\\${' is a literal '${'; '\\\\${' is a literal backslash before a reference;
+    other backslashes stay."""
     assert hp.config({"a": 1, "b": written})["b"] == loaded
 
 
@@ -224,7 +227,8 @@ def test_escaped_text_parses_back_to_itself(text: str) -> None:
 def test_a_cycle_is_a_config_error_printing_the_cycle(
     values: dict[str, Any], cycle: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A reference that comes back to itself raises ConfigError (a ValueError) showing the path round the cycle."""
+    """A reference that comes back to itself raises ConfigError (a ValueError)
+    showing the path round the cycle."""
     monkeypatch.delenv("HP_TEST_UNSET", raising=False)
     with pytest.raises(hp.ConfigError) as caught:
         hp.config(values)

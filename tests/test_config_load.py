@@ -51,7 +51,8 @@ def test_str_and_pathlib_paths_load_the_same(tmp_path: pathlib.Path) -> None:
 def test_yaml_dot_words_are_floats_only_with_a_digit(
     tmp_path: pathlib.Path, text: str, value: object
 ) -> None:
-    """A YAML word that starts with a dot is a float only when a digit follows the dot, never a raw ValueError."""
+    """A YAML word that starts with a dot is a float only when a digit follows the dot,
+    never a raw ValueError."""
     assert hp.config(_write(tmp_path, "dots.yaml", f"a: {text}\n")) == {"a": value}
 
 
@@ -108,7 +109,8 @@ def test_later_files_win_and_mappings_merge_deep(tmp_path: pathlib.Path) -> None
 
 
 def test_sources_may_be_a_list_or_several_arguments(tmp_path: pathlib.Path) -> None:
-    """hp.config([a, b]), hp.config(a, b) and hp.config((a, b)) are the same, and may mix files and mappings."""
+    """hp.config([a, b]), hp.config(a, b) and hp.config((a, b)) are the same,
+    and may mix files and mappings."""
     path = _write(tmp_path, "base.json", '{"a": 1, "b": 1}')
     expected = {"a": 1, "b": 2}
     assert hp.config([path, {"b": 2}]) == hp.config(path, {"b": 2}) == hp.config((path, {"b": 2})) == expected
@@ -209,7 +211,8 @@ def test_param_functions_read_loaded_values(tmp_path: pathlib.Path) -> None:
         pytest.param(
             "exp",
             "a = 1",
-            "Cannot read config '{path}': no suffix to tell its format; expected .json, .toml, .yaml or .yml.",
+            "Cannot read config '{path}': no suffix to tell its format; "
+            "expected .json, .toml, .yaml or .yml.",
             id="no-suffix",
         ),
         pytest.param(
@@ -221,7 +224,8 @@ def test_param_functions_read_loaded_values(tmp_path: pathlib.Path) -> None:
         pytest.param(
             "exp.json",
             '{"train": [{"opt": {"lr": 1,\n "lr": 2}}]}',
-            "Cannot parse config '{path}' as JSON: the key 'train[0].opt.lr' appears twice in one object; keep one.",
+            "Cannot parse config '{path}' as JSON: "
+            "the key 'train[0].opt.lr' appears twice in one object; keep one.",
             id="json-duplicate-key",
         ),
         pytest.param(
@@ -234,7 +238,8 @@ def test_param_functions_read_loaded_values(tmp_path: pathlib.Path) -> None:
         pytest.param(
             "exp.yaml",
             "a: 1\ntrain:\n  lr: 1\n  lr: 2\n",
-            "Cannot parse config '{path}' as YAML: the key 'lr' appears twice in one mapping (line 4, column 3).",
+            "Cannot parse config '{path}' as YAML: "
+            "the key 'lr' appears twice in one mapping (line 4, column 3).",
             id="yaml-duplicate-key",
         ),
         pytest.param(
@@ -287,8 +292,8 @@ def test_param_functions_read_loaded_values(tmp_path: pathlib.Path) -> None:
         pytest.param(
             "exp.yaml",
             "train: 1\ntrain.lr: 0.1\n",
-            "Cannot load config '{path}': key 'train' holds 1, so it cannot also hold keys such as 'train.lr'; "
-            "a key is either a value or a table.",
+            "Cannot load config '{path}': key 'train' holds 1, "
+            "so it cannot also hold keys such as 'train.lr'; a key is either a value or a table.",
             id="value-and-table",
         ),
     ],
@@ -296,7 +301,8 @@ def test_param_functions_read_loaded_values(tmp_path: pathlib.Path) -> None:
 def test_a_file_that_cannot_load_is_a_config_error_naming_it(
     tmp_path: pathlib.Path, name: str, text: str, message: str
 ) -> None:
-    """Each loading problem raises ConfigError (a ValueError) naming the file, the key path, and the line where the parser gives one."""
+    """Each loading problem raises ConfigError (a ValueError) naming the file, the key path,
+    and the line where the parser gives one."""
     path = _write(tmp_path, name, text)
     with pytest.raises(hp.ConfigError) as caught:
         hp.config(path)
@@ -373,7 +379,8 @@ def test_a_failed_load_leaves_the_scope_as_it_was(tmp_path: pathlib.Path) -> Non
 def test_yaml_without_pyyaml_names_the_extra_to_install(
     tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch, action: str
 ) -> None:
-    """Without PyYAML, reading or writing YAML raises MissingDependencyError (an ImportError) naming the extra."""
+    """Without PyYAML, reading or writing YAML raises MissingDependencyError (an ImportError)
+    naming the extra."""
     path = _write(tmp_path, "exp.yaml", "a: 1\n")
     monkeypatch.setitem(sys.modules, "yaml", None)  # makes `import yaml` fail
     with pytest.raises(hp.MissingDependencyError) as caught:
@@ -405,7 +412,8 @@ def test_toml_without_tomli_before_python_311_names_the_extra_to_install(
     with pytest.raises(hp.MissingDependencyError) as caught:
         hp.config(path)
     assert str(caught.value) == (
-        "Reading TOML before Python 3.11 needs tomli, which is not installed: pip install 'hyperparameter[toml]'."
+        "Reading TOML before Python 3.11 needs tomli, which is not installed: "
+        "pip install 'hyperparameter[toml]'."
     )
 
 
@@ -428,7 +436,8 @@ def _nested_json(depth: int) -> str:
 def test_deeply_nested_config_is_a_config_error_naming_the_file(
     tmp_path: pathlib.Path, name: str, text: str
 ) -> None:
-    """Values nested hundreds or thousands of levels deep give ConfigError naming the file, not RecursionError."""
+    """Values nested hundreds or thousands of levels deep give ConfigError naming the file,
+    not RecursionError."""
     (tmp_path / name).write_text(text)
     with pytest.raises(hp.ConfigError, match=rf"{name}'.*(nested too deeply|levels deep)"):
         hp.config(tmp_path / name)
@@ -445,7 +454,8 @@ def test_recursive_yaml_alias_is_a_config_error_naming_file_and_key(
 
 
 def test_nested_yaml_aliases_stop_at_the_expansion_limit(tmp_path: pathlib.Path) -> None:
-    """A few hundred bytes of nested YAML aliases (a billion values) give ConfigError at once, naming file and key."""
+    """A few hundred bytes of nested YAML aliases (a billion values) give ConfigError at once,
+    naming file and key."""
     nine = lambda name: "[" + ",".join([f"*{name}"] * 9) + "]"  # noqa: E731
     text = "a0: &a0 [lol,lol,lol,lol,lol,lol,lol,lol,lol]\n" + "".join(
         f"a{i}: &a{i} {nine(f'a{i - 1}')}\n" for i in range(1, 10)
@@ -479,7 +489,8 @@ def test_shared_yaml_aliases_below_the_limit_load_as_independent_copies(tmp_path
 def test_references_that_expand_exponentially_stop_at_the_limit(
     values: dict[str, Any], what: str, key: str
 ) -> None:
-    """${} references that repeat a subtree or double a string give ConfigError naming the key, not exhausted memory."""
+    """${} references that repeat a subtree or double a string give ConfigError naming the key,
+    not exhausted memory."""
     with pytest.raises(hp.ConfigError, match=rf"expands to more than \d+ {what} at key '{key}\d"):
         hp.config(values)
 

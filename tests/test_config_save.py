@@ -127,7 +127,8 @@ def test_yaml_round_trips_any_values_it_can_hold(folder: pathlib.Path, tree: dic
 def test_text_with_interpolation_syntax_is_saved_escaped_and_loads_as_written(
     folder: pathlib.Path, text: str
 ) -> None:
-    """A saved string is never interpolated on loading: '${' and backslashes before it come back as they were."""
+    """A saved string is never interpolated on loading:
+    '${' and backslashes before it come back as they were."""
     for kind in FORMATS:
         assert _round_trip(folder, kind, {"k": text, "ref": "${k}"}) == {"k": text, "ref": "${k}"}
 
@@ -198,7 +199,8 @@ class Optimizer(enum.Enum):
 
 
 def test_tuples_enums_and_paths_are_saved_as_what_reads_convert_back(tmp_path: pathlib.Path) -> None:
-    """A tuple is saved as a list, an Enum as its member name and a path as text; reads with such defaults convert back."""
+    """A tuple is saved as a list, an Enum as its member name and a path as text;
+    reads with such defaults convert back."""
     values = {"shape": (2, 3), "opt": Optimizer.ADAM, "out": pathlib.PurePosixPath("/runs/a")}
     hp.save_config(values, tmp_path / "run.json")
     loaded = hp.config(tmp_path / "run.json")
@@ -258,8 +260,8 @@ def test_a_str_path_is_accepted(tmp_path: pathlib.Path) -> None:
         pytest.param(
             {"day": datetime.date(2024, 5, 1)},
             "run.json",
-            "Cannot save config '{path}': key 'day' is datetime.date(2024, 5, 1), and JSON has no dates or times; "
-            "save as .toml or .yaml, or store the value as a string.",
+            "Cannot save config '{path}': key 'day' is datetime.date(2024, 5, 1), "
+            "and JSON has no dates or times; save as .toml or .yaml, or store the value as a string.",
             id="json-date",
         ),
         pytest.param(
@@ -319,7 +321,8 @@ def test_a_str_path_is_accepted(tmp_path: pathlib.Path) -> None:
             },
             "run.yaml",
             "Cannot save config '{path}': key 'start' is datetime.datetime(2024, 1, 1, 0, 0, "
-            "tzinfo=datetime.timezone(datetime.timedelta(seconds=30))), whose UTC offset 0:00:30 is not a whole number of minutes, "
+            "tzinfo=datetime.timezone(datetime.timedelta(seconds=30))), "
+            "whose UTC offset 0:00:30 is not a whole number of minutes, "
             "which config files cannot write; round the offset or store the value as a string.",
             id="offset-in-seconds",
         ),
@@ -334,7 +337,8 @@ def test_a_str_path_is_accepted(tmp_path: pathlib.Path) -> None:
 def test_values_a_file_cannot_hold_are_refused_naming_the_file_and_key(
     tmp_path: pathlib.Path, values: dict[str, Any], name: str, message: str
 ) -> None:
-    """save_config raises ConfigError (a ValueError) naming the file, the key and the value, and writes nothing."""
+    """save_config raises ConfigError (a ValueError) naming the file, the key and the value,
+    and writes nothing."""
     path = tmp_path / name
     with pytest.raises(hp.ConfigError) as caught:
         hp.save_config(values, path)

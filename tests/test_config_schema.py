@@ -1,4 +1,5 @@
-"""Behaviour of hp.config(..., schema=...): building dataclasses strictly and reporting every problem at once."""
+"""Behaviour of hp.config(..., schema=...):
+building dataclasses strictly and reporting every problem at once."""
 
 from __future__ import annotations
 
@@ -77,7 +78,8 @@ def test_a_schema_builds_the_dataclass_with_its_defaults(tmp_path: pathlib.Path)
 
 
 def test_every_supported_annotation_is_built() -> None:
-    """Nested dataclasses, Optional, Union, list/dict/tuple of types, Literal, Enum, bool and paths are built."""
+    """Nested dataclasses, Optional, Union, list/dict/tuple of types, Literal, Enum,
+    bool and paths are built."""
     exp = hp.config(
         {
             "name": "x",
@@ -238,7 +240,8 @@ def test_a_generic_collection_schema_is_built() -> None:
     ],
 )
 def test_each_problem_is_a_schema_error_naming_the_key_path(values: dict[str, Any], problem: str) -> None:
-    """A value that does not fit raises SchemaError (a ConfigError, a ValueError) naming its key path, value and expected type."""
+    """A value that does not fit raises SchemaError (a ConfigError, a ValueError) naming its key path,
+    value and expected type."""
     with pytest.raises(hp.SchemaError) as caught:
         hp.config(values, schema=Experiment)
     end = "" if problem.endswith("?") else "."

@@ -113,7 +113,8 @@ CASES = [
 def test_every_entry_point_gives_the_same_answer(
     text: str, tp: Any, expected: Any, lenient: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Scope reads, @hp.param, kinds, options, -D checks and schemas agree, but for the documented lenient rule."""
+    """Scope reads, @hp.param, kinds, options, -D checks and schemas agree,
+    but for the documented lenient rule."""
     answers = {name: entry(text, tp) for name, entry in {**LENIENT, **STRICT}.items()}
     capsys.readouterr()
     wanted = dict.fromkeys(STRICT, expected)

@@ -311,7 +311,8 @@ def test_integer_text_too_long_for_int_never_becomes_infinity() -> None:
 
 @pytest.mark.parametrize(("default", "expected"), [("", "as text"), (0.0, "range of a float")])
 def test_an_int_too_long_to_convert_is_a_conversion_error(default: object, expected: str) -> None:
-    """An int of 5,000 digits read with a str or float default gives ConversionError naming the key, not ValueError."""
+    """An int of 5,000 digits read with a str or float default
+    gives ConversionError naming the key, not ValueError."""
     with (
         hp.scope(**{"big.n": 10**5000}),
         pytest.raises(hp.ConversionError, match=rf"'big.n' = <an int of about 5001 digits>.*{expected}"),

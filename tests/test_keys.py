@@ -417,7 +417,8 @@ def test_checked_str_subclass_key_is_stored_as_a_plain_string() -> None:
 
 
 def test_many_index_assignments_to_one_key_build_one_assignment(monkeypatch) -> None:
-    """Assigning n items of one list builds one assignment holding them, not one copy per item (linear cost)."""
+    """Assigning n items of one list builds one assignment holding them,
+    not one copy per item (linear cost)."""
     from hyperparameter import _grammar, _keys
 
     built = []
@@ -435,7 +436,8 @@ def test_many_index_assignments_to_one_key_build_one_assignment(monkeypatch) -> 
 
 
 def test_index_assignment_after_a_mapping_leaves_the_given_assignment_unchanged() -> None:
-    """An index assignment added to one given in a mapping makes a new one; the given object stays as it was."""
+    """An index assignment added to one given in a mapping makes a new one;
+    the given object stays as it was."""
     given_assignment = hp.IndexAssignment({0: "5"}, "[1, 2, 3]")
     ps = hp.scope({"dims": given_assignment}, "dims[2]=9")
     assert given_assignment.items == {0: "5"}

@@ -367,7 +367,8 @@ class TestRealPrograms:
         return run_python("app.py", *args, cwd=folder)
 
     def test_a_value_a_lazy_module_refuses_stops_the_program_before_it_runs(self, program: Path) -> None:
-        """-D model.width=0 fails the bound of a kind declared in a module imported later: exit 2, nothing runs."""
+        """-D model.width=0 fails the bound of a kind declared in a module imported later: exit 2,
+        nothing runs."""
         done = self.start(program, "-D", "model.width=0")
         assert (done.returncode, done.stdout) == (2, "")
         assert "error: -D sets 'model.width' to '0', but Net at model.py:5 expects" in done.stderr
@@ -383,8 +384,8 @@ class TestRealPrograms:
         done = self.start(program, "--strict", "-D", "model.widht=8")
         assert (done.returncode, done.stdout) == (2, "")
         assert (
-            "error: --strict: -D sets a hyperparameter the program never reads: 'model.widht'. Did you mean 'model.width'?"
-            in done.stderr
+            "error: --strict: -D sets a hyperparameter the program never reads: 'model.widht'. "
+            "Did you mean 'model.width'?" in done.stderr
         )
 
     def test_list_params_as_json_names_each_source(self, program: Path) -> None:

@@ -258,7 +258,8 @@ def test_kind_accepts_a_valid_value_from_code(parameter: Any, value: Any, expect
 def test_kind_rejects_a_bad_value_from_code_and_keeps_the_old_one(
     parameter: Any, value: Any, error: type[Exception], message: str
 ) -> None:
-    """Setting a bad value raises TypeError or ValueError naming the key and the limits, and changes nothing."""
+    """Setting a bad value raises TypeError or ValueError naming the key and the limits,
+    and changes nothing."""
     obj = holder(parameter)()
     before = obj.x
     with pytest.raises(error, match=re.escape(message)):
@@ -387,7 +388,8 @@ def test_float_default_given_as_int_becomes_a_float() -> None:
     ],
 )
 def test_kind_converts_scope_text_strictly(parameter: Any, text: str, expected: Any) -> None:
-    """Text in a scope becomes a value of the kind ('7' an int, 'true' a bool, '[1,2]' a list, 'math:sqrt' a function)."""
+    """Text in a scope becomes a value of the kind
+    ('7' an int, 'true' a bool, '[1,2]' a list, 'math:sqrt' a function)."""
     cls = holder(parameter)
     obj = cls()
     with hp.scope(**{"k.x": text}):
@@ -442,7 +444,8 @@ def test_kind_converts_scope_text_strictly(parameter: Any, text: str, expected: 
 def test_bad_scope_text_raises_conversion_error_naming_key_value_and_limits(
     parameter: Any, text: str, fragment: str
 ) -> None:
-    """Reading text the kind cannot take raises ConversionError with the key, the text and what was expected."""
+    """Reading text the kind cannot take raises ConversionError with the key,
+    the text and what was expected."""
     cls = holder(parameter)
     obj = cls()
     with hp.scope(**{"k.x": text}):
@@ -670,7 +673,8 @@ def test_other_class_attributes_behave_normally() -> None:
 def test_mutable_defaults_are_copied_per_instance(
     parameter: Any, mutate: Any, pristine: Any, changed: Any
 ) -> None:
-    """Changing an instance's list or dict default in place changes neither the class default nor other instances."""
+    """Changing an instance's list or dict default in place
+    changes neither the class default nor other instances."""
     cls = holder(parameter)
     first, second = cls(), cls()
     for _ in range(3):  # every read must give the same own copy, not the class default
@@ -733,7 +737,8 @@ def test_subclass_may_override_a_default_without_touching_the_parent() -> None:
 
 
 def test_subclass_default_override_is_validated_at_definition() -> None:
-    """A subclass default that breaks the inherited bounds fails at the class statement, and the parent is unchanged."""
+    """A subclass default that breaks the inherited bounds fails at the class statement,
+    and the parent is unchanged."""
 
     class Base(hp.Params, namespace="base"):
         lr = hp.Float(1e-3, bounds=(0, 1))
@@ -765,7 +770,8 @@ def test_changing_a_subclass_class_default_leaves_the_parent_alone() -> None:
 
 
 def test_changing_a_parent_class_default_reaches_subclasses_that_did_not_override_it() -> None:
-    """`Base.lr = 0.5` is seen by a subclass that inherits lr without its own default, like a class attribute."""
+    """`Base.lr = 0.5` is seen by a subclass that inherits lr without its own default,
+    like a class attribute."""
 
     class Base(hp.Params, namespace="base"):
         lr = hp.Float(1e-3, bounds=(0, 1))
@@ -783,7 +789,8 @@ def test_changing_a_parent_class_default_reaches_subclasses_that_did_not_overrid
 
 
 def test_subclass_adds_parameters_after_the_inherited_ones() -> None:
-    """A subclass's new parameters come after its base's, in declaration order, and the base does not get them."""
+    """A subclass's new parameters come after its base's, in declaration order,
+    and the base does not get them."""
 
     class Child(Train):
         dropout = hp.Float(0.1, bounds=(0, 1))
@@ -831,7 +838,8 @@ def test_subclass_with_its_own_namespace_reads_its_own_keys() -> None:
 
 
 def test_namespace_defaults_to_the_class_name() -> None:
-    """Without namespace= a class's keys start with its name, and so do a subclass's when no base named one."""
+    """Without namespace= a class's keys start with its name,
+    and so do a subclass's when no base named one."""
 
     class Model(hp.Params):
         width = hp.Int(8)
@@ -1273,7 +1281,8 @@ def test_json_round_trip_with_readonly_and_constant_parameters() -> None:
 
 
 def test_json_schema_describes_types_bounds_docs_and_defaults() -> None:
-    """`json_schema()` gives a JSON-schema object with each parameter's type, limits, description and default."""
+    """`json_schema()` gives a JSON-schema object with each parameter's type, limits,
+    description and default."""
 
     class Everything(hp.Params, namespace="everything"):
         lr = hp.Float(1e-3, bounds=(0, 1), doc="learning rate")

@@ -79,7 +79,7 @@ def test_refusals_survive_pickling(error: hp.HyperparameterError) -> None:
 
 
 def test_scope_text_that_mentions_out_of_range_still_explains_the_refusal() -> None:
-    """A conversion error keeps the reason even when the text itself says 'out of range' (no message sniffing)."""
+    """A conversion error keeps the reason even when the text says 'out of range' (no message sniffing)."""
     with hp.scope(**{"train.act": "out of range"}), pytest.raises(hp.ConversionError, match="is not one of"):
         _ = Train().act
 
@@ -128,7 +128,7 @@ def test_a_restated_choice_keeps_its_objects_given_positionally() -> None:
 
 
 def test_a_restated_parameter_of_another_kind_takes_only_what_that_kind_accepts() -> None:
-    """Replacing an Int with a Float keeps the shared settings (bounds, doc) and drops nothing silently wrong."""
+    """Replacing an Int with a Float keeps the shared settings (bounds, doc), dropping nothing silently."""
 
     class Soft(Train):
         layers = hp.Float(2.5)

@@ -471,7 +471,7 @@ def test_the_compiled_and_python_reads_record_alike() -> None:
 
 
 def test_a_re_read_inside_a_record_runs_no_python_when_compiled(compiled_run: Any) -> None:
-    """With the compiled paths on, re-reading a key (set, converted or unset) inside a record runs no Python."""
+    """With the compiled paths on, re-reading a key (set, converted or unset) in a record runs no Python."""
     with hp.scope(**{"c.set": 1, "c.text": "0.5"}), hp.record():
         reads = [hp.scope.c.set, hp.scope.c.text, hp.scope.c.unset]
         first = [reads[0] | 0, reads[1] | 1.0, reads[2] | 2]

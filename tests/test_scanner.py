@@ -266,7 +266,8 @@ def test_params_declarations_are_found_in_every_import_style(imports: str, base:
 
 
 def test_params_declarations_report_default_type_and_description() -> None:
-    """The default as written (or the kind's own), the type as -ep describes it, and doc=, the docstring or a comment."""
+    """The default as written (or the kind's own), the type as -ep describes it, and doc=,
+    the docstring or a comment."""
     found = by_key('''
         import hyperparameter as hp
         from hyperparameter import Choice, List
@@ -362,7 +363,7 @@ def test_a_computed_params_namespace_is_reported_as_dynamic() -> None:
 
 
 def test_only_kinds_from_hyperparameter_in_classes_are_declarations() -> None:
-    """Kinds of other libraries, plain class attributes and kinds outside a class body are not declarations."""
+    """Other libraries' kinds, plain class attributes and kinds outside a class body are not declarations."""
     assert (
         scan("""
         import hyperparameter as hp
@@ -384,7 +385,8 @@ def test_only_kinds_from_hyperparameter_in_classes_are_declarations() -> None:
 
 
 def test_the_scanner_agrees_with_params_classes_at_run_time(tmp_path: Path) -> None:
-    """Keys, defaults and type descriptions scanned from Params classes are those the classes have when imported."""
+    """Keys, defaults and type descriptions scanned from Params classes
+    are those the classes have when imported."""
     module = tmp_path / "params_fixture.py"
     module.write_text(
         textwrap.dedent("""
@@ -459,7 +461,8 @@ def test_every_read_form_is_found() -> None:
 
 
 def test_reads_on_a_scope_object_count_only_inside_its_with_block() -> None:
-    """ps.a.b | x is a read where ps is bound by `with hp.scope(...) as ps` (or scope.empty), not elsewhere."""
+    """ps.a.b | x is a read where ps is bound by `with hp.scope(...) as ps` (or scope.empty),
+    not elsewhere."""
     found = scan("""
         import hyperparameter as hp
 
@@ -551,7 +554,8 @@ def test_reads_in_defaults_decorators_and_lambdas_are_attributed_to_their_owner(
 
 
 def test_defaults_keep_their_source_text_and_types_come_from_annotations_first() -> None:
-    """Literals keep their spelling, non-literals their expression; annotations win over the literal's type."""
+    """Literals keep their spelling, non-literals their expression;
+    annotations win over the literal's type."""
     found = by_key("""
         import os
         from typing import Optional
@@ -623,7 +627,10 @@ def test_a_default_spanning_lines_is_shown_on_one() -> None:
 def test_descriptions_come_from_the_docstring_in_any_style(docstring: list[str]) -> None:
     """Google Args:, NumPy Parameters and reST :param: sections all give each parameter's text."""
     body = "\n".join("    " + line for line in ["Train.", "", *docstring])
-    source = f'import hyperparameter as hp\n@hp.param("train")\ndef train(lr=0.1, epochs=3, seed=0):\n    """{body}\n    """\n'
+    source = (
+        'import hyperparameter as hp\n@hp.param("train")\ndef train(lr=0.1, epochs=3, seed=0):\n'
+        f'    """{body}\n    """\n'
+    )
     found = {f.key: f for f in scan_source(source, "m.py")}
     assert [found[k].description for k in ("train.lr", "train.epochs", "train.seed")] == [
         "Learning rate.",
@@ -633,7 +640,8 @@ def test_descriptions_come_from_the_docstring_in_any_style(docstring: list[str])
 
 
 def test_class_descriptions_and_trailing_comments() -> None:
-    """A class's docstring describes its __init__ parameters; a trailing comment describes a default or read."""
+    """A class's docstring describes its __init__ parameters;
+    a trailing comment describes a default or read."""
     found = by_key('''
         import hyperparameter as hp
 
@@ -658,7 +666,7 @@ def test_class_descriptions_and_trailing_comments() -> None:
     assert found["model.bias"].description == ""
 
 
-# -- dynamic names ----------------------------------------------------------------------------------------------
+# -- dynamic names -------------------------------------------------------------------------------------------
 
 
 def test_dynamic_namespaces_and_keys_are_reported_as_such() -> None:
@@ -686,7 +694,7 @@ def test_dynamic_namespaces_and_keys_are_reported_as_such() -> None:
     ]
 
 
-# -- files and directories ---------------------------------------------------------------------------------------
+# -- files and directories -----------------------------------------------------------------------------------
 
 
 def test_syntax_errors_raise_from_scan_source() -> None:
@@ -696,7 +704,8 @@ def test_syntax_errors_raise_from_scan_source() -> None:
 
 
 def test_scan_paths_reports_bad_files_in_one_line_and_goes_on(tmp_path: Path) -> None:
-    """A syntax error, an undecodable file or a missing path is one error line; other files are still scanned."""
+    """A syntax error, an undecodable file or a missing path is one error line;
+    other files are still scanned."""
     (tmp_path / "a_bad.py").write_text("import hyperparameter as hp\ndef broken(:\n")
     (tmp_path / "b_binary.py").write_bytes(b"import hyperparameter\nx = '\xff\xfe'\n")
     (tmp_path / "c_good.py").write_text("import hyperparameter as hp\nx = hp.scope.a | 1\n")
@@ -751,7 +760,8 @@ def test_files_keep_the_path_as_given_and_their_declared_encoding(tmp_path: Path
 
 
 def test_the_benchmark_tree_is_scanned_whole(tmp_path: Path) -> None:
-    """The benchmark's generated modules parse, and every pattern in them is found (its timing is not tested)."""
+    """The benchmark's generated modules parse,
+    and every pattern in them is found (its timing is not tested)."""
     script = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_scanner.py"
     spec = importlib.util.spec_from_file_location("bench_scanner", script)
     assert spec is not None

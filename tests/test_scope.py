@@ -149,7 +149,8 @@ class TestWrite:
         ids=["attribute", "item", "update keywords", "update mapping"],
     )
     def test_every_write_through_hp_scope_ends_with_the_block(self, write) -> None:
-        """hp.scope.b = 2, hp.scope["b"] = 2 and hp.scope.update(b=2) inside with s: leave s unchanged for its next entry."""
+        """hp.scope.b = 2, hp.scope["b"] = 2 and hp.scope.update(b=2) inside with s:
+        leave s unchanged for its next entry."""
         s = hp.scope(a=1)
         with s:
             write()
@@ -159,7 +160,8 @@ class TestWrite:
             assert (hp.scope.a | 0, hp.scope.b | 0) == (1, 0)
 
     def test_clear_through_hp_scope_hides_values_until_the_block_ends(self) -> None:
-        """hp.scope.clear() inside with t: hides every value for the rest of the block only; t's next entry is whole."""
+        """hp.scope.clear() inside with t: hides every value for the rest of the block only;
+        t's next entry is whole."""
         t = hp.scope(a=1)
         with hp.scope(outer=1), t:
             assert hp.scope.clear() is t

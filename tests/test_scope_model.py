@@ -57,7 +57,8 @@ class Model:
         return next((i for i in reversed(range(len(self.frames))) if self.frames[i].obj is obj), None)
 
     def seen_by(self, obj: hp.Scope) -> dict[str, Any]:
-        """What the scope object ``obj`` reads: its innermost active entry, else its values over the current ones."""
+        """What the scope object ``obj`` reads: its innermost active entry,
+        else its values over the current ones."""
         index = self.innermost_entry(obj)
         if index is not None:
             return self.visible(self.frames[: index + 1])

@@ -1,4 +1,5 @@
-"""--search random|optuna on a launched program: spaces from -D and from declared bounds, checks, resume, --plot."""
+"""--search random|optuna on a launched program: spaces from -D and from declared bounds, checks, resume,
+--plot."""
 
 from __future__ import annotations
 

@@ -89,7 +89,7 @@ def test_every_define_form() -> None:
 
 
 def test_bad_value_of_a_later_trial_fails_before_any_trial(capsys: pytest.CaptureFixture[str]) -> None:
-    """A value that does not convert stops the sweep with exit 2 before any trial runs or any folder is made."""
+    """A value that does not convert stops the sweep with exit 2 before any trial runs or folder is made."""
     with pytest.raises(SystemExit) as info:
         sweep("-D", "swp.lr=0.1,0.2,fast", "--runs", "out")
     assert info.value.code == 2

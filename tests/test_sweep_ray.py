@@ -16,7 +16,8 @@ ray = pytest.importorskip(
 
 
 def test_values_reach_ray_tasks() -> None:
-    """Each Ray trial reads its own value and the caller's scope, in the task and its threads; nothing leaks."""
+    """Each Ray trial reads its own value and the caller's scope, in the task and its threads;
+    nothing leaks."""
     with hp.scope(**{"model.name": "resnet"}):
         result = hp.sweep(read_in_trial, {"train.lr": [0.1, 0.2, 0.3]}, jobs=2, backend="ray", progress=False)
     assert result.ok, result.failed[:1]

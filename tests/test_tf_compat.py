@@ -128,7 +128,8 @@ PARSED = [
     ("values", "type_map", "expected"), PARSED, ids=[case[0] or "<empty>" for case in PARSED]
 )
 def test_parse_values_result(values, type_map, expected):
-    """A well-formed string parses to TensorFlow's map: same keys in first-appearance order, same values, same types."""
+    """A well-formed string parses to TensorFlow's map:
+    same keys in first-appearance order, same values, same types."""
     result = hp.parse_values(values, type_map)
     assert type(result) is dict
     assert _typed(result) == _typed(expected)
@@ -182,7 +183,8 @@ MALFORMED = [
 
 @pytest.mark.parametrize(("values", "rest"), MALFORMED, ids=[case[0] for case in MALFORMED])
 def test_parse_values_malformed(values, rest):
-    """Text that is not a ``name=value`` clause raises ``Malformed hyperparameter value:`` with the unparsed rest."""
+    """Text that is not a ``name=value`` clause
+    raises ``Malformed hyperparameter value:`` with the unparsed rest."""
     type_map = dict.fromkeys(("a", "b", "x", "y", "arr"), str)
     with pytest.raises(ValueError, match=_exact("Malformed hyperparameter value: " + rest)):
         hp.parse_values(values, type_map)
@@ -202,7 +204,8 @@ UNKNOWN = [
 
 @pytest.mark.parametrize(("values", "type_map", "name"), UNKNOWN, ids=[case[0] for case in UNKNOWN])
 def test_parse_values_unknown_name(values, type_map, name):
-    """A name (the part before any index) missing from type_map raises ``Unknown hyperparameter type for <name>``."""
+    """A name (the part before any index) missing from type_map
+    raises ``Unknown hyperparameter type for <name>``."""
     with pytest.raises(ValueError, match=_exact("Unknown hyperparameter type for " + name)):
         hp.parse_values(values, type_map)
 
@@ -240,7 +243,8 @@ UNPARSABLE = [
     ("values", "type_map", "name", "type_name", "value"), UNPARSABLE, ids=[case[0] for case in UNPARSABLE]
 )
 def test_parse_values_unparsable(values, type_map, name, type_name, value):
-    """A value its type rejects raises ``Could not parse hparam`` naming the hparam, the type, the raw text and the whole input."""
+    """A value its type rejects raises ``Could not parse hparam`` naming the hparam, the type,
+    the raw text and the whole input."""
     message = f"Could not parse hparam '{name}' of type '{type_name}' with value '{value}' in {values}"
     with pytest.raises(ValueError, match=_exact(message)):
         hp.parse_values(values, type_map)
@@ -256,7 +260,8 @@ LIST_TO_INDEX = [
 
 @pytest.mark.parametrize(("values", "type_map"), LIST_TO_INDEX, ids=[case[0] for case in LIST_TO_INDEX])
 def test_parse_values_list_to_index(values, type_map):
-    """A list assigned to an index raises ``Assignment of a list to a list index.`` (checked before any repetition)."""
+    """A list assigned to an index raises ``Assignment of a list to a list index.``
+    (checked before any repetition)."""
     with pytest.raises(ValueError, match=_exact("Assignment of a list to a list index.")):
         hp.parse_values(values, type_map)
 
@@ -280,7 +285,8 @@ REPEATED = [
 
 @pytest.mark.parametrize(("values", "target"), REPEATED, ids=[case[0] for case in REPEATED])
 def test_parse_values_repeated_assignment(values, target):
-    """Assigning a name, or one index of it, twice raises ``Multiple assignments to variable '<target>' in <values>``."""
+    """Assigning a name, or one index of it, twice
+    raises ``Multiple assignments to variable '<target>' in <values>``."""
     with pytest.raises(ValueError, match=_exact(f"Multiple assignments to variable '{target}' in {values}")):
         hp.parse_values(values, {"x": int, "arr": int})
 
@@ -345,7 +351,8 @@ def test_parse_values_ignore_unknown_keeps_other_errors(values, type_map, messag
 
 
 def test_hparams_constructor_and_attributes():
-    """Keyword arguments become hyperparameters readable as attributes and through values(), in the given order."""
+    """Keyword arguments become hyperparameters readable as attributes and through values(),
+    in the given order."""
     hparams = hp.HParams(aaa=1, b=2.0, c_c="relu6", d="/a/b=c/d")
     assert _typed(hparams.values()) == _typed({"aaa": 1, "b": 2.0, "c_c": "relu6", "d": "/a/b=c/d"})
     assert (hparams.aaa, hparams.b, hparams.c_c, hparams.d) == (1, 2.0, "relu6", "/a/b=c/d")
@@ -390,14 +397,16 @@ RESERVED = [
 
 @pytest.mark.parametrize("name", RESERVED)
 def test_hparams_reserved_name_in_constructor(name):
-    """A constructor keyword naming an existing attribute raises ``Hyperparameter name is reserved: <name>``."""
+    """A constructor keyword naming an existing attribute
+    raises ``Hyperparameter name is reserved: <name>``."""
     with pytest.raises(ValueError, match=_exact("Hyperparameter name is reserved: " + name)):
         hp.HParams(**{name: 1})
 
 
 @pytest.mark.parametrize("name", RESERVED)
 def test_hparams_reserved_name_in_add_hparam(name):
-    """add_hparam with the name of an existing attribute raises ``Hyperparameter name is reserved: <name>``."""
+    """add_hparam with the name of an existing attribute
+    raises ``Hyperparameter name is reserved: <name>``."""
     hparams = hp.HParams()
     with pytest.raises(ValueError, match=_exact("Hyperparameter name is reserved: " + name)):
         hparams.add_hparam(name, 1)
@@ -427,7 +436,8 @@ EMPTY_MULTI = [[], ()]
 
 @pytest.mark.parametrize("empty", EMPTY_MULTI, ids=["list", "tuple"])
 def test_hparams_empty_multi_valued(empty):
-    """An empty list or tuple raises ``Multi-valued hyperparameters cannot be empty: <name>``, in add_hparam and the constructor."""
+    """An empty list or tuple raises ``Multi-valued hyperparameters cannot be empty: <name>``,
+    in add_hparam and the constructor."""
     message = _exact("Multi-valued hyperparameters cannot be empty: x")
     with pytest.raises(ValueError, match=message):
         hp.HParams().add_hparam("x", empty)
@@ -450,7 +460,8 @@ def test_hparams_add_hparam_dotted_names():
 
 
 def test_hparams_model_structure():
-    """The model structure is kept apart from the hyperparameters: given to the constructor or set, and read back."""
+    """The model structure is kept apart from the hyperparameters: given to the constructor or set,
+    and read back."""
     structure = object()
     other = object()
     assert hp.HParams().get_model_structure() is None
@@ -487,7 +498,8 @@ SET_OK = [
     ("initial", "new", "expected"), [case[1:] for case in SET_OK], ids=[case[0] for case in SET_OK]
 )
 def test_hparams_set_hparam_casts(initial, new, expected):
-    """set_hparam stores the new value cast to the declared type when TensorFlow allows the cast (int to float, anything to None)."""
+    """set_hparam stores the new value cast to the declared type when TensorFlow allows the cast
+    (int to float, anything to None)."""
     hparams = hp.HParams(p=initial)
     assert hparams.set_hparam("p", new) is None
     assert _typed(hparams.p) == _typed(expected)
@@ -540,7 +552,8 @@ SET_FAIL = [
     ("initial", "new", "message"), [case[1:] for case in SET_FAIL], ids=[case[0] for case in SET_FAIL]
 )
 def test_hparams_set_hparam_rejects(initial, new, message):
-    """set_hparam refuses what TensorFlow refuses, with its exact message, and leaves the old value in place."""
+    """set_hparam refuses what TensorFlow refuses, with its exact message,
+    and leaves the old value in place."""
     hparams = hp.HParams(p=initial)
     with pytest.raises(ValueError, match=_exact(message)):
         hparams.set_hparam("p", new)
@@ -647,7 +660,8 @@ PARSE_OK = [
     ("make", "text", "expected"), [case[1:] for case in PARSE_OK], ids=[case[0] for case in PARSE_OK]
 )
 def test_hparams_parse(make, text, expected):
-    """parse reads the text with each hyperparameter's declared (element) type, sets the values and returns the HParams."""
+    """parse reads the text with each hyperparameter's declared (element) type,
+    sets the values and returns the HParams."""
     hparams = make()
     assert hparams.parse(text) is hparams
     assert _typed(hparams.values()) == _typed(expected)
@@ -727,7 +741,8 @@ PARSE_FAIL = [
     ("make", "text", "message"), [case[1:] for case in PARSE_FAIL], ids=[case[0] for case in PARSE_FAIL]
 )
 def test_hparams_parse_rejects(make, text, message):
-    """parse raises parse_values' errors, then set_hparam's list/scalar and cast errors, with TensorFlow's messages."""
+    """parse raises parse_values' errors, then set_hparam's list/scalar and cast errors,
+    with TensorFlow's messages."""
     hparams = make()
     with pytest.raises(ValueError, match=_exact(message)):
         hparams.parse(text)
@@ -754,7 +769,8 @@ def test_hparams_parse_is_atomic():
 
 
 def test_hparams_parse_none_typed():
-    """parse of a hyperparameter whose value is None fails with TypeError, since its type NoneType is called on the text."""
+    """parse of a hyperparameter whose value is None fails with TypeError,
+    since its type NoneType is called on the text."""
     hparams = hp.HParams(none=None)
     with pytest.raises(TypeError):
         hparams.parse("none=1")
@@ -797,7 +813,8 @@ OVERRIDE_FAIL = [
     ids=[case[0] for case in OVERRIDE_FAIL],
 )
 def test_hparams_override_from_dict_rejects(values, error, match):
-    """override_from_dict raises set_hparam's errors: ValueError for a bad value, KeyError for an unknown name."""
+    """override_from_dict raises set_hparam's errors: ValueError for a bad value,
+    KeyError for an unknown name."""
     hparams = hp.HParams(a=1, d=[0.5])
     with pytest.raises(error, match=match):
         hparams.override_from_dict(values)
@@ -844,7 +861,8 @@ PARSE_JSON_FAIL = [
     ids=[case[0] for case in PARSE_JSON_FAIL],
 )
 def test_hparams_parse_json_rejects(text, error, match):
-    """parse_json raises set_hparam's errors for values JSON decodes to an incompatible type or unknown names."""
+    """parse_json raises set_hparam's errors for values JSON decodes to an incompatible type
+    or unknown names."""
     hparams = hp.HParams(aaa=1, d=True)
     with pytest.raises(error, match=match):
         hparams.parse_json(text)
@@ -890,7 +908,8 @@ TO_JSON = [
     ("make", "kwargs", "expected"), [case[1:] for case in TO_JSON], ids=[case[0] for case in TO_JSON]
 )
 def test_hparams_to_json(make, kwargs, expected):
-    """to_json is json.dumps of values() with its indent/separators/sort_keys options, callables omitted at any depth."""
+    """to_json is json.dumps of values() with its indent/separators/sort_keys options,
+    callables omitted at any depth."""
     assert make().to_json(**kwargs) == expected
 
 
@@ -934,7 +953,8 @@ GET_OK = [
     ("key", "default", "expected"), [case[1:] for case in GET_OK], ids=[case[0] for case in GET_OK]
 )
 def test_hparams_get(key, default, expected):
-    """get returns the value of an existing hyperparameter (the default being only type-checked) and the default otherwise."""
+    """get returns the value of an existing hyperparameter (the default being only type-checked)
+    and the default otherwise."""
     assert _typed(_for_get().get(key, default)) == _typed(expected)
 
 
@@ -1012,7 +1032,8 @@ GET_FAIL = [
     ("key", "default", "message"), [case[1:] for case in GET_FAIL], ids=[case[0] for case in GET_FAIL]
 )
 def test_hparams_get_incompatible_default(key, default, message):
-    """A non-None default incompatible with an existing hyperparameter raises ``Hparam ... is incompatible with default=...``."""
+    """A non-None default incompatible with an existing hyperparameter
+    raises ``Hparam ... is incompatible with default=...``."""
     with pytest.raises(ValueError, match=_exact(message)):
         _for_get().get(key, default)
 
@@ -1049,7 +1070,8 @@ STR_REPR = [
     ids=[case[0] for case in STR_REPR],
 )
 def test_hparams_str_and_repr(make, expected_str, expected_repr):
-    """str joins ``name=value`` in insertion order with commas; repr is the class name around the name-sorted items."""
+    """str joins ``name=value`` in insertion order with commas;
+    repr is the class name around the name-sorted items."""
     hparams = make()
     assert str(hparams) == expected_str
     assert repr(hparams) == expected_repr
