@@ -12,7 +12,7 @@ import hyperparameter
 
 
 def _repr_dict(values: Any) -> list[tuple[str, Any]]:
-    """The seed documents' helper: a mapping's items, sorted by key."""
+    """Return a mapping's items, sorted by key (the seed documents' helper)."""
     return sorted(dict(values).items())
 
 
@@ -28,7 +28,7 @@ def _doctest_names(doctest_namespace: dict[str, Any]) -> None:
 
 @pytest.fixture(autouse=True)
 def _same_working_directory() -> Iterator[None]:
-    """A guide that works in a folder of its own (docs/config.md) leaves the next test where it was."""
+    """Return to the working directory after each test: guides may work in its own folder (docs/config.md)."""
     here = os.getcwd()
     yield
     os.chdir(here)

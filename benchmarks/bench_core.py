@@ -137,7 +137,7 @@ class _NoOp:
 
 
 def floor_of_with() -> float:
-    """What ``with _NoOp(**{'a.b': 1}): pass`` costs, as a ratio to a ContextVar set + reset."""
+    """Measure what ``with _NoOp(**{'a.b': 1}): pass`` costs, as a ratio to a ContextVar set + reset."""
 
     def no_op() -> None:
         with _NoOp(**{"a.b": 1}):

@@ -63,7 +63,7 @@ class Net(hp.Params, namespace="net"):
 
 
 def best_times(*operations: Callable[[], object], rounds: int = ROUNDS) -> list[float]:
-    """The best time of each operation, the operations run in turn in every round."""
+    """Time each operation, running them in turn every round, and return each one's best time."""
     best = [float("inf")] * len(operations)
     for _ in range(rounds):
         for index, operation in enumerate(operations):
@@ -91,7 +91,7 @@ def start_up(folder: Path) -> float:
 
 
 def big_file(folder: Path) -> float:
-    """What ``-C big.json`` adds to a launch, over ``hp.config(big.json)``."""
+    """Measure what ``-C big.json`` adds to a launch, over ``hp.config(big.json)``."""
     path = folder / "big.json"
     path.write_text(json.dumps({"data": {f"key{i}": i for i in range(KEYS)}}))
 

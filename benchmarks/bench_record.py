@@ -35,7 +35,7 @@ def train_step(lr: float = 0.1, batch_size: int = 32, epochs: int = 10) -> float
 
 
 def subjects() -> dict[str, Callable[[], object]]:
-    """The reads measured: each one is also read once before timing, so timing sees re-reads."""
+    """Return the reads measured: each one is also read once before timing, so timing sees re-reads."""
     train = hp.param("train")(train_step)
     config = Train()
     return {
@@ -49,7 +49,7 @@ def subjects() -> dict[str, Callable[[], object]]:
 
 
 def in_context(setup: Callable[[], None]) -> contextvars.Context:
-    """A fresh context with the benchmark's scope entered (and whatever ``setup`` opens)."""
+    """Return a fresh context with the benchmark's scope entered (and whatever ``setup`` opens)."""
     context = contextvars.Context()
 
     def enter() -> None:

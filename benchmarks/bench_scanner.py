@@ -140,7 +140,7 @@ def write_tree(root: Path, modules: int) -> None:
 
 
 def parse_only(root: Path) -> int:
-    """The baseline: read and parse every file the scan reads, and do nothing with the trees."""
+    """Measure the baseline: read and parse every file the scan reads, and do nothing with the trees."""
     nodes = 0
     for file in python_files(root):
         nodes += len(ast.parse(decode_source(Path(file).read_bytes()), filename=file).body)

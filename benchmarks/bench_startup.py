@@ -92,7 +92,7 @@ hp.config(sys.argv[1])
 
 
 def config_values(seed: int) -> dict[str, Any]:
-    """A nested config of SECTIONS x KEYS_PER_SECTION keys: numbers, strings, flags and short lists."""
+    """Build a nested config of SECTIONS x KEYS_PER_SECTION keys: numbers, strings, flags and short lists."""
     values: dict[str, Any] = {}
     for section in range(SECTIONS):
         table = values[f"section{section}"] = {}
@@ -103,7 +103,7 @@ def config_values(seed: int) -> dict[str, Any]:
 
 
 def write_files(folder: Path) -> dict[str, Path]:
-    """The programs and config files the benchmark runs and loads."""
+    """Write the programs and config files the benchmark runs and loads."""
     files = {
         "hp_app": folder / "hp_app.py",
         "argparse_app": folder / "argparse_app.py",
@@ -134,7 +134,7 @@ def best_times(contenders: dict[str, Callable[[], object]], rounds: int, number:
 
 
 def process(*args: str, folder: Path) -> Callable[[], object]:
-    """A fresh interpreter running ``args``, checked to succeed, with bytecode caches written."""
+    """Return a call running ``args`` in a fresh interpreter (checked to succeed, bytecode caches written)."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     command = [sys.executable, *args]
 

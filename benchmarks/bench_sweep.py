@@ -31,14 +31,14 @@ ROUNDS = 3
 
 
 def nap() -> tuple[float, float]:
-    """A trial that sleeps 20 ms and says when it ran (wall clock, comparable across processes)."""
+    """Sleep 20 ms and return when this trial ran (wall clock, comparable across processes)."""
     start = time.time()
     time.sleep(SLEEP)
     return start, time.time()
 
 
 def nothing() -> int:
-    """A trial that does no work: what remains is the sweep's own cost."""
+    """Do no work, as a trial: what remains is the sweep's own cost."""
     return hp.scope.x | 0
 
 
@@ -53,7 +53,7 @@ def sleep_sweep(backend: str) -> tuple[float, float]:
 
 
 def direct(values: list[int]) -> float:
-    """The baseline: the same calls, each inside its own scope, no sweep."""
+    """Time the baseline: the same calls, each inside its own scope, no sweep."""
     started = time.perf_counter()
     for value in values:
         with hp.scope(x=value):

@@ -85,7 +85,7 @@ def ray_cluster(request: pytest.FixtureRequest) -> Iterator[None]:
 
 @pytest.fixture(scope="module")
 def dask_client(request: pytest.FixtureRequest) -> Iterator[Any]:
-    """A client of one local Dask cluster of two worker processes for the whole test module,
+    """Yield a client of one local Dask cluster of two worker processes for the whole test module,
     closed after it."""
     distributed = pytest.importorskip("distributed")
     cloudpickle = pytest.importorskip("cloudpickle")

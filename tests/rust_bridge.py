@@ -73,7 +73,7 @@ class Bridge:
         _declare(self.released)
 
     def read(self, key: str, default: Default, gil: bool = True) -> Any:
-        """What Rust's ``try_get_or(key, default)`` returns, or BridgeError with its message."""
+        """Return what Rust's ``try_get_or(key, default)`` returns, or BridgeError with its message."""
         library = self.held if gil else self.released
         error = ctypes.create_string_buffer(_BUFFER)
         name = key.encode()

@@ -67,7 +67,7 @@ def write(root: Path, files: dict[str, str]) -> Path:
 
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A project directory, made current: a package of two modules, one of which does not parse."""
+    """Make a project directory current: a package of two modules, one of which does not parse."""
     root = write(
         tmp_path / "proj",
         {
@@ -680,7 +680,7 @@ def run_program(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture
 def launched(tmp_path: Path) -> Path:
-    """A program launched with hp.launch: Params classes, computed namespaces, a helper module."""
+    """Write a program launched with hp.launch: Params classes, computed namespaces, a helper module."""
     return write(tmp_path, {"prog.py": LAUNCHED, "helper.py": CONFIG})
 
 

@@ -73,7 +73,7 @@ def _trees(kind: str) -> st.SearchStrategy[dict[str, Any]]:
 
 
 def _dotted(tree: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    """The same values with nested (non-empty) mappings spelled as dotted keys."""
+    """Return the same values with nested (non-empty) mappings spelled as dotted keys."""
     flat: dict[str, Any] = {}
     for key, value in tree.items():
         if isinstance(value, dict) and value:

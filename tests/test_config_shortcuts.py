@@ -31,7 +31,7 @@ TREES = st.recursive(
 
 
 def _outcome(call: Any) -> Any:
-    """What ``call()`` gives: its value, or the type and message of what it raises."""
+    """Return what ``call()`` gives: its value, or the type and message of what it raises."""
     try:
         return call()
     except (hp.ConfigError, hp.InvalidKeyError, ValueError) as error:
@@ -40,7 +40,7 @@ def _outcome(call: Any) -> Any:
 
 
 def _the_long_way(path: pathlib.Path) -> Any:
-    """What loading ``path`` gives when every value is copied, checked key by key and resolved."""
+    """Return what loading ``path`` gives when every value is copied, checked key by key and resolved."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(
             _config,
@@ -234,7 +234,7 @@ YAML_PIECES = st.sampled_from(
 
 
 def _pure_only(path: pathlib.Path) -> Any:
-    """What loading the YAML file at ``path`` gives with PyYAML's pure loader alone."""
+    """Return what loading the YAML file at ``path`` gives with PyYAML's pure loader alone."""
     classes = _config_formats._yaml_classes(yaml)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(_config_formats, "_yaml_classes", lambda module: (classes[0], None, classes[2]))

@@ -28,7 +28,7 @@ KINDS: dict[Any, Callable[[], Any]] = {
 
 
 def answer(compute: Callable[[], Any]) -> Any:
-    """What an entry point gives, or ERROR when it refuses the value."""
+    """Return what an entry point gives, or ERROR when it refuses the value."""
     try:
         return compute()
     except (hp.HyperparameterError, TypeError, ValueError, SystemExit):

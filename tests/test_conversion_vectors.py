@@ -16,7 +16,7 @@ VECTORS = json.loads(VECTORS_FILE.read_text(encoding="utf-8"))["vectors"]
 
 
 def decode(item: Any) -> Any:
-    """A vector's JSON item as a Python value ({"float": "inf"} spells floats JSON cannot)."""
+    """Decode a vector's JSON item as a Python value ({"float": "inf"} spells floats JSON cannot)."""
     if isinstance(item, dict) and "float" in item:
         return float(item["float"])
     return item

@@ -37,13 +37,13 @@ HEAVY = [
 
 
 def _fresh(code: str) -> str:
-    """The standard output of ``code`` run in a new interpreter."""
+    """Run ``code`` in a new interpreter and return its standard output."""
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return done.stdout
 
 
 def _type_checking_names() -> set[str]:
-    """The names __init__.py imports for type checkers only."""
+    """Return the names __init__.py imports for type checkers only."""
     tree = ast.parse(INIT.read_text())
     block = next(n for n in tree.body if isinstance(n, ast.If) and ast.unparse(n.test) == "TYPE_CHECKING")
     names = set()

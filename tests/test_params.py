@@ -41,7 +41,7 @@ class Pickled(hp.Params, namespace="pickled"):
 
 
 def holder(parameter: Any, namespace: str = "k") -> Any:
-    """A fresh Params class declaring ``parameter`` as ``x`` under ``namespace``."""
+    """Make a fresh Params class declaring ``parameter`` as ``x`` under ``namespace``."""
 
     class Holder(hp.Params, namespace=namespace):
         x = parameter

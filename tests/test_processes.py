@@ -26,24 +26,24 @@ OPEN = {"mp.open": "open block"}
 
 
 def visible() -> dict[str, Any]:
-    """The values of the test's keys the calling code sees."""
+    """Return the values of the test's keys the calling code sees."""
     return {key: value for key, value in hp.scope.storage().storage().items() if key.startswith("mp.")}
 
 
 def write_then_read() -> dict[str, Any]:
-    """A task that writes without a block, then reports what it sees."""
+    """Write without a block, then report what this task sees."""
     hp.scope["mp.task"] = "written by a task"
     return visible()
 
 
 def put_visible(queue: Any, bound: Any = None) -> None:
-    """A Process target: put what the child sees (or what ``bound`` returns) on ``queue``."""
+    """Put, as a Process target, what the child sees (or what ``bound`` returns) on ``queue``."""
     queue.put(bound() if bound is not None else visible())
 
 
 @pytest.fixture
 def parent_state() -> Iterator[None]:
-    """A parent with a frozen baseline, a bare write and an open block, as a launched program has."""
+    """Give the parent a frozen baseline, a bare write and an open block, as a launched program has."""
     with hp.scope(**BASELINE):
         hp.scope.frozen()
     hp.scope.init()  # the test's own context starts from the baseline too, as a new thread would

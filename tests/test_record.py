@@ -23,7 +23,7 @@ WAIT = 10.0
 
 
 def line_of(marker: str) -> int:
-    """The line of this file that holds ``marker`` (in a comment), for expected read sites."""
+    """Return the line of this file that holds ``marker`` (in a comment), for expected read sites."""
     for number, text in enumerate(pathlib.Path(__file__).read_text().splitlines(), 1):
         if text.rstrip().endswith("# " + marker):
             return number
@@ -31,7 +31,7 @@ def line_of(marker: str) -> int:
 
 
 def site(marker: str) -> str:
-    """The read site a record shows for the line of this file holding ``marker``."""
+    """Return the read site a record shows for the line of this file holding ``marker``."""
     return f"{os.path.relpath(__file__)}:{line_of(marker)}"
 
 

@@ -53,11 +53,11 @@ class Model:
         return seen
 
     def innermost_entry(self, obj: hp.Scope) -> int | None:
-        """The index of the innermost frame that entered ``obj``, if it is active."""
+        """Return the index of the innermost frame that entered ``obj``, if it is active."""
         return next((i for i in reversed(range(len(self.frames))) if self.frames[i].obj is obj), None)
 
     def seen_by(self, obj: hp.Scope) -> dict[str, Any]:
-        """What the scope object ``obj`` reads: its innermost active entry,
+        """Return what the scope object ``obj`` reads: its innermost active entry,
         else its values over the current ones."""
         index = self.innermost_entry(obj)
         if index is not None:

@@ -20,7 +20,7 @@ from hyperparameter._sweep_trial import Objective
 
 
 def bowl() -> float:
-    """A known function to minimize: 0 at x=2, y=-1."""
+    """Compute a known function to minimize: 0 at x=2, y=-1."""
     x, y = hp.scope.x | 0.0, hp.scope.y | 0.0
     return (x - 2) ** 2 + (y + 1) ** 2
 

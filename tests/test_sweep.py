@@ -23,7 +23,7 @@ from sweep_trials import freeze_and_read_in_thread, read_lr_in_new_thread
 
 @hp.param("train")
 def train(lr: float = 0.1, layers: int = 2) -> dict[str, float]:
-    """A stand-in for training: the loss depends on both swept values and on model.scale."""
+    """Stand in for training: the loss depends on both swept values and on model.scale."""
     return {"loss": round(lr * layers * (hp.scope.model.scale | 1), 6)}
 
 

@@ -23,7 +23,7 @@ CALLS: list[dict[str, object]] = []
 
 
 def helper() -> float:
-    """Reads a key the launched function never names."""
+    """Read a key the launched function never names."""
     return hp.scope.model.scale | 1.0
 
 

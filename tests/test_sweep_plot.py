@@ -15,7 +15,7 @@ PNG = b"\x89PNG\r\n\x1a\n"
 
 
 def work() -> dict[str, float]:
-    """A loss with a minimum near lr=1e-3, layers=4, act=gelu."""
+    """Return a loss with a minimum near lr=1e-3, layers=4, act=gelu."""
     import math
 
     lr, layers, act = hp.scope.lr | 0.1, hp.scope.layers | 2, hp.scope.act | "relu"

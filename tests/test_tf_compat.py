@@ -17,7 +17,7 @@ import hyperparameter as hp
 
 
 def _exact(message):
-    """A ``pytest.raises(match=...)`` pattern accepting exactly ``message``."""
+    """Build a ``pytest.raises(match=...)`` pattern accepting exactly ``message``."""
     return "^" + re.escape(message) + "$"
 
 
@@ -42,7 +42,7 @@ class _Context:
 
 
 def _my_hparams(**kwargs):
-    """An instance of a subclass of HParams, whose name repr shows."""
+    """Make an instance of a subclass of HParams, whose name repr shows."""
 
     class _MyHParams(hp.HParams):
         pass
