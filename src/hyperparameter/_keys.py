@@ -32,7 +32,7 @@ def check_key(key: Any) -> str:
     Traceback (most recent call last):
     ...
     hyperparameter.exceptions.InvalidKeyError: Invalid hyperparameter key 'train. lr': it contains whitespace; expected dotted names such as 'train.lr'.
-    """
+    """  # noqa: E501
     if type(key) is str and key in _checked:
         return key
     if not isinstance(key, str):

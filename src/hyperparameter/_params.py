@@ -13,7 +13,7 @@
 Traceback (most recent call last):
 ...
 hyperparameter.exceptions.ParameterValueError: Parameter 'train.layers' = 0 is out of range: expected [1, inf).
-"""
+"""  # noqa: E501
 
 from __future__ import annotations
 

@@ -44,7 +44,7 @@ def pack(values: dict[str, Any], sources: Optional[Mapping[str, str]] = None) ->
     Traceback (most recent call last):
     ...
     hyperparameter.exceptions.UnpicklableValueError: Cannot hand hyperparameter 'train.hook' (a function) to another process: ...
-    """
+    """  # noqa: E501
     import pickle  # here, not at import: a program that starts no process never needs it
 
     try:

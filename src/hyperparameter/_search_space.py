@@ -164,7 +164,7 @@ def parse_space(text: str, key: str = "") -> Optional[Dimension]:
     Traceback (most recent call last):
     ...
     hyperparameter.exceptions.SearchSpaceError: model.layers=int(1, 2.5): int(a, b) needs two integers a < b, not '2.5'.
-    """
+    """  # noqa: E501
     match = _FORM.match(text)
     if match is None:
         return None

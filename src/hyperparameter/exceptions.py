@@ -100,7 +100,7 @@ class InvalidKeyError(HyperparameterError, ValueError):
     Traceback (most recent call last):
     ...
     hyperparameter.exceptions.InvalidKeyError: Invalid hyperparameter key 'train..lr': it has an empty segment; expected dotted names such as 'train.lr'.
-    """
+    """  # noqa: E501
 
     def __init__(self, key: Any, problem: str, expected: str = "dotted names such as 'train.lr'") -> None:
         self.key = key
@@ -115,7 +115,7 @@ class InvalidKeyTypeError(InvalidKeyError, TypeError):
     Traceback (most recent call last):
     ...
     hyperparameter.exceptions.InvalidKeyTypeError: Invalid hyperparameter key 1: it is of type int, not a string; expected dotted names such as 'train.lr'.
-    """
+    """  # noqa: E501
 
 
 class MissingParameterError(HyperparameterError, KeyError):
@@ -128,7 +128,7 @@ class MissingParameterError(HyperparameterError, KeyError):
     Traceback (most recent call last):
     ...
     hyperparameter.exceptions.MissingParameterError: Missing hyperparameter 'train.lr'; read it with a default (hp.scope.train.lr | default) or set it.
-    """
+    """  # noqa: E501
 
     def __init__(self, key: str) -> None:
         self.key = key
@@ -150,7 +150,7 @@ class ConversionError(HyperparameterError, ValueError):
     Traceback (most recent call last):
     ...
     hyperparameter.exceptions.ConversionError: Cannot convert hyperparameter 'train.epochs' = 'ten' to int (the type of the default 10): expected an integer or a float such as '42' or '3.5'.
-    """
+    """  # noqa: E501
 
     def __init__(
         self, key: str, value: Any, default: Any, expected: str, declared: Optional[str] = None
@@ -246,7 +246,7 @@ class ScopeError(HyperparameterError, RuntimeError):
     hyperparameter.exceptions.ScopeError: Scope hp.scope({'x': 1}) exited out of order: the innermost active scope is hp.scope({'x': 1, 'y': 2}); exit inner scopes first (with-blocks keep the order).
     >>> inner.__exit__(None, None, None), outer.__exit__(None, None, None)
     (None, None)
-    """
+    """  # noqa: E501
 
 
 class UnpicklableValueError(HyperparameterError, TypeError):
@@ -261,7 +261,7 @@ class UnpicklableValueError(HyperparameterError, TypeError):
     Traceback (most recent call last):
     ...
     hyperparameter.exceptions.UnpicklableValueError: Cannot hand hyperparameter 'train.hook' (a function) to another process: ...
-    """
+    """  # noqa: E501
 
     def __init__(self, key: str, value: Any, cause: BaseException) -> None:
         self.key = key
@@ -281,7 +281,7 @@ class LaunchError(HyperparameterError, RuntimeError):
     Traceback (most recent call last):
     ...
     hyperparameter.exceptions.LaunchError: hp.launch() found no public @hp.param function in module 'hyperparameter.exceptions'; decorate one with @hp.param, or pass the function: hp.launch(main).
-    """
+    """  # noqa: E501
 
 
 class UsageError(HyperparameterError, ValueError):
@@ -336,7 +336,7 @@ class MissingReferenceError(ConfigError, KeyError):
     Traceback (most recent call last):
     ...
     hyperparameter.exceptions.MissingReferenceError: The key 'name' refers to '${train.name}', but 'train' is not set.
-    """
+    """  # noqa: E501
 
     def __init__(self, message: str, key: str, reference: str) -> None:
         self.key = key
@@ -393,7 +393,11 @@ class MissingDependencyError(HyperparameterError, ImportError):
     This is what ``hp.config("exp.yaml")`` raises without PyYAML:
 
     >>> import hyperparameter as hp
-    >>> print(hp.MissingDependencyError("PyYAML", "Reading YAML config files", "pip install 'hyperparameter[yaml]'"))
+    >>> print(
+    ...     hp.MissingDependencyError(
+    ...         "PyYAML", "Reading YAML config files", "pip install 'hyperparameter[yaml]'"
+    ...     )
+    ... )
     Reading YAML config files needs PyYAML, which is not installed: pip install 'hyperparameter[yaml]'.
     """
 
@@ -402,14 +406,16 @@ class MissingDependencyError(HyperparameterError, ImportError):
 
 
 class SweepError(HyperparameterError, ValueError):
-    """A sweep cannot start (bad swept values, an unknown backend, a folder that does not fit), or a trial lacks the objective.
+    """A sweep cannot start, or a trial lacks the objective.
+
+    A sweep cannot start on bad swept values, an unknown backend or a folder that does not fit.
 
     >>> import hyperparameter as hp
     >>> hp.sweep(lambda: None, {"train.lr": 0.1})
     Traceback (most recent call last):
     ...
     hyperparameter.exceptions.SweepError: Sweep values for 'train.lr' must be a list of values, not float 0.1; wrap one value in a list, or set it with hp.scope around the sweep.
-    """
+    """  # noqa: E501
 
 
 class SearchSpaceError(SweepError):
