@@ -120,7 +120,7 @@ def __dir__() -> list[str]:
 
 
 def _version() -> str:
-    """The installed distribution's version (reading package metadata costs, so only on demand)."""
+    """Return the installed distribution's version (reading package metadata costs, so only on demand)."""
     from importlib.metadata import PackageNotFoundError, version
 
     try:

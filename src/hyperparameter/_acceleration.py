@@ -34,7 +34,7 @@ _INTERFACE = 6
 
 
 def _compiled() -> Optional[ModuleType]:
-    """The extension module, or None when it is not built, is stale or is switched off."""
+    """Return the extension module, or None when it is not built, is stale or is switched off."""
     if os.environ.get(DISABLE_VARIABLE, "") not in ("", "0"):
         return None
     try:

@@ -46,7 +46,7 @@ def _without_none(annotation: Any) -> Any:
 
 
 def _scalar(key: str, cls: Any) -> Callable[[str], Any]:
-    """A converter from text to the declared type ``cls``, by the one conversion table."""
+    """Return a converter from text to the declared type ``cls``, by the one conversion table."""
     if cls is EMPTY or cls is Any or cls is object:
         return _named("str", str)
     return _named(type_name(cls), lambda text: to_type(key, text, cls))

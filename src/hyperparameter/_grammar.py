@@ -72,7 +72,7 @@ def split_list(text: str, quotes: bool = True) -> list[str]:
 
 
 def _quoted(body: str, start: int) -> tuple[str, int]:
-    """The quoted item starting at ``start`` and the position after it."""
+    """Read the quoted item starting at ``start``; return it and the position after it."""
     quote, chars, position = body[start], [], start + 1
     while position < len(body):
         char = body[position]
@@ -146,7 +146,7 @@ class IndexAssignment:
     base: Optional[str] = None
 
     def with_item(self, index: int, text: str) -> IndexAssignment:
-        """A copy that also assigns ``text`` at ``index``."""
+        """Return a copy that also assigns ``text`` at ``index``."""
         return IndexAssignment({**self.items, index: text}, self.base)
 
     def __str__(self) -> str:

@@ -96,7 +96,7 @@ class BoundCall(Generic[R]):
         return f"hp.bind_scope({self.__wrapped__!r})"
 
     def _packed(self) -> bytes:
-        """The pickled values and their sources, made once."""
+        """Pickle the values and their sources (once, then return the same bytes)."""
         if self._payload is None:
             self._payload = pack(chain_values(self._level), sources_of(self._level))
         return self._payload

@@ -157,7 +157,7 @@ class Command(Protocol):
         """Add the command's own options and positionals to ``parser``."""
 
     def given(self, arguments: dict[str, Any]) -> dict[str, tuple[Any, str]]:
-        """The scope key, value and source (``--epochs``) of each argument the command line gave."""
+        """Return the scope key, value and source (``--epochs``) of each argument the command line gave."""
 
     def call(self, arguments: dict[str, Any]) -> Any:
         """Run the command with the parsed ``arguments``."""
@@ -212,7 +212,7 @@ class _Command:
             )
 
     def given(self, arguments: dict[str, Any]) -> dict[str, tuple[Any, str]]:
-        """The scope key, value and source of each argument the command line gave."""
+        """Return the scope key, value and source of each argument the command line gave."""
         given = {}
         for name, parameter in self.signature.parameters.items():
             if name in arguments and parameter.kind is not parameter.VAR_POSITIONAL:
@@ -228,7 +228,7 @@ class _Command:
         return result
 
     def split(self, arguments: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
-        """The command-line arguments as the positional and keyword arguments of the function."""
+        """Split the command-line arguments into the function's positional and keyword arguments."""
         positional: list[Any] = []
         keywords: dict[str, Any] = {}
         for name, parameter in self.signature.parameters.items():
@@ -287,7 +287,7 @@ class _ConfigCommand:
 
 
 def _command(target: Any) -> Command:
-    """The command for a function or a ``Params`` class."""
+    """Return the command for a function or a ``Params`` class."""
     if _is_params_class(target):
         return _ConfigCommand(target)
     return _Command(target)
@@ -300,7 +300,7 @@ def _is_params_class(target: Any) -> bool:
 
 
 def _discover(module_globals: dict[str, Any], local_values: dict[str, Any]) -> list[Callable[..., Any]]:
-    """The public ``@hp.param`` functions the caller sees: its local variables, then its module's."""
+    """Find the public ``@hp.param`` functions the caller sees: its local variables, then its module's."""
     module = module_globals.get("__name__")
     found: dict[int, Callable[..., Any]] = {}
     for name, value in [*local_values.items(), *module_globals.items()]:
@@ -426,7 +426,7 @@ class _Program:
 
     # -- the one catalog and the checks of this launch ------------------------------------------
     def catalog(self) -> Catalog:
-        """The program's catalog, built at most once per launch."""
+        """Return the program's catalog, built at most once per launch."""
         if self._catalog is None:
             from ._catalog import Catalog, infos_of, project_files
 
@@ -440,7 +440,7 @@ class _Program:
         return self._catalog
 
     def checks(self) -> Checks:
-        """The checks every value of this launch passes before the program runs."""
+        """Return the checks every value of this launch passes before the program runs."""
         from ._launch_checks import Checks
 
         return Checks(self.catalog())
@@ -628,7 +628,7 @@ class _Program:
         return flat
 
     def _defined(self, defines: list[str]) -> dict[str, Any]:
-        """The ``-D`` values; a bad key is a usage error."""
+        """Parse the ``-D`` values; a bad key is a usage error."""
         try:
             return collect(defines, {})
         except HyperparameterError as error:
@@ -673,7 +673,7 @@ def _add_format_option(parser: argparse.ArgumentParser, taken: frozenset[str], d
 
 
 def _options_part(argv: list[str]) -> list[str]:
-    """The arguments before a ``--`` separator."""
+    """Return the arguments before a ``--`` separator."""
     return argv[: argv.index("--")] if "--" in argv else argv
 
 

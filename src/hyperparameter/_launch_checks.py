@@ -61,7 +61,7 @@ class Checks:
         return result
 
     def unknown(self, keys: Iterable[str]) -> list[str]:
-        """The keys no part of the program reads or declares."""
+        """Return the keys no part of the program reads or declares."""
         return self.catalog.unknown(keys)
 
     def unknown_summary(self, keys: list[str], sources: Mapping[str, str]) -> str:
@@ -82,5 +82,5 @@ class Checks:
 
 
 def checks_for(*functions: Callable[..., Any]) -> Checks:
-    """The checks for programs of these ``@hp.param`` functions, without scanning any file."""
+    """Build the checks for programs of these ``@hp.param`` functions, without scanning any file."""
     return Checks(Catalog(infos_of(list(functions)), []))

@@ -47,7 +47,7 @@ def _start() -> Level:
 
 
 def _source_in(level: Level, key: str) -> Optional[str]:
-    """The source ``level`` (which holds ``key``) knows for it."""
+    """Return the source ``level`` (which holds ``key``) knows for it."""
     sources = getattr(level.owner, "_sources", None)
     if sources is not None:
         return sources.get(key)  # type: ignore[no-any-return]
@@ -74,7 +74,7 @@ def source_of(key: str, level: Optional[Level] = None) -> Optional[str]:
 
 
 def sources_of(level: Optional[Level] = None) -> dict[str, str]:
-    """The known source of every value visible at ``level`` (default: here, now)."""
+    """Return the known source of every value visible at ``level`` (default: here, now)."""
     found: dict[str, str] = {}
     for each in reversed(_levels_outward(_start() if level is None else level)):
         sources = getattr(each.owner, "_sources", None)
@@ -104,7 +104,7 @@ def publish_sources(sources: dict[str, str]) -> None:
 
 
 def saved_baseline() -> tuple[Level, tuple[Optional[Level], dict[str, str]]]:
-    """The published baseline and its sources, to put back with :func:`restore_baseline`."""
+    """Return the published baseline and its sources, to put back with :func:`restore_baseline`."""
     return baseline(), _baseline_sources
 
 

@@ -174,7 +174,7 @@ class Params(metaclass=ParamsMeta):
     # -- introspection --------------------------------------------------------
     @classmethod
     def param(cls, name: str) -> Parameter[Any]:
-        """The declared parameter ``name`` (its kind, default, bounds and doc)."""
+        """Return the declared parameter ``name`` (its kind, default, bounds and doc)."""
         return cls._hp_params[name]
 
     @classmethod
@@ -184,12 +184,12 @@ class Params(metaclass=ParamsMeta):
 
     @classmethod
     def namespace(cls) -> str:
-        """The prefix of this class's keys in scopes."""
+        """Return the prefix of this class's keys in scopes."""
         return cls._hp_namespace
 
     @classmethod
     def json_schema(cls) -> dict[str, Any]:
-        """A JSON schema of the parameters, from their kinds, bounds, defaults and docs."""
+        """Return a JSON schema of the parameters, from their kinds, bounds, defaults and docs."""
         return {
             "title": cls.__name__,
             "type": "object",
@@ -250,7 +250,7 @@ class Params(metaclass=ParamsMeta):
             self._hp_notify(name, old, new)
 
     def _hp_value_or_default(self, name: str) -> Any:
-        """The value now, or the default when the scope holds a bad one (for watchers)."""
+        """Return the value now, or the default when the scope holds a bad one (for watchers)."""
         try:
             return getattr(self, name)
         except ValueError:
@@ -277,12 +277,12 @@ class Params(metaclass=ParamsMeta):
 
     # -- persistence ------------------------------------------------------------
     def to_json(self) -> str:
-        """The values as a JSON object."""
+        """Return the values as a JSON object."""
         return json.dumps(self.values())
 
     @classmethod
     def from_json(cls, text: str) -> Params:
-        """An instance with the values of a JSON object (checked like keywords).
+        """Make an instance with the values of a JSON object (checked like keywords).
 
         Read-only parameters may appear with their default value, as ``to_json`` writes them.
         """

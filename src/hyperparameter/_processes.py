@@ -67,7 +67,7 @@ def name_unpicklable(values: Mapping[str, Any], dumps: Callable[[Any], Any]) -> 
 
 
 def unpack(payload: bytes) -> tuple[dict[str, Any], Optional[dict[str, str]]]:
-    """The values and sources :func:`pack` pickled."""
+    """Unpickle the values and sources :func:`pack` pickled."""
     import pickle
 
     values, sources = pickle.loads(payload)

@@ -27,7 +27,7 @@ _INSTALL = "pip install 'hyperparameter[ray]'"
 
 
 def _payload() -> bytes:
-    """The values visible here, and their sources, pickled for another process."""
+    """Pickle the values visible here, and their sources, for another process."""
     level = innermost()
     return pack(chain_values(level), sources_of(level))
 
@@ -112,7 +112,7 @@ class _Caller:
         return self._target.remote(_payload(), *self._prefix, *args, **kwargs)
 
     def options(self, **options: Any) -> _Caller:
-        """The same call with Ray options (``num_cpus``, ``num_returns``, ...)."""
+        """Return the same call with Ray options (``num_cpus``, ``num_returns``, ...)."""
         return type(self)(self._target.options(**options), self._prefix)
 
 
@@ -132,7 +132,7 @@ class RemoteClass(_Caller):
         return ActorHandle(super().remote(*args, **kwargs))
 
     def options(self, **options: Any) -> RemoteClass:
-        """The same class with Ray actor options (``num_cpus``, ``name``, ...)."""
+        """Return the same class with Ray actor options (``num_cpus``, ``name``, ...)."""
         return RemoteClass(self._target.options(**options))
 
 
@@ -152,7 +152,7 @@ class ActorHandle:
 
 
 def _scoped_class(cls: type) -> type:
-    """A subclass of ``cls`` whose construction and method calls take the caller's values."""
+    """Make a subclass of ``cls`` whose construction and method calls take the caller's values."""
 
     def __init__(self: Any, payload: bytes, *args: Any, **kwargs: Any) -> None:
         unpickle_bound(functools.partial(cls.__init__, self), payload)(*args, **kwargs)  # type: ignore[misc]

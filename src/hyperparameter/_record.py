@@ -335,7 +335,7 @@ class Record:
             return {read.key: f"{read.source}; read at {read.site}" for read in self.reads.values()}
 
     def to_json(self, indent: Optional[int] = 2) -> str:
-        """The reads and the unread keys as JSON, for experiment trackers.
+        """Return the reads and the unread keys as JSON, for experiment trackers.
 
         >>> import hyperparameter as hp, json
         >>> with hp.record() as rec:
@@ -392,7 +392,7 @@ def record() -> Record:
 
 
 def _caller() -> Optional[FrameType]:
-    """The innermost frame outside the library (and outside contextlib)."""
+    """Return the innermost frame outside the library (and outside contextlib)."""
     frame: Optional[FrameType] = sys._getframe(1)
     while frame is not None and package_frame(frame):
         frame = frame.f_back
@@ -400,7 +400,7 @@ def _caller() -> Optional[FrameType]:
 
 
 def _as_read(key: str, stored: Any, default: Any, converter: Converter) -> Any:
-    """The value a read with ``default`` gets from ``stored``, or MISSING if it raises."""
+    """Return the value a read with ``default`` gets from ``stored``, or MISSING if it raises."""
     if stored is ABSENT:
         return MISSING if default is REQUIRED or default is UNKNOWN else default
     if default is REQUIRED or default is UNKNOWN or default is None:

@@ -28,7 +28,7 @@ def site_of(frame: Optional[FrameType]) -> tuple[str, int]:
 
 
 def describe_site(site: tuple[str, int]) -> str:
-    """A site as ``file:line``, the file relative to the working directory."""
+    """Describe a site as ``file:line``, the file relative to the working directory."""
     return "?" if site[1] == 0 else f"{_relative(site[0])}:{site[1]}"
 
 
@@ -42,5 +42,5 @@ def _relative(path: str) -> str:
 
 
 def tagged_source(origin: Level, key: str) -> Optional[str]:
-    """The source ``origin``, the level holding ``key``, knows for it (``-D``, ``-C run.toml``, ...)."""
+    """Return the source ``origin`` (the level holding ``key``) knows for it: ``-D``, ``-C run.toml``, ..."""
     return source_of(key, origin)

@@ -20,7 +20,7 @@ _PACKAGE = __name__.rpartition(".")[0]
 
 
 def _module_being_run() -> str:
-    """The module ``python -m`` is locating now (its package is being imported), or ''."""
+    """Return the module ``python -m`` is locating now (its package is being imported), or ''."""
     if not sys.argv or sys.argv[0] != "-m":  # python sets it to "-m" only while locating
         return ""
     frame: FrameType | None = sys._getframe(1)

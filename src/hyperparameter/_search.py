@@ -40,7 +40,7 @@ SEARCHES = ("random", "optuna")
 
 
 def search_space(space: Mapping[str, Any]) -> dict[str, Dimension]:
-    """The dimensions of a search given in Python: a space text, a list of choices, or a Dimension.
+    """Return the dimensions of a search given in Python: a space text, a list of choices, or a Dimension.
 
     An ``hp.Params`` class under its namespace stands for the spaces of its
     declared kinds that have one; later entries replace them key by key.
@@ -76,7 +76,7 @@ def search_space(space: Mapping[str, Any]) -> dict[str, Dimension]:
 
 
 def _space_of_text(key: str, text: str) -> Dimension:
-    """The space a text in a Python search space writes; choice items and ranges are numbers there.
+    """Parse the space a text in a Python search space writes; choice items and ranges are numbers there.
 
     From the command line every value is text that the launcher's checks convert; in Python
     nothing would, so ``choice(1, 2)`` gives the numbers 1 and 2, as ``[1, 2]`` would.
@@ -111,7 +111,7 @@ def _number_or_text(text: str) -> Any:
 
 
 def fresh_seed() -> int:
-    """A seed for a search given none; it is saved with the sweep, so a resume repeats it."""
+    """Draw a seed for a search given none; it is saved with the sweep, so a resume repeats it."""
     return random.SystemRandom().randrange(2**32)
 
 
@@ -129,7 +129,7 @@ class RandomSource(GridSource):
         super().__init__({}, draws(self.dimensions, self.seed, _trials(trials)))
 
     def describe(self) -> dict[str, Any]:
-        """The search, for the sweep folder."""
+        """Describe the search, for the sweep folder."""
         return {
             "search": "random",
             "space": describe_space(self.dimensions),
@@ -195,7 +195,7 @@ class OptunaSource:
         )
 
     def ask(self) -> Optional[Trial]:
-        """The next trial: a rerun of a resumed one, else new values from the study, or None."""
+        """Return the next trial: a rerun of a resumed one, else new values from the study, or None."""
         assert self.total is not None
         study = self._opened()
         if self._again:
@@ -219,7 +219,7 @@ class OptunaSource:
             self._opened().tell(asked, self.objective.value(trial))
 
     def describe(self) -> dict[str, Any]:
-        """The search, for the sweep folder; the study itself is in ``optuna.journal``."""
+        """Describe the search, for the sweep folder; the study itself is in ``optuna.journal``."""
         return {
             "search": "optuna",
             "space": describe_space(self.dimensions),
@@ -245,7 +245,7 @@ def source_for(
     objective: Optional[Objective] = None,
     saved: Optional[Mapping[str, Any]] = None,
 ) -> tuple[Any, list[str]]:
-    """The trial source of ``hp.sweep(..., search=...)`` and the keys it sweeps.
+    """Return the trial source of ``hp.sweep(..., search=...)`` and the keys it sweeps.
 
     ``saved`` is the source description of a sweep being resumed: a search
     given no seed takes the seed it had, so it draws the same trials again.
@@ -271,7 +271,7 @@ def make_source(
     seed: Optional[int] = None,
     objective: Optional[Objective] = None,
 ) -> Any:
-    """The trial source of a ``search`` ("random" or "optuna") over ``space``."""
+    """Make the trial source of a ``search`` ("random" or "optuna") over ``space``."""
     if search not in SEARCHES:
         raise SearchSpaceError(f"Unknown search {search!r}; expected one of 'grid', 'random', 'optuna'.")
     if trials is None:
@@ -282,7 +282,7 @@ def make_source(
 
 
 def describe_space(space: Mapping[str, Dimension]) -> dict[str, Any]:
-    """A JSON-able form of a space, read back by :func:`space_from_description`."""
+    """Describe a space in a JSON-able form, read back by :func:`space_from_description`."""
     described: dict[str, Any] = {}
     for key, dimension in space.items():
         if isinstance(dimension, Uniform):
@@ -296,7 +296,7 @@ def describe_space(space: Mapping[str, Dimension]) -> dict[str, Any]:
 
 
 def space_from_description(described: Mapping[str, Sequence[Any]]) -> dict[str, Dimension]:
-    """The space :func:`describe_space` wrote."""
+    """Rebuild the space :func:`describe_space` wrote."""
     space: dict[str, Dimension] = {}
     for key, (form, *arguments) in described.items():
         if form == "choice":
@@ -309,7 +309,7 @@ def space_from_description(described: Mapping[str, Sequence[Any]]) -> dict[str, 
 
 
 def source_from_description(described: Mapping[str, Any]) -> Any:
-    """The source a saved search description rebuilds (for ``--resume``)."""
+    """Rebuild the source a saved search description describes (for ``--resume``)."""
     space = space_from_description(described["space"])
     if described["search"] == "random":
         return RandomSource(space, described["trials"], described["seed"])

@@ -34,7 +34,7 @@ class SearchPlan:
 
 
 def declared_classes(targets: Iterable[Any]) -> list[type[Params]]:
-    """The ``hp.Params`` classes among a program's commands and module globals."""
+    """Return the ``hp.Params`` classes among a program's commands and module globals."""
     found: dict[int, type[Params]] = {}
     for each in targets:
         if isinstance(each, type) and issubclass(each, Params) and each is not Params:
@@ -52,7 +52,7 @@ def plan_search(
     seed: Optional[int],
     objective: Optional[Objective],
 ) -> SearchPlan:
-    """The search of a command line ``args`` whose ``-D`` arguments are ``defines``.
+    """Plan the search of a command line ``args`` whose ``-D`` arguments are ``defines``.
 
     ``defines`` are the launcher sweep's parsed ``-D`` arguments (``index``,
     ``key``, ``text``, ``separate``, ``flag``).

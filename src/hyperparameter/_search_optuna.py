@@ -21,7 +21,7 @@ _PLAIN = (bool, int, float, str, type(None))  # what an Optuna categorical may h
 
 
 def import_optuna() -> Any:
-    """The ``optuna`` module, or MissingDependencyError naming the extra."""
+    """Import ``optuna``, or raise MissingDependencyError naming the extra."""
     try:
         import optuna
     except ImportError:
@@ -65,7 +65,7 @@ class OptunaStudy:
             optuna.logging.set_verbosity(verbosity)
 
     def ask(self, values: Optional[dict[str, Any]] = None) -> tuple[int, dict[str, Any]]:
-        """A new trial's id and values; with ``values``, a trial with those values (a rerun)."""
+        """Return a new trial's id and values; with ``values``, a trial with those values (a rerun)."""
         if values is not None:
             self.study.enqueue_trial(
                 {
@@ -105,7 +105,7 @@ def _distribution(optuna: Any, dimension: Dimension) -> Any:
 
 
 def _choices(dimension: Categorical) -> list[Any]:
-    """The options as Optuna stores them: as they are when plain, else by position."""
+    """Return the options as Optuna stores them: as they are when plain, else by position."""
     options = dimension.options
     return options if all(isinstance(option, _PLAIN) for option in options) else list(range(len(options)))
 

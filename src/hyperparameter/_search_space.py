@@ -41,19 +41,19 @@ class Dimension:
     log = False
 
     def pick(self, u: float) -> Any:
-        """The value at ``u`` in ``[0, 1)``: a uniform ``u`` gives a value drawn from this space."""
+        """Return the value at ``u`` in ``[0, 1)``: a uniform ``u`` gives a value drawn from this space."""
         raise NotImplementedError
 
     def picks(self, us: list[float]) -> list[Any]:
-        """The values at each of ``us`` (what :meth:`pick` gives, in one call per search)."""
+        """Return the values at each of ``us`` (what :meth:`pick` gives, in one call per search)."""
         return [self.pick(u) for u in us]
 
     def ends(self) -> list[Any]:
-        """The extreme values, checked like any other value before a search starts."""
+        """Return the extreme values, checked like any other value before a search starts."""
         raise NotImplementedError
 
     def text(self) -> str:
-        """The ``-D`` form that reads back as this space."""
+        """Return the ``-D`` form that reads back as this space."""
         raise NotImplementedError
 
 
@@ -153,7 +153,7 @@ class Categorical(Dimension):
 
 
 def parse_space(text: str, key: str = "") -> Optional[Dimension]:
-    """The space ``text`` writes, or None when it is not one of the space forms.
+    """Parse the space ``text`` writes, or None when it is not one of the space forms.
 
     Raises:
         SearchSpaceError: a space form with bad arguments (the message names ``key``).
@@ -218,7 +218,7 @@ def _uniform(where: str, form: str, arguments: list[str]) -> Uniform:
 
 
 def declared_space(parameter: Parameter[Any]) -> Optional[Dimension]:
-    """The space of a declared parameter, or None when its kind does not bound one.
+    """Return the space of a declared parameter, or None when its kind does not bound one.
 
     Floats and ints need both bounds (an excluded end moves to the next value
     inside); a float whose declared bounds are positive and span ``LOG_RATIO``
@@ -259,7 +259,7 @@ def declared_space(parameter: Parameter[Any]) -> Optional[Dimension]:
 
 
 def declared_spaces(classes: Iterable[type]) -> dict[str, Dimension]:
-    """The spaces of every declared parameter of these ``hp.Params`` classes that has one."""
+    """Return the spaces of every declared parameter of these ``hp.Params`` classes that has one."""
     spaces: dict[str, Dimension] = {}
     for cls in classes:
         for parameter in cls.params().values():  # type: ignore[attr-defined]
@@ -270,7 +270,7 @@ def declared_spaces(classes: Iterable[type]) -> dict[str, Dimension]:
 
 
 def draws(space: Mapping[str, Dimension], seed: int, trials: int) -> list[dict[str, Any]]:
-    """The values of trials ``0 .. trials-1`` of a random search seeded with ``seed``.
+    """Draw the values of trials ``0 .. trials-1`` of a random search seeded with ``seed``.
 
     Each key draws from its own stream, named by the seed and the key, so trial
     ``n`` has the same values whatever the number of trials (a longer search

@@ -26,7 +26,7 @@ long prefixes (``train.``), which make every sibling look similar to a typo."""
 
 
 def close_matches(word: str, candidates: Iterable[str], count: int = MOST) -> list[str]:
-    """The names among ``candidates`` closest to ``word``, best first (at most ``count``)."""
+    """Return the names among ``candidates`` closest to ``word``, best first (at most ``count``)."""
     matcher = difflib.SequenceMatcher(b=word)
     scored: list[tuple[float, str]] = []
     for each in dict.fromkeys(candidates):
@@ -43,7 +43,7 @@ def close_matches(word: str, candidates: Iterable[str], count: int = MOST) -> li
 
 
 def suggestion(matches: Sequence[str]) -> str:
-    """The hint for names already found: ``"Did you mean 'a', 'b' or 'c'?"``, or ``""``."""
+    """Return the hint for names already found: ``"Did you mean 'a', 'b' or 'c'?"``, or ``""``."""
     if not matches:
         return ""
     quoted = [repr(each) for each in matches[:MOST]]
@@ -52,5 +52,5 @@ def suggestion(matches: Sequence[str]) -> str:
 
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:
-    """The hint for an unknown ``word`` among ``candidates``, or ``""`` when none is close."""
+    """Return the hint for an unknown ``word`` among ``candidates``, or ``""`` when none is close."""
     return suggestion(close_matches(word, candidates))

@@ -25,7 +25,7 @@ _BUILTIN_TYPES = frozenset(
 
 
 def literal_type(node: ast.expr) -> str:
-    """The type of a default as written, or ``""`` when it takes running the code to know.
+    """Return the type of a default as written, or ``""`` when it takes running the code to know.
 
     >>> [literal_type(ast.parse(text, mode="eval").body) for text in ("1e-3", "-2", "[1]", "f(x)")]
     ['float', 'int', 'list', '']
@@ -68,7 +68,7 @@ def defaulted(arguments: ast.arguments) -> Iterator[DefaultedParameter]:
 
 
 def dataclass_fields(node: ast.ClassDef) -> Iterator[DefaultedParameter]:
-    """The ``__init__`` parameters with defaults that ``@dataclass`` generates for ``node``."""
+    """Yield the ``__init__`` parameters with defaults that ``@dataclass`` generates for ``node``."""
     for statement in node.body:
         if not (
             isinstance(statement, ast.AnnAssign)
@@ -111,14 +111,14 @@ _BUILTIN_ITEM_TYPES: dict[str, type] = {"bool": bool, "float": float, "int": int
 
 
 def _static_value(node: ast.expr) -> Any:
-    """The value of a literal, or of a builtin type's name; ValueError for anything else."""
+    """Return the value of a literal, or of a builtin type's name; raise ValueError for anything else."""
     if isinstance(node, ast.Name) and node.id in _BUILTIN_ITEM_TYPES:
         return _BUILTIN_ITEM_TYPES[node.id]
     return ast.literal_eval(node)
 
 
 def kind_type(kind: str, call: ast.Call) -> str:
-    """What a declared kind accepts, in the words of ``-ep``: ``float in [0, 1]``, ``list[int]``...
+    """Describe what a declared kind accepts, in the words of ``-ep``: ``float in [0, 1]``, ``list[int]``...
 
     The kind describes itself from the declaration's literal arguments (no scanned code
     runs); when they are not literals, its plain type name is what can be known.
@@ -149,7 +149,7 @@ def kind_type(kind: str, call: ast.Call) -> str:
 
 
 def called_name(node: ast.expr) -> str:
-    """The name ``f`` of ``f``, ``m.f``, ``f(...)`` or ``m.f(...)``."""
+    """Return the name ``f`` of ``f``, ``m.f``, ``f(...)`` or ``m.f(...)``."""
     func = node.func if isinstance(node, ast.Call) else node
     if isinstance(func, ast.Attribute):
         return func.attr
@@ -157,7 +157,7 @@ def called_name(node: ast.expr) -> str:
 
 
 def kind_spec(kind: str, call: ast.Call) -> str:
-    """A kind's declaration as text under the kind's own name: ``Float(0.001, bounds=(0, 1))``.
+    """Write a kind's declaration as text under the kind's own name: ``Float(0.001, bounds=(0, 1))``.
 
     >>> kind_spec("Float", ast.parse("hp.Float(1e-3, bounds=(0, 1))", mode="eval").body)
     'Float(0.001, bounds=(0, 1))'
@@ -166,7 +166,7 @@ def kind_spec(kind: str, call: ast.Call) -> str:
 
 
 def static_kind(spec: str) -> Optional[_kinds.Parameter[Any]]:
-    """The kind a :func:`kind_spec` text declares, built from its literal arguments; None if it cannot be.
+    """Build the kind a :func:`kind_spec` text declares from its literal arguments; None if it cannot be.
 
     >>> static_kind("Float(0.001, bounds=(0, 1))").describe_type()
     'float in [0, 1]'
@@ -194,7 +194,7 @@ _TYPE_NAMES: dict[str, Any] = {
 
 
 def static_type(text: str) -> Any:
-    """The type an annotation written with builtins and ``typing`` names means; None if it names others.
+    """Return the type an annotation of builtins and ``typing`` names means; None if it names others.
 
     >>> static_type("Optional[list[int]]"), static_type("int | None"), static_type("Literal['a', 'b']")
     (typing.Optional[list[int]], typing.Optional[int], typing.Literal['a', 'b'])

@@ -208,11 +208,11 @@ class HParams:
         self._model_structure = model_structure
 
     def get_model_structure(self) -> Any:
-        """The description given to the constructor or ``set_model_structure``."""
+        """Return the description given to the constructor or ``set_model_structure``."""
         return self._model_structure
 
     def to_json(self, indent: Optional[int] = None, separators: Any = None, sort_keys: bool = False) -> str:
-        """The values as JSON; callables are left out."""
+        """Return the values as JSON, leaving out callables."""
         return json.dumps(
             _without_callables(self.values()), indent=indent, separators=separators, sort_keys=sort_keys
         )
@@ -226,7 +226,7 @@ class HParams:
         return {name: getattr(self, name) for name in self._hparam_types}
 
     def get(self, key: str, default: Any = None) -> Any:
-        """The value of ``key`` if it exists (after checking ``default`` fits its type), else ``default``."""
+        """Return ``key``'s value if it exists (checking that ``default`` fits its type), else ``default``."""
         if key not in self._hparam_types:
             return default
         if default is not None:
