@@ -225,7 +225,7 @@ def test_optuna_free_worker_never_waits_for_a_slow_trial(optuna):
     from hyperparameter._sweep import plan_for, run_sweep
 
     source.open(None)
-    source._opened().study.enqueue_trial({"x": 0})
+    source._open().study.enqueue_trial({"x": 0})
     result = run_sweep(plan_for(work), source, ["x"], jobs=2, progress=False)
     assert result.ok
     assert release.is_set()

@@ -16,9 +16,9 @@ from hyperparameter._search_space import (
     Categorical,
     IntRange,
     Uniform,
-    declared_space,
-    declared_spaces,
     draws,
+    find_declared_space,
+    find_declared_spaces,
     parse_space,
 )
 
@@ -129,12 +129,12 @@ def test_int_draws_stay_inside(low, width, u):
 )
 def test_declared_kinds_with_a_complete_space(declared, expected):
     """Floats and ints with both bounds, choices and bools are searched over what they accept."""
-    assert declared_space(declared) == expected
+    assert find_declared_space(declared) == expected
 
 
 def test_excluded_float_ends_are_never_drawn():
     """A float bound declared exclusive is moved inside, so the search never draws it."""
-    space = declared_space(hp.Float(0.5, bounds=(0, 1), inclusive_bounds=(False, False)))
+    space = find_declared_space(hp.Float(0.5, bounds=(0, 1), inclusive_bounds=(False, False)))
     assert isinstance(space, Uniform)
     assert 0 < space.low < 1e-300
     assert space.high < 1
@@ -181,7 +181,7 @@ def test_a_float_excluding_zero_is_searched_evenly():
 )
 def test_kinds_without_a_complete_space_are_not_searched(declared):
     """A kind missing a bound, or one with no finite set of values, has no space."""
-    assert declared_space(declared) is None
+    assert find_declared_space(declared) is None
 
 
 def test_declared_spaces_of_classes_skip_constants():
@@ -193,7 +193,7 @@ def test_declared_spaces_of_classes_skip_constants():
         act = hp.Choice("relu", ["relu", "gelu"])
         seed = hp.Int(0, bounds=(0, 10), constant=True)
 
-    assert declared_spaces([Train]) == {
+    assert find_declared_spaces([Train]) == {
         "train.lr": Uniform(1e-5, 1e-1, log=True),
         "train.act": Categorical(["relu", "gelu"]),
     }

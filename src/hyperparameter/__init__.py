@@ -103,7 +103,7 @@ _LAZY = {
 def __getattr__(name: str) -> Any:
     """Load a public name on first use and keep it, so the next use is a plain attribute."""
     if name == "__version__":
-        value: Any = _version()
+        value: Any = _read_version()
     elif name in _LAZY:
         import importlib
 
@@ -119,7 +119,7 @@ def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))
 
 
-def _version() -> str:
+def _read_version() -> str:
     """Return the installed distribution's version (reading package metadata costs, so only on demand)."""
     from importlib.metadata import PackageNotFoundError, version
 

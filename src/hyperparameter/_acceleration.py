@@ -33,7 +33,7 @@ DISABLE_VARIABLE = "HYPERPARAMETER_PURE_PYTHON"
 _INTERFACE = 6
 
 
-def _compiled() -> Optional[ModuleType]:
+def _load_compiled() -> Optional[ModuleType]:
     """Return the extension module, or None when it is not built, is stale or is switched off."""
     if os.environ.get(DISABLE_VARIABLE, "") not in ("", "0"):
         return None
@@ -93,6 +93,6 @@ def _install(speedups: ModuleType) -> bool:
     return True
 
 
-_speedups = _compiled()
+_speedups = _load_compiled()
 #: Whether the compiled fast paths are in use.
 ACTIVE = _speedups is not None and _install(_speedups)

@@ -36,8 +36,8 @@ class OptionType:
     metavar: Optional[str] = None
 
 
-def _without_none(annotation: Any) -> Any:
-    """``Optional[X]`` is X; other annotations are kept."""
+def _strip_optional(annotation: Any) -> Any:
+    """Strip ``Optional`` from an annotation (``Optional[X]`` is X); keep other annotations."""
     if typing.get_origin(annotation) is typing.Union:
         rest = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
         if len(rest) == 1:
@@ -60,7 +60,7 @@ def _choice(key: str, text: str, annotation: Any) -> Any:
 
 
 def _named(name: str, parse: Callable[[str], Any]) -> Callable[[str], Any]:
-    """``parse`` with errors argparse reports as one clear line."""
+    """Wrap ``parse`` so that argparse reports its errors as one clear line."""
 
     def converter(text: str) -> Any:
         try:
@@ -77,8 +77,8 @@ def _named(name: str, parse: Callable[[str], Any]) -> Callable[[str], Any]:
 
 
 def choose_option_type(key: str, annotation: Any, default: Any) -> OptionType:
-    """How a parameter with this annotation (or EMPTY) and default (or EMPTY) is read."""
-    annotation = _without_none(annotation)
+    """Decide how a parameter with this annotation (or EMPTY) and default (or EMPTY) is read."""
+    annotation = _strip_optional(annotation)
     if annotation is EMPTY or annotation is Any:
         annotation = type(default) if default is not EMPTY and default is not None else str
         if isinstance(default, (list, tuple, set, frozenset)):
@@ -290,7 +290,7 @@ def repeat_flag(argv: list[str], flags: tuple[str, ...], takes: Callable[[str], 
 
 
 def is_config_file(word: str) -> bool:
-    """Whether a word names a config file by its suffix (``-C a.json b.toml`` takes both)."""
+    """Tell whether a word names a config file by its suffix (``-C a.json b.toml`` takes both)."""
     return word.lower().endswith((".json", ".toml", ".yaml", ".yml"))
 
 

@@ -47,12 +47,12 @@ def parse_docstring(doc: Optional[str]) -> Docstring:
     lines = inspect.cleandoc(doc).splitlines()
     params: dict[str, str] = {}
     first_section = len(lines)
-    for finder in (_google_params, _numpy_params, _rest_params):
+    for finder in (_parse_google, _parse_numpy, _parse_rest):
         start, found = finder(lines)
         first_section = min(first_section, start)
         for name, text in found.items():
             params.setdefault(name, text)
-    first_section = min(first_section, _first_other_section(lines))
+    first_section = min(first_section, _find_description_end(lines))
     paragraphs = "\n".join(lines[:first_section]).split("\n\n")
     description = "\n\n".join(" ".join(p.split()) for p in paragraphs if p.strip())
     return Docstring(description, params)
@@ -62,7 +62,7 @@ def _join(parts: list[str]) -> str:
     return " ".join(" ".join(parts).split())
 
 
-def _google_params(lines: list[str]) -> tuple[int, dict[str, str]]:
+def _parse_google(lines: list[str]) -> tuple[int, dict[str, str]]:
     found: dict[str, str] = {}
     first = len(lines)
     index = 0
@@ -89,7 +89,7 @@ def _google_params(lines: list[str]) -> tuple[int, dict[str, str]]:
     return first, found
 
 
-def _numpy_params(lines: list[str]) -> tuple[int, dict[str, str]]:
+def _parse_numpy(lines: list[str]) -> tuple[int, dict[str, str]]:
     found: dict[str, str] = {}
     first = len(lines)
     index = 0
@@ -122,7 +122,7 @@ def _numpy_params(lines: list[str]) -> tuple[int, dict[str, str]]:
     return first, found
 
 
-def _rest_params(lines: list[str]) -> tuple[int, dict[str, str]]:
+def _parse_rest(lines: list[str]) -> tuple[int, dict[str, str]]:
     found: dict[str, str] = {}
     first = len(lines)
     name: Optional[str] = None
@@ -149,8 +149,8 @@ def _rest_params(lines: list[str]) -> tuple[int, dict[str, str]]:
     return first, found
 
 
-def _first_other_section(lines: list[str]) -> int:
-    """Where the description ends: a section header (``Returns:``...) or a doctest."""
+def _find_description_end(lines: list[str]) -> int:
+    """Find where the description ends: a section header (``Returns:``...) or a doctest."""
     for index, line in enumerate(lines):
         if (_ANY_SECTION.match(line) and not line.startswith(" ")) or line.lstrip().startswith(">>>"):
             return index

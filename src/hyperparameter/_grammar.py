@@ -36,7 +36,7 @@ class GrammarError(ValueError):
 
 
 def is_list_text(text: str) -> bool:
-    """Whether ``text`` is written as a list (``[...]``)."""
+    """Tell whether ``text`` is written as a list (``[...]``)."""
     stripped = text.strip()
     return stripped.startswith("[") and stripped.endswith("]")
 
@@ -56,7 +56,7 @@ def split_list(text: str, quotes: bool = True) -> list[str]:
         if char in _SEPARATORS:
             position += 1
         elif char in _QUOTES:
-            item, position = _quoted(body, position)
+            item, position = _read_quoted(body, position)
             items.append(item)
         else:
             end = position
@@ -71,7 +71,7 @@ def split_list(text: str, quotes: bool = True) -> list[str]:
     return items
 
 
-def _quoted(body: str, start: int) -> tuple[str, int]:
+def _read_quoted(body: str, start: int) -> tuple[str, int]:
     """Read the quoted item starting at ``start``; return it and the position after it."""
     quote, chars, position = body[start], [], start + 1
     while position < len(body):

@@ -95,7 +95,7 @@ class BoundCall(Generic[R]):
     def __repr__(self) -> str:
         return f"hp.bind_scope({self.__wrapped__!r})"
 
-    def _packed(self) -> bytes:
+    def _pack_once(self) -> bytes:
         """Pickle the values and their sources (once, then return the same bytes)."""
         if self._payload is None:
             self._payload = pack(chain_values(self._level), sources_of(self._level))
@@ -108,7 +108,7 @@ class BoundCall(Generic[R]):
     def __dask_tokenize__(self) -> tuple[Any, ...]:
         # Dask names a task by hashing what it runs: two calls bound to different
         # values must not share a name, or Dask would run one and reuse its result.
-        return (self.__wrapped__, self._packed())
+        return (self.__wrapped__, self._pack_once())
 
 
 # Attributes a BoundCall sets itself: never looked up on the function (pickle and

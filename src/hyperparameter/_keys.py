@@ -58,7 +58,7 @@ def check_key(key: Any) -> str:
 
 
 def plain_segments(*mappings: Mapping[Any, Any]) -> bool:
-    """Whether every key of the mappings is a valid key segment without a dot, all checked at once.
+    """Tell whether every key of the mappings is a valid key segment without a dot, all at once.
 
     The quick test a big config file's tables take; ``check_key`` explains a key that fails.
 
@@ -86,7 +86,7 @@ def plain_segments(*mappings: Mapping[Any, Any]) -> bool:
 
 
 def plain_keywords(kwargs: dict[str, Any]) -> bool:
-    """Whether keyword values can be stored as given: known keys, no nested mappings.
+    """Tell whether keyword values can be stored as given: known keys, no nested mappings.
 
     It is the cheap check that lets entering a scope in a hot loop skip ``collect``.
     """
@@ -110,7 +110,7 @@ def flatten(values: Mapping[Any, Any], prefix: str = "") -> dict[str, Any]:
 
 
 def join_keys(values: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    """``flatten`` for a tree whose keys are already valid segments (a loaded config file's).
+    """Flatten a tree whose keys are already valid segments (a loaded config file's).
 
     >>> join_keys({"model": {"hidden": 256, "enc": {}}, "lr": 0.1})
     {'model.hidden': 256, 'model.enc': {}, 'lr': 0.1}
@@ -178,12 +178,12 @@ def parse_assignment(text: Any) -> tuple[str, Optional[int], str]:
     try:
         name, index = split_indexed(key.strip())
     except GrammarError as error:
-        raise InvalidKeyError(_shortened(key.strip()), str(error), "an index such as 'dims[1]'") from None
+        raise InvalidKeyError(_shorten(key.strip()), str(error), "an index such as 'dims[1]'") from None
     return check_key(name), index, value
 
 
-def _shortened(text: str, limit: int = 60) -> str:
-    """``text``, or its start and end around an ellipsis when longer than ``limit``."""
+def _shorten(text: str, limit: int = 60) -> str:
+    """Shorten ``text`` longer than ``limit`` to its start and end around an ellipsis."""
     if len(text) <= limit:
         return text
     return f"{text[: limit // 2]}...{text[-limit // 2 :]}"

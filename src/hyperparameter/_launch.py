@@ -286,7 +286,7 @@ class _ConfigCommand:
         return self.cls(**values, **arguments)
 
 
-def _command(target: Any) -> Command:
+def _make_command(target: Any) -> Command:
     """Return the command for a function or a ``Params`` class."""
     if _is_params_class(target):
         return _ConfigCommand(target)
@@ -294,7 +294,7 @@ def _command(target: Any) -> Command:
 
 
 def _is_params_class(target: Any) -> bool:
-    """Whether ``target`` is an ``hp.Params`` class; there is none before ``_params`` is imported."""
+    """Tell whether ``target`` is an ``hp.Params`` class; there is none before ``_params`` is imported."""
     params = sys.modules.get(f"{__package__}._params")
     return params is not None and isinstance(target, type) and issubclass(target, params.Params)
 
@@ -393,7 +393,7 @@ class _Program:
         self.parser = self._parser(describing=False)
         self._catalog: Optional[Catalog] = None
 
-    def _parser(self, describing: bool) -> argparse.ArgumentParser:
+    def _build_parser(self, describing: bool) -> argparse.ArgumentParser:
         first = self.commands[0]
         parser = argparse.ArgumentParser(
             prog=self.prog,
@@ -534,7 +534,7 @@ class _Program:
             except ConfigError as error:
                 parser.error(f"argument --record: {error}")
         self._loaded(files, run)
-        defined = self._defined(defines)
+        defined = self._parse_defines(defines)
         run.add(defined, dict.fromkeys(defined, "-D"))
         given = command.given(namespace)
         run.add(
@@ -562,7 +562,7 @@ class _Program:
         if len(unknown) < len(run.set_by_user):
             run.watched = list(filterfalse(set(unknown).__contains__, run.set_by_user))
         if unknown:
-            summary = checks.unknown_summary(unknown, run.sources)
+            summary = checks.summarize_unknown(unknown, run.sources)
             if run.strict:
                 self.parser.error(f"--strict: {summary}")
             print(f"{self.prog}: warning: {summary}", file=sys.stderr)
@@ -581,7 +581,7 @@ class _Program:
 
     def _describe(self, argv: list[str]) -> None:
         """Handle ``-lps`` / ``-ep`` (no positionals needed), then exit."""
-        run = self._parse(self._parser(describing=True), self._explained_keys(argv))
+        run = self._parse(self._build_parser(describing=True), self._split_explained_keys(argv))
         catalog = self.catalog()
         with SourcedScope(run.values, run.sources):
             if run.explain is None:
@@ -619,7 +619,7 @@ class _Program:
             loaded, origin = load_with_origins(files)
         except (HyperparameterError, OSError) as error:
             self.parser.error(f"argument -C/--config: {error}")
-        flat = _flat(loaded)
+        flat = _flatten(loaded)
         if len(set(files)) == 1:
             sources = dict.fromkeys(flat, f"-C {files[0]}")
         else:
@@ -627,7 +627,7 @@ class _Program:
         run.add(flat, sources)
         return flat
 
-    def _defined(self, defines: list[str]) -> dict[str, Any]:
+    def _parse_defines(self, defines: list[str]) -> dict[str, Any]:
         """Parse the ``-D`` values; a bad key is a usage error."""
         try:
             return collect(defines, {})
@@ -672,7 +672,7 @@ def _add_format_option(parser: argparse.ArgumentParser, taken: frozenset[str], d
     )
 
 
-def _options_part(argv: list[str]) -> list[str]:
+def _cut_at_separator(argv: list[str]) -> list[str]:
     """Return the arguments before a ``--`` separator."""
     return argv[: argv.index("--")] if "--" in argv else argv
 
@@ -684,7 +684,7 @@ def _launch(
     strict: bool,
 ) -> Any:
     functions = [func] if func is not None else _discover(caller.f_globals, caller.f_locals)
-    commands = [_command(each) for each in functions]
+    commands = [_make_command(each) for each in functions]
     prog = os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else "program"
     program = _Program(commands, caller.f_globals, prog, strict)
     return program.run(list(sys.argv[1:] if argv is None else argv))
@@ -716,7 +716,7 @@ def launch(
 def run_cli(
     func: Optional[Callable[..., Any]] = None, *, argv: Optional[list[str]] = None, strict: bool = False
 ) -> Any:
-    """``launch`` under a name that collides with nothing.
+    """Run ``launch`` under a name that collides with nothing.
 
     >>> import hyperparameter as hp
     >>> @hp.param("greet")

@@ -14,7 +14,7 @@ file of ten thousand unread keys costs one line and five close-match searches.
 >>> checks = checks_for(main)
 >>> checks.check({"app.epochs": "7", "app.lr": 1}, {"app.epochs": "-D", "app.lr": "-C a.toml"})
 {'app.epochs': 7, 'app.lr': 1.0}
->>> checks.unknown_summary(["app.epoch"], {"app.epoch": "-D"})
+>>> checks.summarize_unknown(["app.epoch"], {"app.epoch": "-D"})
 "-D sets a hyperparameter the program never reads: 'app.epoch'. Did you mean 'app.epochs'?"
 """
 
@@ -38,7 +38,7 @@ class Checks:
         self.catalog = catalog
 
     def check(self, values: Mapping[str, Any], sources: Mapping[str, str]) -> dict[str, Any]:
-        """``values`` with each converted to its declared type; UsageError for the first bad one.
+        """Convert each of ``values`` to its declared type; raise UsageError for the first bad one.
 
         ``sources`` names where each value came from, for the message.
         """
@@ -64,8 +64,8 @@ class Checks:
         """Return the keys no part of the program reads or declares."""
         return self.catalog.unknown(keys)
 
-    def unknown_summary(self, keys: list[str], sources: Mapping[str, str]) -> str:
-        """One line about the unknown ``keys``: who set them, how many, the first few with close matches."""
+    def summarize_unknown(self, keys: list[str], sources: Mapping[str, str]) -> str:
+        """Summarize unknown ``keys`` in a line: who set them, how many, the first few with close matches."""
         setters = [each or "the scope" for each in dict.fromkeys(map(sources.get, keys))]
         who = setters[0] if len(setters) == 1 else ", ".join(setters[:-1]) + " and " + setters[-1]
         verb = "sets" if len(setters) == 1 else "set"

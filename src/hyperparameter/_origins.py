@@ -32,7 +32,7 @@ from ._levels import UNPINNED, Level, baseline, pin, restore_baseline_level
 _baseline_sources: tuple[Optional[Level], dict[str, str]] = (None, {})
 
 
-def _levels_outward(level: Optional[Level]) -> list[Level]:
+def _walk_outward(level: Optional[Level]) -> list[Level]:
     levels = []
     while level is not None:
         levels.append(level)
@@ -46,7 +46,7 @@ def _start() -> Level:
     return pin() if level is UNPINNED else level
 
 
-def _source_in(level: Level, key: str) -> Optional[str]:
+def _find_source_in(level: Level, key: str) -> Optional[str]:
     """Return the source ``level`` (which holds ``key``) knows for it."""
     sources = getattr(level.owner, "_sources", None)
     if sources is not None:
@@ -62,21 +62,21 @@ def _source_in(level: Level, key: str) -> Optional[str]:
 
 
 def source_of(key: str, level: Optional[Level] = None) -> Optional[str]:
-    """Where the value of ``key`` seen at ``level`` (default: here, now) came from, or None.
+    """Return where the value of ``key`` seen at ``level`` (default: here, now) came from, or None.
 
     None means the value is not set, or was set by code that did not say
     where it came from (a plain ``hp.scope(...)`` or a write).
     """
-    for each in _levels_outward(_start() if level is None else level):
+    for each in _walk_outward(_start() if level is None else level):
         if key in each.own:
-            return _source_in(each, key)
+            return _find_source_in(each, key)
     return None
 
 
 def sources_of(level: Optional[Level] = None) -> dict[str, str]:
     """Return the known source of every value visible at ``level`` (default: here, now)."""
     found: dict[str, str] = {}
-    for each in reversed(_levels_outward(_start() if level is None else level)):
+    for each in reversed(_walk_outward(_start() if level is None else level)):
         sources = getattr(each.owner, "_sources", None)
         if sources is None and each.owner is not None:
             # A scope that knows no sources hides the outer ones of its keys. (Asked once
@@ -89,7 +89,7 @@ def sources_of(level: Optional[Level] = None) -> dict[str, str]:
             found.update(sources)  # every value says where it came from
             continue
         for key in each.own:
-            source = _source_in(each, key)
+            source = _find_source_in(each, key)
             if source is None:
                 found.pop(key, None)  # set again by code with no source: the outer one is hidden
             else:
@@ -116,5 +116,5 @@ def restore_baseline(saved: tuple[Level, tuple[Optional[Level], dict[str, str]]]
 
 
 def describe_source(source: Optional[str]) -> str:
-    """``source`` as a listing shows it: ``scope`` when code set the value without saying where."""
+    """Describe ``source`` as a listing shows it: ``scope`` when code set the value without saying where."""
     return source if source is not None else "scope"

@@ -149,7 +149,7 @@ class _BaselineCarrier:
 _CARRIER = _BaselineCarrier()
 
 
-def _carrier() -> _BaselineCarrier:
+def _find_carrier() -> _BaselineCarrier:
     return _CARRIER
 
 

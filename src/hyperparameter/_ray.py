@@ -26,13 +26,13 @@ T = TypeVar("T")
 _INSTALL = "pip install 'hyperparameter[ray]'"
 
 
-def _payload() -> bytes:
+def _pack_payload() -> bytes:
     """Pickle the values visible here, and their sources, for another process."""
     level = innermost()
     return pack(chain_values(level), sources_of(level))
 
 
-def _ray() -> Any:
+def _import_ray() -> Any:
     try:
         import ray
     except ImportError as error:
@@ -45,7 +45,7 @@ def ray_remote(target: T) -> Any: ...
 @overload
 def ray_remote(**options: Any) -> Callable[[T], Any]: ...
 def ray_remote(target: Optional[T] = None, **options: Any) -> Any:
-    """``ray.remote`` whose calls carry the caller's hyperparameters to the task or actor.
+    """Wrap ``ray.remote`` so that calls carry the caller's hyperparameters to the task or actor.
 
     Use it where ``ray.remote`` would go, with the same options. Each
     ``.remote(...)`` call runs with the values visible where it is made, in a
@@ -75,10 +75,12 @@ def ray_remote(target: Optional[T] = None, **options: Any) -> Any:
     """
     if target is None:
         return functools.partial(ray_remote, **options)
-    ray = _ray()
+    ray = _import_ray()
     if isinstance(target, type):
         remote_class = (
-            ray.remote(**options)(_scoped_class(target)) if options else ray.remote(_scoped_class(target))
+            ray.remote(**options)(_make_scoped_class(target))
+            if options
+            else ray.remote(_make_scoped_class(target))
         )
         return RemoteClass(remote_class)
     function: Callable[..., Any] = target  # type: ignore[assignment]
@@ -87,7 +89,7 @@ def ray_remote(target: Optional[T] = None, **options: Any) -> Any:
 
 
 def _trampoline(func: Callable[..., Any]) -> Callable[..., Any]:
-    """``func`` taking the caller's values first; exported to the cluster once."""
+    """Wrap ``func`` to take the caller's values first; Ray exports it to the cluster once."""
 
     def run_in_scope(payload: bytes, *args: Any, **kwargs: Any) -> Any:
         return unpickle_bound(func, payload)(*args, **kwargs)
@@ -109,7 +111,7 @@ class _Caller:
 
     def remote(self, *args: Any, **kwargs: Any) -> Any:
         """Call like Ray's ``.remote``; the call sees the values visible here."""
-        return self._target.remote(_payload(), *self._prefix, *args, **kwargs)
+        return self._target.remote(_pack_payload(), *self._prefix, *args, **kwargs)
 
     def options(self, **options: Any) -> _Caller:
         """Return the same call with Ray options (``num_cpus``, ``num_returns``, ...)."""
@@ -151,7 +153,7 @@ class ActorHandle:
         return ActorHandle, (self.handle,)
 
 
-def _scoped_class(cls: type) -> type:
+def _make_scoped_class(cls: type) -> type:
     """Make a subclass of ``cls`` whose construction and method calls take the caller's values."""
 
     def __init__(self: Any, payload: bytes, *args: Any, **kwargs: Any) -> None:

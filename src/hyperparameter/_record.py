@@ -179,12 +179,12 @@ class Record:
             return
         converter: Converter = convert
         frame: Optional[FrameType] = sys._getframe(1)
-        while frame is not None and package_frame(frame):
+        while frame is not None and is_package_frame(frame):
             reader = _READERS.get(frame.f_code) if default is UNKNOWN else None
             if reader is not None:
                 default, converter = reader(frame.f_locals)
             frame = frame.f_back
-        value = _as_read(key, stored, default, converter)
+        value = _read_as(key, stored, default, converter)
         if default is REQUIRED or default is UNKNOWN:
             default = MISSING
         with self._lock:
@@ -197,7 +197,7 @@ class Record:
                 source = self._source(key, stored, origin)
                 stored = MISSING if stored is ABSENT else stored
                 self.reads[key] = Read(
-                    key, value, stored, default, source, describe_site(site_of(frame)), last=value
+                    key, value, stored, default, source, describe_site(locate_site(frame)), last=value
                 )
             else:
                 self._pending.discard(key)
@@ -245,7 +245,7 @@ class Record:
     def entered(self, owner: Any) -> None:
         """Note a scope entered in the block, and where."""
         if self._state == "open":
-            site = site_of(_caller())
+            site = locate_site(_find_caller())
             with self._lock:
                 self._entered[id(owner)] = (owner, site)
                 self._set.update(owner._values)
@@ -253,7 +253,7 @@ class Record:
     def wrote(self, updates: dict[str, Any]) -> None:
         """Note values written in the block, and where."""
         if self._state == "open":
-            site = site_of(_caller())
+            site = locate_site(_find_caller())
             with self._lock:
                 for key, value in updates.items():
                     self._written[key] = (value, site)
@@ -278,7 +278,7 @@ class Record:
         written = self._written.get(key)
         if written is not None and written[0] is stored:
             return "write " + describe_site(written[1])
-        tagged = tagged_source(origin, key)
+        tagged = find_tagged_source(origin, key)
         if tagged is not None:
             return tagged
         loaded = loaded_from(key, stored)
@@ -353,8 +353,8 @@ class Record:
             reads = list(self.reads.values())
         rows = [("KEY", "VALUE", "DEFAULT", "SOURCE", "READ AT")]
         for read in sorted(reads, key=lambda each: each.key):
-            value = _short(read.value) + (f" (later {_short(read.last)})" if read.varied else "")
-            default = "" if read.default is MISSING else _short(read.default)
+            value = _shorten(read.value) + (f" (later {_shorten(read.last)})" if read.varied else "")
+            default = "" if read.default is MISSING else _shorten(read.default)
             rows.append((read.key, value, default, read.source, read.site))
         widths = [max(len(row[column]) for row in rows) for column in range(4)]
         lines = [f"{len(reads)} hyperparameters read:"]
@@ -391,15 +391,15 @@ def record() -> Record:
     return Record()
 
 
-def _caller() -> Optional[FrameType]:
+def _find_caller() -> Optional[FrameType]:
     """Return the innermost frame outside the library (and outside contextlib)."""
     frame: Optional[FrameType] = sys._getframe(1)
-    while frame is not None and package_frame(frame):
+    while frame is not None and is_package_frame(frame):
         frame = frame.f_back
     return frame
 
 
-def _as_read(key: str, stored: Any, default: Any, converter: Converter) -> Any:
+def _read_as(key: str, stored: Any, default: Any, converter: Converter) -> Any:
     """Return the value a read with ``default`` gets from ``stored``, or MISSING if it raises."""
     if stored is ABSENT:
         return MISSING if default is REQUIRED or default is UNKNOWN else default
@@ -411,7 +411,7 @@ def _as_read(key: str, stored: Any, default: Any, converter: Converter) -> Any:
         return MISSING  # the read itself raises the conversion error
 
 
-def _same(first: Any, second: Any) -> bool:
+def _is_same(first: Any, second: Any) -> bool:
     try:
         return first is second or bool(first == second)
     except Exception:  # an == that refuses to be a truth value (arrays): call them different
@@ -442,6 +442,6 @@ def _conflict(value_key: str, table_key: str) -> None:
     )
 
 
-def _short(value: Any, limit: int = 40) -> str:
+def _shorten(value: Any, limit: int = 40) -> str:
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -19,7 +19,7 @@ from types import FrameType
 _PACKAGE = __name__.rpartition(".")[0]
 
 
-def _module_being_run() -> str:
+def _find_module_being_run() -> str:
     """Return the module ``python -m`` is locating now (its package is being imported), or ''."""
     if not sys.argv or sys.argv[0] != "-m":  # python sets it to "-m" only while locating
         return ""
@@ -40,7 +40,7 @@ def forget_the_current_directory() -> None:
 
 def protect() -> None:
     """Drop the current directory from ``sys.path`` when ``python -m`` runs one of our modules."""
-    name = _module_being_run()
+    name = _find_module_being_run()
     if name == _PACKAGE or name.startswith(_PACKAGE + "."):
         forget_the_current_directory()
 

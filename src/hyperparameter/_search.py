@@ -28,7 +28,7 @@ from ._search_space import (
     Dimension,
     IntRange,
     Uniform,
-    declared_spaces,
+    find_declared_spaces,
     draws,
     parse_space,
 )
@@ -57,11 +57,11 @@ def search_space(space: Mapping[str, Any]) -> dict[str, Dimension]:
                     f"Search space key {key!r} holds the class {value.__name__}, whose namespace is "
                     f"{value.namespace()!r}; put it under its namespace."
                 )
-            dimensions.update(declared_spaces([value]))
+            dimensions.update(find_declared_spaces([value]))
         elif isinstance(value, Dimension):
             dimensions[key] = value
         elif isinstance(value, str):
-            dimensions[key] = _space_of_text(key, value)
+            dimensions[key] = _parse_space_text(key, value)
         elif isinstance(value, Iterable) and not isinstance(value, (bytes, Mapping)):
             options = list(value)
             if not options:
@@ -75,20 +75,20 @@ def search_space(space: Mapping[str, Any]) -> dict[str, Dimension]:
     return dimensions
 
 
-def _space_of_text(key: str, text: str) -> Dimension:
+def _parse_space_text(key: str, text: str) -> Dimension:
     """Parse the space a text in a Python search space writes; choice items and ranges are numbers there.
 
     From the command line every value is text that the launcher's checks convert; in Python
     nothing would, so ``choice(1, 2)`` gives the numbers 1 and 2, as ``[1, 2]`` would.
 
-    >>> _space_of_text("train.layers", "choice(1, 2.5, relu)").options
+    >>> _parse_space_text("train.layers", "choice(1, 2.5, relu)").options
     [1, 2.5, 'relu']
-    >>> _space_of_text("train.layers", "range(1, 4)").options
+    >>> _parse_space_text("train.layers", "range(1, 4)").options
     [1, 2, 3]
     """
     parsed = parse_space(text, key)
     if isinstance(parsed, Categorical):
-        return Categorical([_number_or_text(option) for option in parsed.options])
+        return Categorical([_parse_number_or_text(option) for option in parsed.options])
     if parsed is not None:
         return parsed
     call = split_call(text)
@@ -100,8 +100,8 @@ def _space_of_text(key: str, text: str) -> Dimension:
     )
 
 
-def _number_or_text(text: str) -> Any:
-    """``text`` as an int or a float when it is one, else the text itself."""
+def _parse_number_or_text(text: str) -> Any:
+    """Parse ``text`` as an int or a float when it is one, else return the text itself."""
     for number in (int, float):
         try:
             return number(text)
@@ -110,7 +110,7 @@ def _number_or_text(text: str) -> Any:
     return text
 
 
-def fresh_seed() -> int:
+def draw_seed() -> int:
     """Draw a seed for a search given none; it is saved with the sweep, so a resume repeats it."""
     return random.SystemRandom().randrange(2**32)
 
@@ -125,7 +125,7 @@ class RandomSource(GridSource):
 
     def __init__(self, space: Mapping[str, Dimension], trials: int, seed: Optional[int] = None) -> None:
         self.dimensions = dict(space)
-        self.seed = fresh_seed() if seed is None else seed
+        self.seed = draw_seed() if seed is None else seed
         super().__init__({}, draws(self.dimensions, self.seed, _trials(trials)))
 
     def describe(self) -> dict[str, Any]:
@@ -164,7 +164,7 @@ class OptunaSource:
             raise SearchSpaceError("An Optuna search needs at least one key to search.")
         self.dimensions = dict(space)
         self.objective = objective
-        self.seed = fresh_seed() if seed is None else seed
+        self.seed = draw_seed() if seed is None else seed
         self.total: Optional[int] = _trials(trials)
         self._folder: Optional[Path] = None
         self._study: Any = None
@@ -177,7 +177,7 @@ class OptunaSource:
         """Keep the study in ``folder`` (before the first ask)."""
         self._folder = folder
 
-    def _opened(self) -> Any:
+    def _open(self) -> Any:
         if self._study is None:
             from ._search_optuna import OptunaStudy
 
@@ -188,7 +188,7 @@ class OptunaSource:
 
     def resume(self, earlier: Sequence[Trial]) -> None:
         """Run the trials that did not succeed again, then ask new ones up to the total."""
-        self._opened().fail_running()
+        self._open().fail_running()
         self._done = {trial.number for trial in earlier}  # run again below, or done
         self._again = sorted(
             (trial for trial in earlier if trial.status != "ok"), key=lambda trial: trial.number
@@ -197,7 +197,7 @@ class OptunaSource:
     def ask(self) -> Optional[Trial]:
         """Return the next trial: a rerun of a resumed one, else new values from the study, or None."""
         assert self.total is not None
-        study = self._opened()
+        study = self._open()
         if self._again:
             again = self._again.pop(0)
             asked, _ = study.ask(again.values)
@@ -216,7 +216,7 @@ class OptunaSource:
         """Tell the study the trial's objective value (a failed trial, or one without it, fails)."""
         asked = self._asked.pop(trial.number, None)
         if asked is not None:
-            self._opened().tell(asked, self.objective.value(trial))
+            self._open().tell(asked, self.objective.value(trial))
 
     def describe(self) -> dict[str, Any]:
         """Describe the search, for the sweep folder; the study itself is in ``optuna.journal``."""
@@ -282,7 +282,7 @@ def make_source(
 
 
 def describe_space(space: Mapping[str, Dimension]) -> dict[str, Any]:
-    """Describe a space in a JSON-able form, read back by :func:`space_from_description`."""
+    """Describe a space in a JSON-able form, read back by :func:`rebuild_space`."""
     described: dict[str, Any] = {}
     for key, dimension in space.items():
         if isinstance(dimension, Uniform):
@@ -295,7 +295,7 @@ def describe_space(space: Mapping[str, Dimension]) -> dict[str, Any]:
     return described
 
 
-def space_from_description(described: Mapping[str, Sequence[Any]]) -> dict[str, Dimension]:
+def rebuild_space(described: Mapping[str, Sequence[Any]]) -> dict[str, Dimension]:
     """Rebuild the space :func:`describe_space` wrote."""
     space: dict[str, Dimension] = {}
     for key, (form, *arguments) in described.items():
@@ -308,9 +308,9 @@ def space_from_description(described: Mapping[str, Sequence[Any]]) -> dict[str, 
     return space
 
 
-def source_from_description(described: Mapping[str, Any]) -> Any:
+def rebuild_source(described: Mapping[str, Any]) -> Any:
     """Rebuild the source a saved search description describes (for ``--resume``)."""
-    space = space_from_description(described["space"])
+    space = rebuild_space(described["space"])
     if described["search"] == "random":
         return RandomSource(space, described["trials"], described["seed"])
     objective = Objective(described.get("metric"), described.get("minimize", True))

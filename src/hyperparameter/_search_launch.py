@@ -17,7 +17,7 @@ from typing import Any, Callable, Optional
 from ._grammar import format_value
 from ._params import Params
 from ._search import make_source
-from ._search_space import Categorical, Dimension, declared_spaces, draws, parse_space
+from ._search_space import Categorical, Dimension, draws, find_declared_spaces, parse_space
 from ._sweep_grid import swept_texts
 from ._sweep_trial import Objective
 from .exceptions import SearchSpaceError
@@ -60,7 +60,7 @@ def plan_search(
     Raises:
         SearchSpaceError: a malformed space, or nothing to search.
     """
-    space = declared_spaces(classes)
+    space = find_declared_spaces(classes)
     searched: dict[str, Any] = {}
     for define in defines:
         dimension = parse_space(define.text, define.key)
@@ -99,7 +99,7 @@ def plan_search(
 
 
 def extremes(space: Mapping[str, Dimension], seed: int) -> list[dict[str, Any]]:
-    """Trial values that together hold every end of every dimension, for checking before a search.
+    """Build trial values that together hold every end of every dimension, for checking before a search.
 
     >>> from hyperparameter._search_space import IntRange
     >>> extremes({"a": IntRange(1, 3), "b": Categorical(["x", "y"])}, 0)[0]["a"]

@@ -43,7 +43,7 @@ class OptunaStudy:
         optuna = import_optuna()
         self._optuna = optuna
         self.space = space
-        self._distributions = {key: _distribution(optuna, dimension) for key, dimension in space.items()}
+        self._distributions = {key: _to_distribution(optuna, dimension) for key, dimension in space.items()}
         if folder is None:
             storage: Any = optuna.storages.InMemoryStorage()
         else:
@@ -94,7 +94,7 @@ class OptunaStudy:
         return len(running)
 
 
-def _distribution(optuna: Any, dimension: Dimension) -> Any:
+def _to_distribution(optuna: Any, dimension: Dimension) -> Any:
     distributions = optuna.distributions
     if isinstance(dimension, Uniform):
         return distributions.FloatDistribution(dimension.low, dimension.high, log=dimension.log)

@@ -181,11 +181,11 @@ def parse_space(text: str, key: str = "") -> Optional[Dimension]:
     if len(arguments) != 2:
         raise SearchSpaceError(f"{where}: {form}(a, b) takes two numbers, not {len(arguments)}.")
     if form == "int":
-        return _int_range(where, arguments)
-    return _uniform(where, form, arguments)
+        return _parse_int_range(where, arguments)
+    return _parse_uniform(where, form, arguments)
 
 
-def _int_range(where: str, arguments: list[str]) -> IntRange:
+def _parse_int_range(where: str, arguments: list[str]) -> IntRange:
     ends = []
     for argument in arguments:
         try:
@@ -199,7 +199,7 @@ def _int_range(where: str, arguments: list[str]) -> IntRange:
     return IntRange(ends[0], ends[1])
 
 
-def _uniform(where: str, form: str, arguments: list[str]) -> Uniform:
+def _parse_uniform(where: str, form: str, arguments: list[str]) -> Uniform:
     ends = []
     for argument in arguments:
         try:
@@ -217,7 +217,7 @@ def _uniform(where: str, form: str, arguments: list[str]) -> Uniform:
     return Uniform(ends[0], ends[1], log=log)
 
 
-def declared_space(parameter: Parameter[Any]) -> Optional[Dimension]:
+def find_declared_space(parameter: Parameter[Any]) -> Optional[Dimension]:
     """Return the space of a declared parameter, or None when its kind does not bound one.
 
     Floats and ints need both bounds (an excluded end moves to the next value
@@ -226,13 +226,13 @@ def declared_space(parameter: Parameter[Any]) -> Optional[Dimension]:
     are. A float excluding 0, ``(0, x]``, is searched evenly.
 
     >>> import hyperparameter as hp
-    >>> declared_space(hp.Float(1e-3, bounds=(1e-5, 1e-1)))
+    >>> find_declared_space(hp.Float(1e-3, bounds=(1e-5, 1e-1)))
     Uniform(1e-05, 0.1, log=True)
-    >>> declared_space(hp.Float(0.1, bounds=(0, 0.5), inclusive_bounds=(False, True)))
+    >>> find_declared_space(hp.Float(0.1, bounds=(0, 0.5), inclusive_bounds=(False, True)))
     Uniform(5e-324, 0.5)
-    >>> declared_space(hp.Int(3, bounds=(1, 8), inclusive_bounds=(True, False)))
+    >>> find_declared_space(hp.Int(3, bounds=(1, 8), inclusive_bounds=(True, False)))
     IntRange(1, 7)
-    >>> declared_space(hp.Int(3, bounds=(1, None))) is None
+    >>> find_declared_space(hp.Int(3, bounds=(1, None))) is None
     True
     """
     if isinstance(parameter, Bool):
@@ -258,12 +258,12 @@ def declared_space(parameter: Parameter[Any]) -> Optional[Dimension]:
     return Uniform(low, high, log=log)
 
 
-def declared_spaces(classes: Iterable[type]) -> dict[str, Dimension]:
+def find_declared_spaces(classes: Iterable[type]) -> dict[str, Dimension]:
     """Return the spaces of every declared parameter of these ``hp.Params`` classes that has one."""
     spaces: dict[str, Dimension] = {}
     for cls in classes:
         for parameter in cls.params().values():  # type: ignore[attr-defined]
-            space = declared_space(parameter)
+            space = find_declared_space(parameter)
             if space is not None and not parameter.constant:
                 spaces[parameter.key] = space
     return spaces

@@ -58,7 +58,7 @@ DefaultedParameter = tuple[ast.arg, Optional[ast.expr], ast.expr, Optional[str]]
 
 
 def defaulted(arguments: ast.arguments) -> Iterator[DefaultedParameter]:
-    """Each parameter that has a default: (arg, annotation, default node, None)."""
+    """Yield each parameter that has a default: (arg, annotation, default node, None)."""
     positional = [*arguments.posonlyargs, *arguments.args]
     for arg, default in zip(positional[len(positional) - len(arguments.defaults) :], arguments.defaults):
         yield arg, arg.annotation, default, None
@@ -95,7 +95,7 @@ def dataclass_fields(node: ast.ClassDef) -> Iterator[DefaultedParameter]:
 
 
 def assignments(body: list[ast.stmt]) -> Iterator[tuple[str, int, ast.expr]]:
-    """Each ``name = value`` (or ``name: T = value``) of a class body: (name, line, value)."""
+    """Yield each ``name = value`` (or ``name: T = value``) of a class body: (name, line, value)."""
     for statement in body:
         if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
             target, value = statement.targets[0], statement.value

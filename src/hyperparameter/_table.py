@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 
 def aligned(rows: Sequence[Sequence[str]]) -> list[str]:
-    """``rows`` of cells as lines: each column as wide as its widest cell, two spaces apart."""
+    """Lay out ``rows`` of cells as lines: each column as wide as its widest cell, two spaces apart."""
     if not rows:
         return []
     widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]

@@ -38,7 +38,7 @@ def _assigned_twice(name: str, values: str) -> ValueError:
     return ValueError(f"Multiple assignments to variable '{name}' in {values}")
 
 
-def _parser_for(value_type: type) -> Callable[[str], Any]:
+def _make_parser(value_type: type) -> Callable[[str], Any]:
     if value_type is not bool:
         return value_type
     return _parse_tf_bool
@@ -92,7 +92,7 @@ def _put_scalar(
     results: dict[str, Any], name: str, value_type: type, text: str, index: Optional[str], values: str
 ) -> None:
     try:
-        value = _parser_for(value_type)(text)
+        value = _make_parser(value_type)(text)
     except ValueError:
         raise _could_not_parse(name, value_type, text, values) from None
     if index is None:
@@ -115,7 +115,7 @@ def _put_list(
         raise ValueError("Assignment of a list to a list index.")
     if name in results:
         raise _assigned_twice(name, values)
-    parse = _parser_for(value_type)
+    parse = _make_parser(value_type)
     try:
         results[name] = [parse(item) for item in split_list(f"[{text}]", quotes=False)]
     except ValueError:
@@ -123,7 +123,7 @@ def _put_list(
 
 
 def _cast(name: str, value_type: type, value: Any) -> Any:
-    """TensorFlow's cast rules: int to float is fine; bool, str and integer lines are kept."""
+    """Cast as TensorFlow does: int to float is fine; bool, str and integer lines are kept."""
     refused = ValueError(f"Could not cast hparam '{name}' of type '{value_type}' from value {value!r}")
     if type(value) is value_type or issubclass(value_type, type(None)):
         return value
@@ -170,8 +170,8 @@ class HParams:
             self._hparam_types[name] = (type(value), False)
         setattr(self, name, value)
 
-    def _checked(self, name: str, value: Any) -> Any:
-        """``value`` cast for ``name``, or an error; nothing is set."""
+    def _check_value(self, name: str, value: Any) -> Any:
+        """Cast ``value`` for ``name``, or raise; set nothing."""
         value_type, is_list = self._hparam_types[name]
         if isinstance(value, list):
             if not is_list:
@@ -183,7 +183,7 @@ class HParams:
 
     def set_hparam(self, name: str, value: Any) -> None:
         """Set an existing hyperparameter, casting by its type (KeyError if unknown)."""
-        setattr(self, name, self._checked(name, value))
+        setattr(self, name, self._check_value(name, value))
 
     def del_hparam(self, name: str) -> None:
         """Remove a hyperparameter, if it exists."""
@@ -198,7 +198,7 @@ class HParams:
 
     def override_from_dict(self, values_dict: dict[str, Any]) -> HParams:
         """Set every value of ``values_dict``; all are checked before any is set. Return self."""
-        checked = {name: self._checked(name, value) for name, value in values_dict.items()}
+        checked = {name: self._check_value(name, value) for name, value in values_dict.items()}
         for name, value in checked.items():
             setattr(self, name, value)
         return self
@@ -214,7 +214,7 @@ class HParams:
     def to_json(self, indent: Optional[int] = None, separators: Any = None, sort_keys: bool = False) -> str:
         """Return the values as JSON, leaving out callables."""
         return json.dumps(
-            _without_callables(self.values()), indent=indent, separators=separators, sort_keys=sort_keys
+            _drop_callables(self.values()), indent=indent, separators=separators, sort_keys=sort_keys
         )
 
     def parse_json(self, values_json: str) -> HParams:
@@ -252,9 +252,9 @@ class HParams:
         return f"{type(self).__name__}({sorted(self.values().items())})"
 
 
-def _without_callables(value: Any) -> Any:
+def _drop_callables(value: Any) -> Any:
     if isinstance(value, dict):
-        return {key: _without_callables(item) for key, item in value.items() if not callable(item)}
+        return {key: _drop_callables(item) for key, item in value.items() if not callable(item)}
     if isinstance(value, list):
-        return [_without_callables(item) for item in value if not callable(item)]
+        return [_drop_callables(item) for item in value if not callable(item)]
     return value

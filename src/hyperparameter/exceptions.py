@@ -66,11 +66,12 @@ class HyperparameterError(Exception):
         state = dict(self.__dict__)
         if isinstance(self, ImportError):  # name and path are slots, not in __dict__
             state.update(name=self.name, path=self.path)
-        return _rebuild, (type(self), self.args, {name: _portable(value) for name, value in state.items()})
+        portable = {name: _make_portable(value) for name, value in state.items()}
+        return _rebuild, (type(self), self.args, portable)
 
 
-def _portable(value: Any) -> Any:
-    """``value`` if it pickles, else its repr: an error must cross even if an attribute cannot.
+def _make_portable(value: Any) -> Any:
+    """Return ``value`` if it pickles, else its repr: an error must cross even if an attribute cannot.
 
     (A schema class defined inside a function is one such attribute.)
     """
@@ -171,7 +172,7 @@ class ConversionError(HyperparameterError, ValueError):
 
 
 def _shown(value: Any, limit: int = 200) -> str:
-    """``repr(value)`` for a message: shortened around an ellipsis when long, never failing.
+    """Show ``repr(value)`` for a message: shortened around an ellipsis when long, never failing.
 
     An int of more digits than Python writes out (``sys.set_int_max_str_digits``)
     is described by its size instead.
