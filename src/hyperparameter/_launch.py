@@ -156,7 +156,7 @@ class Command(Protocol):
     def fill(self, parser: argparse.ArgumentParser, describing: bool = False) -> None:
         """Add the command's own options and positionals to ``parser``."""
 
-    def given(self, arguments: dict[str, Any]) -> dict[str, tuple[Any, str]]:
+    def collect_given(self, arguments: dict[str, Any]) -> dict[str, tuple[Any, str]]:
         """Return the scope key, value and source (``--epochs``) of each argument the command line gave."""
 
     def call(self, arguments: dict[str, Any]) -> Any:
@@ -211,7 +211,7 @@ class _Command:
                 optional=describing,
             )
 
-    def given(self, arguments: dict[str, Any]) -> dict[str, tuple[Any, str]]:
+    def collect_given(self, arguments: dict[str, Any]) -> dict[str, tuple[Any, str]]:
         """Return the scope key, value and source of each argument the command line gave."""
         given = {}
         for name, parameter in self.signature.parameters.items():
@@ -269,7 +269,7 @@ class _ConfigCommand:
             text = f"{declared.doc} ({declared.describe_type()}; default: {declared.default!r})".strip()
             add_declared(parser, name, declared, text)
 
-    def given(self, arguments: dict[str, Any]) -> dict[str, tuple[Any, str]]:
+    def collect_given(self, arguments: dict[str, Any]) -> dict[str, tuple[Any, str]]:
         namespace = self.cls.namespace()
         return {f"{namespace}.{name}": (value, f"--{name}") for name, value in arguments.items()}
 
@@ -536,7 +536,7 @@ class _Program:
         self._loaded(files, run)
         defined = self._parse_defines(defines)
         run.add(defined, dict.fromkeys(defined, "-D"))
-        given = command.given(namespace)
+        given = command.collect_given(namespace)
         run.add(
             {key: value for key, (value, _) in given.items()}, {k: s for k, (_, s) in given.items()}, False
         )

@@ -167,11 +167,11 @@ class ConversionError(HyperparameterError, ValueError):
             else (f"{type(default).__name__} (the type of the default {default!r})")
         )
         super().__init__(
-            f"Cannot convert hyperparameter {key!r} = {_shown(value)} to {target}: expected {expected}."
+            f"Cannot convert hyperparameter {key!r} = {_show(value)} to {target}: expected {expected}."
         )
 
 
-def _shown(value: Any, limit: int = 200) -> str:
+def _show(value: Any, limit: int = 200) -> str:
     """Show ``repr(value)`` for a message: shortened around an ellipsis when long, never failing.
 
     An int of more digits than Python writes out (``sys.set_int_max_str_digits``)
