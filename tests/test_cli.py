@@ -703,7 +703,8 @@ def test_list_params_shows_each_key_once_with_params_classes(launched: Path) -> 
 def test_explain_param_and_hp_desc_draw_the_same_block(
     launched: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """-ep KEY shows hp desc's block, with the value in force and its source where hp desc names the package."""
+    """-ep KEY shows hp desc's block, with the value in force and its source where hp desc names the
+    package."""
     monkeypatch.chdir(launched)
     assert main(["desc", "model.width"]) == 0
     described = capsys.readouterr().out.splitlines()
