@@ -74,13 +74,13 @@ def test_int_includes_both_ends():
     space = IntRange(1, 4)
     drawn = {space.pick(random.Random(n).random()) for n in range(200)}
     assert drawn == {1, 2, 3, 4}
-    assert space.ends() == [1, 4]
+    assert space.list_ends() == [1, 4]
 
 
 def test_uniform_ends_are_checked_and_bound_every_draw():
     """uniform(a, b) and loguniform(a, b) draw within [a, b] and name both ends for checking."""
     for space in (Uniform(0.5, 2.0), Uniform(1e-4, 1.0, log=True)):
-        assert space.ends() == [space.low, space.high]
+        assert space.list_ends() == [space.low, space.high]
         assert all(space.low <= space.pick(random.Random(n).random()) <= space.high for n in range(200))
 
 
@@ -230,4 +230,4 @@ def test_seeded_draws_repeat_in_another_process():
 def test_picks_agree_with_pick(us):
     """A dimension's batch of draws is the same as drawing each value alone."""
     for space in (Uniform(-1, 3), Uniform(1e-4, 1, log=True), IntRange(-2, 5), Categorical("abc")):
-        assert space.picks(us) == [space.pick(u) for u in us]
+        assert space.pick_many(us) == [space.pick(u) for u in us]

@@ -106,4 +106,4 @@ def extremes(space: Mapping[str, Dimension], seed: int) -> list[dict[str, Any]]:
     1
     """
     base = draws(space, seed, 1)[0]
-    return [{**base, key: end} for key, dimension in space.items() for end in dimension.ends()]
+    return [{**base, key: end} for key, dimension in space.items() for end in dimension.list_ends()]

@@ -44,16 +44,12 @@ class Dimension:
         """Return the value at ``u`` in ``[0, 1)``: a uniform ``u`` gives a value drawn from this space."""
         raise NotImplementedError
 
-    def picks(self, us: list[float]) -> list[Any]:
+    def pick_many(self, us: list[float]) -> list[Any]:
         """Return the values at each of ``us`` (what :meth:`pick` gives, in one call per search)."""
         return [self.pick(u) for u in us]
 
-    def ends(self) -> list[Any]:
+    def list_ends(self) -> list[Any]:
         """Return the extreme values, checked like any other value before a search starts."""
-        raise NotImplementedError
-
-    def text(self) -> str:
-        """Return the ``-D`` form that reads back as this space."""
         raise NotImplementedError
 
 
@@ -71,17 +67,14 @@ class Uniform(Dimension):
             )  # exp may round past an end
         return min(self.low + u * (self.high - self.low), self.high)
 
-    def picks(self, us: list[float]) -> list[Any]:
+    def pick_many(self, us: list[float]) -> list[Any]:
         if self.log:
-            return super().picks(us)
+            return super().pick_many(us)
         low, width, high = self.low, self.high - self.low, self.high
         return [min(low + u * width, high) for u in us]
 
-    def ends(self) -> list[Any]:
+    def list_ends(self) -> list[Any]:
         return [self.low, self.high]
-
-    def text(self) -> str:
-        return f"{'log' if self.log else ''}uniform({self.low!r}, {self.high!r})"
 
     def __repr__(self) -> str:
         return f"Uniform({self.low!r}, {self.high!r}{', log=True' if self.log else ''})"
@@ -105,15 +98,12 @@ class IntRange(Dimension):
     def pick(self, u: float) -> int:
         return min(self.low + int(u * (self.high - self.low + 1)), self.high)
 
-    def picks(self, us: list[float]) -> list[Any]:
+    def pick_many(self, us: list[float]) -> list[Any]:
         low, count, high = self.low, self.high - self.low + 1, self.high
         return [min(low + int(u * count), high) for u in us]
 
-    def ends(self) -> list[Any]:
+    def list_ends(self) -> list[Any]:
         return [self.low, self.high]
-
-    def text(self) -> str:
-        return f"int({self.low}, {self.high})"
 
     def __repr__(self) -> str:
         return f"IntRange({self.low}, {self.high})"
@@ -133,15 +123,12 @@ class Categorical(Dimension):
     def pick(self, u: float) -> Any:
         return self.options[min(int(u * len(self.options)), len(self.options) - 1)]
 
-    def picks(self, us: list[float]) -> list[Any]:
+    def pick_many(self, us: list[float]) -> list[Any]:
         options, count = self.options, len(self.options)
         return [options[min(int(u * count), count - 1)] for u in us]
 
-    def ends(self) -> list[Any]:
+    def list_ends(self) -> list[Any]:
         return list(self.options)
-
-    def text(self) -> str:
-        return "choice(" + ", ".join(map(str, self.options)) + ")"
 
     def __repr__(self) -> str:
         return f"Categorical({self.options!r})"
@@ -283,6 +270,6 @@ def draws(space: Mapping[str, Dimension], seed: int, trials: int) -> list[dict[s
     columns = []
     for key in space:
         draw = random.Random(f"{seed}/{key}").random  # a text seed: the same in every process
-        columns.append(space[key].picks([draw() for _ in range(trials)]))
+        columns.append(space[key].pick_many([draw() for _ in range(trials)]))
     keys = list(space)
     return [dict(zip(keys, row)) for row in zip(*columns)] if keys else [{} for _ in range(trials)]
