@@ -13,7 +13,7 @@ import hyperparameter as hp
 
 
 def read_in_trial() -> dict[str, object]:
-    """What a trial sees in its worker: its value, the caller's, a thread's view; then a bare write."""
+    """Return what a trial sees (its value, the caller's, a thread's view), then write a bare value."""
     seen: list[object] = []
     thread = threading.Thread(target=lambda: seen.append(hp.scope.train.lr | 0.0))
     thread.start()

@@ -181,7 +181,7 @@ def test_json_keys_set_twice_are_found_as_checking_every_pair_finds_them(
 
 
 def _objects_keys(text: str) -> list[list[str]]:
-    """The keys of every object in a JSON text, repeats kept."""
+    """Return the keys of every object in a JSON text, repeats kept."""
     found: list[list[str]] = []
     json.loads(text, object_pairs_hook=lambda pairs: found.append([key for key, _ in pairs]))
     return found

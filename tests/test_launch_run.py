@@ -418,7 +418,8 @@ def test_a_launch_builds_its_catalog_at_most_once(
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
 ) -> None:
-    """-lps, -ep, the checks of -D/-C values and --strict share one catalog per launch; a plain run builds none."""
+    """-lps, -ep, the checks of -D/-C values and --strict share one catalog per launch;
+    a plain run builds none."""
     from hyperparameter._catalog import Catalog
 
     (tmp_path / "run.json").write_text(json.dumps({"fit": {"epochs": 4, "lrr": 1}}))

@@ -150,7 +150,7 @@ def test_excluded_float_ends_are_never_drawn():
 def test_every_draw_of_a_declared_float_is_a_value_it_accepts(low, width, low_in, high_in, us):
     """Whatever the bounds and excluded ends, a declared float draws only values its kind accepts."""
     declared = hp.Float(low + width / 2, bounds=(low, low + width), inclusive_bounds=(low_in, high_in))
-    space = declared_space(declared)
+    space = find_declared_space(declared)
     assert isinstance(space, Uniform)
     assert space.log == (low > 0 and (low + width) / low >= 100)
     for value in [*space.ends(), *space.picks(us)]:
@@ -159,7 +159,7 @@ def test_every_draw_of_a_declared_float_is_a_value_it_accepts(low, width, low_in
 
 def test_a_float_excluding_zero_is_searched_evenly():
     """A dropout declared over (0, 0.5] is drawn evenly, not on a log scale from the smallest float."""
-    space = declared_space(hp.Float(0.1, bounds=(0, 0.5), inclusive_bounds=(False, True)))
+    space = find_declared_space(hp.Float(0.1, bounds=(0, 0.5), inclusive_bounds=(False, True)))
     assert isinstance(space, Uniform)
     assert not space.log
     drawn = [row["drop"] for row in draws({"drop": space}, 2, 200)]

@@ -28,8 +28,8 @@ from ._search_space import (
     Dimension,
     IntRange,
     Uniform,
-    find_declared_spaces,
     draws,
+    find_declared_spaces,
     parse_space,
 )
 from ._sweep_grid import GridSource, check_space, split_call, swept_range
