@@ -153,7 +153,7 @@ def test_every_draw_of_a_declared_float_is_a_value_it_accepts(low, width, low_in
     space = find_declared_space(declared)
     assert isinstance(space, Uniform)
     assert space.log == (low > 0 and (low + width) / low >= 100)
-    for value in [*space.ends(), *space.picks(us)]:
+    for value in [*space.list_ends(), *space.pick_many(us)]:
         declared.check(value)
 
 
