@@ -627,7 +627,8 @@ ELSEWHERE = [
 
 
 def _there(step: Callable[[], T]) -> Callable[[], tuple[T, dict[str, Any], dict[str, Any]]]:
-    """``step`` run inside a block of the resuming code: its result, and what that code sees inside and after."""
+    """Wrap ``step`` to run inside a block of the resuming code: its result,
+    and what that code sees in and after."""
 
     def run() -> tuple[T, dict[str, Any], dict[str, Any]]:
         with hp.scope(**{"there.v": 2}):
@@ -643,7 +644,8 @@ class TestGeneratorsResumedElsewhere:
     def test_generator_resumed_elsewhere_reads_its_own_values_and_leaves_nothing(
         self, elsewhere: Callable[[Callable[[], Any]], Any]
     ) -> None:
-        """A generator paused in its block and resumed in another thread or a fresh context reads its own values there, not the resumer's, and its block ends cleanly."""
+        """A generator paused in its block and resumed in another thread or a fresh context reads its own
+        values there, not the resumer's, and its block ends cleanly."""
 
         def reader() -> Iterator[object]:
             with hp.scope(**{"gen.v": 1}):
@@ -670,7 +672,8 @@ class TestGeneratorsResumedElsewhere:
     def test_blocks_and_writes_of_a_generator_resumed_elsewhere_stack_on_its_own_values(
         self, elsewhere: Callable[[Callable[[], Any]], Any]
     ) -> None:
-        """Blocks a resumed generator enters elsewhere (itself or through a helper) stack on its values, its writes follow it, and each ends with its block."""
+        """Blocks a resumed generator enters elsewhere (itself or through a helper) stack on its values,
+        its writes follow it, and each ends with its block."""
 
         def helper() -> object:
             with hp.scope(**{"helper.v": 4}):
@@ -707,7 +710,8 @@ class TestGeneratorsResumedElsewhere:
         assert (list(it), visible()) == ([], before)
 
     def test_generator_handed_between_threads_sees_its_values_in_each(self) -> None:
-        """A generator advanced in turn by several threads reads its own values in each, and none of them keeps any."""
+        """A generator advanced in turn by several threads reads its own values in each,
+        and none of them keeps any."""
 
         def counter() -> Iterator[object]:
             with hp.scope(**{"gen.v": 1}):
@@ -725,7 +729,8 @@ class TestGeneratorsResumedElsewhere:
         assert hp.scope.gen.v | MISSING == MISSING
 
     def test_caller_does_not_see_a_generator_resumed_elsewhere_while_it_is_paused(self) -> None:
-        """After a generator was resumed and paused again in another thread, the thread that started it still does not see its values."""
+        """After a generator was resumed and paused again in another thread,
+        the thread that started it still does not see its values."""
         it = _gen_with_block()
         next(it)
         assert in_new_thread(lambda: next(it)) == 1
@@ -733,7 +738,8 @@ class TestGeneratorsResumedElsewhere:
         it.close()
 
     def test_injected_function_called_by_a_generator_resumed_elsewhere_gets_its_values(self) -> None:
-        """An @hp.param function called by a generator resumed in another thread is filled from the generator's values."""
+        """An @hp.param function called by a generator resumed in another thread is filled from the
+        generator's values."""
 
         @hp.param("gen")
         def configured(v: int = 0) -> int:
@@ -751,7 +757,8 @@ class TestGeneratorsResumedElsewhere:
         it.close()
 
     def test_async_generator_resumed_in_another_event_loop_and_thread_reads_its_values(self) -> None:
-        """An async generator paused in its block and resumed by another event loop in another thread reads its own values."""
+        """An async generator paused in its block and resumed by another event loop in another thread reads
+        its own values."""
 
         async def numbers() -> AsyncIterator[object]:
             with hp.scope(**{"agen.v": 1}):

@@ -11,7 +11,7 @@ import hyperparameter as hp
 
 
 async def fetch() -> float:
-    """A coroutine that reads a value after a suspension."""
+    """Read a value after a suspension, as a coroutine."""
     await asyncio.sleep(0)
     with hp.scope(**{"io.retries": 3}):
         await asyncio.sleep(0)
@@ -20,7 +20,7 @@ async def fetch() -> float:
 
 
 def ticks(n: int) -> Iterator[float]:
-    """A generator that reads a value at every step and opens a block across a yield."""
+    """Read a value at every step and open a block across a yield, as a generator."""
     for _ in range(n):
         yield hp.scope.io.timeout | 1.0
     with hp.scope(**{"io.timeout": 9.0}):
@@ -28,7 +28,7 @@ def ticks(n: int) -> Iterator[float]:
 
 
 async def aticks(n: int) -> AsyncIterator[float]:
-    """An async generator that reads a value at every step."""
+    """Read a value at every step, as an async generator."""
     for _ in range(n):
         await asyncio.sleep(0)
         yield hp.scope.io.timeout | 1.0

@@ -15,12 +15,12 @@ WAIT = 120.0  # seconds a child may take (a loaded machine starts spawn children
 
 
 def jitter(x: int) -> float:
-    """A worker's read of a key the parent never reads."""
+    """Read, in a worker, a key the parent never reads."""
     return x * (hp.scope.data.jitter | 0.0)
 
 
 def worker_block(x: int) -> int:
-    """A worker that sets a value in a block of its own and reads it there."""
+    """Set a value in a worker's block of its own and read it there."""
     with hp.scope(**{"data.crop": 32}):
         return x * (hp.scope.data.crop | 0)
 
@@ -69,7 +69,7 @@ def test_a_worker_outliving_its_record_records_nothing_more() -> None:
 
 
 def pool_main(method: str = "spawn") -> list[float]:
-    """A launched program whose -D value only pool workers read."""
+    """Run a launched program whose -D value only pool workers read."""
     with multiprocessing.get_context(method).Pool(1) as pool:
         return pool.map(jitter, [1, 2])
 

@@ -385,7 +385,7 @@ class HelpFormatter(argparse.RawDescriptionHelpFormatter):
 
 
 def _terminal_columns() -> int:
-    """The terminal's width: ``$COLUMNS``, else the width of stdout's terminal, else 80."""
+    """Return the terminal's width: ``$COLUMNS``, else the width of stdout's terminal, else 80."""
     try:
         columns = int(os.environ["COLUMNS"])
     except (KeyError, ValueError):

@@ -486,7 +486,7 @@ class _Program:
             self._report(run, rec)
 
     def _report(self, run: _Run, rec: Union[Record, ReadKeys, contextlib.nullcontext[None]]) -> None:
-        """After the run: write ``--record FILE``; warn once per -D/-C key that nothing read."""
+        """Report after the run: write ``--record FILE``; warn once per -D/-C key that nothing read."""
         if isinstance(rec, contextlib.nullcontext):
             return
         if run.record_to is not None:

@@ -41,7 +41,7 @@ def _walk_outward(level: Optional[Level]) -> list[Level]:
 
 
 def _start() -> Level:
-    """The level the calling code sees (the baseline for a context that has not read yet)."""
+    """Return the level the calling code sees (the baseline for a context that has not read yet)."""
     level = visible()  # a running generator's own blocks, if it has any open
     return pin() if level is UNPINNED else level
 

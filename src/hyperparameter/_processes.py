@@ -142,7 +142,7 @@ class _BaselineCarrier:
     def __reduce__(self) -> tuple[Any, ...]:
         level = baseline()
         if not level.own:
-            return _carrier, ()
+            return _find_carrier, ()
         return _receive_baseline, (pack(level.own, sources_of(level)), reporters(level))
 
 
@@ -154,7 +154,7 @@ def _find_carrier() -> _BaselineCarrier:
 
 
 def _receive_baseline(payload: bytes, reporters: tuple[Any, ...] = ()) -> _BaselineCarrier:
-    """In a new process: publish the parent's baseline (recording to its records) before the target runs."""
+    """Publish the parent's baseline in a new process (recording to its records) before the target runs."""
     values, sources = unpack(payload)
     publish_baseline(values, open_records(reporters))
     publish_sources(dict(InheritedSources(values, sources)))

@@ -74,10 +74,10 @@ class ReadKeys:
             self.gathered.update(part[0] for part in parts)
 
     def entered(self, owner: Any) -> None:
-        """Nothing to note: only reads count."""
+        """Note nothing: only reads count."""
 
     def wrote(self, updates: dict[str, Any]) -> None:
-        """Nothing to note: only reads count."""
+        """Note nothing: only reads count."""
 
 
 def take_in_other_processes(record: Any, inbox: Optional[Inbox]) -> None:

@@ -29,7 +29,7 @@ from ._mappings import Part, tree_of
 from ._numbers import jsonable
 from ._origins import sources_of
 from ._read_keys import take_in_other_processes
-from ._record_sources import describe_site, package_frame, site_of, tagged_source
+from ._record_sources import describe_site, find_tagged_source, is_package_frame, locate_site
 from .exceptions import ConfigError, ScopeError
 
 if TYPE_CHECKING:  # _record_processes builds on this module: imported where used
@@ -94,7 +94,7 @@ class Read:
     last: Any = MISSING
 
     def as_dict(self) -> dict[str, Any]:
-        """The read as a JSON-ready dict (values that JSON has no type for become their repr)."""
+        """Return the read as a JSON-ready dict (values that JSON has no type for become their repr)."""
         data = {"key": self.key, "value": jsonable(self.value)}
         if self.stored is not MISSING:
             data["stored"] = jsonable(self.stored)
@@ -167,7 +167,7 @@ class Record:
                 self._operative[key] = line["operative"]
             earlier = self.reads.get(key)
             if earlier is not None:
-                earlier.varied = earlier.varied or not _same(earlier.value, value)
+                earlier.varied = earlier.varied or not _is_same(earlier.value, value)
                 return
             default, stored = line.get("default", MISSING), line.get("stored", MISSING)
             self.reads[key] = Read(key, value, stored, default, line["source"], line["site"], last=value)
