@@ -103,7 +103,7 @@ class BoundCall(Generic[R]):
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Inside a record, the other process reports its reads to it (see _record_processes).
-        return unpickle_bound, (self.__wrapped__, self._packed(), reporters(self._level))
+        return unpickle_bound, (self.__wrapped__, self._pack_once(), reporters(self._level))
 
     def __dask_tokenize__(self) -> tuple[Any, ...]:
         # Dask names a task by hashing what it runs: two calls bound to different
