@@ -29,7 +29,8 @@ def test_a_dict_given_for_a_key_is_merged_into_the_default_of_a_read() -> None:
 
 
 def test_a_key_under_a_dict_valued_key_changes_one_entry() -> None:
-    """A dotted key under the read key (``-D train.opt.m=2``) changes that entry, converted to the default's type."""
+    """A dotted key under the read key (``-D train.opt.m=2``) changes that entry,
+    converted to the default's type."""
     with hp.scope("train.opt.m=2", "train.opt.betas.b1=0.5"):
         assert hp.scope.train.opt | OPT == {"m": 2, "betas": {"b1": 0.5, "b2": 0.99}, "name": "sgd"}
 
@@ -176,7 +177,8 @@ _TREES = st.recursive(
 def test_a_read_gets_the_default_merged_with_what_is_given(
     default: dict[str, Any], given_: dict[str, Any]
 ) -> None:
-    """For any nested dicts of plain values, the read is the default merged with the given dict, OmegaConf-style."""
+    """For any nested dicts of plain values, the read is the default merged with the given dict,
+    OmegaConf-style."""
     # Values of one type on both sides: the conversion is exercised elsewhere.
     default = {name: value for name, value in default.items() if name not in given_}
     with hp.scope(**{"k": given_}):
@@ -250,7 +252,8 @@ def test_a_declared_dict_checks_the_gathered_dict() -> None:
 
 
 def test_a_record_holds_the_gathered_dict_and_its_source() -> None:
-    """A record reads the dict-valued key as the dict the code got, sourced from its parts; no part is unread."""
+    """A record reads the dict-valued key as the dict the code got, sourced from its parts;
+    no part is unread."""
     with hp.scope(**{"train.opt.m": "2"}), hp.record() as rec:
         hp.scope.train.opt | OPT
     read = rec.reads["train.opt"]
@@ -302,7 +305,8 @@ def launch(argv: list[str], capsys: pytest.CaptureFixture[str], func: Any = main
 def test_launch_takes_keys_under_a_dict_parameter_without_a_warning(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    """``-D app.opt.m=2`` and ``-D model.cfg.w=3`` are known keys: applied, not warned about, accepted by --strict."""
+    """``-D app.opt.m=2`` and ``-D model.cfg.w=3`` are known keys: applied, not warned about,
+    accepted by --strict."""
     result, err = launch(["-D", "app.opt.m=2", "-D", "model.cfg.w=3", "--strict"], capsys)
     assert result == {"opt": {"m": 2, "name": "sgd"}, "read": {"w": 3}}
     assert err == ""

@@ -359,7 +359,8 @@ def test_str_is_a_table_of_key_value_default_source_and_site() -> None:
 
 
 def test_to_json_holds_reads_and_unread_keys() -> None:
-    """to_json() gives each read, values written as save_config writes them (else as repr), and the unread keys."""
+    """to_json() gives each read, values written as save_config writes them (else as repr),
+    and the unread keys."""
     values = {"path": pathlib.PurePosixPath("/data"), "pair": (1, 2), "hook": object}
     with hp.scope(**values), hp.record() as rec:
         hp.scope.path()

@@ -34,7 +34,9 @@ Part = tuple[str, Any, Level]
 
 
 def gathered(level: Level, key: str, default: Any) -> Any:
-    """Return ``key``'s value at the visible ``level`` (where it is unset): ``default`` merged with the keys under it.
+    """Return ``key``'s value at the visible ``level``, where it is unset.
+
+    That is ``default`` merged with the keys under ``key``.
 
     ``default`` itself when nothing under ``key`` is set; a ``None`` default
     counts as ``{}`` when something is. Open records of the level are told

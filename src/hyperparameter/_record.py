@@ -201,7 +201,7 @@ class Record:
                 )
             else:
                 self._pending.discard(key)
-                earlier.varied = earlier.varied or not _same(earlier.value, value)
+                earlier.varied = earlier.varied or not _is_same(earlier.value, value)
                 earlier.last = value
 
     def note_parts(self, key: str, value: Any, default: Any, parts: tuple[Part, ...]) -> None:
@@ -220,7 +220,7 @@ class Record:
             self.gathered.update(part[0] for part in parts)
             earlier = self.reads.get(key)
             if earlier is not None and not pending:
-                earlier.varied = earlier.varied or not _same(earlier.value, value)
+                earlier.varied = earlier.varied or not _is_same(earlier.value, value)
                 earlier.last = value
                 return
             outside = tuple(part for part in parts if not self._set_inside(*part))
@@ -231,7 +231,7 @@ class Record:
                     merge_mapping(key, default, tree_of(key, outside)) if outside else default
                 )
             source = ", ".join(dict.fromkeys(self._source(*part) for part in parts))
-            site = earlier.site if earlier is not None else describe_site(site_of(_caller()))
+            site = earlier.site if earlier is not None else describe_site(locate_site(_find_caller()))
             self.reads[key] = Read(
                 key,
                 value,
