@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 import hyperparameter as hp
 from hyperparameter import _config, _config_formats, _config_json
-from hyperparameter._keys import check_key, plain_segments
+from hyperparameter._keys import are_plain_segments, check_key
 
 yaml = pytest.importorskip("yaml")
 
@@ -311,6 +311,6 @@ def test_the_quick_key_test_agrees_with_the_key_rules(keys: list[str], split: in
             return False
         return "." not in key
 
-    assert plain_segments(dict.fromkeys(keys)) == all(valid(key) for key in keys)
+    assert are_plain_segments(dict.fromkeys(keys)) == all(valid(key) for key in keys)
     tables = [dict.fromkeys(keys[:split]), dict.fromkeys(keys[split:])]
-    assert plain_segments(*tables) == all(valid(key) for key in keys)
+    assert are_plain_segments(*tables) == all(valid(key) for key in keys)

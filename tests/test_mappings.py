@@ -152,7 +152,7 @@ def test_a_suspended_generators_block_is_not_gathered_by_its_caller() -> None:
 
 
 def _merged(default: Any, given: dict[str, Any]) -> Any:
-    """The reference merge: nested dicts merge entry by entry, anything else replaces."""
+    """Merge as the reference does: nested dicts merge entry by entry, anything else replaces."""
     result = dict(default)
     for name, value in given.items():
         inner = result.get(name)
@@ -389,12 +389,12 @@ def test_a_launched_sweep_keeps_an_unswept_dict(tmp_path: Path) -> None:
 
 
 def read_opt(x: int) -> Any:
-    """A worker's dict read of a key the parent never reads."""
+    """Read, in a worker, a dict under a key the parent never reads."""
     return hp.scope.train.opt | {"m": 1, "name": "sgd"}
 
 
 def opt_in_pool() -> list[Any]:
-    """A launched program whose dict-valued key only a pool worker reads."""
+    """Run a launched program whose dict-valued key only a pool worker reads."""
     with multiprocessing.get_context("spawn").Pool(1) as pool:
         return pool.map(read_opt, [1])
 

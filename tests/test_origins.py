@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 import hyperparameter as hp
-from hyperparameter._origins import restore_baseline, saved_baseline, source_of, sources_of
+from hyperparameter._origins import restore_baseline, save_baseline, source_of, sources_of
 from hyperparameter._scope import SourcedScope
 
 
@@ -42,7 +42,7 @@ def test_clearing_a_sourced_scope_drops_inherited_values_and_sources() -> None:
 
 def test_frozen_baseline_keeps_sources_for_new_threads() -> None:
     """A thread started after frozen() sees the frozen values with their sources."""
-    saved = saved_baseline()
+    saved = save_baseline()
     try:
         with SourcedScope({"a.b": 3}, {"a.b": "--b"}):
             hp.scope.frozen()
@@ -57,7 +57,7 @@ def test_frozen_baseline_keeps_sources_for_new_threads() -> None:
 
 def test_restoring_the_baseline_puts_back_values_and_sources() -> None:
     """restore_baseline makes new threads start from the saved baseline again."""
-    saved = saved_baseline()
+    saved = save_baseline()
     with SourcedScope({"a.b": 3}, {"a.b": "--b"}):
         hp.scope.frozen()
     restore_baseline(saved)

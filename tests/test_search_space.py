@@ -16,7 +16,7 @@ from hyperparameter._search_space import (
     Categorical,
     IntRange,
     Uniform,
-    draws,
+    draw_trials,
     find_declared_space,
     find_declared_spaces,
     parse_space,
@@ -162,7 +162,7 @@ def test_a_float_excluding_zero_is_searched_evenly():
     space = find_declared_space(hp.Float(0.1, bounds=(0, 0.5), inclusive_bounds=(False, True)))
     assert isinstance(space, Uniform)
     assert not space.log
-    drawn = [row["drop"] for row in draws({"drop": space}, 2, 200)]
+    drawn = [row["drop"] for row in draw_trials({"drop": space}, 2, 200)]
     assert all(0 < value <= 0.5 for value in drawn)
     assert 0.2 < sum(drawn) / len(drawn) < 0.3
 
@@ -202,32 +202,34 @@ def test_declared_spaces_of_classes_skip_constants():
 def test_seeded_draws_repeat_and_differ_by_seed():
     """The same seed gives the same trials; another seed gives others."""
     space = {"lr": Uniform(0, 1), "layers": IntRange(1, 100), "act": Categorical("abcdefgh")}
-    first = draws(space, 7, 5)
-    assert first == draws(space, 7, 5)
-    assert first != draws(space, 8, 5)
+    first = draw_trials(space, 7, 5)
+    assert first == draw_trials(space, 7, 5)
+    assert first != draw_trials(space, 8, 5)
     assert first[0] != first[1]
 
 
 def test_a_trial_keeps_its_values_when_keys_or_trials_are_added():
     """Adding a key or more trials leaves the earlier trials' draws unchanged."""
     space = {"lr": Uniform(0, 1)}
-    three = draws(space, 3, 3)
-    assert [trial["lr"] for trial in draws({**space, "wd": Uniform(0, 1)}, 3, 3)] == [t["lr"] for t in three]
-    assert draws(space, 3, 10)[:3] == three
+    three = draw_trials(space, 3, 3)
+    assert [trial["lr"] for trial in draw_trials({**space, "wd": Uniform(0, 1)}, 3, 3)] == [
+        t["lr"] for t in three
+    ]
+    assert draw_trials(space, 3, 10)[:3] == three
 
 
 def test_seeded_draws_repeat_in_another_process():
     """A seeded search draws the same values in a fresh interpreter (no hash randomisation)."""
     code = (
-        "from hyperparameter._search_space import Uniform, draws;"
-        "print(draws({'lr': Uniform(0, 1)}, 11, 5)[4]['lr'])"
+        "from hyperparameter._search_space import Uniform, draw_trials;"
+        "print(draw_trials({'lr': Uniform(0, 1)}, 11, 5)[4]['lr'])"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert float(out.stdout) == draws({"lr": Uniform(0, 1)}, 11, 5)[4]["lr"]
+    assert float(out.stdout) == draw_trials({"lr": Uniform(0, 1)}, 11, 5)[4]["lr"]
 
 
 @given(st.lists(st.floats(0, 1, exclude_max=True), max_size=20))
-def test_picks_agree_with_pick(us):
+def test_pick_many_agrees_with_pick(us):
     """A dimension's batch of draws is the same as drawing each value alone."""
     for space in (Uniform(-1, 3), Uniform(1e-4, 1, log=True), IntRange(-2, 5), Categorical("abc")):
         assert space.pick_many(us) == [space.pick(u) for u in us]

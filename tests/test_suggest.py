@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import hyperparameter as hp
-from hyperparameter._suggest import MOST, did_you_mean, suggestion
+from hyperparameter._suggest import MOST, did_you_mean, format_suggestion
 
 
 @pytest.mark.parametrize(
@@ -24,7 +24,7 @@ from hyperparameter._suggest import MOST, did_you_mean, suggestion
 )
 def test_hint_wording(matches: list[str], hint: str) -> None:
     """Hints quote each name, join the last with 'or', and offer at most three."""
-    assert suggestion(matches) == hint
+    assert format_suggestion(matches) == hint
 
 
 @given(st.text(min_size=1, max_size=12), st.lists(st.text(max_size=12), max_size=20))

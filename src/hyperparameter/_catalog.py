@@ -30,14 +30,14 @@ from ._description import Check, Definitions, Description, shown_first
 from ._details import render_details
 from ._engine import innermost
 from ._grammar import IndexAssignment
-from ._inject import EMPTY, ParamInfo, annotations_of
+from ._inject import EMPTY, ParamInfo, evaluate_annotations
 from ._levels import ABSENT
 from ._mappings import parts_under, tree_of
 from ._origins import describe_source, source_of
 from ._scanner import python_files, scan_paths
-from ._suggest import close_matches, suggestion
-from ._syntax import static_kind, static_type
-from ._table import aligned
+from ._suggest import find_close_matches, format_suggestion
+from ._syntax import build_static_kind, resolve_static_type
+from ._table import align_rows
 
 _OWN = Path(__file__).resolve().parent
 
@@ -46,7 +46,7 @@ _SCALARS = (bool, int, float, complex, str, enum.Enum, pathlib.PurePath)
 
 
 def parameter_check(key: str, annotation: Any, default: Any, where: str) -> Optional[Check]:
-    """The rule of a function parameter: its annotation, else its default's type, else none."""
+    """Return the rule of a function parameter: its annotation, else its default's type, else none."""
     annotation = EMPTY if annotation in (EMPTY, Any, None) else annotation
     if annotation is not EMPTY:
 
@@ -64,8 +64,8 @@ def parameter_check(key: str, annotation: Any, default: Any, where: str) -> Opti
 
 
 def _runtime_entries(info: ParamInfo) -> list[Description]:
-    """The arguments an ``@hp.param`` function or class takes from scopes, with their rules."""
-    annotations = annotations_of(inspect.unwrap(info.function))
+    """Describe the arguments an ``@hp.param`` function or class takes from scopes, with their rules."""
+    annotations = evaluate_annotations(inspect.unwrap(info.function))
     entries = []
     for parameter, found in zip(info.parameters, info.describe()):
         shown = _shown(found)
@@ -76,7 +76,7 @@ def _runtime_entries(info: ParamInfo) -> list[Description]:
 
 
 def _declared_entries(cls: type) -> list[Description]:
-    """The parameters an ``hp.Params`` class declares, with their kinds and bounds."""
+    """Describe the parameters an ``hp.Params`` class declares, with their kinds and bounds."""
     entries = []
     for declared in cls.params().values():  # type: ignore[attr-defined]
         shown = _shown(declared.describe())
@@ -90,12 +90,12 @@ def _shown(found: Description) -> Description:
 
 
 def _where(shown: Description) -> str:
-    """The declaration or read a rule comes from, for messages: ``main at app.py:6``."""
+    """Name the declaration or read a rule comes from, for messages: ``main at app.py:6``."""
     return f"{shown.function or 'module'} at {shown.location}"
 
 
 def _scanned_entry(found: Description) -> Description:
-    """What the scan found, with paths as the listing shows them and the rule its text gives."""
+    """Return what the scan found, with paths as the listing shows them and the rule its text gives."""
     shown = _shown(found)
     where = _where(shown)
     typed = found.role == "declared" or (
@@ -131,16 +131,16 @@ def _unchanged(value: Any) -> Any:
 
 
 def _scanned_check(found: Description, where: str) -> Optional[Check]:
-    """The rule a declaration or read the scan found gives, built from its text alone."""
+    """Build the rule a declaration or read the scan found gives, from its text alone."""
     default = _literal(found.default)  # None when not a literal: no type to read by
     if found.role == "declared":
-        declared = static_kind(found.spec)
+        declared = build_static_kind(found.spec)
         if declared is None:
             return None
         declared.key, declared.name = found.key, found.key.rpartition(".")[2]
         return Check(where, declared.from_scope, True)
     if found.role == "param":
-        annotation = static_type(found.spec) if found.spec else EMPTY
+        annotation = resolve_static_type(found.spec) if found.spec else EMPTY
         return parameter_check(found.key, EMPTY if annotation is None else annotation, default, where)
     if default is None:
         return None
@@ -173,7 +173,7 @@ def _short(path: str) -> str:
 
 
 def project_root(module_globals: dict[str, Any]) -> Optional[Path]:
-    """The folder of the program's own modules: its top package, or the script's folder."""
+    """Return the folder of the program's own modules: its top package, or the script's folder."""
     main_file = module_globals.get("__file__")
     if not main_file:
         return None
@@ -187,7 +187,7 @@ def project_root(module_globals: dict[str, Any]) -> Optional[Path]:
 
 
 def project_files(module_globals: dict[str, Any]) -> tuple[list[Path], list[Path]]:
-    """The program's source files, and the other modules of its folder.
+    """Find the program's source files, and the other modules of its folder.
 
     The program's files are the calling module, its loaded modules and, loaded
     or not, every module of its package, or for a script the modules of its
@@ -241,7 +241,7 @@ def _imported(start: set[Path], root: Path, folder: set[Path]) -> set[Path]:
 
 
 def _imported_names(text: str, path: Path, root: Path) -> list[str]:
-    """The dotted names (relative to ``root``) a module's import lines name, submodules included."""
+    """Return the dotted names (relative to ``root``) a module's import lines name, submodules included."""
     names = []
     for dots, module, members, plain in _IMPORT.findall(text):
         if plain:
@@ -268,7 +268,7 @@ _REAL_FOLDERS_LIMIT = 4096
 
 
 def _loaded_files(outer: Path) -> set[Path]:
-    """The files of the loaded modules under ``outer`` that are the program's own."""
+    """Return the files of the loaded modules under ``outer`` that are the program's own."""
     files = set()
     prefix = os.path.join(str(outer), "")
     for module in list(sys.modules.values()):
@@ -304,7 +304,7 @@ _HOLE = re.compile(r"<[^>]*>")
 
 
 def _pattern(key: str) -> Optional[str]:
-    """A regular expression for the keys a computed name such as ``task.<name>.lr`` stands for.
+    """Build a regular expression for the keys a computed name such as ``task.<name>.lr`` stands for.
 
     A name with no written part (``<key>``) stands for no key in particular: it
     would make every key known and hide every typo.
@@ -451,11 +451,11 @@ class Catalog:
         return found
 
     def closest(self, key: str) -> list[str]:
-        """The known keys most like ``key``."""
-        return close_matches(key, self.entries)
+        """Return the known keys most like ``key``."""
+        return find_close_matches(key, self.entries)
 
     def in_force(self, key: str) -> tuple[str, str]:
-        """The value of ``key`` in force now, as text, and where it came from."""
+        """Return the value of ``key`` in force now, as text, and where it came from."""
         level = innermost()
         value = level[key]
         entry = self.entries.get(key)
@@ -497,13 +497,13 @@ class Catalog:
         return rows
 
     def listing(self, title: str) -> str:
-        """The ``--list-params`` table."""
+        """Render the ``--list-params`` table."""
         table = [("KEY", "DEFAULT", "IN FORCE", "SOURCE", "DEFINED AT")]
         table += [(r["key"], r["default"], r["value"], r["source"], r["defined_at"]) for r in self.rows()]
-        return "\n".join([f"{len(self.entries)} hyperparameters of {title}:", *aligned(table)])
+        return "\n".join([f"{len(self.entries)} hyperparameters of {title}:", *align_rows(table)])
 
     def listing_json(self, title: str) -> str:
-        """The ``--list-params -f json`` document."""
+        """Render the ``--list-params -f json`` document."""
         return json.dumps({"program": title, "hyperparameters": self.rows()}, indent=2)
 
     def definitions(self, key: str) -> Optional[Definitions]:
@@ -517,15 +517,15 @@ class Catalog:
         return Definitions(key, primary, tuple(others))
 
     def explain(self, key: str) -> Optional[str]:
-        """The ``--explain-param`` block for ``key`` (as ``hp desc`` draws it), or None if it is unknown."""
+        """Render the ``--explain-param`` block for ``key`` (as ``hp desc`` draws it), or None if unknown."""
         entry = self.definitions(key)
         if entry is None:
             return None
         return render_details(entry, in_force=self.in_force(key))
 
     def unknown_message(self, key: str, what: str) -> str:
-        """A one-line message for an unknown key, with the closest known keys."""
-        return f"{what} {key!r}. {suggestion(self.closest(key))}".rstrip()
+        """Write a one-line message for an unknown key, with the closest known keys."""
+        return f"{what} {key!r}. {format_suggestion(self.closest(key))}".rstrip()
 
 
 def _holds_dict(found: Description) -> bool:
@@ -539,7 +539,7 @@ _DICT_TYPES = frozenset({"dict", "Dict", "Mapping", "MutableMapping"})
 
 
 def _literal(text: Optional[str]) -> Any:
-    """The value a default written as ``text`` stands for, or None when it is not a literal."""
+    """Return the value a default written as ``text`` stands for, or None when it is not a literal."""
     try:
         return ast.literal_eval(text) if text else None
     except (ValueError, SyntaxError, RecursionError, MemoryError):
@@ -547,12 +547,12 @@ def _literal(text: Optional[str]) -> Any:
 
 
 def _shown_default(entry: Optional[Description]) -> str:
-    """A default as listings show it: as written, or empty for a key read without one."""
+    """Show a default as listings do: as written, or empty for a key read without one."""
     return "" if entry is None or entry.default is None else entry.default
 
 
 def infos_of(functions: list[Callable[..., Any]]) -> list[ParamInfo]:
-    """The ParamInfo of every decorated function or class given."""
+    """Return the ParamInfo of every decorated function or class given."""
     return [
         info
         for info in (getattr(f, "__hyperparameter__", None) for f in functions)

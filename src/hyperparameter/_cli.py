@@ -26,7 +26,7 @@ from ._description import Definitions, definitions_of
 from ._details import render_details
 from ._report import ScannedPackage, function_count, render_listing, render_packages
 from ._scanner import scan_paths
-from ._suggest import MOST, close_matches, suggestion
+from ._suggest import MOST, find_close_matches, format_suggestion
 
 _REQUIREMENT = re.compile(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 _PROJECT_NAME = re.compile(r"^\[project\][^\[]*?^name\s*=\s*[\"']([^\"']+)[\"']", re.MULTILINE | re.DOTALL)
@@ -54,7 +54,7 @@ def _dist_name(dist: metadata.Distribution) -> str:
 
 
 def _requirements(dist: metadata.Distribution, extras: bool) -> Iterator[str]:
-    """The normalised names ``dist`` requires; with ``extras``, optional ones too."""
+    """Return the normalised names ``dist`` requires; with ``extras``, optional ones too."""
     for requirement in dist.requires or ():
         match = _REQUIREMENT.match(requirement)
         _, _, marker = requirement.partition(";")
@@ -89,7 +89,7 @@ def _find_distribution(name: str) -> Optional[metadata.Distribution]:
 
 
 def _editable_dir(dist: metadata.Distribution) -> Optional[str]:
-    """The project directory of an editable install (PEP 610 ``direct_url.json``)."""
+    """Return the project directory of an editable install (PEP 610 ``direct_url.json``)."""
     try:
         data = json.loads(dist.read_text("direct_url.json") or "{}")
     except ValueError:
@@ -101,7 +101,7 @@ def _editable_dir(dist: metadata.Distribution) -> Optional[str]:
 
 
 def _import_names(dist: metadata.Distribution) -> list[str]:
-    """The top-level modules ``dist`` provides, from ``top_level.txt`` or its file list."""
+    """Return the top-level modules ``dist`` provides, from ``top_level.txt`` or its file list."""
     text = dist.read_text("top_level.txt")
     if text:
         return [line.strip() for line in text.splitlines() if line.strip()]
@@ -130,7 +130,7 @@ def _distribution_of_module(top: str) -> Optional[metadata.Distribution]:
 
 
 def _module_paths(top: str) -> list[str]:
-    """The source of a top-level module or package, located without importing it."""
+    """Locate the source of a top-level module or package without importing it."""
     try:
         spec = importlib.util.find_spec(top)
     except (ImportError, ValueError):
@@ -143,7 +143,7 @@ def _module_paths(top: str) -> list[str]:
 
 
 def _distribution_paths(dist: metadata.Distribution) -> tuple[list[str], Optional[str]]:
-    """The Python files of ``dist`` and the directory to show them relative to."""
+    """Return the Python files of ``dist`` and the directory to show them relative to."""
     if _editable_dir(dist) is None and dist.files:
         files = [
             str(dist.locate_file(f))
@@ -182,7 +182,7 @@ def _submodule_paths(locations: list[str], parts: list[str]) -> list[str]:
 
 
 def _project_distribution(path: str) -> Optional[metadata.Distribution]:
-    """The installed distribution of the project ``path`` is in, named by its pyproject.toml."""
+    """Find the installed distribution of the project ``path`` is in, named by its pyproject.toml."""
     directory = Path(path).resolve()
     for candidate in [directory, *directory.parents]:
         pyproject = candidate / "pyproject.toml"
@@ -228,7 +228,7 @@ def _scan(target: Target, relation: str = "self") -> ScannedPackage:
 
 
 def _dependencies(dist: metadata.Distribution) -> list[metadata.Distribution]:
-    """The installed distributions ``dist`` depends on, directly or not, that use hyperparameter."""
+    """Find the installed distributions ``dist`` depends on, directly or not, that use hyperparameter."""
     seen = {_normalize(_dist_name(dist)), "hyperparameter"}
     queue = list(_requirements(dist, extras=False))
     found = []
@@ -310,7 +310,7 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def matches(name: str, entries: list[Definitions]) -> tuple[list[Definitions], list[str]]:
-    """The entries ``name`` picks (its exact key, else every key containing it) or, if none, the nearest keys."""
+    """Return the entries ``name`` picks (its exact key, else every key holding it), else the nearest keys."""
     exact = [e for e in entries if e.key == name]
     if exact:
         return exact, []
@@ -318,11 +318,11 @@ def matches(name: str, entries: list[Definitions]) -> tuple[list[Definitions], l
     if containing:
         return containing, []
     keys = [e.key for e in entries]
-    near = close_matches(name, keys)
+    near = find_close_matches(name, keys)
     by_last: dict[str, list[str]] = {}
     for key in keys:
         by_last.setdefault(key.rpartition(".")[2], []).append(key)
-    for segment in close_matches(name.rpartition(".")[2], by_last):
+    for segment in find_close_matches(name.rpartition(".")[2], by_last):
         near += [key for key in by_last[segment] if key not in near]
     return [], near[:MOST]
 
@@ -338,7 +338,7 @@ def _describe(args: argparse.Namespace) -> int:
         _warn(problem)
     chosen, near = matches(args.name, definitions_of(source.found))
     if not chosen:
-        _warn(f"no hyperparameter {args.name!r} in {source.title}. {suggestion(near)}".rstrip())
+        _warn(f"no hyperparameter {args.name!r} in {source.title}. {format_suggestion(near)}".rstrip())
         return 1
     blocks = [render_details(e, location=source.location, source=source.title) for e in chosen]
     return 0 if _emit("\n\n".join(blocks), args.output) else 1

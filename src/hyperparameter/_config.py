@@ -30,7 +30,7 @@ from typing import Any, Callable, Optional, Protocol, TypeVar, Union, overload, 
 from . import _config_formats, _interpolation, _schema
 from ._config_limits import DEFAULT_LIMITS, MAX_DEPTH, ConfigLimits, checked_limits, measure, too_deep
 from ._key_paths import KeyPath, format_path
-from ._keys import check_key, plain_segments
+from ._keys import are_plain_segments, check_key
 from ._scope import Scope, ScopeRoot
 from .exceptions import ConfigError, InvalidKeyError, InvalidKeyTypeError
 
@@ -174,7 +174,7 @@ _recent_loads: collections.deque[tuple[dict[str, Any], Callable[[KeyPath], Optio
 
 
 def loaded_from(key: str, value: Any) -> Optional[str]:
-    """The file a recent ``hp.config`` load read ``value`` (this very object) for ``key`` from.
+    """Return the file a recent ``hp.config`` load read ``value`` (this very object) for ``key`` from.
 
     >>> import hyperparameter as hp, pathlib, tempfile
     >>> with tempfile.TemporaryDirectory() as folder:
@@ -202,7 +202,8 @@ def _sources(source: Union[Source, Sequence[Source]], more: tuple[Source, ...]) 
     for item in items:
         if not isinstance(item, (str, os.PathLike, Mapping)):
             raise TypeError(
-                f"hp.config takes paths (str or pathlib.Path) and mappings, not {type(item).__name__} {_short(item)}."
+                "hp.config takes paths (str or pathlib.Path) and mappings, "
+                f"not {type(item).__name__} {_short(item)}."
             )
     return items
 
@@ -276,7 +277,7 @@ def _adopt(value: Any, path: KeyPath, label: str, seen: Optional[set[int]], dept
 
 
 def _origin(trees: list[tuple[Optional[str], dict[str, Any]]], path: KeyPath) -> Optional[str]:
-    """The label of the last source that set ``path`` or, failing that, its nearest parent.
+    """Return the label of the last source that set ``path`` or, failing that, its nearest parent.
 
     Asked only for messages, so nothing is recorded while loading.
     """
@@ -445,7 +446,8 @@ def _plain(value: Any, path: KeyPath, label: str) -> Any:
     if named is not None:
         return named
     raise ConfigError(
-        f"Cannot save config {label!r}: key {format_path(path)!r} is {_short(value)}, {_a(type(value).__name__)}, "
+        f"Cannot save config {label!r}: key {format_path(path)!r} "
+        f"is {_short(value)}, {_a(type(value).__name__)}, "
         f"which a config file cannot hold; expected str, int, float, bool, None, a list or a mapping."
     )
 
@@ -475,7 +477,7 @@ def _import_path(value: Any) -> Optional[str]:
 
 
 def _moment(value: Union[datetime.date, datetime.time], path: KeyPath, label: str) -> Any:
-    """A date or time as it is; TOML and YAML write UTC offsets in whole minutes only."""
+    """Return a date or time as it is, after checking its UTC offset is in whole minutes (TOML, YAML)."""
     offset = value.utcoffset() if isinstance(value, (datetime.datetime, datetime.time)) else None
     if offset is not None and offset % datetime.timedelta(minutes=1):
         raise ConfigError(

@@ -47,7 +47,7 @@ _LIBYAML_DIFFERS = re.compile(
 
 
 def format_of(path: Path, label: str, action: str) -> str:
-    """The format a file's suffix names: ``json``, ``toml`` or ``yaml``."""
+    """Return the format a file's suffix names: ``json``, ``toml`` or ``yaml``."""
     suffix = path.suffix.lower()
     formats = {".json": "json", ".toml": "toml", ".yaml": "yaml", ".yml": "yaml"}
     if suffix not in formats:
@@ -100,7 +100,7 @@ def read(path: Path, label: str, depth: int = MAX_DEPTH) -> Parsed:
 
 
 def _read_regular_file(path: Path, label: str) -> bytes:
-    """The bytes of the file at ``path``; a FIFO, a device or a directory is refused, not read."""
+    """Read the bytes of the file at ``path``; refuse a FIFO, a device or a directory, unread."""
     with open(path, "rb", opener=_open_without_blocking) as file:
         mode = os.fstat(file.fileno()).st_mode
         if not stat.S_ISREG(mode):
@@ -182,7 +182,7 @@ def _import_yaml(purpose: str) -> Any:
 
 @cache
 def _yaml_classes(yaml: Any) -> tuple[type, Optional[type], type]:
-    """Safe loaders (pure Python, and libyaml's when PyYAML has it) and a dumper that agree on floats such as ``1e-3``."""
+    """Build safe loaders (pure Python, and libyaml's if PyYAML has it) and a dumper agreeing on ``1e-3``."""
     resolvers = {first: list(entries) for first, entries in yaml.SafeLoader.yaml_implicit_resolvers.items()}
     for first in "-+0123456789.":
         resolvers.setdefault(first, []).append(("tag:yaml.org,2002:float", _YAML_FLOAT))

@@ -15,7 +15,7 @@ pair, to name the repeated key.
 Traceback (most recent call last):
 ...
 hyperparameter.exceptions.ConfigError: Cannot parse config 'run.json' as JSON: the key 'train.lr' appears twice in one object; keep one.
-"""
+"""  # noqa: E501
 
 from __future__ import annotations
 
@@ -25,12 +25,12 @@ from operator import is_
 from typing import Any, Callable, Optional
 
 from ._key_paths import KeyPath, format_path
-from ._keys import plain_segments
+from ._keys import are_plain_segments
 from .exceptions import ConfigError
 
 
 def read_json(text: str, label: str, max_depth: int) -> tuple[Any, bool]:
-    """The parsed file, and whether it is normal: every key a plain segment, no deeper than ``max_depth``."""
+    """Parse JSON text; return it and whether every key is a plain segment within ``max_depth`` levels."""
     objects: list[dict[str, Any]] = []
 
     def keep(values: dict[str, Any]) -> dict[str, Any]:
@@ -45,7 +45,7 @@ def read_json(text: str, label: str, max_depth: int) -> tuple[Any, bool]:
     # Only a file with more objects and lists than the depth limit can be nested too deep; such
     # a file is not normal, so that normalizing it says where (most files: one count, no walk).
     deep = len(objects) + text.count("[") > max_depth and _deeper_than(data, max_depth)
-    return data, plain_segments(*objects) and not deep
+    return data, are_plain_segments(*objects) and not deep
 
 
 def _parse(
@@ -97,7 +97,7 @@ class _Repeated(dict[str, Any]):
 
 
 def _pairs_hook(objects: list[dict[str, Any]]) -> Callable[[list[tuple[str, Any]]], dict[str, Any]]:
-    """An ``object_pairs_hook`` that marks each object holding a key twice, and keeps every object."""
+    """Make an ``object_pairs_hook`` that marks each object holding a key twice, and keeps every object."""
 
     def unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         values = dict(pairs)
@@ -124,7 +124,7 @@ def _refuse_repeated_keys(data: Any, label: str) -> None:
 
 
 def _repeated(path: KeyPath, value: Any) -> Optional[KeyPath]:
-    """The key path of the first key that appears twice in one object, in document order."""
+    """Return the key path of the first key that appears twice in one object, in document order."""
     if isinstance(value, _Repeated):
         return (*path, value.key)
     items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()

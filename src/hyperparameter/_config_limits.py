@@ -16,7 +16,7 @@ the file and the key where the expansion went over, before the work is done.
 Traceback (most recent call last):
 ...
 hyperparameter.exceptions.ConfigError: Config 'aliases.yaml' expands to more than 1000000 values at key 'level7[0].level6[0].level5[8]' (each alias or reference counts every time it is used); the limit guards against exponential expansion.
-"""
+"""  # noqa: E501
 
 from __future__ import annotations
 
@@ -140,7 +140,7 @@ def too_deep(path: KeyPath, label: Optional[str], depth: int) -> ConfigError:
 
 
 def too_big(what: str, limit: int, path: KeyPath, label: Optional[str]) -> ConfigError:
-    """The error for an expansion past ``limit`` ``what`` (values or characters) at ``path``."""
+    """Build the error for an expansion past ``limit`` ``what`` (values or characters) at ``path``."""
     return ConfigError(
         f"{_where(label)} expands to more than {limit} {what} at {_key(path)} (each alias or "
         f"reference counts every time it is used); the limit guards against exponential expansion."

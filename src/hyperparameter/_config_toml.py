@@ -95,7 +95,8 @@ def _value(path: KeyPath, value: Any) -> str:
         return value.isoformat()
     if value is None:
         raise ConfigError(
-            f"key {format_path(path)!r} is None, and TOML has no null; remove the key or save as .json or .yaml."
+            f"key {format_path(path)!r} is None, and TOML has no null; "
+            "remove the key or save as .json or .yaml."
         )
     raise ConfigError(f"key {format_path(path)!r} is {value!r}, and TOML has no {type(value).__name__}.")
 

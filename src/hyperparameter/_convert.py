@@ -52,7 +52,7 @@ def convert(key: str, value: Any, default: Any) -> Any:
 
 
 def parse_bool(text: str) -> bool:
-    """The truth value a word names, in any case; ValueError for any other text.
+    """Return the truth value a word names, in any case; raise ValueError for any other text.
 
     >>> parse_bool(" Yes "), parse_bool("off")
     (True, False)
@@ -66,7 +66,7 @@ def parse_bool(text: str) -> bool:
 
 
 def _parse_number(text: str) -> int | float:
-    """An int when the text is one, else a float, so no precision is lost."""
+    """Parse an int when the text is one, else a float, so no precision is lost."""
     try:
         return int(text)
     except ValueError:
@@ -76,7 +76,7 @@ def _parse_number(text: str) -> int | float:
 
 
 def parse_enum(text: str, target: type[enum.Enum]) -> enum.Enum:
-    """The member of ``target`` named by ``text``, or whose value reads as ``text``; ValueError otherwise.
+    """Return the member of ``target`` named by ``text``, or whose value reads as ``text``; else ValueError.
 
     >>> class Level(enum.IntEnum):
     ...     LOW = 1
@@ -190,14 +190,14 @@ def _from_object(key: str, value: Any, default: Any) -> Any:
 
 
 def _item_default(items: list[Any], index: int) -> Any:
-    """The default an item is converted by: the default's item at that place, else its last."""
+    """Return the default an item is converted by: the default's item at that place, else its last."""
     if not items:
         return None  # nothing to learn a type from: items stay strings
     return items[min(index, len(items) - 1)]
 
 
 def _rebuild(default: Any, items: list[Any]) -> Any:
-    """A collection of the default's type holding ``items``."""
+    """Build a collection of the default's type holding ``items``."""
     if isinstance(default, tuple) and hasattr(default, "_fields"):
         return type(default)(*items)  # a named tuple
     return type(default)(items)
@@ -243,7 +243,7 @@ def merge_mapping(key: str, default: Any, given: collections.abc.Mapping[Any, An
     {'lr': 0.5, 'betas': {'b1': 0.9, 'b2': 0.9}}
     >>> merge_mapping("opt", {"lr": 0.1}, {}), merge_mapping("opt", None, {"lr": 1})
     ({}, {'lr': 1})
-    """
+    """  # noqa: E501
     if not given or not isinstance(default, collections.abc.Mapping):
         return dict(given)
     merged = default.copy() if isinstance(default, dict) else dict(default)
@@ -286,7 +286,7 @@ if sys.version_info >= (3, 10):
 
 
 def type_name(target: Any) -> str:
-    """A declared type as a message shows it: ``int``, ``list[int]``, ``Literal['a', 'b']``.
+    """Name a declared type as a message shows it: ``int``, ``list[int]``, ``Literal['a', 'b']``.
 
     >>> type_name(int), type_name(typing.Optional[typing.List[int]])
     ('int', 'Optional[List[int]]')
@@ -315,7 +315,7 @@ def to_type(key: str, value: Any, target: Any) -> Any:
     Traceback (most recent call last):
     ...
     hyperparameter.exceptions.ConversionError: Cannot convert hyperparameter 'epochs' = 2.5 to int: expected an integer such as '42'.
-    """
+    """  # noqa: E501
     try:
         return _typed(value, target)
     except _Refused as refused:

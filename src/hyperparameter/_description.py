@@ -67,12 +67,12 @@ class Definitions:
 
 
 def shown_first(found: Description) -> tuple[bool, bool, str, int]:
-    """The order definitions are shown in: declarations, then reads with a default, by place."""
+    """Order definitions as they are shown: declarations, then reads with a default, by place."""
     return (found.role == "read", found.default is None, found.path, found.line)
 
 
 def definitions_of(found: Iterable[Description]) -> list[Definitions]:
-    """One entry per key, sorted by key; a declaration (``@hp.param``, ``hp.Params``) is preferred as primary."""
+    """Return one entry per key, sorted by key, a declaration (``@hp.param``, ``hp.Params``) as primary."""
     by_key: dict[str, list[Description]] = {}
     for item in found:
         by_key.setdefault(item.key, []).append(item)

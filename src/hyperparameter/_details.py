@@ -64,7 +64,7 @@ def render_details(
     source: str = "",
     in_force: Optional[tuple[str, str]] = None,
 ) -> str:
-    """The detail block of one key.
+    """Render the detail block of one key.
 
     Args:
         entry: The key, the definition shown first and the others.

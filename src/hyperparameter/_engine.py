@@ -22,15 +22,15 @@ from typing import Any, Callable, Optional, TypeVar
 
 from ._generators import (
     GENERATOR_FLAGS,
-    block_generator,
     close_block,
+    find_block_generator,
+    find_innermost_block,
+    find_running_generator,
+    find_visible_at,
     follow_reader,
-    innermost_block,
+    list_open_generators,
     open_block,
-    open_generators,
-    running_generator,
     switched,
-    visible_at,
 )
 from ._keys import assignment
 from ._levels import (
@@ -40,11 +40,11 @@ from ._levels import (
     baseline,
     chain_values,
     current,
+    find_records,
     forget,
     new_level,
     pin,
     publish_baseline,
-    recording,
 )
 from ._origins import publish_sources, sources_of
 from ._processes import carry_baseline
@@ -62,8 +62,8 @@ _get_current: Callable[[], Any] = follow_reader(globals(), reader=switched)
 
 
 def innermost() -> Level:
-    """The level the calling code sees now."""
-    level = visible_at(_getframe(1))[0]
+    """Return the level the calling code sees now."""
+    level = find_visible_at(_getframe(1))[0]
     return pin() if level is UNPINNED else level
 
 
@@ -101,16 +101,16 @@ def _enter_block(owner: ScopeOwner, frame: FrameType) -> None:
     A block of the context entered while a generator runs is marked with that
     generator (see :mod:`._generators`).
     """
-    seen, running = visible_at(frame)
+    seen, running = find_visible_at(frame)
     if seen is UNPINNED:
         seen = pin()
-    records = recording(seen)
+    records = find_records(seen)
     for record in records:
         record.entered(owner)
     parent = seen if owner._inherit else None
-    generator = block_generator(frame)
+    generator = find_block_generator(frame)
     if generator is not None:
-        outer = innermost_block(generator)
+        outer = find_innermost_block(generator)
         open_block(generator, new_level(Level, owner._values, parent, owner, outer, generator, records))
         return
     raw = _context_level()
@@ -141,7 +141,7 @@ def _leave_block(owner: ScopeOwner, frame: FrameType) -> None:
     ``ExitStack`` it handed out): the generator whose innermost block it is
     loses it. A generator's block that is nowhere just ends.
     """
-    seen, running = visible_at(frame)
+    seen, running = find_visible_at(frame)
     raw = _context_level()
     if (
         running is not None
@@ -154,10 +154,10 @@ def _leave_block(owner: ScopeOwner, frame: FrameType) -> None:
         _set_current(raw.restore_to)  # type: ignore[arg-type]
         forget(raw)
         return
-    if _entered_levels(owner) is None:
-        if any(_close_generator_block(each, owner) for each in open_generators()):
+    if _collect_entered_levels(owner) is None:
+        if any(_close_generator_block(each, owner) for each in list_open_generators()):
             return
-        if block_generator(frame) is not None:
+        if find_block_generator(frame) is not None:
             return
     raise ScopeError(
         f"Scope {owner!r} exited out of order: the innermost active scope is "
@@ -167,7 +167,7 @@ def _leave_block(owner: ScopeOwner, frame: FrameType) -> None:
 
 def _close_generator_block(generator: FrameType, owner: ScopeOwner) -> bool:
     """End ``generator``'s innermost block if it is ``owner``'s; whether it was."""
-    level = innermost_block(generator)
+    level = find_innermost_block(generator)
     if level is None or level.owner is not owner:
         return False
     close_block(generator, level)
@@ -210,13 +210,13 @@ class _Active:
         _forget_all([*self.own, *self.context])
 
 
-def _entered_levels(owner: Optional[ScopeOwner]) -> Optional[_Active]:
-    """The levels active for the calling code out to ``owner``'s innermost one, or None."""
+def _collect_entered_levels(owner: Optional[ScopeOwner]) -> Optional[_Active]:
+    """Return the levels active for the calling code out to ``owner``'s innermost one, or None."""
     return _walk(lambda level: level.owner is owner, first=True)
 
 
 def _walk(match: Callable[[Level], bool], first: bool) -> Optional[_Active]:
-    """The levels active for the calling code out to the first (or last) that ``match``, or None.
+    """Return the levels active for the calling code out to the first (or last) that ``match``, or None.
 
     The walk follows ``restore_to``, the order blocks were entered in, so it
     reaches levels hidden by an ``empty()`` block.
@@ -224,14 +224,14 @@ def _walk(match: Callable[[Level], bool], first: bool) -> Optional[_Active]:
     raw = _context_level()
     if raw is UNPINNED:
         raw = pin()
-    running = running_generator(_getframe(2)) if open_generators() else None
+    running = find_running_generator(_getframe(2)) if list_open_generators() else None
     levels: list[tuple[Level, bool]] = []
     level: Optional[Level] = raw
     if running is not None:
         while level is not None and level.frame is running:
             levels.append((level, False))
             level = level.restore_to
-        own = innermost_block(running)
+        own = find_innermost_block(running)
         while own is not None:
             levels.append((own, True))
             own = own.restore_to
@@ -268,8 +268,8 @@ def _relink(
 
 
 def find_level(owner: Optional[ScopeOwner]) -> Optional[Level]:
-    """The innermost level ``owner`` pushed that is active for the calling code, if any."""
-    active = _entered_levels(owner)
+    """Return the innermost level ``owner`` pushed that is active for the calling code, if any."""
+    active = _collect_entered_levels(owner)
     return active.target if active is not None else None
 
 
@@ -281,10 +281,10 @@ def amend(owner: Optional[ScopeOwner], updates: dict[str, Any], clear: bool = Fa
     is published in the calling context only (or, for a generator's block,
     in that generator's blocks).
     """
-    active = _entered_levels(owner)
+    active = _collect_entered_levels(owner)
     if active is None:
         return False
-    for record in recording(innermost()):
+    for record in find_records(innermost()):
         record.wrote(updates)
     target = active.target
     assert target is not None
@@ -299,10 +299,10 @@ def write(key: str, value: Any) -> None:
     amend(innermost().owner, assignment(key, value))
 
 
-def detached(own: dict[str, Any], inherit: bool, owner: Optional[ScopeOwner]) -> Level:
-    """A level for reading a scope object that is not entered in this context."""
+def make_detached(own: dict[str, Any], inherit: bool, owner: Optional[ScopeOwner]) -> Level:
+    """Make a level for reading a scope object that is not entered in this context."""
     seen = innermost()
-    return new_level(Level, own, seen if inherit else None, owner, None, None, recording(seen))
+    return new_level(Level, own, seen if inherit else None, owner, None, None, find_records(seen))
 
 
 #: Why ``hp.scope.frozen()`` may not publish here (set by a sweep for a trial that shares
@@ -317,7 +317,7 @@ def freeze() -> None:
         raise ScopeError(refusal)
     level = innermost()
     sources = sources_of(level)  # before publishing: a context's base is compared with the old baseline
-    publish_baseline(chain_values(level), recording(level))  # threads started inside a record join it
+    publish_baseline(chain_values(level), find_records(level))  # threads started inside a record join it
     publish_sources(sources)
     carry_baseline()
 
@@ -332,7 +332,7 @@ def start(values: dict[str, Any]) -> None:
         )
     own = dict(baseline().own)
     own.update(values)
-    _set_current(new_level(Level, own, None, None, None, None, recording(level)))
+    _set_current(new_level(Level, own, None, None, None, None, find_records(level)))
     forget(level)
 
 
@@ -344,13 +344,19 @@ def begin_recording(record: Any) -> None:
     where they would without it. The blocks of generators suspended inside
     it keep seeing the old version and stay unrecorded.
     """
-    seen, running = visible_at(_getframe(1))
+    seen, running = find_visible_at(_getframe(1))
     if seen is UNPINNED:
         seen = pin()
     version = new_level(
-        type(seen), seen.own, seen.parent, seen.owner, seen.restore_to, seen.frame, (*recording(seen), record)
+        type(seen),
+        seen.own,
+        seen.parent,
+        seen.owner,
+        seen.restore_to,
+        seen.frame,
+        (*find_records(seen), record),
     )
-    if running is not None and seen is innermost_block(running) and seen is not _context_level():
+    if running is not None and seen is find_innermost_block(running) and seen is not _context_level():
         open_block(running, version)
     else:
         _set_current(version)
@@ -359,12 +365,12 @@ def begin_recording(record: Any) -> None:
 
 def end_recording(record: Any) -> None:
     """Stop the calling code's levels reporting to ``record`` (the reverse of begin_recording)."""
-    active = _walk(lambda level: record in recording(level), first=False)
+    active = _walk(lambda level: record in find_records(level), first=False)
     if active is None:
         return
     target = active.target
     assert target is not None
-    records = tuple(each for each in recording(target) if each is not record)
+    records = tuple(each for each in find_records(target) if each is not record)
     active.replace(
         new_level(
             type(target), target.own, target.parent, target.owner, target.restore_to, target.frame, records

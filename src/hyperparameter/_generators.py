@@ -7,7 +7,7 @@ stay current for the caller while the generator is suspended, and be missing
 where it is resumed next. They live here instead, per generator frame
 (:func:`open_block`, :func:`close_block`), and the code running sees a
 generator's innermost level while that generator runs on its stack
-(:func:`visible`), whichever thread or context resumed it. A block that code
+(:func:`find_visible`), whichever thread or context resumed it. A block that code
 *called by* the generator enters goes into the context as usual, marked
 with the generator (its ``frame``), so it stays visible until it ends.
 
@@ -64,7 +64,7 @@ _SWITCHED = _Switched()
 
 
 def switched() -> Any:
-    """The reader of the engine's fast paths while generators have blocks open: see :class:`_Switched`."""
+    """Return the fast paths' reader while generators have blocks open: see :class:`_Switched`."""
     return _SWITCHED
 
 
@@ -74,8 +74,8 @@ _followers: list[tuple[dict[str, Any], str, Optional[Callable[[], Any]]]] = []
 _switch_hooks: list[Callable[[Optional[dict[FrameType, Level]]], object]] = []
 
 
-def running_generator(frame: Optional[FrameType]) -> Optional[FrameType]:
-    """The innermost generator with an open block that runs on the stack at ``frame``.
+def find_running_generator(frame: Optional[FrameType]) -> Optional[FrameType]:
+    """Find the innermost generator with an open block that runs on the stack at ``frame``.
 
     A suspended generator's frame has no caller (``f_back``), so with a few
     open generators one attribute read each usually settles it. A running
@@ -98,14 +98,14 @@ def running_generator(frame: Optional[FrameType]) -> Optional[FrameType]:
     return None
 
 
-def visible() -> Level:
-    """The level the calling code sees: its running generator's innermost one, or its context's.
+def find_visible() -> Level:
+    """Find the level the calling code sees: its running generator's innermost one, or its context's.
 
     A level of the context marked with that generator was entered by code the
     generator called during this run, on top of the generator's level.
     """
     raw = _context_level()
-    generator = running_generator(_getframe(1))
+    generator = find_running_generator(_getframe(1))
     if generator is None or raw.frame is generator:
         return raw
     return _blocks.get(generator, raw)
@@ -118,14 +118,14 @@ _open_reader: Callable[[], Level] = visible
 def visible_at(frame: FrameType) -> tuple[Level, Optional[FrameType]]:
     """What code at ``frame`` sees (see :func:`visible`) and the generator it runs in, if any."""
     raw = _context_level()
-    generator = running_generator(frame) if _blocks else None
+    generator = find_running_generator(frame) if _blocks else None
     if generator is None or raw.frame is generator:
         return raw, generator
     return _blocks.get(generator, raw), generator
 
 
-def innermost_block(generator: FrameType) -> Optional[Level]:
-    """The level of ``generator``'s innermost open block, or None."""
+def find_innermost_block(generator: FrameType) -> Optional[Level]:
+    """Find the level of ``generator``'s innermost open block, or None."""
     return _blocks.get(generator)
 
 
@@ -157,8 +157,8 @@ def close_block(generator: FrameType, level: Level) -> None:
             _switch(False)
 
 
-def open_generators() -> tuple[FrameType, ...]:
-    """The frames of the generators that have a block open, outermost-opened first."""
+def list_open_generators() -> tuple[FrameType, ...]:
+    """List the frames of the generators that have a block open, outermost-opened first."""
     return _open
 
 
@@ -210,8 +210,8 @@ def _is_driver(frame: FrameType) -> bool:
     return isinstance(module, str) and module.startswith(_DRIVERS)
 
 
-def block_generator(frame: Optional[FrameType]) -> Optional[FrameType]:
-    """The generator frame that can suspend while a block entered from ``frame`` is open.
+def find_block_generator(frame: Optional[FrameType]) -> Optional[FrameType]:
+    """Return the generator frame that can suspend while a block entered from ``frame`` is open.
 
     Context-manager machinery is skipped: a block entered by ``ExitStack`` or by
     a ``@contextmanager`` generator belongs to the code using that context

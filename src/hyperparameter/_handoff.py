@@ -17,7 +17,7 @@ from ._engine import innermost
 from ._levels import Level, chain_values, current, forget, new_level
 from ._origins import sources_of
 from ._processes import InheritedSources, open_records, pack, reporters, unpack
-from ._scope import SourcedScope, scope_of
+from ._scope import SourcedScope, make_scope
 
 if TYPE_CHECKING:
     from typing import ParamSpec
@@ -124,7 +124,7 @@ def unpickle_bound(func: Callable[..., R], payload: bytes, reporters: tuple[Any,
     ``reporters`` the level records for the records open where it was bound.
     """
     values, sources = unpack(payload)
-    owner = scope_of(SourcedScope, values, InheritedSources(values, sources))
+    owner = make_scope(SourcedScope, values, InheritedSources(values, sources))
     level = new_level(Level, values, None, owner, None, None, open_records(reporters))
     return BoundCall(func, level, payload)
 

@@ -90,9 +90,12 @@ class ParamInfo:
         ...     Args:
         ...         lr: Learning rate.
         ...     '''
-        >>> [(d.key, d.default, d.type_name, d.description, d.function) for d in train.__hyperparameter__.describe()]
+        >>> [
+        ...     (d.key, d.default, d.type_name, d.description, d.function)
+        ...     for d in train.__hyperparameter__.describe()
+        ... ]
         [('train.lr', '0.001', 'float', 'Learning rate.', 'train'), ('train.epochs', '10', 'int', '', 'train')]
-        """
+        """  # noqa: E501
         from ._description import Description
         from ._docstrings import parse_docstring
 
@@ -103,7 +106,7 @@ class ParamInfo:
         name = getattr(func, "__qualname__", self.namespace)
         if name.endswith(".__init__"):  # a decorated class: its parameters are the class's
             name = name[: -len(".__init__")]
-        annotations = annotations_of(func)
+        annotations = evaluate_annotations(func)
         return [
             Description(
                 p.key,
@@ -120,8 +123,8 @@ class ParamInfo:
         ]
 
 
-def annotations_of(func: Callable[..., Any]) -> dict[str, Any]:
-    """The evaluated annotations of ``func``; unresolvable ones are left out."""
+def evaluate_annotations(func: Callable[..., Any]) -> dict[str, Any]:
+    """Return the evaluated annotations of ``func``, leaving out unresolvable ones."""
     try:
         return typing.get_type_hints(func)
     except Exception:
@@ -149,7 +152,7 @@ def _type_of(default: Any) -> str:
 
 
 def _def_line(code: types.CodeType) -> int:
-    """The line of the ``def`` itself: a decorated function's code starts at its first decorator."""
+    """Return the line of the ``def`` itself: a decorated function's code starts at its first decorator."""
     for line in range(code.co_firstlineno, code.co_firstlineno + 100):
         text = linecache.getline(code.co_filename, line)
         if not text:
@@ -220,14 +223,14 @@ class _Binder:
         self._dict_valued: Optional[frozenset[str]] = None
 
     def dict_valued(self) -> frozenset[str]:
-        """The names of the parameters that hold a dict (by default or annotation), worked out once.
+        """Return the names of the parameters that hold a dict (by default or annotation), worked out once.
 
         An unset one gathers the keys under its key (see ``_mappings``). Asked
         on a miss only, so a decorated function evaluates its annotations when
         a call first misses, not when it is decorated.
         """
         if self._dict_valued is None:
-            annotations = annotations_of(self.func)
+            annotations = evaluate_annotations(self.func)
             self._dict_valued = frozenset(
                 p.name
                 for p in self.parameters
@@ -236,12 +239,12 @@ class _Binder:
         return self._dict_valued
 
     def supply_at(self, level: Level) -> _Supply:
-        """What ``level`` supplies: remembered, or worked out now."""
+        """Return what ``level`` supplies: remembered, or worked out now."""
         supply = self.remembered
         return supply if supply[0] is level else self.remember(level)
 
     def remember(self, level: Level) -> _Supply:
-        """What ``level`` supplies, remembered for the next call when it can be shared."""
+        """Work out what ``level`` supplies, and remember it for the next call when it can be shared."""
         values = {}
         shareable = is_lasting(level)
         for name, key, default in self.by_name:
@@ -292,7 +295,7 @@ class _Binder:
         return plan
 
     def own_defaults(self) -> dict[str, Any]:
-        """The positional parameters' defaults as the function holds them now, if it may fill gaps."""
+        """Return the positional parameters' defaults as the function holds them now, if it may fill gaps."""
         if not self.fills_gaps:
             return {}
         defaults = self.func.__defaults__ or ()

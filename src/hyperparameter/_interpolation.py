@@ -105,7 +105,7 @@ def _backslashes_before(text: str, index: int, lower: int) -> int:
 
 
 def _closing_brace(text: str, start: int) -> int:
-    """The index of the ``}`` that closes the ``${`` at ``start`` (defaults may nest)."""
+    """Return the index of the ``}`` that closes the ``${`` at ``start`` (defaults may nest)."""
     depth, index = 0, start
     while index < len(text):
         if text.startswith(OPEN, index) and _backslashes_before(text, index, start + 2) % 2 == 0:
@@ -127,7 +127,8 @@ def _interpolation(whole: str) -> Part:
         name, argument = resolver.groups()
         if name != "env":
             raise TemplateError(
-                f"unknown resolver {name!r} in {whole!r}; expected '${{env:NAME}}' or a key such as '${{train.lr}}'"
+                f"unknown resolver {name!r} in {whole!r}; "
+                f"expected '${{env:NAME}}' or a key such as '${{train.lr}}'"
             )
         variable, comma, default = argument.partition(",")
         variable = variable.strip()
@@ -169,7 +170,7 @@ class _Resolver:
         self._budget = Budget(None, limits)
 
     def _fresh(self, path: KeyPath, value: Any) -> Any:
-        """A copy of ``value`` that no other place of the result shares, so changing one place changes one.
+        """Copy ``value`` so that no other place of the result shares it, so changing one place changes one.
 
         Strings and numbers are shared (nothing can change them); containers are
         counted against the limits first, so a reference that repeats a subtree
@@ -240,7 +241,8 @@ class _Resolver:
                 return self._template(path, part.default)
             raise MissingReferenceError(
                 f"The {locate(path, self._where(path))} refers to {part.text!r}, but the environment "
-                f"variable {part.name!r} is not set; set it or give a default as '${{env:{part.name},default}}'.",
+                f"variable {part.name!r} is not set; "
+                f"set it or give a default as '${{env:{part.name},default}}'.",
                 format_path(path),
                 part.text,
             )
@@ -287,7 +289,7 @@ class _Resolver:
 
 
 def _index(node: Any, part: Union[str, int]) -> Union[str, int]:
-    """A list item may be named ``[0]`` or ``.0``; either is an index into a list."""
+    """Return the index a list item is named by: ``[0]`` or ``.0`` both index a list."""
     if isinstance(node, (list, tuple)) and isinstance(part, str) and part.isdigit():
         return int(part)
     return part

@@ -57,14 +57,16 @@ def check_key(key: Any) -> str:
     return plain
 
 
-def plain_segments(*mappings: Mapping[Any, Any]) -> bool:
+def are_plain_segments(*mappings: Mapping[Any, Any]) -> bool:
     """Tell whether every key of the mappings is a valid key segment without a dot, all at once.
 
     The quick test a big config file's tables take; ``check_key`` explains a key that fails.
 
-    >>> plain_segments({"lr": 1, "epochs": 2}), plain_segments({"train.lr": 1}), plain_segments({"a b": 1})
-    (True, False, False)
-    >>> plain_segments({"lr": 1}, {"": 2}), plain_segments({"lr": 1}, {"epochs": {"a,b": 2}})
+    >>> are_plain_segments({"lr": 1, "epochs": 2}), are_plain_segments({"train.lr": 1})
+    (True, False)
+    >>> are_plain_segments({"a b": 1})
+    False
+    >>> are_plain_segments({"lr": 1}, {"": 2}), are_plain_segments({"lr": 1}, {"epochs": {"a,b": 2}})
     (False, True)
     """
     count = sum(map(len, mappings))
@@ -85,7 +87,7 @@ def plain_segments(*mappings: Mapping[Any, Any]) -> bool:
     )
 
 
-def plain_keywords(kwargs: dict[str, Any]) -> bool:
+def are_plain_keywords(kwargs: dict[str, Any]) -> bool:
     """Tell whether keyword values can be stored as given: known keys, no nested mappings.
 
     It is the cheap check that lets entering a scope in a hot loop skip ``collect``.

@@ -106,12 +106,13 @@ class Parameter(Generic[T]):
         raise ValueError(f"{self.type_name} parameters take no text")
 
     def expected(self) -> str:
-        """What this kind accepts, for messages."""
+        """Describe what this kind accepts, for messages."""
         return f"a {self.type_name}"
 
     def _wrong_type(self, value: Any) -> ParameterTypeError:
         return ParameterTypeError(
-            f"Parameter {self.key or self.name!r} expects {self.expected()}, not {type(value).__name__} {value!r}.",
+            f"Parameter {self.key or self.name!r} expects {self.expected()}, "
+            f"not {type(value).__name__} {value!r}.",
             self.key,
             value,
         )
@@ -122,7 +123,7 @@ class Parameter(Generic[T]):
         )
 
     def from_scope(self, value: Any) -> Any:
-        """A scope's value for this parameter, parsed strictly and checked."""
+        """Parse a scope's value for this parameter strictly, and check it."""
         if self.readonly:
             expected = f"no value from a scope or the command line: it is read-only (always {self.default!r})"
             raise ConversionError(self.key, value, self.default, expected)
@@ -169,7 +170,7 @@ class Parameter(Generic[T]):
             self._arguments = merged
 
     def copy_for(self, owner: type, namespace: str, default: Any = UNSET) -> Parameter[T]:
-        """This parameter with its metadata, for a subclass (optionally with a new default)."""
+        """Copy this parameter with its metadata for a subclass (optionally with a new default)."""
         twin = copy.copy(self)
         twin._remembered = (None, UNSET)
         twin.inherits_default = default is UNSET
@@ -241,7 +242,7 @@ class Parameter(Generic[T]):
             self._remembered = (None, UNSET)
 
     def _instance_copy(self, instance: Any) -> T:
-        """The instance's own copy of a mutable class default (renewed if the default changes)."""
+        """Return the instance's own copy of a mutable class default (renewed if the default changes)."""
         copies = instance.__dict__.setdefault("_hp_default_copies", {})
         copied: T
         source, copied = copies.get(self.name, (None, None))
@@ -264,7 +265,7 @@ class Parameter(Generic[T]):
         instance.__dict__.pop(self.name, None)
 
     def json_schema(self) -> dict[str, Any]:
-        """This parameter as a JSON-schema property."""
+        """Describe this parameter as a JSON-schema property."""
         schema = self._schema()
         if self.allow_None and "type" in schema:
             schema["type"] = [schema["type"], "null"]
@@ -641,7 +642,7 @@ def _is_json(value: Any) -> bool:
 
 
 def _import_object(path: str) -> Any:
-    """The object named by ``'package.module:attr'`` or ``'package.module.attr'``."""
+    """Import the object named by ``'package.module:attr'`` or ``'package.module.attr'``."""
     module_name, sep, attribute = path.strip().partition(":")
     if not sep:
         module_name, _, attribute = path.strip().rpartition(".")

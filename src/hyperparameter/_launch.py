@@ -33,9 +33,9 @@ from ._arguments import (
 )
 from ._docstrings import Docstring, parse_docstring
 from ._engine import innermost
-from ._inject import EMPTY, ParamInfo, annotations_of, param
+from ._inject import EMPTY, ParamInfo, evaluate_annotations, param
 from ._keys import collect, flatten, join_keys
-from ._origins import restore_baseline, saved_baseline
+from ._origins import restore_baseline, save_baseline
 from ._scope import SourcedScope, scope
 from ._sweep_options import SWEEP_EPILOG, wants_sweep
 from .exceptions import ConfigError, HyperparameterError, LaunchError, UsageError
@@ -193,7 +193,7 @@ class _Command:
         ]
 
     def fill(self, parser: argparse.ArgumentParser, describing: bool = False) -> None:
-        annotations = annotations_of(self.original)
+        annotations = evaluate_annotations(self.original)
         for name, parameter in self.signature.parameters.items():
             if parameter.kind is parameter.VAR_KEYWORD or (
                 name in ("self", "cls") and parameter.default is EMPTY

@@ -11,7 +11,7 @@ file of ten thousand unread keys costs one line and five close-match searches.
 >>> @hp.param("app")
 ... def main(epochs: int = 3, lr=0.1):
 ...     return epochs, lr
->>> checks = checks_for(main)
+>>> checks = build_checks(main)
 >>> checks.check({"app.epochs": "7", "app.lr": 1}, {"app.epochs": "-D", "app.lr": "-C a.toml"})
 {'app.epochs': 7, 'app.lr': 1.0}
 >>> checks.summarize_unknown(["app.epoch"], {"app.epoch": "-D"})
@@ -24,7 +24,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, Callable
 
 from ._catalog import Catalog, infos_of
-from ._suggest import suggestion
+from ._suggest import format_suggestion
 from .exceptions import ConversionError, UsageError
 
 # How many unknown keys a summary shows by name (each with its close matches).
@@ -75,12 +75,12 @@ class Checks:
             )
         shown = []
         for key in keys[:SHOWN]:
-            hint = suggestion(self.catalog.closest(key)[:1])
+            hint = format_suggestion(self.catalog.closest(key)[:1])
             shown.append(f"{key!r} ({hint})" if hint else repr(key))
         more = f" and {len(keys) - SHOWN} more" if len(keys) > SHOWN else ""
         return f"{who} {verb} {len(keys)} hyperparameters the program never reads: {', '.join(shown)}{more}"
 
 
-def checks_for(*functions: Callable[..., Any]) -> Checks:
+def build_checks(*functions: Callable[..., Any]) -> Checks:
     """Build the checks for programs of these ``@hp.param`` functions, without scanning any file."""
     return Checks(Catalog(infos_of(list(functions)), []))

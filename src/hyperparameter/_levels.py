@@ -85,8 +85,8 @@ class Level(dict):  # type: ignore[type-arg]
         return resolve(self, key)
 
     def copy_with(self, own: dict[str, Any], parent: Optional[Level], restore_to: Optional[Level]) -> Level:
-        """A new version of this level (same class, owner, frame and records) with other links."""
-        return new_level(type(self), own, parent, self.owner, restore_to, self.frame, recording(self))
+        """Make a new version of this level (same class, owner, frame and records) with other links."""
+        return new_level(type(self), own, parent, self.owner, restore_to, self.frame, find_records(self))
 
 
 class RecordLevel(Level):
@@ -140,7 +140,7 @@ def pin() -> Level:
 
 
 def baseline() -> Level:
-    """The level new threads start from."""
+    """Return the level new threads start from."""
     return _baseline
 
 
@@ -173,8 +173,8 @@ def resolve(level: Level, key: str) -> Any:
     return value
 
 
-def recording(level: Level) -> tuple[Any, ...]:
-    """The records a level reports its first reads to (empty for a level outside ``hp.record()``)."""
+def find_records(level: Level) -> tuple[Any, ...]:
+    """Return the records a level reports its first reads to (empty for a level outside ``hp.record()``)."""
     return _dict_get(level, RECORDS, ())
 
 
@@ -194,7 +194,7 @@ def first_read(level: Level, key: str, default: Any) -> Any:
         origin = origin.parent
     else:
         value = ABSENT
-    records = recording(level)
+    records = find_records(level)
     if len(level) <= _CACHE_LIMIT + len(level.own):
         level[key] = value
     for record in records:
@@ -239,7 +239,7 @@ def forget(level: Level) -> None:
 
 
 def lookup(level: Level, key: str) -> Any:
-    """The value of ``key`` seen at ``level`` itself, or ``ABSENT``."""
+    """Return the value of ``key`` seen at ``level`` itself, or ``ABSENT``."""
     value = _dict_get(level, key, _UNRESOLVED)
     if value is not _UNRESOLVED:
         return value

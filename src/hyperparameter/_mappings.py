@@ -22,7 +22,7 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from ._convert import merge_mapping
-from ._levels import UNPINNED, Level, baseline, is_lasting, recording
+from ._levels import UNPINNED, Level, baseline, find_records, is_lasting
 
 # The dict a level keeps its gathered parts in, by key (not a str: never a key of its own).
 _GATHERED: Any = type("Gathered", (), {"__repr__": lambda self: "<gathered>"})()
@@ -52,14 +52,14 @@ def gathered(level: Level, key: str, default: Any) -> Any:
         level = baseline()
     parts = parts_under(level, key)
     value = merge_mapping(key, default, tree_of(key, parts)) if parts else default
-    records = recording(level)
+    records = find_records(level)
     for record in records:
         record.note_parts(key, value, default, parts)
     return value
 
 
 def parts_under(level: Level, key: str) -> tuple[Part, ...]:
-    """The keys under ``key`` visible at ``level``, outermost first (so a later one wins)."""
+    """Collect the keys under ``key`` visible at ``level``, outermost first (so a later one wins)."""
     prefix = key + "."
     chain: list[Level] = []
     found: tuple[Part, ...] = ()

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from ._generators import visible
+from ._generators import find_visible
 from ._levels import UNPINNED, Level, baseline, pin, restore_baseline_level
 
 # The sources of the values of the published baseline, paired with that baseline
@@ -42,7 +42,7 @@ def _walk_outward(level: Optional[Level]) -> list[Level]:
 
 def _start() -> Level:
     """Return the level the calling code sees (the baseline for a context that has not read yet)."""
-    level = visible()  # a running generator's own blocks, if it has any open
+    level = find_visible()  # a running generator's own blocks, if it has any open
     return pin() if level is UNPINNED else level
 
 
@@ -103,13 +103,13 @@ def publish_sources(sources: dict[str, str]) -> None:
     _baseline_sources = (baseline(), sources)
 
 
-def saved_baseline() -> tuple[Level, tuple[Optional[Level], dict[str, str]]]:
+def save_baseline() -> tuple[Level, tuple[Optional[Level], dict[str, str]]]:
     """Return the published baseline and its sources, to put back with :func:`restore_baseline`."""
     return baseline(), _baseline_sources
 
 
 def restore_baseline(saved: tuple[Level, tuple[Optional[Level], dict[str, str]]]) -> None:
-    """Put back a baseline (and its sources) saved with :func:`saved_baseline`."""
+    """Put back a baseline (and its sources) saved with :func:`save_baseline`."""
     global _baseline_sources
     restore_baseline_level(saved[0])
     _baseline_sources = saved[1]

@@ -23,8 +23,8 @@ import sys
 from collections.abc import Iterator, Mapping
 from typing import Any, Callable, Optional
 
-from ._levels import UNPINNED, Level, baseline, current, publish_baseline, recording
-from ._origins import publish_sources, saved_baseline, sources_of
+from ._levels import UNPINNED, Level, baseline, current, find_records, publish_baseline
+from ._origins import publish_sources, save_baseline, sources_of
 from .exceptions import UnpicklableValueError
 
 # Where multiprocessing (and billiard, its fork in Celery) call os.fork to start a Process.
@@ -108,7 +108,9 @@ def reporters(level: Level) -> tuple[Any, ...]:
     Each open record ``level`` reports to gives a picklable reporter (see
     :mod:`._record_processes`); a level outside every record gives none.
     """
-    return tuple(reporter for record in recording(level) if (reporter := record.child_reporter()) is not None)
+    return tuple(
+        reporter for record in find_records(level) if (reporter := record.child_reporter()) is not None
+    )
 
 
 def open_records(reporters: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -127,8 +129,8 @@ def _after_fork_in_child() -> None:
     if caller.f_globals.get("__name__") in _FORKING_MODULES:
         current.set(UNPINNED)
         level = baseline()
-        if recording(level):  # the parent's records are copies here: report to the parent instead
-            values, (_, sources) = level.own, saved_baseline()[1]
+        if find_records(level):  # the parent's records are copies here: report to the parent instead
+            values, (_, sources) = level.own, save_baseline()[1]
             publish_baseline(values, open_records(reporters(level)))
             publish_sources(dict(InheritedSources(values, sources)))
 

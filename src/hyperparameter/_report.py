@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from ._description import Definitions, Description, definitions_of
-from ._table import aligned
+from ._table import align_rows
 
 _RULE = "-" * 60
 _HEAVY_RULE = "=" * 60
@@ -74,7 +74,7 @@ def _shown_default(found: Description, limit: int = _WIDEST_DEFAULT) -> str:
 
 # -- listings ---------------------------------------------------------------
 def render_listing(sources: list[ScannedPackage], fmt: str, tree: bool = False) -> str:
-    """The ``hp ls PKG`` report of every source, in ``text``, ``markdown`` or ``json``."""
+    """Render the ``hp ls PKG`` report of every source, in ``text``, ``markdown`` or ``json``."""
     if fmt == "json":
         return _json_listing(sources)
     if fmt == "markdown":
@@ -117,7 +117,7 @@ def _text_table(source: ScannedPackage) -> str:
         )
     lines = [f"{_heading(source)}:", _RULE]
     if entries:
-        lines += aligned(rows)
+        lines += align_rows(rows)
     lines += [_RULE, _total(source, entries), *_dynamic_note(entries), *_unscanned(source, markdown=False)]
     return "\n".join(line.rstrip() for line in lines)
 
@@ -203,7 +203,7 @@ def _markdown_tree(source: ScannedPackage) -> str:
 
 
 def _unscanned(source: ScannedPackage, markdown: bool) -> list[str]:
-    """The files the scan could not read, one line each: a report never leaves them out silently."""
+    """List the files the scan could not read, one line each: a report never leaves them out silently."""
     if not source.errors:
         return []
     count = len(source.errors)
@@ -265,7 +265,7 @@ def _json_listing(sources: list[ScannedPackage]) -> str:
 
 # -- installed packages -----------------------------------------------------------
 def render_packages(rows: list[tuple[str, str, int, int]], fmt: str) -> str:
-    """The ``hp ls`` report: each (package, version, params, funcs) using hyperparameter."""
+    """Render the ``hp ls`` report: each (package, version, params, funcs) using hyperparameter."""
     if fmt == "json":
         return json.dumps(
             {
@@ -286,7 +286,7 @@ def render_packages(rows: list[tuple[str, str, int, int]], fmt: str) -> str:
         lines += [f"| {_cell(n)} | {_cell(v)} | {p} | {f} |" for n, v, p, f in rows]
         return "\n".join(lines)
     table = [("Package", "Version", "Params", "Funcs")] + [(n, v, str(p), str(f)) for n, v, p, f in rows]
-    formatted = aligned(table)
+    formatted = align_rows(table)
     return "\n".join(
         [
             f"Packages using hyperparameter ({len(rows)}):",

@@ -20,7 +20,7 @@ the module imported them under. Each finding has a role: ``"param"``,
 [('train.lr', '1e-3', 'float', 'param', 5), ('train.epochs', '10', 'int', 'param', 5), ('train.warmup', '100', 'int', 'read', 6)]
 >>> found[2].description
 'steps before the full rate'
-"""
+"""  # noqa: E501
 
 from __future__ import annotations
 
@@ -38,14 +38,14 @@ from typing import NamedTuple, Optional, Union
 from ._description import Description
 from ._docstrings import parse_docstring
 from ._syntax import (
-    annotation_text,
-    assignments,
-    dataclass_fields,
-    defaulted,
+    describe_kind_type,
+    find_assignments,
+    find_dataclass_fields,
+    find_defaulted,
+    infer_literal_type,
     is_dataclass_decorator,
-    kind_spec,
-    kind_type,
-    literal_type,
+    unparse_annotation,
+    write_kind_spec,
 )
 
 _MODULE = "hyperparameter"
@@ -158,7 +158,7 @@ class _Walker:
 
     # -- source text ------------------------------------------------------
     def text(self, node: ast.expr) -> str:
-        """The source of ``node`` as written, or normalised if it spans several lines."""
+        """Return the source of ``node`` as written, or normalised if it spans several lines."""
         end = node.end_lineno or node.lineno
         if end != node.lineno or node.end_col_offset is None:
             return ast.unparse(node)
@@ -168,7 +168,7 @@ class _Walker:
         return line.encode()[node.col_offset : node.end_col_offset].decode(errors="replace")
 
     def comment_after(self, node: ast.expr) -> str:
-        """The comment ending the line ``node`` ends on, if only brackets or commas lie between."""
+        """Return the comment ending the line ``node`` ends on, if only brackets or commas lie between."""
         end, column = node.end_lineno, node.end_col_offset
         if end is None or column is None:
             return ""
@@ -180,7 +180,7 @@ class _Walker:
         return comment.strip()
 
     def dynamic_text(self, node: ast.expr) -> str:
-        """A computed name as written: ``<name>``, or an f-string's text with ``<...>`` holes."""
+        """Write a computed name as it is written: ``<name>``, or an f-string's text with ``<...>`` holes."""
         if isinstance(node, ast.JoinedStr):
             parts = []
             for value in node.values:
@@ -316,20 +316,20 @@ class _Walker:
             )
             if init is not None:
                 docstring = {**docstring, **parse_docstring(ast.get_docstring(init)).params}
-                parameters = list(defaulted(init.args))
+                parameters = list(find_defaulted(init.args))
             elif any(is_dataclass_decorator(d) for d in node.decorator_list[index + 1 :]):
-                parameters = list(dataclass_fields(node))
+                parameters = list(find_dataclass_fields(node))
             else:
                 parameters = []
         else:
-            parameters = list(defaulted(node.args))
+            parameters = list(find_defaulted(node.args))
         for arg, annotation, default, shown in parameters:
             description = docstring.get(arg.arg) or self.comment_after(default)
             self.add(
                 Description(
                     key=f"{name}.{arg.arg}",
                     default=shown if shown is not None else self.text(default),
-                    type_name=annotation_text(annotation) or literal_type(default),
+                    type_name=unparse_annotation(annotation) or infer_literal_type(default),
                     namespace=name,
                     function=qualname,
                     path=self.path,
@@ -337,13 +337,13 @@ class _Walker:
                     description=description,
                     role="param",
                     dynamic=namespace[1],
-                    spec=annotation_text(annotation),
+                    spec=unparse_annotation(annotation),
                 )
             )
 
     # -- hp.Params ---------------------------------------------------------------
     def kind_of(self, node: Optional[ast.expr]) -> str:
-        """The kind ``node`` declares (``"Float"`` for ``hp.Float(...)``), or ``""``."""
+        """Return the kind ``node`` declares (``"Float"`` for ``hp.Float(...)``), or ``""``."""
         if not isinstance(node, ast.Call):
             return ""
         func = node.func
@@ -357,7 +357,7 @@ class _Walker:
     def params_class(self, node: ast.ClassDef, qualname: str) -> None:
         """Record what an ``hp.Params`` class declares, re-defaults, or inherits under a new namespace."""
         local = [self.classes[b.id] for b in node.bases if isinstance(b, ast.Name) and b.id in self.classes]
-        assigned = list(assignments(node.body))
+        assigned = list(find_assignments(node.body))
         if not (
             local
             or any(map(self.is_params_base, node.bases))
@@ -387,7 +387,10 @@ class _Walker:
         self.classes[node.name] = _ParamsClass(namespace, dynamic, explicit, params)
 
     def params_namespace(self, node: ast.ClassDef, local: list[_ParamsClass]) -> tuple[str, bool, bool]:
-        """(namespace, dynamic?, explicit?): ``namespace=``, else a base's explicit one, else the class name."""
+        """Return a class's (namespace, dynamic?, explicit?).
+
+        The namespace is ``namespace=``, else a base's explicit one, else the class name.
+        """
         given = next((k.value for k in node.keywords if k.arg == "namespace"), None)
         if isinstance(given, ast.Constant) and isinstance(given.value, str) and given.value:
             return given.value, False, True
@@ -416,7 +419,7 @@ class _Walker:
         return Description(
             key=f"{namespace[0]}.{name}",
             default=self.text(written) if written is not None else _KIND_DEFAULTS.get(kind, "None"),
-            type_name=kind_type(kind, call),
+            type_name=describe_kind_type(kind, call),
             namespace=namespace[0],
             function=qualname,
             path=self.path,
@@ -424,7 +427,7 @@ class _Walker:
             description=" ".join(text.split()) or docstring.get(name) or self.comment_after(call),
             role="declared",
             dynamic=namespace[1],
-            spec=kind_spec(kind, call),
+            spec=write_kind_spec(kind, call),
         )
 
     # -- reads ----------------------------------------------------------------
@@ -441,7 +444,7 @@ class _Walker:
         return self.refers_to(node, self.names.scopes, _SCOPE_NAMES)
 
     def key_of(self, node: ast.expr, context: _Context) -> Optional[tuple[str, bool]]:
-        """The key an accessor expression names (and whether it is computed), or None."""
+        """Return the key an accessor expression names (and whether it is computed), or None."""
         segments: list[tuple[str, bool]] = []  # (name, reached by attribute access)
         dynamic = False
         methods = ROOT_METHODS
@@ -483,7 +486,7 @@ class _Walker:
             Description(
                 key=key,
                 default=None if default is None else self.text(default),
-                type_name="" if default is None else literal_type(default),
+                type_name="" if default is None else infer_literal_type(default),
                 namespace=key.rpartition(".")[0],
                 function=context.owner,
                 path=self.path,
@@ -527,7 +530,7 @@ _LEAVES = (
 
 
 def _children(node: ast.AST) -> list[ast.AST]:
-    """The child nodes worth visiting, last first (the walk pops them in source order)."""
+    """Return the child nodes worth visiting, last first (the walk pops them in source order)."""
     children: list[ast.AST] = []
     for name in node._fields:
         value = getattr(node, name, None)
@@ -589,7 +592,7 @@ def _check_readable(status: os.stat_result) -> None:
 
 
 def python_files(root: Union[str, Path], errors: Optional[list[str]] = None) -> Iterator[str]:
-    """The ``*.py`` files under ``root``, sorted, skipping hidden dirs, caches and environments.
+    """List the ``*.py`` files under ``root``, sorted, skipping hidden dirs, caches and environments.
 
     A directory that cannot be listed adds one line to ``errors``, when given.
     """

@@ -35,7 +35,7 @@ from typing import Any, Callable, Literal, Optional, TypeVar, Union, get_args, g
 from ._convert import coerce
 from ._grammar import GrammarError, split_list
 from ._key_paths import KeyPath, format_path
-from ._suggest import close_matches, suggestion
+from ._suggest import find_close_matches, format_suggestion
 from .exceptions import SchemaError
 
 T = TypeVar("T")
@@ -185,9 +185,9 @@ class _Builder:
         if key in fields:
             self.fail((*path, key), f"is computed by {cls.__name__} (init=False) and cannot be set")
             return False
-        near = close_matches(key, settable)
+        near = find_close_matches(key, settable)
         if near:
-            hint = f". {suggestion([format_path((*path, each)) for each in near])}"
+            hint = f". {format_suggestion([format_path((*path, each)) for each in near])}"
         else:
             hint = (
                 f"; expected one of {', '.join(settable)}" if settable else f"; {cls.__name__} takes no keys"

@@ -98,7 +98,7 @@ class Scope:
     _cleared: type[Scope]
 
     def __init__(self, /, *args: Union[str, Mapping[str, Any]], **kwargs: Any) -> None:
-        if args or not plain_keywords(kwargs):
+        if args or not are_plain_keywords(kwargs):
             kwargs = collect(args, kwargs)
         _set_values(self, kwargs)
 
@@ -109,9 +109,9 @@ class Scope:
 
     # -- reading ----------------------------------------------------------
     def _level(self) -> Level:
-        """The level this object's reads see in the calling context."""
+        """Return the level this object's reads see in the calling context."""
         level = find_level(self)
-        return level if level is not None else detached(self._values, self._inherit, self)
+        return level if level is not None else make_detached(self._values, self._inherit, self)
 
     def __getattr__(self, name: str) -> ScopeKey:
         if name.startswith("_"):
@@ -194,11 +194,13 @@ class Scope:
 
 def _unpickle_scope(cls: type[Scope], payload: bytes) -> Scope:
     """Rebuild a pickled scope (with its sources, for a :class:`SourcedScope`), not entered."""
-    return scope_of(cls, *unpack(payload))
+    return make_scope(cls, *unpack(payload))
 
 
-def scope_of(cls: type[Scope], values: dict[str, Any], sources: Optional[Mapping[str, str]] = None) -> Scope:
-    """A scope of class ``cls`` holding ``values`` as they are (checked already: no flattening)."""
+def make_scope(
+    cls: type[Scope], values: dict[str, Any], sources: Optional[Mapping[str, str]] = None
+) -> Scope:
+    """Make a scope of class ``cls`` holding ``values`` as they are (checked already: no flattening)."""
     built = _new_scope(cls)
     _set_values(built, values)
     if sources is not None:
@@ -240,7 +242,7 @@ class SourcedScope(Scope):
 
     @classmethod
     def of_checked(cls, values: dict[str, Any], sources: dict[str, str]) -> SourcedScope:
-        """A sourced scope that owns ``values`` (dotted keys, all valid) and ``sources`` as given.
+        """Make a sourced scope that owns ``values`` (dotted keys, all valid) and ``sources`` as given.
 
         The launcher builds one from ten thousand keys of a file it has checked
         already; checking and copying them again would double the cost.
@@ -304,7 +306,7 @@ class ScopeRoot:
     def __call__(self, /, *args: Union[str, Mapping[str, Any]], **kwargs: Any) -> Scope:
         # Builds the Scope without type.__call__ and __init__: entering a
         # fresh scope in a hot loop is a documented speed target.
-        if args or not plain_keywords(kwargs):
+        if args or not are_plain_keywords(kwargs):
             kwargs = collect(args, kwargs)
         built = _new_scope(Scope)
         _set_values(built, kwargs)

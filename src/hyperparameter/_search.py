@@ -28,7 +28,7 @@ from ._search_space import (
     Dimension,
     IntRange,
     Uniform,
-    draws,
+    draw_trials,
     find_declared_spaces,
     parse_space,
 )
@@ -126,7 +126,7 @@ class RandomSource(GridSource):
     def __init__(self, space: Mapping[str, Dimension], trials: int, seed: Optional[int] = None) -> None:
         self.dimensions = dict(space)
         self.seed = draw_seed() if seed is None else seed
-        super().__init__({}, draws(self.dimensions, self.seed, _trials(trials)))
+        super().__init__({}, draw_trials(self.dimensions, self.seed, _trials(trials)))
 
     def describe(self) -> dict[str, Any]:
         """Describe the search, for the sweep folder."""

@@ -17,7 +17,7 @@ from typing import Any, Callable, Optional
 from ._grammar import format_value
 from ._params import Params
 from ._search import make_source
-from ._search_space import Categorical, Dimension, draws, find_declared_spaces, parse_space
+from ._search_space import Categorical, Dimension, draw_trials, find_declared_spaces, parse_space
 from ._sweep_grid import swept_texts
 from ._sweep_trial import Objective
 from .exceptions import SearchSpaceError
@@ -33,7 +33,7 @@ class SearchPlan:
     space: dict[str, Dimension]
 
 
-def declared_classes(targets: Iterable[Any]) -> list[type[Params]]:
+def find_declared_classes(targets: Iterable[Any]) -> list[type[Params]]:
     """Return the ``hp.Params`` classes among a program's commands and module globals."""
     found: dict[int, type[Params]] = {}
     for each in targets:
@@ -98,12 +98,12 @@ def plan_search(
     return SearchPlan(source, list(space), argv_of, space)
 
 
-def extremes(space: Mapping[str, Dimension], seed: int) -> list[dict[str, Any]]:
+def build_extreme_trials(space: Mapping[str, Dimension], seed: int) -> list[dict[str, Any]]:
     """Build trial values that together hold every end of every dimension, for checking before a search.
 
     >>> from hyperparameter._search_space import IntRange
-    >>> extremes({"a": IntRange(1, 3), "b": Categorical(["x", "y"])}, 0)[0]["a"]
+    >>> build_extreme_trials({"a": IntRange(1, 3), "b": Categorical(["x", "y"])}, 0)[0]["a"]
     1
     """
-    base = draws(space, seed, 1)[0]
+    base = draw_trials(space, seed, 1)[0]
     return [{**base, key: end} for key, dimension in space.items() for end in dimension.list_ends()]

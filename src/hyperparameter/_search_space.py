@@ -256,7 +256,7 @@ def find_declared_spaces(classes: Iterable[type]) -> dict[str, Dimension]:
     return spaces
 
 
-def draws(space: Mapping[str, Dimension], seed: int, trials: int) -> list[dict[str, Any]]:
+def draw_trials(space: Mapping[str, Dimension], seed: int, trials: int) -> list[dict[str, Any]]:
     """Draw the values of trials ``0 .. trials-1`` of a random search seeded with ``seed``.
 
     Each key draws from its own stream, named by the seed and the key, so trial
@@ -264,7 +264,7 @@ def draws(space: Mapping[str, Dimension], seed: int, trials: int) -> list[dict[s
     begins with a shorter one), the order of the keys, or the other keys.
 
     >>> space = {"lr": Uniform(0, 1), "layers": IntRange(1, 4)}
-    >>> draws(space, 7, 3) == draws(dict(reversed(space.items())), 7, 5)[:3]
+    >>> draw_trials(space, 7, 3) == draw_trials(dict(reversed(space.items())), 7, 5)[:3]
     True
     """
     columns = []

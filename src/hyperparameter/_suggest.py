@@ -25,7 +25,7 @@ SPREAD = 0.1
 long prefixes (``train.``), which make every sibling look similar to a typo."""
 
 
-def close_matches(word: str, candidates: Iterable[str], count: int = MOST) -> list[str]:
+def find_close_matches(word: str, candidates: Iterable[str], count: int = MOST) -> list[str]:
     """Return the names among ``candidates`` closest to ``word``, best first (at most ``count``)."""
     matcher = difflib.SequenceMatcher(b=word)
     scored: list[tuple[float, str]] = []
@@ -42,7 +42,7 @@ def close_matches(word: str, candidates: Iterable[str], count: int = MOST) -> li
     return [each for score, each in scored[:count] if score >= best - SPREAD]
 
 
-def suggestion(matches: Sequence[str]) -> str:
+def format_suggestion(matches: Sequence[str]) -> str:
     """Return the hint for names already found: ``"Did you mean 'a', 'b' or 'c'?"``, or ``""``."""
     if not matches:
         return ""
@@ -53,4 +53,4 @@ def suggestion(matches: Sequence[str]) -> str:
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     """Return the hint for an unknown ``word`` among ``candidates``, or ``""`` when none is close."""
-    return suggestion(close_matches(word, candidates))
+    return format_suggestion(find_close_matches(word, candidates))

@@ -33,7 +33,7 @@ _TICK = 0.1
 
 
 def objective_of(minimize: Union[bool, str, None], maximize: Union[bool, str, None]) -> Optional[Objective]:
-    """The objective named by ``minimize=`` or ``maximize=`` (True: the result itself).
+    """Return the objective named by ``minimize=`` or ``maximize=`` (True: the result itself).
 
     >>> objective_of("loss", None), objective_of(None, True)
     (Objective(metric='loss', minimize=True), Objective(metric=None, minimize=False))
@@ -54,7 +54,7 @@ Plan = Callable[[Trial], tuple[Callable[[], Any], dict[str, Any], dict[str, str]
 
 
 def plan_for(func: Callable[[], Any], source: str = "hp.sweep") -> Plan:
-    """The plan of ``hp.sweep``: call ``func`` inside the trial's own values."""
+    """Plan ``hp.sweep``: call ``func`` inside the trial's own values."""
     return lambda trial: (func, trial.values, dict.fromkeys(trial.values, source))
 
 
@@ -130,7 +130,7 @@ def run_sweep(
 
 
 def _closing(result: SweepResult, interrupted: bool, resume_hint: str) -> str:
-    """The last line of the progress output: where the results are, how to resume."""
+    """Write the last line of the progress output: where the results are, how to resume."""
     if result.folder is None:
         return "sweep: interrupted" if interrupted else ""
     if interrupted or not result.ok:
@@ -323,7 +323,7 @@ def sweep(
 
 
 def _saved_source(runs: Optional[PathLike], resume: bool) -> Optional[dict[str, Any]]:
-    """The trial source saved in the sweep folder being resumed, if any."""
+    """Return the trial source saved in the sweep folder being resumed, if any."""
     if not resume or runs is None or not (Path(runs) / "sweep.json").exists():
         return None
     saved = SweepFolder.open(runs).description.get("source")
@@ -331,7 +331,7 @@ def _saved_source(runs: Optional[PathLike], resume: bool) -> Optional[dict[str, 
 
 
 def _folder(runs: Optional[PathLike], resume: bool, description: dict[str, Any]) -> Optional[SweepFolder]:
-    """The sweep folder for ``runs=``: new, or the one being resumed (which must hold this sweep)."""
+    """Open the sweep folder for ``runs=``: new, or the one being resumed (which must hold this sweep)."""
     if runs is None:
         if resume:
             raise SweepError("resume=True needs runs=DIR, the folder of the sweep to resume.")

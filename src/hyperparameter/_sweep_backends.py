@@ -66,15 +66,15 @@ def start_backend(
     outer = chain_values(innermost())
     if name == "processes":
         _check_function(probe, name, pickle.dumps)
-        return ProcessBackend(jobs, sendable(outer, pickle.dumps), mp_context, recording)
+        return ProcessBackend(jobs, check_sendable(outer, pickle.dumps), mp_context, recording)
     if name == "ray":
         ray = _require("ray", "ray")
         _check_function(probe, name, ray.cloudpickle.dumps)
-        return RayBackend(ray, jobs, sendable(outer, ray.cloudpickle.dumps), recording)
+        return RayBackend(ray, jobs, check_sendable(outer, ray.cloudpickle.dumps), recording)
     distributed = _require("distributed", "dask")
     dumps = _require("cloudpickle", "dask").dumps
     _check_function(probe, name, dumps)
-    return DaskBackend(distributed, jobs, sendable(outer, dumps), dumps, recording)
+    return DaskBackend(distributed, jobs, check_sendable(outer, dumps), dumps, recording)
 
 
 def _check_function(func: Optional[Callable[[], Any]], backend: str, dumps: Callable[[Any], bytes]) -> None:
@@ -90,7 +90,7 @@ def _check_function(func: Optional[Callable[[], Any]], backend: str, dumps: Call
         ) from None
 
 
-def sendable(values: dict[str, Any], dumps: Callable[[Any], bytes] = pickle.dumps) -> dict[str, Any]:
+def check_sendable(values: dict[str, Any], dumps: Callable[[Any], bytes] = pickle.dumps) -> dict[str, Any]:
     """``values``, checked to reach another process by the pickler ``dumps``.
 
     Raises:
@@ -176,7 +176,7 @@ class ProcessBackend:
     def submit(
         self, func: Callable[[], Any], values: dict[str, Any], sources: dict[str, str]
     ) -> concurrent.futures.Future[Outcome]:
-        sent = sendable(values)
+        sent = check_sendable(values)
         try:
             return self._pool.submit(execute_isolated, func, sent, sources, None, True, self._recording)
         except BrokenProcessPool:
@@ -227,7 +227,7 @@ class RayBackend:
         self, func: Callable[[], Any], values: dict[str, Any], sources: dict[str, str]
     ) -> concurrent.futures.Future[Outcome]:
         future: concurrent.futures.Future[Outcome] = self._remote.remote(
-            func, sendable(values, self._dumps), sources, self._outer, True, self._recording
+            func, check_sendable(values, self._dumps), sources, self._outer, True, self._recording
         ).future()
         return future
 
@@ -277,7 +277,7 @@ class DaskBackend:
         task = self._client.submit(
             execute_isolated,
             func,
-            sendable(values, self._dumps),
+            check_sendable(values, self._dumps),
             sources,
             self._outer,
             self._publish,

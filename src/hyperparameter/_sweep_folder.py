@@ -35,7 +35,7 @@ _RECORD = "record.json"
 
 
 def timestamped(root: PathLike = "runs") -> Path:
-    """A new folder name under ``root`` for a sweep started now (``runs/2026-05-01_14-03-22``)."""
+    """Name a new folder under ``root`` for a sweep started now (``runs/2026-05-01_14-03-22``)."""
     stamp = datetime.datetime.now().strftime("%Y-%m-%d_%H-%M-%S")
     path = Path(root) / stamp
     suffix = 1
@@ -110,7 +110,7 @@ class SweepFolder:
         return cls(folder, description)
 
     def trial_path(self, number: int) -> Path:
-        """The folder of trial ``number``."""
+        """Return the folder of trial ``number``."""
         return self.path / f"{number:04d}"
 
     def write_trial(self, trial: Trial) -> None:
@@ -141,7 +141,7 @@ class SweepFolder:
             _write(trial.folder / _RECORD, text)
 
     def earlier(self) -> list[Trial]:
-        """The trials recorded in the folder, in number order; unreadable ones count as not run."""
+        """Read the trials recorded in the folder, in number order; unreadable ones count as not run."""
         trials = []
         for child in sorted(self.path.iterdir()):
             trial = _read_trial(child / _TRIAL) if child.is_dir() else None

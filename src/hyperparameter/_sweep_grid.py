@@ -76,7 +76,7 @@ def split_call(text: str) -> Optional[tuple[str, list[str]]]:
 
 
 def swept_texts(key: str, text: str) -> Optional[list[str]]:
-    """The texts of a swept command-line value, or None when ``text`` is one value.
+    """Split a swept command-line value into its texts, or None when ``text`` is one value.
 
     Raises:
         SweepError: an empty item (``a,,b``), or a ``range`` that is not one of
@@ -96,7 +96,7 @@ def swept_texts(key: str, text: str) -> Optional[list[str]]:
 
 
 def _unquoted(item: str) -> str:
-    """An item in quotes is the text inside them (the quotes only kept its commas together).
+    """Unquote an item: an item in quotes is the text inside them (the quotes only kept its commas together).
 
     >>> _unquoted('"a,b"'), _unquoted("'it''s'"), _unquoted("c")
     ('a,b', "'it''s'", 'c')
@@ -126,7 +126,7 @@ def swept_range(key: str, text: str, args: list[str]) -> range:
 
 
 def check_space(space: Mapping[str, Any]) -> dict[str, list[Any]]:
-    """The grid ``space`` with checked keys and each key's values as a list.
+    """Check the grid ``space``: return it with checked keys and each key's values as a list.
 
     >>> check_space({"train.lr": (0.1, 0.01), "train.bs": range(32, 65, 32)})
     {'train.lr': [0.1, 0.01], 'train.bs': [32, 64]}
@@ -186,7 +186,7 @@ class GridSource:
         self._done = {trial.number for trial in earlier if trial.status == "ok"}
 
     def ask(self) -> Optional[Trial]:
-        """The next point of the grid not done yet, or None."""
+        """Return the next point of the grid not done yet, or None."""
         while self._next < len(self.points) and self._next in self._done:
             self._next += 1
         if self._next >= len(self.points):
@@ -199,5 +199,5 @@ class GridSource:
         """Nothing to learn: a grid is fixed."""
 
     def describe(self) -> dict[str, Any]:
-        """The grid, for the sweep folder."""
+        """Describe the grid, for the sweep folder."""
         return {"search": "grid", "space": self.space}

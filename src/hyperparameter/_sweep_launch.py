@@ -20,7 +20,7 @@ from ._numbers import jsonable
 from ._origins import restore_baseline, saved_baseline
 from ._scope import SourcedScope, scope
 from ._search import SEARCHES
-from ._search_launch import declared_classes, extremes, plan_search
+from ._search_launch import build_extreme_trials, find_declared_classes, plan_search
 from ._sweep import run_sweep
 from ._sweep_backends import BACKENDS
 from ._sweep_folder import SweepFolder, timestamped
@@ -143,7 +143,7 @@ class _Define:
 
 
 def _defines(args: Sequence[str]) -> list[_Define]:
-    """The ``-D`` arguments of ``args`` (before any ``--``)."""
+    """Return the ``-D`` arguments of ``args`` (before any ``--``)."""
     found = []
     for index, arg in enumerate(args):
         if arg == "--":
@@ -161,7 +161,7 @@ def _defines(args: Sequence[str]) -> list[_Define]:
 
 
 def expand(args: Sequence[str]) -> tuple[dict[str, list[str]], list[list[str]]]:
-    """The swept keys with their value texts, and every trial's command line.
+    """Expand ``args`` into the swept keys with their value texts, and every trial's command line.
 
     >>> space, trials = expand(["-D", "a=1,2", "-Db=x,y", "--epochs", "3"])
     >>> space
@@ -249,7 +249,7 @@ def run_sweep_cli(program: Any, argv: Sequence[str]) -> SweepResult:
     # As in a single run, the threads a trial starts see the run's values: here the
     # ones every trial shares (options, -C, unswept -D); the swept ones differ per
     # trial, and reach such threads on the process backends only.
-    saved = saved_baseline()
+    saved = save_baseline()
     try:
         with SourcedScope(*_shared(trials.checked)):
             scope.frozen()
@@ -279,7 +279,7 @@ def run_sweep_cli(program: Any, argv: Sequence[str]) -> SweepResult:
 
 
 def _shared(prepared: list[Prepared]) -> tuple[dict[str, Any], dict[str, str]]:
-    """The values (and their sources) that every one of ``prepared`` has alike."""
+    """Return the values (and their sources) that every one of ``prepared`` has alike."""
     first = prepared[0]
     keys = [
         key
@@ -292,7 +292,7 @@ def _shared(prepared: list[Prepared]) -> tuple[dict[str, Any], dict[str, str]]:
 
 
 def _grid(program: Any, args: list[str]) -> _Trials:
-    """The trials of a grid: every one parsed and checked now, before the first one runs."""
+    """Return the trials of a grid: every one parsed and checked now, before the first one runs."""
     space, trial_args = expand(args)
     _describe_if_asked(program, trial_args[0])
     # The unknown-key warnings are the same for every trial, so only the first one gives them.
@@ -314,11 +314,11 @@ def _grid(program: Any, args: list[str]) -> _Trials:
 
 
 def _searched(program: Any, options: SweepOptions, args: list[str]) -> _Trials:
-    """The trials of a search: every end of every space checked now, each trial when it is asked."""
+    """Return the trials of a search: every end of every space checked now, each trial when it is asked."""
     search = plan_search(
         args,
         _defines(args),
-        declared_classes(
+        find_declared_classes(
             [command.func for command in program.commands] + list(program.module_globals.values())
         ),
         search=str(options.search),
@@ -326,7 +326,7 @@ def _searched(program: Any, options: SweepOptions, args: list[str]) -> _Trials:
         seed=options.seed,
         objective=options.objective,
     )
-    ends = extremes(search.space, search.source.seed)
+    ends = build_extreme_trials(search.space, search.source.seed)
     _describe_if_asked(program, search.argv_of(ends[0]))
     checked = [
         _prepare(program, search.argv_of(values), warn=index == 0) for index, values in enumerate(ends)
@@ -355,7 +355,7 @@ def _describe_if_asked(program: Any, first: list[str]) -> None:
 
 
 def _create(options: SweepOptions, prog: str, source: dict[str, Any]) -> SweepFolder:
-    """A new folder for the sweep, recording what ``--resume`` needs to run it again."""
+    """Create a new folder for the sweep, recording what ``--resume`` needs to run it again."""
     objective = options.objective
     return SweepFolder.create(
         options.runs or timestamped("runs"),
@@ -371,7 +371,7 @@ def _create(options: SweepOptions, prog: str, source: dict[str, Any]) -> SweepFo
 
 
 def _resumed(options: SweepOptions) -> Optional[SweepFolder]:
-    """The folder of the sweep ``--resume`` names, with the options it ran with filled in."""
+    """Open the folder of the sweep ``--resume`` names, with the options it ran with filled in."""
     if options.resume is None:
         return None
     if options.program:
@@ -412,7 +412,7 @@ def _prepare(program: Any, args: list[str], warn: bool) -> Prepared:
 
 
 def _call_of(command: Any, arguments: dict[str, Any]) -> Callable[[], Any]:
-    """The launched function's call with its command-line arguments, as an object that pickles."""
+    """Return the launched function's call with its command-line arguments, as an object that pickles."""
     split = getattr(command, "split", None)
     if split is None:  # an hp.Params class as the program
         return functools.partial(command.call, arguments)

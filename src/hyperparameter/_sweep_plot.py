@@ -103,7 +103,7 @@ def _saved_objective(description: Mapping[str, Any]) -> Optional[Objective]:
 
 
 def _log_keys(description: Mapping[str, Any]) -> list[str]:
-    """The keys a saved search draws on a log scale."""
+    """Return the keys a saved search draws on a log scale."""
     space = description.get("source", {}).get("space", {})
     return [key for key, form in space.items() if isinstance(form, list) and form[:1] == ["loguniform"]]
 
@@ -123,7 +123,7 @@ def _result_column(metric: str, rows: Sequence[Mapping[str, Any]]) -> str:
 
 
 def _first_number(rows: Sequence[Mapping[str, Any]], keys: Sequence[str]) -> str:
-    """The result column to plot when none is named: ``result``, else the first with a number."""
+    """Pick the result column to plot when none is named: ``result``, else the first with a number."""
     skipped = {"trial", "status", "seconds", "error", *keys}
     columns = [column for row in rows for column in row if column not in skipped]
     for column in sorted(set(columns), key=lambda column: (column != "result", columns.index(column))):
@@ -151,7 +151,7 @@ def figure_of(
     minimize: bool = True,
     log_keys: Sequence[str] = (),
 ) -> Any:
-    """The figure of ``rows`` (as ``results.csv`` holds them): a panel per key, and one over trials."""
+    """Draw the figure of ``rows`` (as ``results.csv`` holds them): a panel per key, and one over trials."""
     points = [(row, number) for row in rows if (number := _number(row.get(metric))) is not None]
     columns = max(1, min(3, len(keys)))
     lines = math.ceil(len(keys) / columns)
@@ -199,7 +199,7 @@ def _against(
     best: Optional[tuple[Any, float]],
     log: bool,
 ) -> None:
-    """The metric against one key: numbers on a (log) axis, other values as categories."""
+    """Plot the metric against one key: numbers on a (log) axis, other values as categories."""
     values = [row.get(key) for row, _ in points]
     numbers = [_number(value) for value in values]
     if all(number is not None for number in numbers):
@@ -226,7 +226,7 @@ def _over_trials(
     best: Optional[tuple[Any, float]],
     minimize: bool,
 ) -> None:
-    """The metric of each trial in trial order, and the best so far as a step line."""
+    """Plot the metric of each trial in trial order, and the best so far as a step line."""
     numbers = [int(row.get("trial", index)) for index, (row, _) in enumerate(points)]
     ordered = sorted(zip(numbers, (value for _, value in points)))
     axis.scatter([n for n, _ in ordered], [v for _, v in ordered], alpha=0.7, edgecolors="none")

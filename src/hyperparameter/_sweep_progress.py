@@ -11,7 +11,7 @@ elsewhere (a log file, CI, a notebook) each finished trial prints one line.
 >>> print(stream.getvalue(), end="")
 sweep: trial 0 ok (lr=0.1) | 1/2 done, 0 failed, 1 running, 1.5s elapsed, best loss=0.5 (trial 0)
 sweep: trial 1 failed: ValueError: x (lr=0.2) | 2/2 done, 1 failed, 0 running, 3.0s elapsed, best loss=0.5 (trial 0)
-"""
+"""  # noqa: E501
 
 from __future__ import annotations
 
@@ -61,7 +61,7 @@ class Progress:
             self.best, self.best_value = trial, value
 
     def finished(self, trial: Trial, running: int) -> None:
-        """A trial ended; ``running`` trials are still in flight."""
+        """Report that a trial ended; ``running`` trials are still in flight."""
         self._record(trial)
         self.running = running
         if not self.enabled:

@@ -17,7 +17,7 @@ from typing import Any, Optional, Protocol, Union, overload
 from ._grammar import format_value
 from ._numbers import plain_number, real_number
 from ._suggest import did_you_mean
-from ._table import aligned
+from ._table import align_rows
 
 #: Statuses a trial goes through: pending -> running -> ok | failed | interrupted.
 STATUSES = ("pending", "running", "ok", "failed", "interrupted")
@@ -46,7 +46,7 @@ class Trial:
     argv: Optional[list[str]] = field(default=None, repr=False)
 
     def metrics(self) -> dict[str, Any]:
-        """The result as columns: ``result`` for a scalar, one per key of a (nested) mapping.
+        """Return the result as columns: ``result`` for a scalar, one per key of a (nested) mapping.
 
         Numbers of other libraries (``np.float32``, a 0-d tensor) are plain ``int``/``float``.
         """
@@ -87,13 +87,13 @@ class TrialSource(Protocol):
         """Learn the trials a resumed sweep folder holds (any status), before the first ask."""
 
     def ask(self) -> Optional[Trial]:
-        """The next trial to run (its number names its folder), or None when there is none."""
+        """Return the next trial to run (its number names its folder), or None when there is none."""
 
     def tell(self, trial: Trial) -> None:
         """Learn the outcome of a finished trial."""
 
     def describe(self) -> dict[str, Any]:
-        """A JSON-able description saved with the sweep, enough to rebuild the source."""
+        """Describe the source in JSON-able form, saved with the sweep, enough to rebuild the source."""
 
 
 @dataclass(frozen=True)
@@ -118,7 +118,7 @@ class Objective:
         return self.metric or "result"
 
     def value(self, trial: Trial) -> Optional[float]:
-        """The trial's number for this objective, or None (failed, missing, not a number)."""
+        """Return the trial's number for this objective, or None (failed, missing, not a number)."""
         found = real_number(trial.metrics().get(self.label))
         if found is None or math.isnan(found):
             return None
@@ -142,7 +142,10 @@ class Objective:
         if isinstance(trial.result, Mapping) and columns:
             keys = ", ".join(repr(key) for key in sorted(columns))
             if self.metric is None:
-                return f"{what} must be a number, but the trial returned a mapping with keys {keys}; name one of them as the objective."
+                return (
+                    f"{what} must be a number, but the trial returned a mapping with keys {keys}; "
+                    "name one of them as the objective."
+                )
             hint = did_you_mean(self.label, columns)
             return f"{what} is not among the returned keys {keys}." + (f" {hint}" if hint else "")
         if self.metric is None:
@@ -154,7 +157,7 @@ class Objective:
         return candidate < incumbent if self.minimize else candidate > incumbent
 
     def best(self, trials: Sequence[Trial]) -> Optional[Trial]:
-        """The best trial with a value, the earliest on ties; None if none has one."""
+        """Return the best trial with a value, the earliest on ties; None if none has one."""
         best: Optional[Trial] = None
         best_value = 0.0
         for trial in trials:
@@ -216,7 +219,7 @@ class SweepResult(Sequence[Trial]):
         return not self.failed
 
     def best(self, metric: Optional[str] = None, *, maximize: Optional[bool] = None) -> Optional[Trial]:
-        """The best successful trial: smallest ``metric`` (a result key; None: the result itself).
+        """Return the best successful trial: smallest ``metric`` (a result key; None: the result itself).
 
         With neither argument, the sweep's own objective (``minimize=`` /
         ``maximize=``) decides, else the smallest result. None if no trial has a number.
@@ -226,7 +229,7 @@ class SweepResult(Sequence[Trial]):
         return Objective(metric, not maximize).best(self.trials)
 
     def columns(self) -> list[str]:
-        """The columns of :meth:`rows` and ``results.csv``, in order."""
+        """Return the columns of :meth:`rows` and ``results.csv``, in order."""
         metrics: dict[str, None] = {}
         for trial in self.trials:
             metrics.update(dict.fromkeys(self._result_columns(trial)))
@@ -253,7 +256,7 @@ class SweepResult(Sequence[Trial]):
         return rows
 
     def _result_columns(self, trial: Trial) -> dict[str, Any]:
-        """The trial's result columns, a name the row already has moved to ``result.<name>``."""
+        """Return the trial's result columns, a name the row already has moved to ``result.<name>``."""
         taken = {*FIXED_COLUMNS, *self.keys}
         metrics = trial.metrics()
         columns: dict[str, Any] = {}
@@ -265,12 +268,12 @@ class SweepResult(Sequence[Trial]):
         return columns
 
     def table(self, width: int = 60) -> str:
-        """The rows as aligned text columns; long cells are cut to ``width`` characters."""
+        """Format the rows as aligned text columns; long cells are cut to ``width`` characters."""
         columns = self.columns()
         cells = [columns] + [
             [_cell(column, row.get(column, ""), width) for column in columns] for row in self.rows()
         ]
-        return "\n".join(aligned(cells))
+        return "\n".join(align_rows(cells))
 
     def __str__(self) -> str:
         return self.table()

@@ -3,7 +3,7 @@
 The scanner asks these questions of :mod:`ast` nodes; none of them runs the
 scanned code.
 
->>> called_name(ast.parse("hp.param('train')", mode="eval").body)
+>>> find_called_name(ast.parse("hp.param('train')", mode="eval").body)
 'param'
 """
 
@@ -24,10 +24,10 @@ _BUILTIN_TYPES = frozenset(
 )
 
 
-def literal_type(node: ast.expr) -> str:
+def infer_literal_type(node: ast.expr) -> str:
     """Return the type of a default as written, or ``""`` when it takes running the code to know.
 
-    >>> [literal_type(ast.parse(text, mode="eval").body) for text in ("1e-3", "-2", "[1]", "f(x)")]
+    >>> [infer_literal_type(ast.parse(text, mode="eval").body) for text in ("1e-3", "-2", "[1]", "f(x)")]
     ['float', 'int', 'list', '']
     """
     if isinstance(node, ast.Constant):
@@ -43,10 +43,10 @@ def literal_type(node: ast.expr) -> str:
 
 
 def is_dataclass_decorator(node: ast.expr) -> bool:
-    return called_name(node) == "dataclass"
+    return find_called_name(node) == "dataclass"
 
 
-def annotation_text(annotation: Optional[ast.expr]) -> str:
+def unparse_annotation(annotation: Optional[ast.expr]) -> str:
     if annotation is None:
         return ""
     if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
@@ -57,7 +57,7 @@ def annotation_text(annotation: Optional[ast.expr]) -> str:
 DefaultedParameter = tuple[ast.arg, Optional[ast.expr], ast.expr, Optional[str]]
 
 
-def defaulted(arguments: ast.arguments) -> Iterator[DefaultedParameter]:
+def find_defaulted(arguments: ast.arguments) -> Iterator[DefaultedParameter]:
     """Yield each parameter that has a default: (arg, annotation, default node, None)."""
     positional = [*arguments.posonlyargs, *arguments.args]
     for arg, default in zip(positional[len(positional) - len(arguments.defaults) :], arguments.defaults):
@@ -67,7 +67,7 @@ def defaulted(arguments: ast.arguments) -> Iterator[DefaultedParameter]:
             yield arg, arg.annotation, kw_default, None
 
 
-def dataclass_fields(node: ast.ClassDef) -> Iterator[DefaultedParameter]:
+def find_dataclass_fields(node: ast.ClassDef) -> Iterator[DefaultedParameter]:
     """Yield the ``__init__`` parameters with defaults that ``@dataclass`` generates for ``node``."""
     for statement in node.body:
         if not (
@@ -78,7 +78,7 @@ def dataclass_fields(node: ast.ClassDef) -> Iterator[DefaultedParameter]:
         ):
             continue
         value, shown = statement.value, None
-        if isinstance(value, ast.Call) and called_name(value) == "field":
+        if isinstance(value, ast.Call) and find_called_name(value) == "field":
             options = {k.arg: k.value for k in value.keywords}
             init = options.get("init")
             if isinstance(init, ast.Constant) and init.value is False:
@@ -94,7 +94,7 @@ def dataclass_fields(node: ast.ClassDef) -> Iterator[DefaultedParameter]:
         yield arg, statement.annotation, value, shown
 
 
-def assignments(body: list[ast.stmt]) -> Iterator[tuple[str, int, ast.expr]]:
+def find_assignments(body: list[ast.stmt]) -> Iterator[tuple[str, int, ast.expr]]:
     """Yield each ``name = value`` (or ``name: T = value``) of a class body: (name, line, value)."""
     for statement in body:
         if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
@@ -110,20 +110,20 @@ def assignments(body: list[ast.stmt]) -> Iterator[tuple[str, int, ast.expr]]:
 _BUILTIN_ITEM_TYPES: dict[str, type] = {"bool": bool, "float": float, "int": int, "str": str}
 
 
-def _static_value(node: ast.expr) -> Any:
+def _evaluate_static(node: ast.expr) -> Any:
     """Return the value of a literal, or of a builtin type's name; raise ValueError for anything else."""
     if isinstance(node, ast.Name) and node.id in _BUILTIN_ITEM_TYPES:
         return _BUILTIN_ITEM_TYPES[node.id]
     return ast.literal_eval(node)
 
 
-def kind_type(kind: str, call: ast.Call) -> str:
+def describe_kind_type(kind: str, call: ast.Call) -> str:
     """Describe what a declared kind accepts, in the words of ``-ep``: ``float in [0, 1]``, ``list[int]``...
 
     The kind describes itself from the declaration's literal arguments (no scanned code
     runs); when they are not literals, its plain type name is what can be known.
 
-    >>> [kind_type(kind, ast.parse(text, mode="eval").body) for kind, text in [
+    >>> [describe_kind_type(kind, ast.parse(text, mode="eval").body) for kind, text in [
     ...     ("Float", "hp.Float(1e-3, bounds=(0, 1))"), ("Choice", "Choice('a', ['a', 'b'])"),
     ...     ("List", "hp.List(item_type=int)"), ("Int", "hp.Int(N, bounds=(1, MAX))")]]
     ['float in [0, 1]', "one of 'a', 'b'", 'list[int]', 'int']
@@ -132,23 +132,23 @@ def kind_type(kind: str, call: ast.Call) -> str:
     options = {k.arg: k.value for k in call.keywords if k.arg in _DESCRIBING}
     if kind == "Instance":
         given = call.args[1] if len(call.args) > 1 else options.get("class_")
-        return (called_name(given) if given is not None else "") or str(declared.type_name)
+        return (find_called_name(given) if given is not None else "") or str(declared.type_name)
     try:
         values = []
         for index, node in enumerate(call.args):
             try:
-                values.append(_static_value(node))
+                values.append(_evaluate_static(node))
             except ValueError:
                 if index or (kind == "Choice" and len(call.args) < 2 and "objects" not in options):
                     raise
                 values.append(None)  # the default: it does not change the description
-        described = declared(*values, **{name: _static_value(node) for name, node in options.items()})
+        described = declared(*values, **{name: _evaluate_static(node) for name, node in options.items()})
         return str(described.describe_type())
     except (ValueError, TypeError, AttributeError, RecursionError, MemoryError):
         return str(declared.type_name)
 
 
-def called_name(node: ast.expr) -> str:
+def find_called_name(node: ast.expr) -> str:
     """Return the name ``f`` of ``f``, ``m.f``, ``f(...)`` or ``m.f(...)``."""
     func = node.func if isinstance(node, ast.Call) else node
     if isinstance(func, ast.Attribute):
@@ -156,21 +156,21 @@ def called_name(node: ast.expr) -> str:
     return func.id if isinstance(func, ast.Name) else ""
 
 
-def kind_spec(kind: str, call: ast.Call) -> str:
+def write_kind_spec(kind: str, call: ast.Call) -> str:
     """Write a kind's declaration as text under the kind's own name: ``Float(0.001, bounds=(0, 1))``.
 
-    >>> kind_spec("Float", ast.parse("hp.Float(1e-3, bounds=(0, 1))", mode="eval").body)
+    >>> write_kind_spec("Float", ast.parse("hp.Float(1e-3, bounds=(0, 1))", mode="eval").body)
     'Float(0.001, bounds=(0, 1))'
     """
     return ast.unparse(ast.Call(func=ast.Name(kind, ast.Load()), args=call.args, keywords=call.keywords))
 
 
-def static_kind(spec: str) -> Optional[_kinds.Parameter[Any]]:
-    """Build the kind a :func:`kind_spec` text declares from its literal arguments; None if it cannot be.
+def build_static_kind(spec: str) -> Optional[_kinds.Parameter[Any]]:
+    """Build the kind a :func:`write_kind_spec` text declares from its literal arguments, or None.
 
-    >>> static_kind("Float(0.001, bounds=(0, 1))").describe_type()
+    >>> build_static_kind("Float(0.001, bounds=(0, 1))").describe_type()
     'float in [0, 1]'
-    >>> static_kind("Int(N)") is None
+    >>> build_static_kind("Int(N)") is None
     True
     """
     try:
@@ -178,8 +178,8 @@ def static_kind(spec: str) -> Optional[_kinds.Parameter[Any]]:
         if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name)):
             return None
         declared = getattr(_kinds, call.func.id)
-        values = [_static_value(node) for node in call.args]
-        options = {k.arg: _static_value(k.value) for k in call.keywords if k.arg is not None}
+        values = [_evaluate_static(node) for node in call.args]
+        options = {k.arg: _evaluate_static(k.value) for k in call.keywords if k.arg is not None}
         return declared(*values, **options)  # type: ignore[no-any-return]
     except (AttributeError, SyntaxError, ValueError, TypeError, RecursionError, MemoryError):
         return None
@@ -193,12 +193,12 @@ _TYPE_NAMES: dict[str, Any] = {
 }
 
 
-def static_type(text: str) -> Any:
+def resolve_static_type(text: str) -> Any:
     """Return the type an annotation of builtins and ``typing`` names means; None if it names others.
 
-    >>> static_type("Optional[list[int]]"), static_type("int | None"), static_type("Literal['a', 'b']")
-    (typing.Optional[list[int]], typing.Optional[int], typing.Literal['a', 'b'])
-    >>> static_type("torch.dtype") is None
+    >>> [resolve_static_type(text) for text in ("Optional[list[int]]", "int | None", "Literal['a', 'b']")]
+    [typing.Optional[list[int]], typing.Optional[int], typing.Literal['a', 'b']]
+    >>> resolve_static_type("torch.dtype") is None
     True
     """
     try:
@@ -218,7 +218,7 @@ def _evaluate(node: ast.expr) -> Any:
         return _TYPE_NAMES[node.attr]
     if isinstance(node, ast.Constant):
         if isinstance(node.value, str):  # a forward reference
-            return static_type(node.value) if node.value else None
+            return resolve_static_type(node.value) if node.value else None
         return node.value
     if isinstance(node, ast.Tuple):
         return tuple(_evaluate(item) for item in node.elts)

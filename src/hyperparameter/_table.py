@@ -1,6 +1,6 @@
 """Plain-text tables: the one layout of every listing (``-lps``, ``hp ls``, sweep results, records).
 
->>> print("\\n".join(aligned([("KEY", "VALUE"), ("train.lr", "0.1"), ("seed", "7")])))
+>>> print("\\n".join(align_rows([("KEY", "VALUE"), ("train.lr", "0.1"), ("seed", "7")])))
 KEY       VALUE
 train.lr  0.1
 seed      7
@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 
-def aligned(rows: Sequence[Sequence[str]]) -> list[str]:
+def align_rows(rows: Sequence[Sequence[str]]) -> list[str]:
     """Lay out ``rows`` of cells as lines: each column as wide as its widest cell, two spaces apart."""
     if not rows:
         return []
