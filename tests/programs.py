@@ -17,7 +17,7 @@ SOURCE_DIR = Path(__file__).resolve().parents[1] / "src"
 
 
 def python_env(extra: Optional[Mapping[str, str]] = None) -> dict[str, str]:
-    """The environment for a child Python that imports this source tree (no empty entry: that means ".")."""
+    """Return the environment of a child Python importing this source tree (no empty entry: it means ".")."""
     paths = [str(SOURCE_DIR), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
     return {**os.environ, "PYTHONPATH": os.pathsep.join(paths), **(extra or {})}
 
@@ -25,7 +25,8 @@ def python_env(extra: Optional[Mapping[str, str]] = None) -> dict[str, str]:
 def run_python(
     *args: str, cwd: Optional[Path] = None, env: Optional[Mapping[str, str]] = None, timeout: float = 120
 ) -> subprocess.CompletedProcess[str]:
-    """``python ARGS`` in ``cwd``, with ``env`` added: its exit status, stdout and stderr, whatever the status."""
+    """``python ARGS`` in ``cwd``, with ``env`` added: its exit status, stdout and stderr,
+    whatever the status."""
     return subprocess.run(
         [sys.executable, *args],
         cwd=cwd,

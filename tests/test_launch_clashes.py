@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 import hyperparameter as hp
-from hyperparameter._launch import _command, _Program
+from hyperparameter._launch import _make_command, _Program
 
 
 def run(argv: list[str], capsys: pytest.CaptureFixture[str], func: Any = None) -> tuple[int, Any, str, str]:
@@ -68,7 +68,8 @@ class TestParametersNamedLikeLauncherOptions:
         )
 
     def test_every_launcher_name_can_be_a_parameter(self, capsys: pytest.CaptureFixture[str]) -> None:
-        """Parameters named record, strict, define, help, list_params, format and command get their options."""
+        """Parameters named record, strict, define, help, list_params,
+        format and command get their options."""
         argv = [
             "--record=r",
             "--strict",
@@ -145,8 +146,9 @@ class TestCommands:
     def test_functions_sharing_a_namespace_answer_to_their_names(
         self, capsys: pytest.CaptureFixture[str]
     ) -> None:
-        """Two commands of one namespace answer to their function names; the shared namespace picks neither."""
-        program = _Program([_command(fit), _command(finetune)], {}, "prog")
+        """Two commands of one namespace answer to their function names;
+        the shared namespace picks neither."""
+        program = _Program([_make_command(fit), _make_command(finetune)], {}, "prog")
         assert program.run(["fit", "--epochs", "5", "-D", "tune.lr=0.5"]) == "fit 5 0.5"
         assert program.run(["finetune", "--config", "c.yaml"]) == "finetune 1 c.yaml"
         with pytest.raises(SystemExit) as stop:
@@ -162,11 +164,11 @@ class TestCommands:
             """Another fit."""
 
         with pytest.raises(hp.LaunchError, match="'fit'"):
-            _Program([_command(fit), _command(globals()["fit"])], {}, "prog")
+            _Program([_make_command(fit), _make_command(globals()["fit"])], {}, "prog")
 
     def test_a_commands_own_option_may_share_a_launcher_name(
         self, capsys: pytest.CaptureFixture[str]
     ) -> None:
         """A command's --config is its own, in a program of several commands, and -C loads files."""
-        program = _Program([_command(fit), _command(finetune)], {}, "prog")
+        program = _Program([_make_command(fit), _make_command(finetune)], {}, "prog")
         assert program.run(["finetune", "--config", "x.yaml", "-D", "tune.epochs=2"]) == "finetune 2 x.yaml"

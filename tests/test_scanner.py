@@ -124,7 +124,8 @@ def test_only_parameters_with_defaults_are_hyperparameters() -> None:
 
 
 def test_functions_methods_classes_and_async_functions_are_all_found() -> None:
-    """Each decorated function, method and class is reported with its qualified name; a class reports its __init__ parameters."""
+    """Each decorated function, method and class is reported with its qualified name;
+    a class reports its __init__ parameters."""
     found = scan("""
         import hyperparameter as hp
 
@@ -186,7 +187,8 @@ def test_a_class_without_init_has_no_parameters_unless_a_dataclass() -> None:
 
 
 def test_the_scanner_agrees_with_the_runtime_decorator(tmp_path: Path) -> None:
-    """For every decorated function, method and class, the scanned keys are exactly those @hp.param records when imported."""
+    """For every decorated function, method and class,
+    the scanned keys are exactly those @hp.param records when imported."""
     module = tmp_path / "agree_fixture.py"
     module.write_text(
         textwrap.dedent("""

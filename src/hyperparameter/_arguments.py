@@ -295,7 +295,7 @@ def is_config_file(word: str) -> bool:
 
 
 def long_flags(name: str) -> list[str]:
-    """The option strings of a parameter: ``--name``, and ``--dashed-name`` for an underscored one.
+    """Return the option strings of a parameter: ``--name``, and ``--dashed-name`` for an underscored one.
 
     >>> long_flags("output_file")
     ['--output_file', '--output-file']

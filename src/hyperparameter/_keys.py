@@ -148,7 +148,9 @@ def _flatten_into(flat: dict[str, Any], values: Mapping[Any, Any], prefix: str) 
 
 
 def assignment(key: str, value: Any) -> dict[str, Any]:
-    """The values setting ``key`` (checked) to ``value`` means: a non-empty mapping is the keys under ``key``.
+    """Return the values that setting ``key`` (checked) to ``value`` means.
+
+    A non-empty mapping is the keys under ``key``.
 
     So ``hp.scope.train.opt = {"lr": 0.1}`` sets what ``hp.scope(**{"train.opt": {"lr": 0.1}})`` does.
 

@@ -62,13 +62,13 @@ _UNREAD_SHOWN = 20
 
 
 def _in_force(flags: tuple[str, ...], taken: frozenset[str]) -> tuple[str, ...]:
-    """The spellings of a launcher option the program leaves to it: a long option it declares is its own.
+    """Return the spellings of a launcher option the program leaves to it: a long option it declares is its own.
 
     An option left without a spelling answers to ``--hp-NAME`` (``--record`` is ``--hp-record``).
 
     >>> _in_force(("-C", "--config"), frozenset({"--config"})), _in_force(("--record",), frozenset({"--record"}))
     (('-C',), ('--hp-record',))
-    """
+    """  # noqa: E501
     kept = tuple(flag for flag in flags if flag not in taken)
     return kept or ("--hp-" + flags[0][2:],)
 
@@ -151,7 +151,7 @@ class Command(Protocol):
         """The words that pick this command on the command line."""
 
     def flags(self) -> list[str]:
-        """The long options of the command's own parameters (``--lr``, ``--output-file``)."""
+        """Return the long options of the command's own parameters (``--lr``, ``--output-file``)."""
 
     def fill(self, parser: argparse.ArgumentParser, describing: bool = False) -> None:
         """Add the command's own options and positionals to ``parser``."""
@@ -184,7 +184,7 @@ class _Command:
         return list(dict.fromkeys([self.info.namespace, self.name]))
 
     def flags(self) -> list[str]:
-        """The long options of the function's parameters with a default."""
+        """Return the long options of the function's parameters with a default."""
         return [
             flag
             for name, parameter in self.signature.parameters.items()
@@ -390,7 +390,7 @@ class _Program:
         self.config_flags = _in_force(_CONFIG_FLAGS, self.taken)
         self.list_flags = _in_force(_LIST_FLAGS, self.taken)
         self.explain_flags = _in_force(_EXPLAIN_FLAGS, self.taken)
-        self.parser = self._parser(describing=False)
+        self.parser = self._build_parser(describing=False)
         self._catalog: Optional[Catalog] = None
 
     def _build_parser(self, describing: bool) -> argparse.ArgumentParser:
@@ -450,7 +450,7 @@ class _Program:
         if self.single and argv and argv[0] in self.names[0]:
             argv = argv[1:]  # `app.py train --lr 0.1` also works for a one-command program
         argv = dotted_options_as_defines(argv)
-        if wants_sweep(_options_part(argv)):
+        if wants_sweep(_cut_at_separator(argv)):
             from ._sweep_launch import run_sweep_cli  # the sweep machinery loads only for sweeps
 
             return run_sweep_cli(self, argv)
@@ -514,7 +514,7 @@ class _Program:
         launcher = {key: namespace.pop(key) for key in list(namespace) if key.startswith(_DEST)}
 
         def option(name: str, default: Any = None) -> Any:
-            """The launcher option's value, given after the command or before it."""
+            """Return the launcher option's value, given after the command or before it."""
             after = launcher.get(f"{_DEST}{name}_after")
             return after if after is not None else launcher.get(f"{_DEST}{name}", default)
 
@@ -574,9 +574,10 @@ class _Program:
 
     # -- -lps and -ep -----------------------------------------------------------------------------------
     def describes(self, argv: list[str]) -> bool:
-        """Whether ``argv`` asks to list (``-lps``) or explain (``-ep KEY``) rather than run."""
+        """Tell whether ``argv`` asks to list (``-lps``) or explain (``-ep KEY``) rather than run."""
         return any(
-            arg in self.list_flags or arg.split("=")[0] in self.explain_flags for arg in _options_part(argv)
+            arg in self.list_flags or arg.split("=")[0] in self.explain_flags
+            for arg in _cut_at_separator(argv)
         )
 
     def _describe(self, argv: list[str]) -> None:
@@ -602,8 +603,8 @@ class _Program:
                     shown += 1
             raise SystemExit(status)
 
-    def _explained_keys(self, argv: list[str]) -> list[str]:
-        """``-ep A B``: B is a second key only if the program knows it, else it is a positional."""
+    def _split_explained_keys(self, argv: list[str]) -> list[str]:
+        """Split ``-ep A B``: B is a second key only if the program knows it, else it is a positional."""
         return repeat_flag(argv, self.explain_flags, lambda word: self.catalog().knows(word))
 
     def _loaded(self, files: list[str], run: _Run) -> dict[str, Any]:
@@ -636,7 +637,7 @@ class _Program:
 
 
 def _command_names(commands: list[Command]) -> list[list[str]]:
-    """The words that pick each command: its function's name, and its namespace if no other command's.
+    """Return the words that pick each command: its function's name, and its namespace if no other command's.
 
     Raises:
         LaunchError: two commands nothing tells apart (the same name and namespace).
@@ -657,8 +658,8 @@ def _command_names(commands: list[Command]) -> list[list[str]]:
     return result
 
 
-def _flat(values: dict[str, Any]) -> dict[str, Any]:
-    """Nested mappings as dotted keys, as a scope holds them."""
+def _flatten(values: dict[str, Any]) -> dict[str, Any]:
+    """Flatten nested mappings into dotted keys, as a scope holds them."""
     return join_keys(values) if values else {}
 
 

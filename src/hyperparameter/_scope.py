@@ -15,8 +15,8 @@ from collections.abc import Iterator, Mapping
 from typing import Any, Callable, Optional, Union
 
 from ._accessor import CHILD_LIMIT, CurrentKey, ScopeKey, read
-from ._engine import amend, detached, enter, find_level, freeze, innermost, leave, start, write
-from ._keys import assignment, check_key, collect, plain_keywords
+from ._engine import amend, enter, find_level, freeze, innermost, leave, make_detached, start, write
+from ._keys import are_plain_keywords, assignment, check_key, collect
 from ._levels import Level, chain_values
 from ._processes import pack, unpack
 
