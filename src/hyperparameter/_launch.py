@@ -62,13 +62,16 @@ _UNREAD_SHOWN = 20
 
 
 def _in_force(flags: tuple[str, ...], taken: frozenset[str]) -> tuple[str, ...]:
-    """Return the spellings of a launcher option the program leaves to it: a long option it declares is its own.
+    """Return the spellings of a launcher option the program leaves to it.
 
-    An option left without a spelling answers to ``--hp-NAME`` (``--record`` is ``--hp-record``).
+    A long option the program declares is its own; an option left without a spelling answers
+    to ``--hp-NAME`` (``--record`` is ``--hp-record``).
 
-    >>> _in_force(("-C", "--config"), frozenset({"--config"})), _in_force(("--record",), frozenset({"--record"}))
-    (('-C',), ('--hp-record',))
-    """  # noqa: E501
+    >>> _in_force(("-C", "--config"), frozenset({"--config"}))
+    ('-C',)
+    >>> _in_force(("--record",), frozenset({"--record"}))
+    ('--hp-record',)
+    """
     kept = tuple(flag for flag in flags if flag not in taken)
     return kept or ("--hp-" + flags[0][2:],)
 
