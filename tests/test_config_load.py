@@ -508,7 +508,7 @@ def test_a_fifo_or_device_config_is_refused_without_reading(tmp_path: pathlib.Pa
         hp.config(path)
 
 
-# -- limits set per call ---------------------------------------------------------------------------------------
+# -- limits set per call -------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -535,7 +535,8 @@ def test_a_fifo_or_device_config_is_refused_without_reading(tmp_path: pathlib.Pa
 def test_a_lowered_limit_refuses_a_small_file_naming_file_and_key(
     tmp_path: pathlib.Path, text: str, limits: hp.ConfigLimits, message: str
 ) -> None:
-    """hp.config(limits=) lower than a file needs is a ConfigError naming the file and the key where it went over."""
+    """hp.config(limits=) lower than a file needs is a ConfigError naming the file and the key where it went
+    over."""
     path = tmp_path / "small.json"
     path.write_text(text)
     assert hp.config(path)  # the defaults let it through
@@ -613,7 +614,8 @@ def test_a_raised_limit_lets_a_bigger_config_through(tmp_path: pathlib.Path) -> 
 def test_bad_limits_are_refused_with_what_is_expected(
     make: Callable[[], Any], error: type, message: str
 ) -> None:
-    """A limit that is not a whole number of at least 1, or limits= that is not ConfigLimits, is refused at once."""
+    """A limit that is not a whole number of at least 1, or limits= that is not ConfigLimits,
+    is refused at once."""
     with pytest.raises(error, match=message):
         make()
 

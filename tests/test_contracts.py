@@ -109,7 +109,8 @@ def test_a_remembered_conversion_is_served_without_calling_python(compiled_run: 
 
 
 def test_reads_while_a_generator_holds_a_block_run_no_python(compiled_run: Any) -> None:
-    """With the compiled paths on, a read inside a generator paused in its block and one outside it run no Python function."""
+    """With the compiled paths on, a read inside a generator paused in its block and one outside it run no
+    Python function."""
     accessor = hp.scope.contract.g
 
     def paused() -> Iterator[tuple[Any, list[str]]]:

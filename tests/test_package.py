@@ -82,7 +82,8 @@ def test_lazy_name_is_the_defining_modules_object():
 
 
 def test_import_leaves_heavy_modules_unloaded():
-    """``import hyperparameter`` loads neither the launcher, config files, kinds, scanner, pathlib nor package metadata."""
+    """``import hyperparameter`` loads neither the launcher, config files, kinds, scanner,
+    pathlib nor package metadata."""
     loaded = _fresh(f"import sys, hyperparameter; print(','.join(m for m in {HEAVY!r} if m in sys.modules))")
     assert loaded.strip() == ""
 

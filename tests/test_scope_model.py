@@ -67,7 +67,8 @@ class Model:
 
 
 def _paused_in(values: dict[str, Any]) -> Generator[dict[str, Any], tuple[str, Any], None]:
-    """A generator paused in its own block: each resume sends a write, and it answers what it saw before it."""
+    """Pause in a block of its own, as a generator: each resume sends a write,
+    and it answers what it saw before it."""
     with hp.scope(**values):
         key, value = yield {}
         while True:

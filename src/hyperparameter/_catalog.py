@@ -388,7 +388,7 @@ class Catalog:
         return self._dict_holding(key) is not None
 
     def _dict_holding(self, key: str) -> Optional[str]:
-        """The dict-valued key ``key`` names an entry of, if any (the innermost)."""
+        """Return the dict-valued key ``key`` names an entry of, if any (the innermost)."""
         dict_keys = self._dict_keys
         while dict_keys:
             key = key.rpartition(".")[0]
@@ -399,7 +399,7 @@ class Catalog:
         return None
 
     def _entry_check(self, key: str) -> Optional[Check]:
-        """The rule of an entry of a dict-valued key: its default's entry there, read leniently."""
+        """Return the rule of an entry of a dict-valued key: its default's entry there, read leniently."""
         holder = self._dict_holding(key)
         entry = self.entries.get(holder) if holder is not None else None
         if entry is None or holder is None:

@@ -128,7 +128,7 @@ def _load(
     limits: ConfigLimits,
     count_files: bool = False,
 ) -> tuple[dict[str, Any], Callable[[KeyPath], Optional[str]], list[str]]:
-    """The merged, resolved values; which source set a key path; the files read.
+    """Load, merge and resolve: return the values, which source set each key path, and the files read.
 
     A file's own values are counted against ``limits`` only when ``count_files``
     (limits the caller gave): otherwise only what expands (aliases, references)
@@ -238,7 +238,7 @@ def _normalize(
 
 
 def _adopt(value: Any, path: KeyPath, label: str, seen: Optional[set[int]], depth: int) -> Any:
-    """``_normalize(value, path, label, depth=depth)`` for a freshly parsed file, reusing what is already normal.
+    """Normalize a freshly parsed file as ``_normalize(..., depth=depth)`` does, reusing what is normal.
 
     A parsed file is ours to keep, so a mapping whose keys are all plain
     segments is kept as it is, checked with one look at its joined keys; only
@@ -254,7 +254,7 @@ def _adopt(value: Any, path: KeyPath, label: str, seen: Optional[set[int]], dept
         seen.add(id(value))
     if (container is not dict and container is not list) or len(path) >= min(_ADOPT_DEPTH, depth):
         return _normalize(value, path, label, depth=depth)
-    if container is dict and not plain_segments(value):
+    if container is dict and not are_plain_segments(value):
         return _normalize(value, path, label, depth=depth)
     items = value.values() if container is dict else value
     types = set(map(type, items))

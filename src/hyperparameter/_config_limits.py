@@ -28,9 +28,11 @@ from .exceptions import ConfigError
 
 #: Deepest nesting of mappings and lists a config may have, by default.
 MAX_DEPTH = 200
-#: Most values (every mapping, list and scalar, counted once per place it appears) a config may expand to, by default.
+#: Most values (every mapping, list and scalar, counted once per place it appears) a config may
+#: expand to, by default.
 MAX_VALUES = 1_000_000
-#: Most characters (in keys and strings, counted once per place they appear) a config may expand to, by default.
+#: Most characters (in keys and strings, counted once per place they appear) a config may expand
+#: to, by default.
 MAX_CHARACTERS = 100_000_000
 _DEFAULTS = {"depth": MAX_DEPTH, "values": MAX_VALUES, "characters": MAX_CHARACTERS}
 # Python frames the caller and the loader itself may use besides one per level of nesting.
@@ -59,7 +61,7 @@ class ConfigLimits:
     Traceback (most recent call last):
     ...
     hyperparameter.exceptions.ConfigError: The config expands to more than 4 values at key 'train.dims[1]' (each alias or reference counts every time it is used); the limit guards against exponential expansion.
-    """
+    """  # noqa: E501
 
     __slots__ = ("characters", "depth", "values")
     depth: int
@@ -108,7 +110,7 @@ DEFAULT_LIMITS = ConfigLimits()
 
 
 def checked_limits(limits: Optional[ConfigLimits]) -> ConfigLimits:
-    """``limits`` (the defaults for None), refused when not a ConfigLimits or deeper than Python can recurse."""
+    """Check ``limits`` (None: the defaults); refuse one not a ConfigLimits or deeper than Python recurses."""
     if limits is None:
         return DEFAULT_LIMITS
     if not isinstance(limits, ConfigLimits):
@@ -131,10 +133,11 @@ def _where(label: Optional[str]) -> str:
 
 
 def too_deep(path: KeyPath, label: Optional[str], depth: int) -> ConfigError:
-    """The error for values nested deeper than ``depth`` at ``path``."""
+    """Build the error for values nested deeper than ``depth`` at ``path``."""
     shown = format_path(path[:12]) + ("..." if len(path) > 12 else "")
     return ConfigError(
-        f"{_where(label)} nests values more than {depth} level{'s' if depth != 1 else ''} deep at key {shown!r}; "
+        f"{_where(label)} nests values more than {depth} level{'s' if depth != 1 else ''} deep "
+        f"at key {shown!r}; "
         f"flatten it (configs are a few levels deep)."
     )
 

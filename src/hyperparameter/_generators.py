@@ -14,7 +14,7 @@ with the generator (its ``frame``), so it stays visible until it ends.
 Hot paths pay nothing for this while no generator has a block open: they
 read the context variable through a reader they bind once
 (:func:`follow_reader`), which is ``current.get`` then. The first block a
-generator opens switches every such reader to :func:`visible` (compiled, when
+generator opens switches every such reader to :func:`find_visible` (compiled, when
 it is: see :func:`use_compiled`); the last block to end switches back.
 
 Generators that *are* context managers (``contextlib.contextmanager``, pytest
@@ -112,11 +112,11 @@ def find_visible() -> Level:
 
 
 # What the hot paths read while generators have blocks open: visible, or its compiled version.
-_open_reader: Callable[[], Level] = visible
+_open_reader: Callable[[], Level] = find_visible
 
 
-def visible_at(frame: FrameType) -> tuple[Level, Optional[FrameType]]:
-    """What code at ``frame`` sees (see :func:`visible`) and the generator it runs in, if any."""
+def find_visible_at(frame: FrameType) -> tuple[Level, Optional[FrameType]]:
+    """Find what code at ``frame`` sees (see :func:`find_visible`) and the generator it runs in, if any."""
     raw = _context_level()
     generator = find_running_generator(frame) if _blocks else None
     if generator is None or raw.frame is generator:
@@ -180,7 +180,7 @@ def follow_reader(
     """Return the current-level reader for a hot path, and keep ``namespace[name]`` bound to it.
 
     It is ``current.get`` while no generator has a block open, and
-    :func:`visible` (compiled, when it is) or ``reader`` while one has. A
+    :func:`find_visible` (compiled, when it is) or ``reader`` while one has. A
     module binds it as a global, so the switch costs its reads nothing:
     ``_get_current = follow_reader(globals())``.
     """
