@@ -34,7 +34,7 @@ def _read_in_child(_: object = None) -> tuple[object, object]:
 
 
 def read_in_children() -> dict[str, object]:
-    """What the processes a trial starts see, for each start method this platform has."""
+    """Return what the processes a trial starts see, for each start method this platform has."""
     import concurrent.futures
     import multiprocessing
 
@@ -48,7 +48,7 @@ def read_in_children() -> dict[str, object]:
 
 
 def freeze_and_read_in_thread() -> dict[str, object]:
-    """A program written for hp.launch: publish its values to its threads, then read in one."""
+    """Run a program written for hp.launch: publish its values to its threads, then read in one."""
     hp.scope.frozen()
     seen: list[object] = []
     thread = threading.Thread(target=lambda: seen.append(hp.scope.frz.lr | 0.0))
@@ -58,7 +58,7 @@ def freeze_and_read_in_thread() -> dict[str, object]:
 
 
 def read_lr_in_new_thread() -> object:
-    """What a new thread reads for frz.lr (None when nothing sets it): the baseline's value."""
+    """Return what a new thread reads for frz.lr (None when nothing sets it): the baseline's value."""
     seen: list[object] = []
     thread = threading.Thread(target=lambda: seen.append(hp.scope.frz.lr | None))
     thread.start()

@@ -57,7 +57,8 @@ def test_a_folder_that_cannot_be_made_is_a_usage_error_before_the_run(
 def test_values_the_format_cannot_hold_leave_the_rest_written(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """A None in TOML is left out with a one-line warning; sets, complex and import paths are written; the run's status stays."""
+    """A None in TOML is left out with a one-line warning; sets, complex and import paths are written;
+    the run's status stays."""
     path = tmp_path / "run.toml"
     argv = ["--s", "3", "4", "-D", "rfm.fn=math:sqrt", "--record", str(path)]
     status, result, err = run(argv, capsys, main)

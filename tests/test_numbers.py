@@ -98,7 +98,8 @@ trees = st.recursive(
 
 @given(trees)
 def test_jsonable_keeps_what_json_holds_and_writes_only_the_rest_as_repr(tree: Any) -> None:
-    """Any result's JSON form loads back to itself: JSON values kept, sets as lists, the others as their repr."""
+    """Any result's JSON form loads back to itself: JSON values kept, sets as lists,
+    the others as their repr."""
     plain = jsonable(tree)
     assert json.loads(json.dumps(plain)) == plain
     _compare(tree, plain)

@@ -44,7 +44,8 @@ def test_failures_on_dask(tmp_path: Any) -> None:
 
 
 def test_frozen_in_a_trial_on_a_dask_cluster_of_ones_own() -> None:
-    """On a client's cluster a trial may freeze for its threads with jobs=1; with more it fails, naming the fix.
+    """On a client's cluster a trial may freeze for its threads with jobs=1; with more it fails, naming
+    the fix.
 
     Two sweeps in a row on one client: the second must not lose the first one's scattered values.
     """

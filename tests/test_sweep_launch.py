@@ -345,7 +345,7 @@ def test_ctrl_c_then_resume(tmp_path: Path, backend: str) -> None:
 
 @hp.param("frz")
 def freezing(lr: float = 0.0) -> dict[str, object]:
-    """A launched program that hands its values to its threads with frozen()."""
+    """Run a launched program that hands its values to its threads with frozen()."""
     return freeze_and_read_in_thread()
 
 

@@ -453,7 +453,7 @@ def _plain(value: Any, path: KeyPath, label: str) -> Any:
 
 
 def _in_order(items: Union[set[Any], frozenset[Any]]) -> list[Any]:
-    """A set's items sorted (by their text when they do not compare), so a file is the same every run."""
+    """Sort a set's items (by their text when they do not compare), so a file is the same every run."""
     try:
         return sorted(items)
     except TypeError:

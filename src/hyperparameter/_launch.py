@@ -468,7 +468,7 @@ class _Program:
                 run.record_to = record_path(run.record_to)
             except ConfigError as error:
                 self.parser.error(f"argument --record: {error}")
-        saved = saved_baseline()
+        saved = save_baseline()
         # The whole run is recorded: in full for --record, else only which keys it read, to say
         # which -D/-C values nothing read; a run given neither runs unwatched, at full speed.
         rec: Union[Record, ReadKeys, contextlib.nullcontext[None]] = contextlib.nullcontext()

@@ -18,7 +18,7 @@ from .exceptions import ConfigError
 
 
 def record_path(text: str) -> str:
-    """The absolute path of ``--record FILE``, its folder made now (the program may change directory).
+    """Return the absolute path of ``--record FILE``, its folder made now (the program may change directory).
 
     Raises:
         ConfigError: the suffix names no format, or the folder cannot be made or written in.

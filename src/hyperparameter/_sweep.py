@@ -19,7 +19,7 @@ from typing import Any, Callable, Optional, TextIO, Union
 
 from ._levels import baseline
 from ._numbers import jsonable
-from ._origins import restore_baseline, saved_baseline
+from ._origins import restore_baseline, save_baseline
 from ._search import source_for
 from ._sweep_folder import PathLike, SweepFolder
 from ._sweep_progress import Progress
@@ -98,7 +98,7 @@ def run_sweep(
 
     shown = Progress(source.total, stream, objective, enabled=progress)
     shown.count([trial for trial in earlier if trial.status == "ok"])
-    saved = saved_baseline()  # put back after the sweep, whatever a trial (or its thread) published
+    saved = save_baseline()  # put back after the sweep, whatever a trial (or its thread) published
     driver = _Driver(
         plan,
         source,

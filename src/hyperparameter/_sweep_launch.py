@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
 from ._numbers import jsonable
-from ._origins import restore_baseline, saved_baseline
+from ._origins import restore_baseline, save_baseline
 from ._scope import SourcedScope, scope
 from ._search import SEARCHES
 from ._search_launch import build_extreme_trials, find_declared_classes, plan_search

@@ -27,7 +27,7 @@ from typing import Any, Callable, Optional
 
 from ._engine import freeze_refusal
 from ._levels import Level, baseline, current, new_level, publish_baseline
-from ._origins import publish_sources, restore_baseline, saved_baseline
+from ._origins import publish_sources, restore_baseline, save_baseline
 from ._processes import carry_baseline
 from ._scope import SourcedScope
 
@@ -78,7 +78,7 @@ def execute(
     >>> execute(lambda: 1 / 0, {}, {}).error
     'ZeroDivisionError: division by zero'
     """
-    saved = saved_baseline()
+    saved = save_baseline()
     refusal = freeze_refusal.set(None if alone else _SHARED)
     try:
         if not recording:
@@ -161,7 +161,7 @@ def execute_isolated(
     processes it starts (spawn and forkserver ones too, as after
     ``hp.scope.frozen()``), and the previous baseline comes back afterwards.
     """
-    previous = saved_baseline()
+    previous = save_baseline()
     if outer is None:
         outer = previous[0].own
     if not publish or not _alone.acquire(blocking=False):
