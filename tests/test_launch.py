@@ -76,6 +76,43 @@ class TestSingleFunction:
         """A bool option is a flag, has a --no- form and also takes =true/=false."""
         assert hp.launch(app, argv=["in.txt", *flags])[2] is expected
 
+    @pytest.mark.parametrize(
+        ("flags", "expected"),
+        [
+            (["--no-cuda"], True),
+            (["--no_cuda"], True),
+            (["--no-cuda=true"], True),
+            (["--no-cuda=false"], False),
+            (["--no-cuda", "false"], False),
+            (["--no-cuda", "--no-no-cuda"], False),
+            (["--no-no_cuda"], False),
+        ],
+    )
+    def test_a_bool_named_no_something_answers_to_its_own_name(
+        self, flags: list[str], expected: bool
+    ) -> None:
+        """A bool parameter named no_cuda is set True by --no-cuda, its own name; --no-no-cuda negates it."""
+
+        @hp.param("t")
+        def main(no_cuda: bool = False) -> bool:
+            return no_cuda
+
+        assert hp.launch(main, argv=flags) is expected
+
+    @pytest.mark.parametrize(
+        ("flags", "expected"), [(["--no-cuda"], (False, True)), (["--cuda"], (True, False))]
+    )
+    def test_a_parameter_own_name_wins_over_another_negation(
+        self, flags: list[str], expected: tuple[bool, bool]
+    ) -> None:
+        """Beside a cuda flag, --no-cuda is the no_cuda parameter's own option, not cuda's negation."""
+
+        @hp.param("t")
+        def main(cuda: bool = False, no_cuda: bool = False) -> tuple[bool, bool]:
+            return cuda, no_cuda
+
+        assert hp.launch(main, argv=flags) == expected
+
     def test_a_flag_never_takes_the_following_positional(self) -> None:
         """--verbose before the positional leaves the positional alone."""
         assert hp.launch(app, argv=["--verbose", "in.txt"])[:3] == ("in.txt", "out.txt", True)

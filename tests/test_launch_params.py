@@ -47,6 +47,21 @@ def test_a_bool_parameter_is_a_flag_with_a_negation(argv: list[str], debug: bool
     assert hp.launch(Train, argv=argv).debug is debug
 
 
+@pytest.mark.parametrize(
+    ("argv", "no_shuffle"),
+    [(["--no-shuffle"], True), (["--no-shuffle=false"], False), (["--no-no-shuffle"], False), ([], False)],
+)
+def test_a_bool_parameter_named_no_something_answers_to_its_own_name(
+    argv: list[str], no_shuffle: bool
+) -> None:
+    """A Bool parameter named no_shuffle is set True by --no-shuffle; only --no-no-shuffle negates it."""
+
+    class Loader(hp.Params, namespace="loader"):
+        no_shuffle = hp.Bool(False)
+
+    assert hp.launch(Loader, argv=argv).no_shuffle is no_shuffle
+
+
 def test_a_list_parameter_takes_several_items_of_its_item_type() -> None:
     """A List parameter takes one or more items after its option, each converted to the item type."""
     assert hp.launch(Train, argv=["--dims", "128", "256"]).dims == [128, 256]

@@ -158,7 +158,7 @@ def add_parameter(
             "metavar": parameter.name.upper(),
         }
     elif option_type.name == "bool" and parameter.default is not EMPTY:
-        spec = {"action": BoolFlag, "nargs": 0}
+        spec = {"action": BoolFlag}
     else:
         spec = {"type": option_type.convert, "choices": option_type.choices, "metavar": option_type.metavar}
     if parameter.kind is parameter.VAR_POSITIONAL:
@@ -170,12 +170,41 @@ def add_parameter(
     else:
         flags = long_flags(parameter.name)
         if option_type.name == "bool":
-            flags += [flag.replace("--", "--no-", 1) for flag in flags]
+            flags = _bool_flags(parser, flags)
         parser.add_argument(*flags, dest=parameter.name, default=argparse.SUPPRESS, help=help_text, **spec)
 
 
+def _bool_flags(parser: argparse.ArgumentParser, flags: list[str]) -> list[str]:
+    """A bool parameter's own options, then the ``--no-`` negations added for it.
+
+    A parameter's own name wins over another's negation (``no_cuda`` owns
+    ``--no-cuda`` even beside a ``cuda`` parameter), whichever comes first.
+    """
+    for flag in flags:
+        taken = parser._option_string_actions.get(flag)
+        if isinstance(taken, BoolFlag) and flag in taken.negations:
+            taken.option_strings = [each for each in taken.option_strings if each != flag]
+            taken.negations.discard(flag)
+            del parser._option_string_actions[flag]
+    owned = parser._option_string_actions
+    return flags + [negation(flag) for flag in flags if negation(flag) not in owned]
+
+
+def negation(flag: str) -> str:
+    """The option that sets a bool flag to False: ``--verbose`` -> ``--no-verbose``."""
+    return "--no-" + flag[2:]
+
+
 class BoolFlag(argparse.Action):
-    """``--verbose`` sets True, ``--no-verbose`` False (``--verbose=false`` is rewritten to it)."""
+    """``--verbose`` sets True, ``--no-verbose`` False (``--verbose=false`` is rewritten to it).
+
+    Only the negations added for the parameter set False: the option
+    ``--no-cuda`` of a parameter named ``no_cuda`` is its own name and sets True.
+    """
+
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, **kwargs)
+        self.negations = {negation(flag) for flag in option_strings} & set(option_strings)
 
     def __call__(
         self,
@@ -184,7 +213,7 @@ class BoolFlag(argparse.Action):
         values: Any,
         option_string: Optional[str] = None,
     ) -> None:
-        setattr(namespace, self.dest, not (option_string or "").startswith("--no-"))
+        setattr(namespace, self.dest, option_string not in self.negations)
 
 
 def rewrite_bool_values(argv: list[str], parser: argparse.ArgumentParser) -> list[str]:
@@ -194,11 +223,11 @@ def rewrite_bool_values(argv: list[str], parser: argparse.ArgumentParser) -> lis
     ``app.py --verbose input.txt`` the file stays a positional.
     """
     flags = {
-        option: action
+        option
         for action in parser._actions
         if isinstance(action, BoolFlag)
         for option in action.option_strings
-        if not option.startswith("--no-")
+        if option not in action.negations
     }
     rewritten = []
     index = 0
@@ -211,11 +240,11 @@ def rewrite_bool_values(argv: list[str], parser: argparse.ArgumentParser) -> lis
         option, sep, text = arg.partition("=")
         if sep and option in flags:
             try:
-                arg = option if parse_bool(text) else option.replace("--", "--no-", 1)
+                arg = option if parse_bool(text) else negation(option)
             except ValueError:
                 parser.error(f"argument {option}: invalid bool value: {text!r}")
         elif arg in flags and index < len(argv) and _parses(parse_bool, argv[index]):
-            arg = arg if parse_bool(argv[index]) else arg.replace("--", "--no-", 1)
+            arg = arg if parse_bool(argv[index]) else negation(arg)
             index += 1
         rewritten.append(arg)
     return rewritten
@@ -307,10 +336,8 @@ def add_declared(parser: argparse.ArgumentParser, name: str, declared: Any, help
     """Add an option for a parameter declared on an ``hp.Params`` class."""
     flags = long_flags(name)
     if declared.type_name == "bool":
-        flags += [flag.replace("--", "--no-", 1) for flag in flags]
-        parser.add_argument(
-            *flags, dest=name, action=BoolFlag, nargs=0, default=argparse.SUPPRESS, help=help_text
-        )
+        flags = _bool_flags(parser, flags)
+        parser.add_argument(*flags, dest=name, action=BoolFlag, default=argparse.SUPPRESS, help=help_text)
         return
 
     def parse(text: str) -> Any:
