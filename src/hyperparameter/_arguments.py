@@ -175,7 +175,7 @@ def add_parameter(
 
 
 def _bool_flags(parser: argparse.ArgumentParser, flags: list[str]) -> list[str]:
-    """A bool parameter's own options, then the ``--no-`` negations added for it.
+    """Return a bool parameter's own options, then the ``--no-`` negations added for it.
 
     A parameter's own name wins over another's negation (``no_cuda`` owns
     ``--no-cuda`` even beside a ``cuda`` parameter), whichever comes first.
@@ -191,7 +191,7 @@ def _bool_flags(parser: argparse.ArgumentParser, flags: list[str]) -> list[str]:
 
 
 def negation(flag: str) -> str:
-    """The option that sets a bool flag to False: ``--verbose`` -> ``--no-verbose``."""
+    """Return the option that sets a bool flag to False: ``--verbose`` -> ``--no-verbose``."""
     return "--no-" + flag[2:]
 
 

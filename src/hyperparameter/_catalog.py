@@ -25,12 +25,13 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable, Optional
 
+from ._annotations import evaluate_annotations
 from ._convert import convert, merge_mapping, to_type
 from ._description import Check, Definitions, Description, shown_first
 from ._details import render_details
 from ._engine import innermost
 from ._grammar import IndexAssignment
-from ._inject import EMPTY, ParamInfo, evaluate_annotations
+from ._inject import EMPTY, ParamInfo
 from ._levels import ABSENT
 from ._mappings import parts_under, tree_of
 from ._origins import describe_source, source_of

@@ -16,6 +16,7 @@ import typing
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Optional, TypeVar, Union, overload
 
+from ._annotations import evaluate_annotations
 from ._convert import convert, type_name
 from ._generators import follow_reader
 from ._keys import check_key
@@ -121,18 +122,6 @@ class ParamInfo:
             )
             for p in self.parameters
         ]
-
-
-def evaluate_annotations(func: Callable[..., Any]) -> dict[str, Any]:
-    """Return the evaluated annotations of ``func``, leaving out unresolvable ones."""
-    try:
-        return typing.get_type_hints(func)
-    except Exception:
-        return {
-            name: parameter.annotation
-            for name, parameter in inspect.signature(func).parameters.items()
-            if parameter.annotation is not EMPTY and not isinstance(parameter.annotation, str)
-        }
 
 
 def holds_dict(annotation: Any) -> bool:

@@ -21,6 +21,7 @@ from itertools import filterfalse
 from types import FrameType
 from typing import TYPE_CHECKING, Any, Callable, Optional, Protocol, Union
 
+from ._annotations import evaluate_annotations
 from ._arguments import (
     HelpFormatter,
     add_declared,
@@ -33,7 +34,7 @@ from ._arguments import (
 )
 from ._docstrings import Docstring, parse_docstring
 from ._engine import innermost
-from ._inject import EMPTY, ParamInfo, evaluate_annotations, param
+from ._inject import EMPTY, ParamInfo, param
 from ._keys import collect, flatten, join_keys
 from ._origins import restore_baseline, save_baseline
 from ._scope import SourcedScope, scope
