@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import threading
+from pathlib import Path
+
 import pytest
 
 import hyperparameter as hp
@@ -118,3 +122,70 @@ def test_a_refused_option_says_what_was_expected(
     line = _refused(argv, capsys)
     assert repr(argv[1]) in line
     assert expected in line
+
+
+def _width() -> int:
+    return hp.scope.model.width | 64
+
+
+def test_values_outside_the_namespace_stay_in_force_after_launch_returns(tmp_path: Path) -> None:
+    """-D and -C values for other namespaces are the calling thread's and new threads' values after launch."""
+    config = tmp_path / "m.json"
+    config.write_text('{"model": {"depth": 4}}')
+    cfg = hp.launch(Train, argv=["-D", "model.width=128", "-C", str(config), "--lr", "0.05"])
+    seen: list[object] = []
+    worker = threading.Thread(target=lambda: seen.extend([_width(), hp.scope.model.depth | 0]))
+    worker.start()
+    worker.join()
+    assert (cfg.lr, _width(), hp.scope.model.depth | 0, hp.scope.train.lr | 0.0, seen) == (
+        0.05,
+        128,
+        4,
+        0.05,
+        [128, 4],
+    )
+
+
+def test_inside_a_block_the_values_end_with_it_and_the_block_is_not_published() -> None:
+    """Launched inside a with block, the values are the block's; new threads get them, not the block's own."""
+    with hp.scope(**{"local": 1}):
+        hp.launch(Train, argv=["-D", "model.width=32"])
+        inside = _width()
+    seen: list[object] = []
+    worker = threading.Thread(target=lambda: seen.extend([_width(), hp.scope.local | 0]))
+    worker.start()
+    worker.join()
+    assert (inside, _width(), seen) == (32, 64, [32, 0])
+
+
+def test_a_config_launch_never_warns_about_keys_the_rest_of_the_program_reads(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """No "never read" warning: the program reads its values after launch returns, unwatched."""
+
+    @hp.param("model")
+    def build(width: int = 64) -> int:
+        return width
+
+    hp.launch(Train, argv=["-D", "model.width=128", "--lr", "0.05", "-D", "train.lr=0.03"])
+    assert (build(), capsys.readouterr().err) == (128, "")
+
+
+def test_the_record_of_a_config_launch_holds_every_value_set(tmp_path: Path) -> None:
+    """--record FILE holds the -D values of other namespaces too, so -C FILE replays the same run."""
+    record = tmp_path / "run.json"
+    hp.launch(Train, argv=["-D", "model.width=128", "--lr", "0.05", "--record", str(record)])
+    assert json.loads(record.read_text()) == {"model": {"width": 128}, "train": {"lr": 0.05}}
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["--sweep", "-D", "train.lr=0.1,0.2"], ["--sweep", "--search", "random", "--trials", "2"]],
+)
+def test_a_sweep_of_a_config_launch_is_a_usage_error(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--sweep and --search with hp.launch(Params) exit 2 and say to launch a function instead."""
+    assert _refused(argv, capsys).endswith(
+        "returns a config; launch an @hp.param function that builds Train() instead"
+    )

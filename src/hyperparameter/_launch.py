@@ -13,6 +13,7 @@ import argparse
 import asyncio
 import collections
 import contextlib
+import contextvars
 import inspect
 import os
 import pathlib
@@ -455,6 +456,12 @@ class _Program:
             argv = argv[1:]  # `app.py train --lr 0.1` also works for a one-command program
         argv = dotted_options_as_defines(argv)
         if wants_sweep(_cut_at_separator(argv)):
+            if isinstance(self.commands[0], _ConfigCommand):
+                name = self.commands[0].name
+                self.parser.error(
+                    f"--sweep and --search run a function once per trial, but hp.launch({name}) "
+                    f"returns a config; launch an @hp.param function that builds {name}() instead"
+                )
             from ._sweep_launch import run_sweep_cli  # the sweep machinery loads only for sweeps
 
             return run_sweep_cli(self, argv)
@@ -472,22 +479,30 @@ class _Program:
         saved = save_baseline()
         # The whole run is recorded: in full for --record, else only which keys it read, to say
         # which -D/-C values nothing read; a run given neither runs unwatched, at full speed.
+        # `hp.launch(Params)` returns the config to the caller's code: the run is the rest of the
+        # process, which cannot be watched, so nothing is said about keys it never read.
+        lasting = isinstance(run.command, _ConfigCommand)
         rec: Union[Record, ReadKeys, contextlib.nullcontext[None]] = contextlib.nullcontext()
         if run.record_to is not None:
             from ._record import Record  # the record's machinery loads only for --record
 
             rec = Record()
-        elif run.watched:
+        elif run.watched and not lasting:
             from ._read_keys import ReadKeys
 
             rec = ReadKeys()
         try:
             with SourcedScope.of_checked(run.values, run.sources), rec:
                 scope.frozen()  # threads the program starts inherit these values (and the record)
-                return run.command.call(run.arguments)
+                result = run.command.call(run.arguments)
+                if lasting:
+                    _read_all(run.values)  # the record holds every value the rest of the run gets
         finally:
             restore_baseline(saved)  # nothing the run published outlives it
             self._report(run, rec)
+        if lasting:
+            _keep_in_force(run.values, run.sources)
+        return result
 
     def _report(self, run: _Run, rec: Union[Record, ReadKeys, contextlib.nullcontext[None]]) -> None:
         """Report after the run: write ``--record FILE``; warn once per -D/-C key that nothing read."""
@@ -660,6 +675,30 @@ def _command_names(commands: list[Command]) -> list[list[str]]:
             )
         result.append(names)
     return result
+
+
+def _read_all(values: dict[str, Any]) -> None:
+    """Read every key of ``values`` here, so that a record open here holds them all."""
+    level = innermost()
+    for key in values:
+        level[key]  # the read is what a record sees
+
+
+def _keep_in_force(values: dict[str, Any], sources: dict[str, str]) -> None:
+    """Keep a launched config's values in force for the rest of the program (``hp.launch(Params)``).
+
+    They are added to the baseline of new threads and processes (published
+    again, outside the run's record, which has ended), and set in the caller's
+    innermost block: at top level, that is for the rest of the calling thread.
+    """
+
+    def publish() -> None:
+        with SourcedScope.of_checked(values, sources):
+            scope.frozen()
+
+    # From a fresh context, which starts from the baseline: the caller's own blocks stay its own.
+    contextvars.Context().run(publish)
+    scope.update(values)
 
 
 def _flatten(values: dict[str, Any]) -> dict[str, Any]:
