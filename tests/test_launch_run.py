@@ -282,6 +282,42 @@ class TestCommandLine:
         a, b = str(tmp_path / "a.json"), str(tmp_path / "b.json")
         assert hp.launch(train, argv=["-C", a, b, "d.csv"])["args"][:2] == ("d.csv", 5)
 
+    @pytest.mark.parametrize(
+        ("argv", "expected"),
+        [
+            (["-D", "ref.lr=0.5", "-D", "ref.epochs=9"], (0.5, 9, "lr-0.5", 9)),
+            (["--lr", "0.7", "--epochs", "8"], (0.7, 8, "lr-0.7", 8)),
+            ([], (0.1, 5, "lr-0.1", 5)),
+        ],
+    )
+    def test_references_in_a_config_file_see_defines_and_options(
+        self, argv: list[str], expected: tuple[Any, ...], tmp_path: Path
+    ) -> None:
+        """-D values and options are the latest layer: a -C file's ${...} references see them."""
+        config = tmp_path / "i.json"
+        config.write_text(
+            '{"ref": {"lr": 0.1, "epochs": 5}, "run": {"name": "lr-${ref.lr}"}, '
+            '"sched": {"steps": "${ref.epochs}"}}'
+        )
+
+        @hp.param("ref")
+        def main(lr: float = 0.01, epochs: int = 1) -> tuple[Any, ...]:
+            return lr, epochs, hp.scope.run.name | "", hp.scope.sched.steps | 0
+
+        assert hp.launch(main, argv=["-C", str(config), *argv]) == expected
+
+    def test_a_define_holding_a_reference_stays_text(self, tmp_path: Path) -> None:
+        """A -D value is taken as written: ${...} in it stays text, also for a file's reference to it."""
+        config = tmp_path / "i.json"
+        config.write_text('{"ref": {"lr": 0.1}, "run": {"name": "n", "tag": "${run.name}"}}')
+
+        @hp.param("ref")
+        def main(lr: float = 0.01) -> tuple[Any, ...]:
+            return hp.scope.run.name | "", hp.scope.run.tag | ""
+
+        argv = ["-C", str(config), "-D", "run.name=x-${ref.lr}"]
+        assert hp.launch(main, argv=argv) == ("x-${ref.lr}", "x-${ref.lr}")
+
     def test_launch_without_arguments_finds_local_functions(self) -> None:
         """hp.launch() finds an @hp.param function in the caller's local variables, as a command."""
 

@@ -71,6 +71,13 @@ def test_grid_of_swept_defines(capsys: pytest.CaptureFixture[str]) -> None:
     assert out.splitlines()[0].split() == ["trial", "swp.lr", "swp.layers", "status", "seconds", "loss"]
 
 
+def test_references_in_a_config_file_see_each_trials_values() -> None:
+    """A -C file's ${...} reference to a swept key gives each trial its own value (a run name per trial)."""
+    Path("i.json").write_text(json.dumps({"model": {"scale": "${swp.layers}"}}))
+    result = sweep("-D", "swp.layers=1,3", "-C", "i.json", "--lr", "1")
+    assert [trial.result["loss"] for trial in result] == [1.0, 9.0]  # lr * layers * scale
+
+
 def test_brackets_stay_one_value() -> None:
     """A bracketed value is one value; a comma list of bracketed values sweeps lists."""
     sweep("-D", "swp.dims=[1,2]", "-D", "swp.lr=0.1,0.2")

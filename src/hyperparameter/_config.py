@@ -109,14 +109,22 @@ def config(
     return _schema.build(schema, values, where, labels)
 
 
-def load_with_origins(files: Sequence[PathLike]) -> tuple[dict[str, Any], Callable[[str], str]]:
+def load_with_origins(
+    files: Sequence[PathLike], late: Optional[Mapping[str, Any]] = None
+) -> tuple[dict[str, Any], Callable[[str], str]]:
     """``config(files)`` and, for a dotted key, the one file that set it (as given).
+
+    ``late`` holds values set after the files (the launcher's ``-D`` values and
+    options, dotted keys): the files' ``${...}`` references see them, as they see
+    a later file's values. Only the files' keys are returned.
 
     >>> values, origin = load_with_origins([{"a": {"b": 1}}, {"a.c": 2}])
     >>> values, origin("a.c")
     ({'a': {'b': 1, 'c': 2}}, '')
+    >>> load_with_origins([{"lr": 0.1, "tag": "lr-${lr}"}], {"lr": "0.5", "x": 1})[0]
+    {'lr': '0.5', 'tag': 'lr-0.5'}
     """
-    values, where, labels = _load(list(files), (), DEFAULT_LIMITS)
+    values, where, labels = _load(list(files), (), DEFAULT_LIMITS, late=late)
     if len(labels) == 1:  # the common case: asked for every key, so answered without a search
         return values, lambda key: labels[0]
     return values, lambda key: where(tuple(key.split("."))) or ""
@@ -127,12 +135,14 @@ def _load(
     more: tuple[Source, ...],
     limits: ConfigLimits,
     count_files: bool = False,
+    late: Optional[Mapping[str, Any]] = None,
 ) -> tuple[dict[str, Any], Callable[[KeyPath], Optional[str]], list[str]]:
     """Load, merge and resolve: return the values, which source set each key path, and the files read.
 
     A file's own values are counted against ``limits`` only when ``count_files``
     (limits the caller gave): otherwise only what expands (aliases, references)
-    is, so a big plain file costs no extra walk.
+    is, so a big plain file costs no extra walk. ``late``: values (dotted keys)
+    that references see over the sources' own (see :func:`load_with_origins`).
     """
     merged: dict[str, Any] = {}
     trees: list[tuple[Optional[str], dict[str, Any]]] = []
@@ -162,8 +172,51 @@ def _load(
     def where(path: KeyPath) -> Optional[str]:
         return _origin(trees, path)
 
-    values = _interpolation.interpolate(merged, where, limits) if interpolates else merged
+    if not interpolates:
+        return merged, where, labels
+    if not late:
+        return _interpolation.interpolate(merged, where, limits), where, labels
+    added = [
+        path for path, value in zip(map(_late_path, late), late.values()) if _put_late(merged, path, value)
+    ]
+    values = _interpolation.interpolate(merged, where, limits)
+    for path in added:  # a late key no source holds was there for the references only
+        _drop_new(values, path, trees)
     return values, where, labels
+
+
+def _late_path(key: str) -> tuple[str, ...]:
+    return tuple(key.split("."))
+
+
+def _put_late(into: dict[str, Any], path: tuple[str, ...], value: Any) -> bool:
+    """Set ``value`` at ``path`` over the sources' value, if it fits there; whether it did.
+
+    A late text holding ``${`` stays text (as the launcher keeps a ``-D`` value).
+    """
+    node = into
+    for part in path[:-1]:
+        inner = node.get(part, {})
+        if not isinstance(inner, dict):
+            return False  # a source holds a value where the late key needs a table
+        node[part] = node = dict(inner)  # a copy: the merged tables share the sources' own
+    if isinstance(node.get(path[-1]), dict) and not isinstance(value, dict):
+        return False
+    node[path[-1]] = _interpolation.escape(value) if isinstance(value, str) else value
+    return True
+
+
+def _drop_new(
+    values: dict[str, Any], path: tuple[str, ...], trees: list[tuple[Optional[str], dict[str, Any]]]
+) -> None:
+    """Remove from ``values`` the part of ``path`` that no source holds."""
+    for end in range(1, len(path) + 1):
+        if not any(_holds(tree, path[:end]) for _, tree in trees):
+            node = values
+            for part in path[: end - 1]:
+                node = node[part]
+            node.pop(path[end - 1], None)
+            return
 
 
 # The latest file loads (values, and which file set a key path), for naming

@@ -552,10 +552,11 @@ class _Program:
                 format_of(pathlib.Path(record_to), record_to, "save")
             except ConfigError as error:
                 parser.error(f"argument --record: {error}")
-        self._loaded(files, run)
         defined = self._parse_defines(defines)
-        run.add(defined, dict.fromkeys(defined, "-D"))
         given = command.collect_given(namespace)
+        # -D values and options are the latest layer: the files' ${...} references see them.
+        self._loaded(files, run, {**defined, **{key: value for key, (value, _) in given.items()}})
+        run.add(defined, dict.fromkeys(defined, "-D"))
         run.add(
             {key: value for key, (value, _) in given.items()}, {k: s for k, (_, s) in given.items()}, False
         )
@@ -626,17 +627,18 @@ class _Program:
         """Split ``-ep A B``: B is a second key only if the program knows it, else it is a positional."""
         return repeat_flag(argv, self.explain_flags, lambda word: self.catalog().knows(word))
 
-    def _loaded(self, files: list[str], run: _Run) -> dict[str, Any]:
+    def _loaded(self, files: list[str], run: _Run, late: dict[str, Any]) -> dict[str, Any]:
         """Add the values the ``-C`` files hold to ``run``, each named by the file that set it.
 
-        A file that cannot be used is a usage error.
+        The files' ``${...}`` references see the ``late`` values (``-D`` and
+        options) over the files' own. A file that cannot be used is a usage error.
         """
         if not files:
             return {}
         from ._config import load_with_origins
 
         try:
-            loaded, origin = load_with_origins(files)
+            loaded, origin = load_with_origins(files, late)
         except (HyperparameterError, OSError) as error:
             self.parser.error(f"argument -C/--config: {error}")
         flat = _flatten(loaded)
