@@ -1,7 +1,8 @@
-"""Run a Python program in a child process, as a user types it, importing this source tree.
+"""Run programs as tests need them: in a child process as a user types them, or launched in-process.
 
-Used by the tests that start real programs (test_cli, test_launch, test_launch_run,
-test_sweep_launch, test_search_launch).
+``run_python`` starts a real program importing this source tree (test_cli, test_launch,
+test_launch_run, test_sweep_launch, test_search_launch); ``launch`` runs ``hp.launch`` here and
+reports what a user would see (test_launch_clashes, test_launch_record_file).
 """
 
 from __future__ import annotations
@@ -11,7 +12,11 @@ import subprocess
 import sys
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
+
+import pytest
+
+import hyperparameter as hp
 
 SOURCE_DIR = Path(__file__).resolve().parents[1] / "src"
 
@@ -36,3 +41,15 @@ def run_python(
         timeout=timeout,
         check=False,
     )
+
+
+def launch(func: Any, argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, Any, str, str]:
+    """Launch ``func`` with ``argv`` in this process: the exit status, what it returned, stdout and stderr."""
+    result = None
+    try:
+        result = hp.launch(func, argv=argv)
+        status = 0
+    except SystemExit as stop:
+        status = int(stop.code or 0)
+    captured = capsys.readouterr()
+    return status, result, captured.out, captured.err

@@ -10,18 +10,12 @@ import pytest
 
 import hyperparameter as hp
 from hyperparameter._launch import _make_command, _Program
+from programs import launch
 
 
 def run(argv: list[str], capsys: pytest.CaptureFixture[str], func: Any = None) -> tuple[int, Any, str, str]:
     """Launch ``func`` with ``argv``: the exit status, what it returned, stdout and stderr."""
-    result = None
-    try:
-        result = hp.launch(func, argv=argv)
-        status = 0
-    except SystemExit as stop:
-        status = int(stop.code or 0)
-    captured = capsys.readouterr()
-    return status, result, captured.out, captured.err
+    return launch(func, argv, capsys)
 
 
 @hp.param("cfgapp")

@@ -10,17 +10,13 @@ from typing import Any, Optional
 import pytest
 
 import hyperparameter as hp
+from programs import launch
 
 
 def run(argv: list[str], capsys: pytest.CaptureFixture[str], func: Any) -> tuple[int, Any, str]:
     """Launch ``func`` with ``argv``: the exit status, what it returned, and stderr."""
-    result = None
-    try:
-        result = hp.launch(func, argv=argv)
-        status = 0
-    except SystemExit as stop:
-        status = int(stop.code or 0)
-    return status, result, capsys.readouterr().err
+    status, result, _, err = launch(func, argv, capsys)
+    return status, result, err
 
 
 @hp.param("rf")
