@@ -166,3 +166,48 @@ class TestCommands:
         """A command's --config is its own, in a program of several commands, and -C loads files."""
         program = _Program([_make_command(fit), _make_command(finetune)], {}, "prog")
         assert program.run(["finetune", "--config", "x.yaml", "-D", "tune.epochs=2"]) == "finetune 2 x.yaml"
+
+
+@hp.param("s19")
+def resumable(resume: str = "", seed: int = 0, x: float = 0.5) -> dict[str, Any]:
+    """Train, resuming from a checkpoint of the program's own."""
+    return {"resume": resume, "seed": seed, "loss": x}
+
+
+class TestSweepOptionsOfTheProgram:
+    def test_a_declared_resume_is_the_programs(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """--resume that the program declares runs the program once, not a sweep."""
+        status, result, _, err = run(["--resume", "ckpt.pt"], capsys, resumable)
+        assert status == 0, err
+        assert result == {"resume": "ckpt.pt", "seed": 0, "loss": 0.5}
+        assert "sweep" not in err
+
+    def test_a_program_with_its_own_seed_seeds_its_search_with_sweep_seed(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """--sweep-seed seeds the search while the program's --seed goes to every trial, with a note."""
+        monkeypatch.chdir(tmp_path)
+        argv = ["--sweep", "--search", "random", "--trials", "3", "--sweep-seed", "7", "--seed", "3"]
+        argv += ["-D", "s19.x=uniform(0, 1)"]
+        first = hp.launch(resumable, argv=argv)
+        assert "note: --seed is the program's own option" in capsys.readouterr().err
+        second = hp.launch(resumable, argv=argv)
+        assert [trial.values for trial in first] == [trial.values for trial in second]
+        assert {trial.result["seed"] for trial in first} == {3}
+
+    def test_sweep_resume_resumes_a_sweep_of_a_program_with_its_own_resume(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """--sweep-resume DIR continues the sweep in DIR when --resume is the program's."""
+        folder = str(tmp_path / "sw")
+        status, result, _, err = run(["--sweep", "-D", "s19.x=1,2", "--runs", folder], capsys, resumable)
+        assert status == 0, err
+        status, resumed, _, err = run(["--sweep-resume", folder], capsys, resumable)
+        assert status == 0, err
+        assert [trial.values for trial in resumed] == [trial.values for trial in result]
+
+    def test_an_unknown_sweep_spelling_is_a_usage_error(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """A misspelt --sweep-NAME exits 2 with the closest sweep option."""
+        status, _, _, err = run(["--sweep-sed", "7"], capsys, resumable)
+        assert status == 2
+        assert "Did you mean '--sweep-seed'" in err

@@ -455,7 +455,7 @@ class _Program:
         if self.single and argv and argv[0] in self.names[0]:
             argv = argv[1:]  # `app.py train --lr 0.1` also works for a one-command program
         argv = dotted_options_as_defines(argv)
-        if wants_sweep(_cut_at_separator(argv)):
+        if wants_sweep(_cut_at_separator(argv), self.taken):
             if isinstance(self.commands[0], _ConfigCommand):
                 name = self.commands[0].name
                 self.parser.error(

@@ -21,11 +21,12 @@ from ._origins import restore_baseline, save_baseline
 from ._scope import SourcedScope, scope
 from ._search import SEARCHES
 from ._search_launch import build_extreme_trials, find_declared_classes, plan_search
+from ._suggest import did_you_mean
 from ._sweep import run_sweep
 from ._sweep_backends import BACKENDS
 from ._sweep_folder import SweepFolder, timestamped
 from ._sweep_grid import GridSource, swept_texts
-from ._sweep_options import PLOT_FLAG, RESUME_FLAG, SWEEP_FLAG
+from ._sweep_options import PLOT_FLAG, PREFIX, RESUME_FLAG, SWEEP_FLAG
 from ._sweep_plot import import_figure, plot_sweep
 from ._sweep_trial import Objective, SweepResult, Trial
 from .exceptions import MissingDependencyError, SweepError, UsageError
@@ -47,6 +48,7 @@ class SweepOptions:
     seed: Optional[int] = None
     plot: bool = False
     program: list[str] = field(default_factory=list)
+    programs_own: list[str] = field(default_factory=list)  # sweep options the program declares itself
 
 
 _VALUED = {
@@ -59,17 +61,25 @@ _VALUED = {
     "--trials": "trials",
     "--seed": "seed",
 }
+_OBJECTIVE_FLAGS = ("--minimize", "--maximize")
+# The spellings that are always the sweep's: --sweep-seed is --seed, and so on.
+_ALWAYS = {
+    PREFIX + flag[2:]: flag for flag in (*_VALUED, *_OBJECTIVE_FLAGS, PLOT_FLAG) if flag.startswith("--")
+}
 
 
 def split_options(argv: Sequence[str], taken: frozenset[str] = frozenset()) -> SweepOptions:
     """Separate the sweep's options from the program's; ``taken`` are the program's own option strings.
 
     A long option the program declares itself (say its own ``--jobs``) stays
-    the program's; ``-j`` is always the sweep's.
+    the program's; ``-j`` and the ``--sweep-NAME`` spellings are always the sweep's.
 
     >>> options = split_options(["--sweep", "-j", "2", "-D", "a=1,2", "--minimize=loss", "in.txt"])
     >>> options.jobs, options.objective, options.program
     (2, Objective(metric='loss', minimize=True), ['-D', 'a=1,2', 'in.txt'])
+    >>> options = split_options(["--sweep", "--seed", "3", "--sweep-seed=7"], taken=frozenset({"--seed"}))
+    >>> options.seed, options.program, options.programs_own
+    (7, ['--seed', '3'], ['--seed'])
 
     Raises:
         SweepError: an option without its value, or a jobs count or backend that is not one.
@@ -83,9 +93,19 @@ def split_options(argv: Sequence[str], taken: frozenset[str] = frozenset()) -> S
         if arg == "--":
             options.program += args[index:]
             break
-        if name in taken and name != "-j":
+        if name.startswith(PREFIX):
+            if name not in _ALWAYS:
+                hint = did_you_mean(name, list(_ALWAYS))
+                raise SweepError(f"Unknown sweep option {name!r}. {hint}".rstrip())
+            name = _ALWAYS[name]
+            arg = name + equals + attached
+        elif name in taken and name != "-j":
             options.program.append(arg)
-        elif arg == SWEEP_FLAG:
+            if name in (*_VALUED, *_OBJECTIVE_FLAGS, PLOT_FLAG):
+                options.programs_own.append(name)
+            index += 1
+            continue
+        if arg == SWEEP_FLAG:
             pass
         elif arg == PLOT_FLAG:
             options.plot = True
@@ -97,7 +117,7 @@ def split_options(argv: Sequence[str], taken: frozenset[str] = frozenset()) -> S
                 index += 1
                 value = args[index]
             _set(options, _VALUED.get(name, "jobs"), name, value)
-        elif name in ("--minimize", "--maximize"):
+        elif name in _OBJECTIVE_FLAGS:
             metric: Optional[str] = attached if equals else None
             if not equals and index + 1 < len(args) and not args[index + 1].startswith("-"):
                 index += 1
@@ -222,7 +242,7 @@ def run_sweep_cli(program: Any, argv: Sequence[str]) -> SweepResult:
     """
     parser = program.parser
     try:
-        options = split_options(argv, frozenset(parser._option_string_actions))
+        options = split_options(argv, program.taken)
         resumed = _resumed(options)
         args = options.program if resumed is None else [str(arg) for arg in resumed.description["argv"]]
         if options.plot:
@@ -235,6 +255,12 @@ def run_sweep_cli(program: Any, argv: Sequence[str]) -> SweepResult:
             trials = _grid(program, args)
     except (SweepError, MissingDependencyError) as error:
         parser.error(str(error))
+    for flag in dict.fromkeys(options.programs_own):
+        print(
+            f"{parser.prog}: note: {flag} is the program's own option, so every trial gets it; "
+            f"the sweep's is {PREFIX}{flag[2:]}",
+            file=sys.stderr,
+        )
     script = sys.argv[0] if sys.argv and sys.argv[0] else parser.prog
     launcher = ["python", script] if script.endswith(".py") else [script]
     try:
@@ -264,7 +290,10 @@ def run_sweep_cli(program: Any, argv: Sequence[str]) -> SweepResult:
             objective=options.objective,
             probe=trials.probe,
             argv_of=lambda trial: [*launcher, *trials.argv_of(trial)],
-            resume_hint=shlex.join([*launcher, RESUME_FLAG]) + " {folder}",
+            resume_hint=shlex.join(
+                [*launcher, PREFIX + "resume" if RESUME_FLAG in program.taken else RESUME_FLAG]
+            )
+            + " {folder}",
         )
     except KeyboardInterrupt:
         raise SystemExit(130) from None
