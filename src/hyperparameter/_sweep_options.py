@@ -33,7 +33,7 @@ SWEEP_EPILOG = (
 
 
 def wants_sweep(argv: Sequence[str], taken: frozenset[str] = frozenset()) -> bool:
-    """Tell whether ``argv`` asks for a sweep before any ``--``: ``--sweep``, ``--resume DIR``, ``--sweep-NAME``.
+    """Tell whether ``argv`` asks for a sweep before any ``--``: ``--sweep``, ``--resume``, ``--sweep-NAME``.
 
     ``taken`` are the program's own options: a ``--sweep`` or ``--resume`` it
     declares is its own, and asks for nothing.
