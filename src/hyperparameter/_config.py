@@ -19,7 +19,6 @@ from __future__ import annotations
 import collections
 import datetime
 import enum
-import numbers
 import os
 import pathlib
 import sys
@@ -31,6 +30,7 @@ from . import _config_formats, _interpolation, _schema
 from ._config_limits import DEFAULT_LIMITS, MAX_DEPTH, ConfigLimits, checked_limits, measure, too_deep
 from ._key_paths import KeyPath, format_path
 from ._keys import are_plain_segments, check_key
+from ._numbers import plain_number
 from ._scope import Scope, ScopeRoot
 from .exceptions import ConfigError, InvalidKeyError, InvalidKeyTypeError
 
@@ -477,10 +477,9 @@ def _plain(value: Any, path: KeyPath, label: str) -> Any:
         return value
     if isinstance(value, enum.Enum):
         return value.name
-    if isinstance(value, numbers.Integral):
-        return int(value)
-    if isinstance(value, numbers.Real):
-        return float(value)
+    number = plain_number(value)  # any number: int subclasses, Fraction, NumPy scalars (np.bool_ too)
+    if type(number) in (bool, int, float):
+        return number
     if isinstance(value, pathlib.PurePath):
         return _interpolation.escape(str(value))
     if isinstance(value, dict):  # keys already checked by _normalize
@@ -493,8 +492,6 @@ def _plain(value: Any, path: KeyPath, label: str) -> Any:
         return str(value)  # '(1+2j)', which a read with a complex default converts back
     if isinstance(value, (datetime.date, datetime.time)):
         return _moment(value, path, label)
-    if getattr(value, "ndim", None) == 0 and callable(getattr(value, "item", None)):
-        return _plain(value.item(), path, label)  # a NumPy scalar (np.bool_ is no numbers.Integral)
     named = _import_path(value)
     if named is not None:
         return named
