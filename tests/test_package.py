@@ -163,7 +163,7 @@ def test_help_of_a_launched_program_loads_no_catalog_and_no_config(tmp_path):
                 \"\"\"Train.\"\"\"
 
             heavy = ["hyperparameter._catalog", "hyperparameter._scanner", "hyperparameter._config",
-                     "hyperparameter._launch_checks", "hyperparameter._params", "shutil"]
+                     "hyperparameter._launch_checks", "hyperparameter._params", "shutil", "asyncio"]
             atexit.register(lambda: print(json.dumps([m for m in heavy if m in sys.modules])))
             hp.launch(train)
             """
@@ -187,7 +187,7 @@ def test_a_launch_with_a_config_file_loads_no_run_record(tmp_path):
             def train(lr: float = 0.1) -> None:
                 print(lr)
 
-            heavy = ["hyperparameter._record", "shutil"]
+            heavy = ["hyperparameter._record", "shutil", "asyncio"]
             atexit.register(lambda: print(json.dumps([m for m in heavy if m in sys.modules])))
             hp.launch(train)
             """

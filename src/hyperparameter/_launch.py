@@ -10,7 +10,6 @@ files (later files win), defaults.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import collections
 import contextlib
 import contextvars
@@ -229,6 +228,8 @@ class _Command:
         positional, keywords = self.split(arguments)
         result = self.func(*positional, **keywords)
         if inspect.iscoroutine(result):  # an `async def` main runs here, inside the run's values
+            import asyncio  # here, not at import: it costs every launch ~50 ms of start-up
+
             return asyncio.run(result)
         return result
 
