@@ -125,3 +125,105 @@ def test_missing_matplotlib_names_the_extra(monkeypatch, tmp_path: Path):
     result = hp.sweep(work, {"layers": [1, 2]}, progress=False)
     with pytest.raises(hp.MissingDependencyError, match=r"pip install 'hyperparameter\[plot\]'"):
         hp.plot_sweep(result, tmp_path / "x.png")
+
+
+@pytest.fixture
+def drawn(monkeypatch, matplotlib) -> list[Any]:
+    """Collect the figures hp.plot_sweep draws instead of writing them."""
+    figures: list[Any] = []
+    monkeypatch.setattr(
+        pytest.importorskip("matplotlib.figure").Figure,
+        "savefig",
+        lambda figure, path, **_: figures.append(figure),
+    )
+    return figures
+
+
+def stars_of(figure: Any) -> list[tuple[float, float]]:
+    """Return where the first panel of ``figure`` has a star."""
+    return [tuple(c.get_offsets()[0]) for c in figure.axes[0].collections if len(c.get_offsets()) == 1]
+
+
+def scores() -> dict[str, float]:
+    """Return an accuracy that grows with x and a loss that falls with it."""
+    x = hp.scope.x | 0
+    return {"accuracy": x / 10, "loss": 1 - x / 10}
+
+
+@pytest.mark.plot
+@pytest.mark.parametrize(("metric", "hint"), [("lss", "Did you mean 'loss'?"), ("name", "")])
+def test_a_metric_without_numbers_is_an_error_naming_the_columns(tmp_path: Path, drawn, metric, hint):
+    """A metric no trial has a number in is a SweepError naming it and the columns that have numbers."""
+    result = hp.sweep(lambda: {"loss": hp.scope.x(), "name": "n"}, {"x": [1, 2]}, progress=False)
+    with pytest.raises(hp.SweepError) as caught:
+        hp.plot_sweep(result, tmp_path / "x.png", metric=metric)
+    message = str(caught.value)
+    assert f"No trial of this sweep returned a number in {metric!r}" in message
+    assert "the columns with numbers are 'loss'." in message
+    assert message.endswith(hint or ".")
+    assert drawn == []
+    assert not (tmp_path / "x.png").exists()
+
+
+@pytest.mark.plot
+def test_a_sweep_whose_trials_all_failed_has_nothing_to_plot(tmp_path: Path, drawn):
+    """A sweep with no successful trial is a SweepError saying how many trials ran and none was ok."""
+    failed = hp.sweep(lambda: 1 / 0, {"x": [1, 2]}, minimize="loss", progress=False)
+    with pytest.raises(hp.SweepError, match=r"number in 'loss' to plot \(2 trials, 0 of them ok\)"):
+        hp.plot_sweep(failed, tmp_path / "x.png")
+
+
+@pytest.mark.plot
+def test_several_numeric_columns_and_no_objective_ask_for_a_metric(tmp_path: Path, drawn):
+    """Without an objective or metric=, a sweep with several numeric columns asks which one to plot."""
+    result = hp.sweep(scores, {"x": [1, 2]}, progress=False)
+    with pytest.raises(hp.SweepError, match=r"\('accuracy', 'loss'\) and no objective; .* metric="):
+        hp.plot_sweep(result, tmp_path / "x.png")
+
+
+@pytest.mark.plot
+def test_no_direction_known_stars_nothing_and_says_so(tmp_path: Path, drawn):
+    """A metric named without a direction or an objective stars no trial, and the title says why."""
+    result = hp.sweep(scores, {"x": [1, 2, 3]}, progress=False)
+    hp.plot_sweep(result, tmp_path / "x.png", metric="accuracy")
+    hp.plot_sweep(result, tmp_path / "y.png", metric="accuracy", maximize=True)
+    quiet, marked = drawn
+    assert stars_of(quiet) == []
+    assert "no best is starred" in quiet.get_suptitle()
+    assert stars_of(marked) == [(3.0, 0.3)]
+    assert "star = highest" in marked.get_suptitle()
+
+
+@pytest.mark.plot
+@pytest.mark.parametrize("from_folder", [False, True])
+def test_the_direction_comes_from_the_sweep_objective(tmp_path: Path, drawn, from_folder):
+    """The sweep's objective gives the direction of its own metric, and of no other column."""
+    result = hp.sweep(scores, {"x": [1, 2, 3]}, maximize="accuracy", runs=tmp_path, progress=False)
+    sweep: Any = str(tmp_path) if from_folder else result
+    hp.plot_sweep(sweep)
+    hp.plot_sweep(sweep, metric="accuracy")
+    hp.plot_sweep(sweep, metric="loss")
+    default, named, other = drawn
+    assert stars_of(default) == stars_of(named) == [(3.0, 0.3)]
+    assert stars_of(other) == []
+    assert other.axes[0].get_ylabel() == "loss"
+
+
+@hp.param("pl")
+def two_scores(x: int = 1) -> dict[str, float]:
+    """Return an accuracy and a loss from the swept x."""
+    return {"accuracy": x / 10, "loss": 1 - x / 10}
+
+
+@pytest.mark.plot
+def test_plot_flag_without_an_objective_says_why_there_is_no_picture(
+    tmp_path: Path, matplotlib, capsys, monkeypatch
+):
+    """--plot with several numeric columns and no objective says so on stderr; the sweep stands."""
+    monkeypatch.chdir(tmp_path)
+    result = hp.launch(two_scores, argv=["--sweep", "-D", "pl.x=1,2", "--plot", "--runs", "r"])
+    err = capsys.readouterr().err
+    assert "sweep: no picture: This sweep has several result columns" in err
+    assert "--minimize/--maximize METRIC" in err
+    assert result.ok
+    assert not (tmp_path / "r" / "sweep.png").exists()

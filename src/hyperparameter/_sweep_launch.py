@@ -301,10 +301,18 @@ def run_sweep_cli(program: Any, argv: Sequence[str]) -> SweepResult:
         restore_baseline(saved)
     print(result)
     if options.plot:
-        print(f"sweep: picture in {plot_sweep(result)}", file=sys.stderr)
+        _draw(result)
     if not result.ok:
         raise SystemExit(1)
     return result
+
+
+def _draw(result: SweepResult) -> None:
+    """Draw ``DIR/sweep.png`` for ``--plot``, or say on stderr why there is no picture."""
+    try:
+        print(f"sweep: picture in {plot_sweep(result)}", file=sys.stderr)
+    except SweepError as error:
+        print(f"sweep: no picture: {error}", file=sys.stderr)
 
 
 def _shared(prepared: list[Prepared]) -> tuple[dict[str, Any], dict[str, str]]:

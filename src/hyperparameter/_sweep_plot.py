@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Optional, Union
 
 from ._search_space import LOG_RATIO
+from ._suggest import did_you_mean
 from ._sweep_folder import PathLike, SweepFolder
 from ._sweep_trial import Objective, SweepResult
 from .exceptions import MissingDependencyError, SweepError
@@ -38,7 +39,10 @@ def plot_sweep(
     picture has the metric against each swept key (on a log axis for a
     ``loguniform`` key or values spanning 100 times or more) and the metric over
     the trials with the best so far; the best trial is a star. The metric is
-    ``metric``, else the sweep's ``minimize=``/``maximize=``, else its result.
+    ``metric``, else the sweep's ``minimize=``/``maximize=``, else its only
+    result column with numbers. The best is the lowest or the highest as
+    ``maximize`` says, else as the sweep's objective says; with neither, no
+    trial is starred, and the title says so.
 
     >>> import hyperparameter as hp, tempfile, pathlib
     >>> folder = pathlib.Path(tempfile.mkdtemp()) / "lr"
@@ -49,7 +53,9 @@ def plot_sweep(
 
     Raises:
         MissingDependencyError: matplotlib is not installed (``hyperparameter[plot]``).
-        SweepError: no trial has a number to plot, or no ``path`` for a sweep without a folder.
+        SweepError: no trial has a number in the metric (the message names the
+            columns that have numbers), several columns have numbers and none is
+            named, or no ``path`` for a sweep without a folder.
     """
     Figure = import_figure()
     if isinstance(sweep, SweepResult):
@@ -63,14 +69,85 @@ def plot_sweep(
         saved = _saved_objective(description)
     if path is None and folder is None:
         raise SweepError("This sweep has no folder; pass path= for the picture (e.g. 'sweep.png').")
-    if metric is None and maximize is None and saved is not None:
-        metric, maximize = saved.label, not saved.minimize
-    metric = _result_column(metric, rows) if metric else _first_number(rows, keys)
+    column, minimize = choose_metric(rows, keys, metric, maximize, saved)
     target = Path(path) if path is not None else Path(folder or ".") / PICTURE
     with _quiet():
-        figure = figure_of(Figure, rows, keys, metric, minimize=not maximize, log_keys=_log_keys(description))
+        figure = figure_of(Figure, rows, keys, column, minimize=minimize, log_keys=_log_keys(description))
         figure.savefig(target, dpi=100)
     return target
+
+
+def choose_metric(
+    rows: Sequence[Mapping[str, Any]],
+    keys: Sequence[str],
+    metric: Optional[str],
+    maximize: Optional[bool],
+    saved: Optional[Objective],
+) -> tuple[str, Optional[bool]]:
+    """Return the column to plot and whether its best is the lowest (None: no direction is known).
+
+    >>> rows = [{"trial": 0, "x": 1, "status": "ok", "loss": 0.5, "acc": 0.9}]
+    >>> choose_metric(rows, ["x"], None, None, Objective("loss"))
+    ('loss', True)
+    >>> choose_metric(rows, ["x"], "acc", None, Objective("loss"))
+    ('acc', None)
+    >>> choose_metric(rows, ["x"], "acc", True, None)
+    ('acc', False)
+
+    Raises:
+        SweepError: ``metric`` has no number in any trial, or none is named
+            and several columns have numbers.
+    """
+    numbers = _number_columns(rows, keys)
+    if metric is None and saved is not None:
+        metric = saved.label
+    if metric is None:
+        metric = _only_number_column(rows, numbers)
+    column = _result_column(metric, rows)
+    if column not in numbers:
+        raise SweepError(_no_number_message(metric, rows, numbers))
+    if maximize is not None:
+        return column, not maximize
+    if saved is not None and saved.label == metric:
+        return column, saved.minimize
+    return column, None
+
+
+def _number_columns(rows: Sequence[Mapping[str, Any]], keys: Sequence[str]) -> list[str]:
+    """Return the result columns that hold a number in some trial, in the order they first appear."""
+    skipped = {"trial", "status", "seconds", "error", *keys}
+    columns = dict.fromkeys(column for row in rows for column in row if column not in skipped)
+    return [column for column in columns if any(_number(row.get(column)) is not None for row in rows)]
+
+
+def _only_number_column(rows: Sequence[Mapping[str, Any]], numbers: list[str]) -> str:
+    """Return the column to plot when neither a metric nor an objective names one."""
+    if "result" in numbers or len(numbers) == 1:
+        return "result" if "result" in numbers else numbers[0]
+    if not numbers:
+        raise SweepError(_no_number_message(None, rows, numbers))
+    raise SweepError(
+        f"This sweep has several result columns with numbers ({_listed(numbers)}) and no objective; "
+        "name the one to plot with metric= (--minimize/--maximize METRIC with --plot)."
+    )
+
+
+def _no_number_message(metric: Optional[str], rows: Sequence[Mapping[str, Any]], numbers: list[str]) -> str:
+    """Say that no trial returned a number in ``metric`` (None: in any column), and which columns have one."""
+    ok = sum(row.get("status") == "ok" for row in rows)
+    trials = f"{len(rows)} trial{'s' if len(rows) != 1 else ''}, {ok} of them ok"
+    if not numbers:
+        what = f" in {metric!r}" if metric is not None else ""
+        return f"No trial of this sweep returned a number{what} to plot ({trials})."
+    hint = did_you_mean(str(metric), numbers)
+    return (
+        f"No trial of this sweep returned a number in {metric!r}; "
+        f"the columns with numbers are {_listed(numbers)}. {hint}"
+    ).rstrip()
+
+
+def _listed(columns: Sequence[str]) -> str:
+    return ", ".join(repr(column) for column in columns)
 
 
 @contextlib.contextmanager
@@ -122,16 +199,6 @@ def _result_column(metric: str, rows: Sequence[Mapping[str, Any]]) -> str:
     return moved if any(moved in row for row in rows) else metric
 
 
-def _first_number(rows: Sequence[Mapping[str, Any]], keys: Sequence[str]) -> str:
-    """Pick the result column to plot when none is named: ``result``, else the first with a number."""
-    skipped = {"trial", "status", "seconds", "error", *keys}
-    columns = [column for row in rows for column in row if column not in skipped]
-    for column in sorted(set(columns), key=lambda column: (column != "result", columns.index(column))):
-        if any(_number(row.get(column)) is not None for row in rows):
-            return column
-    raise SweepError("No trial of this sweep returned a number to plot; name one with metric=.")
-
-
 def import_figure() -> Any:
     """matplotlib's ``Figure`` class, or MissingDependencyError naming the extra."""
     try:
@@ -148,16 +215,19 @@ def figure_of(
     keys: Sequence[str],
     metric: str,
     *,
-    minimize: bool = True,
+    minimize: Optional[bool] = True,
     log_keys: Sequence[str] = (),
 ) -> Any:
-    """Draw the figure of ``rows`` (as ``results.csv`` holds them): a panel per key, and one over trials."""
+    """Draw the figure of ``rows`` (as ``results.csv`` holds them): a panel per key, and one over trials.
+
+    ``minimize`` None (no direction known) stars no trial and draws no best so far.
+    """
     points = [(row, number) for row in rows if (number := _number(row.get(metric))) is not None]
     columns = max(1, min(3, len(keys)))
     lines = math.ceil(len(keys) / columns)
     figure = Figure(figsize=(4.4 * max(columns, 2), 3.3 * (lines + 1)), layout="constrained")
     grid = figure.add_gridspec(lines + 1, columns)
-    best = _best(points, minimize)
+    best = _best(points, minimize) if minimize is not None else None
     for index, key in enumerate(keys):
         axis = figure.add_subplot(grid[index // columns, index % columns])
         _against(axis, key, points, best, key in log_keys)
@@ -165,8 +235,11 @@ def figure_of(
     axis = figure.add_subplot(grid[lines, :])
     _over_trials(axis, points, best, minimize)
     _finish(axis, metric)
-    direction = "lowest" if minimize else "highest"
-    figure.suptitle(f"{metric}: {len(points)} of {len(rows)} trials with a value; star = {direction}")
+    if minimize is None:
+        marked = "no objective, so no best is starred (pass maximize=True or False)"
+    else:
+        marked = f"star = {'lowest' if minimize else 'highest'}"
+    figure.suptitle(f"{metric}: {len(points)} of {len(rows)} trials with a value; {marked}")
     return figure
 
 
@@ -224,16 +297,17 @@ def _over_trials(
     axis: Any,
     points: list[tuple[Mapping[str, Any], float]],
     best: Optional[tuple[Any, float]],
-    minimize: bool,
+    minimize: Optional[bool],
 ) -> None:
-    """Plot the metric of each trial in trial order, and the best so far as a step line."""
+    """Plot the metric of each trial in trial order, and with a direction the best so far as a step line."""
     numbers = [int(row.get("trial", index)) for index, (row, _) in enumerate(points)]
     ordered = sorted(zip(numbers, (value for _, value in points)))
     axis.scatter([n for n, _ in ordered], [v for _, v in ordered], alpha=0.7, edgecolors="none")
-    running: list[float] = []
-    for _, value in ordered:
-        running.append(value if not running else (min if minimize else max)(running[-1], value))
-    axis.step([n for n, _ in ordered], running, where="post", color="#d62728", label="best so far")
+    if minimize is not None:
+        running: list[float] = []
+        for _, value in ordered:
+            running.append(value if not running else (min if minimize else max)(running[-1], value))
+        axis.step([n for n, _ in ordered], running, where="post", color="#d62728", label="best so far")
     if best is not None:
         axis.scatter([int(best[0].get("trial", 0))], [best[1]], **_BEST)
         axis.legend(loc="best", fontsize="small")
