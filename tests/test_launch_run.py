@@ -243,6 +243,23 @@ class TestTypos:
         status, _, err = run(["-D", "rtask.cls.lr=0.5"], capsys, main)
         assert (status, err) == (0, "")
 
+    def test_reads_through_an_accessor_variable_are_known_and_checked(
+        self, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """t = hp.scope.runacc; t.bs | 32 makes runacc.bs known to --strict and checks its values first."""
+
+        @hp.param("runapp")
+        def main(x: int = 1) -> Any:
+            t = hp.scope.runacc
+            return t.bs | 32
+
+        assert hp.launch(main, argv=["-D", "runacc.bs=64", "--strict"]) == 64
+        assert capsys.readouterr().err == ""
+        status, _, err = run(["-D", "runacc.bs=abc"], capsys, main)
+        assert status == 2
+        assert "error: -D sets 'runacc.bs' to 'abc', but " in err
+        assert "main at " in err
+
     def test_strict_turns_the_warning_into_an_error(self, capsys: pytest.CaptureFixture[str]) -> None:
         """--strict and strict=True refuse an unknown key with exit 2 and a close match."""
         for argv, options in (

@@ -524,6 +524,92 @@ def test_names_of_hp_scope_methods_are_keys_on_a_scope_object() -> None:
         assert (ps.current.k | 1, ps.empty.e | 2) == (5, 6)
 
 
+ACCESSOR_VARIABLES = """
+import hyperparameter as hp
+
+def early():
+    return glob.late | 1  # a global bound below, before any call
+
+glob = hp.scope.g
+root = hp.scope
+
+def run(name):
+    t = hp.scope.train
+    lr = hp.scope.train.lr
+    u = t
+    a = t.bs | 32
+    b = t["steps"](100)
+    c = lr | 0.1
+    d = u.opt.beta()
+    e = root.model.depth | 4
+    f = root.keys()
+    task = hp.scope[name]
+    g = task.weight | 1.0
+    with hp.scope() as ps:
+        inner = ps.data
+        h = inner.path | "x"
+    def nested():
+        return t.nested | 2
+    return nested
+"""
+
+
+def test_reads_through_an_accessor_kept_in_a_variable_are_found() -> None:
+    """t = hp.scope.train; t.bs | 32 reads train.bs, in functions, closures and at module level."""
+    found = scan(ACCESSOR_VARIABLES)
+    assert [(f.key, f.default, f.function, f.dynamic) for f in found] == [
+        ("g.late", "1", "early", False),
+        ("train.bs", "32", "run", False),
+        ("train.steps", "100", "run", False),
+        ("train.lr", "0.1", "run", False),
+        ("train.opt.beta", None, "run", False),
+        ("model.depth", "4", "run", False),
+        ("<name>.weight", "1.0", "run", True),
+        ("data.path", '"x"', "run", False),
+        ("train.nested", "2", "run.<locals>.nested", False),
+    ]
+
+
+def test_the_scanner_agrees_with_the_reads_an_accessor_variable_makes(tmp_path: Path) -> None:
+    """Running the scanned module reads exactly the keys the scan reports for it."""
+    path = tmp_path / "accessors.py"
+    path.write_text(ACCESSOR_VARIABLES)
+    spec = importlib.util.spec_from_file_location("accessors_under_test", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    values = {"train.opt.beta": 0.9, "g.late": 5}
+    with hp.record() as rec, hp.scope(**values):
+        module.early()
+        module.run("task")()
+    scanned = {f.key.replace("<name>", "task") for f in scan_source(ACCESSOR_VARIABLES, str(path))}
+    assert set(rec.reads) == scanned
+
+
+def test_a_name_that_is_no_longer_an_accessor_is_not_followed() -> None:
+    """A rebinding, a parameter of the same name, or a global bound to two things hide the accessor."""
+    assert keys("""
+        import hyperparameter as hp
+        mixed = hp.scope.m
+        mixed = object()
+        glob = hp.scope.g
+
+        def run(glob, flags):
+            t = hp.scope.train
+            a = t.before | 1
+            t = flags
+            b = t.after | 2
+            x, *t = flags
+            c = glob.mask | 4
+            d = mixed.k | 8
+            e = (lambda glob: glob.bits | 16)(flags)
+
+        def other(flags):
+            return t.elsewhere | 1
+    """) == ["train.before"]
+
+
 def test_each_definition_is_counted_once_per_line() -> None:
     """The same key read twice on one line is one definition; on two lines, two."""
     found = scan("""

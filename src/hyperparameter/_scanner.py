@@ -5,8 +5,9 @@ imports or runs the code it reads. It recognises ``@hp.param`` (and
 ``auto_param``) on functions, methods and classes, the parameters ``hp.Params``
 classes declare (``lr = hp.Float(0.001)``), and reads such as
 ``hp.scope.train.lr | 0.001``, ``hp.scope["train.lr"](0.001)`` and
-``ps.train.lr | 0.001`` inside ``with hp.scope(...) as ps:``, whatever names
-the module imported them under. Each finding has a role: ``"param"``,
+``ps.train.lr | 0.001`` inside ``with hp.scope(...) as ps:``, and reads through
+an accessor kept in a variable (``t = hp.scope.train; t.lr | 0.001``), whatever
+names the module imported them under. Each finding has a role: ``"param"``,
 ``"declared"`` or ``"read"``.
 
 >>> found = scan_source('''
@@ -112,15 +113,37 @@ class _Names:
                 self.kinds[local] = alias.name
 
 
+class _Bound:
+    """The names one function (or the module) has bound to accessors so far: ``t = hp.scope.train``.
+
+    Each name maps to the key its accessor names (``""`` for ``hp.scope``
+    itself) and whether that key is computed, or to None where a later
+    binding, or a parameter, hides an outer accessor of that name.
+    """
+
+    __slots__ = ("names", "outer")
+
+    def __init__(self, outer: Optional[_Bound]) -> None:
+        self.names: dict[str, Optional[tuple[str, bool]]] = {}
+        self.outer = outer
+
+    def find(self, name: str) -> Optional[tuple[str, bool]]:
+        """Return the key ``name`` is bound to here (or in an enclosing function), if any."""
+        bound: Optional[_Bound] = self
+        while bound is not None:
+            if name in bound.names:
+                return bound.names[name]
+            bound = bound.outer
+        return None
+
+
 class _Context(NamedTuple):
-    """Where the walk is: the enclosing qualified name, and the scope objects in reach."""
+    """Where the walk is: the enclosing qualified name, and the scope objects and accessors in reach."""
 
     owner: str
     prefix: str
     aliases: frozenset[str]
-
-
-_AT_MODULE = _Context("<module>", "", frozenset())
+    bound: _Bound
 
 
 class _ParamsClass(NamedTuple):
@@ -155,6 +178,9 @@ class _Walker:
         self.found: list[Description] = []
         self.seen: set[tuple[str, int]] = set()
         self.classes: dict[str, _ParamsClass] = {}
+        self.module = _Bound(None)
+        self.binds = False  # whether the module keeps any accessor in a variable: reads look names up
+        self.bound_first: set[int] = set()  # module-level assignments bound before the walk
 
     # -- source text ------------------------------------------------------
     def text(self, node: ast.expr) -> str:
@@ -201,7 +227,9 @@ class _Walker:
     # -- the walk ----------------------------------------------------------
     def walk(self, tree: ast.Module) -> list[Description]:
         """Visit every node once, in source order, keeping track of the enclosing names."""
-        stack: list[tuple[ast.AST, _Context]] = [(tree, _AT_MODULE)]
+        at_module = _Context("<module>", "", frozenset(), self.module)
+        self.bind_globals(tree.body, at_module)
+        stack: list[tuple[ast.AST, _Context]] = [(tree, at_module)]
         while stack:
             node, context = stack.pop()
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
@@ -220,6 +248,8 @@ class _Walker:
                 self.bitor_read(node, context)
             elif isinstance(node, ast.Call):
                 self.call_read(node, context)
+            elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.NamedExpr)):
+                self.bind(node, context)
             stack.extend((child, context) for child in _children(node))
         return self.found
 
@@ -234,7 +264,10 @@ class _Walker:
     ) -> None:
         qualname = context.prefix + node.name
         is_class = isinstance(node, ast.ClassDef)
-        inner = _Context(qualname, qualname + ("." if is_class else ".<locals>."), context.aliases)
+        bound = _Bound(context.bound)
+        if self.binds and not isinstance(node, ast.ClassDef):
+            self.hide_parameters(node.args, bound)
+        inner = _Context(qualname, qualname + ("." if is_class else ".<locals>."), context.aliases, bound)
         self.push(stack, node.body, inner)  # pushed first, so visited after the header
         if isinstance(node, ast.ClassDef):
             self.push(stack, [*node.decorator_list, *node.bases, *node.keywords], context)
@@ -249,7 +282,10 @@ class _Walker:
 
     def lambda_(self, node: ast.Lambda, context: _Context, stack: list[tuple[ast.AST, _Context]]) -> None:
         qualname = context.prefix + "<lambda>"
-        self.push(stack, [node.body], _Context(qualname, qualname + ".<locals>.", context.aliases))
+        bound = _Bound(context.bound)
+        if self.binds:
+            self.hide_parameters(node.args, bound)
+        self.push(stack, [node.body], _Context(qualname, qualname + ".<locals>.", context.aliases, bound))
         self.push(stack, [node.args], context)
 
     def with_(
@@ -263,6 +299,70 @@ class _Walker:
         inner = context._replace(aliases=context.aliases | aliases) if aliases else context
         self.push(stack, node.body, inner)
         self.push(stack, node.items, context)
+
+    # -- accessors kept in variables ----------------------------------------------
+    def bind_globals(self, body: list[ast.stmt], context: _Context) -> None:
+        """Bind the module's accessor variables before the walk, so that functions above them see them.
+
+        A global name bound to an accessor and also to anything else at module
+        level is no accessor: which one a function sees depends on the run.
+        """
+        table = self.module.names
+        for statement in body:
+            if isinstance(statement, (ast.Assign, ast.AnnAssign)) and statement.value is not None:
+                self.bound_first.add(id(statement))
+                targets = _targets(statement)
+                key = self.accessor_key(statement.value, context)
+                for name in _names_bound(targets):
+                    if key is not None and any(isinstance(t, ast.Name) and t.id == name for t in targets):
+                        if table.get(name, key) == key:
+                            table[name] = key
+                            self.binds = True
+                    else:
+                        table[name] = None
+            elif isinstance(statement, (ast.If, ast.Try)):
+                self.bind_globals(statement.body + statement.orelse, context)
+
+    def bind(self, node: Union[ast.Assign, ast.AnnAssign, ast.NamedExpr], context: _Context) -> None:
+        """Note the names an assignment binds: to an accessor's key, or hiding an outer accessor."""
+        if node.value is None or id(node) in self.bound_first:  # a bare annotation binds nothing
+            return
+        targets = _targets(node)
+        key = self.accessor_key(node.value, context)
+        table = context.bound.names
+        if key is not None:
+            for target in targets:
+                if isinstance(target, ast.Name):
+                    table[target.id] = key
+                    self.binds = True
+        elif self.binds:
+            for name in _names_bound(targets):
+                if context.bound.find(name) is not None:
+                    table[name] = None
+
+    def accessor_key(self, node: ast.expr, context: _Context) -> Optional[tuple[str, bool]]:
+        """Return the key an accessor expression names (``""`` for ``hp.scope``), or None if none."""
+        if self.is_scope_root(node, context):
+            return "", False
+        if isinstance(node, (ast.Attribute, ast.Subscript)):
+            return self.key_of(node, context)
+        if isinstance(node, ast.Name) and self.binds:
+            return context.bound.find(node.id)  # `u = t`
+        return None
+
+    @staticmethod
+    def hide_parameters(arguments: ast.arguments, bound: _Bound) -> None:
+        """Hide the outer accessors a function's parameters share a name with."""
+        every = [
+            *arguments.posonlyargs,
+            *arguments.args,
+            arguments.vararg,
+            *arguments.kwonlyargs,
+            arguments.kwarg,
+        ]
+        for argument in every:
+            if argument is not None and bound.find(argument.arg) is not None:
+                bound.names[argument.arg] = None
 
     # -- @hp.param -----------------------------------------------------------
     def refers_to(self, node: ast.expr, local: Container[str], members: Container[str]) -> bool:
@@ -449,9 +549,17 @@ class _Walker:
         dynamic = False
         methods = ROOT_METHODS
         while True:
-            if isinstance(node, ast.Name) and node.id in context.aliases:
-                methods = _SCOPE_METHODS  # a scope object: ps.current is a key, hp.scope.current a method
-                break
+            if isinstance(node, ast.Name):
+                if node.id in context.aliases:
+                    methods = _SCOPE_METHODS  # a scope object: ps.current is a key, hp.scope.current a method
+                    break
+                bound = context.bound.find(node.id) if self.binds else None
+                if bound is not None:
+                    if bound[0]:  # an accessor of a key: every name after it is a key
+                        segments.append((bound[0], False))
+                        methods = frozenset()
+                        dynamic = dynamic or bound[1]
+                    break
             if self.is_scope_root(node, context):
                 break
             if isinstance(node, ast.Attribute):
@@ -498,17 +606,44 @@ class _Walker:
         )
 
     def bitor_read(self, node: ast.BinOp, context: _Context) -> None:
-        if isinstance(node.op, ast.BitOr) and isinstance(node.left, (ast.Attribute, ast.Subscript)):
+        if isinstance(node.op, ast.BitOr) and isinstance(node.left, self.accessor_forms()):
             self.read(node, node.left, node.right, context)
+
+    def accessor_forms(self) -> tuple[type[ast.expr], ...]:
+        """Return the node types an accessor can be (a bare name once the module keeps one in a variable)."""
+        return _NAMED_ACCESSOR if self.binds else _ACCESSOR
 
     def call_read(self, node: ast.Call, context: _Context) -> None:
         if (
-            isinstance(node.func, (ast.Attribute, ast.Subscript))
+            isinstance(node.func, self.accessor_forms())
             and not node.keywords
             and len(node.args) <= 1
             and not any(isinstance(a, ast.Starred) for a in node.args)
         ):
             self.read(node, node.func, node.args[0] if node.args else None, context)
+
+
+_ACCESSOR = (ast.Attribute, ast.Subscript)
+_NAMED_ACCESSOR = (ast.Attribute, ast.Subscript, ast.Name)
+
+
+def _targets(node: Union[ast.Assign, ast.AnnAssign, ast.NamedExpr]) -> list[ast.expr]:
+    return node.targets if isinstance(node, ast.Assign) else [node.target]
+
+
+def _names_bound(targets: list[ast.expr]) -> list[str]:
+    """Return the names assignment targets bind, also inside ``a, *b = ...`` unpacking."""
+    names = []
+    todo = list(targets)
+    while todo:
+        target = todo.pop()
+        if isinstance(target, ast.Starred):
+            target = target.value
+        if isinstance(target, ast.Name):
+            names.append(target.id)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            todo.extend(target.elts)
+    return names
 
 
 # Nodes with nothing to find inside, left out of the walk to keep it cheap.
