@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import subprocess
+import sys
 import threading
 from pathlib import Path
 from typing import Any, Literal, Optional
@@ -11,7 +12,7 @@ from typing import Any, Literal, Optional
 import pytest
 
 import hyperparameter as hp
-from programs import run_python
+from programs import python_env, run_python
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -556,3 +557,89 @@ def test_help_is_laid_out_as_argparse_lays_it_out(monkeypatch: pytest.MonkeyPatc
         return parser.format_help()
 
     assert help_text(HelpFormatter) == help_text(argparse.RawDescriptionHelpFormatter)
+
+
+@hp.param("bound")
+def fit(data: str, lr: float = 0.1, epochs: int = 2, *, tag: str = "t") -> tuple[Any, ...]:
+    """Fit a model to data."""
+    return data, lr, epochs, tag, hp.scope.bound.lr | None
+
+
+class TestPartials:
+    def test_a_partial_runs_with_its_bound_arguments(self) -> None:
+        """hp.launch(functools.partial(f, data)) runs f with data; the remaining parameters are options."""
+        import functools
+
+        bound = functools.partial(fit, "dataset")
+        assert hp.launch(bound, argv=[]) == ("dataset", 0.1, 2, "t", None)
+        assert hp.launch(bound, argv=["--lr", "0.5", "-D", "bound.epochs=4"]) == ("dataset", 0.5, 4, "t", 0.5)
+
+    def test_a_bound_keyword_is_the_default_options_and_defines_win_over(self) -> None:
+        """A keyword a partial binds is its parameter's default for the program: --x and -D x=... win."""
+        import functools
+
+        bound = functools.partial(fit, "dataset", epochs=5, tag="b")
+        assert hp.launch(bound, argv=[]) == ("dataset", 0.1, 5, "b", None)
+        assert hp.launch(bound, argv=["--epochs", "6", "--tag", "c"])[2:4] == (6, "c")
+        assert hp.launch(bound, argv=["-D", "bound.epochs=7"])[2] == 7
+
+    def test_a_partial_of_a_plain_function_is_launched(self) -> None:
+        """A partial of an undecorated function launches like the function does."""
+        import functools
+
+        def scale(x: float, factor: float = 2.0) -> float:
+            return x * factor
+
+        assert hp.launch(functools.partial(scale, 3.0), argv=["--factor", "3"]) == 9.0
+
+
+class TestCommandLineSpellings:
+    @pytest.mark.parametrize(
+        "spelling",
+        [["--config={a}", "{b}"], ["-C{a}", "{b}"], ["-C={a}", "{b}"], ["-C", "{a}", "{b}"]],
+    )
+    def test_config_takes_several_files_however_the_first_is_attached(
+        self, spelling: list[str], tmp_path: Path
+    ) -> None:
+        """-C a.json b.toml, --config=a.json b.toml and -Ca.json b.toml all load both files."""
+        first, second = tmp_path / "a.json", tmp_path / "b.toml"
+        first.write_text('{"app": {"repeat": 2, "output_file": "a.txt"}}')
+        second.write_text("[app]\nrepeat = 3\n")
+        argv = [word.format(a=first, b=second) for word in spelling]
+        assert hp.launch(app, argv=["in.txt", *argv]) == ("in.txt", "a.txt", False, 3)
+
+    @pytest.mark.parametrize(("text", "expected"), [("-1e-3", -0.001), ("-2E+2", -200.0), ("-.5", -0.5)])
+    def test_a_negative_number_with_an_exponent_is_a_value(self, text: str, expected: float) -> None:
+        """--lr -1e-3 gives the option the number, as --lr -0.5 does."""
+
+        @hp.param("neg")
+        def main(lr: float = 0.1, dims: list[float] = [1.0]) -> tuple[float, list[float]]:  # noqa: B006
+            return lr, dims
+
+        assert hp.launch(main, argv=["--lr", text, "--dims", text, "-1"]) == (expected, [expected, -1.0])
+
+    @pytest.mark.parametrize(
+        "describe", [["-lps"], ["-ep", "app.repeat"], ["-ep", "app.repeat", "app.verbose"]]
+    )
+    def test_listing_into_a_closed_pipe_ends_quietly(self, describe: list[str], tmp_path: Path) -> None:
+        """`prog -lps | head -1` and `prog -ep KEY | head` end without a traceback, as `hp ls | head` does."""
+        program = tmp_path / "prog.py"
+        program.write_text(
+            "import hyperparameter as hp\n"
+            "@hp.param('app')\n"
+            "def main(repeat: int = 1, verbose: bool = False):\n"
+            "    '''Run.\n\n    Args:\n        repeat: how often\n    '''\n"
+            "hp.launch(main)\n"
+        )
+        with subprocess.Popen(
+            [sys.executable, str(program), *describe],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=python_env(),
+        ) as reader:
+            assert reader.stdout is not None
+            assert reader.stderr is not None
+            reader.stdout.close()  # the reader leaves before the program writes
+            error = reader.stderr.read().decode()
+            assert reader.wait(timeout=120) == 1
+        assert "Traceback" not in error, error

@@ -136,6 +136,27 @@ def finetune(epochs: int = 1, config: str = "") -> str:
     return f"finetune {epochs} {config}"
 
 
+class TestMessagesNameTheOptionAsSpelled:
+    @pytest.mark.parametrize(
+        ("func", "argv", "expected"),
+        [
+            (everything, ["--hp-record", "run.txt"], "argument --hp-record: "),
+            (everything, ["--hp-record", "/proc/none/run.toml"], "argument --hp-record: "),
+            (everything, ["-D", "clashjob..x=1"], "argument -D: "),
+            (configured, ["-C", "missing.json"], "argument -C: "),
+            (everything, ["--hp-strict", "-D", "clashjob.recod=1"], "error: --hp-strict: "),
+        ],
+    )
+    def test_an_error_names_the_option_the_program_has(
+        self, func: Any, argv: list[str], expected: str, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A launcher option the program took is named in errors as the user spells it (--hp-record)."""
+        status, _, _, err = run(argv, capsys, func)
+        assert status == 2
+        assert expected in err
+        assert not any(wrong in err for wrong in ("--record:", "-C/--config", "-D/--define"))
+
+
 class TestCommands:
     def test_functions_sharing_a_namespace_answer_to_their_names(
         self, capsys: pytest.CaptureFixture[str]

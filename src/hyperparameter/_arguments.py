@@ -11,6 +11,7 @@ import argparse
 import enum
 import inspect
 import os
+import re
 import sys
 import typing
 from dataclasses import dataclass
@@ -296,10 +297,13 @@ def repeat_flag(argv: list[str], flags: tuple[str, ...], takes: Callable[[str], 
     """Spell the words after a flag's value that ``takes`` accepts as more uses of the flag.
 
     A following word it does not accept (or one that starts with ``-``) is left
-    alone, so a positional after the flag's values stays a positional.
+    alone, so a positional after the flag's values stays a positional. The
+    value may be attached, as argparse allows (``--config=a.json``, ``-Ca.json``).
 
     >>> repeat_flag(["-C", "a.json", "b.toml", "in.txt"], ("-C",), lambda word: word.endswith(".toml"))
     ['-C', 'a.json', '-C', 'b.toml', 'in.txt']
+    >>> repeat_flag(["--config=a.json", "b.toml"], ("-C", "--config"), lambda word: word.endswith(".toml"))
+    ['--config=a.json', '--config', 'b.toml']
     """
     rewritten: list[str] = []
     index = 0
@@ -309,13 +313,26 @@ def repeat_flag(argv: list[str], flags: tuple[str, ...], takes: Callable[[str], 
         index += 1
         if arg == "--":
             return rewritten + argv[index:]
-        if arg in flags and index < len(argv):
+        flag = _flag_of(arg, flags)
+        if flag is None:
+            continue
+        if arg == flag:
+            if index == len(argv):
+                break
             rewritten.append(argv[index])
             index += 1
-            while index < len(argv) and not argv[index].startswith("-") and takes(argv[index]):
-                rewritten += [arg, argv[index]]
-                index += 1
+        while index < len(argv) and not argv[index].startswith("-") and takes(argv[index]):
+            rewritten += [flag, argv[index]]
+            index += 1
     return rewritten
+
+
+def _flag_of(arg: str, flags: tuple[str, ...]) -> Optional[str]:
+    """Return which of ``flags`` ``arg`` is, alone or with its value attached (``--config=a``, ``-Ca``)."""
+    for flag in flags:
+        if arg == flag or arg.startswith(flag + "=") or (len(flag) == 2 and arg.startswith(flag)):
+            return flag
+    return None
 
 
 def is_config_file(word: str) -> bool:
@@ -393,6 +410,27 @@ class _DeclaredListAction(ListAction):
             setattr(namespace, self.dest, self.declared.check(getattr(namespace, self.dest)))
         except (TypeError, ValueError) as error:
             parser.error(f"argument {option_string}: {error}")
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse's parser, taking every negative number as a value: ``--lr -1e-3`` as ``--lr -0.5``.
+
+    argparse tells a negative number from an option by a pattern that knows no
+    exponent, so ``--lr -1e-3`` was "expected one argument". Its subcommands'
+    parsers are of this class too.
+
+    >>> parser = ArgumentParser(prog="app")
+    >>> _ = parser.add_argument("--lr", type=float)
+    >>> parser.parse_args(["--lr", "-1e-3"]).lr
+    -0.001
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._negative_number_matcher = _NEGATIVE_NUMBER
+
+
+_NEGATIVE_NUMBER = re.compile(r"^-(\d[\d_]*(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
 
 class HelpFormatter(argparse.RawDescriptionHelpFormatter):

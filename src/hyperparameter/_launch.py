@@ -13,6 +13,7 @@ import argparse
 import collections
 import contextlib
 import contextvars
+import functools
 import inspect
 import os
 import pathlib
@@ -23,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Callable, Optional, Protocol, Union
 
 from ._annotations import evaluate_annotations
 from ._arguments import (
+    ArgumentParser,
     HelpFormatter,
     add_declared,
     add_parameter,
@@ -171,6 +173,11 @@ class _Command:
     """One launchable function: its parser arguments and how to call it."""
 
     def __init__(self, func: Callable[..., Any]) -> None:
+        # A functools.partial runs its function with the bound arguments; the rest are the program's.
+        self.bound: tuple[Any, ...] = ()
+        self.bound_keywords: dict[str, Any] = {}
+        if isinstance(func, functools.partial):
+            self.bound, self.bound_keywords, func = func.args, dict(func.keywords), func.func
         info = getattr(func, "__hyperparameter__", None)
         if not isinstance(info, ParamInfo):
             func = param(func)
@@ -181,6 +188,10 @@ class _Command:
         self.name = getattr(self.original, "__name__", info.namespace)
         self.doc = parse_docstring(self.original.__doc__)
         self.signature = inspect.signature(self.original)
+        if self.bound or self.bound_keywords:  # the parameters the partial leaves to the command line
+            self.signature = inspect.signature(
+                functools.partial(self.original, *self.bound, **self.bound_keywords)
+            )
 
     @property
     def names(self) -> list[str]:
@@ -233,9 +244,20 @@ class _Command:
             return asyncio.run(result)
         return result
 
+    def add_bound(self, arguments: dict[str, Any], values: dict[str, Any]) -> None:
+        """Add the partial's keyword arguments the run leaves in force to ``arguments``.
+
+        A bound keyword is the default of its parameter for this program: an
+        option wins over it, and so does a value the run sets for its key.
+        """
+        injected = {parameter.name for parameter in self.info.parameters}
+        for name, value in self.bound_keywords.items():
+            if name not in arguments and not (name in injected and f"{self.info.namespace}.{name}" in values):
+                arguments[name] = value
+
     def split(self, arguments: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
         """Split the command-line arguments into the function's positional and keyword arguments."""
-        positional: list[Any] = []
+        positional: list[Any] = list(self.bound)
         keywords: dict[str, Any] = {}
         for name, parameter in self.signature.parameters.items():
             if name not in arguments:
@@ -396,12 +418,17 @@ class _Program:
         self.config_flags = _in_force(_CONFIG_FLAGS, self.taken)
         self.list_flags = _in_force(_LIST_FLAGS, self.taken)
         self.explain_flags = _in_force(_EXPLAIN_FLAGS, self.taken)
+        # Messages name an option as this program spells it (`--hp-record` when `--record` is taken).
+        self.record_option = "argument " + _in_force(("--record",), self.taken)[0]
+        self.config_option = "argument " + "/".join(self.config_flags)
+        self.define_option = "argument " + "/".join(_in_force(_DEFINE_FLAGS, self.taken))
+        self.strict_option = _in_force(("--strict",), self.taken)[0]
         self.parser = self._build_parser(describing=False)
         self._catalog: Optional[Catalog] = None
 
     def _build_parser(self, describing: bool) -> argparse.ArgumentParser:
         first = self.commands[0]
-        parser = argparse.ArgumentParser(
+        parser = ArgumentParser(
             prog=self.prog,
             description=first.doc.description if self.single else self.module_globals.get("__doc__"),
             formatter_class=HelpFormatter,
@@ -476,7 +503,7 @@ class _Program:
             try:
                 run.record_to = record_path(run.record_to)
             except ConfigError as error:
-                self.parser.error(f"argument --record: {error}")
+                self.parser.error(f"{self.record_option}: {error}")
         saved = save_baseline()
         # The whole run is recorded: in full for --record, else only which keys it read, to say
         # which -D/-C values nothing read; a run given neither runs unwatched, at full speed.
@@ -552,7 +579,7 @@ class _Program:
             try:
                 format_of(pathlib.Path(record_to), record_to, "save")
             except ConfigError as error:
-                parser.error(f"argument --record: {error}")
+                parser.error(f"{self.record_option}: {error}")
         defined = self._parse_defines(defines)
         given = command.collect_given(namespace)
         # -D values and options are the latest layer: the files' ${...} references see them.
@@ -561,6 +588,8 @@ class _Program:
         run.add(
             {key: value for key, (value, _) in given.items()}, {k: s for k, (_, s) in given.items()}, False
         )
+        if isinstance(command, _Command) and command.bound_keywords:
+            command.add_bound(namespace, run.values)
         return run
 
     def _rewrite(self, parser: argparse.ArgumentParser, argv: list[str]) -> list[str]:
@@ -585,7 +614,7 @@ class _Program:
         if unknown:
             summary = checks.summarize_unknown(unknown, run.sources)
             if run.strict:
-                self.parser.error(f"--strict: {summary}")
+                self.parser.error(f"{self.strict_option}: {summary}")
             print(f"{self.prog}: warning: {summary}", file=sys.stderr)
         try:
             run.values = checks.check(run.values, run.sources)
@@ -604,25 +633,32 @@ class _Program:
     def _describe(self, argv: list[str]) -> None:
         """Handle ``-lps`` / ``-ep`` (no positionals needed), then exit."""
         run = self._parse(self._build_parser(describing=True), self._split_explained_keys(argv))
+        try:
+            with SourcedScope(run.values, run.sources):
+                status = self._print_description(run)
+            sys.stdout.flush()  # here, so that a reader that left (`-lps | head`) is noticed here
+        except BrokenPipeError:  # the reader left: say nothing more, as `hp ls | head` does
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - Python flushes stdout at exit
+            status = 1
+        raise SystemExit(status)
+
+    def _print_description(self, run: _Run) -> int:
+        """Print the listing (``-lps``) or each explained key (``-ep``); return the exit status."""
         catalog = self.catalog()
-        with SourcedScope(run.values, run.sources):
-            if run.explain is None:
-                if run.format == "json":
-                    print(catalog.listing_json(self.prog))
-                else:
-                    print(catalog.listing(self.prog))
-                raise SystemExit(0)
-            status, shown = 0, 0
-            for key in run.explain:
-                block = catalog.explain(key)
-                if block is None:
-                    message = catalog.unknown_message(key, "unknown hyperparameter")
-                    print(f"{self.prog}: {message}", file=sys.stderr)
-                    status = 1
-                else:
-                    print(f"\n{block}" if shown else block)  # a blank line between blocks, as hp desc
-                    shown += 1
-            raise SystemExit(status)
+        if run.explain is None:
+            print(catalog.listing_json(self.prog) if run.format == "json" else catalog.listing(self.prog))
+            return 0
+        status, shown = 0, 0
+        for key in run.explain:
+            block = catalog.explain(key)
+            if block is None:
+                message = catalog.unknown_message(key, "unknown hyperparameter")
+                print(f"{self.prog}: {message}", file=sys.stderr)
+                status = 1
+            else:
+                print(f"\n{block}" if shown else block)  # a blank line between blocks, as hp desc
+                shown += 1
+        return status
 
     def _split_explained_keys(self, argv: list[str]) -> list[str]:
         """Split ``-ep A B``: B is a second key only if the program knows it, else it is a positional."""
@@ -641,7 +677,7 @@ class _Program:
         try:
             loaded, origin = load_with_origins(files, late)
         except (HyperparameterError, OSError) as error:
-            self.parser.error(f"argument -C/--config: {error}")
+            self.parser.error(f"{self.config_option}: {error}")
         flat = _flatten(loaded)
         if len(set(files)) == 1:
             sources = dict.fromkeys(flat, f"-C {files[0]}")
@@ -655,7 +691,7 @@ class _Program:
         try:
             return collect(defines, {})
         except HyperparameterError as error:
-            self.parser.error(f"argument -D/--define: {error}")
+            self.parser.error(f"{self.define_option}: {error}")
 
 
 def _command_names(commands: list[Command]) -> list[list[str]]:
