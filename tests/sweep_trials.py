@@ -64,3 +64,9 @@ def read_lr_in_new_thread() -> object:
     thread.start()
     thread.join()
     return seen[0]
+
+
+@hp.param("inj")  # decorator-of-injected
+def injected(width: int = 3, depth: int = 2) -> int:
+    """Return what an ``@hp.param`` trial was given: the record sites its reads at this function."""
+    return width * depth

@@ -35,7 +35,7 @@ def site(marker: str) -> str:
     return f"{os.path.relpath(__file__)}:{line_of(marker)}"
 
 
-@hp.param("train")
+@hp.param("train")  # def-train
 def train(lr: float = 0.001, epochs: int = 10) -> float:
     return lr * epochs
 
@@ -147,6 +147,17 @@ def test_a_record_is_used_once() -> None:
         pass
     with pytest.raises(hp.ScopeError, match="already used"), rec:
         pass
+
+
+def test_an_injected_function_a_pool_calls_is_sited_at_its_definition() -> None:
+    """@hp.param reads are sited where the program calls the function, or where it is defined when a
+    thread pool calls it."""
+    with hp.record() as rec, ThreadPoolExecutor(1) as pool:
+        pool.submit(hp.bind_scope(train)).result(WAIT)
+    assert rec.reads["train.lr"].site == site("def-train")
+    with hp.record() as rec:
+        train()  # call-train-directly
+    assert rec.reads["train.lr"].site == site("call-train-directly")
 
 
 def test_pool_work_handed_off_with_bind_scope_is_recorded() -> None:

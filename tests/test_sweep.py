@@ -6,6 +6,7 @@ import _thread
 import csv
 import io
 import json
+import os
 import threading
 import time
 from pathlib import Path
@@ -480,6 +481,21 @@ def test_trial_folder_records_what_the_trial_read(tmp_path: Path) -> None:
     failed = json.loads((tmp_path / "0001" / "record.json").read_text())
     assert [read["key"] for read in failed["reads"]] == ["model.depth", "train.lr"]
     assert "train.unused" in failed["unread"]
+
+
+@hp.param("inj")  # injected-trial
+def injected_trial(width: int = 3) -> int:
+    return width
+
+
+def test_injected_trials_record_their_reads_at_the_program(tmp_path: Path) -> None:
+    """A threads trial's @hp.param reads are sited at the function's definition, not at threading's code."""
+    hp.sweep(injected_trial, {"inj.width": [1, 2]}, jobs=2, runs=tmp_path, progress=False)
+    lines = Path(__file__).read_text().splitlines()
+    line = next(n for n, text in enumerate(lines, 1) if text.endswith("# injected-trial"))
+    for trial in ("0000", "0001"):
+        reads = json.loads((tmp_path / trial / "record.json").read_text())["reads"]
+        assert [read["site"] for read in reads] == [f"{os.path.relpath(__file__)}:{line}"]
 
 
 # -- result keys that clash, and a misnamed objective -------------------------

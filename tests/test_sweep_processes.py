@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 import hyperparameter as hp
-from sweep_trials import read_in_children, read_in_trial
+import sweep_trials
+from sweep_trials import injected, read_in_children, read_in_trial
 
 START_METHODS = [
     method for method in ("fork", "spawn", "forkserver") if method in multiprocessing.get_all_start_methods()
@@ -79,6 +80,21 @@ def test_unpicklable_function_is_refused() -> None:
 def identity() -> object:
     """Return the swept value."""
     return hp.scope.x()
+
+
+def test_an_injected_trial_records_its_reads_at_the_program(tmp_path: Path) -> None:
+    """A worker's @hp.param reads are sited at the function's definition, not at the pool's code."""
+    hp.sweep(injected, {"inj.width": [7]}, backend="processes", runs=tmp_path, progress=False)
+    reads = json.loads((tmp_path / "0000" / "record.json").read_text())["reads"]
+    assert {read["site"] for read in reads} == {decorator_site()}
+
+
+def decorator_site() -> str:
+    """Return the site of sweep_trials.injected's decorator, as a record writes it."""
+    path = sweep_trials.__file__
+    lines = Path(path).read_text().splitlines()
+    line = next(n for n, text in enumerate(lines, 1) if text.endswith("# decorator-of-injected"))
+    return f"{os.path.relpath(path)}:{line}"
 
 
 def test_value_that_cannot_reach_a_worker_fails_its_trial_naming_the_key() -> None:

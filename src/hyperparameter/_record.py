@@ -29,7 +29,14 @@ from ._mappings import Part, tree_of
 from ._numbers import jsonable
 from ._origins import sources_of
 from ._read_keys import take_in_other_processes
-from ._record_sources import describe_site, find_tagged_source, is_package_frame, locate_site
+from ._record_sources import (
+    describe_site,
+    find_tagged_source,
+    is_library_file,
+    is_package_frame,
+    locate_definition,
+    locate_site,
+)
 from .exceptions import ConfigError, ScopeError
 
 if TYPE_CHECKING:  # _record_processes builds on this module: imported where used
@@ -62,6 +69,9 @@ _READERS: dict[Any, Callable[[dict[str, Any]], tuple[Any, Converter]]] = {
         lambda key, value, default, declared=names["self"]: declared.from_scope(value),
     ),
 }
+
+# The frames of an @hp.param call's reads: ``self`` is the function's _Binder.
+_INJECTORS = frozenset({_inject._Binder.remember.__code__, _inject._Binder._fill_positional.__code__})
 
 
 @dataclass
@@ -178,12 +188,18 @@ class Record:
         if self._state != "open":
             return
         converter: Converter = convert
+        injected = None  # the @hp.param function whose call reads the key, if any
         frame: Optional[FrameType] = sys._getframe(1)
         while frame is not None and is_package_frame(frame):
+            if frame.f_code in _INJECTORS:
+                injected = frame.f_locals["self"].func
             reader = _READERS.get(frame.f_code) if default is UNKNOWN else None
             if reader is not None:
                 default, converter = reader(frame.f_locals)
             frame = frame.f_back
+        site = locate_site(frame)
+        if injected is not None and is_library_file(site[0]):  # a pool or a sweep called it
+            site = locate_definition(injected)
         value = _read_as(key, stored, default, converter)
         if default is REQUIRED or default is UNKNOWN:
             default = MISSING
@@ -196,9 +212,7 @@ class Record:
                     self._pending.add(key)
                 source = self._source(key, stored, origin)
                 stored = MISSING if stored is ABSENT else stored
-                self.reads[key] = Read(
-                    key, value, stored, default, source, describe_site(locate_site(frame)), last=value
-                )
+                self.reads[key] = Read(key, value, stored, default, source, describe_site(site), last=value)
             else:
                 self._pending.discard(key)
                 earlier.varied = earlier.varied or not _is_same(earlier.value, value)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import functools
+import inspect
 import os
 from types import FrameType
-from typing import Optional
+from typing import Any, Optional
 
 from ._levels import Level
 from ._origins import source_of
@@ -20,6 +21,37 @@ def is_package_frame(frame: FrameType) -> bool:
     if filename.startswith(_PACKAGE):
         return not filename.startswith(_EXAMPLES)
     return frame.f_globals.get("__name__") == "contextlib"
+
+
+def is_library_file(filename: str) -> bool:
+    """Tell whether code in ``filename`` is Python's or an installed library's, not the program's.
+
+    A thread pool, a process pool's worker loop or a ``<frozen ...>`` module
+    calling an ``@hp.param`` function is no place a user would look for the call.
+    """
+    if filename.startswith("<"):
+        return True
+    return filename.startswith(_library_folders()) or any(
+        part in filename for part in (f"{os.sep}site-packages{os.sep}", f"{os.sep}dist-packages{os.sep}")
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def _library_folders() -> tuple[str, ...]:
+    """Return the folders of the standard library and of installed packages, as given and resolved."""
+    import sysconfig
+
+    paths = sysconfig.get_paths()
+    folders = {paths[name] for name in ("stdlib", "platstdlib", "purelib", "platlib") if name in paths}
+    return tuple(
+        {os.path.join(path, "") for folder in folders for path in (folder, os.path.realpath(folder))}
+    )
+
+
+def locate_definition(function: Any) -> tuple[str, int]:
+    """Locate where ``function`` is defined: its file and first line (its first decorator's)."""
+    code = getattr(inspect.unwrap(function), "__code__", None)
+    return ("?", 0) if code is None else (code.co_filename, code.co_firstlineno)
 
 
 def locate_site(frame: Optional[FrameType]) -> tuple[str, int]:
