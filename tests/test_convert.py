@@ -258,6 +258,33 @@ def test_value_of_the_defaults_type_is_returned_unchanged(read, value: object, d
     assert read(value, default) is value
 
 
+@READERS
+@pytest.mark.parametrize(
+    ("value", "default", "expected"),
+    [
+        ([1, 2], {0}, {1, 2}),
+        ([1, 2], frozenset(), frozenset({1, 2})),
+        ([1, 2], (0.5,), (1.0, 2.0)),
+        ((1, "2"), [0], [1, 2]),
+        ({3}, [0.5], [3.0]),
+    ],
+)
+def test_a_collection_takes_the_defaults_collection_type(
+    read, value: object, default: object, expected: object
+) -> None:
+    """A list (a config file's) read with a set or tuple default becomes one, items converted."""
+    result = read(value, default)
+    assert _same(result, expected)
+    assert [type(item) for item in sorted(result)] == [type(item) for item in sorted(expected)]
+
+
+@READERS
+def test_a_collection_with_an_item_the_default_refuses_raises(read) -> None:
+    """An item of a list that the default's item type cannot read is a ConversionError naming it."""
+    with pytest.raises(hp.ConversionError, match="item 1 is 'x'"):
+        read(["1", "x"], (0,))
+
+
 class _Opaque:
     """A type the conversion rules do not know."""
 

@@ -7,7 +7,7 @@ import json
 import subprocess
 import threading
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Optional
 
 import pytest
 
@@ -160,6 +160,55 @@ class TestNothingOutlivesTheRun:
         assert seen == [0]
 
 
+class Shape(hp.Params, namespace="lists"):
+    declared = hp.List([64, 64], item_type=int)
+
+
+@hp.param("lists")
+def lists(
+    dims: list[int] = [64, 64],  # noqa: B006
+    bare: Any = (0.5, 0.5),
+    maybe: Optional[list[int]] = None,
+) -> tuple[Any, ...]:
+    """Return the lists as the function gets them, and the declared one."""
+    return dims, bare, maybe, Shape().declared
+
+
+class TestIndexAssignments:
+    """-D key[i]=v replaces item i of the list the lower layers give: a -C file's, else the default."""
+
+    @pytest.fixture
+    def config(self, tmp_path: Path) -> Path:
+        path = tmp_path / "lists.yaml"
+        path.write_text("lists: {dims: [1, 2, 3], bare: [1, 2, 3], maybe: [1, 2], declared: [7, 8, 9]}\n")
+        return path
+
+    def test_items_apply_to_the_files_list(self, config: Path) -> None:
+        """-C run.yaml -D dims[0]=5 gives the file's list with item 0 replaced, for every kind of list."""
+        argv = ["-C", str(config), "-D", "lists.dims[0]=5", "-D", "lists.bare[1]=6", "-D", "lists.maybe[0]=4"]
+        argv += ["-D", "lists.declared[2]=0"]
+        assert hp.launch(lists, argv=argv) == ([5, 2, 3], (1.0, 6.0, 3.0), [4, 2], [7, 8, 0])
+
+    def test_without_a_file_items_apply_to_the_default(self) -> None:
+        """Without a lower layer, -D dims[1]=5 replaces item 1 of the default, for a declared hp.List too."""
+        argv = ["-D", "lists.dims[1]=5", "-D", "lists.bare[0]=2", "-D", "lists.declared[0]=1"]
+        assert hp.launch(lists, argv=argv) == ([64, 5], (2.0, 0.5), None, [1, 64])
+
+    def test_a_whole_list_on_the_command_line_wins_over_the_files(self, config: Path) -> None:
+        """-D dims=[9,9] -D dims[0]=5 applies to the -D list, not the file's."""
+        argv = ["-C", str(config), "-D", "lists.dims=[9,9]", "-D", "lists.dims[0]=5"]
+        assert hp.launch(lists, argv=argv)[0] == [5, 9]
+
+    def test_a_declared_list_takes_index_assignments_in_a_scope(self) -> None:
+        """An hp.List read inside hp.scope("k[i]=v") gets its default with item i replaced."""
+        with hp.scope("lists.declared[1]=3"):
+            assert Shape().declared == [64, 3]
+        with hp.scope("lists.declared=[1, 2, 3]", "lists.declared[2]=9"):
+            assert Shape().declared == [1, 2, 9]
+        with hp.scope("lists.declared[5]=3"), pytest.raises(hp.ConversionError, match="past the end"):
+            Shape().declared  # noqa: B018
+
+
 class TestChecks:
     """Every value from -D, -C and options is checked before the program runs."""
 
@@ -216,6 +265,24 @@ class TestChecks:
             5,
             0.5,
         )
+
+    @pytest.mark.parametrize(
+        ("argv", "expected"),
+        [
+            (["-D", "lists.dims[5]=5"], "-D sets 'lists.dims[5]' to '5', but"),
+            (["-D", "lists.dims=[1,2]", "-D", "lists.dims[5]=5"], "-D sets 'lists.dims' to '[1,2]' with"),
+            (["-D", "lists.declared[5]=5"], "-D sets 'lists.declared[5]' to '5', but Shape at"),
+            (["-D", "lists.declared[0]=x"], "-D sets 'lists.declared[0]' to 'x', but Shape at"),
+        ],
+    )
+    def test_a_bad_index_assignment_is_named_as_typed(
+        self, argv: list[str], expected: str, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A refused -D key[i]=v is named as the user wrote it, never by an internal repr."""
+        status, _, err = run(argv, capsys, lists)
+        assert status == 2
+        assert expected in err
+        assert "IndexAssignment" not in err
 
     def test_a_bare_default_keeps_the_reading_rules(self, capsys: pytest.CaptureFixture[str]) -> None:
         """A read with a default of 0 takes '3.14' as 3.14, but refuses text that is no number."""

@@ -186,7 +186,12 @@ def _from_object(key: str, value: Any, default: Any) -> Any:
             return type(default)(value)
         except ValueError:
             raise ConversionError(key, value, default, f"a value of {type(default).__name__}") from None
+    if isinstance(default, _COLLECTIONS) and isinstance(value, _COLLECTIONS):  # a file's list, a set default
+        return _collection_of(key, list(value), default)
     return value
+
+
+_COLLECTIONS = (list, tuple, set, frozenset)
 
 
 def _item_default(items: list[Any], index: int) -> Any:
@@ -208,14 +213,22 @@ def _parse_collection(key: str, text: str, default: Any) -> Any:
         texts = split_list(text)
     except GrammarError as error:
         raise ConversionError(key, text, default, f"a list such as [1, 2, 3] ({error})") from None
+    return _collection_of(key, texts, default, text)
+
+
+def _collection_of(key: str, given: list[Any], default: Any, shown: Any = None) -> Any:
+    """Return ``given`` as the default's collection type, each item converted by the default's item there."""
     defaults = list(default)
     items = []
-    for index, item in enumerate(texts):
+    for index, item in enumerate(given):
         try:
             items.append(convert(key, item, _item_default(defaults, index)))
         except ConversionError as error:
             raise ConversionError(
-                key, text, default, f"a list whose items are {error.expected} (item {index} is {item!r})"
+                key,
+                given if shown is None else shown,
+                default,
+                f"a list whose items are {error.expected} (item {index} is {item!r})",
             ) from None
     return _rebuild(default, items)
 
@@ -264,9 +277,12 @@ def merge_mapping(key: str, default: Any, given: collections.abc.Mapping[Any, An
 
 def _assign_items(key: str, assignment: IndexAssignment, default: Any) -> Any:
     """Apply ``name[i]=value`` to the list it assigns into (its base, else the default)."""
+    base = assignment.base
     if not isinstance(default, (list, tuple)):
-        raise ConversionError(key, str(assignment), default, "a list default for an index assignment")
-    items = list(default if assignment.base is None else convert(key, assignment.base, default))
+        if not isinstance(base, (list, tuple)):
+            raise ConversionError(key, str(assignment), default, "a list default for an index assignment")
+        default = base  # a lower layer's list (a -C file's), read without a list default
+    items = list(default if base is None else convert(key, base, default))
     defaults = list(default)
     for index, text in sorted(assignment.items.items()):
         if index >= len(items):
@@ -317,9 +333,28 @@ def to_type(key: str, value: Any, target: Any) -> Any:
     hyperparameter.exceptions.ConversionError: Cannot convert hyperparameter 'epochs' = 2.5 to int: expected an integer such as '42'.
     """  # noqa: E501
     try:
+        if isinstance(value, IndexAssignment) and value.base is not None:
+            value = _items_on_base(value)
         return _typed(value, target)
     except _Refused as refused:
         raise ConversionError(key, value, None, refused.expected, type_name(target)) from None
+
+
+def _items_on_base(assignment: IndexAssignment) -> list[Any]:
+    """Return the list ``name[i]=value`` makes of its base (a list text, or a lower layer's list).
+
+    The items assigned stay text: the declared item type then reads them.
+    """
+    base = assignment.base
+    try:
+        items = split_list(base) if isinstance(base, str) else list(base)
+    except (GrammarError, TypeError) as error:
+        raise _Refused(f"a list such as [1, 2, 3] ({error})") from None
+    for index, text in sorted(assignment.items.items()):
+        if index >= len(items):
+            raise _Refused(f"indexes below {len(items)}, the length of the list")
+        items[index] = text
+    return items
 
 
 def coerce(value: Any, target: Any) -> Any:

@@ -132,9 +132,10 @@ def split_indexed(key: str) -> tuple[str, Optional[int]]:
 class IndexAssignment:
     """``name[i]=value`` from the command line: replaces items of the list it is read with.
 
-    ``base`` is a whole-list text assigned to the same key in the same place
-    (``-D dims=[1,2] -D dims[0]=5``); without one, the items replace those of
-    the default the value is read with.
+    ``base`` is the whole list the items apply to: a list text assigned to the
+    same key in the same place (``-D dims=[1,2] -D dims[0]=5``), or the list a
+    lower layer gave (``-C run.yaml -D dims[0]=5`` applies to the file's list);
+    without one, the items replace those of the default the value is read with.
 
     >>> import hyperparameter as hp
     >>> with hp.scope("train.dims[1]=256"):
@@ -143,7 +144,7 @@ class IndexAssignment:
     """
 
     items: dict[int, str] = field(default_factory=dict)
-    base: Optional[str] = None
+    base: Any = None
 
     def with_item(self, index: int, text: str) -> IndexAssignment:
         """Return a copy that also assigns ``text`` at ``index``."""
@@ -151,4 +152,21 @@ class IndexAssignment:
 
     def __str__(self) -> str:
         assigned = ", ".join(f"[{index}]={text}" for index, text in sorted(self.items.items()))
-        return f"{self.base or ''}{' with ' if self.base else ''}{assigned}"
+        return f"{'' if self.base is None else self.base}{'' if self.base is None else ' with '}{assigned}"
+
+    def describe(self, key: str) -> str:
+        """Say what this sets, as a message names it: ``'dims[5]' to '5'``.
+
+        >>> IndexAssignment({0: "5", 2: "7"}, "[1, 2, 3]").describe("dims")
+        "'dims' to '[1, 2, 3]' with 'dims[0]' to '5' and 'dims[2]' to '7'"
+        >>> IndexAssignment({5: "5"}, [1, 2, 3]).describe("dims")
+        "'dims[5]' to '5' (in the list [1, 2, 3])"
+        """
+        items = " and ".join(
+            f"{f'{key}[{index}]'!r} to {text!r}" for index, text in sorted(self.items.items())
+        )
+        if self.base is None:
+            return items
+        if isinstance(self.base, str):  # the same -D gave the list
+            return f"{key!r} to {self.base!r} with {items}"
+        return f"{items} (in the list {self.base!r})"  # a lower layer (a -C file) gave the list

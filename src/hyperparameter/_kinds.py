@@ -18,7 +18,7 @@ from typing import Callable as CallableType
 
 from ._convert import coerce, merge_mapping
 from ._generators import follow_reader
-from ._grammar import GrammarError, split_list
+from ._grammar import GrammarError, IndexAssignment, split_list
 from ._levels import ABSENT, Level, is_lasting, remember_at
 from ._mappings import gathered
 from .exceptions import ConversionError, ParameterTypeError, ParameterValueError
@@ -105,6 +105,10 @@ class Parameter(Generic[T]):
         """Turn text from a scope or ``-D`` into a value of this kind (ValueError if it cannot)."""
         raise ValueError(f"{self.type_name} parameters take no text")
 
+    def assign_items(self, assignment: IndexAssignment) -> Any:
+        """Apply ``name[i]=value`` to this kind's value; only a list kind takes one (ValueError)."""
+        raise ValueError("an index assignment needs a list")
+
     def expected(self) -> str:
         """Describe what this kind accepts, for messages."""
         return f"a {self.type_name}"
@@ -128,6 +132,8 @@ class Parameter(Generic[T]):
             expected = f"no value from a scope or the command line: it is read-only (always {self.default!r})"
             raise ConversionError(self.key, value, self.default, expected)
         try:
+            if isinstance(value, IndexAssignment):
+                value = self.assign_items(value)
             return self.check(self.parse(value) if isinstance(value, str) else value)
         except (TypeError, ValueError) as error:
             detail = "" if isinstance(error, ParameterValueError) else f" ({error})"
@@ -562,6 +568,26 @@ class List(Parameter[list[Any]]):
         if self.item_type is None or self.item_type is str:
             return items
         return [coerce(item, self.item_type) for item in items]
+
+    def assign_items(self, assignment: IndexAssignment) -> Any:
+        """Replace items of the list assigned with them (a text or a lower layer's list), else of the default.
+
+        >>> import hyperparameter as hp
+        >>> class Net(hp.Params, namespace="net"):
+        ...     dims = hp.List([64, 64], item_type=int)
+        >>> with hp.scope("net.dims[1]=128"):
+        ...     Net().dims
+        [64, 128]
+        """
+        base = assignment.base
+        items = list(
+            self.default or () if base is None else self.parse(base) if isinstance(base, str) else base
+        )
+        for index, text in sorted(assignment.items.items()):
+            if index >= len(items):
+                raise ValueError(f"item {index} is past the end of a list of {len(items)}")
+            items[index] = text if self.item_type in (None, str) else coerce(text, self.item_type)
+        return items
 
     def _length(self) -> str:
         low, high = self.bounds or (None, None)

@@ -36,6 +36,7 @@ from ._arguments import (
 )
 from ._docstrings import Docstring, parse_docstring
 from ._engine import innermost
+from ._grammar import IndexAssignment
 from ._inject import EMPTY, ParamInfo, param
 from ._keys import collect, flatten, join_keys
 from ._origins import restore_baseline, save_baseline
@@ -583,8 +584,8 @@ class _Program:
         defined = self._parse_defines(defines)
         given = command.collect_given(namespace)
         # -D values and options are the latest layer: the files' ${...} references see them.
-        self._loaded(files, run, {**defined, **{key: value for key, (value, _) in given.items()}})
-        run.add(defined, dict.fromkeys(defined, "-D"))
+        loaded = self._loaded(files, run, {**defined, **{key: value for key, (value, _) in given.items()}})
+        run.add(_on_lists_of(defined, loaded), dict.fromkeys(defined, "-D"))
         run.add(
             {key: value for key, (value, _) in given.items()}, {k: s for k, (_, s) in given.items()}, False
         )
@@ -714,6 +715,18 @@ def _command_names(commands: list[Command]) -> list[list[str]]:
             )
         result.append(names)
     return result
+
+
+def _on_lists_of(defined: dict[str, Any], loaded: dict[str, Any]) -> dict[str, Any]:
+    """Apply each ``-D key[i]=v`` to the list a ``-C`` file gave ``key``, if one did.
+
+    >>> _on_lists_of({"dims": IndexAssignment({0: "5"})}, {"dims": [1, 2, 3]})
+    {'dims': IndexAssignment(items={0: '5'}, base=[1, 2, 3])}
+    """
+    for key, value in defined.items():
+        if type(value) is IndexAssignment and value.base is None and key in loaded:
+            defined[key] = IndexAssignment(value.items, loaded[key])
+    return defined
 
 
 def _read_all(values: dict[str, Any]) -> None:

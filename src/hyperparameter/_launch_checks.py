@@ -24,6 +24,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, Callable
 
 from ._catalog import Catalog, infos_of
+from ._grammar import IndexAssignment
 from ._suggest import format_suggestion
 from .exceptions import ConversionError, UsageError
 
@@ -50,8 +51,11 @@ class Checks:
                     converted = rule.convert(value)
                 except ConversionError as error:
                     source = sources.get(key, "the scope")
+                    what = (
+                        value.describe(key) if isinstance(value, IndexAssignment) else f"{key!r} to {value!r}"
+                    )
                     raise UsageError(
-                        f"{source} sets {key!r} to {value!r}, but {rule.where} expects {error.expected}.",
+                        f"{source} sets {what}, but {rule.where} expects {error.expected}.",
                         key,
                         value,
                         source,
