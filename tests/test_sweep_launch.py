@@ -116,6 +116,27 @@ def test_bad_value_of_a_later_trial_fails_before_any_trial(capsys: pytest.Captur
         (["-j", "0"], "positive number"),
         (["--jobs"], "needs a value"),
         (["--backend", "gpu"], "Unknown sweep backend 'gpu'"),
+        (
+            ["-D", "swp.lr=0.1,0.2", "--lr", "0.5"],
+            "'swp.lr' is swept by -D swp.lr=0.1,0.2 and also set by --lr",
+        ),
+        (
+            ["-D", "swp.lr=0.1,0.2", "-D", "swp.lr=0.3"],
+            "swept by -D swp.lr=0.1,0.2 and also set by -D swp.lr=0.3",
+        ),
+        (
+            ["-Dswp.lr=0.3", "-D", "swp.lr=0.1,0.2"],
+            "swept by -D swp.lr=0.1,0.2 and also set by -D swp.lr=0.3",
+        ),
+        (
+            ["--search", "random", "--trials", "2", "-D", "swp.lr=uniform(0.1, 0.2)", "--lr", "0.5"],
+            "'swp.lr' is swept by -D swp.lr=uniform(0.1, 0.2) and also set by --lr",
+        ),
+        (
+            ["--search", "random", "--trials", "2", "-D", "swp.lr=uniform(0.1, 0.2)", "-D", "swp.lr=0.3"],
+            "swept by -D swp.lr=uniform(0.1, 0.2) and also set by -D swp.lr=0.3",
+        ),
+        (["-D", "swp.lr=0.1,0.2", "--record", "run.json"], "--record run.json records one run, but --sweep"),
     ],
 )
 def test_usage_errors(argv: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:

@@ -18,9 +18,9 @@ from ._grammar import format_value
 from ._params import Params
 from ._search import make_source
 from ._search_space import Categorical, Dimension, draw_trials, find_declared_spaces, parse_space
-from ._sweep_grid import swept_texts
+from ._sweep_grid import check_set_once, swept_texts
 from ._sweep_trial import Objective
-from .exceptions import SearchSpaceError
+from .exceptions import SearchSpaceError, SweepError
 
 
 @dataclass
@@ -31,6 +31,7 @@ class SearchPlan:
     keys: list[str]
     argv_of: Callable[[Mapping[str, Any]], list[str]]
     space: dict[str, Dimension]
+    how: dict[str, str]  # how each key is searched: "-D KEY=SPACE", or its declared space
 
 
 def find_declared_classes(targets: Iterable[Any]) -> list[type[Params]]:
@@ -61,19 +62,7 @@ def plan_search(
         SearchSpaceError: a malformed space, or nothing to search.
     """
     space = find_declared_spaces(classes)
-    searched: dict[str, Any] = {}
-    for define in defines:
-        dimension = parse_space(define.text, define.key)
-        if dimension is None:
-            texts = swept_texts(define.key, define.text)
-            if texts is None:  # a plain -D value pins the key
-                space.pop(define.key, None)
-                continue
-            dimension = Categorical(texts)
-        if define.key in searched:
-            raise SearchSpaceError(f"The key {define.key!r} is given two spaces; give it one -D.")
-        space[define.key] = dimension
-        searched[define.key] = define
+    searched = _add_defined_spaces(space, defines)
     if not space:
         raise SearchSpaceError(
             "Nothing to search: give a space with -D key=uniform(a,b) (or loguniform, int, choice), "
@@ -95,7 +84,36 @@ def plan_search(
         return trial[:end] + added + trial[end:]
 
     source = make_source(search, space, trials=trials, seed=seed, objective=objective)
-    return SearchPlan(source, list(space), argv_of, space)
+    how = {
+        key: f"-D {key}={searched[key].text}" if key in searched else "its declared space" for key in space
+    }
+    return SearchPlan(source, list(space), argv_of, space, how)
+
+
+def _add_defined_spaces(space: dict[str, Dimension], defines: Sequence[Any]) -> dict[str, Any]:
+    """Put the spaces ``defines`` give into ``space`` (a plain value pins its key); return the searched ones.
+
+    Raises:
+        SearchSpaceError: a malformed space, a key given two spaces, or a searched key another -D sets.
+    """
+    searched: dict[str, Any] = {}
+    for define in defines:
+        dimension = parse_space(define.text, define.key)
+        if dimension is None:
+            texts = swept_texts(define.key, define.text)
+            if texts is None:  # a plain -D value pins the key
+                space.pop(define.key, None)
+                continue
+            dimension = Categorical(texts)
+        if define.key in searched:
+            raise SearchSpaceError(f"The key {define.key!r} is given two spaces; give it one -D.")
+        space[define.key] = dimension
+        searched[define.key] = define
+    try:
+        check_set_once(defines, searched)
+    except SweepError as error:
+        raise SearchSpaceError(str(error)) from None
+    return searched
 
 
 def build_extreme_trials(space: Mapping[str, Dimension], seed: int) -> list[dict[str, Any]]:

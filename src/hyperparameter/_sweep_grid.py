@@ -125,6 +125,28 @@ def swept_range(key: str, text: str, args: list[str]) -> range:
     return swept
 
 
+def check_set_once(defines: Sequence[Any], swept: Mapping[str, Any]) -> None:
+    """Refuse a swept key that another ``-D`` also sets: one of them would win in every trial, silently.
+
+    ``defines`` are a command line's ``-D`` arguments (``index``, ``key``, ``text``); ``swept`` the
+    ones among them that sweep each key.
+
+    >>> from types import SimpleNamespace as D
+    >>> check_set_once([D(index=1, key="a", text="1,2"), D(index=3, key="a", text="3")],
+    ...                {"a": D(index=1, key="a", text="1,2")})
+    Traceback (most recent call last):
+    ...
+    hyperparameter.exceptions.SweepError: 'a' is swept by -D a=1,2 and also set by -D a=3; give it in one -D.
+    """
+    for define in defines:
+        first = swept.get(define.key)
+        if first is not None and define.index != first.index:
+            raise SweepError(
+                f"{define.key!r} is swept by -D {define.key}={first.text} and also set by "
+                f"-D {define.key}={define.text}; give it in one -D."
+            )
+
+
 def check_space(space: Mapping[str, Any]) -> dict[str, list[Any]]:
     """Check the grid ``space``: return it with checked keys and each key's values as a list.
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import shlex
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
@@ -25,7 +25,7 @@ from ._suggest import did_you_mean
 from ._sweep import run_sweep
 from ._sweep_backends import BACKENDS
 from ._sweep_folder import SweepFolder, timestamped
-from ._sweep_grid import GridSource, swept_texts
+from ._sweep_grid import GridSource, check_set_once, swept_texts
 from ._sweep_options import PLOT_FLAG, PREFIX, RESUME_FLAG, SWEEP_FLAG
 from ._sweep_plot import import_figure, plot_sweep
 from ._sweep_trial import Objective, SweepResult, Trial
@@ -202,6 +202,7 @@ def expand(args: Sequence[str]) -> tuple[dict[str, list[str]], list[list[str]]]:
             raise SweepError(f"The key {define.key!r} is swept twice; give all its values in one -D.")
         swept[define.key] = define
         space[define.key] = texts
+    check_set_once(_defines(args), swept)
     trials = []
     for point in GridSource(space).points:
         trial = list(args)
@@ -210,6 +211,25 @@ def expand(args: Sequence[str]) -> tuple[dict[str, list[str]], list[list[str]]]:
             trial[define.index] = assignment if define.separate else define.flag + assignment
         trials.append(trial)
     return space, trials
+
+
+def check_not_overridden(sources: Mapping[str, str], swept: Mapping[str, str]) -> None:
+    """Refuse a swept key that an option also sets (``sources`` are a checked trial's): the option would win.
+
+    ``swept`` says how each key is swept (``-D t.x=1,2``).
+
+    >>> check_not_overridden({"t.x": "--x"}, {"t.x": "-D t.x=1,2"})
+    Traceback (most recent call last):
+    ...
+    hyperparameter.exceptions.SweepError: 't.x' is swept by -D t.x=1,2 and also set by --x, which would win in every trial; drop one of them.
+    """  # noqa: E501
+    for key, how in swept.items():
+        source = sources.get(key, "-D")
+        if source != "-D":
+            raise SweepError(
+                f"{key!r} is swept by {how} and also set by {source}, which would win in every trial; "
+                "drop one of them."
+            )
 
 
 @dataclass
@@ -334,6 +354,8 @@ def _grid(program: Any, args: list[str]) -> _Trials:
     _describe_if_asked(program, trial_args[0])
     # The unknown-key warnings are the same for every trial, so only the first one gives them.
     prepared = [_prepare(program, each, warn=index == 0) for index, each in enumerate(trial_args)]
+    swept = {define.key: f"-D {define.key}={define.text}" for define in _defines(args) if define.key in space}
+    check_not_overridden(prepared[0].sources, swept)
     source = GridSource(space)
     # A trial's values as the launcher converted them (0.1, not '0.1'), for the table and the folder.
     source.points = [
@@ -368,6 +390,7 @@ def _searched(program: Any, options: SweepOptions, args: list[str]) -> _Trials:
     checked = [
         _prepare(program, search.argv_of(values), warn=index == 0) for index, values in enumerate(ends)
     ]
+    check_not_overridden(checked[0].sources, search.how)
     cache: dict[int, Prepared] = {}
 
     def prepared(trial: Trial) -> Prepared:
@@ -438,6 +461,12 @@ def _prepare(program: Any, args: list[str], warn: bool) -> Prepared:
     the first trial gives it).
     """
     run = program._parse(program.parser, args)
+    if run.record_to is not None:
+        flag = "--hp-record" if "--record" in program.taken else "--record"
+        raise SweepError(
+            f"{flag} {run.record_to} records one run, but --sweep runs many, and each trial's record "
+            f"is already DIR/NNNN/record.json; drop {flag}."
+        )
     if warn:
         program._check(run)
     elif run.set_by_user:
