@@ -103,7 +103,14 @@ def test_d_spaces_replace_and_plain_values_pin(program: Path, tmp_path: Path):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
+        (
+            ["-D", "train.lr=uniform(0, 1)"],
+            "the search space -D train.lr=uniform(0, 1), at its low end, sets 'train.lr' to '0.0', but",
+        ),
         (["-D", "train.lr=uniform(0, 1)"], "expects a float in [1e-05, 0.1]"),
+        (["-D", "train.layers=int(0, 3)"], "the search space -D train.layers=int(0, 3), at its low end,"),
+        (["-D", "train.layers=int(2, 9)"], "the search space -D train.layers=int(2, 9), at its high end,"),
+        (["-D", "train.act=choice(relu, silu)"], "-D train.act=choice(relu, silu), at its choice silu,"),
         (["-D", "train.layers=int(0, 3)"], "expects an int in [1, 4]"),
         (["-D", "train.lr=loguniform(0, 1)"], "loguniform(a, b) needs 0 < a < b"),
         (["--trials", "0"], "--trials takes a positive number of trials, not '0'"),

@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import os
+import re
 import threading
 import time
 from pathlib import Path
@@ -109,6 +110,29 @@ def test_space_must_hold_lists(values: object) -> None:
     """A key's values must be a non-empty collection; a scalar or a string is refused."""
     with pytest.raises(hp.SweepError, match=r"train\.lr"):
         hp.sweep(train, {"train.lr": values}, progress=False)
+
+
+@pytest.mark.parametrize(
+    ("space", "message"),
+    [
+        (
+            {"train": "the class"},
+            "'train' are the hp.Params class Declared, a search space: pass search='random'",
+        ),
+        ({"train.lr": "loguniform(1e-3, 1)"}, "'train.lr' are the search space 'loguniform(1e-3, 1)': pass"),
+        ({"train.lr": "choice(0.1, 0.2)"}, "'train.lr' are the search space 'choice(0.1, 0.2)': pass"),
+    ],
+)
+def test_a_search_space_in_a_grid_says_to_search_it(space: dict[str, object], message: str) -> None:
+    """A search space in a grid sweep (a space text, an hp.Params class) says to pass search= and trials=."""
+
+    class Declared(hp.Params, namespace="train"):
+        lr = hp.Float(0.1, bounds=(0.01, 1.0))
+
+    space = {key: Declared if value == "the class" else value for key, value in space.items()}
+    with pytest.raises(hp.SweepError, match=re.escape(message)) as info:
+        hp.sweep(train, space, progress=False)
+    assert "trials=N" in str(info.value)
 
 
 # -- running trials -----------------------------------------------------------

@@ -130,13 +130,20 @@ def test_bad_value_of_a_later_trial_fails_before_any_trial(capsys: pytest.Captur
         ),
         (
             ["--search", "random", "--trials", "2", "-D", "swp.lr=uniform(0.1, 0.2)", "--lr", "0.5"],
-            "'swp.lr' is swept by -D swp.lr=uniform(0.1, 0.2) and also set by --lr",
+            "'swp.lr' is swept by the search space -D swp.lr=uniform(0.1, 0.2) and also set by --lr",
         ),
         (
             ["--search", "random", "--trials", "2", "-D", "swp.lr=uniform(0.1, 0.2)", "-D", "swp.lr=0.3"],
             "swept by -D swp.lr=uniform(0.1, 0.2) and also set by -D swp.lr=0.3",
         ),
         (["-D", "swp.lr=0.1,0.2", "--record", "run.json"], "--record run.json records one run, but --sweep"),
+        (
+            ["-D", "swp.lr=choice(0.1, 0.2)"],
+            "is a search space: add --search random --trials N to search it, "
+            "or write -D swp.lr=0.1,0.2 for a grid",
+        ),
+        (["-D", "swp.layers=int(1, 4)"], "or write -D swp.layers='range(1, 5)' for a grid"),
+        (["-D", "swp.lr=loguniform(1e-4, 1e-2)"], "or write the values to try, -D swp.lr=A,B,C, for a grid"),
     ],
 )
 def test_usage_errors(argv: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:

@@ -17,7 +17,7 @@ from typing import Any, Callable, Optional
 from ._grammar import format_value
 from ._params import Params
 from ._search import make_source
-from ._search_space import Categorical, Dimension, draw_trials, find_declared_spaces, parse_space
+from ._search_space import Categorical, Dimension, find_declared_spaces, parse_space
 from ._sweep_grid import check_set_once, swept_texts
 from ._sweep_trial import Objective
 from .exceptions import SearchSpaceError, SweepError
@@ -31,7 +31,7 @@ class SearchPlan:
     keys: list[str]
     argv_of: Callable[[Mapping[str, Any]], list[str]]
     space: dict[str, Dimension]
-    how: dict[str, str]  # how each key is searched: "-D KEY=SPACE", or its declared space
+    how: dict[str, str]  # how each key is searched: "the search space -D KEY=SPACE", or its declared one
 
 
 def find_declared_classes(targets: Iterable[Any]) -> list[type[Params]]:
@@ -85,7 +85,10 @@ def plan_search(
 
     source = make_source(search, space, trials=trials, seed=seed, objective=objective)
     how = {
-        key: f"-D {key}={searched[key].text}" if key in searched else "its declared space" for key in space
+        key: f"the search space -D {key}={searched[key].text}"
+        if key in searched
+        else f"the declared search space of {key!r}"
+        for key in space
     }
     return SearchPlan(source, list(space), argv_of, space, how)
 
@@ -116,12 +119,43 @@ def _add_defined_spaces(space: dict[str, Dimension], defines: Sequence[Any]) -> 
     return searched
 
 
-def build_extreme_trials(space: Mapping[str, Dimension], seed: int) -> list[dict[str, Any]]:
-    """Build trial values that together hold every end of every dimension, for checking before a search.
+@dataclass
+class ExtremeTrial:
+    """Trial values at ends of their spaces, and which end each value is ("its low end")."""
+
+    values: dict[str, Any]
+    ends: dict[str, str]
+
+
+def build_extreme_trials(space: Mapping[str, Dimension]) -> list[ExtremeTrial]:
+    """Build trials that together hold every end of every dimension, for checking before a search.
+
+    The first trial has every key at its first end (a low end, a first
+    choice); each other trial moves one key to another of its ends.
 
     >>> from hyperparameter._search_space import IntRange
-    >>> build_extreme_trials({"a": IntRange(1, 3), "b": Categorical(["x", "y"])}, 0)[0]["a"]
-    1
+    >>> trials = build_extreme_trials({"a": IntRange(1, 3), "b": Categorical(["x", "y"])})
+    >>> [trial.values for trial in trials]
+    [{'a': 1, 'b': 'x'}, {'a': 3, 'b': 'x'}, {'a': 1, 'b': 'y'}]
+    >>> trials[1].ends
+    {'a': 'its high end', 'b': 'its choice x'}
     """
-    base = draw_trials(space, seed, 1)[0]
-    return [{**base, key: end} for key, dimension in space.items() for end in dimension.list_ends()]
+    ends = {key: dimension.list_ends() for key, dimension in space.items()}
+    labels = {
+        key: [_name_end(space[key], index, end) for index, end in enumerate(ends[key])] for key in space
+    }
+    first = ExtremeTrial({key: ends[key][0] for key in space}, {key: labels[key][0] for key in space})
+    trials = [first]
+    for key in space:
+        for index in range(1, len(ends[key])):
+            values, named = dict(first.values), dict(first.ends)
+            values[key], named[key] = ends[key][index], labels[key][index]
+            trials.append(ExtremeTrial(values, named))
+    return trials
+
+
+def _name_end(dimension: Dimension, index: int, end: Any) -> str:
+    """Name the end ``end`` (the ``index``-th of :meth:`Dimension.list_ends`) of ``dimension``."""
+    if isinstance(dimension, Categorical):
+        return f"its choice {format_value(end)}"
+    return "its low end" if index == 0 else "its high end"

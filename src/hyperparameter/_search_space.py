@@ -172,6 +172,16 @@ def parse_space(text: str, key: str = "") -> Optional[Dimension]:
     return _parse_uniform(where, form, arguments)
 
 
+def find_space_form(text: str) -> Optional[str]:
+    """Return the name of the search-space form ``text`` is written in, or None.
+
+    >>> find_space_form("choice(a, b)"), find_space_form(" int(1,4) "), find_space_form("a,b")
+    ('choice', 'int', None)
+    """
+    match = _FORM.match(text)
+    return match.group(1) if match else None
+
+
 def _parse_int_range(where: str, arguments: list[str]) -> IntRange:
     ends = []
     for argument in arguments:

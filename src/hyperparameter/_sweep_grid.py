@@ -24,8 +24,10 @@ from typing import Any, Optional
 
 from ._grammar import GrammarError, split_list
 from ._keys import check_key
+from ._params import Params
+from ._search_space import Categorical, IntRange, find_space_form, parse_space
 from ._sweep_trial import Trial
-from .exceptions import SweepError
+from .exceptions import SearchSpaceError, SweepError
 
 _CALL = re.compile(r"^\s*(?P<name>[A-Za-z_]\w*)\s*\((?P<args>.*)\)\s*$", re.DOTALL)
 _OPENERS = {"[": "]", "(": ")", "{": "}"}
@@ -110,6 +112,33 @@ def _unquoted(item: str) -> str:
     return inside[0] if len(inside) == 1 else item
 
 
+def refuse_search_space(key: str, text: str) -> None:
+    """Refuse ``-D key=text`` in a grid when ``text`` is a search space, which only a search draws from.
+
+    >>> refuse_search_space("t.name", "choice(a, b)")
+    Traceback (most recent call last):
+    ...
+    hyperparameter.exceptions.SweepError: -D t.name=choice(a, b) is a search space: add --search random --trials N to search it, or write -D t.name=a,b for a grid.
+    """  # noqa: E501
+    form = find_space_form(text)
+    if form is None:
+        return
+    try:
+        dimension = parse_space(text, key)
+    except SearchSpaceError:
+        dimension = None
+    if isinstance(dimension, Categorical):
+        grid = f"-D {key}={','.join(map(str, dimension.options))}"
+    elif isinstance(dimension, IntRange):
+        grid = f"-D {key}='range({dimension.low}, {dimension.high + 1})'"
+    else:
+        grid = f"the values to try, -D {key}=A,B,C,"
+    raise SweepError(
+        f"-D {key}={text} is a search space: add --search random --trials N to search it, or write {grid} "
+        "for a grid."
+    )
+
+
 def swept_range(key: str, text: str, args: list[str]) -> range:
     """``range(*args)`` for the swept value ``key=text``, refusing what Python's range refuses."""
     try:
@@ -154,11 +183,23 @@ def check_space(space: Mapping[str, Any]) -> dict[str, list[Any]]:
     {'train.lr': [0.1, 0.01], 'train.bs': [32, 64]}
 
     Raises:
-        SweepError: a key's values are not a non-empty collection (a string is one value).
+        SweepError: a key's values are not a non-empty collection (a string is one value),
+            or are a search space (a space text, an ``hp.Params`` class) without ``search=``.
     """
     checked: dict[str, list[Any]] = {}
     for key, values in space.items():
         check_key(key)
+        if isinstance(values, type) and issubclass(values, Params):
+            raise SweepError(
+                f"Sweep values for {key!r} are the hp.Params class {values.__name__}, a search space: "
+                "pass search='random' (or 'optuna') and trials=N to search its declared bounds, "
+                "or give each key a list of values for a grid."
+            )
+        if isinstance(values, str) and find_space_form(values):
+            raise SweepError(
+                f"Sweep values for {key!r} are the search space {values!r}: pass search='random' "
+                "(or 'optuna') and trials=N to search it, or a list of values for a grid."
+            )
         if isinstance(values, (str, bytes, Mapping)) or not isinstance(values, Iterable):
             raise SweepError(
                 f"Sweep values for {key!r} must be a list of values, not {type(values).__name__} "

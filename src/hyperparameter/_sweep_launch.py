@@ -25,7 +25,7 @@ from ._suggest import did_you_mean
 from ._sweep import run_sweep
 from ._sweep_backends import BACKENDS
 from ._sweep_folder import SweepFolder, timestamped
-from ._sweep_grid import GridSource, check_set_once, swept_texts
+from ._sweep_grid import GridSource, check_set_once, refuse_search_space, swept_texts
 from ._sweep_options import PLOT_FLAG, PREFIX, RESUME_FLAG, SWEEP_FLAG
 from ._sweep_plot import import_figure, plot_sweep
 from ._sweep_trial import Objective, SweepResult, Trial
@@ -195,6 +195,7 @@ def expand(args: Sequence[str]) -> tuple[dict[str, list[str]], list[list[str]]]:
     swept: dict[str, _Define] = {}
     space: dict[str, list[str]] = {}
     for define in _defines(args):
+        refuse_search_space(define.key, define.text)
         texts = swept_texts(define.key, define.text)
         if texts is None:
             continue
@@ -385,10 +386,17 @@ def _searched(program: Any, options: SweepOptions, args: list[str]) -> _Trials:
         seed=options.seed,
         objective=options.objective,
     )
-    ends = build_extreme_trials(search.space, search.source.seed)
-    _describe_if_asked(program, search.argv_of(ends[0]))
+    ends = build_extreme_trials(search.space)
+    _describe_if_asked(program, search.argv_of(ends[0].values))
+    # A bad end is named by the space the user wrote and which end it is, not by a -D never typed.
     checked = [
-        _prepare(program, search.argv_of(values), warn=index == 0) for index, values in enumerate(ends)
+        _prepare(
+            program,
+            search.argv_of(end.values),
+            index == 0,
+            {key: f"{search.how[key]}, at {name}," for key, name in end.ends.items()},
+        )
+        for index, end in enumerate(ends)
     ]
     check_not_overridden(checked[0].sources, search.how)
     cache: dict[int, Prepared] = {}
@@ -454,15 +462,20 @@ def _resumed(options: SweepOptions) -> Optional[SweepFolder]:
     return folder
 
 
-def _prepare(program: Any, args: list[str], warn: bool) -> Prepared:
+def _prepare(
+    program: Any, args: list[str], warn: bool, named: Optional[Mapping[str, str]] = None
+) -> Prepared:
     """Parse and check one trial's command line as the launcher does, without running it.
 
     ``warn``: also give the unknown-key warning (the same for every trial, so
-    the first trial gives it).
+    the first trial gives it). ``named``: how the check's messages name the
+    source of some keys' values, in place of ``-D``.
     """
     run = program._parse(program.parser, args)
+    given = {key: run.sources[key] for key in named or {} if key in run.sources}
+    run.sources.update((key, name) for key, name in (named or {}).items() if key in given)
     if run.record_to is not None:
-        flag = "--hp-record" if "--record" in program.taken else "--record"
+        flag = program.record_option.removeprefix("argument ")  # --hp-record when --record is the program's
         raise SweepError(
             f"{flag} {run.record_to} records one run, but --sweep runs many, and each trial's record "
             f"is already DIR/NNNN/record.json; drop {flag}."
@@ -474,6 +487,7 @@ def _prepare(program: Any, args: list[str], warn: bool) -> Prepared:
             run.values = program.checks().check(run.values, run.sources)
         except UsageError as error:
             program.parser.error(str(error))
+    run.sources.update(given)
     return Prepared(run.values, run.sources, _call_of(run.command, run.arguments))
 
 
