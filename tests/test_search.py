@@ -267,6 +267,30 @@ def test_optuna_resume_continues_the_study(tmp_path: Path, optuna):
 
 
 @pytest.mark.optuna
+def test_optuna_resume_with_more_trials_continues_the_study(tmp_path: Path, optuna):
+    """Resuming a finished Optuna search with more trials asks the study for the new ones only."""
+    args: dict[str, Any] = {
+        "search": "optuna",
+        "minimize": True,
+        "runs": tmp_path,
+        "seed": 0,
+        "progress": False,
+    }
+    first = hp.sweep(bowl, {"x": "uniform(-3, 3)"}, trials=3, **args)
+    more = hp.sweep(bowl, {"x": "uniform(-3, 3)"}, trials=5, resume=True, **args)
+    assert [t.number for t in more] == [0, 1, 2, 3, 4]
+    assert [t.values for t in more][:3] == [t.values for t in first]
+    with pytest.raises(hp.SweepError, match="its minimize is True, not False"):
+        hp.sweep(
+            bowl,
+            {"x": "uniform(-3, 3)"},
+            trials=5,
+            resume=True,
+            **{**args, "minimize": None, "maximize": True},
+        )
+
+
+@pytest.mark.optuna
 def test_optuna_handles_choices_of_any_object(optuna):
     """Choices Optuna cannot store (functions) are searched by position and handed back as given."""
     result = hp.sweep(

@@ -146,6 +146,27 @@ def test_resume_reruns_the_failed_trials_of_a_search(program: Path, tmp_path: Pa
     assert [row["train.lr"] for row in after] == [row["train.lr"] for row in before]
 
 
+def test_resume_gives_a_search_more_trials(program: Path, tmp_path: Path):
+    """--resume DIR --trials N carries a random search on to N trials; another --seed is refused."""
+    runs = tmp_path / "runs"
+    assert run(program, "--sweep", "--search", "random", "--trials", "3", "--runs", str(runs)).returncode == 0
+    before = rows(runs)
+    more = run(program, "--resume", str(runs), "--trials", "5")
+    assert more.returncode == 0, more.stderr
+    after = rows(runs)
+    assert [row["trial"] for row in after] == ["0", "1", "2", "3", "4"]
+    assert after[:3] == before
+    assert json.loads((runs / "sweep.json").read_text())["source"]["trials"] == 5
+    for options, message in (
+        (["--seed", "12345"], "--seed 12345 cannot change a resumed search"),
+        (["--trials", "2"], "--trials 2 cannot shrink a resumed search of 5 trials"),
+        (["--search", "optuna"], "--search optuna cannot change a resumed sweep: it is a random search"),
+    ):
+        refused = run(program, "--resume", str(runs), *options)
+        assert refused.returncode == 2
+        assert message in refused.stderr
+
+
 @pytest.mark.optuna
 def test_optuna_search_from_the_command_line(program: Path, tmp_path: Path):
     """--search optuna --minimize loss keeps its study in the folder and finds a low loss."""

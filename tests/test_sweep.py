@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import _thread
 import csv
+import functools
 import io
 import json
 import os
@@ -419,6 +420,91 @@ def test_resume_runs_only_unsuccessful_trials(tmp_path: Path) -> None:
     assert second.ok
     assert json.loads((tmp_path / "0001" / "trial.json").read_text())["status"] == "ok"
     assert (tmp_path / "results.csv").read_text().count(",ok,") == 4
+
+
+def test_resume_with_keys_in_another_order_runs_the_failed_combination(tmp_path: Path) -> None:
+    """Resuming with the same space in another key order reruns exactly the combination that failed."""
+    broken = [True]
+
+    def work() -> int:
+        if broken[0] and hp.scope.a() == 1 and hp.scope.b() == "y":
+            raise RuntimeError("not yet")
+        return hp.scope.a()
+
+    first = hp.sweep(work, {"a": [1, 2], "b": ["x", "y"]}, runs=tmp_path, progress=False)
+    assert [t.status for t in first] == ["ok", "failed", "ok", "ok"]
+    broken[0] = False
+    resumed = hp.sweep(work, {"b": ["x", "y"], "a": [1, 2]}, runs=tmp_path, resume=True, progress=False)
+    assert [t.values for t in resumed] == [t.values for t in first]
+    assert resumed.ok
+    assert json.loads((tmp_path / "0001" / "trial.json").read_text())["values"] == {"a": 1, "b": "y"}
+
+
+def test_resume_refuses_another_function(tmp_path: Path) -> None:
+    """Resuming a folder with another function is refused, naming both functions."""
+    hp.sweep(train, {"train.lr": [0.1]}, runs=tmp_path, progress=False)
+    with pytest.raises(hp.SweepError, match=r"holds a sweep of 'test_sweep:train', not of '.*<lambda>'"):
+        hp.sweep(lambda: 1, {"train.lr": [0.1]}, runs=tmp_path, resume=True, progress=False)
+
+
+def test_resume_a_sweep_of_a_partial(tmp_path: Path) -> None:
+    """A sweep of a functools.partial resumes with a new partial of the same function."""
+
+    def work(scale: int) -> int:
+        return scale * hp.scope.x()
+
+    hp.sweep(functools.partial(work, 2), {"x": [1, 2]}, runs=tmp_path, progress=False)
+    resumed = hp.sweep(functools.partial(work, 2), {"x": [1, 2]}, runs=tmp_path, resume=True, progress=False)
+    assert [t.result for t in resumed] == [2, 4]
+
+
+def test_resume_gives_a_search_more_trials(tmp_path: Path) -> None:
+    """A resumed random search given more trials runs only the new ones and saves the new count."""
+    calls: list[float] = []
+
+    def work() -> float:
+        calls.append(hp.scope.x())
+        return hp.scope.x()
+
+    args = {"search": "random", "runs": tmp_path, "seed": 1, "progress": False}
+    first = hp.sweep(work, {"x": "uniform(0, 1)"}, trials=3, **args)
+    calls.clear()
+    more = hp.sweep(work, {"x": "uniform(0, 1)"}, trials=5, resume=True, **args)
+    assert [t.values for t in more][:3] == [t.values for t in first]
+    assert calls == [t.values["x"] for t in more][3:]
+    assert json.loads((tmp_path / "sweep.json").read_text())["source"]["trials"] == 5
+    with pytest.raises(hp.SweepError, match="more trials, not fewer"):
+        hp.sweep(work, {"x": "uniform(0, 1)"}, trials=4, resume=True, **args)
+    with pytest.raises(hp.SweepError, match="its seed is 1, not 2"):
+        hp.sweep(work, {"x": "uniform(0, 1)"}, trials=5, resume=True, **{**args, "seed": 2})
+
+
+def test_a_trial_that_changes_directory_keeps_its_sweep(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A relative runs= is fixed when the sweep starts: a trial's os.chdir does not break or move it."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "elsewhere").mkdir()
+
+    def work() -> int:
+        os.chdir(tmp_path / "elsewhere")
+        return 1
+
+    result = hp.sweep(work, {"x": [1, 2]}, runs="runs/rel", progress=False)
+    assert result.ok
+    assert result.folder == tmp_path / "runs" / "rel"
+    assert (tmp_path / "runs" / "rel" / "results.csv").exists()
+
+
+def test_runs_that_cannot_be_a_folder(tmp_path: Path) -> None:
+    """runs= naming a file is an OSError (SweepFolderError) saying so, before any trial runs."""
+    taken = tmp_path / "notes.txt"
+    taken.write_text("mine")
+    for runs, reason in ((taken, "it is a file"), (taken / "sub", "a part of its path is a file")):
+        with pytest.raises(hp.SweepFolderError, match=f"cannot be made: {reason}; choose another folder"):
+            hp.sweep(train, {"train.lr": [0.1]}, runs=runs, progress=False)
+    assert issubclass(hp.SweepFolderError, OSError)
+    assert taken.read_text() == "mine"
 
 
 def test_ctrl_c_leaves_a_resumable_folder(tmp_path: Path) -> None:

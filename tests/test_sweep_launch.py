@@ -163,7 +163,7 @@ def test_failure_exits_non_zero_and_others_go_on(capsys: pytest.CaptureFixture[s
     assert len(CALLS) == 4
     captured = capsys.readouterr()
     assert "RuntimeError: diverged" in captured.out
-    assert "--resume out" in captured.err
+    assert f"--resume {Path.cwd() / 'out'}" in captured.err
     assert json.loads(Path("out/0003/trial.json").read_text())["status"] == "failed"
 
 
@@ -188,7 +188,7 @@ def test_default_folder_is_timestamped_under_runs() -> None:
     """Without --runs the sweep gets a new folder under runs/ named by the time it started."""
     result = sweep("-D", "swp.lr=0.1,0.2")
     assert result.folder is not None
-    assert result.folder.parent == Path("runs")
+    assert result.folder.parent == Path.cwd() / "runs"  # absolute, fixed when the sweep starts
     assert (result.folder / "results.csv").exists()
 
 
@@ -211,6 +211,70 @@ def test_resume_takes_no_program_arguments(capsys: pytest.CaptureFixture[str]) -
         hp.launch(main, argv=["--resume", "out", "--epochs", "4"])
     assert info.value.code == 2
     assert "give no program arguments" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (
+            ["--search", "random", "--trials", "4"],
+            "--search random cannot change a resumed sweep: it is a grid",
+        ),
+        (["--seed", "3"], "--trials and --seed are for --search random"),
+        (["--runs", "other"], "--runs names the folder of a new sweep"),
+    ],
+)
+def test_resume_refuses_options_that_make_another_sweep(
+    capsys: pytest.CaptureFixture[str], options: list[str], message: str
+) -> None:
+    """--resume with --search, --seed or --runs for a grid is a usage error naming the option."""
+    sweep("-D", "swp.lr=0.1,0.2", "--runs", "out")
+    CALLS.clear()
+    with pytest.raises(SystemExit) as info:
+        hp.launch(main, argv=["--resume", "out", *options])
+    assert info.value.code == 2
+    assert message in capsys.readouterr().err
+    assert CALLS == []
+    assert not Path("other").exists()
+
+
+def test_resume_ranks_by_a_new_objective(capsys: pytest.CaptureFixture[str]) -> None:
+    """--resume DIR --maximize METRIC ranks the resumed grid by it and saves it in sweep.json."""
+    with pytest.raises(SystemExit):
+        sweep("-D", "swp.lr=0.1,0.01", "-D", "swp.layers=2,3", "--runs", "out", "--minimize", "loss")
+    capsys.readouterr()
+    with pytest.raises(SystemExit):
+        hp.launch(main, argv=["--resume", "out", "--maximize", "loss"])
+    assert "best loss=0.3 (trial 1)" in capsys.readouterr().err
+    assert json.loads(Path("out/sweep.json").read_text())["objective"] == ["loss", False]
+
+
+@pytest.mark.parametrize(("runs", "reason"), [("notes.txt", "it is a file"), ("notes.txt/x", "a part of")])
+def test_runs_that_cannot_be_a_folder(capsys: pytest.CaptureFixture[str], runs: str, reason: str) -> None:
+    """--runs naming a file is a usage error naming --runs, before any trial runs."""
+    Path("notes.txt").write_text("mine")
+    with pytest.raises(SystemExit) as info:
+        sweep("-D", "swp.lr=0.1,0.2", "--runs", runs)
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert f"cannot be made: {reason}" in err
+    assert "choose another folder with --runs DIR" in err
+    assert CALLS == []
+
+
+@hp.param("cwd")
+def moving(lr: float = 0.1) -> float:
+    """Move into a run folder, as many training scripts do."""
+    os.makedirs("moved", exist_ok=True)
+    os.chdir("moved")
+    return lr
+
+
+def test_a_program_that_changes_directory_keeps_its_sweep(tmp_path: Path) -> None:
+    """A relative --runs is fixed when the sweep starts: a trial's os.chdir does not break or move it."""
+    result = hp.launch(moving, argv=["--sweep", "-D", "cwd.lr=0.1,0.2", "--runs", "out"])
+    assert result.ok
+    assert (tmp_path / "out" / "results.csv").read_text().count(",ok,") == 2
 
 
 def test_listing_describes_the_first_trial(capsys: pytest.CaptureFixture[str]) -> None:
@@ -332,9 +396,34 @@ def test_trial_command_reruns_the_trial(tmp_path: Path) -> None:
     """Running a trial's saved command gives that trial's result."""
     assert run_program(tmp_path, "--sweep", "-D", "swp.lr=1,2", "--runs", "out").returncode == 0
     record = json.loads((tmp_path / "out" / "0001" / "trial.json").read_text())
-    assert record["argv"][:2] == ["python", "prog.py"]
-    alone = run_python(*record["argv"][1:], cwd=tmp_path)
+    assert record["argv"][:2] == [sys.executable, "prog.py"]
+    alone = run_python(*record["argv"][1:], cwd=tmp_path)  # run_python: sys.executable, in the test's env
     assert alone.stdout.split() == ["loss", str(record["result"]["loss"])]
+
+
+def test_a_package_module_sweep_saves_commands_that_run(tmp_path: Path) -> None:
+    """For python -m pkg.module, trial commands and the resume hint use -m and this interpreter."""
+    package = tmp_path / "mypkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "helper.py").write_text("def factor():\n    return 3\n")
+    (package / "train.py").write_text(
+        "from .helper import factor\n" + PROGRAM.replace('lr * 2, "pid"', 'lr * factor(), "pid"')
+    )
+    done = run_python(
+        "-m", "mypkg.train", "--sweep", "-D", "swp.lr=1,2", "-D", "x=0,1", "--runs", "out", cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    record = json.loads((tmp_path / "out" / "0003" / "trial.json").read_text())
+    assert record["argv"][:3] == [sys.executable, "-m", "mypkg.train"]
+    alone = run_python(*record["argv"][1:], cwd=tmp_path)
+    assert alone.stdout.split() == ["loss", "6.0"]  # lr=2 times the helper's 3
+    other = run_program(tmp_path, "--resume", "out")
+    assert other.returncode == 2
+    assert (
+        f"resume it with that program: {sys.executable} -m mypkg.train --resume {tmp_path / 'out'}"
+        in other.stderr
+    )
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child process is POSIX")
@@ -371,7 +460,7 @@ def test_ctrl_c_then_resume(tmp_path: Path, backend: str) -> None:
     assert time.monotonic() - interrupted < 15  # not after the 30 s trial
     assert child.returncode == 130, err
     assert json.loads((tmp_path / "out" / "0000" / "trial.json").read_text())["status"] == "interrupted"
-    assert "--resume out" in err
+    assert f"--resume {tmp_path / 'out'}" in err
     (tmp_path / "stop-waiting").write_text("")
     done = run_program(tmp_path, "--resume", "out")
     assert done.returncode == 0, done.stderr

@@ -40,6 +40,7 @@ from .exceptions import (
     ScopeError,
     SearchSpaceError,
     SweepError,
+    SweepFolderError,
     UnpicklableValueError,
     UsageError,
 )
@@ -166,6 +167,7 @@ __all__ = [
     "Storage",
     "Str",
     "SweepError",
+    "SweepFolderError",
     "SweepResult",
     "Trial",
     "UnpicklableValueError",

@@ -11,6 +11,7 @@ be resumed.
 from __future__ import annotations
 
 import concurrent.futures
+import functools
 import queue
 import traceback
 from collections.abc import Mapping, Sequence
@@ -73,7 +74,7 @@ def run_sweep(
     mp_context: Any = None,
     probe: Optional[Callable[[], Any]] = None,
     argv_of: Optional[Callable[[Trial], list[str]]] = None,
-    resume_hint: str = "resume=True",
+    resume_hint: Optional[Callable[[Path], str]] = None,
 ) -> SweepResult:
     """Run the trials of ``source``; the engine under ``hp.sweep`` and ``--sweep``.
 
@@ -82,8 +83,8 @@ def run_sweep(
     first trial.
 
     ``argv_of`` gives the command line that re-runs a trial alone (launcher
-    sweeps); it is saved in the trial's folder. ``resume_hint`` is how the
-    closing line tells to resume (``--resume {folder}`` for the launcher).
+    sweeps); it is saved in the trial's folder. ``resume_hint`` gives, for
+    the folder, how the closing line tells to resume (``resume=True`` if None).
 
     Raises:
         KeyboardInterrupt: after recording the interrupted trials and the results so far.
@@ -129,12 +130,12 @@ def run_sweep(
     return result
 
 
-def _closing(result: SweepResult, interrupted: bool, resume_hint: str) -> str:
+def _closing(result: SweepResult, interrupted: bool, resume_hint: Optional[Callable[[Path], str]]) -> str:
     """Write the last line of the progress output: where the results are, how to resume."""
     if result.folder is None:
         return "sweep: interrupted" if interrupted else ""
     if interrupted or not result.ok:
-        hint = resume_hint.format(folder=result.folder)
+        hint = "resume=True" if resume_hint is None else resume_hint(result.folder)
         return f"sweep: results in {result.folder}; to run the trials that did not succeed: {hint}"
     return f"sweep: results in {result.folder}"
 
@@ -300,13 +301,20 @@ def sweep(
         KeyboardInterrupt: on Ctrl-C, after recording the trials so far.
     """
     objective = objective_of(minimize, maximize)
+    if resume and runs is None:
+        raise SweepError("resume=True needs runs=DIR, the folder of the sweep to resume.")
+    earlier = SweepFolder.open(runs) if resume and runs is not None and _holds_sweep(runs) else None
+    saved = earlier.description.get("source") if earlier is not None else None
+    saved = saved if isinstance(saved, dict) else None
     source, keys = source_for(
-        search, space, trials=trials, seed=seed, objective=objective, saved=_saved_source(runs, resume)
+        search, in_saved_order(space, saved), trials=trials, seed=seed, objective=objective, saved=saved
     )
     description = {"function": _name(func), "keys": keys, "source": jsonable(source.describe())}
     if objective is not None:
         description["objective"] = {"metric": objective.metric, "minimize": objective.minimize}
-    folder = _folder(runs, resume, description)
+    if earlier is not None:
+        check_same_sweep(earlier, description)
+    folder = earlier or (SweepFolder.create(runs, description) if runs is not None else None)
     return run_sweep(
         plan_for(func),
         source,
@@ -322,31 +330,64 @@ def sweep(
     )
 
 
-def _saved_source(runs: Optional[PathLike], resume: bool) -> Optional[dict[str, Any]]:
-    """Return the trial source saved in the sweep folder being resumed, if any."""
-    if not resume or runs is None or not (Path(runs) / "sweep.json").exists():
-        return None
-    saved = SweepFolder.open(runs).description.get("source")
-    return saved if isinstance(saved, dict) else None
+def _holds_sweep(runs: PathLike) -> bool:
+    return (Path(runs) / "sweep.json").exists()
 
 
-def _folder(runs: Optional[PathLike], resume: bool, description: dict[str, Any]) -> Optional[SweepFolder]:
-    """Open the sweep folder for ``runs=``: new, or the one being resumed (which must hold this sweep)."""
-    if runs is None:
-        if resume:
-            raise SweepError("resume=True needs runs=DIR, the folder of the sweep to resume.")
-        return None
-    if not resume or not (Path(runs) / "sweep.json").exists():
-        return SweepFolder.create(runs, description)
-    folder = SweepFolder.open(runs)
-    if folder.description.get("source") != description["source"]:
+def in_saved_order(space: Mapping[str, Any], saved: Optional[Mapping[str, Any]]) -> Mapping[str, Any]:
+    """Return ``space`` with its keys in the order of the saved sweep's space, when they are the same keys.
+
+    A grid numbers its trials by key order (the last key varies fastest), so
+    a resumed sweep given the same space in another order must take the
+    saved order to find each trial in its folder.
+
+    >>> in_saved_order({"b": [1], "a": [2]}, {"search": "grid", "space": {"a": [2], "b": [1]}})
+    {'a': [2], 'b': [1]}
+    """
+    order = saved.get("space") if saved is not None else None
+    if not isinstance(order, Mapping) or set(order) != set(space) or list(order) == list(space):
+        return space
+    return {key: space[key] for key in order}
+
+
+def check_same_sweep(folder: SweepFolder, description: dict[str, Any]) -> None:
+    """Check that ``folder`` holds the sweep ``description`` describes, and save what a resume changes.
+
+    A search may be given more trials than it had (it goes on to that
+    number) and a grid or random search another objective; anything else
+    that differs is another sweep.
+
+    Raises:
+        SweepError: the folder holds a sweep of another function, or of other values.
+    """
+    saved = folder.description
+    where = str(folder.path)
+    if saved.get("function") not in (None, description["function"]):
         raise SweepError(
-            f"The folder {str(runs)!r} holds a different sweep ({folder.description.get('source')!r}); "
-            "resume it with the same values, or choose another folder."
+            f"The folder {where!r} holds a sweep of {saved['function']!r}, not of "
+            f"{description['function']!r}; resume it with the same function, or choose another folder."
         )
-    return folder
+    before, after = dict(saved.get("source") or {}), dict(description["source"])
+    grown = after.get("trials")
+    if isinstance(before.get("trials"), int) and isinstance(grown, int):
+        if grown < before["trials"]:
+            raise SweepError(
+                f"The folder {where!r} holds a search of {before['trials']} trials; resuming may give "
+                f"it more trials, not fewer (got trials={grown})."
+            )
+        before["trials"] = grown
+    for name in dict.fromkeys([*before, *after]):
+        if before.get(name) != after.get(name):
+            raise SweepError(
+                f"The folder {where!r} holds a different sweep: its {name} is {before.get(name)!r}, "
+                f"not {after.get(name)!r}; resume it with the same values, or choose another folder."
+            )
+    folder.update({name: description[name] for name in ("source", "objective") if name in description})
 
 
 def _name(func: Callable[..., Any]) -> str:
-    module = getattr(func, "__module__", None) or "?"
-    return f"{module}:{getattr(func, '__qualname__', repr(func))}"
+    """Name ``func`` as ``module:qualname``, the same in every run (a partial by the function inside it)."""
+    while isinstance(func, functools.partial):
+        func = func.func
+    named = func if hasattr(func, "__qualname__") else type(func)
+    return f"{getattr(named, '__module__', None) or '?'}:{named.__qualname__}"

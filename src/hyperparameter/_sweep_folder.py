@@ -25,7 +25,7 @@ from typing import Any, Optional, Union
 from ._grammar import format_value
 from ._numbers import jsonable
 from ._sweep_trial import STATUSES, SweepResult, Trial
-from .exceptions import SweepError
+from .exceptions import SweepError, SweepFolderError
 
 PathLike = Union[str, "os.PathLike[str]"]
 _DESCRIPTION = "sweep.json"
@@ -73,31 +73,42 @@ class SweepFolder:
         self.description = description
 
     @classmethod
-    def create(cls, path: PathLike, description: dict[str, Any]) -> SweepFolder:
-        """Start a sweep in ``path`` (made if missing).
+    def create(cls, path: PathLike, description: dict[str, Any], option: str = "runs=DIR") -> SweepFolder:
+        """Start a sweep in ``path`` (made if missing), kept as an absolute path.
+
+        The path is made absolute now, so a trial that changes the working
+        directory cannot move the folder. ``option`` is how the user names
+        the folder, for the error message.
 
         Raises:
             SweepError: ``path`` already holds a sweep.
+            SweepFolderError: ``path`` cannot be made or written (a file is in the way, no permission).
         """
-        folder = Path(path)
+        folder = Path(path).absolute()
         if (folder / _DESCRIPTION).exists():
             raise SweepError(
                 f"The folder {str(folder)!r} already holds a sweep; resume it "
                 "(--resume DIR, or resume=True) or choose another folder."
             )
-        folder.mkdir(parents=True, exist_ok=True)
         description = {"created": datetime.datetime.now().isoformat(timespec="seconds"), **description}
-        _write(folder / _DESCRIPTION, _json(description))
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            _write(folder / _DESCRIPTION, _json(description))
+        except OSError as error:
+            raise SweepFolderError(
+                f"The sweep folder {str(folder)!r} cannot be made: {_reason(folder, error)}; "
+                f"choose another folder with {option}."
+            ) from None
         return cls(folder, description)
 
     @classmethod
     def open(cls, path: PathLike) -> SweepFolder:
-        """Open the sweep in ``path`` to resume it.
+        """Open the sweep in ``path`` to resume it (kept as an absolute path).
 
         Raises:
             SweepError: ``path`` holds no sweep.
         """
-        folder = Path(path)
+        folder = Path(path).absolute()
         try:
             description = json.loads((folder / _DESCRIPTION).read_text(encoding="utf-8"))
         except FileNotFoundError:
@@ -108,6 +119,12 @@ class SweepFolder:
         except ValueError as error:
             raise SweepError(f"The sweep file {str(folder / _DESCRIPTION)!r} is damaged: {error}.") from None
         return cls(folder, description)
+
+    def update(self, changes: dict[str, Any]) -> None:
+        """Save ``changes`` to the sweep's description: what a resume may change (trials, objective)."""
+        if any(self.description.get(name) != value for name, value in changes.items()):
+            self.description.update(changes)
+            _write(self.path / _DESCRIPTION, _json(self.description))
 
     def trial_path(self, number: int) -> Path:
         """Return the folder of trial ``number``."""
@@ -160,6 +177,15 @@ class SweepFolder:
             writer.writerow({key: "" if value is None else format_value(value) for key, value in row.items()})
         _write(self.path / _RESULTS, "".join(lines.parts))
         return self.path / _RESULTS
+
+
+def _reason(folder: Path, error: OSError) -> str:
+    """Say why ``folder`` cannot be made, in words."""
+    if isinstance(error, (FileExistsError, NotADirectoryError)):
+        return "it is a file" if folder.is_file() else "a part of its path is a file"
+    if isinstance(error, PermissionError):
+        return "permission denied"
+    return (error.strerror or str(error)).lower()
 
 
 class _CsvText:

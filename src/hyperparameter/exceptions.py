@@ -34,6 +34,7 @@ __all__ = [
     "ScopeError",
     "SearchSpaceError",
     "SweepError",
+    "SweepFolderError",
     "UnpicklableValueError",
     "UsageError",
 ]
@@ -416,6 +417,21 @@ class SweepError(HyperparameterError, ValueError):
     Traceback (most recent call last):
     ...
     hyperparameter.exceptions.SweepError: Sweep values for 'train.lr' must be a list of values, not float 0.1; wrap one value in a list, or set it with hp.scope around the sweep.
+    """  # noqa: E501
+
+
+class SweepFolderError(HyperparameterError, OSError):
+    """A sweep's folder (``runs=``, ``--runs``) cannot be made or written: a file is in the way, or no permission.
+
+    >>> import hyperparameter as hp, tempfile, pathlib
+    >>> with tempfile.TemporaryDirectory() as root:
+    ...     taken = pathlib.Path(root, "notes.txt")
+    ...     _ = taken.write_text("mine")
+    ...     try:
+    ...         hp.sweep(print, {"train.lr": [0.1]}, runs=taken, progress=False)
+    ...     except OSError as error:
+    ...         print(type(error).__name__, str(error).replace(root, "ROOT"))
+    SweepFolderError The sweep folder 'ROOT/notes.txt' cannot be made: it is a file; choose another folder with runs=DIR.
     """  # noqa: E501
 
 
