@@ -64,6 +64,9 @@ INSTANCES: dict[type[BaseException], BaseException] = {
         "train.hook", lambda: 0, TypeError("cannot pickle 'function' object")
     ),
     exceptions.SweepError: exceptions.SweepError("Unknown sweep backend 'gpu'."),
+    exceptions.SweepFolderError: exceptions.SweepFolderError(
+        "The sweep folder '/x/notes.txt' cannot be made: it is a file; choose another folder with runs=DIR."
+    ),
     exceptions.UsageError: exceptions.UsageError(
         "-D sets 'app.epochs' to '2.5', but main expects an integer.", "app.epochs", "2.5", "-D"
     ),

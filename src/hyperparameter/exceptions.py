@@ -421,7 +421,7 @@ class SweepError(HyperparameterError, ValueError):
 
 
 class SweepFolderError(HyperparameterError, OSError):
-    """A sweep's folder (``runs=``, ``--runs``) cannot be made or written: a file is in the way, or no permission.
+    """A sweep's folder (``runs=``, ``--runs``) cannot be made: a file is in the way, or no permission.
 
     >>> import hyperparameter as hp, tempfile, pathlib
     >>> with tempfile.TemporaryDirectory() as root:
