@@ -70,3 +70,25 @@ def read_lr_in_new_thread() -> object:
 def injected(width: int = 3, depth: int = 2) -> int:
     """Return what an ``@hp.param`` trial was given: the record sites its reads at this function."""
     return width * depth
+
+
+def _trial_dir_in_child(_: object = None) -> str:
+    return str(hp.trial_dir())
+
+
+def write_in_trial_dir() -> dict[str, object]:
+    """Write a file in the trial's folder; return the folder the trial, a bound thread and a child see."""
+    import concurrent.futures
+    import multiprocessing
+
+    folder = hp.trial_dir()
+    assert folder is not None
+    (folder / "model.txt").write_text(str(hp.scope.train.lr | 0.0))
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        thread = pool.submit(hp.bind_scope(_trial_dir_in_child)).result()
+    child = str(folder)
+    if hp.scope.children | True:  # a Ray or Dask worker's children cannot import this module by name
+        context = multiprocessing.get_context("spawn")
+        with concurrent.futures.ProcessPoolExecutor(1, mp_context=context) as pool:
+            child = pool.submit(_trial_dir_in_child).result()
+    return {"dir": str(folder), "thread": thread, "child": child}

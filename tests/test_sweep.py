@@ -507,6 +507,25 @@ def test_runs_that_cannot_be_a_folder(tmp_path: Path) -> None:
     assert taken.read_text() == "mine"
 
 
+def test_each_trial_finds_its_own_folder(tmp_path: Path) -> None:
+    """hp.trial_dir() is the running trial's own folder on the threads backend; None outside a trial."""
+
+    def work() -> str:
+        folder = hp.trial_dir()
+        assert folder is not None
+        (folder / "model.txt").write_text(str(hp.scope.x()))
+        time.sleep(0.05)  # two trials at once: each still sees its own folder
+        return str(folder)
+
+    result = hp.sweep(work, {"x": [1, 2, 3]}, jobs=2, runs=tmp_path, progress=False)
+    assert [trial.result for trial in result] == [str(tmp_path / f"000{n}") for n in range(3)]
+    assert [(tmp_path / f"000{n}" / "model.txt").read_text() for n in range(3)] == ["1", "2", "3"]
+    reads = json.loads((tmp_path / "0000" / "record.json").read_text())
+    assert "sweep.trial_dir" not in json.dumps(reads)  # where the trial runs, not what it read
+    assert hp.trial_dir() is None
+    assert hp.sweep(lambda: hp.trial_dir(), {"x": [1]}, progress=False)[0].result is None  # no runs=
+
+
 def test_ctrl_c_leaves_a_resumable_folder(tmp_path: Path) -> None:
     """Ctrl-C marks running trials interrupted, writes results.csv, re-raises; resuming completes it."""
     interrupt = threading.Event()

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 import hyperparameter as hp
-from sweep_trials import freeze_and_read_in_thread, read_in_trial
+from sweep_trials import freeze_and_read_in_thread, read_in_trial, write_in_trial_dir
 
 pytestmark = [pytest.mark.dask, pytest.mark.usefixtures("dask_client")]
 distributed = pytest.importorskip(
@@ -56,3 +57,20 @@ def test_frozen_in_a_trial_on_a_dask_cluster_of_ones_own() -> None:
     )
     assert [trial.status for trial in beside] == ["failed", "failed"]
     assert "backend='processes' (--backend processes) or jobs=1" in (beside[0].error or "")
+
+
+def test_trials_on_dask_find_their_folders(tmp_path: Path) -> None:
+    """hp.trial_dir() in a Dask task and its bound threads is the trial's folder."""
+    with hp.scope(children=False):
+        result = hp.sweep(
+            write_in_trial_dir,
+            {"train.lr": [0.1, 0.2]},
+            jobs=2,
+            backend="dask",
+            runs=tmp_path,
+            progress=False,
+        )
+    assert result.ok, result[0].traceback
+    folders = [str(tmp_path / f"000{n}") for n in range(2)]
+    assert [trial.result for trial in result] == [{"dir": d, "thread": d, "child": d} for d in folders]
+    assert [(tmp_path / f"000{n}" / "model.txt").read_text() for n in range(2)] == ["0.1", "0.2"]

@@ -277,6 +277,27 @@ def test_a_program_that_changes_directory_keeps_its_sweep(tmp_path: Path) -> Non
     assert (tmp_path / "out" / "results.csv").read_text().count(",ok,") == 2
 
 
+@hp.param("dir")
+def in_folder(lr: float = 0.1) -> str:
+    """Save a checkpoint where the trial's folder is."""
+    folder = hp.trial_dir()
+    if folder is None:
+        return "alone"
+    (folder / "model.txt").write_text(str(lr))
+    return str(folder)
+
+
+def test_each_trial_of_a_launched_sweep_finds_its_folder(tmp_path: Path) -> None:
+    """hp.trial_dir() in a launched sweep's trial is its folder; in a plain run of the program, None."""
+    result = hp.launch(in_folder, argv=["--sweep", "-D", "dir.lr=0.1,0.2", "--runs", "out"])
+    assert [trial.result for trial in result] == [
+        str(tmp_path / "out" / "0000"),
+        str(tmp_path / "out" / "0001"),
+    ]
+    assert (tmp_path / "out" / "0001" / "model.txt").read_text() == "0.2"
+    assert hp.launch(in_folder, argv=["-D", "dir.lr=0.2"]) == "alone"
+
+
 def test_listing_describes_the_first_trial(capsys: pytest.CaptureFixture[str]) -> None:
     """-lps with --sweep lists the values of the first trial and runs nothing."""
     with pytest.raises(SystemExit) as info:

@@ -11,7 +11,7 @@ import pytest
 
 import hyperparameter as hp
 import sweep_trials
-from sweep_trials import injected, read_in_children, read_in_trial
+from sweep_trials import injected, read_in_children, read_in_trial, write_in_trial_dir
 
 START_METHODS = [
     method for method in ("fork", "spawn", "forkserver") if method in multiprocessing.get_all_start_methods()
@@ -132,3 +132,22 @@ def test_worker_trials_record_what_they_read(tmp_path: Path) -> None:
     hp.sweep(identity, {"x": [7]}, backend="processes", runs=tmp_path, progress=False)
     reads = json.loads((tmp_path / "0000" / "record.json").read_text())["reads"]
     assert [(read["key"], read["value"]) for read in reads] == [("x", 7)]
+
+
+@pytest.mark.parametrize("method", START_METHODS)
+def test_trials_in_processes_find_their_folders(tmp_path: Path, method: str) -> None:
+    """hp.trial_dir() in a worker (each start method), its bound threads and the processes it starts."""
+    result = hp.sweep(
+        write_in_trial_dir,
+        {"train.lr": [0.1, 0.2]},
+        jobs=2,
+        backend="processes",
+        mp_context=method,
+        runs=tmp_path,
+        progress=False,
+    )
+    assert result.ok, result[0].traceback
+    folders = [str(tmp_path / f"000{n}") for n in range(2)]
+    assert [trial.result for trial in result] == [{"dir": d, "thread": d, "child": d} for d in folders]
+    assert [(tmp_path / f"000{n}" / "model.txt").read_text() for n in range(2)] == ["0.1", "0.2"]
+    assert "sweep.trial_dir" not in (tmp_path / "0000" / "record.json").read_text()

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
 import hyperparameter as hp
-from sweep_trials import read_in_trial
+from sweep_trials import read_in_trial, write_in_trial_dir
 
 pytestmark = [pytest.mark.ray, pytest.mark.usefixtures("ray_cluster")]
 ray = pytest.importorskip(
@@ -41,3 +42,15 @@ def test_failures_on_ray() -> None:
     assert [trial.status for trial in result] == ["ok", "failed", "ok"]
     assert result[1].error == "ValueError: two"
     assert "raise ValueError" in (result[1].traceback or "")
+
+
+def test_trials_on_ray_find_their_folders(tmp_path: Path) -> None:
+    """hp.trial_dir() in a Ray task and its bound threads is the trial's folder."""
+    with hp.scope(children=False):
+        result = hp.sweep(
+            write_in_trial_dir, {"train.lr": [0.1, 0.2]}, jobs=2, backend="ray", runs=tmp_path, progress=False
+        )
+    assert result.ok, result[0].traceback
+    folders = [str(tmp_path / f"000{n}") for n in range(2)]
+    assert [trial.result for trial in result] == [{"dir": d, "thread": d, "child": d} for d in folders]
+    assert [(tmp_path / f"000{n}" / "model.txt").read_text() for n in range(2)] == ["0.1", "0.2"]

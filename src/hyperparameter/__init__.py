@@ -58,6 +58,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time these load on first use
     from ._sweep_plot import plot_sweep
     from ._sweep_trial import SweepResult, Trial
     from ._tf_compat import HParams, parse_values
+    from ._trial_dir import trial_dir
 
     __version__: str
 
@@ -98,6 +99,7 @@ _LAZY = {
     "run_cli": "_launch",
     "save_config": "_config",
     "sweep": "_sweep",
+    "trial_dir": "_trial_dir",
 }
 
 
@@ -187,4 +189,5 @@ __all__ = [
     "save_config",
     "scope",
     "sweep",
+    "trial_dir",
 ]

@@ -194,7 +194,8 @@ class _Driver:
         if self.folder is not None:
             self.folder.write_trial(trial)
         try:
-            future = self.backend.submit(*self.plan(trial))
+            folder = None if trial.folder is None else str(trial.folder)
+            future = self.backend.submit(*self.plan(trial), folder)
         except Exception as error:  # e.g. a value that cannot reach a worker process: this trial fails
             future = concurrent.futures.Future()
             future.set_exception(error)

@@ -32,9 +32,13 @@ class Backend(Protocol):
     """Runs trials somewhere; see the module docstring."""
 
     def submit(
-        self, func: Callable[[], Any], values: dict[str, Any], sources: dict[str, str]
+        self,
+        func: Callable[[], Any],
+        values: dict[str, Any],
+        sources: dict[str, str],
+        folder: Optional[str] = None,
     ) -> concurrent.futures.Future[Outcome]:
-        """Start one trial: ``func()`` inside ``values`` (whose sources are ``sources``)."""
+        """Start one trial: ``func()`` inside ``values`` (whose sources are ``sources``), in ``folder``."""
 
     def stop(self, interrupted: bool) -> None:
         """Release the workers; when ``interrupted``, without waiting for running trials."""
@@ -130,18 +134,24 @@ class ThreadBackend:
             task = self._tasks.get()
             if task is None:
                 return
-            future, func, values, sources = task
+            future, func, values, sources, folder = task
             if future.set_running_or_notify_cancel():
                 try:
-                    future.set_result(self._execute(func, values, sources, self._recording, self._alone))
+                    future.set_result(
+                        self._execute(func, values, sources, self._recording, self._alone, folder)
+                    )
                 except BaseException as error:
                     future.set_exception(error)
 
     def submit(
-        self, func: Callable[[], Any], values: dict[str, Any], sources: dict[str, str]
+        self,
+        func: Callable[[], Any],
+        values: dict[str, Any],
+        sources: dict[str, str],
+        folder: Optional[str] = None,
     ) -> concurrent.futures.Future[Outcome]:
         future: concurrent.futures.Future[Outcome] = concurrent.futures.Future()
-        self._tasks.put((future, func, values, sources))
+        self._tasks.put((future, func, values, sources, folder))
         return future
 
     def stop(self, interrupted: bool) -> None:
@@ -174,17 +184,25 @@ class ProcessBackend:
         self._pool = self._start()
 
     def submit(
-        self, func: Callable[[], Any], values: dict[str, Any], sources: dict[str, str]
+        self,
+        func: Callable[[], Any],
+        values: dict[str, Any],
+        sources: dict[str, str],
+        folder: Optional[str] = None,
     ) -> concurrent.futures.Future[Outcome]:
         sent = check_sendable(values)
         try:
-            return self._pool.submit(execute_isolated, func, sent, sources, None, True, self._recording)
+            return self._pool.submit(
+                execute_isolated, func, sent, sources, None, True, self._recording, folder
+            )
         except BrokenProcessPool:
             # A trial killed its worker (os._exit, a crash, the OOM killer): the trials
             # running then have failed; a new pool runs the rest.
             self._pool.shutdown(wait=False)
             self._pool = self._start()
-            return self._pool.submit(execute_isolated, func, sent, sources, None, True, self._recording)
+            return self._pool.submit(
+                execute_isolated, func, sent, sources, None, True, self._recording, folder
+            )
 
     def stop(self, interrupted: bool) -> None:
         if not interrupted:
@@ -224,10 +242,14 @@ class RayBackend:
         self._remote = ray.remote(num_cpus=1, max_retries=0)(execute_isolated)
 
     def submit(
-        self, func: Callable[[], Any], values: dict[str, Any], sources: dict[str, str]
+        self,
+        func: Callable[[], Any],
+        values: dict[str, Any],
+        sources: dict[str, str],
+        folder: Optional[str] = None,
     ) -> concurrent.futures.Future[Outcome]:
         future: concurrent.futures.Future[Outcome] = self._remote.remote(
-            func, check_sendable(values, self._dumps), sources, self._outer, True, self._recording
+            func, check_sendable(values, self._dumps), sources, self._outer, True, self._recording, folder
         ).future()
         return future
 
@@ -272,7 +294,11 @@ class DaskBackend:
         self._publish = self._cluster is not None or jobs == 1
 
     def submit(
-        self, func: Callable[[], Any], values: dict[str, Any], sources: dict[str, str]
+        self,
+        func: Callable[[], Any],
+        values: dict[str, Any],
+        sources: dict[str, str],
+        folder: Optional[str] = None,
     ) -> concurrent.futures.Future[Outcome]:
         task = self._client.submit(
             execute_isolated,
@@ -282,6 +308,7 @@ class DaskBackend:
             self._outer,
             self._publish,
             self._recording,
+            folder,
             pure=False,
         )
         future: concurrent.futures.Future[Outcome] = concurrent.futures.Future()

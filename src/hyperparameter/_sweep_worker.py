@@ -29,7 +29,8 @@ from ._engine import freeze_refusal
 from ._levels import Level, baseline, current, new_level, publish_baseline
 from ._origins import publish_sources, restore_baseline, save_baseline
 from ._processes import carry_baseline
-from ._scope import SourcedScope
+from ._scope import Scope, SourcedScope
+from ._trial_dir import TRIAL_DIR_KEY
 
 # Why a trial that shares its process with other running trials cannot freeze.
 _SHARED = (
@@ -58,6 +59,7 @@ def execute(
     sources: dict[str, str],
     recording: bool = False,
     alone: bool = True,
+    folder: Optional[str] = None,
 ) -> Outcome:
     """Call ``func()`` inside the scope of ``values`` and describe what happened.
 
@@ -66,7 +68,8 @@ def execute(
     outcome also holds what the trial read (``hp.record``), failed or not.
     A baseline the trial publishes is put back when it ends; unless ``alone``
     (no other trial runs in this process meanwhile), the trial may not
-    publish one: ``hp.scope.frozen()`` raises.
+    publish one: ``hp.scope.frozen()`` raises. ``folder`` is the trial's
+    folder, set around its values for ``hp.trial_dir()``.
 
     A failure is an outcome, not an exception: the error line and the full
     traceback are written here, where the frames are. ``KeyboardInterrupt``
@@ -81,18 +84,26 @@ def execute(
     saved = save_baseline()
     refusal = freeze_refusal.set(None if alone else _SHARED)
     try:
-        if not recording:
-            return _call(func, values, sources)
-        from ._record import record  # the run record loads only for sweeps that keep folders
+        # Outside the record and without a source: the folder is where the trial runs, not a
+        # value it was given (its record neither lists it as read nor as set and never read).
+        with Scope(_folder_values(folder)):
+            if not recording:
+                return _call(func, values, sources)
+            from ._record import record  # the run record loads only for sweeps that keep folders
 
-        with record() as reads:
-            outcome = _call(func, values, sources)
-        outcome.record = reads.to_json(indent=1)
-        return outcome
+            with record() as reads:
+                outcome = _call(func, values, sources)
+            outcome.record = reads.to_json(indent=1)
+            return outcome
     finally:
         freeze_refusal.reset(refusal)
         if baseline() is not saved[0]:  # the trial (or a thread of it) published one
             restore_baseline(saved)
+
+
+def _folder_values(folder: Optional[str]) -> dict[str, Any]:
+    """Return the values that tell a trial its folder: none without one."""
+    return {TRIAL_DIR_KEY: folder} if folder is not None else {}
 
 
 def _call(func: Callable[[], Any], values: dict[str, Any], sources: dict[str, str]) -> Outcome:
@@ -150,6 +161,7 @@ def execute_isolated(
     outer: Optional[dict[str, Any]],
     publish: bool,
     recording: bool = False,
+    folder: Optional[str] = None,
 ) -> Outcome:
     """:func:`execute` in another process, on top of ``outer``, the driver's visible values.
 
@@ -165,12 +177,12 @@ def execute_isolated(
     if outer is None:
         outer = previous[0].own
     if not publish or not _alone.acquire(blocking=False):
-        return contextvars.Context().run(_execute_on, func, values, sources, outer, recording, False)
-    publish_baseline({**outer, **values})
+        return contextvars.Context().run(_execute_on, func, values, sources, outer, recording, False, folder)
+    publish_baseline({**outer, **_folder_values(folder), **values})
     publish_sources(dict(sources))
     carry_baseline()
     try:
-        return contextvars.Context().run(_execute_on, func, values, sources, outer, recording, True)
+        return contextvars.Context().run(_execute_on, func, values, sources, outer, recording, True, folder)
     finally:
         restore_baseline(previous)
         _alone.release()
@@ -183,9 +195,10 @@ def _execute_on(
     outer: dict[str, Any],
     recording: bool,
     alone: bool,
+    folder: Optional[str],
 ) -> Outcome:
     current.set(new_level(Level, dict(outer), None, None, None))
-    return execute(func, values, sources, recording, alone)
+    return execute(func, values, sources, recording, alone, folder)
 
 
 def start_worker(outer: dict[str, Any]) -> None:
