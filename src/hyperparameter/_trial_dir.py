@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Optional
 
 from ._engine import innermost
+from ._levels import Level
 
 #: The key a sweep trial's folder is kept under, in the trial's scope.
 TRIAL_DIR_KEY = "sweep.trial_dir"
@@ -36,7 +37,7 @@ def trial_dir() -> Optional[Path]:
     >>> hp.trial_dir() is None
     True
     """
-    level = innermost()
+    level: Optional[Level] = innermost()
     while level is not None:  # the values as set, not a read: a trial's record does not list it
         value = level.own.get(TRIAL_DIR_KEY)
         if value is not None:
