@@ -24,9 +24,9 @@ from ._search_launch import build_extreme_trials, find_declared_classes, plan_se
 from ._suggest import did_you_mean
 from ._sweep import run_sweep
 from ._sweep_backends import BACKENDS
-from ._sweep_command import program_command, program_id
-from ._sweep_folder import SweepFolder, timestamped
+from ._sweep_command import program_command
 from ._sweep_grid import GridSource, check_set_once, refuse_search_space, swept_texts
+from ._sweep_launch_folder import create_folder, open_resumed, saved_objective
 from ._sweep_options import PLOT_FLAG, PREFIX, RESUME_FLAG, SWEEP_FLAG
 from ._sweep_plot import import_figure, plot_sweep
 from ._sweep_trial import Objective, SweepResult, Trial
@@ -265,7 +265,7 @@ def run_sweep_cli(program: Any, argv: Sequence[str]) -> SweepResult:
     parser = program.parser
     try:
         options = split_options(argv, program.taken)
-        resumed = _resumed(options, parser.prog)
+        resumed = open_resumed(options, parser.prog)
         args = options.program if resumed is None else [str(arg) for arg in resumed.description["argv"]]
         if options.plot:
             import_figure()  # a missing extra is a usage error, before any trial runs
@@ -285,11 +285,11 @@ def run_sweep_cli(program: Any, argv: Sequence[str]) -> SweepResult:
         )
     launcher = program_command(parser.prog)
     try:
-        folder = resumed or _create(options, parser.prog, trials.source.describe())
+        folder = resumed or create_folder(options, parser.prog, trials.source.describe())
     except (SweepError, SweepFolderError) as error:
         parser.error(str(error))
     if resumed is not None:  # what --trials and --minimize/--maximize changed
-        resumed.update({"source": jsonable(trials.source.describe()), "objective": _saved_objective(options)})
+        resumed.update({"source": jsonable(trials.source.describe()), "objective": saved_objective(options)})
     resume_flag = PREFIX + "resume" if RESUME_FLAG in program.taken else RESUME_FLAG
 
     def plan(trial: Trial) -> tuple[Callable[[], Any], dict[str, Any], dict[str, str]]:
@@ -420,109 +420,6 @@ def _describe_if_asked(program: Any, first: list[str]) -> None:
     """Handle ``-lps`` / ``-ep`` by describing the first trial, then exit."""
     if program.describes(first):
         program._describe(first)
-
-
-def _create(options: SweepOptions, prog: str, source: dict[str, Any]) -> SweepFolder:
-    """Create a new folder for the sweep, recording what ``--resume`` needs to run it again."""
-    return SweepFolder.create(
-        options.runs or timestamped("runs"),
-        {
-            "program": prog,
-            "program_id": program_id(prog),
-            "command": program_command(prog),
-            "argv": options.program,
-            "jobs": options.jobs or 1,
-            "backend": options.backend or "threads",
-            "objective": _saved_objective(options),
-            "source": jsonable(source),
-        },
-        option="--runs DIR",
-    )
-
-
-def _saved_objective(options: SweepOptions) -> Optional[list[Any]]:
-    objective = options.objective
-    return None if objective is None else [objective.metric, objective.minimize]
-
-
-def _resumed(options: SweepOptions, prog: str) -> Optional[SweepFolder]:
-    """Open the folder of the sweep ``--resume`` names, with the options it ran with filled in.
-
-    ``-j``, ``--backend`` and ``--plot`` apply to the resumed run; ``--trials``
-    gives a search more trials; ``--minimize/--maximize`` ranks a grid or a
-    random search anew. Options that would make it another sweep are refused.
-    """
-    if options.resume is None:
-        return None
-    if options.program:
-        raise SweepError(
-            f"--resume runs the command line the sweep in {options.resume!r} was started with; "
-            f"give no program arguments with it (got {' '.join(options.program)!r})."
-        )
-    if options.runs is not None:
-        raise SweepError(
-            f"--runs names the folder of a new sweep; --resume {options.resume} carries on in "
-            f"{options.resume!r}, so give one or the other."
-        )
-    folder = SweepFolder.open(options.resume)
-    saved = folder.description
-    if not isinstance(saved.get("argv"), list):
-        raise SweepError(f"The sweep in {options.resume!r} was not started from the command line.")
-    _check_program(folder, prog)
-    options.jobs = options.jobs or saved.get("jobs")
-    options.backend = options.backend or saved.get("backend")
-    source = saved.get("source") or {}
-    _resume_search(options, source)
-    if options.objective is None and saved.get("objective"):
-        metric, minimize = saved["objective"]
-        options.objective = Objective(metric, bool(minimize))
-    return folder
-
-
-def _check_program(folder: SweepFolder, prog: str) -> None:
-    """Refuse to resume, with this program, a sweep another program started."""
-    saved = folder.description
-    if "program_id" in saved:
-        same = saved["program_id"] == program_id(prog)
-    else:  # a folder written before the program's path was saved
-        same = saved.get("program") in (None, prog)
-    if not same:
-        command = saved.get("command") or [str(saved.get("program"))]
-        resume = shlex.join([*command, RESUME_FLAG, str(folder.path)])
-        other = saved.get("program_id", saved.get("program"))
-        raise SweepError(
-            f"The folder {str(folder.path)!r} holds a sweep of {other}, not of this program; "
-            f"resume it with that program: {resume}"
-        )
-
-
-def _resume_search(options: SweepOptions, source: dict[str, Any]) -> None:
-    """Fill in the resumed search's options; refuse a --search, --seed or Optuna objective it did not have."""
-    search = source.get("search", "grid")
-    if options.search not in (None, search):
-        raise SweepError(f"--search {options.search} cannot change a resumed sweep: it is a {search} search.")
-    if search not in SEARCHES:
-        return
-    if options.seed not in (None, source["seed"]):
-        raise SweepError(
-            f"--seed {options.seed} cannot change a resumed search: its trials were drawn with seed "
-            f"{source['seed']}."
-        )
-    if options.trials is not None and options.trials < source["trials"]:
-        raise SweepError(
-            f"--trials {options.trials} cannot shrink a resumed search of {source['trials']} trials; "
-            "give more trials to carry it on."
-        )
-    wanted = options.objective
-    saved = (source.get("metric"), source.get("minimize"))
-    if search == "optuna" and wanted is not None and (wanted.metric, wanted.minimize) != saved:
-        way = "minimizes" if source.get("minimize") else "maximizes"
-        raise SweepError(
-            f"A resumed Optuna search keeps the objective its study learned (it {way} "
-            f"{source.get('metric') or 'the result'}); leave --minimize/--maximize out."
-        )
-    options.search, options.seed = search, source["seed"]
-    options.trials = options.trials or source["trials"]
 
 
 def _prepare(
