@@ -473,6 +473,8 @@ def test_resume_gives_a_search_more_trials(tmp_path: Path) -> None:
     assert [t.values for t in more][:3] == [t.values for t in first]
     assert calls == [t.values["x"] for t in more][3:]
     assert json.loads((tmp_path / "sweep.json").read_text())["source"]["trials"] == 5
+    again = hp.sweep(work, {"x": "uniform(0, 1)"}, resume=True, **args)  # trials= as saved
+    assert len(again) == 5
     with pytest.raises(hp.SweepError, match="more trials, not fewer"):
         hp.sweep(work, {"x": "uniform(0, 1)"}, trials=4, resume=True, **args)
     with pytest.raises(hp.SweepError, match="its seed is 1, not 2"):

@@ -248,7 +248,8 @@ def source_for(
     """Return the trial source of ``hp.sweep(..., search=...)`` and the keys it sweeps.
 
     ``saved`` is the source description of a sweep being resumed: a search
-    given no seed takes the seed it had, so it draws the same trials again.
+    given no seed takes the seed it had, so it draws the same trials again,
+    and given no ``trials`` the number it had.
     """
     if search == "grid":
         if trials is not None or seed is not None:
@@ -257,8 +258,9 @@ def source_for(
             )
         checked = check_space(space)
         return GridSource(checked), list(checked)
-    if seed is None and saved is not None and saved.get("search") == search:
-        seed = saved.get("seed")
+    if saved is not None and saved.get("search") == search:
+        seed = saved.get("seed") if seed is None else seed
+        trials = saved.get("trials") if trials is None else trials
     dimensions = search_space(space)
     return make_source(search, dimensions, trials=trials, seed=seed, objective=objective), list(dimensions)
 
