@@ -6,7 +6,7 @@ import pydoc
 import re
 import threading
 import warnings
-from typing import Optional
+from typing import Callable, Literal, Optional, Union
 
 import pytest
 
@@ -883,3 +883,60 @@ def test_decorated_call_keeps_nothing_of_an_ended_block_alive(run) -> None:
     gc.collect()
     assert watch() is None
     assert forward() is None
+
+
+# -- parameters whose annotation names another type than their default ------------------------------
+
+
+@hp.param("wide")
+def _wide(
+    bs: "Union[int, Literal['auto']]" = "auto",
+    choice: "Literal[1, 'auto']" = "auto",
+    either: "Union[int, str]" = 3,
+    maybe: Optional[int] = None,
+    rate: float = 1,
+    plain: int = 0,
+) -> tuple[object, ...]:
+    return bs, choice, either, maybe, rate, plain
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        ({"wide.bs": "32"}, (32, "auto", 3, None, 1, 0)),
+        ({"wide.bs": 32, "wide.choice": "1"}, (32, 1, 3, None, 1, 0)),
+        ({"wide.either": "abc"}, ("auto", "auto", "abc", None, 1, 0)),
+        ({"wide.either": "2.5"}, ("auto", "auto", "2.5", None, 1, 0)),
+        ({"wide.maybe": "4", "wide.rate": "2"}, ("auto", "auto", 3, 4, 2.0, 0)),
+        ({"wide.maybe": "None", "wide.rate": 2}, ("auto", "auto", 3, None, 2.0, 0)),
+        ({"wide.plain": "3.5"}, ("auto", "auto", 3, None, 1, 3.5)),
+    ],
+)
+def test_a_parameter_annotated_wider_than_its_default_reads_by_its_annotation(
+    values: dict[str, object], expected: tuple[object, ...]
+) -> None:
+    """Union, Literal and Optional parameters read text by the annotation, plain ones by the default."""
+    with hp.scope(**values):
+        result = _wide()
+    assert result == expected
+    assert [type(item) for item in result] == [type(item) for item in expected]
+
+
+def test_text_an_annotation_refuses_is_a_conversion_error_naming_the_key() -> None:
+    """'abc' for Optional[int] is a ConversionError naming the key, not a string handed to the function."""
+    with (
+        hp.scope(**{"wide.maybe": "abc"}),
+        pytest.raises(hp.ConversionError, match=re.escape("'wide.maybe'")),
+    ):
+        _wide()
+
+
+def test_an_annotation_the_table_cannot_read_keeps_the_values_as_given() -> None:
+    """A parameter annotated Optional[Callable] takes a function from the scope as it is."""
+
+    @hp.param("cb")
+    def run(callback: "Optional[Callable[[int], int]]" = None) -> object:
+        return callback
+
+    with hp.scope(**{"cb.callback": abs}):
+        assert run() is abs

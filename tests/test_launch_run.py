@@ -7,7 +7,7 @@ import json
 import subprocess
 import threading
 from pathlib import Path
-from typing import Any, Literal, Optional
+from typing import Any, Literal, Optional, Union
 
 import pytest
 
@@ -554,3 +554,80 @@ def test_a_launch_builds_its_catalog_at_most_once(
     monkeypatch.setattr(Catalog, "__init__", counted)
     run(argv, capsys, train)
     assert len(calls) == built
+
+
+class Limits(hp.Params, namespace="limits"):
+    count = hp.Int(None)
+    ratio = hp.Float(0.1, allow_None=True)
+
+
+@hp.param("typed")
+def typed(
+    bs: Union[int, Literal["auto"]] = "auto",
+    either: Union[int, str] = 3,
+    maybe: Optional[int] = 5,
+    act: Optional[Literal["relu", "gelu"]] = "relu",
+    pair: tuple[float, float] = (0.5, 0.5),
+    mixed: tuple[int, str] = (1, "a"),
+) -> tuple[Any, ...]:
+    """Return what the function gets, and the declared kinds that allow None."""
+    return bs, either, maybe, act, pair, mixed, Limits().count, Limits().ratio
+
+
+class TestDeclaredTypes:
+    """A value reaches the function as its annotation reads it, from options and -D (review item 21)."""
+
+    @pytest.mark.parametrize(
+        ("argv", "index", "expected"),
+        [
+            (["-D", "typed.bs=32"], 0, 32),
+            (["--bs", "32"], 0, 32),
+            (["-D", "typed.either=abc"], 1, "abc"),
+            (["--either", "abc"], 1, "abc"),
+            (["-D", "typed.either=2.5"], 1, "2.5"),
+            (["-D", "typed.either=true"], 1, "true"),
+            (["-D", "typed.maybe=None"], 2, None),
+            (["-D", "typed.maybe=null"], 2, None),
+            (["--maybe", "None"], 2, None),
+            (["--maybe", "7"], 2, 7),
+            (["--act", "None"], 3, None),
+            (["--pair", "1", "2"], 4, (1.0, 2.0)),
+            (["--mixed", "2", "b"], 5, (2, "b")),
+            (["--mixed", "[3, c]"], 5, (3, "c")),
+            (["-D", "typed.mixed=[3, c]"], 5, (3, "c")),
+            (["-D", "limits.count=None"], 6, None),
+            (["-D", "limits.ratio=null"], 7, None),
+        ],
+    )
+    def test_values_reach_the_function_as_the_annotation_reads_them(
+        self, argv: list[str], index: int, expected: Any
+    ) -> None:
+        """Union, Literal, Optional and tuple parameters get the same typed value from every source."""
+        result = hp.launch(typed, argv=argv)[index]
+        assert result == expected
+        assert type(result) is type(expected)
+
+    @pytest.mark.parametrize(
+        ("argv", "expected"),
+        [
+            (["--pair", "1", "2", "3"], "argument --pair: invalid tuple[float, float] value"),
+            (["--pair", "[1,2,3]"], "(expected a tuple of 2 items)"),
+            (["--mixed", "x", "b"], "argument --mixed: invalid tuple[int, str] value"),
+            (["--maybe", "x"], "argument --maybe: invalid int value: 'x'"),
+            (["-D", "typed.maybe=x"], "-D sets 'typed.maybe' to 'x', but typed at"),
+        ],
+    )
+    def test_a_value_the_annotation_refuses_is_a_usage_error(
+        self, argv: list[str], expected: str, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A tuple of the wrong length or item type, or bad text, exits 2 before the run (options and -D)."""
+        status, _, err = run(argv, capsys, typed)
+        assert status == 2
+        assert expected in err
+
+    def test_declared_kinds_that_allow_none_take_none_as_options(self) -> None:
+        """hp.launch(Params): --count None and --ratio null give None where the kind allows None."""
+        assert hp.launch(Limits, argv=["--count", "None", "--ratio", "null"]).values() == {
+            "count": None,
+            "ratio": None,
+        }

@@ -14,10 +14,10 @@ import os
 import re
 import sys
 import typing
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Callable, Optional
 
-from ._convert import merge_mapping, parse_bool, to_type, type_name
+from ._convert import NONE_WORDS, merge_mapping, parse_bool, to_type, type_name
 from ._grammar import GrammarError, is_list_text, split_list
 from ._inject import EMPTY, holds_dict
 from .exceptions import ConversionError
@@ -35,6 +35,9 @@ class OptionType:
     choices: Optional[tuple[Any, ...]] = None
     container: type = list
     metavar: Optional[str] = None
+    # A list whose items are read together (a tuple of fixed length or of several item types).
+    convert_all: Optional[Callable[[Any], Any]] = None
+    allows_none: bool = False  # Optional[...]: `--opt None` (or `null`) gives None
 
 
 def _strip_optional(annotation: Any) -> Any:
@@ -60,10 +63,10 @@ def _choice(key: str, text: str, annotation: Any) -> Any:
         return text
 
 
-def _named(name: str, parse: Callable[[str], Any]) -> Callable[[str], Any]:
+def _named(name: str, parse: Callable[[Any], Any]) -> Callable[[Any], Any]:
     """Wrap ``parse`` so that argparse reports its errors as one clear line."""
 
-    def converter(text: str) -> Any:
+    def converter(text: Any) -> Any:
         try:
             return parse(text)
         except ConversionError as error:
@@ -78,8 +81,26 @@ def _named(name: str, parse: Callable[[str], Any]) -> Callable[[str], Any]:
 
 
 def choose_option_type(key: str, annotation: Any, default: Any) -> OptionType:
-    """Decide how a parameter with this annotation (or EMPTY) and default (or EMPTY) is read."""
-    annotation = _strip_optional(annotation)
+    """Decide how a parameter with this annotation (or EMPTY) and default (or EMPTY) is read.
+
+    ``Optional[X]`` is read as X, and also takes ``None`` (or ``null``).
+    """
+    stripped = _strip_optional(annotation)
+    chosen = _option_type(key, stripped, default)
+    if stripped is annotation or chosen.name == "bool":  # a flag is True or False
+        return chosen
+    convert = chosen.convert
+    choices = (*chosen.choices, None) if chosen.choices is not None else None
+    return replace(
+        chosen,
+        convert=lambda text: None if text.strip() in NONE_WORDS else convert(text),
+        choices=choices,
+        allows_none=True,
+    )
+
+
+def _option_type(key: str, annotation: Any, default: Any) -> OptionType:
+    """Decide how a parameter with this annotation (``Optional`` stripped) and default is read."""
     if annotation is EMPTY or annotation is Any:
         annotation = type(default) if default is not EMPTY and default is not None else str
         if isinstance(default, (list, tuple, set, frozenset)):
@@ -107,7 +128,13 @@ def choose_option_type(key: str, annotation: Any, default: Any) -> OptionType:
     if origin in _SEQUENCES or annotation in _SEQUENCES:
         args = [arg for arg in typing.get_args(annotation) if arg is not Ellipsis]
         container = origin if isinstance(origin, type) and origin in (list, tuple, set, frozenset) else list
-        return OptionType("list", _scalar(key, args[0] if args else str), container=container)
+        convert_all = None
+        if container is tuple and args and typing.get_args(annotation)[-1] is not Ellipsis:
+            # tuple[float, float], tuple[int, str]: so many items, each of its own type
+            convert_all = _named(type_name(annotation), lambda texts: to_type(key, texts, annotation))
+        return OptionType(
+            "list", _scalar(key, args[0] if args else str), container=container, convert_all=convert_all
+        )
     return OptionType("scalar", _scalar(key, annotation))
 
 
@@ -126,16 +153,23 @@ class ListAction(argparse.Action):
         option_string: Optional[str] = None,
     ) -> None:
         texts = list(values)
+        option_type = self.option_type
+        if option_type.allows_none and len(texts) == 1 and texts[0].strip() in NONE_WORDS:
+            setattr(namespace, self.dest, None)
+            return
         if len(texts) == 1 and is_list_text(texts[0]):
             try:
                 texts = split_list(texts[0])
             except GrammarError as error:
                 parser.error(f"argument {option_string or self.dest}: {error}")
         try:
-            items = [self.option_type.convert(text) for text in texts]
+            if option_type.convert_all is not None:
+                setattr(namespace, self.dest, option_type.convert_all(texts))
+                return
+            items = [option_type.convert(text) for text in texts]
         except argparse.ArgumentTypeError as error:
             parser.error(f"argument {option_string or self.dest}: {error}")
-        setattr(namespace, self.dest, self.option_type.container(items))
+        setattr(namespace, self.dest, option_type.container(items))
 
 
 def add_parameter(
@@ -359,7 +393,7 @@ def add_declared(parser: argparse.ArgumentParser, name: str, declared: Any, help
 
     def parse(text: str) -> Any:
         try:
-            value = declared.parse(text)
+            value = declared.parse_text(text)
         except (TypeError, ValueError):
             raise argparse.ArgumentTypeError(
                 f"invalid value {text!r}: expected {declared.expected()}"

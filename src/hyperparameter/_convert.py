@@ -301,6 +301,60 @@ if sys.version_info >= (3, 10):
     _UNION_TYPES += (types.UnionType,)
 
 
+# The texts that give None where a declared type allows it (Optional[int], hp.Int(None)).
+NONE_WORDS = frozenset({"None", "null"})
+
+
+def reads_by_annotation(annotation: Any, default: Any) -> bool:
+    """Tell whether a parameter reads scope values by its annotation rather than its default's type.
+
+    So it does when the annotation names another type than the default's
+    (``Optional[int] = None``, ``Union[int, Literal["auto"]] = "auto"``,
+    ``lr: float = 1``) and the strict table reads text of every type it names.
+
+    >>> reads_by_annotation(typing.Optional[int], None), reads_by_annotation(int, 3)
+    (True, False)
+    >>> reads_by_annotation(typing.Optional[typing.Callable[..., int]], None)
+    False
+    """
+    target = typing.get_origin(annotation) or annotation
+    return target is not type(default) and _reads_text(annotation)
+
+
+def _reads_text(target: Any) -> bool:
+    """Tell whether the strict table reads text of every type ``target`` names."""
+    origin = typing.get_origin(target)
+    if origin is typing.Literal or target is type(None):
+        return True
+    if origin in _UNION_TYPES or origin in (list, tuple, set, frozenset, dict):
+        return all(_reads_text(arg) for arg in typing.get_args(target) if arg is not Ellipsis)
+    if not isinstance(target, type) or origin is not None:
+        return False
+    return issubclass(target, enum.Enum) or _text_rule(target) is not None or target is str
+
+
+def convert_declared(key: str, value: Any, default: Any, annotation: Any) -> Any:
+    """Return ``value`` for a parameter that reads by its annotation (see ``reads_by_annotation``).
+
+    Text is read strictly by the annotation, as the command line reads it; a
+    value of exactly a type the annotation names stays as it is; any other
+    value converts by the default's type, as every read does.
+
+    >>> convert_declared("bs", "32", "auto", typing.Union[int, typing.Literal["auto"]])
+    32
+    >>> convert_declared("opt", "None", 4, typing.Optional[int]), convert_declared("lr", 2, 1, float)
+    (None, 2.0)
+    """
+    if type(value) is str:
+        return to_type(key, value, annotation)
+    if not isinstance(value, IndexAssignment):
+        try:
+            return _typed(value, annotation)
+        except _Refused:
+            pass
+    return convert(key, value, default)
+
+
 def type_name(target: Any) -> str:
     """Name a declared type as a message shows it: ``int``, ``list[int]``, ``Literal['a', 'b']``.
 
@@ -449,6 +503,8 @@ def _typed_object(value: Any, target: type) -> Any:
 def _union(value: Any, members: tuple[Any, ...]) -> Any:
     if value is None and type(None) in members:
         return None
+    if type(value) is str and value.strip() in NONE_WORDS and type(None) in members:
+        return None  # `-D opt=None`, Hydra's `null`: the only way to give None as text
     if any(member is type(value) for member in members):  # Union[int, str] keeps "3" a string
         return value
     refusals = []

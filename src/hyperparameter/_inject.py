@@ -2,7 +2,8 @@
 
 Priority: arguments passed explicitly (positionally or by keyword) > values in
 the current scope under ``<namespace>.<parameter>`` (converted to the
-default's type) > the signature's defaults.
+default's type, or read by the annotation when it names another type, such as
+``Optional[int] = None``) > the signature's defaults.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Optional, TypeVar, Union, overload
 
 from ._annotations import evaluate_annotations
-from ._convert import convert, type_name
+from ._convert import convert, convert_declared, reads_by_annotation, type_name
 from ._generators import follow_reader
 from ._keys import check_key
 from ._levels import ABSENT, Level, is_lasting, remember_at
@@ -210,6 +211,7 @@ class _Binder:
         self.parameters = parameters
         self.remembered: _Supply = _NO_SUPPLY
         self._dict_valued: Optional[frozenset[str]] = None
+        self._declared: Optional[dict[str, Any]] = None
 
     def dict_valued(self) -> frozenset[str]:
         """Return the names of the parameters that hold a dict (by default or annotation), worked out once.
@@ -227,6 +229,32 @@ class _Binder:
             )
         return self._dict_valued
 
+    def declared(self) -> dict[str, Any]:
+        """Return the annotations of the parameters that read by them, by name, worked out once.
+
+        Those whose annotation names another type than their default's
+        (``Optional[int] = None``, ``Union[int, Literal["auto"]] = "auto"``):
+        a value reaches them as the command line's options give it. Asked when
+        a level first sets one of the function's keys, never when decorating.
+        """
+        if self._declared is None:
+            self._declared = {}
+            if any(p.annotation is not EMPTY for p in self.parameters):
+                annotations = evaluate_annotations(self.func)
+                self._declared = {
+                    p.name: annotations[p.name]
+                    for p in self.parameters
+                    if p.name in annotations and reads_by_annotation(annotations[p.name], p.default)
+                }
+        return self._declared
+
+    def read(self, key: str, name: str, value: Any, default: Any) -> Any:
+        """Return a scope's ``value`` for parameter ``name``, by its annotation or its default's type."""
+        annotation = self.declared().get(name, EMPTY)
+        if annotation is EMPTY:
+            return convert(key, value, default)
+        return convert_declared(key, value, default, annotation)
+
     def supply_at(self, level: Level) -> _Supply:
         """Return what ``level`` supplies: remembered, or worked out now."""
         supply = self.remembered
@@ -239,7 +267,13 @@ class _Binder:
         for name, key, default in self.by_name:
             value = level[key]
             if value is not ABSENT:
-                converted = values[name] = convert(key, value, default)
+                annotation = (self._declared if self._declared is not None else self.declared()).get(
+                    name, EMPTY
+                )
+                if annotation is EMPTY:
+                    converted = values[name] = convert(key, value, default)
+                else:
+                    converted = values[name] = convert_declared(key, value, default, annotation)
                 if converted is not value and isinstance(converted, (list, dict, set)):
                     shareable = False  # each call gets its own freshly parsed container
             elif name in self.dict_valued():
@@ -317,7 +351,7 @@ class _Binder:
             if position >= len(args):
                 value = level[parameter.key]
                 if value is not ABSENT:
-                    extra.append(convert(parameter.key, value, parameter.default))
+                    extra.append(self.read(parameter.key, parameter.name, value, parameter.default))
                 elif parameter.name in self.dict_valued():
                     extra.append(gathered(level, parameter.key, parameter.default))
                 else:

@@ -16,7 +16,7 @@ import sys
 from typing import TYPE_CHECKING, Any, Generic, Optional, TypeVar
 from typing import Callable as CallableType
 
-from ._convert import coerce, merge_mapping
+from ._convert import NONE_WORDS, coerce, merge_mapping
 from ._generators import follow_reader
 from ._grammar import GrammarError, IndexAssignment, split_list
 from ._levels import ABSENT, Level, is_lasting, remember_at
@@ -105,6 +105,15 @@ class Parameter(Generic[T]):
         """Turn text from a scope or ``-D`` into a value of this kind (ValueError if it cannot)."""
         raise ValueError(f"{self.type_name} parameters take no text")
 
+    def parse_text(self, text: str) -> Any:
+        """Turn text into a value of this kind, ``None``/``null`` into None where the kind allows None.
+
+        >>> import hyperparameter as hp
+        >>> hp.Int(None).parse_text("null"), hp.Float(0.1, allow_None=True).parse_text("None")
+        (None, None)
+        """
+        return None if self.allow_None and text.strip() in NONE_WORDS else self.parse(text)
+
     def assign_items(self, assignment: IndexAssignment) -> Any:
         """Apply ``name[i]=value`` to this kind's value; only a list kind takes one (ValueError)."""
         raise ValueError("an index assignment needs a list")
@@ -134,7 +143,7 @@ class Parameter(Generic[T]):
         try:
             if isinstance(value, IndexAssignment):
                 value = self.assign_items(value)
-            return self.check(self.parse(value) if isinstance(value, str) else value)
+            return self.check(self.parse_text(value) if isinstance(value, str) else value)
         except (TypeError, ValueError) as error:
             detail = "" if isinstance(error, ParameterValueError) else f" ({error})"
             raise ConversionError(self.key, value, self.default, f"{self.expected()}{detail}") from None
