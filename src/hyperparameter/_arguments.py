@@ -14,8 +14,7 @@ import os
 import re
 import sys
 import typing
-from dataclasses import dataclass, replace
-from typing import Any, Callable, Optional
+from typing import Any, Callable, NamedTuple, Optional
 
 from ._convert import NONE_WORDS, merge_mapping, parse_bool, to_type, type_name
 from ._grammar import GrammarError, is_list_text, split_list
@@ -26,8 +25,7 @@ from .exceptions import ConversionError
 _SEQUENCES = (list, tuple, set, frozenset, typing.Sequence, typing.List, typing.Tuple, typing.Set)  # noqa: UP006
 
 
-@dataclass(frozen=True)
-class OptionType:
+class OptionType(NamedTuple):
     """How one parameter is read from the command line."""
 
     name: str  # "bool", "scalar", "list", "choice"
@@ -91,8 +89,7 @@ def choose_option_type(key: str, annotation: Any, default: Any) -> OptionType:
         return chosen
     convert = chosen.convert
     choices = (*chosen.choices, None) if chosen.choices is not None else None
-    return replace(
-        chosen,
+    return chosen._replace(
         convert=lambda text: None if text.strip() in NONE_WORDS else convert(text),
         choices=choices,
         allows_none=True,

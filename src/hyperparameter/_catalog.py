@@ -21,7 +21,6 @@ import pathlib
 import re
 import sys
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable, Optional
 
@@ -72,7 +71,7 @@ def _runtime_entries(info: ParamInfo) -> list[Description]:
         shown = _shown(found)
         annotation = annotations.get(parameter.name, EMPTY)
         check = parameter_check(parameter.key, annotation, parameter.default, _where(shown))
-        entries.append(replace(shown, check=check))
+        entries.append(shown._replace(check=check))
     return entries
 
 
@@ -81,13 +80,13 @@ def _declared_entries(cls: type) -> list[Description]:
     entries = []
     for declared in cls.params().values():  # type: ignore[attr-defined]
         shown = _shown(declared.describe())
-        entries.append(replace(shown, check=Check(_where(shown), declared.from_scope, True)))
+        entries.append(shown._replace(check=Check(_where(shown), declared.from_scope, True)))
     return entries
 
 
 def _shown(found: Description) -> Description:
     """``found`` with its path as listings show it."""
-    return replace(found, path=_short(found.path))
+    return found._replace(path=_short(found.path))
 
 
 def _where(shown: Description) -> str:
@@ -102,7 +101,7 @@ def _scanned_entry(found: Description) -> Description:
     typed = found.role == "declared" or (
         found.role == "param" and (bool(found.spec) or found.type_name in _TYPED)
     )
-    return replace(shown, check=Check(where, _LazyConvert(found, where), typed))
+    return shown._replace(check=Check(where, _LazyConvert(found, where), typed))
 
 
 # Literal defaults whose type a parameter is declared with (a list default converts item by item).

@@ -14,12 +14,10 @@ or ``"read"`` (``hp.scope.a.b | default``).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any, Callable, Optional
+from typing import Any, Callable, NamedTuple, Optional
 
 
-@dataclass(frozen=True)
-class Check:
+class Check(NamedTuple):
     """One declaration's rule for the values of a key.
 
     ``convert`` returns the value the program gets, or raises ConversionError;
@@ -32,8 +30,7 @@ class Check:
     typed: bool
 
 
-@dataclass(frozen=True)
-class Description:
+class Description(NamedTuple):
     """One hyperparameter where a program declares or reads it."""
 
     key: str
@@ -57,8 +54,7 @@ class Description:
         return f"{self.path}:{self.line}" if self.line else self.path
 
 
-@dataclass(frozen=True)
-class Definitions:
+class Definitions(NamedTuple):
     """One key and every place that defines or reads it, the definition to show first."""
 
     key: str

@@ -17,8 +17,7 @@ from __future__ import annotations
 
 import inspect
 import re
-from dataclasses import dataclass, field
-from typing import Optional
+from typing import NamedTuple, Optional
 
 _GOOGLE_SECTIONS = re.compile(
     r"^(Args|Arguments|Parameters|Params|Keyword Args|Keyword Arguments|Other Parameters):\s*$"
@@ -32,18 +31,17 @@ _REST_PARAM = re.compile(
 _ANY_SECTION = re.compile(r"^[A-Z][A-Za-z ]*:\s*$")
 
 
-@dataclass(frozen=True)
-class Docstring:
+class Docstring(NamedTuple):
     """What a docstring says: its description and each parameter's text."""
 
-    description: str = ""
-    params: dict[str, str] = field(default_factory=dict)
+    description: str
+    params: dict[str, str]
 
 
 def parse_docstring(doc: Optional[str]) -> Docstring:
     """Read the description and the parameter texts of ``doc`` (any of the three styles)."""
     if not doc:
-        return Docstring()
+        return Docstring("", {})
     lines = inspect.cleandoc(doc).splitlines()
     params: dict[str, str] = {}
     first_section = len(lines)

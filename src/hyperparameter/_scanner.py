@@ -31,7 +31,6 @@ import re
 import stat
 import warnings
 from collections.abc import Container, Iterable, Iterator
-from dataclasses import replace
 from importlib.util import decode_source
 from pathlib import Path
 from typing import NamedTuple, Optional, Union
@@ -470,8 +469,8 @@ class _Walker:
             params.update(base.params)
         inherited = dict(params)
         for name, found in inherited.items():
-            params[name] = replace(
-                found, key=f"{namespace}.{name}", namespace=namespace, function=qualname, dynamic=dynamic
+            params[name] = found._replace(
+                key=f"{namespace}.{name}", namespace=namespace, function=qualname, dynamic=dynamic
             )
         docstring = parse_docstring(ast.get_docstring(node)).params
         for name, line, value in assigned:
@@ -481,7 +480,7 @@ class _Walker:
                     name, line, value, kind, (namespace, dynamic), qualname, docstring
                 )
             elif name in inherited:  # `lr = 1e-4` in a subclass: a new default for the inherited parameter
-                params[name] = replace(params[name], default=self.text(value), line=line)
+                params[name] = params[name]._replace(default=self.text(value), line=line)
         for found in params.values():
             self.add(found)  # an inherited parameter under the same namespace is the same definition
         self.classes[node.name] = _ParamsClass(namespace, dynamic, explicit, params)
