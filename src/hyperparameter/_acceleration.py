@@ -4,7 +4,8 @@
 headers are at hand. The compiled functions take the common case of four hot
 operations: building a scope (``hp.scope(**values)``), entering and leaving
 its ``with`` block, and reading a key (``hp.scope.a.b | 1``,
-``hp.scope.a.b(1)``, ``hp.scope.a.b()``). Every other case they hand to the
+``hp.scope.a.b(1)``, ``hp.scope.a.b()``); and they join the dotted keys of a
+config file the launcher loads with ``-C``. Every other case they hand to the
 Python code they stand in for, which stays the definition of the behaviour:
 without a compiler, or with the environment variable
 ``HYPERPARAMETER_PURE_PYTHON=1`` set before the import, the library runs on
@@ -30,7 +31,7 @@ from . import _accessor, _engine, _generators, _keys, _levels, _scope
 DISABLE_VARIABLE = "HYPERPARAMETER_PURE_PYTHON"
 # The version of the contract between this module and _speedups.c; a build of
 # another version (a stale build in a source tree) is not used.
-_INTERFACE = 6
+_INTERFACE = 7
 
 
 def _load_compiled() -> Optional[ModuleType]:
@@ -77,6 +78,7 @@ def _install(speedups: ModuleType) -> bool:
         RecordLevel=_levels.RecordLevel, first_read=_levels.first_read, RECORDS=_levels.RECORDS
     )
     _generators.use_compiled(speedups.visible, speedups.use_generator_blocks)
+    _keys._join_into = speedups.join_into  # type: ignore[assignment]
     _scope.Scope.__enter__ = speedups.method("__enter__", _scope.Scope)
     _scope.Scope.__exit__ = speedups.method("__exit__", _scope.Scope)
     python_call = _scope.ScopeRoot.__dict__["__call__"]

@@ -32,6 +32,7 @@ static PyTypeObject *record_level_type; /* _levels.RecordLevel: a level inside h
 static PyObject *python_first_read;     /* _levels.first_read */
 static PyObject *records_key;           /* _levels.RECORDS: where a recording level keeps its records */
 static PyObject *empty_tuple;
+static PyObject *dot;              /* ".", joining the segments of a key */
 /* While a generator has a scope block open: _generators._blocks, its innermost
  * level by generator frame, which visible_level() consults; NULL otherwise. */
 static PyObject *generator_blocks;
@@ -721,6 +722,83 @@ c_api_ready(void)
 
 static c_api_table c_api = {C_API_VERSION, sizeof(c_api_table), c_api_lookup, c_api_release, c_api_ready};
 
+/* join_into(flat, values, prefix): _keys._join_into, the dotted keys of a loaded
+ * config's tree. Every case is handled here: a non-empty dict (exactly a dict,
+ * as the Python code tests) is descended into, anything else is a value; a
+ * mapping of another type at the top is read through its items(). */
+static int
+join_tree(PyObject *flat, PyObject *values, PyObject *prefix)
+{
+    if (Py_EnterRecursiveCall(" while joining the keys of a config")) {
+        return -1;
+    }
+    PyObject *items = NULL;
+    if (!PyDict_CheckExact(values)) {
+        items = PyMapping_Items(values);
+        if (items == NULL) {
+            Py_LeaveRecursiveCall();
+            return -1;
+        }
+    }
+    Py_ssize_t position = 0, count = items != NULL ? PyList_GET_SIZE(items) : 0;
+    PyObject *key, *value;
+    int status = 0;
+    for (;;) {
+        if (items == NULL) {
+            if (!PyDict_Next(values, &position, &key, &value)) {
+                break;
+            }
+        }
+        else {
+            if (position >= count) {
+                break;
+            }
+            PyObject *pair = PyList_GET_ITEM(items, position++);
+            if (!PyTuple_Check(pair) || PyTuple_GET_SIZE(pair) != 2) {
+                PyErr_SetString(PyExc_TypeError, "items() must give (key, value) pairs");
+                status = -1;
+                break;
+            }
+            key = PyTuple_GET_ITEM(pair, 0);
+            value = PyTuple_GET_ITEM(pair, 1);
+        }
+        Py_INCREF(value);  /* held across calls that may run Python code */
+        PyObject *full = PyNumber_Add(prefix, key);
+        if (full == NULL) {
+            status = -1;
+        }
+        else if (PyDict_CheckExact(value) && PyDict_GET_SIZE(value) > 0) {
+            PyObject *inner = PyNumber_Add(full, dot);
+            status = inner == NULL ? -1 : join_tree(flat, value, inner);
+            Py_XDECREF(inner);
+        }
+        else {
+            status = PyDict_SetItem(flat, full, value);
+        }
+        Py_XDECREF(full);
+        Py_DECREF(value);
+        if (status < 0) {
+            break;
+        }
+    }
+    Py_XDECREF(items);
+    Py_LeaveRecursiveCall();
+    return status;
+}
+
+static PyObject *
+join_into(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 3 || !PyDict_Check(args[0])) {
+        PyErr_SetString(PyExc_TypeError, "join_into(flat, values, prefix): flat must be a dict");
+        return NULL;
+    }
+    if (join_tree(args[0], args[1], args[2]) < 0) {
+        return NULL;
+    }
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef module_functions[] = {
     {"configure", (PyCFunction)(void (*)(void))configure, METH_VARARGS | METH_KEYWORDS,
      "Hand over the Python objects the fast paths work with."},
@@ -732,6 +810,8 @@ static PyMethodDef module_functions[] = {
      "visible(): the level the calling code sees (_generators.visible)."},
     {"method", (PyCFunction)method, METH_VARARGS,
      "method(name, cls): the compiled __enter__, __exit__, __or__ or __call__ as a method of cls."},
+    {"join_into", (PyCFunction)(void (*)(void))join_into, METH_FASTCALL,
+     "join_into(flat, values, prefix, /): add the dotted keys of the tree values to flat (_keys._join_into)."},
     {"build_scope", (PyCFunction)(void (*)(void))build_scope, METH_VARARGS | METH_KEYWORDS,
      "build_scope($module, /, *args, **kwargs)\n--\n\n"
      "hp.scope(...): build a Scope from \"key=value\" strings, mappings and keywords."},
@@ -747,12 +827,13 @@ PyMODINIT_FUNC
 PyInit__speedups(void)
 {
     empty_tuple = PyTuple_New(0);
-    if (empty_tuple == NULL) {
+    dot = PyUnicode_InternFromString(".");
+    if (empty_tuple == NULL || dot == NULL) {
         return NULL;
     }
     PyObject *module = PyModule_Create(&module_definition);
     /* The version of configure()'s contract; _acceleration ignores a build of another one. */
-    if (module != NULL && PyModule_AddIntConstant(module, "INTERFACE", 6) < 0) {
+    if (module != NULL && PyModule_AddIntConstant(module, "INTERFACE", 7) < 0) {
         Py_CLEAR(module);
     }
     if (module != NULL) {

@@ -13,9 +13,10 @@ import ast
 import builtins
 import typing
 from collections.abc import Iterator
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
-from . import _kinds
+if TYPE_CHECKING:
+    from . import _kinds
 
 # The arguments of a kind that change its description (bounds, choices, item or instance type).
 _DESCRIBING = frozenset({"objects", "bounds", "inclusive_bounds", "item_type", "class_"})
@@ -173,6 +174,8 @@ def build_static_kind(spec: str) -> Optional[_kinds.Parameter[Any]]:
     >>> build_static_kind("Int(N)") is None
     True
     """
+    from . import _kinds  # loaded when a kind is met: a program without hp.Params needs none
+
     try:
         call = ast.parse(spec, mode="eval").body
         if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name)):
