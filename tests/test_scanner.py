@@ -806,6 +806,15 @@ def test_scan_paths_reports_bad_files_in_one_line_and_goes_on(tmp_path: Path) ->
     assert all("\n" not in error for error in result.errors)
 
 
+def test_files_that_only_mention_the_library_are_not_parsed(tmp_path: Path) -> None:
+    """A file naming hyperparameter in text but never importing it is skipped, even if it would not parse."""
+    (tmp_path / "notes.py").write_text('HELP = "set any hyperparameter"\ndef broken(:\n')
+    (tmp_path / "inline.py").write_text("import os; import hyperparameter as hp\nx = hp.scope.a | 1\n")
+    result = scan_paths([tmp_path])
+    assert [f.key for f in result.found] == ["a"]
+    assert result.errors == []
+
+
 def test_the_scanned_code_is_never_run_or_warned_about(tmp_path: Path) -> None:
     """Scanning executes nothing, and the scanned code's own compile warnings are not raised."""
     module = tmp_path / "explosive.py"

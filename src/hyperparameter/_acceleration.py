@@ -78,7 +78,7 @@ def _install(speedups: ModuleType) -> bool:
         RecordLevel=_levels.RecordLevel, first_read=_levels.first_read, RECORDS=_levels.RECORDS
     )
     _generators.use_compiled(speedups.visible, speedups.use_generator_blocks)
-    _keys._join_into = speedups.join_into  # type: ignore[assignment]
+    _keys._join_into = speedups.join_into
     _scope.Scope.__enter__ = speedups.method("__enter__", _scope.Scope)
     _scope.Scope.__exit__ = speedups.method("__exit__", _scope.Scope)
     python_call = _scope.ScopeRoot.__dict__["__call__"]

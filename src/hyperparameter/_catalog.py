@@ -27,7 +27,6 @@ from typing import Any, Callable, Optional
 from ._annotations import evaluate_annotations
 from ._convert import convert, merge_mapping, to_type
 from ._description import Check, Definitions, Description, shown_first
-from ._details import render_details
 from ._engine import innermost
 from ._grammar import IndexAssignment
 from ._inject import EMPTY, ParamInfo
@@ -37,7 +36,6 @@ from ._origins import describe_source, source_of
 from ._scanner import python_files, scan_paths
 from ._suggest import find_close_matches, format_suggestion
 from ._syntax import build_static_kind, resolve_static_type
-from ._table import align_rows
 
 _OWN = Path(__file__).resolve().parent
 
@@ -499,6 +497,8 @@ class Catalog:
 
     def listing(self, title: str) -> str:
         """Render the ``--list-params`` table."""
+        from ._table import align_rows  # listings only: a launch that checks values needs none
+
         table = [("KEY", "DEFAULT", "IN FORCE", "SOURCE", "DEFINED AT")]
         table += [(r["key"], r["default"], r["value"], r["source"], r["defined_at"]) for r in self.rows()]
         return "\n".join([f"{len(self.entries)} hyperparameters of {title}:", *align_rows(table)])
@@ -519,6 +519,8 @@ class Catalog:
 
     def explain(self, key: str) -> Optional[str]:
         """Render the ``--explain-param`` block for ``key`` (as ``hp desc`` draws it), or None if unknown."""
+        from ._details import render_details  # -ep only: a launch that checks values needs none
+
         entry = self.definitions(key)
         if entry is None:
             return None

@@ -60,6 +60,8 @@ ROOT_METHODS = frozenset({"keys", "update", "clear", "storage", "current", "empt
 _SCOPE_METHODS = frozenset({"keys", "update", "clear", "storage"})
 _SKIPPED_DIRS = frozenset({"__pycache__", "site-packages", "dist-packages", "node_modules"})
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+# An import of the library: a file without one binds no name the walk looks for, so it is not parsed.
+_IMPORTS_LIBRARY = re.compile(rb"\bfrom[ \t]+hyperparameter\b|\bimport[ \t][^\n#]*\bhyperparameter\b")
 _CLOSERS = frozenset(" \t,)]}")
 
 AnyFunction = Union[ast.FunctionDef, ast.AsyncFunctionDef]
@@ -697,7 +699,7 @@ class SkippedFile(OSError):
 
 
 def scan_file(path: Union[str, Path]) -> list[Description]:
-    """Scan one file; a file that never mentions hyperparameter is not even parsed.
+    """Scan one file; a file that never imports hyperparameter is not even parsed.
 
     Raises OSError if it cannot be read (SkippedFile for a FIFO, a device or a
     file over MAX_FILE_BYTES, which are never read), SyntaxError if it does not
@@ -711,7 +713,7 @@ def scan_file(path: Union[str, Path]) -> list[Description]:
         data = file.read(MAX_FILE_BYTES + 1)
     if len(data) > MAX_FILE_BYTES:  # grew since the check
         raise SkippedFile(f"over {MAX_FILE_BYTES} bytes")
-    if _MODULE.encode() not in data:
+    if _MODULE.encode() not in data or _IMPORTS_LIBRARY.search(data) is None:
         return []
     return scan_source(decode_source(data), str(path))
 

@@ -129,6 +129,8 @@ def describe_kind_type(kind: str, call: ast.Call) -> str:
     ...     ("List", "hp.List(item_type=int)"), ("Int", "hp.Int(N, bounds=(1, MAX))")]]
     ['float in [0, 1]', "one of 'a', 'b'", 'list[int]', 'int']
     """
+    from . import _kinds  # loaded when a kind is met: a program without hp.Params needs none
+
     declared = getattr(_kinds, kind)
     options = {k.arg: k.value for k in call.keywords if k.arg in _DESCRIBING}
     if kind == "Instance":
