@@ -16,13 +16,16 @@ import os
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
-from typing import Callable
+import types
+from collections.abc import Iterator, Mapping
+from typing import Any, Callable
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import hyperparameter as hp
-from hyperparameter import _acceleration
+from hyperparameter import _acceleration, _keys
 
 BUILT = importlib.util.find_spec("hyperparameter._speedups") is not None
 SWITCHED_OFF = os.environ.get(_acceleration.DISABLE_VARIABLE, "") not in ("", "0")
@@ -271,3 +274,49 @@ def test_reads_while_a_generator_holds_a_block_keep_no_references() -> None:
     del generator
     gc.collect()
     assert [sys.getrefcount(value), sys.getrefcount(default)] == counts
+
+
+def _joined_as_specified(tree: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Join the dotted keys of a loaded tree by the rule: every non-empty dict is descended into."""
+    flat: dict[str, Any] = {}
+    for key, value in tree.items():
+        if type(value) is dict and value:
+            flat.update(_joined_as_specified(value, f"{prefix}{key}."))
+        else:
+            flat[prefix + key] = value
+    return flat
+
+
+_LEAVES = st.one_of(st.none(), st.integers(), st.text(max_size=3), st.lists(st.integers(), max_size=2))
+_TREES = st.recursive(
+    st.dictionaries(st.text(min_size=1, max_size=4), _LEAVES, max_size=4),
+    lambda inner: st.dictionaries(st.text(min_size=1, max_size=4), inner | _LEAVES | st.just({}), max_size=4),
+    max_leaves=30,
+)
+
+
+@given(tree=_TREES, prefix=st.sampled_from(["", "run."]))
+def test_a_loaded_files_keys_are_joined_the_same_compiled_or_not(tree: dict[str, Any], prefix: str) -> None:
+    """The launcher's -C keys (compiled when built) are the tree's dotted keys, in the file's order."""
+    joined = _keys.join_keys(tree, prefix)
+    expected = _joined_as_specified(tree, prefix)
+    assert joined == expected
+    assert list(joined) == list(expected)
+
+
+def test_joining_reads_any_mapping_and_keeps_no_references() -> None:
+    """A read-only mapping at the top is joined too; joining holds on to no key or value."""
+    value = object()
+    tree = types.MappingProxyType({"train": {"lr": value, "opt": {}}, "seed": 1})
+    before = sys.getrefcount(value)
+    for _ in range(100):
+        assert _keys.join_keys(tree) == {"train.lr": value, "train.opt": {}, "seed": 1}
+    assert sys.getrefcount(value) == before
+    with pytest.raises(TypeError):
+        _keys.join_keys({"a": {1: 2}})
+
+
+@compiled_only
+def test_joining_a_files_keys_is_compiled() -> None:
+    """Internals: the launcher's joining of a -C file's keys runs the compiled code when it is in use."""
+    assert type(_keys._join_into).__name__ == "builtin_function_or_method"
