@@ -24,6 +24,7 @@ HEAVY = [
     "pathlib",
     "hyperparameter._arguments",
     "hyperparameter._catalog",
+    "hyperparameter._catalog_files",
     "hyperparameter._config",
     "hyperparameter._config_formats",
     "hyperparameter._kinds",

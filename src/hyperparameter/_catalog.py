@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, Callable, Optional
 
 from ._annotations import evaluate_annotations
+from ._catalog_files import library_files, library_modules, project_files
 from ._convert import convert, merge_mapping, to_type
 from ._description import Check, Definitions, Description, shown_first
 from ._engine import innermost
@@ -33,12 +34,9 @@ from ._inject import EMPTY, ParamInfo
 from ._levels import ABSENT
 from ._mappings import parts_under, tree_of
 from ._origins import describe_source, source_of
-from ._scanner import python_files, scan_paths
+from ._scanner import scan_paths
 from ._suggest import find_close_matches, format_suggestion
 from ._syntax import build_static_kind, resolve_static_type
-
-_OWN = Path(__file__).resolve().parent
-
 
 _SCALARS = (bool, int, float, complex, str, enum.Enum, pathlib.PurePath)
 
@@ -168,134 +166,6 @@ def _short(path: str) -> str:
     except ValueError:  # another drive, on Windows
         return path
     return path if relative.startswith("..") else relative
-
-
-def project_root(module_globals: dict[str, Any]) -> Optional[Path]:
-    """Return the folder of the program's own modules: its top package, or the script's folder."""
-    main_file = module_globals.get("__file__")
-    if not main_file:
-        return None
-    root = Path(main_file).resolve().parent
-    package = module_globals.get("__package__") or ""
-    for _ in package.split(".")[1:] if package else ():
-        root = root.parent
-    if root == _OWN or _OWN in root.parents:
-        return Path(main_file).resolve().parent  # an example inside this library: only its own folder
-    return root
-
-
-def project_files(module_globals: dict[str, Any]) -> tuple[list[Path], list[Path]]:
-    """Find the program's source files, and the other modules of its folder.
-
-    The program's files are the calling module, its loaded modules and, loaded
-    or not, every module of its package, or for a script the modules of its
-    folder it imports (also inside functions, so a lazy import counts). The
-    other modules of a script's folder are not part of the program, but a key
-    one of them reads or declares is no typo. Only the script's folder and the
-    packages in it are looked at, not every folder below it, so a script in a
-    large folder (a home directory) does not make each launch read unrelated code.
-    """
-    root = project_root(module_globals)
-    if root is None:
-        return [], []
-    main = Path(module_globals["__file__"]).resolve()
-    if module_globals.get("__package__"):
-        own = {main, *(Path(path).resolve() for path in python_files(root))}
-        return sorted(own | _loaded_files(root.parent)), []
-    folder: set[Path] = set()
-    for entry in _entries(root):
-        if entry.suffix == ".py" and entry.is_file():
-            folder.add(entry.resolve())
-        elif entry.is_dir() and (entry / "__init__.py").is_file():
-            folder.update(Path(path).resolve() for path in python_files(entry))
-    own = _imported({main} | _loaded_files(root), root, folder)
-    return sorted(own), sorted(folder - own)
-
-
-_IMPORT = re.compile(
-    r"^[ \t]*(?:from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+\(?([\w., \t]*)|import[ \t]+([\w., \t]+))", re.M
-)
-
-
-def _imported(start: set[Path], root: Path, folder: set[Path]) -> set[Path]:
-    """``start`` and the files of ``folder`` they import, directly or not (found by the import lines)."""
-    found, todo = set(start), list(start)
-    while todo:
-        path = todo.pop()
-        try:
-            text = path.read_text(errors="replace")
-        except OSError:
-            continue
-        for module in _imported_names(text, path, root):
-            parts = module.split(".")
-            for end in range(1, len(parts) + 1):
-                base = root.joinpath(*parts[:end])
-                for candidate in (base.with_suffix(".py"), base / "__init__.py"):
-                    candidate = candidate.resolve() if candidate.exists() else candidate
-                    if candidate in folder and candidate not in found:
-                        found.add(candidate)
-                        todo.append(candidate)
-    return found
-
-
-def _imported_names(text: str, path: Path, root: Path) -> list[str]:
-    """Return the dotted names (relative to ``root``) a module's import lines name, submodules included."""
-    names = []
-    for dots, module, members, plain in _IMPORT.findall(text):
-        if plain:
-            names += [name.split()[0] for name in plain.split(",") if name.strip()]
-            continue
-        if dots:  # a relative import: from the package the file is in
-            package = path.parent
-            for _ in dots[1:]:
-                package = package.parent
-            try:
-                prefix = ".".join(package.relative_to(root).parts)
-            except ValueError:
-                continue
-            module = ".".join(part for part in (prefix, module) if part)
-        names.append(module)
-        names += [f"{module}.{name.split()[0]}" for name in members.split(",") if name.strip()]
-    return [name for name in names if name]
-
-
-# Where the folders of loaded modules really are: many modules share a folder, and a
-# process that launches many times (tests, sweeps) asks about the same folders.
-_real_folders: dict[str, str] = {}
-_REAL_FOLDERS_LIMIT = 4096
-
-
-def _loaded_files(outer: Path) -> set[Path]:
-    """Return the files of the loaded modules under ``outer`` that are the program's own."""
-    files = set()
-    prefix = os.path.join(str(outer), "")
-    for module in list(sys.modules.values()):
-        path = getattr(module, "__file__", None)
-        if not path or not path.endswith(".py"):
-            continue
-        folder = os.path.dirname(path)
-        real = _real_folders.get(folder)
-        if real is None:
-            if len(_real_folders) >= _REAL_FOLDERS_LIMIT:
-                _real_folders.clear()
-            real = _real_folders[folder] = os.path.join(os.path.realpath(folder), "")
-        if real.startswith(prefix):
-            resolved = Path(path).resolve()
-            if _belongs(resolved, outer):
-                files.add(resolved)
-    return files
-
-
-def _entries(root: Path) -> list[Path]:
-    try:
-        return [entry for entry in root.iterdir() if not entry.name.startswith(".")]
-    except OSError:
-        return []
-
-
-def _belongs(path: Path, root: Path) -> bool:
-    """Whether a loaded module's file is the program's own (under its root, not a library)."""
-    return root in path.parents and _OWN not in path.parents and "site-packages" not in path.parts
 
 
 _HOLE = re.compile(r"<[^>]*>")
@@ -560,4 +430,33 @@ def infos_of(functions: list[Callable[..., Any]]) -> list[ParamInfo]:
         info
         for info in (getattr(f, "__hyperparameter__", None) for f in functions)
         if isinstance(info, ParamInfo)
+    ]
+
+
+def program_catalog(functions: list[Callable[..., Any]], module_globals: dict[str, Any]) -> Catalog:
+    """Build the catalog of a launched program from its functions, its modules and the libraries it loaded.
+
+    The declarations loaded in memory (``@hp.param`` functions and ``hp.Params``
+    classes of the program's module and of its libraries' loaded modules) are
+    taken as they run; the rest comes from a scan of the files.
+    """
+    files, related = project_files(module_globals)
+    own = set(files) | set(related)
+    libraries = library_modules(own)
+    objects = [*functions, *module_globals.values()]
+    for module in libraries:
+        objects += vars(module).values()
+    unique = list({id(each): each for each in objects}.values())
+    files += library_files(libraries, own)
+    return Catalog(infos_of(unique), files, _params_classes(unique), related)
+
+
+def _params_classes(objects: list[Any]) -> list[type]:
+    """Return the ``hp.Params`` subclasses among ``objects`` (none before ``_params`` is imported)."""
+    params = sys.modules.get(f"{__package__}._params")
+    if params is None:
+        return []
+    base = params.Params
+    return [
+        each for each in objects if isinstance(each, type) and issubclass(each, base) and each is not base
     ]

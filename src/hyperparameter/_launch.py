@@ -462,15 +462,10 @@ class _Program:
     def catalog(self) -> Catalog:
         """Return the program's catalog, built at most once per launch."""
         if self._catalog is None:
-            from ._catalog import Catalog, infos_of, project_files
+            from ._catalog import program_catalog
 
-            objects = [command.func for command in self.commands] + list(self.module_globals.values())
-            params = sys.modules.get(f"{__package__}._params")  # no Params class exists before it loads
-            base = params.Params if params is not None else None
-            declared = [each for each in objects if _is_params_class(each) and each is not base]
-            unique = list({id(each): each for each in objects}.values())
-            files, related = project_files(self.module_globals)
-            self._catalog = Catalog(infos_of(unique), files, declared, related)
+            functions = [command.func for command in self.commands]
+            self._catalog = program_catalog(functions, self.module_globals)
         return self._catalog
 
     def checks(self) -> Checks:

@@ -1,0 +1,131 @@
+"""The launcher knows the hyperparameters of the libraries a program imports (review item 24)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from programs import SOURCE_DIR, run_python
+
+APP = """
+import hyperparameter as hp
+import mylib
+import instlib
+
+
+@hp.param("app")
+def main(x: int = 1):
+    print("k", mylib.build(), "width", mylib.layer(), "depth", mylib.deeper(), "inst", instlib.k())
+
+
+if __name__ == "__main__":
+    hp.launch(main)
+"""
+
+MYLIB = """
+import hyperparameter as hp
+
+
+def build():
+    return hp.scope.mylib.k | 1
+
+
+@hp.param("mylib")
+def layer(width: int = 8):
+    return width
+
+
+def deeper():
+    from . import later  # imported only when the run calls it
+
+    return later.depth()
+"""
+
+LATER = """
+import hyperparameter as hp
+
+
+def depth():
+    return hp.scope.mylib.depth | 2
+"""
+
+INSTLIB = """
+from hyperparameter import scope
+
+
+def k():
+    return scope.instlib.k | 5
+"""
+
+UNLOADED = """
+import hyperparameter as hp
+
+never = hp.scope.instlib.never | 0
+"""
+
+
+@pytest.fixture(scope="module")
+def program(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Write a script folder, a library of the user's on PYTHONPATH and an installed library."""
+    root = tmp_path_factory.mktemp("libraries")
+    files = {
+        "app/app.py": APP,
+        "src/mylib/__init__.py": MYLIB,
+        "src/mylib/later.py": LATER,
+        "env/site-packages/instlib/__init__.py": INSTLIB,
+        "env/site-packages/instlib/unloaded.py": UNLOADED,
+    }
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(textwrap.dedent(text))
+    return root
+
+
+def start(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    path = os.pathsep.join([str(SOURCE_DIR), str(root / "src"), str(root / "env" / "site-packages")])
+    return run_python("app.py", *args, cwd=root / "app", env={"PYTHONPATH": path})
+
+
+def test_a_record_the_run_wrote_replays_under_strict(program: Path) -> None:
+    """--record of a run whose keys live in a library replays with -C FILE --strict, with no warning."""
+    recorded = start(program, "--record", "run.toml", "-D", "mylib.width=4")
+    assert (recorded.returncode, recorded.stderr) == (0, "")
+    replayed = start(program, "-C", "run.toml", "--strict")
+    assert (replayed.returncode, replayed.stderr) == (0, "")
+    assert replayed.stdout == recorded.stdout == "k 1 width 4 depth 2 inst 5\n"
+
+
+@pytest.mark.parametrize("define", ["mylib.k=2", "mylib.width=16", "mylib.depth=3", "instlib.k=6"])
+def test_keys_of_loaded_libraries_are_known(program: Path, define: str) -> None:
+    """Keys a library reads or declares, also in a module of it imported later, are accepted by --strict."""
+    done = start(program, "--strict", "-D", define)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert define.partition("=")[2] in done.stdout.split()
+
+
+def test_a_library_declaration_checks_its_values_before_the_run(program: Path) -> None:
+    """-D mylib.width=abc for a library's width: int is a usage error naming the declaration; nothing runs."""
+    done = start(program, "-D", "mylib.width=abc")
+    assert (done.returncode, done.stdout) == (2, "")
+    assert "error: -D sets 'mylib.width' to 'abc', but layer at " in done.stderr
+    assert "expects an integer" in done.stderr
+
+
+def test_an_installed_library_counts_only_in_its_loaded_modules(program: Path) -> None:
+    """A key only an installed library's unloaded module reads stays unknown: --strict refuses it."""
+    done = start(program, "--strict", "-D", "instlib.never=1")
+    assert (done.returncode, done.stdout) == (2, "")
+    assert "never reads: 'instlib.never'" in done.stderr
+
+
+def test_list_params_shows_the_libraries_keys(program: Path) -> None:
+    """-lps lists a library's keys with where they are defined."""
+    done = start(program, "-lps", "-f", "json")
+    rows = {row["key"]: row for row in json.loads(done.stdout)["hyperparameters"]}
+    assert {"app.x", "mylib.k", "mylib.width", "mylib.depth", "instlib.k"} <= set(rows)
+    assert rows["mylib.width"]["defined_at"].endswith(os.path.join("mylib", "__init__.py") + ":10")
