@@ -549,6 +549,36 @@ def test_ctrl_c_leaves_a_resumable_folder(tmp_path: Path) -> None:
     assert [t.result for t in resumed] == [1, 2, 3, 4]
 
 
+def test_ctrl_c_tells_running_thread_trials_to_stop() -> None:
+    """After Ctrl-C a running threads-backend trial sees hp.trial_should_stop() and can return early."""
+    started, saw_stop = threading.Barrier(2), threading.Event()
+
+    def work() -> None:
+        started.wait(5)
+        deadline = time.monotonic() + 10
+        while not hp.trial_should_stop() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        if hp.trial_should_stop():
+            saw_stop.set()
+
+    def interrupt() -> None:
+        started.wait(5)
+        _thread.interrupt_main()
+
+    threading.Thread(target=interrupt, daemon=True).start()
+    assert not hp.trial_should_stop()
+    with pytest.raises(KeyboardInterrupt):
+        hp.sweep(work, {"x": [1]}, progress=False)
+    assert saw_stop.wait(5)
+    assert not hp.trial_should_stop()
+
+
+def test_a_finished_sweep_tells_no_trial_to_stop() -> None:
+    """A sweep that ends normally never sets the stop flag its trials see."""
+    result = hp.sweep(hp.trial_should_stop, {"x": [1, 2]}, jobs=2, progress=False)
+    assert [trial.result for trial in result] == [False, False]
+
+
 # -- progress -----------------------------------------------------------------
 
 

@@ -56,6 +56,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time these load on first use
     from ._record import Read, Record, record
     from ._sweep import sweep
     from ._sweep_plot import plot_sweep
+    from ._sweep_stop import trial_should_stop
     from ._sweep_trial import SweepResult, Trial
     from ._tf_compat import HParams, parse_values
     from ._trial_dir import trial_dir
@@ -100,6 +101,7 @@ _LAZY = {
     "save_config": "_config",
     "sweep": "_sweep",
     "trial_dir": "_trial_dir",
+    "trial_should_stop": "_sweep_stop",
 }
 
 
@@ -190,4 +192,5 @@ __all__ = [
     "scope",
     "sweep",
     "trial_dir",
+    "trial_should_stop",
 ]

@@ -22,6 +22,7 @@ from ._engine import innermost
 from ._handoff import bind_scope
 from ._levels import chain_values
 from ._processes import name_unpicklable
+from ._sweep_stop import watch_stop
 from ._sweep_worker import Outcome, execute, execute_isolated, start_worker
 from .exceptions import MissingDependencyError, SweepError
 
@@ -112,7 +113,9 @@ class ThreadBackend:
     """Trials on daemon threads of this process, each in the sweep's scope plus its own values.
 
     No pickling and no start-up. The threads are daemons so that Ctrl-C ends
-    the program at once, without waiting for the trials still running. The
+    the program at once, without waiting for the trials still running; a
+    thread cannot be stopped, so Ctrl-C also sets the flag the trials see in
+    ``hp.trial_should_stop()`` (a notebook's kernel lives on). The
     trials share the process's baseline: one trial at a time may publish it
     (``hp.scope.frozen()``) until it ends; beside other trials, it may not.
     """
@@ -122,6 +125,7 @@ class ThreadBackend:
         self._recording = recording
         self._alone = jobs == 1
         self._tasks: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._stop = threading.Event()
         self._threads = [
             threading.Thread(target=self._work, name=f"hp-sweep-{index}", daemon=True)
             for index in range(jobs)
@@ -130,6 +134,7 @@ class ThreadBackend:
             thread.start()
 
     def _work(self) -> None:
+        watch_stop(self._stop)
         while True:
             task = self._tasks.get()
             if task is None:
@@ -155,6 +160,8 @@ class ThreadBackend:
         return future
 
     def stop(self, interrupted: bool) -> None:
+        if interrupted:
+            self._stop.set()
         for _ in self._threads:
             self._tasks.put(None)
         if not interrupted:

@@ -88,4 +88,5 @@ def searches_and_their_picture() -> None:
     if best is not None:
         assert_type(best.values, dict[str, Any])
     assert_type(hp.plot_sweep(result, "sweep.png"), pathlib.Path)
+    assert_type(hp.trial_should_stop(), bool)
     hp.sweep(lambda: 0.5, {"x": [1, 2]}, trials="4")  # type: ignore[arg-type]
