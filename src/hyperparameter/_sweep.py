@@ -298,7 +298,9 @@ def sweep(
     Raises:
         SweepError: ``space`` is not a mapping of keys to lists of values (to
             space texts for a search), an unknown backend or search, or ``runs``
-            holds another sweep.
+            holds another sweep (resumed: of another function or other values).
+        SweepFolderError: ``runs`` cannot be made (a file is in the way, no
+            permission); an ``OSError``.
         KeyboardInterrupt: on Ctrl-C, after recording the trials so far.
     """
     objective = objective_of(minimize, maximize)
