@@ -351,6 +351,94 @@ class TestTypos:
         assert "and 996 more" in lines[0]
 
 
+@hp.param("shared")
+def evaluate(ckpt: str = "last.pt") -> str:
+    """Evaluate a checkpoint; the shared file's other keys are another command's."""
+    return ckpt
+
+
+@hp.param("shared")
+def fit_shared(lr: float = 0.1, bs: int = 32, epochs: int = 3, warmup: int = 0, decay: float = 0.0) -> Any:
+    """Train; it reads every key evaluate does not."""
+    return lr, bs, epochs, warmup, decay
+
+
+class TestUnreadAtTheEnd:
+    """At the end of a run, the -D/-C keys nothing read: a line per -D key, one line per -C file (30.23)."""
+
+    def test_a_shared_file_gets_one_line_naming_its_unread_keys(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """-C shared.yaml read by another command too: one line, how many, the first five, and a count."""
+        path = tmp_path / "shared.yaml"
+        path.write_text("shared: {ckpt: a.pt, lr: 0.2, bs: 8, epochs: 5, warmup: 10, decay: 0.1}\n")
+        assert hp.launch(evaluate, argv=["-C", str(path), "-D", "shared.lr=0.3"]) == "a.pt"
+        lines = capsys.readouterr().err.splitlines()
+        assert len(lines) == 2
+        assert lines[0].endswith("warning: 'shared.lr' was set (-D) but the run never read it")
+        assert lines[1].endswith(
+            f"warning: -C {path}: 4 of its 5 keys were never read: "
+            "'shared.bs', 'shared.epochs', 'shared.warmup', 'shared.decay'"
+        )
+
+    def test_each_file_gets_its_own_line_with_five_names_at_most(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """Two files: a line each; more than five unread keys of one file: five by name, then "and N more"."""
+        many = {"ckpt": "b.pt", "lr": 1, "bs": 2, "epochs": 3, "warmup": 4, "decay": 5}
+        first, second = tmp_path / "many.json", tmp_path / "more.json"
+        first.write_text(json.dumps({"shared": many, "fit": {"lr": 0.5}}))
+        second.write_text(json.dumps({"fit": {"epochs": 2}}))
+        assert hp.launch(evaluate, argv=["-C", str(first), str(second)]) == "b.pt"
+        lines = capsys.readouterr().err.splitlines()
+        assert len(lines) == 2
+        assert lines[0].endswith(
+            f"-C {first}: 6 of its 7 keys were never read: 'shared.lr', 'shared.bs', 'shared.epochs', "
+            "'shared.warmup', 'shared.decay' and 1 more"
+        )
+        assert lines[1].endswith(f"-C {second}: 1 of its 1 keys was never read: 'fit.epochs'")
+
+
+class TestKeysThatAreNotValues:
+    """A -D/-C key naming a positional or a namespace is reported as what it is (30.4, 30.14)."""
+
+    @pytest.mark.parametrize("given", [["-D", "fit.data=x"], ["-C", "{path}"]])
+    def test_a_key_naming_a_positional_says_the_command_line_gives_it(
+        self, given: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """-D fit.data=x for the positional data: a warning naming -D/-C and the positional, not a typo."""
+        path = tmp_path / "c.json"
+        path.write_text('{"fit": {"data": "q", "lr": 0.3}}')
+        argv = ["d", *(word.format(path=path) for word in given)]
+        source = "-D" if given[0] == "-D" else f"-C {path}"
+        status, _, err = run(argv, capsys, train)
+        assert status == 0
+        assert err.splitlines() == [
+            f"{err.split(':')[0]}: warning: {source} sets 'fit.data', but data is a positional argument of "
+            "train, which only the command line fills; the run uses 'd'"
+        ]
+        status, _, err = run([*argv, "--strict"], capsys, train)
+        assert status == 2
+        assert f"error: --strict: {source} sets 'fit.data', but data is a positional argument" in err
+
+    def test_a_scalar_for_a_namespace_says_it_is_a_namespace(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """`fit = 3` in a TOML file, where fit.* are the program's keys, is named a namespace, not a typo."""
+        path = tmp_path / "ns.toml"
+        path.write_text("fit = 3\n")
+        status, _, err = run(["d", "-C", str(path)], capsys, train)
+        assert status == 0
+        assert err.splitlines()[0].endswith(
+            f"warning: -C {path} sets 'fit' to 3, but 'fit' is a namespace of the program "
+            "(fit.epochs, fit.lr, fit.verbose), not a value; set its keys instead"
+        )
+        assert "never reads" not in err
+        status, _, err = run(["d", "-C", str(path), "--strict"], capsys, train)
+        assert status == 2
+        assert "error: --strict: -C" in err
+
+
 class TestCommandLine:
     """Seed behaviours: bool words after flags, several files after -C, launch() finding locals."""
 

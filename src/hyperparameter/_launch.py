@@ -61,7 +61,7 @@ _EXPLAIN_FLAGS = ("-ep", "--explain-param")
 _FORMAT_FLAGS = ("-f", "--format", "--list-format")
 # The launcher's own argparse destinations: no parameter name (an identifier) can be one of them.
 _DEST = "hp:"
-# At the end of a run, the -D/-C keys nothing read get a warning line each, up to this many.
+# At the end of a run, the -D keys nothing read get a warning line each, up to this many.
 _UNREAD_SHOWN = 20
 
 
@@ -365,6 +365,8 @@ class _Run:
         # run): the run is watched for those it does not read after all.
         self.watched: list[str] = []
         self.format = "text"  # -lps -f FORMAT
+        # The positionals a -D or -C key also named: key -> (that source, the positional's name).
+        self.positionals: dict[str, tuple[str, str]] = {}
 
     def add(self, values: dict[str, Any], sources: dict[str, str], checked: bool = True) -> None:
         """Add ``values`` (and where each came from); the run keeps the dicts it is given first."""
@@ -539,17 +541,11 @@ class _Program:
             if problem is not None:
                 print(f"{self.prog}: warning: {problem}", file=sys.stderr)
         unread = [key for key in run.watched if key not in rec.reads and key not in rec.gathered]
-        for key in unread[:_UNREAD_SHOWN]:
-            print(
-                f"{self.prog}: warning: {key!r} was set ({run.sources.get(key, 'the scope')}) "
-                f"but the run never read it",
-                file=sys.stderr,
-            )
-        if len(unread) > _UNREAD_SHOWN:
-            print(
-                f"{self.prog}: warning: and {len(unread) - _UNREAD_SHOWN} more -D/-C keys the run never read",
-                file=sys.stderr,
-            )
+        if unread:
+            from ._launch_checks import summarize_unread
+
+            for line in summarize_unread(unread, run.sources, _UNREAD_SHOWN):
+                print(f"{self.prog}: warning: {line}", file=sys.stderr)
 
     def _parse(self, parser: argparse.ArgumentParser, argv: list[str]) -> _Run:
         argv = self._rewrite(parser, argv)
@@ -581,6 +577,12 @@ class _Program:
         # -D values and options are the latest layer: the files' ${...} references see them.
         loaded = self._loaded(files, run, {**defined, **{key: value for key, (value, _) in given.items()}})
         run.add(_on_lists_of(defined, loaded), dict.fromkeys(defined, "-D"))
+        # A positional's value is the command line's; a -D or -C value for its key is set aside.
+        run.positionals = {
+            key: (run.sources[key], source[len("argument ") :])
+            for key, (_, source) in given.items()
+            if source.startswith("argument ") and key in run.sources
+        }
         run.add(
             {key: value for key, (value, _) in given.items()}, {k: s for k, (_, s) in given.items()}, False
         )
@@ -600,6 +602,8 @@ class _Program:
 
     def _check(self, run: _Run) -> None:
         """Check every value before the program runs; a bad one is a usage error (exit 2)."""
+        if run.positionals:
+            self._report_positionals(run)
         if not run.set_by_user:
             run.spread_dicts()
             return  # options alone were checked by their types as they were parsed
@@ -607,16 +611,36 @@ class _Program:
         unknown = checks.unknown(run.set_by_user)
         if len(unknown) < len(run.set_by_user):
             run.watched = list(filterfalse(set(unknown).__contains__, run.set_by_user))
+        for key, members in checks.namespaces(unknown).items():  # `train: 3` for train.lr, train.bs
+            unknown.remove(key)
+            self._warn(
+                run,
+                f"{run.sources.get(key, 'the scope')} sets {key!r} to {run.values.get(key)!r}, but "
+                f"{key!r} is a namespace of the program ({members}), not a value; set its keys instead",
+            )
         if unknown:
-            summary = checks.summarize_unknown(unknown, run.sources)
-            if run.strict:
-                self.parser.error(f"{self.strict_option}: {summary}")
-            print(f"{self.prog}: warning: {summary}", file=sys.stderr)
+            self._warn(run, checks.summarize_unknown(unknown, run.sources))
         try:
             run.values = checks.check(run.values, run.sources)
         except UsageError as error:
             self.parser.error(str(error))
         run.spread_dicts()
+
+    def _report_positionals(self, run: _Run) -> None:
+        """Say that a -D or -C key naming a positional is not used: the command line gives it."""
+        for key, (source, name) in run.positionals.items():
+            self._warn(
+                run,
+                f"{source} sets {key!r}, but {name} is a positional argument of {run.command.name}, "
+                f"which only the command line fills; the run uses {run.values[key]!r}",
+            )
+        run.set_by_user = [key for key in run.set_by_user if key not in run.positionals]
+
+    def _warn(self, run: _Run, message: str) -> None:
+        """Print a warning about the values given; under --strict it is a usage error (exit 2)."""
+        if run.strict:
+            self.parser.error(f"{self.strict_option}: {message}")
+        print(f"{self.prog}: warning: {message}", file=sys.stderr)
 
     # -- -lps and -ep -----------------------------------------------------------------------------------
     def describes(self, argv: list[str]) -> bool:

@@ -68,6 +68,28 @@ class Checks:
         """Return the keys no part of the program reads or declares."""
         return self.catalog.unknown(keys)
 
+    def namespaces(self, keys: Iterable[str]) -> dict[str, str]:
+        """Return those of ``keys`` that are namespaces of known keys, each with a few of its keys.
+
+        >>> import hyperparameter as hp
+        >>> @hp.param("app")
+        ... def main(epochs=3, lr=0.1): ...
+        >>> build_checks(main).namespaces(["app", "ap"])
+        {'app': 'app.epochs, app.lr'}
+        """
+        keys = list(keys)
+        if not keys:
+            return {}
+        known = list(self.catalog.entries)
+        prefixes = {
+            known_key[:index] for known_key in known for index, char in enumerate(known_key) if char == "."
+        }
+        found = {}
+        for key in filter(prefixes.__contains__, keys):
+            members = sorted(each for each in known if each.startswith(key + "."))
+            found[key] = ", ".join(members[:3]) + (", ..." if len(members) > 3 else "")
+        return found
+
     def summarize_unknown(self, keys: list[str], sources: Mapping[str, str]) -> str:
         """Summarize unknown ``keys`` in a line: who set them, how many, the first few with close matches."""
         setters = [each or "the scope" for each in dict.fromkeys(map(sources.get, keys))]
@@ -88,3 +110,39 @@ class Checks:
 def build_checks(*functions: Callable[..., Any]) -> Checks:
     """Build the checks for programs of these ``@hp.param`` functions, without scanning any file."""
     return Checks(Catalog(infos_of(list(functions)), []))
+
+
+def summarize_unread(keys: list[str], sources: Mapping[str, str], shown: int = 20) -> list[str]:
+    """Say which of the run's ``-D``/``-C`` keys it never read: a line per ``-D`` key, one per file.
+
+    A ``-D`` key was typed for this run, so each gets its line (up to
+    ``shown``); a config file is often shared by several programs, so each
+    file gets one line, naming its first few unread keys.
+
+    >>> sources = {"a.x": "-C c.yaml", "a.y": "-C c.yaml", "b": "-D"}
+    >>> for line in summarize_unread(["a.x", "a.y", "b"], sources):
+    ...     print(line)
+    'b' was set (-D) but the run never read it
+    -C c.yaml: 2 of its 2 keys were never read: 'a.x', 'a.y'
+    """
+    defined: list[str] = []
+    by_file: dict[str, list[str]] = {}
+    for key in dict.fromkeys(keys):  # a key -C and -D both set is named once
+        source = sources.get(key, "the scope")
+        if source.startswith("-C "):
+            by_file.setdefault(source, []).append(key)
+        else:
+            defined.append(key)
+    lines = [
+        f"{key!r} was set ({sources.get(key, 'the scope')}) but the run never read it"
+        for key in defined[:shown]
+    ]
+    if len(defined) > shown:
+        lines.append(f"and {len(defined) - shown} more -D keys the run never read")
+    for source, unread in by_file.items():
+        total = sum(1 for each in sources.values() if each == source)
+        more = f" and {len(unread) - SHOWN} more" if len(unread) > SHOWN else ""
+        names = ", ".join(map(repr, unread[:SHOWN]))
+        verb = "was" if len(unread) == 1 else "were"
+        lines.append(f"{source}: {len(unread)} of its {total} keys {verb} never read: {names}{more}")
+    return lines
