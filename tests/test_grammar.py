@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import hyperparameter as hp
-from hyperparameter._grammar import GrammarError, format_value, split_list
+from hyperparameter._grammar import GrammarError, format_define, format_value, split_list, unquote
 
 SEGMENT = st.from_regex(r"[A-Za-z][A-Za-z0-9_]{0,6}", fullmatch=True)
 DOTTED = st.lists(SEGMENT, min_size=1, max_size=4).map(".".join)
@@ -192,3 +192,18 @@ def test_float_formatting_is_exact() -> None:
         -0.0,
     ]
     assert math.copysign(1, read_back(-0.0, 0.0)) == -1
+
+
+@given(st.text(st.characters(blacklist_categories=("Cs",)), max_size=12))
+def test_a_define_text_reads_back_through_the_quote_rule(text: str) -> None:
+    """Any text written by format_define is read back as itself by the -D quote rule."""
+    assert unquote(format_define(text)) == text
+
+
+@given(st.text(st.characters(blacklist_categories=("Cs",)), max_size=12))
+def test_only_a_text_wholly_in_quotes_loses_them(text: str) -> None:
+    """A text that does not start and end with the same quote is never changed by the quote rule."""
+    if not (len(text) >= 2 and text[0] in "\"'" and text[-1] == text[0]):
+        assert unquote(text) == text
+    else:
+        assert unquote(text) in (text, *split_list(f"[{text}]")[:1])

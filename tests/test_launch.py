@@ -43,6 +43,23 @@ def app(
     return input_file, output_file, verbose, repeat
 
 
+@pytest.mark.parametrize(
+    ("define", "value"),
+    [
+        ('app.output_file="a,b.txt"', "a,b.txt"),
+        ("app.output_file='two words'", "two words"),
+        ("app.output_file='\"v1\"'", '"v1"'),
+        ('app.output_file="a\\"b"', 'a"b'),
+        ('app.output_file="a", "b"', '"a", "b"'),
+        ("app.output_file=it's", "it's"),
+        ('app.output_file="half', '"half'),
+    ],
+)
+def test_a_define_wholly_in_quotes_is_the_text_inside(define: str, value: str) -> None:
+    """A -D value wholly in quotes is the text inside them; quotes that are part of it go inside others."""
+    assert hp.launch(app, argv=["in.txt", "-D", define])[1] == value
+
+
 class Color(enum.Enum):
     RED = "red"
     BLUE = "blue"

@@ -113,6 +113,52 @@ def format_value(value: Any) -> str:
     return format_item(value)
 
 
+def unquote(text: str) -> str:
+    """Return the text inside ``text`` when it is wholly one quoted item, else ``text`` as it is.
+
+    The rule for a ``-D`` value, swept or not: quotes keep commas and spaces
+    together (``-D 'tag="a,b"'`` is ``a,b``); a backslash escapes the quote,
+    as in a quoted list item; quotes that are part of the value go inside
+    other quotes.
+
+    >>> unquote('"a,b"'), unquote("'say \\"hi\\"'"), unquote("'\\"v1\\"'")
+    ('a,b', 'say "hi"', '"v1"')
+    >>> unquote('"a", "b"'), unquote("it's"), unquote("[1, 2]")
+    ('"a", "b"', "it's", '[1, 2]')
+    """
+    if len(text) < 2 or text[0] not in _QUOTES or text[-1] != text[0]:
+        return text
+    try:
+        inside, end = _read_quoted(text, 0)
+    except GrammarError:
+        return text
+    return inside if end == len(text) else text
+
+
+def unquote_defined(value: Any) -> Any:
+    """Apply :func:`unquote` to a ``-D`` value: a text, or the items of an index assignment.
+
+    >>> unquote_defined('"a b"'), unquote_defined(IndexAssignment({0: '"x,y"'}))
+    ('a b', IndexAssignment(items={0: 'x,y'}, base=None))
+    """
+    if isinstance(value, str):
+        return unquote(value)
+    if isinstance(value, IndexAssignment):
+        items = {index: unquote(text) for index, text in value.items.items()}
+        return IndexAssignment(items, unquote(value.base) if isinstance(value.base, str) else value.base)
+    return value
+
+
+def format_define(value: Any) -> str:
+    """Write ``value`` as the text of ``-D key=TEXT`` that reads back as it (see :func:`unquote`).
+
+    >>> format_define(0.1), format_define("a,b"), format_define('"v1"')
+    ('0.1', 'a,b', '"\\\\"v1\\\\""')
+    """
+    text = format_value(value)
+    return format_item(text) if isinstance(value, str) and unquote(text) != text else text
+
+
 def split_indexed(key: str) -> tuple[str, Optional[int]]:
     """Split ``'name[3]'`` into ``('name', 3)``; other keys give ``(key, None)``.
 

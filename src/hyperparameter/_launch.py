@@ -36,7 +36,7 @@ from ._arguments import (
 )
 from ._docstrings import Docstring, parse_docstring
 from ._engine import innermost
-from ._grammar import IndexAssignment
+from ._grammar import IndexAssignment, unquote_defined
 from ._inject import EMPTY, ParamInfo, param
 from ._keys import collect, flatten, join_keys
 from ._origins import restore_baseline, save_baseline
@@ -707,9 +707,9 @@ class _Program:
         return flat
 
     def _parse_defines(self, defines: list[str]) -> dict[str, Any]:
-        """Parse the ``-D`` values; a bad key is a usage error."""
+        """Parse the ``-D`` values (one wholly in quotes is the text inside); a bad key is a usage error."""
         try:
-            return collect(defines, {})
+            return {key: unquote_defined(value) for key, value in collect(defines, {}).items()}
         except HyperparameterError as error:
             self.parser.error(f"{self.define_option}: {error}")
 
