@@ -155,6 +155,35 @@ def test_usage_errors(argv: list[str], message: str, capsys: pytest.CaptureFixtu
     assert CALLS == []
 
 
+@hp.param("q")
+def tagged(tag: str = "x") -> dict[str, int]:
+    """Return the length of the tag, a text the sweep sets."""
+    return {"length": len(tag)}
+
+
+@pytest.mark.parametrize(
+    ("argv", "tags"),
+    [
+        (["-D", 'q.tag="a,b"'], ["a,b"]),
+        (["-D", 'q.tag="a,b",\'"v1"\',c'], ["a,b", '"v1"', "c"]),
+        (
+            ["--search", "random", "--trials", "6", "--seed", "0", "-D", 'q.tag=choice("a,b", \'"v1"\')'],
+            ["a,b", '"v1"'],
+        ),
+    ],
+)
+def test_quotes_mean_what_they_mean_in_a_plain_run(argv: list[str], tags: list[str]) -> None:
+    """A swept -D text follows the quote rule of any -D, once, and each trial's command gives it again."""
+    result = hp.launch(tagged, argv=["--sweep", *argv, "--runs", "out"])
+    assert {trial.result["length"] for trial in result} == {len(tag) for tag in tags}
+    if result.keys:
+        assert {trial.values["q.tag"] for trial in result} == set(tags)
+    for trial in result:
+        assert trial.argv is not None
+        own = trial.argv[trial.argv.index("-D") :]  # the program's arguments, after python and the script
+        assert hp.launch(tagged, argv=own) == trial.result
+
+
 def test_failure_exits_non_zero_and_others_go_on(capsys: pytest.CaptureFixture[str]) -> None:
     """A failing trial makes the exit status 1 after every other trial ran; the table shows the error."""
     with pytest.raises(SystemExit) as info:

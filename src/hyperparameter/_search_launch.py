@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
-from ._grammar import format_value
+from ._grammar import format_define, format_value
 from ._params import Params
 from ._search import make_source
 from ._search_space import Categorical, Dimension, find_declared_spaces, parse_space
@@ -74,7 +74,7 @@ def plan_search(
         trial = list(arguments)
         added: list[str] = []
         for key, value in values.items():
-            assignment = f"{key}={format_value(value)}"
+            assignment = f"{key}={format_define(value)}"
             define = searched.get(key)
             if define is None:
                 added += ["-D", assignment]

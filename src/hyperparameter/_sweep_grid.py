@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Optional
 
-from ._grammar import GrammarError, split_list
+from ._grammar import unquote
 from ._keys import check_key
 from ._params import Params
 from ._search_space import Categorical, IntRange, find_space_form, parse_space
@@ -77,8 +77,12 @@ def split_call(text: str) -> Optional[tuple[str, list[str]]]:
     return match["name"], split_top(args) if args else []
 
 
-def swept_texts(key: str, text: str) -> Optional[list[str]]:
+def swept_texts(key: str, text: str, unquoted: bool = True) -> Optional[list[str]]:
     """Split a swept command-line value into its texts, or None when ``text`` is one value.
+
+    An item wholly in quotes is the text inside (the quotes only kept its
+    commas together), as any ``-D`` value is; ``unquoted=False`` keeps the
+    items as written.
 
     Raises:
         SweepError: an empty item (``a,,b``), or a ``range`` that is not one of
@@ -94,22 +98,7 @@ def swept_texts(key: str, text: str) -> Optional[list[str]]:
         raise SweepError(
             f"Swept value {key}={text!r} has an empty item; expected values separated by single commas."
         )
-    return [_unquoted(item) for item in items]
-
-
-def _unquoted(item: str) -> str:
-    """Unquote an item: an item in quotes is the text inside them (the quotes only kept its commas together).
-
-    >>> _unquoted('"a,b"'), _unquoted("'it''s'"), _unquoted("c")
-    ('a,b', "'it''s'", 'c')
-    """
-    if len(item) < 2 or item[0] not in "\"'" or item[-1] != item[0]:
-        return item
-    try:
-        inside = split_list(f"[{item}]")
-    except GrammarError:
-        return item
-    return inside[0] if len(inside) == 1 else item
+    return [unquote(item) for item in items] if unquoted else items
 
 
 def refuse_search_space(key: str, text: str) -> None:

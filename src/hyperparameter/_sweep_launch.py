@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
+from ._grammar import unquote
 from ._numbers import jsonable
 from ._origins import restore_baseline, save_baseline
 from ._scope import SourcedScope, scope
@@ -184,29 +185,33 @@ def _defines(args: Sequence[str]) -> list[_Define]:
 def expand(args: Sequence[str]) -> tuple[dict[str, list[str]], list[list[str]]]:
     """Expand ``args`` into the swept keys with their value texts, and every trial's command line.
 
-    >>> space, trials = expand(["-D", "a=1,2", "-Db=x,y", "--epochs", "3"])
+    A trial's command line keeps an item as written, quotes and all, so the
+    launcher reads it by the one rule for a ``-D`` text (``"a,b"`` is ``a,b``).
+
+    >>> space, trials = expand(["-D", "a=1,2", "-Db=x,'y z'", "--epochs", "3"])
     >>> space
-    {'a': ['1', '2'], 'b': ['x', 'y']}
+    {'a': ['1', '2'], 'b': ['x', 'y z']}
     >>> trials[1]
-    ['-D', 'a=1', '-Db=y', '--epochs', '3']
+    ['-D', 'a=1', "-Db='y z'", '--epochs', '3']
 
     Raises:
         SweepError: a malformed swept value, or a key swept twice.
     """
     swept: dict[str, _Define] = {}
-    space: dict[str, list[str]] = {}
+    written: dict[str, list[str]] = {}
     for define in _defines(args):
         refuse_search_space(define.key, define.text)
-        texts = swept_texts(define.key, define.text)
-        if texts is None:
+        items = swept_texts(define.key, define.text, unquoted=False)
+        if items is None:
             continue
         if define.key in swept:
             raise SweepError(f"The key {define.key!r} is swept twice; give all its values in one -D.")
         swept[define.key] = define
-        space[define.key] = texts
+        written[define.key] = items
     check_set_once(_defines(args), swept)
+    space = {key: [unquote(item) for item in items] for key, items in written.items()}
     trials = []
-    for point in GridSource(space).points:
+    for point in GridSource(written).points:
         trial = list(args)
         for key, define in swept.items():
             assignment = f"{define.key}={point[key]}"
