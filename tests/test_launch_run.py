@@ -12,6 +12,7 @@ from typing import Any, Literal, Optional, Union
 import pytest
 
 import hyperparameter as hp
+from hyperparameter._cli import main as main_cli
 from hyperparameter._origins import source_of
 from programs import run_python
 
@@ -503,6 +504,24 @@ class TestCommandLine:
         assert body() == 8
 
 
+LISTED = """import hyperparameter as hp
+
+
+@hp.param("app")
+def main(lr: float = 0.1, name: str = 'x'):
+    \"""Run.
+
+    Args:
+        lr: Learning rate.
+    \"""
+    return hp.scope.app.data()  # the input folder
+
+
+if __name__ == "__main__":
+    hp.launch(main)
+"""
+
+
 class TestListing:
     """-lps names the one source of each value, prints JSON, and refuses unknown arguments."""
 
@@ -516,6 +535,25 @@ class TestListing:
         rows = {row["key"]: row for row in json.loads(out)["hyperparameters"]}
         assert (rows["fit.lr"]["value"], rows["fit.lr"]["source"]) == ("0.2", f"-C {tmp_path / 'a.json'}")
         assert (rows["fit.epochs"]["value"], rows["fit.epochs"]["source"]) == ("6", "--epochs")
+
+    def test_list_params_and_hp_ls_describe_a_key_alike(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """-lps and hp ls give each key the same fields, a key read without a default "(required)"."""
+        (tmp_path / "app.py").write_text(LISTED)
+        launched = run_python("app.py", "-lps", "-f", "json", cwd=tmp_path)
+        assert main_cli(["ls", str(tmp_path / "app.py"), "-f", "json"]) == 0
+        scanned = {row["key"]: row for row in json.loads(capsys.readouterr().out)["hyperparameters"]}
+        listed = {row["key"]: row for row in json.loads(launched.stdout)["hyperparameters"]}
+        fields = ("key", "default", "type", "namespace", "function", "role", "dynamic", "description")
+        assert set(listed) == set(scanned) == {"app.lr", "app.name", "app.data"}
+        for key, row in listed.items():
+            assert {f: row[f] for f in fields} == {f: scanned[key][f] for f in fields}
+        assert listed["app.data"]["default"] is None
+        text = run_python("app.py", "-lps", cwd=tmp_path).stdout
+        assert main_cli(["ls", str(tmp_path / "app.py")]) == 0
+        for listing in (text, capsys.readouterr().out):
+            assert "(required)" in next(line for line in listing.splitlines() if "app.data" in line)
 
     def test_unknown_arguments_to_list_params_are_usage_errors(
         self, capsys: pytest.CaptureFixture[str]

@@ -27,7 +27,7 @@ from typing import Any, Callable, Optional
 from ._annotations import evaluate_annotations
 from ._catalog_files import library_files, library_modules, project_files
 from ._convert import convert, merge_mapping, to_type
-from ._description import Check, Definitions, Description, shown_first
+from ._description import Check, Definitions, Description, describe_key, show_default, shown_first
 from ._engine import innermost
 from ._grammar import IndexAssignment
 from ._inject import EMPTY, ParamInfo
@@ -336,7 +336,7 @@ class Catalog:
                 shown = repr(merge_mapping(key, default, given) if isinstance(default, dict) else given)
                 return shown, ", ".join(dict.fromkeys(describe_source(source_of(part[0])) for part in parts))
         if value is ABSENT:
-            return _shown_default(entry), "default"
+            return ("" if entry is None or entry.default is None else entry.default), "default"
         shown = repr(value)
         if entry is not None and entry.check is not None:
             try:
@@ -345,24 +345,14 @@ class Catalog:
                 shown = f"{value!r} (invalid: {error})"
         return shown, describe_source(source_of(key))
 
-    def rows(self) -> list[dict[str, str]]:
-        """One row per key: key, default, type, value in force, its source, where it is defined, text."""
+    def rows(self) -> list[dict[str, Any]]:
+        """One row per key, as every JSON listing gives it, with the value in force, its source and place."""
         rows = []
         for key in sorted(self.entries):
             entry = self.entries[key]
             value, source = self.in_force(key)
-            rows.append(
-                {
-                    "key": key,
-                    "default": _shown_default(entry),
-                    "type": entry.type_name,
-                    "value": value,
-                    "source": source,
-                    "defined_at": entry.location,
-                    "function": entry.function,
-                    "description": entry.description,
-                }
-            )
+            row = describe_key(Definitions(key, entry))
+            rows.append({**row, "value": value, "source": source, "defined_at": entry.location})
         return rows
 
     def listing(self, title: str) -> str:
@@ -370,7 +360,9 @@ class Catalog:
         from ._table import align_rows  # listings only: a launch that checks values needs none
 
         table = [("KEY", "DEFAULT", "IN FORCE", "SOURCE", "DEFINED AT")]
-        table += [(r["key"], r["default"], r["value"], r["source"], r["defined_at"]) for r in self.rows()]
+        for row in self.rows():
+            shown = show_default(self.entries[row["key"]])
+            table.append((row["key"], shown, row["value"], row["source"], row["defined_at"]))
         return "\n".join([f"{len(self.entries)} hyperparameters of {title}:", *align_rows(table)])
 
     def listing_json(self, title: str) -> str:
@@ -417,11 +409,6 @@ def _literal(text: Optional[str]) -> Any:
         return ast.literal_eval(text) if text else None
     except (ValueError, SyntaxError, RecursionError, MemoryError):
         return None
-
-
-def _shown_default(entry: Optional[Description]) -> str:
-    """Show a default as listings do: as written, or empty for a key read without one."""
-    return "" if entry is None or entry.default is None else entry.default
 
 
 def infos_of(functions: list[Callable[..., Any]]) -> list[ParamInfo]:

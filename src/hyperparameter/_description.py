@@ -77,3 +77,30 @@ def definitions_of(found: Iterable[Description]) -> list[Definitions]:
         ordered = sorted(by_key[key], key=shown_first)
         entries.append(Definitions(key, ordered[0], tuple(ordered[1:])))
     return entries
+
+
+def show_default(found: Description, limit: int = 40) -> str:
+    """Show a default as every table shows it: on one line, cut at ``limit`` characters; required without.
+
+    >>> show_default(Description("data.path", None, "", "data", "main", "app.py", 3, "", "read"))
+    '(required)'
+    """
+    if found.default is None:
+        return "(required)"
+    text = " ".join(found.default.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def describe_key(entry: Definitions) -> dict[str, Any]:
+    """Return the fields every JSON listing (``hp ls``, ``-lps``) gives a key, from its first definition."""
+    found = entry.primary
+    return {
+        "key": entry.key,
+        "default": found.default,
+        "type": found.type_name,
+        "namespace": found.namespace,
+        "function": found.function,
+        "role": found.role,
+        "dynamic": found.dynamic,
+        "description": found.description,
+    }

@@ -27,13 +27,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from ._description import Definitions, Description, definitions_of
+from ._description import Definitions, Description, definitions_of, describe_key, show_default
 from ._table import align_rows
 
 _RULE = "-" * 60
 _HEAVY_RULE = "=" * 60
 _TREE_RULE = "-" * 40
-_WIDEST_DEFAULT = 40
 
 
 @dataclass
@@ -63,13 +62,6 @@ class ScannedPackage:
 def function_count(found: Iterable[Description]) -> int:
     """How many functions and classes declare or read the hyperparameters found."""
     return len({(f.path, f.function) for f in found if f.function != "<module>"})
-
-
-def _shown_default(found: Description, limit: int = _WIDEST_DEFAULT) -> str:
-    if found.default is None:
-        return "(required)"
-    text = " ".join(found.default.split())
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 # -- listings ---------------------------------------------------------------
@@ -109,7 +101,7 @@ def _text_table(source: ScannedPackage) -> str:
         rows.append(
             (
                 entry.key,
-                _shown_default(entry.primary),
+                show_default(entry.primary),
                 entry.primary.type_name or "?",
                 entry.primary.function,
                 source.location(entry.primary) + more,
@@ -147,11 +139,11 @@ def _tree_lines(node: _Node, depth: int, markdown: bool) -> list[str]:
         if markdown:
             text = f"{indent}- `{segment}`" if child.entry else f"{indent}- **{segment}**"
             if child.entry:
-                text += f" = {_code(_shown_default(child.entry.primary))}"
+                text += f" = {_code(show_default(child.entry.primary))}"
         else:
             text = indent + segment
             if child.entry:
-                text += f" = {_shown_default(child.entry.primary)}"
+                text += f" = {show_default(child.entry.primary)}"
         lines.append(text)
         lines.extend(_tree_lines(child, depth + 1, markdown))
     return lines
@@ -188,7 +180,7 @@ def _markdown_table(source: ScannedPackage) -> str:
         found = entry.primary
         locations = ", ".join(source.location(f) for f in (found, *entry.others))
         lines.append(
-            f"| {_code(entry.key)} | {_code(_shown_default(found, 80))} | {_cell(found.type_name)} "
+            f"| {_code(entry.key)} | {_code(show_default(found, 80))} | {_cell(found.type_name)} "
             f"| {_code(found.function)} | {_cell(locations)} | {_cell(found.description)} |"
         )
     lines += ["", _total(source, entries) + ".", *_dynamic_note(entries), *_unscanned(source, markdown=True)]
@@ -232,14 +224,7 @@ def _json_listing(sources: list[ScannedPackage]) -> str:
             found = entry.primary
             hyperparameters.append(
                 {
-                    "key": entry.key,
-                    "default": found.default,
-                    "type": found.type_name,
-                    "namespace": found.namespace,
-                    "function": found.function,
-                    "role": found.role,
-                    "dynamic": found.dynamic,
-                    "description": found.description,
+                    **describe_key(entry),
                     "source": source.name,
                     "path": source.location(found).rpartition(":")[0],
                     "line": found.line,
