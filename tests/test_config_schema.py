@@ -324,3 +324,20 @@ def test_annotations_naming_local_classes_are_a_clear_type_error() -> None:
         TypeError, match=r"^Cannot read the annotations of Outer: name 'Inner' is not defined; "
     ):
         hp.config({"inner": {"x": 1}}, schema=Outer)
+
+
+@dataclass
+class BitOr:
+    steps: int | None = None
+    tags: list[str] | None = None
+    seed: int | str = 0
+
+
+def test_x_or_y_annotations_are_read_on_every_python(tmp_path: pathlib.Path) -> None:
+    """`int | None` under `from __future__ import annotations` is a schema on Python 3.9 too."""
+    path = tmp_path / "bitor.json"
+    path.write_text('{"steps": 5, "tags": ["a"], "seed": "x"}')
+    assert hp.config(str(path), schema=BitOr) == BitOr(5, ["a"], "x")
+    path.write_text('{"steps": "five"}')
+    with pytest.raises(hp.SchemaError, match="'steps'"):
+        hp.config(str(path), schema=BitOr)

@@ -14,7 +14,7 @@ import inspect
 import sys
 import typing
 import warnings
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 
 # Where an annotation's text is evaluated, the name `Union` is the user's own; ours hides here.
 _UNION = "__hyperparameter_union__"
@@ -56,11 +56,44 @@ class _Annotated:
         self.__annotations__ = {"value": annotation}
 
 
-def _evaluated(annotation: Any, namespace: dict[str, Any]) -> Any:
+def class_annotations(cls: type) -> dict[str, Any]:
+    """Return ``typing.get_type_hints(cls)``, with ``X | Y`` text read as ``Union[X, Y]`` on Python 3.9.
+
+    A dataclass written with ``from __future__ import annotations`` and
+    ``steps: int | None`` is a schema on Python 3.9 too. A name no module
+    defines still raises NameError, as ``get_type_hints`` does.
+
+    >>> class Train:  # this module's annotations are postponed, so the doctest's are too
+    ...     steps: int | None = None
+    >>> typing.get_args(class_annotations(Train)["steps"])
+    (<class 'int'>, <class 'NoneType'>)
+    """
+    if sys.version_info < (3, 10):
+        try:
+            return typing.get_type_hints(cls)
+        except TypeError:  # `X | Y` text: evaluated one annotation at a time, read as Union[X, Y]
+            return _each_class_annotation(cls)
+    return typing.get_type_hints(cls)
+
+
+def _each_class_annotation(cls: type) -> dict[str, Any]:
+    """Evaluate a class's annotations as ``get_type_hints`` does: its bases first, each in its module."""
+    hints: dict[str, Any] = {}
+    for base in reversed(cls.__mro__):
+        module = sys.modules.get(base.__module__)
+        namespace = dict(vars(module)) if module is not None else {}
+        # Python 3.9 has no inspect.get_annotations; a class's own annotations are in its __dict__.
+        for name, annotation in base.__dict__.get("__annotations__", {}).items():  # noqa: RUF063
+            hints[name] = _evaluated(annotation, namespace, dict(vars(base)))
+    return hints
+
+
+def _evaluated(annotation: Any, namespace: dict[str, Any], local: Optional[dict[str, Any]] = None) -> Any:
     """``annotation`` evaluated in the function's module, ``X | Y`` text read as ``Union[X, Y]`` on 3.9."""
-    local: dict[str, Any] = {}
+    local = dict(local or {})
     if isinstance(annotation, str) and "|" in annotation and sys.version_info < (3, 10):
-        annotation, local = _as_union(annotation), {_UNION: typing.Union}
+        annotation = _as_union(annotation)
+        local[_UNION] = typing.Union
     return typing.get_type_hints(_Annotated(annotation), namespace, local)["value"]
 
 

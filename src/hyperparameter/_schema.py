@@ -30,8 +30,9 @@ import reprlib
 import sys
 import typing
 from collections.abc import Mapping, Sequence
-from typing import Any, Callable, Literal, Optional, TypeVar, Union, get_args, get_origin, get_type_hints
+from typing import Any, Callable, Literal, Optional, TypeVar, Union, get_args, get_origin
 
+from ._annotations import class_annotations
 from ._convert import coerce
 from ._grammar import GrammarError, split_list
 from ._key_paths import KeyPath, format_path
@@ -145,7 +146,7 @@ class _Builder:
         if not isinstance(value, Mapping):
             return self.fail(path, f"expected a mapping for {cls.__name__}, {_got(value)}")
         try:
-            hints = get_type_hints(cls)
+            hints = class_annotations(cls)
         except NameError as error:  # a string annotation naming a class local to a function
             raise TypeError(
                 f"Cannot read the annotations of {cls.__name__}: {error}; define the classes they name "
