@@ -9,10 +9,12 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import hyperparameter as hp
 from hyperparameter._description import Description
-from hyperparameter._scanner import scan_file, scan_paths, scan_source
+from hyperparameter._scanner import _decode, scan_file, scan_paths, scan_source
 
 
 def scan(source: str, path: str = "mod.py") -> list[Description]:
@@ -813,6 +815,40 @@ def test_files_that_only_mention_the_library_are_not_parsed(tmp_path: Path) -> N
     result = scan_paths([tmp_path])
     assert [f.key for f in result.found] == ["a"]
     assert result.errors == []
+
+
+@pytest.mark.parametrize(
+    ("first_line", "found"),
+    [
+        ("import hyperparameter as hp", True),
+        ("from hyperparameter import scope as hp_scope; import hyperparameter as hp", True),
+        ("import os, hyperparameter as hp", True),
+        ("x = 1; import hyperparameter as hp", True),
+        ("try: import hyperparameter as hp", True),
+        ("from\thyperparameter import scope; import hyperparameter as hp", True),
+        ("import os  # hyperparameter as hp", False),
+        ("from hyperparameter_tools import hp", False),
+    ],
+)
+def test_only_files_importing_the_library_are_parsed(tmp_path: Path, first_line: str, found: bool) -> None:
+    """A file is scanned when a line imports hyperparameter; a comment or another package is not one."""
+    body = "except ImportError: pass\n" if first_line.startswith("try") else ""
+    (tmp_path / "m.py").write_text(f"{first_line}\n{body}x = hp.scope.a | 1\n")
+    assert [f.key for f in scan_file(tmp_path / "m.py")] == (["a"] if found else [])
+
+
+@given(
+    text=st.text(alphabet=st.sampled_from("ax\u00e9\u4e2d\r\n\t '#"), max_size=40),
+    encoding=st.sampled_from(["utf-8", "latin-1", "utf-8-sig"]),
+)
+def test_source_is_decoded_as_python_decodes_it(text: str, encoding: str) -> None:
+    """Coding lines, BOMs and every newline style decode as Python's own source decoding does."""
+    cookie = "# -*- coding: latin-1 -*-\n" if encoding == "latin-1" else ""
+    try:
+        data = (cookie + text).encode(encoding)
+    except UnicodeEncodeError:
+        return
+    assert _decode(data) == importlib.util.decode_source(data)
 
 
 def test_the_scanned_code_is_never_run_or_warned_about(tmp_path: Path) -> None:

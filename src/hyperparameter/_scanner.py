@@ -26,12 +26,13 @@ names the module imported them under. Each finding has a role: ``"param"``,
 from __future__ import annotations
 
 import ast
+import io
 import os
 import re
 import stat
+import tokenize
 import warnings
 from collections.abc import Container, Iterable, Iterator
-from importlib.util import decode_source
 from pathlib import Path
 from typing import NamedTuple, Optional, Union
 
@@ -60,8 +61,6 @@ ROOT_METHODS = frozenset({"keys", "update", "clear", "storage", "current", "empt
 _SCOPE_METHODS = frozenset({"keys", "update", "clear", "storage"})
 _SKIPPED_DIRS = frozenset({"__pycache__", "site-packages", "dist-packages", "node_modules"})
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
-# An import of the library: a file without one binds no name the walk looks for, so it is not parsed.
-_IMPORTS_LIBRARY = re.compile(rb"\bfrom[ \t]+hyperparameter\b|\bimport[ \t][^\n#]*\bhyperparameter\b")
 _CLOSERS = frozenset(" \t,)]}")
 
 AnyFunction = Union[ast.FunctionDef, ast.AsyncFunctionDef]
@@ -713,9 +712,44 @@ def scan_file(path: Union[str, Path]) -> list[Description]:
         data = file.read(MAX_FILE_BYTES + 1)
     if len(data) > MAX_FILE_BYTES:  # grew since the check
         raise SkippedFile(f"over {MAX_FILE_BYTES} bytes")
-    if _MODULE.encode() not in data or _IMPORTS_LIBRARY.search(data) is None:
+    if not _imports_library(data):
         return []
-    return scan_source(decode_source(data), str(path))
+    return scan_source(_decode(data), str(path))
+
+
+_NAME = _MODULE.encode()
+
+
+def _imports_library(data: bytes) -> bool:
+    """Tell whether a file imports hyperparameter: the walk finds nothing in a file that does not.
+
+    A plain text test, so that a file naming the library only in prose is not
+    parsed: the word on a line holding ``import``, or right after ``from``,
+    before any ``#``. It may say yes for a file that does not import it.
+
+    >>> [_imports_library(text) for text in (b"import os, hyperparameter", b"x = 1  # hyperparameter")]
+    [True, False]
+    """
+    start = data.find(_NAME)
+    while start >= 0:
+        end = start + len(_NAME)
+        after = data[end : end + 1]
+        line = data[data.rfind(b"\n", 0, start) + 1 : start]
+        whole_word = not (after.isalnum() or after == b"_")
+        if whole_word and b"#" not in line and (b"import" in line or line.rstrip().endswith(b"from")):
+            return True
+        start = data.find(_NAME, end)
+    return False
+
+
+def _decode(data: bytes) -> str:
+    """Decode source bytes as Python does: by their BOM or coding line, with universal newlines.
+
+    ``importlib.util.decode_source`` does the same, but importing ``importlib.util``
+    costs a launch about as much as scanning a small file.
+    """
+    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    return io.IncrementalNewlineDecoder(None, translate=True).decode(data.decode(encoding))
 
 
 def _check_readable(status: os.stat_result) -> None:
