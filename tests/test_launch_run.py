@@ -351,6 +351,28 @@ class TestTypos:
         assert f"-C {path} sets 1001 hyperparameters the program never reads: 'junk.k0'" in lines[0]
         assert "and 996 more" in lines[0]
 
+    @pytest.mark.parametrize(
+        ("known_define", "who"),
+        [
+            ("fit.epochs=2", "-C {path} sets"),
+            ("fit.epochz=2", "-C {path} and -D set"),
+            (None, "-C {path} sets"),
+        ],
+    )
+    def test_the_summary_names_only_the_sources_of_unread_keys(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str], known_define: Optional[str], who: str
+    ) -> None:
+        """The summary says which of -C and -D set the unread keys, whether or not another key is read."""
+        path = tmp_path / "junk.json"
+        path.write_text(json.dumps({"junk": {f"k{i}": i for i in range(10)}}))
+        (tmp_path / "empty.json").write_text("{}")
+        defines = ["-D", known_define] if known_define else []
+        argv = ["d", "-C", str(tmp_path / "empty.json"), "-C", str(path), *defines]
+        status, _, err = run(argv, capsys, train)
+        assert status == 0
+        count = 11 if known_define == "fit.epochz=2" else 10
+        assert f"warning: {who.format(path=path)} {count} hyperparameters the program never reads" in err
+
 
 @hp.param("shared")
 def evaluate(ckpt: str = "last.pt") -> str:

@@ -359,6 +359,7 @@ class _Run:
         self.values: dict[str, Any] = {}
         self.sources: dict[str, str] = {}
         self.set_by_user: list[str] = []  # the -D and -C keys, which must be known to the program
+        self.user_sources: dict[str, None] = {}  # where those keys came from ("-D", "-C a.json"), in order
         self.explain: Optional[list[str]] = None  # -ep KEY...
         self.record_to: Optional[str] = None  # --record FILE
         # The -D/-C keys the program is known to read (the others were reported before the
@@ -368,15 +369,25 @@ class _Run:
         # The positionals a -D or -C key also named: key -> (that source, the positional's name).
         self.positionals: dict[str, tuple[str, str]] = {}
 
-    def add(self, values: dict[str, Any], sources: dict[str, str], checked: bool = True) -> None:
-        """Add ``values`` (and where each came from); the run keeps the dicts it is given first."""
+    def add(
+        self,
+        values: dict[str, Any],
+        sources: dict[str, str],
+        checked: bool = True,
+        source: Optional[str] = None,
+    ) -> None:
+        """Add ``values`` (and where each came from); the run keeps the dicts it is given first.
+
+        ``source`` is the one source of all of ``values``, when there is one.
+        """
         if self.values:
             self.values.update(values)
             self.sources.update(sources)
         else:  # the first values (often a whole -C file): taken as they are, not copied
             self.values, self.sources = values, sources
-        if checked:
+        if checked and values:
             self.set_by_user += values
+            self.user_sources.update(dict.fromkeys([source] if source is not None else sources.values()))
 
     def spread_dicts(self) -> None:
         """Hold each dict value (``--opt '{"m": 2}'`` once parsed) as the keys under its key.
@@ -576,7 +587,7 @@ class _Program:
         given = command.collect_given(namespace)
         # -D values and options are the latest layer: the files' ${...} references see them.
         loaded = self._loaded(files, run, {**defined, **{key: value for key, (value, _) in given.items()}})
-        run.add(_on_lists_of(defined, loaded), dict.fromkeys(defined, "-D"))
+        run.add(_on_lists_of(defined, loaded), dict.fromkeys(defined, "-D"), source="-D")
         # A positional's value is the command line's; a -D or -C value for its key is set aside.
         run.positionals = {
             key: (run.sources[key], source[len("argument ") :])
@@ -619,7 +630,9 @@ class _Program:
                 f"{key!r} is a namespace of the program ({members}), not a value; set its keys instead",
             )
         if unknown:
-            self._warn(run, checks.summarize_unknown(unknown, run.sources))
+            # When no key is known, the keys came from every source given: no need to look each up.
+            setters = list(run.user_sources) if len(unknown) == len(run.set_by_user) else None
+            self._warn(run, checks.summarize_unknown(unknown, run.sources, setters))
         try:
             run.values = checks.check(run.values, run.sources)
         except UsageError as error:
@@ -700,10 +713,9 @@ class _Program:
             self.parser.error(f"{self.config_option}: {error}")
         flat = _flatten(loaded)
         if len(set(files)) == 1:
-            sources = dict.fromkeys(flat, f"-C {files[0]}")
+            run.add(flat, dict.fromkeys(flat, f"-C {files[0]}"), source=f"-C {files[0]}")
         else:
-            sources = {key: f"-C {origin(key)}" for key in flat}
-        run.add(flat, sources)
+            run.add(flat, {key: f"-C {origin(key)}" for key in flat})
         return flat
 
     def _parse_defines(self, defines: list[str]) -> dict[str, Any]:

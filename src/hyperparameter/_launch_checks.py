@@ -20,8 +20,8 @@ file of ten thousand unread keys costs one line and five close-match searches.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import Any, Callable
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Callable, Optional
 
 from ._catalog import Catalog, infos_of
 from ._grammar import IndexAssignment
@@ -90,9 +90,17 @@ class Checks:
             found[key] = ", ".join(members[:3]) + (", ..." if len(members) > 3 else "")
         return found
 
-    def summarize_unknown(self, keys: list[str], sources: Mapping[str, str]) -> str:
-        """Summarize unknown ``keys`` in a line: who set them, how many, the first few with close matches."""
-        setters = [each or "the scope" for each in dict.fromkeys(map(sources.get, keys))]
+    def summarize_unknown(
+        self, keys: list[str], sources: Mapping[str, str], setters: Optional[Sequence[str]] = None
+    ) -> str:
+        """Summarize unknown ``keys`` in a line: who set them, how many, the first few with close matches.
+
+        ``sources`` names where each key came from; ``setters``, when the caller
+        knows them, are those sources in order, one each (ten thousand keys from
+        one file need not be looked up one by one).
+        """
+        if setters is None:
+            setters = [each or "the scope" for each in dict.fromkeys(map(sources.get, keys))]
         who = setters[0] if len(setters) == 1 else ", ".join(setters[:-1]) + " and " + setters[-1]
         verb = "sets" if len(setters) == 1 else "set"
         if len(keys) == 1:
