@@ -218,3 +218,37 @@ def test_a_launched_sweeps_folder_plots_its_objective(program: Path, tmp_path: P
     monkeypatch.setattr(_sweep_plot, "figure_of", spy)
     hp.plot_sweep(runs)
     assert seen == {"metric": "loss", "minimize": False}
+
+
+def test_an_option_setting_a_declared_key_says_how_to_pin_it(tmp_path: Path):
+    """An option that sets a key the search draws from its declared space is refused with how to pin it."""
+    program = tmp_path / "pin.py"
+    program.write_text(
+        textwrap.dedent(
+            """
+            import hyperparameter as hp
+
+            class Train(hp.Params, namespace="train"):
+                lr = hp.Float(1e-3, bounds=(1e-5, 1e-1))
+                layers = hp.Int(2, bounds=(1, 4))
+
+            @hp.param("train")
+            def main(lr: float = 1e-3):
+                return {"loss": lr, "layers": Train().layers}
+
+            if __name__ == "__main__":
+                hp.launch(main)
+            """
+        )
+    )
+    base = ["--sweep", "--search", "random", "--trials", "2", "--runs", str(tmp_path / "runs")]
+    refused = run(program, *base, "--lr", "0.01")
+    assert refused.returncode == 2
+    assert (
+        "'train.lr' is swept by the declared search space of 'train.lr' and also set by --lr"
+        in refused.stderr
+    )
+    assert "to pin it, give -D train.lr=VALUE instead" in refused.stderr
+    pinned = run(program, *base, "-D", "train.lr=0.01")
+    assert pinned.returncode == 0, pinned.stderr
+    assert {row["loss"] for row in rows(tmp_path / "runs")} == {"0.01"}

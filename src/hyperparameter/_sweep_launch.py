@@ -233,9 +233,10 @@ def check_not_overridden(sources: Mapping[str, str], swept: Mapping[str, str]) -
     for key, how in swept.items():
         source = sources.get(key, "-D")
         if source != "-D":
+            # A declared space cannot be dropped; a plain -D is how to pin its key.
+            fix = f"to pin it, give -D {key}=VALUE instead" if "declared" in how else "drop one of them"
             raise SweepError(
-                f"{key!r} is swept by {how} and also set by {source}, which would win in every trial; "
-                "drop one of them."
+                f"{key!r} is swept by {how} and also set by {source}, which would win in every trial; {fix}."
             )
 
 
