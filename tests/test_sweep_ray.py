@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import _thread
 import os
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -54,3 +57,28 @@ def test_trials_on_ray_find_their_folders(tmp_path: Path) -> None:
     folders = [str(tmp_path / f"000{n}") for n in range(2)]
     assert [trial.result for trial in result] == [{"dir": d, "thread": d, "child": d} for d in folders]
     assert [(tmp_path / f"000{n}" / "model.txt").read_text() for n in range(2)] == ["0.1", "0.2"]
+
+
+def sleep_then_write(folder: str) -> None:
+    """Say the trial started, sleep, then write a file that says it finished."""
+    Path(folder, "started").write_text("")
+    time.sleep(8)
+    Path(folder, "finished").write_text("")
+
+
+def test_ctrl_c_cancels_running_trials_on_a_ray_of_ones_own(tmp_path: Path) -> None:
+    """Ctrl-C ends the Ray tasks still running, on a Ray the sweep did not start: they never finish."""
+
+    def interrupt_when_started() -> None:
+        deadline = time.monotonic() + 60
+        while not (tmp_path / "started").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        _thread.interrupt_main()
+
+    threading.Thread(target=interrupt_when_started, daemon=True).start()
+    with pytest.raises(KeyboardInterrupt):
+        hp.sweep(lambda: sleep_then_write(str(tmp_path)), {"x": [1]}, backend="ray", progress=False)
+    time.sleep(10)
+    assert (tmp_path / "started").exists()
+    assert not (tmp_path / "finished").exists()
+    assert ray.is_initialized()

@@ -235,7 +235,9 @@ class RayBackend:
     """Trials as Ray tasks, one CPU each; starts a local Ray if none is running.
 
     The sweep's visible values are put in Ray's object store once; each task
-    gets them and its own values, and runs alone in its worker process.
+    gets them and its own values, and runs alone in its worker process. On
+    Ctrl-C the running tasks are cancelled (their workers ended), on a Ray
+    of one's own too.
     """
 
     def __init__(self, ray: Any, jobs: int, outer: dict[str, Any], recording: bool) -> None:
@@ -247,6 +249,7 @@ class RayBackend:
             ray.init(num_cpus=jobs, include_dashboard=False, log_to_driver=False)
         self._outer = ray.put(outer)
         self._remote = ray.remote(num_cpus=1, max_retries=0)(execute_isolated)
+        self._running: dict[int, Any] = {}  # the tasks in flight, by their future's id
 
     def submit(
         self,
@@ -255,12 +258,18 @@ class RayBackend:
         sources: dict[str, str],
         folder: Optional[str] = None,
     ) -> concurrent.futures.Future[Outcome]:
-        future: concurrent.futures.Future[Outcome] = self._remote.remote(
+        task = self._remote.remote(
             func, check_sendable(values, self._dumps), sources, self._outer, True, self._recording, folder
-        ).future()
+        )
+        future: concurrent.futures.Future[Outcome] = task.future()
+        self._running[id(future)] = task
+        future.add_done_callback(lambda done: self._running.pop(id(done), None))
         return future
 
     def stop(self, interrupted: bool) -> None:
+        if interrupted:
+            for task in self._running.copy().values():  # a copy taken at once: tasks end meanwhile
+                self._ray.cancel(task, force=True)
         if self._own:
             self._ray.shutdown()
 
