@@ -68,32 +68,32 @@ def function_count(found: Iterable[Description]) -> int:
 def render_listing(sources: list[ScannedPackage], fmt: str, tree: bool = False) -> str:
     """Render the ``hp ls PKG`` report of every source, in ``text``, ``markdown`` or ``json``."""
     if fmt == "json":
-        return _json_listing(sources)
+        return _render_json_listing(sources)
     if fmt == "markdown":
-        parts = [_markdown_tree(s) if tree else _markdown_table(s) for s in sources]
+        parts = [_render_markdown_tree(s) if tree else _render_markdown_table(s) for s in sources]
     else:
-        parts = [_text_tree(s) if tree else _text_table(s) for s in sources]
+        parts = [_render_text_tree(s) if tree else _render_text_table(s) for s in sources]
     return "\n\n".join(parts)
 
 
-def _heading(source: ScannedPackage) -> str:
+def _write_heading(source: ScannedPackage) -> str:
     suffix = " (dependency)" if source.relation == "dependency" else ""
     return f"Hyperparameters in {source.title}{suffix}"
 
 
-def _total(source: ScannedPackage, entries: list[Definitions]) -> str:
+def _write_total(source: ScannedPackage, entries: list[Definitions]) -> str:
     noun = "hyperparameter" if len(entries) == 1 else "hyperparameters"
     functions = function_count(source.found)
     return f"Total: {len(entries)} {noun} in {functions} function{'s' if functions != 1 else ''}"
 
 
-def _dynamic_note(entries: list[Definitions]) -> list[str]:
+def _note_dynamic(entries: list[Definitions]) -> list[str]:
     if any(e.primary.dynamic for e in entries):
         return ["Parts in <...> are computed at run time; the scan shows the expression."]
     return []
 
 
-def _text_table(source: ScannedPackage) -> str:
+def _render_text_table(source: ScannedPackage) -> str:
     entries = definitions_of(source.found)
     rows = [("Key", "Default", "Type", "Function", "Location")]
     for entry in entries:
@@ -107,10 +107,15 @@ def _text_table(source: ScannedPackage) -> str:
                 source.location(entry.primary) + more,
             )
         )
-    lines = [f"{_heading(source)}:", _RULE]
+    lines = [f"{_write_heading(source)}:", _RULE]
     if entries:
         lines += align_rows(rows)
-    lines += [_RULE, _total(source, entries), *_dynamic_note(entries), *_unscanned(source, markdown=False)]
+    lines += [
+        _RULE,
+        _write_total(source, entries),
+        *_note_dynamic(entries),
+        *_list_unscanned(source, markdown=False),
+    ]
     return "\n".join(line.rstrip() for line in lines)
 
 
@@ -120,7 +125,7 @@ class _Node:
     entry: Optional[Definitions] = None
 
 
-def _tree_of(source: ScannedPackage) -> _Node:
+def _build_tree(source: ScannedPackage) -> _Node:
     """Nest the keys by their dotted segments, in the order the scan met their definitions."""
     position = {id(found): index for index, found in enumerate(source.found)}
     root = _Node()
@@ -132,46 +137,54 @@ def _tree_of(source: ScannedPackage) -> _Node:
     return root
 
 
-def _tree_lines(node: _Node, depth: int, markdown: bool) -> list[str]:
+def _render_tree_lines(node: _Node, depth: int, markdown: bool) -> list[str]:
     lines = []
     for segment, child in node.children.items():
         indent = "  " * depth
         if markdown:
             text = f"{indent}- `{segment}`" if child.entry else f"{indent}- **{segment}**"
             if child.entry:
-                text += f" = {_code(show_default(child.entry.primary))}"
+                text += f" = {_format_code(show_default(child.entry.primary))}"
         else:
             text = indent + segment
             if child.entry:
                 text += f" = {show_default(child.entry.primary)}"
         lines.append(text)
-        lines.extend(_tree_lines(child, depth + 1, markdown))
+        lines.extend(_render_tree_lines(child, depth + 1, markdown))
     return lines
 
 
-def _text_tree(source: ScannedPackage) -> str:
+def _render_text_tree(source: ScannedPackage) -> str:
     entries = definitions_of(source.found)
     noun = "hyperparameter" if len(entries) == 1 else "hyperparameters"
-    lines = [f"{_heading(source)}:", _TREE_RULE, *_tree_lines(_tree_of(source), 0, markdown=False)]
-    lines += [f"Total: {len(entries)} {noun}", *_dynamic_note(entries), *_unscanned(source, markdown=False)]
+    lines = [
+        f"{_write_heading(source)}:",
+        _TREE_RULE,
+        *_render_tree_lines(_build_tree(source), 0, markdown=False),
+    ]
+    lines += [
+        f"Total: {len(entries)} {noun}",
+        *_note_dynamic(entries),
+        *_list_unscanned(source, markdown=False),
+    ]
     return "\n".join(lines)
 
 
-def _code(text: str) -> str:
+def _format_code(text: str) -> str:
     """``text`` as a Markdown code span that survives backticks and table pipes."""
     fence = "``" if "`" in text else "`"
     pad = " " if "`" in text else ""
     return f"{fence}{pad}{text}{pad}{fence}".replace("|", "\\|")
 
 
-def _cell(text: str) -> str:
+def _format_cell(text: str) -> str:
     return " ".join(text.split()).replace("|", "\\|")
 
 
-def _markdown_table(source: ScannedPackage) -> str:
+def _render_markdown_table(source: ScannedPackage) -> str:
     entries = definitions_of(source.found)
     lines = [
-        f"## {_heading(source)}",
+        f"## {_write_heading(source)}",
         "",
         "| Key | Default | Type | Function | Location | Description |",
         "| --- | --- | --- | --- | --- | --- |",
@@ -179,22 +192,41 @@ def _markdown_table(source: ScannedPackage) -> str:
     for entry in entries:
         found = entry.primary
         locations = ", ".join(source.location(f) for f in (found, *entry.others))
-        lines.append(
-            f"| {_code(entry.key)} | {_code(show_default(found, 80))} | {_cell(found.type_name)} "
-            f"| {_code(found.function)} | {_cell(locations)} | {_cell(found.description)} |"
-        )
-    lines += ["", _total(source, entries) + ".", *_dynamic_note(entries), *_unscanned(source, markdown=True)]
+        cells = [
+            _format_code(entry.key),
+            _format_code(show_default(found, 80)),
+            _format_cell(found.type_name),
+            _format_code(found.function),
+            _format_cell(locations),
+            _format_cell(found.description),
+        ]
+        lines.append(f"| {' | '.join(cells)} |")
+    lines += [
+        "",
+        _write_total(source, entries) + ".",
+        *_note_dynamic(entries),
+        *_list_unscanned(source, markdown=True),
+    ]
     return "\n".join(lines)
 
 
-def _markdown_tree(source: ScannedPackage) -> str:
+def _render_markdown_tree(source: ScannedPackage) -> str:
     entries = definitions_of(source.found)
-    lines = [f"## {_heading(source)}", "", *_tree_lines(_tree_of(source), 0, markdown=True), ""]
-    lines += [_total(source, entries) + ".", *_dynamic_note(entries), *_unscanned(source, markdown=True)]
+    lines = [
+        f"## {_write_heading(source)}",
+        "",
+        *_render_tree_lines(_build_tree(source), 0, markdown=True),
+        "",
+    ]
+    lines += [
+        _write_total(source, entries) + ".",
+        *_note_dynamic(entries),
+        *_list_unscanned(source, markdown=True),
+    ]
     return "\n".join(lines)
 
 
-def _unscanned(source: ScannedPackage, markdown: bool) -> list[str]:
+def _list_unscanned(source: ScannedPackage, markdown: bool) -> list[str]:
     """List the files the scan could not read, one line each: a report never leaves them out silently."""
     if not source.errors:
         return []
@@ -203,11 +235,11 @@ def _unscanned(source: ScannedPackage, markdown: bool) -> list[str]:
         f"Not scanned ({count} file{'s' if count != 1 else ''}; their hyperparameters are missing above):"
     )
     if markdown:
-        return ["", f"**{heading}**", "", *(f"- {_cell(error)}" for error in source.errors)]
+        return ["", f"**{heading}**", "", *(f"- {_format_cell(error)}" for error in source.errors)]
     return [heading, *(f"  {error}" for error in source.errors)]
 
 
-def _definition(source: ScannedPackage, found: Description) -> dict[str, Any]:
+def _describe_definition(source: ScannedPackage, found: Description) -> dict[str, Any]:
     return {
         "role": found.role,
         "default": found.default,
@@ -217,7 +249,7 @@ def _definition(source: ScannedPackage, found: Description) -> dict[str, Any]:
     }
 
 
-def _json_listing(sources: list[ScannedPackage]) -> str:
+def _render_json_listing(sources: list[ScannedPackage]) -> str:
     hyperparameters = []
     for source in sources:
         for entry in definitions_of(source.found):
@@ -228,7 +260,7 @@ def _json_listing(sources: list[ScannedPackage]) -> str:
                     "source": source.name,
                     "path": source.location(found).rpartition(":")[0],
                     "line": found.line,
-                    "definitions": [_definition(source, f) for f in (found, *entry.others)],
+                    "definitions": [_describe_definition(source, f) for f in (found, *entry.others)],
                 }
             )
     document = {
@@ -268,7 +300,7 @@ def render_packages(rows: list[tuple[str, str, int, int]], fmt: str) -> str:
             "| Package | Version | Params | Funcs |",
             "| --- | --- | ---: | ---: |",
         ]
-        lines += [f"| {_cell(n)} | {_cell(v)} | {p} | {f} |" for n, v, p, f in rows]
+        lines += [f"| {_format_cell(n)} | {_format_cell(v)} | {p} | {f} |" for n, v, p, f in rows]
         return "\n".join(lines)
     table = [("Package", "Version", "Params", "Funcs")] + [(n, v, str(p), str(f)) for n, v, p, f in rows]
     formatted = align_rows(table)
