@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, Callable, Optional
 
 from ._annotations import evaluate_annotations
-from ._catalog_files import library_files, library_modules, project_files
+from ._catalog_files import find_library_files, find_library_modules, find_project_files
 from ._convert import convert, merge_mapping, to_type
 from ._description import Check, Definitions, Description, describe_key, show_default, shown_first
 from ._engine import innermost
@@ -41,7 +41,7 @@ from ._syntax import build_static_kind, resolve_static_type
 _SCALARS = (bool, int, float, complex, str, enum.Enum, pathlib.PurePath)
 
 
-def parameter_check(key: str, annotation: Any, default: Any, where: str) -> Optional[Check]:
+def build_parameter_check(key: str, annotation: Any, default: Any, where: str) -> Optional[Check]:
     """Return the rule of a function parameter: its annotation, else its default's type, else none."""
     annotation = EMPTY if annotation in (EMPTY, Any, None) else annotation
     if annotation is not EMPTY:
@@ -59,41 +59,41 @@ def parameter_check(key: str, annotation: Any, default: Any, where: str) -> Opti
     return Check(where, functools.partial(convert, key, default=default), False)
 
 
-def _runtime_entries(info: ParamInfo) -> list[Description]:
+def _describe_runtime(info: ParamInfo) -> list[Description]:
     """Describe the arguments an ``@hp.param`` function or class takes from scopes, with their rules."""
     annotations = evaluate_annotations(inspect.unwrap(info.function))
     entries = []
     for parameter, found in zip(info.parameters, info.describe()):
-        shown = _shown(found)
+        shown = _shorten_path(found)
         annotation = annotations.get(parameter.name, EMPTY)
-        check = parameter_check(parameter.key, annotation, parameter.default, _where(shown))
+        check = build_parameter_check(parameter.key, annotation, parameter.default, _name_place(shown))
         entries.append(shown._replace(check=check))
     return entries
 
 
-def _declared_entries(cls: type) -> list[Description]:
+def _describe_declared(cls: type) -> list[Description]:
     """Describe the parameters an ``hp.Params`` class declares, with their kinds and bounds."""
     entries = []
     for declared in cls.params().values():  # type: ignore[attr-defined]
-        shown = _shown(declared.describe())
-        entries.append(shown._replace(check=Check(_where(shown), declared.from_scope, True)))
+        shown = _shorten_path(declared.describe())
+        entries.append(shown._replace(check=Check(_name_place(shown), declared.from_scope, True)))
     return entries
 
 
-def _shown(found: Description) -> Description:
+def _shorten_path(found: Description) -> Description:
     """``found`` with its path as listings show it."""
-    return found._replace(path=_short(found.path))
+    return found._replace(path=_shorten(found.path))
 
 
-def _where(shown: Description) -> str:
+def _name_place(shown: Description) -> str:
     """Name the declaration or read a rule comes from, for messages: ``main at app.py:6``."""
     return f"{shown.function or 'module'} at {shown.location}"
 
 
-def _scanned_entry(found: Description) -> Description:
+def _attach_scanned_rule(found: Description) -> Description:
     """Return what the scan found, with paths as the listing shows them and the rule its text gives."""
-    shown = _shown(found)
-    where = _where(shown)
+    shown = _shorten_path(found)
+    where = _name_place(shown)
     typed = found.role == "declared" or (
         found.role == "param" and (bool(found.spec) or found.type_name in _TYPED)
     )
@@ -117,18 +117,18 @@ class _LazyConvert:
 
     def __call__(self, value: Any) -> Any:
         if self.built is None:
-            check = _scanned_check(self.found, self.where)
-            self.built = check.convert if check is not None else _unchanged
+            check = _build_scanned_check(self.found, self.where)
+            self.built = check.convert if check is not None else _return_unchanged
         return self.built(value)
 
 
-def _unchanged(value: Any) -> Any:
+def _return_unchanged(value: Any) -> Any:
     return value
 
 
-def _scanned_check(found: Description, where: str) -> Optional[Check]:
+def _build_scanned_check(found: Description, where: str) -> Optional[Check]:
     """Build the rule a declaration or read the scan found gives, from its text alone."""
-    default = _literal(found.default)  # None when not a literal: no type to read by
+    default = _evaluate_literal(found.default)  # None when not a literal: no type to read by
     if found.role == "declared":
         declared = build_static_kind(found.spec)
         if declared is None:
@@ -137,13 +137,13 @@ def _scanned_check(found: Description, where: str) -> Optional[Check]:
         return Check(where, declared.from_scope, True)
     if found.role == "param":
         annotation = resolve_static_type(found.spec) if found.spec else EMPTY
-        return parameter_check(found.key, EMPTY if annotation is None else annotation, default, where)
+        return build_parameter_check(found.key, EMPTY if annotation is None else annotation, default, where)
     if default is None:
         return None
     return Check(where, functools.partial(convert, found.key, default=default), False)
 
 
-def _owners(infos: list[ParamInfo], declared: Sequence[type]) -> set[tuple[str, str]]:
+def _find_owners(infos: list[ParamInfo], declared: Sequence[type]) -> set[tuple[str, str]]:
     """(source file, qualified name) of each function and class the running program declares."""
     owners = set()
     for owner in [inspect.unwrap(info.function) for info in infos] + list(declared):
@@ -160,7 +160,7 @@ def _owners(infos: list[ParamInfo], declared: Sequence[type]) -> set[tuple[str, 
     return owners
 
 
-def _short(path: str) -> str:
+def _shorten(path: str) -> str:
     try:
         relative = os.path.relpath(path)
     except ValueError:  # another drive, on Windows
@@ -171,7 +171,7 @@ def _short(path: str) -> str:
 _HOLE = re.compile(r"<[^>]*>")
 
 
-def _pattern(key: str) -> Optional[str]:
+def _write_pattern(key: str) -> Optional[str]:
     """Build a regular expression for the keys a computed name such as ``task.<name>.lr`` stands for.
 
     A name with no written part (``<key>``) stands for no key in particular: it
@@ -200,7 +200,7 @@ class Catalog:
         self._related: set[str] = set()  # keys that the other scripts of the folder read or declare
         patterns: list[tuple[str, Optional[Check]]] = []
         for found in scan_paths(related).found if related else ():
-            pattern = _pattern(found.key) if found.dynamic else None
+            pattern = _write_pattern(found.key) if found.dynamic else None
             if pattern is not None:
                 patterns.append((pattern, None))
             elif not found.dynamic:
@@ -208,25 +208,25 @@ class Catalog:
         scanned = scan_paths(files) if files else None
         if scanned is not None:
             self.errors = list(scanned.errors)
-            known = _owners(infos, declared)
+            known = _find_owners(infos, declared)
             for found in scanned.found:
                 if found.role != "read" and (os.path.realpath(found.path), found.function) in known:
                     continue
-                entry = _scanned_entry(found)
+                entry = _attach_scanned_rule(found)
                 self.entries.setdefault(found.key, entry)
                 self._found.append(entry)
                 if found.dynamic:
-                    pattern = _pattern(found.key)
+                    pattern = _write_pattern(found.key)
                     if pattern is not None:
                         patterns.append((pattern, entry.check))
                 elif entry.check is not None and (found.role != "read" or found.default):
                     self.checks.setdefault(found.key, []).append(entry.check)  # a bare read has no rule
         for info in infos:  # what the program declares wins over what a scan guessed
-            for entry in _runtime_entries(info):
+            for entry in _describe_runtime(info):
                 self._declare(entry)
         classes: dict[str, Description] = {}
         for cls in declared:  # a base's default, like the scan's first definition, before a subclass's
-            for entry in _declared_entries(cls):
+            for entry in _describe_declared(cls):
                 classes.setdefault(entry.key, entry)
                 self._found.append(entry)
                 if entry.check is not None:
@@ -272,12 +272,12 @@ class Catalog:
         entry = self.entries.get(holder) if holder is not None else None
         if entry is None or holder is None:
             return None
-        default = _literal(entry.default)
+        default = _evaluate_literal(entry.default)
         for name in key[len(holder) + 1 :].split("."):
             default = default.get(name) if isinstance(default, dict) else None
         if default is None or isinstance(default, dict):
             return None
-        return Check(_where(entry), functools.partial(convert, key, default=default), False)
+        return Check(_name_place(entry), functools.partial(convert, key, default=default), False)
 
     def checked_keys(self, keys: Iterable[str]) -> Iterable[str]:
         """Those of ``keys`` some rule applies to."""
@@ -331,7 +331,7 @@ class Catalog:
         if value is ABSENT and key in self._dict_keys:
             parts = parts_under(level, key)
             if parts:
-                default = _literal(entry.default if entry is not None else None)
+                default = _evaluate_literal(entry.default if entry is not None else None)
                 given = tree_of(key, parts)
                 shown = repr(merge_mapping(key, default, given) if isinstance(default, dict) else given)
                 return shown, ", ".join(dict.fromkeys(describe_source(source_of(part[0])) for part in parts))
@@ -403,7 +403,7 @@ def _holds_dict(found: Description) -> bool:
 _DICT_TYPES = frozenset({"dict", "Dict", "Mapping", "MutableMapping"})
 
 
-def _literal(text: Optional[str]) -> Any:
+def _evaluate_literal(text: Optional[str]) -> Any:
     """Return the value a default written as ``text`` stands for, or None when it is not a literal."""
     try:
         return ast.literal_eval(text) if text else None
@@ -420,21 +420,21 @@ def infos_of(functions: list[Callable[..., Any]]) -> list[ParamInfo]:
     ]
 
 
-def program_catalog(functions: list[Callable[..., Any]], module_globals: dict[str, Any]) -> Catalog:
+def build_program_catalog(functions: list[Callable[..., Any]], module_globals: dict[str, Any]) -> Catalog:
     """Build the catalog of a launched program from its functions, its modules and the libraries it loaded.
 
     The declarations loaded in memory (``@hp.param`` functions and ``hp.Params``
     classes of the program's module and of its libraries' loaded modules) are
     taken as they run; the rest comes from a scan of the files.
     """
-    files, related = project_files(module_globals)
+    files, related = find_project_files(module_globals)
     own = set(files) | set(related)
-    libraries = library_modules(own)
+    libraries = find_library_modules(own)
     objects = [*functions, *module_globals.values()]
     for module in libraries:
         objects += vars(module).values()
     unique = list({id(each): each for each in objects}.values())
-    files += library_files(libraries, own)
+    files += find_library_files(libraries, own)
     return Catalog(infos_of(unique), files, _params_classes(unique), related)
 
 

@@ -24,7 +24,7 @@ _PACKAGE = __name__.rpartition(".")[0]
 _STDLIB = os.path.join(os.path.dirname(os.__file__), "")  # never imports hyperparameter: not looked into
 
 
-def project_root(module_globals: dict[str, Any]) -> Optional[Path]:
+def find_project_root(module_globals: dict[str, Any]) -> Optional[Path]:
     """Return the folder of the program's own modules: its top package, or the script's folder."""
     main_file = module_globals.get("__file__")
     if not main_file:
@@ -38,7 +38,7 @@ def project_root(module_globals: dict[str, Any]) -> Optional[Path]:
     return root
 
 
-def project_files(module_globals: dict[str, Any]) -> tuple[list[Path], list[Path]]:
+def find_project_files(module_globals: dict[str, Any]) -> tuple[list[Path], list[Path]]:
     """Find the program's source files, and the other modules of its folder.
 
     The program's files are the calling module, its loaded modules and, loaded
@@ -49,20 +49,20 @@ def project_files(module_globals: dict[str, Any]) -> tuple[list[Path], list[Path
     packages in it are looked at, not every folder below it, so a script in a
     large folder (a home directory) does not make each launch read unrelated code.
     """
-    root = project_root(module_globals)
+    root = find_project_root(module_globals)
     if root is None:
         return [], []
     main = Path(module_globals["__file__"]).resolve()
     if module_globals.get("__package__"):
         own = {main, *(Path(path).resolve() for path in python_files(root))}
-        return sorted(own | _loaded_files(root.parent)), []
+        return sorted(own | _find_loaded_files(root.parent)), []
     folder: set[Path] = set()
-    for entry in _entries(root):
+    for entry in _list_entries(root):
         if entry.suffix == ".py" and entry.is_file():
             folder.add(entry.resolve())
         elif entry.is_dir() and (entry / "__init__.py").is_file():
             folder.update(Path(path).resolve() for path in python_files(entry))
-    own = _imported({main} | _loaded_files(root), root, folder)
+    own = _follow_imports({main} | _find_loaded_files(root), root, folder)
     return sorted(own), sorted(folder - own)
 
 
@@ -71,7 +71,7 @@ _IMPORT = re.compile(
 )
 
 
-def _imported(start: set[Path], root: Path, folder: set[Path]) -> set[Path]:
+def _follow_imports(start: set[Path], root: Path, folder: set[Path]) -> set[Path]:
     """``start`` and the files of ``folder`` they import, directly or not (found by the import lines)."""
     found, todo = set(start), list(start)
     while todo:
@@ -80,7 +80,7 @@ def _imported(start: set[Path], root: Path, folder: set[Path]) -> set[Path]:
             text = path.read_text(errors="replace")
         except OSError:
             continue
-        for module in _imported_names(text, path, root):
+        for module in _read_imported_names(text, path, root):
             parts = module.split(".")
             for end in range(1, len(parts) + 1):
                 base = root.joinpath(*parts[:end])
@@ -92,7 +92,7 @@ def _imported(start: set[Path], root: Path, folder: set[Path]) -> set[Path]:
     return found
 
 
-def _imported_names(text: str, path: Path, root: Path) -> list[str]:
+def _read_imported_names(text: str, path: Path, root: Path) -> list[str]:
     """Return the dotted names (relative to ``root``) a module's import lines name, submodules included."""
     names = []
     for dots, module, members, plain in _IMPORT.findall(text):
@@ -119,7 +119,7 @@ _real_folders: dict[str, str] = {}
 _REAL_FOLDERS_LIMIT = 4096
 
 
-def _loaded_files(outer: Path) -> set[Path]:
+def _find_loaded_files(outer: Path) -> set[Path]:
     """Return the files of the loaded modules under ``outer`` that are the program's own."""
     files = set()
     prefix = os.path.join(str(outer), "")
@@ -140,7 +140,7 @@ def _loaded_files(outer: Path) -> set[Path]:
     return files
 
 
-def _entries(root: Path) -> list[Path]:
+def _list_entries(root: Path) -> list[Path]:
     try:
         return [entry for entry in root.iterdir() if not entry.name.startswith(".")]
     except OSError:
@@ -152,7 +152,7 @@ def _belongs(path: Path, root: Path) -> bool:
     return root in path.parents and _OWN not in path.parents and "site-packages" not in path.parts
 
 
-def library_modules(own: set[Path]) -> list[ModuleType]:
+def find_library_modules(own: set[Path]) -> list[ModuleType]:
     """Return the loaded modules, outside ``own`` and this library, that use hyperparameter.
 
     A module uses it when one of its globals is the package or a public name of
@@ -182,7 +182,7 @@ def library_modules(own: set[Path]) -> list[ModuleType]:
     return found
 
 
-def library_files(modules: list[ModuleType], own: set[Path]) -> list[Path]:
+def find_library_files(modules: list[ModuleType], own: set[Path]) -> list[Path]:
     """Return the files of the libraries ``modules`` belong to that a scan should read.
 
     A package of the user's (imported from a source folder or ``PYTHONPATH``) is

@@ -475,10 +475,10 @@ class _Program:
     def catalog(self) -> Catalog:
         """Return the program's catalog, built at most once per launch."""
         if self._catalog is None:
-            from ._catalog import program_catalog
+            from ._catalog import build_program_catalog
 
             functions = [command.func for command in self.commands]
-            self._catalog = program_catalog(functions, self.module_globals)
+            self._catalog = build_program_catalog(functions, self.module_globals)
         return self._catalog
 
     def checks(self) -> Checks:
