@@ -21,7 +21,7 @@ from importlib.util import decode_source
 from pathlib import Path
 
 from hyperparameter import _scanner
-from hyperparameter._scanner import python_files, scan_paths
+from hyperparameter._scanner import find_python_files, scan_paths
 
 BUDGET_SECONDS = 10.0  # for 1,000 modules
 ROUNDS = 3
@@ -142,7 +142,7 @@ def write_tree(root: Path, modules: int) -> None:
 def parse_only(root: Path) -> int:
     """Measure the baseline: read and parse every file the scan reads, and do nothing with the trees."""
     nodes = 0
-    for file in python_files(root):
+    for file in find_python_files(root):
         nodes += len(ast.parse(decode_source(Path(file).read_bytes()), filename=file).body)
     return nodes
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, Optional
 
-from ._scanner import python_files
+from ._scanner import find_python_files
 
 _OWN = Path(__file__).resolve().parent
 _PACKAGE = __name__.rpartition(".")[0]
@@ -54,14 +54,14 @@ def find_project_files(module_globals: dict[str, Any]) -> tuple[list[Path], list
         return [], []
     main = Path(module_globals["__file__"]).resolve()
     if module_globals.get("__package__"):
-        own = {main, *(Path(path).resolve() for path in python_files(root))}
+        own = {main, *(Path(path).resolve() for path in find_python_files(root))}
         return sorted(own | _find_loaded_files(root.parent)), []
     folder: set[Path] = set()
     for entry in _list_entries(root):
         if entry.suffix == ".py" and entry.is_file():
             folder.add(entry.resolve())
         elif entry.is_dir() and (entry / "__init__.py").is_file():
-            folder.update(Path(path).resolve() for path in python_files(entry))
+            folder.update(Path(path).resolve() for path in find_python_files(entry))
     own = _follow_imports({main} | _find_loaded_files(root), root, folder)
     return sorted(own), sorted(folder - own)
 
@@ -200,7 +200,7 @@ def find_library_files(modules: list[ModuleType], own: set[Path]) -> list[Path]:
         else:
             folders.update(paths)
     for folder in folders:
-        files.update(Path(path).resolve() for path in python_files(folder))
+        files.update(Path(path).resolve() for path in find_python_files(folder))
     return sorted(file for file in files if file not in own and _OWN not in file.parents)
 
 

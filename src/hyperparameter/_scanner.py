@@ -155,17 +155,17 @@ class _ParamsClass(NamedTuple):
     params: dict[str, Description]
 
 
-def _top_level_imports(body: list[ast.stmt], names: _Names) -> None:
+def _note_top_level_imports(body: list[ast.stmt], names: _Names) -> None:
     """Note imports at module level, also inside ``if``/``try`` blocks, before the walk."""
     for statement in body:
         if isinstance(statement, (ast.Import, ast.ImportFrom)):
             names.note(statement)
         elif isinstance(statement, (ast.If, ast.Try)):
-            _top_level_imports(statement.body + statement.orelse, names)
+            _note_top_level_imports(statement.body + statement.orelse, names)
             if isinstance(statement, ast.Try):
-                _top_level_imports(statement.finalbody, names)
+                _note_top_level_imports(statement.finalbody, names)
                 for handler in statement.handlers:
-                    _top_level_imports(handler.body, names)
+                    _note_top_level_imports(handler.body, names)
 
 
 class _Walker:
@@ -183,7 +183,7 @@ class _Walker:
         self.bound_first: set[int] = set()  # module-level assignments bound before the walk
 
     # -- source text ------------------------------------------------------
-    def text(self, node: ast.expr) -> str:
+    def extract_text(self, node: ast.expr) -> str:
         """Return the source of ``node`` as written, or normalised if it spans several lines."""
         end = node.end_lineno or node.lineno
         if end != node.lineno or node.end_col_offset is None:
@@ -193,7 +193,7 @@ class _Walker:
             return line[node.col_offset : node.end_col_offset]
         return line.encode()[node.col_offset : node.end_col_offset].decode(errors="replace")
 
-    def comment_after(self, node: ast.expr) -> str:
+    def find_trailing_comment(self, node: ast.expr) -> str:
         """Return the comment ending the line ``node`` ends on, if only brackets or commas lie between."""
         end, column = node.end_lineno, node.end_col_offset
         if end is None or column is None:
@@ -205,7 +205,7 @@ class _Walker:
             return ""
         return comment.strip()
 
-    def dynamic_text(self, node: ast.expr) -> str:
+    def write_computed_name(self, node: ast.expr) -> str:
         """Write a computed name as it is written: ``<name>``, or an f-string's text with ``<...>`` holes."""
         if isinstance(node, ast.JoinedStr):
             parts = []
@@ -213,9 +213,9 @@ class _Walker:
                 if isinstance(value, ast.Constant):
                     parts.append(str(value.value))
                 elif isinstance(value, ast.FormattedValue):
-                    parts.append(f"<{self.text(value.value)}>")
+                    parts.append(f"<{self.extract_text(value.value)}>")
             return "".join(parts)
-        return f"<{self.text(node)}>"
+        return f"<{self.extract_text(node)}>"
 
     # -- recording ---------------------------------------------------------
     def add(self, found: Description) -> None:
@@ -233,24 +233,24 @@ class _Walker:
         while stack:
             node, context = stack.pop()
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                self.definition(node, context, stack)
+                self.enter_definition(node, context, stack)
                 continue
             if isinstance(node, ast.Lambda):
-                self.lambda_(node, context, stack)
+                self.enter_lambda(node, context, stack)
                 continue
             if isinstance(node, (ast.With, ast.AsyncWith)):
-                self.with_(node, context, stack)
+                self.enter_with(node, context, stack)
                 continue
             if isinstance(node, (ast.Import, ast.ImportFrom)):
                 self.names.note(node)
                 continue
             if isinstance(node, ast.BinOp):
-                self.bitor_read(node, context)
+                self.record_bitor_read(node, context)
             elif isinstance(node, ast.Call):
-                self.call_read(node, context)
+                self.record_call_read(node, context)
             elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.NamedExpr)):
                 self.bind(node, context)
-            stack.extend((child, context) for child in _children(node))
+            stack.extend((child, context) for child in _list_children(node))
         return self.found
 
     @staticmethod
@@ -259,7 +259,7 @@ class _Walker:
     ) -> None:
         stack.extend((node, context) for node in reversed(list(nodes)) if node is not None)
 
-    def definition(
+    def enter_definition(
         self, node: Union[AnyFunction, ast.ClassDef], context: _Context, stack: list[tuple[ast.AST, _Context]]
     ) -> None:
         qualname = context.prefix + node.name
@@ -274,13 +274,15 @@ class _Walker:
         else:
             self.push(stack, [*node.decorator_list, node.args, node.returns], context)
         for index, decorator in enumerate(node.decorator_list):
-            namespace = self.param_namespace(decorator)
+            namespace = self.find_param_namespace(decorator)
             if namespace is not None:
                 self.declare(node, index, namespace, qualname)
         if isinstance(node, ast.ClassDef):
-            self.params_class(node, qualname)
+            self.record_params_class(node, qualname)
 
-    def lambda_(self, node: ast.Lambda, context: _Context, stack: list[tuple[ast.AST, _Context]]) -> None:
+    def enter_lambda(
+        self, node: ast.Lambda, context: _Context, stack: list[tuple[ast.AST, _Context]]
+    ) -> None:
         qualname = context.prefix + "<lambda>"
         bound = _Bound(context.bound)
         if self.binds:
@@ -288,7 +290,7 @@ class _Walker:
         self.push(stack, [node.body], _Context(qualname, qualname + ".<locals>.", context.aliases, bound))
         self.push(stack, [node.args], context)
 
-    def with_(
+    def enter_with(
         self, node: Union[ast.With, ast.AsyncWith], context: _Context, stack: list[tuple[ast.AST, _Context]]
     ) -> None:
         aliases = {
@@ -312,7 +314,7 @@ class _Walker:
             if isinstance(statement, (ast.Assign, ast.AnnAssign)) and statement.value is not None:
                 self.bound_first.add(id(statement))
                 targets = _targets(statement)
-                key = self.accessor_key(statement.value, context)
+                key = self.find_accessor_key(statement.value, context)
                 for name in _names_bound(targets):
                     if key is not None and any(isinstance(t, ast.Name) and t.id == name for t in targets):
                         if table.get(name, key) == key:
@@ -328,7 +330,7 @@ class _Walker:
         if node.value is None or id(node) in self.bound_first:  # a bare annotation binds nothing
             return
         targets = _targets(node)
-        key = self.accessor_key(node.value, context)
+        key = self.find_accessor_key(node.value, context)
         table = context.bound.names
         if key is not None:
             for target in targets:
@@ -340,12 +342,12 @@ class _Walker:
                 if context.bound.find(name) is not None:
                     table[name] = None
 
-    def accessor_key(self, node: ast.expr, context: _Context) -> Optional[tuple[str, bool]]:
+    def find_accessor_key(self, node: ast.expr, context: _Context) -> Optional[tuple[str, bool]]:
         """Return the key an accessor expression names (``""`` for ``hp.scope``), or None if none."""
         if self.is_scope_root(node, context):
             return "", False
         if isinstance(node, (ast.Attribute, ast.Subscript)):
-            return self.key_of(node, context)
+            return self.find_key(node, context)
         if isinstance(node, ast.Name) and self.binds:
             return context.bound.find(node.id)  # `u = t`
         return None
@@ -379,7 +381,7 @@ class _Walker:
     def is_param(self, node: ast.expr) -> bool:
         return self.refers_to(node, self.names.params, _PARAM_NAMES)
 
-    def param_namespace(self, decorator: ast.expr) -> Optional[tuple[Optional[str], bool]]:
+    def find_param_namespace(self, decorator: ast.expr) -> Optional[tuple[Optional[str], bool]]:
         """For an ``@hp.param`` decorator: (the namespace, or None for the default; dynamic?)."""
         if self.is_param(decorator):
             return None, False
@@ -393,7 +395,7 @@ class _Walker:
             return None, False
         if isinstance(given, ast.Constant) and isinstance(given.value, str):
             return given.value, False
-        return self.dynamic_text(given), True
+        return self.write_computed_name(given), True
 
     def declare(
         self,
@@ -424,11 +426,11 @@ class _Walker:
         else:
             parameters = list(find_defaulted(node.args))
         for arg, annotation, default, shown in parameters:
-            description = docstring.get(arg.arg) or self.comment_after(default)
+            description = docstring.get(arg.arg) or self.find_trailing_comment(default)
             self.add(
                 Description(
                     key=f"{name}.{arg.arg}",
-                    default=shown if shown is not None else self.text(default),
+                    default=shown if shown is not None else self.extract_text(default),
                     type_name=unparse_annotation(annotation) or infer_literal_type(default),
                     namespace=name,
                     function=qualname,
@@ -442,7 +444,7 @@ class _Walker:
             )
 
     # -- hp.Params ---------------------------------------------------------------
-    def kind_of(self, node: Optional[ast.expr]) -> str:
+    def find_kind(self, node: Optional[ast.expr]) -> str:
         """Return the kind ``node`` declares (``"Float"`` for ``hp.Float(...)``), or ``""``."""
         if not isinstance(node, ast.Call):
             return ""
@@ -454,17 +456,17 @@ class _Walker:
     def is_params_base(self, node: ast.expr) -> bool:
         return self.refers_to(node, self.names.bases, (_PARAMS_BASE,))
 
-    def params_class(self, node: ast.ClassDef, qualname: str) -> None:
+    def record_params_class(self, node: ast.ClassDef, qualname: str) -> None:
         """Record what an ``hp.Params`` class declares, re-defaults, or inherits under a new namespace."""
         local = [self.classes[b.id] for b in node.bases if isinstance(b, ast.Name) and b.id in self.classes]
         assigned = list(find_assignments(node.body))
         if not (
             local
             or any(map(self.is_params_base, node.bases))
-            or any(self.kind_of(value) for _, _, value in assigned)
+            or any(self.find_kind(value) for _, _, value in assigned)
         ):
             return
-        namespace, dynamic, explicit = self.params_namespace(node, local)
+        namespace, dynamic, explicit = self.find_params_namespace(node, local)
         params: dict[str, Description] = {}
         for base in reversed(local):  # the runtime's order: the furthest base first
             params.update(base.params)
@@ -475,18 +477,18 @@ class _Walker:
             )
         docstring = parse_docstring(ast.get_docstring(node)).params
         for name, line, value in assigned:
-            kind = self.kind_of(value)
+            kind = self.find_kind(value)
             if kind and isinstance(value, ast.Call):
-                params[name] = self.declared(
+                params[name] = self.describe_declared(
                     name, line, value, kind, (namespace, dynamic), qualname, docstring
                 )
             elif name in inherited:  # `lr = 1e-4` in a subclass: a new default for the inherited parameter
-                params[name] = params[name]._replace(default=self.text(value), line=line)
+                params[name] = params[name]._replace(default=self.extract_text(value), line=line)
         for found in params.values():
             self.add(found)  # an inherited parameter under the same namespace is the same definition
         self.classes[node.name] = _ParamsClass(namespace, dynamic, explicit, params)
 
-    def params_namespace(self, node: ast.ClassDef, local: list[_ParamsClass]) -> tuple[str, bool, bool]:
+    def find_params_namespace(self, node: ast.ClassDef, local: list[_ParamsClass]) -> tuple[str, bool, bool]:
         """Return a class's (namespace, dynamic?, explicit?).
 
         The namespace is ``namespace=``, else a base's explicit one, else the class name.
@@ -495,13 +497,13 @@ class _Walker:
         if isinstance(given, ast.Constant) and isinstance(given.value, str) and given.value:
             return given.value, False, True
         if given is not None and not isinstance(given, ast.Constant):  # namespace=None: as if not given
-            return self.dynamic_text(given), True, True
+            return self.write_computed_name(given), True, True
         base = next((base for base in local if base.explicit), None)
         if base is not None:
             return base.namespace, base.dynamic, True
         return node.name, False, False
 
-    def declared(
+    def describe_declared(
         self,
         name: str,
         line: int,
@@ -518,13 +520,13 @@ class _Walker:
         text = doc.value if isinstance(doc, ast.Constant) and isinstance(doc.value, str) else ""
         return Description(
             key=f"{namespace[0]}.{name}",
-            default=self.text(written) if written is not None else _KIND_DEFAULTS.get(kind, "None"),
+            default=self.extract_text(written) if written is not None else _KIND_DEFAULTS.get(kind, "None"),
             type_name=describe_kind_type(kind, call),
             namespace=namespace[0],
             function=qualname,
             path=self.path,
             line=line,
-            description=" ".join(text.split()) or docstring.get(name) or self.comment_after(call),
+            description=" ".join(text.split()) or docstring.get(name) or self.find_trailing_comment(call),
             role="declared",
             dynamic=namespace[1],
             spec=write_kind_spec(kind, call),
@@ -543,7 +545,7 @@ class _Walker:
     def is_scope_root(self, node: ast.expr, context: _Context) -> bool:
         return self.refers_to(node, self.names.scopes, _SCOPE_NAMES)
 
-    def key_of(self, node: ast.expr, context: _Context) -> Optional[tuple[str, bool]]:
+    def find_key(self, node: ast.expr, context: _Context) -> Optional[tuple[str, bool]]:
         """Return the key an accessor expression names (and whether it is computed), or None."""
         segments: list[tuple[str, bool]] = []  # (name, reached by attribute access)
         dynamic = False
@@ -571,7 +573,7 @@ class _Walker:
                 if isinstance(index, ast.Constant) and isinstance(index.value, str):
                     segments.append((index.value, False))
                 else:
-                    segments.append((self.dynamic_text(index), False))
+                    segments.append((self.write_computed_name(index), False))
                     dynamic = True
             else:
                 return None
@@ -586,36 +588,36 @@ class _Walker:
     def read(
         self, node: ast.expr, accessor: ast.expr, default: Optional[ast.expr], context: _Context
     ) -> None:
-        resolved = self.key_of(accessor, context)
+        resolved = self.find_key(accessor, context)
         if resolved is None:
             return
         key, dynamic = resolved
         self.add(
             Description(
                 key=key,
-                default=None if default is None else self.text(default),
+                default=None if default is None else self.extract_text(default),
                 type_name="" if default is None else infer_literal_type(default),
                 namespace=key.rpartition(".")[0],
                 function=context.owner,
                 path=self.path,
                 line=node.lineno,
-                description=self.comment_after(node),
+                description=self.find_trailing_comment(node),
                 role="read",
                 dynamic=dynamic,
             )
         )
 
-    def bitor_read(self, node: ast.BinOp, context: _Context) -> None:
-        if isinstance(node.op, ast.BitOr) and isinstance(node.left, self.accessor_forms()):
+    def record_bitor_read(self, node: ast.BinOp, context: _Context) -> None:
+        if isinstance(node.op, ast.BitOr) and isinstance(node.left, self.list_accessor_forms()):
             self.read(node, node.left, node.right, context)
 
-    def accessor_forms(self) -> tuple[type[ast.expr], ...]:
+    def list_accessor_forms(self) -> tuple[type[ast.expr], ...]:
         """Return the node types an accessor can be (a bare name once the module keeps one in a variable)."""
         return _NAMED_ACCESSOR if self.binds else _ACCESSOR
 
-    def call_read(self, node: ast.Call, context: _Context) -> None:
+    def record_call_read(self, node: ast.Call, context: _Context) -> None:
         if (
-            isinstance(node.func, self.accessor_forms())
+            isinstance(node.func, self.list_accessor_forms())
             and not node.keywords
             and len(node.args) <= 1
             and not any(isinstance(a, ast.Starred) for a in node.args)
@@ -664,7 +666,7 @@ _LEAVES = (
 )
 
 
-def _children(node: ast.AST) -> list[ast.AST]:
+def _list_children(node: ast.AST) -> list[ast.AST]:
     """Return the child nodes worth visiting, last first (the walk pops them in source order)."""
     children: list[ast.AST] = []
     for name in node._fields:
@@ -685,7 +687,7 @@ def scan_source(source: str, path: str) -> list[Description]:
         warnings.simplefilter("ignore")  # invalid escapes and the like are the scanned code's business
         tree = ast.parse(source, filename=path)
     names = _Names()
-    _top_level_imports(tree.body, names)
+    _note_top_level_imports(tree.body, names)
     return _Walker(source, path, names).walk(tree)
 
 
@@ -761,7 +763,7 @@ def _check_readable(status: os.stat_result) -> None:
         raise SkippedFile(f"{status.st_size} bytes, over the {MAX_FILE_BYTES}-byte limit for a source file")
 
 
-def python_files(root: Union[str, Path], errors: Optional[list[str]] = None) -> Iterator[str]:
+def find_python_files(root: Union[str, Path], errors: Optional[list[str]] = None) -> Iterator[str]:
     """List the ``*.py`` files under ``root``, sorted, skipping hidden dirs, caches and environments.
 
     A directory that cannot be listed adds one line to ``errors``, when given.
@@ -810,7 +812,9 @@ def scan_paths(paths: Iterable[Union[str, Path]]) -> ScanResult:
     result = ScanResult()
     visited: set[str] = set()
     for given in paths:
-        files: Iterable[str] = python_files(given, result.errors) if os.path.isdir(given) else [str(given)]
+        files: Iterable[str] = (
+            find_python_files(given, result.errors) if os.path.isdir(given) else [str(given)]
+        )
         for file in files:
             real = os.path.realpath(file)
             if real in visited:
