@@ -195,7 +195,7 @@ def find_library_files(modules: list[ModuleType], own: set[Path]) -> list[Path]:
         file = Path(str(module.__file__)).resolve()
         top = sys.modules.get(module.__name__.partition(".")[0])
         paths = getattr(top, "__path__", None)
-        if paths is None or _installed(file):
+        if paths is None or _is_installed(file):
             files.add(file)
         else:
             folders.update(paths)
@@ -204,6 +204,6 @@ def find_library_files(modules: list[ModuleType], own: set[Path]) -> list[Path]:
     return sorted(file for file in files if file not in own and _OWN not in file.parents)
 
 
-def _installed(path: Path) -> bool:
+def _is_installed(path: Path) -> bool:
     """Whether ``path`` lies in an environment's installed packages."""
     return "site-packages" in path.parts or "dist-packages" in path.parts

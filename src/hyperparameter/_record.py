@@ -440,16 +440,16 @@ def _place(tree: dict[str, Any], tables: set[tuple[str, ...]], key: str, value: 
         path = parts[:end]
         if path not in tables:
             if parts[end - 1] in node:
-                _conflict(".".join(path), key)
+                _refuse_conflict(".".join(path), key)
             node[parts[end - 1]] = {}
             tables.add(path)
         node = node[parts[end - 1]]
     if parts in tables:
-        _conflict(key, key + ".*")
+        _refuse_conflict(key, key + ".*")
     node[parts[-1]] = value
 
 
-def _conflict(value_key: str, table_key: str) -> None:
+def _refuse_conflict(value_key: str, table_key: str) -> None:
     raise ConfigError(
         f"Cannot write the operative configuration: key {value_key!r} was read as a value and keys "
         f"such as {table_key!r} under it were read too; a config file holds a key as a value or a table."

@@ -53,7 +53,9 @@ def write_record(rec: Any, path: str) -> Optional[str]:
     file_format = format_of(pathlib.Path(path), path, "save")
     values = join_keys(rec.operative())
     left_out = {
-        key: reason for key, value in values.items() if (reason := _unwritable(key, value, file_format))
+        key: reason
+        for key, value in values.items()
+        if (reason := _explain_unwritable(key, value, file_format))
     }
     kept = _Kept(
         {key: value for key, value in values.items() if key not in left_out},
@@ -69,7 +71,7 @@ def write_record(rec: Any, path: str) -> Optional[str]:
     return f"the record {path!r} leaves out {listed}; a replay gives them their defaults"
 
 
-def _unwritable(key: str, value: Any, file_format: str) -> str:
+def _explain_unwritable(key: str, value: Any, file_format: str) -> str:
     """Why a file of ``file_format`` cannot hold ``value``, or '' if it can."""
     if value is None and file_format == "toml":
         return "None: TOML has no null"

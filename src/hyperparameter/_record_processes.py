@@ -96,7 +96,7 @@ class ChildRecord(Record):
         first = key not in self.reads
         super().note(key, stored, origin, default)
         if first and key in self.reads:
-            self._writer.write(_line(self.reads[key], self._operative.get(key, MISSING)))
+            self._writer.write(_build_line(self.reads[key], self._operative.get(key, MISSING)))
 
     def note_parts(self, key: str, value: Any, default: Any, parts: tuple[Part, ...]) -> None:
         """Record a gathered dict read; if it became the first read of ``key``, send it on again."""
@@ -104,7 +104,7 @@ class ChildRecord(Record):
         super().note_parts(key, value, default, parts)
         read = self.reads.get(key)
         if parts and read is not first and read is not None:
-            line = _line(read, self._operative.get(key, MISSING))
+            line = _build_line(read, self._operative.get(key, MISSING))
             self._writer.write({**line, "gathered": [part[0] for part in parts]})
 
 
@@ -128,7 +128,7 @@ class ChildReadKeys(ReadKeys):
             self.note(name, None, None, None)
 
 
-def _line(read: Read, operative: Any) -> dict[str, Any]:
+def _build_line(read: Read, operative: Any) -> dict[str, Any]:
     """Describe ``read`` as a JSON line; ``operative`` is its value for replay, or MISSING."""
     line: dict[str, Any] = {"key": read.key, "source": read.source, "site": read.site}
     for name, value in (("value", read.value), ("stored", read.stored), ("default", read.default)):

@@ -31,13 +31,13 @@ def is_library_file(filename: str) -> bool:
     """
     if filename.startswith("<"):
         return True
-    return filename.startswith(_library_folders()) or any(
+    return filename.startswith(_find_library_folders()) or any(
         part in filename for part in (f"{os.sep}site-packages{os.sep}", f"{os.sep}dist-packages{os.sep}")
     )
 
 
 @functools.lru_cache(maxsize=1)
-def _library_folders() -> tuple[str, ...]:
+def _find_library_folders() -> tuple[str, ...]:
     """Return the folders of the standard library and of installed packages, as given and resolved."""
     import sysconfig
 

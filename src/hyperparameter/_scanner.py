@@ -313,9 +313,9 @@ class _Walker:
         for statement in body:
             if isinstance(statement, (ast.Assign, ast.AnnAssign)) and statement.value is not None:
                 self.bound_first.add(id(statement))
-                targets = _targets(statement)
+                targets = _list_targets(statement)
                 key = self.find_accessor_key(statement.value, context)
-                for name in _names_bound(targets):
+                for name in _find_bound_names(targets):
                     if key is not None and any(isinstance(t, ast.Name) and t.id == name for t in targets):
                         if table.get(name, key) == key:
                             table[name] = key
@@ -329,7 +329,7 @@ class _Walker:
         """Note the names an assignment binds: to an accessor's key, or hiding an outer accessor."""
         if node.value is None or id(node) in self.bound_first:  # a bare annotation binds nothing
             return
-        targets = _targets(node)
+        targets = _list_targets(node)
         key = self.find_accessor_key(node.value, context)
         table = context.bound.names
         if key is not None:
@@ -338,7 +338,7 @@ class _Walker:
                     table[target.id] = key
                     self.binds = True
         elif self.binds:
-            for name in _names_bound(targets):
+            for name in _find_bound_names(targets):
                 if context.bound.find(name) is not None:
                     table[name] = None
 
@@ -629,11 +629,11 @@ _ACCESSOR = (ast.Attribute, ast.Subscript)
 _NAMED_ACCESSOR = (ast.Attribute, ast.Subscript, ast.Name)
 
 
-def _targets(node: Union[ast.Assign, ast.AnnAssign, ast.NamedExpr]) -> list[ast.expr]:
+def _list_targets(node: Union[ast.Assign, ast.AnnAssign, ast.NamedExpr]) -> list[ast.expr]:
     return node.targets if isinstance(node, ast.Assign) else [node.target]
 
 
-def _names_bound(targets: list[ast.expr]) -> list[str]:
+def _find_bound_names(targets: list[ast.expr]) -> list[str]:
     """Return the names assignment targets bind, also inside ``a, *b = ...`` unpacking."""
     names = []
     todo = list(targets)
