@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 import hyperparameter as hp
-from hyperparameter._launch import _make_command, _Program
+from hyperparameter._launch import _Program
+from hyperparameter._launch_commands import make_command
 from programs import launch
 
 
@@ -163,7 +164,7 @@ class TestCommands:
     ) -> None:
         """Two commands of one namespace answer to their function names;
         the shared namespace picks neither."""
-        program = _Program([_make_command(fit), _make_command(finetune)], {}, "prog")
+        program = _Program([make_command(fit), make_command(finetune)], {}, "prog")
         assert program.run(["fit", "--epochs", "5", "-D", "tune.lr=0.5"]) == "fit 5 0.5"
         assert program.run(["finetune", "--config", "c.yaml"]) == "finetune 1 c.yaml"
         with pytest.raises(SystemExit) as stop:
@@ -179,13 +180,13 @@ class TestCommands:
             """Another fit."""
 
         with pytest.raises(hp.LaunchError, match="'fit'"):
-            _Program([_make_command(fit), _make_command(globals()["fit"])], {}, "prog")
+            _Program([make_command(fit), make_command(globals()["fit"])], {}, "prog")
 
     def test_a_commands_own_option_may_share_a_launcher_name(
         self, capsys: pytest.CaptureFixture[str]
     ) -> None:
         """A command's --config is its own, in a program of several commands, and -C loads files."""
-        program = _Program([_make_command(fit), _make_command(finetune)], {}, "prog")
+        program = _Program([make_command(fit), make_command(finetune)], {}, "prog")
         assert program.run(["finetune", "--config", "x.yaml", "-D", "tune.epochs=2"]) == "finetune 2 x.yaml"
 
 

@@ -29,6 +29,7 @@ HEAVY = [
     "hyperparameter._config_formats",
     "hyperparameter._kinds",
     "hyperparameter._launch",
+    "hyperparameter._launch_commands",
     "hyperparameter._params",
     "hyperparameter._scanner",
     "hyperparameter._schema",

@@ -10,46 +10,37 @@ files (later files win), defaults.
 from __future__ import annotations
 
 import argparse
-import collections
 import contextlib
 import contextvars
-import functools
-import inspect
 import os
 import pathlib
 import sys
 from itertools import filterfalse
 from types import FrameType
-from typing import TYPE_CHECKING, Any, Callable, Optional, Protocol, Union
+from typing import TYPE_CHECKING, Any, Callable, Optional, Union
 
-from ._annotations import evaluate_annotations
 from ._arguments import (
     ArgumentParser,
     HelpFormatter,
-    add_declared,
-    add_parameter,
     dotted_options_as_defines,
     is_config_file,
-    long_flags,
     repeat_flag,
     rewrite_bool_values,
 )
-from ._docstrings import Docstring, parse_docstring
 from ._engine import innermost
 from ._grammar import IndexAssignment, unquote_defined
-from ._inject import EMPTY, ParamInfo, param
 from ._keys import collect, flatten, join_keys
+from ._launch_commands import Command, ConfigCommand, FunctionCommand, command_names, discover, make_command
 from ._origins import restore_baseline, save_baseline
 from ._scope import SourcedScope, scope
 from ._sweep_options import SWEEP_EPILOG, wants_sweep
-from .exceptions import ConfigError, HyperparameterError, LaunchError, UsageError
+from .exceptions import ConfigError, HyperparameterError, UsageError
 
 if TYPE_CHECKING:
     # Loaded when first needed, so that `--help` and a plain run start fast: the catalog
     # (it scans the program's files) for -D/-C values, -lps and -ep; config files for -C.
     from ._catalog import Catalog
     from ._launch_checks import Checks
-    from ._params import Params
     from ._read_keys import ReadKeys
     from ._record import Record
 
@@ -134,221 +125,6 @@ def _add_common_options(
     )
 
 
-class Command(Protocol):
-    """What the launcher needs of one thing it can run: a function, or an ``hp.Params`` class."""
-
-    @property
-    def func(self) -> Callable[..., Any]:
-        """What the command runs."""
-
-    @property
-    def info(self) -> ParamInfo:
-        """Its namespace and injected parameters."""
-
-    @property
-    def name(self) -> str:
-        """Its own name (the function's or the class's)."""
-
-    @property
-    def doc(self) -> Docstring:
-        """Its docstring, parsed: the program's description and each argument's help."""
-
-    @property
-    def names(self) -> list[str]:
-        """The words that pick this command on the command line."""
-
-    def flags(self) -> list[str]:
-        """Return the long options of the command's own parameters (``--lr``, ``--output-file``)."""
-
-    def fill(self, parser: argparse.ArgumentParser, describing: bool = False) -> None:
-        """Add the command's own options and positionals to ``parser``."""
-
-    def collect_given(self, arguments: dict[str, Any]) -> dict[str, tuple[Any, str]]:
-        """Return the scope key, value and source (``--epochs``) of each argument the command line gave."""
-
-    def call(self, arguments: dict[str, Any]) -> Any:
-        """Run the command with the parsed ``arguments``."""
-
-
-class _Command:
-    """One launchable function: its parser arguments and how to call it."""
-
-    def __init__(self, func: Callable[..., Any]) -> None:
-        # A functools.partial runs its function with the bound arguments; the rest are the program's.
-        self.bound: tuple[Any, ...] = ()
-        self.bound_keywords: dict[str, Any] = {}
-        if isinstance(func, functools.partial):
-            self.bound, self.bound_keywords, func = func.args, dict(func.keywords), func.func
-        info = getattr(func, "__hyperparameter__", None)
-        if not isinstance(info, ParamInfo):
-            func = param(func)
-            info = func.__hyperparameter__  # type: ignore[attr-defined]
-        self.func = func
-        self.info: ParamInfo = info
-        self.original = inspect.unwrap(info.function)
-        self.name = getattr(self.original, "__name__", info.namespace)
-        self.doc = parse_docstring(self.original.__doc__)
-        self.signature = inspect.signature(self.original)
-        if self.bound or self.bound_keywords:  # the parameters the partial leaves to the command line
-            self.signature = inspect.signature(
-                functools.partial(self.original, *self.bound, **self.bound_keywords)
-            )
-
-    @property
-    def names(self) -> list[str]:
-        """What the command answers to: its namespace, and its function's name."""
-        return list(dict.fromkeys([self.info.namespace, self.name]))
-
-    def flags(self) -> list[str]:
-        """Return the long options of the function's parameters with a default."""
-        return [
-            flag
-            for name, parameter in self.signature.parameters.items()
-            if parameter.default is not EMPTY and parameter.kind is not parameter.VAR_KEYWORD
-            for flag in long_flags(name)
-        ]
-
-    def fill(self, parser: argparse.ArgumentParser, describing: bool = False) -> None:
-        annotations = evaluate_annotations(self.original)
-        for name, parameter in self.signature.parameters.items():
-            if parameter.kind is parameter.VAR_KEYWORD or (
-                name in ("self", "cls") and parameter.default is EMPTY
-            ):
-                continue
-            text = self.doc.params.get(name, "")
-            if parameter.default is not EMPTY:
-                text = f"{text} (default: {parameter.default!r})".strip()
-            add_parameter(
-                parser,
-                parameter,
-                f"{self.info.namespace}.{name}",
-                annotations.get(name, EMPTY),
-                text,
-                optional=describing,
-            )
-
-    def collect_given(self, arguments: dict[str, Any]) -> dict[str, tuple[Any, str]]:
-        """Return the scope key, value and source of each argument the command line gave."""
-        given = {}
-        for name, parameter in self.signature.parameters.items():
-            if name in arguments and parameter.kind is not parameter.VAR_POSITIONAL:
-                source = f"argument {name}" if parameter.default is EMPTY else f"--{name}"
-                given[f"{self.info.namespace}.{name}"] = (arguments[name], source)
-        return given
-
-    def call(self, arguments: dict[str, Any]) -> Any:
-        positional, keywords = self.split(arguments)
-        result = self.func(*positional, **keywords)
-        if inspect.iscoroutine(result):  # an `async def` main runs here, inside the run's values
-            import asyncio  # here, not at import: it costs every launch ~50 ms of start-up
-
-            return asyncio.run(result)
-        return result
-
-    def add_bound(self, arguments: dict[str, Any], values: dict[str, Any]) -> None:
-        """Add the partial's keyword arguments the run leaves in force to ``arguments``.
-
-        A bound keyword is the default of its parameter for this program: an
-        option wins over it, and so does a value the run sets for its key.
-        """
-        injected = {parameter.name for parameter in self.info.parameters}
-        for name, value in self.bound_keywords.items():
-            if name not in arguments and not (name in injected and f"{self.info.namespace}.{name}" in values):
-                arguments[name] = value
-
-    def split(self, arguments: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
-        """Split the command-line arguments into the function's positional and keyword arguments."""
-        positional: list[Any] = list(self.bound)
-        keywords: dict[str, Any] = {}
-        for name, parameter in self.signature.parameters.items():
-            if name not in arguments:
-                continue
-            if parameter.kind is parameter.VAR_POSITIONAL:
-                positional.extend(arguments[name])
-            elif parameter.default is EMPTY and parameter.kind is not parameter.KEYWORD_ONLY:
-                positional.append(arguments[name])
-            else:
-                keywords[name] = arguments[name]
-        return positional, keywords
-
-
-class _ConfigCommand:
-    """An ``hp.Params`` class as a program: declared parameters are options; it returns an instance.
-
-    Values set with ``-D`` for the class's namespace are set on the instance, so
-    they stay after the launcher's scope ends.
-    """
-
-    def __init__(self, cls: type[Params]) -> None:
-        self.func = cls
-        self.cls = cls
-        self.name = cls.__name__
-        self.info = ParamInfo(cls.namespace(), cls, ())
-        self.doc = parse_docstring(cls.__doc__)
-
-    @property
-    def names(self) -> list[str]:
-        return list(dict.fromkeys([self.cls.namespace(), self.name]))
-
-    def flags(self) -> list[str]:
-        return [flag for name in self.cls.params() for flag in long_flags(name)]
-
-    def fill(self, parser: argparse.ArgumentParser, describing: bool = False) -> None:
-        for name, declared in self.cls.params().items():
-            text = f"{declared.doc} ({declared.describe_type()}; default: {declared.default!r})".strip()
-            add_declared(parser, name, declared, text)
-
-    def collect_given(self, arguments: dict[str, Any]) -> dict[str, tuple[Any, str]]:
-        namespace = self.cls.namespace()
-        return {f"{namespace}.{name}": (value, f"--{name}") for name, value in arguments.items()}
-
-    def call(self, arguments: dict[str, Any]) -> Any:
-        from ._kinds import UNSET  # loaded with the Params class already
-
-        level = innermost()
-        found = {
-            name: declared.value_at(level)
-            for name, declared in self.cls.params().items()
-            if name not in arguments
-        }
-        values = {name: value for name, value in found.items() if value is not UNSET}
-        return self.cls(**values, **arguments)
-
-
-def _make_command(target: Any) -> Command:
-    """Return the command for a function or a ``Params`` class."""
-    if _is_params_class(target):
-        return _ConfigCommand(target)
-    return _Command(target)
-
-
-def _is_params_class(target: Any) -> bool:
-    """Tell whether ``target`` is an ``hp.Params`` class; there is none before ``_params`` is imported."""
-    params = sys.modules.get(f"{__package__}._params")
-    return params is not None and isinstance(target, type) and issubclass(target, params.Params)
-
-
-def _discover(module_globals: dict[str, Any], local_values: dict[str, Any]) -> list[Callable[..., Any]]:
-    """Find the public ``@hp.param`` functions the caller sees: its local variables, then its module's."""
-    module = module_globals.get("__name__")
-    found: dict[int, Callable[..., Any]] = {}
-    for name, value in [*local_values.items(), *module_globals.items()]:
-        if (
-            not name.startswith("_")
-            and callable(value)
-            and not isinstance(value, type)
-            and isinstance(getattr(value, "__hyperparameter__", None), ParamInfo)
-            and getattr(value, "__module__", None) == module
-        ):
-            found.setdefault(id(value), value)
-    if not found:
-        raise LaunchError(
-            f"hp.launch() found no public @hp.param function in module {module!r}; "
-            "decorate one with @hp.param, or pass the function: hp.launch(main)."
-        )
-    return list(found.values())
-
-
 class _Run:
     """What one command line asks for: the command, its arguments, and the values with their sources."""
 
@@ -425,7 +201,7 @@ class _Program:
         self.strict = strict
         self.single = len(commands) == 1
         self.prog = prog
-        self.names = _command_names(commands)
+        self.names = command_names(commands)
         self.by_name = {name: command for command, names in zip(commands, self.names) for name in names}
         # A long option any command declares is the program's everywhere; the launcher's gives way.
         self.taken = frozenset(flag for command in commands for flag in command.flags())
@@ -493,7 +269,7 @@ class _Program:
             argv = argv[1:]  # `app.py train --lr 0.1` also works for a one-command program
         argv = dotted_options_as_defines(argv)
         if wants_sweep(_cut_at_separator(argv), self.taken):
-            if isinstance(self.commands[0], _ConfigCommand):
+            if isinstance(self.commands[0], ConfigCommand):
                 name = self.commands[0].name
                 self.parser.error(
                     f"--sweep and --search run a function once per trial, but hp.launch({name}) "
@@ -518,7 +294,7 @@ class _Program:
         # which -D/-C values nothing read; a run given neither runs unwatched, at full speed.
         # `hp.launch(Params)` returns the config to the caller's code: the run is the rest of the
         # process, which cannot be watched, so nothing is said about keys it never read.
-        lasting = isinstance(run.command, _ConfigCommand)
+        lasting = isinstance(run.command, ConfigCommand)
         rec: Union[Record, ReadKeys, contextlib.nullcontext[None]] = contextlib.nullcontext()
         if run.record_to is not None:
             from ._record import Record  # the record's machinery loads only for --record
@@ -597,7 +373,7 @@ class _Program:
         run.add(
             {key: value for key, (value, _) in given.items()}, {k: s for k, (_, s) in given.items()}, False
         )
-        if isinstance(command, _Command) and command.bound_keywords:
+        if isinstance(command, FunctionCommand) and command.bound_keywords:
             command.add_bound(namespace, run.values)
         return run
 
@@ -726,28 +502,6 @@ class _Program:
             self.parser.error(f"{self.define_option}: {error}")
 
 
-def _command_names(commands: list[Command]) -> list[list[str]]:
-    """Return the words that pick each command: its function's name, and its namespace if no other command's.
-
-    Raises:
-        LaunchError: two commands nothing tells apart (the same name and namespace).
-    """
-    own = collections.Counter(command.name for command in commands)
-    claimed = collections.Counter(name for command in commands for name in command.names)
-    result = []
-    for command in commands:
-        names = [
-            name for name in command.names if claimed[name] == 1 or (name == command.name and own[name] == 1)
-        ]
-        if not names:
-            raise LaunchError(
-                f"hp.launch() has several commands answering to {command.name!r} "
-                f"(namespace {command.info.namespace!r}); give one of the functions another name."
-            )
-        result.append(names)
-    return result
-
-
 def _on_lists_of(defined: dict[str, Any], loaded: dict[str, Any]) -> dict[str, Any]:
     """Apply each ``-D key[i]=v`` to the list a ``-C`` file gave ``key``, if one did.
 
@@ -810,8 +564,8 @@ def _launch(
     caller: FrameType,
     strict: bool,
 ) -> Any:
-    functions = [func] if func is not None else _discover(caller.f_globals, caller.f_locals)
-    commands = [_make_command(each) for each in functions]
+    functions = [func] if func is not None else discover(caller.f_globals, caller.f_locals)
+    commands = [make_command(each) for each in functions]
     prog = os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else "program"
     program = _Program(commands, caller.f_globals, prog, strict)
     return program.run(list(sys.argv[1:] if argv is None else argv))
