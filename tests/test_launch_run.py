@@ -7,7 +7,7 @@ import json
 import subprocess
 import threading
 from pathlib import Path
-from typing import Any, Literal, Optional, Union
+from typing import Annotated, Any, Callable, Literal, Optional, Union
 
 import pytest
 
@@ -779,3 +779,39 @@ class TestDeclaredTypes:
             "count": None,
             "ratio": None,
         }
+
+
+@hp.param("forms")
+def forms(
+    act: Optional[Callable[..., Any]] = None,
+    width: Annotated[int, "units"] = 8,
+    cls: type[int] = int,
+) -> tuple[Any, ...]:
+    """Take typing forms that are not containers."""
+    return act, width, cls
+
+
+class TestTypingForms:
+    """Callable, type[...] and Annotated annotations are checked as what they are, not as lists."""
+
+    def test_annotated_reads_as_its_type(self) -> None:
+        """Annotated[int, ...] reads "16" as the int 16, from an option and from -D."""
+        assert hp.launch(forms, argv=["--width", "16"])[1] == 16
+        assert hp.launch(forms, argv=["-D", "forms.width=32"])[1] == 32
+
+    @pytest.mark.parametrize(
+        ("argv", "expected"),
+        [
+            (["-D", "forms.act=relu"], "expects a callable (a function or class, set from Python) or None"),
+            (["-D", "forms.width=wide"], "expects an integer such as '42'"),
+            (["-D", "forms.cls=x"], "expects a class"),
+        ],
+    )
+    def test_text_for_a_non_container_form_names_what_it_expects(
+        self, argv: list[str], expected: str, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """Text for a Callable or type[...] parameter is refused saying what it takes, not "a list"."""
+        status, _, err = run(argv, capsys, forms)
+        assert status == 2
+        assert expected in err
+        assert "a list such as" not in err

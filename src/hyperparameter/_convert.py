@@ -438,6 +438,16 @@ def _typed(value: Any, target: Any) -> Any:
         return _union(value, typing.get_args(target))
     if origin is typing.Literal:
         return _literal(value, typing.get_args(target))
+    if origin is typing.Annotated:  # Annotated[int, ...] is an int with notes for other tools
+        return _typed(value, typing.get_args(target)[0])
+    if origin is collections.abc.Callable:
+        if callable(value):
+            return value
+        raise _Refused("a callable (a function or class, set from Python)")
+    if origin is type:
+        if isinstance(value, type):
+            return value
+        raise _Refused("a class")
     if origin is not None or target in _LISTS or target is dict:
         return _container(value, origin or target, typing.get_args(target))
     if not isinstance(target, type):
