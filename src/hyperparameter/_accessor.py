@@ -49,32 +49,32 @@ class _Key:
     def __init__(self, key: str) -> None:
         _init(self, "_hp_key", key)
 
-    def _hp_child(self, key: str) -> _Key:
+    def _hp_make_child(self, key: str) -> _Key:
         raise NotImplementedError
 
-    def _hp_level(self) -> Level:
+    def _hp_find_level(self) -> Level:
         raise NotImplementedError
 
     def _hp_write(self, key: str, value: Any) -> None:
         raise NotImplementedError
 
     def __or__(self, default: Any) -> Any:
-        return read(self._hp_level(), self._hp_key, default)
+        return read(self._hp_find_level(), self._hp_key, default)
 
     def __call__(self, default: Any = REQUIRED) -> Any:
-        return read(self._hp_level(), self._hp_key, default)
+        return read(self._hp_find_level(), self._hp_key, default)
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):
             raise AttributeError(name)
-        child = self._hp_child(self._hp_key + "." + name)
+        child = self._hp_make_child(self._hp_key + "." + name)
         children = self.__dict__
         if len(children) < CHILD_LIMIT:
             children[name] = child
         return child
 
     def __getitem__(self, name: str) -> Any:
-        return self._hp_child(check_key(self._hp_key + "." + name))
+        return self._hp_make_child(check_key(self._hp_key + "." + name))
 
     def __setattr__(self, name: str, value: Any) -> None:
         self._hp_write(check_key(self._hp_key + "." + name), value)
@@ -106,10 +106,10 @@ class CurrentKey(_Key):
 
     __slots__ = ()
 
-    def _hp_child(self, key: str) -> CurrentKey:
+    def _hp_make_child(self, key: str) -> CurrentKey:
         return CurrentKey(key)
 
-    def _hp_level(self) -> Level:
+    def _hp_find_level(self) -> Level:
         return _get_current()
 
     def _hp_write(self, key: str, value: Any) -> None:
@@ -146,10 +146,10 @@ class ScopeKey(_Key):
         super().__init__(key)
         _init(self, "_hp_scope", scope)
 
-    def _hp_child(self, key: str) -> ScopeKey:
+    def _hp_make_child(self, key: str) -> ScopeKey:
         return ScopeKey(self._hp_scope, key)
 
-    def _hp_level(self) -> Level:
+    def _hp_find_level(self) -> Level:
         return self._hp_scope._level()  # type: ignore[no-any-return]
 
     def _hp_write(self, key: str, value: Any) -> None:
