@@ -49,11 +49,11 @@ def _normalize(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def _dist_name(dist: metadata.Distribution) -> str:
+def _read_dist_name(dist: metadata.Distribution) -> str:
     return dist.metadata["Name"] or ""
 
 
-def _requirements(dist: metadata.Distribution, extras: bool) -> Iterator[str]:
+def _list_requirements(dist: metadata.Distribution, extras: bool) -> Iterator[str]:
     """Return the normalised names ``dist`` requires; with ``extras``, optional ones too."""
     for requirement in dist.requires or ():
         match = _REQUIREMENT.match(requirement)
@@ -64,16 +64,16 @@ def _requirements(dist: metadata.Distribution, extras: bool) -> Iterator[str]:
 
 def _uses_hyperparameter(dist: metadata.Distribution) -> bool:
     # The library itself names itself in its own extras ("test" pulls "hyperparameter[toml,yaml]").
-    return _normalize(_dist_name(dist)) != "hyperparameter" and "hyperparameter" in _requirements(
+    return _normalize(_read_dist_name(dist)) != "hyperparameter" and "hyperparameter" in _list_requirements(
         dist, extras=True
     )
 
 
-def _installed() -> Iterator[metadata.Distribution]:
+def _find_installed() -> Iterator[metadata.Distribution]:
     """Each installed distribution once, the one import would see first."""
     seen: set[str] = set()
     for dist in metadata.distributions():
-        name = _normalize(_dist_name(dist))
+        name = _normalize(_read_dist_name(dist))
         if name and name not in seen:
             seen.add(name)
             yield dist
@@ -88,7 +88,7 @@ def _find_distribution(name: str) -> Optional[metadata.Distribution]:
     return None
 
 
-def _editable_dir(dist: metadata.Distribution) -> Optional[str]:
+def _find_editable_dir(dist: metadata.Distribution) -> Optional[str]:
     """Return the project directory of an editable install (PEP 610 ``direct_url.json``)."""
     try:
         data = json.loads(dist.read_text("direct_url.json") or "{}")
@@ -100,13 +100,13 @@ def _editable_dir(dist: metadata.Distribution) -> Optional[str]:
     return unquote(urlparse(url).path)
 
 
-def _import_names(dist: metadata.Distribution) -> list[str]:
+def _list_import_names(dist: metadata.Distribution) -> list[str]:
     """Return the top-level modules ``dist`` provides, from ``top_level.txt`` or its file list."""
     text = dist.read_text("top_level.txt")
     if text:
         return [line.strip() for line in text.splitlines() if line.strip()]
     names: dict[str, None] = {}
-    if _editable_dir(dist) is None:
+    if _find_editable_dir(dist) is None:
         for file in dist.files or ():
             first = file.parts[0]
             if (
@@ -119,17 +119,17 @@ def _import_names(dist: metadata.Distribution) -> list[str]:
                 names[first] = None
             elif first.endswith(".py"):
                 names[first[:-3]] = None
-    return list(names) or [_normalize(_dist_name(dist)).replace("-", "_")]
+    return list(names) or [_normalize(_read_dist_name(dist)).replace("-", "_")]
 
 
-def _distribution_of_module(top: str) -> Optional[metadata.Distribution]:
+def _find_module_distribution(top: str) -> Optional[metadata.Distribution]:
     dist = _find_distribution(top)
-    if dist is not None and top in _import_names(dist):
+    if dist is not None and top in _list_import_names(dist):
         return dist
-    return next((d for d in _installed() if top in _import_names(d)), None)
+    return next((d for d in _find_installed() if top in _list_import_names(d)), None)
 
 
-def _module_paths(top: str) -> list[str]:
+def _find_module_paths(top: str) -> list[str]:
     """Locate the source of a top-level module or package without importing it."""
     try:
         spec = importlib.util.find_spec(top)
@@ -142,9 +142,9 @@ def _module_paths(top: str) -> list[str]:
     return [spec.origin] if spec.origin and spec.origin.endswith(".py") else []
 
 
-def _distribution_paths(dist: metadata.Distribution) -> tuple[list[str], Optional[str]]:
+def _find_distribution_paths(dist: metadata.Distribution) -> tuple[list[str], Optional[str]]:
     """Return the Python files of ``dist`` and the directory to show them relative to."""
-    if _editable_dir(dist) is None and dist.files:
+    if _find_editable_dir(dist) is None and dist.files:
         files = [
             str(dist.locate_file(f))
             for f in dist.files
@@ -152,16 +152,16 @@ def _distribution_paths(dist: metadata.Distribution) -> tuple[list[str], Optiona
         ]
         if files:
             return files, str(dist.locate_file(""))
-    paths = [path for name in _import_names(dist) for path in _module_paths(name)]
+    paths = [path for name in _list_import_names(dist) for path in _find_module_paths(name)]
     if paths:
         return paths, os.path.dirname(paths[0].rstrip(os.sep))
-    editable = _editable_dir(dist)
+    editable = _find_editable_dir(dist)
     return ([editable], editable) if editable else ([], None)
 
 
-def _distribution_target(dist: metadata.Distribution) -> Target:
-    paths, root = _distribution_paths(dist)
-    return Target(_dist_name(dist), dist.version or "", paths, root, dist)
+def _make_distribution_target(dist: metadata.Distribution) -> Target:
+    paths, root = _find_distribution_paths(dist)
+    return Target(_read_dist_name(dist), dist.version or "", paths, root, dist)
 
 
 # -- resolving PKG|PATH -------------------------------------------------------------
@@ -170,7 +170,7 @@ def _looks_like_path(text: str) -> bool:
     return any(s in text for s in separators) or text.startswith((".", "~")) or text.endswith(".py")
 
 
-def _submodule_paths(locations: list[str], parts: list[str]) -> list[str]:
+def _find_submodule_paths(locations: list[str], parts: list[str]) -> list[str]:
     """``a.b.c`` below a package's directories, found on disk rather than by importing ``a``."""
     for location in locations:
         path = os.path.join(location, *parts)
@@ -181,7 +181,7 @@ def _submodule_paths(locations: list[str], parts: list[str]) -> list[str]:
     return []
 
 
-def _project_distribution(path: str) -> Optional[metadata.Distribution]:
+def _find_project_distribution(path: str) -> Optional[metadata.Distribution]:
     """Find the installed distribution of the project ``path`` is in, named by its pyproject.toml."""
     directory = Path(path).resolve()
     for candidate in [directory, *directory.parents]:
@@ -203,21 +203,21 @@ def find_target(text: str) -> Target:
     is_name = not _looks_like_path(text) and all(part.isidentifier() for part in text.split("."))
     if is_name:
         top, _, rest = text.partition(".")
-        paths = _module_paths(top)
+        paths = _find_module_paths(top)
         root = os.path.dirname(paths[0].rstrip(os.sep)) if paths else None
         if paths and rest:
-            paths = _submodule_paths(paths, rest.split("."))
+            paths = _find_submodule_paths(paths, rest.split("."))
         if paths:
-            dist = _distribution_of_module(top)
+            dist = _find_module_distribution(top)
             return Target(text, dist.version if dist else "", paths, root, dist)
     if not _looks_like_path(text):
         dist = _find_distribution(text)
         if dist is not None:
-            return _distribution_target(dist)
+            return _make_distribution_target(dist)
     if os.path.exists(os.path.expanduser(text)):
         path = os.path.expanduser(text)
         name = text if os.path.normpath(text) not in (".", "..") else os.path.basename(os.path.abspath(text))
-        return Target(name or text, "", [path], None, _project_distribution(path))
+        return Target(name or text, "", [path], None, _find_project_distribution(path))
     raise LookupError(f"{text!r} is neither an importable module, an installed distribution nor a path.")
 
 
@@ -227,10 +227,10 @@ def _scan(target: Target, relation: str = "self") -> ScannedPackage:
     return ScannedPackage(target.name, target.version, target.root, result.found, relation, result.errors)
 
 
-def _dependencies(dist: metadata.Distribution) -> list[metadata.Distribution]:
+def _find_dependencies(dist: metadata.Distribution) -> list[metadata.Distribution]:
     """Find the installed distributions ``dist`` depends on, directly or not, that use hyperparameter."""
-    seen = {_normalize(_dist_name(dist)), "hyperparameter"}
-    queue = list(_requirements(dist, extras=False))
+    seen = {_normalize(_read_dist_name(dist)), "hyperparameter"}
+    queue = list(_list_requirements(dist, extras=False))
     found = []
     while queue:
         name = queue.pop(0)
@@ -242,7 +242,7 @@ def _dependencies(dist: metadata.Distribution) -> list[metadata.Distribution]:
             continue
         if _uses_hyperparameter(dependency):
             found.append(dependency)
-        queue.extend(_requirements(dependency, extras=False))
+        queue.extend(_list_requirements(dependency, extras=False))
     return found
 
 
@@ -265,10 +265,10 @@ def _emit(text: str, output: Optional[str]) -> bool:
 
 def _list_installed(args: argparse.Namespace) -> int:
     rows = []
-    for dist in sorted(_installed(), key=lambda d: _normalize(_dist_name(d))):
+    for dist in sorted(_find_installed(), key=lambda d: _normalize(_read_dist_name(d))):
         if not _uses_hyperparameter(dist):
             continue
-        source = _scan(_distribution_target(dist))
+        source = _scan(_make_distribution_target(dist))
         for problem in source.errors:
             _warn(problem)
         if source.found:  # declared and confirmed by the scan: no false positives
@@ -297,7 +297,8 @@ def _list(args: argparse.Namespace) -> int:
             _warn(f"no installed distribution found for {args.target!r}, so no dependencies to list.")
         else:
             sources += [
-                _scan(_distribution_target(d), "dependency") for d in _dependencies(target.distribution)
+                _scan(_make_distribution_target(d), "dependency")
+                for d in _find_dependencies(target.distribution)
             ]
     for source in sources:
         for problem in source.errors:
@@ -344,7 +345,7 @@ def _describe(args: argparse.Namespace) -> int:
     return 0 if _emit("\n\n".join(blocks), args.output) else 1
 
 
-def _key_text(text: str) -> str:
+def _parse_key_text(text: str) -> str:
     """Accept a NAME for ``hp desc``: a key or part of one, never empty (it would match every key)."""
     if not text.strip():
         raise argparse.ArgumentTypeError(
@@ -353,7 +354,7 @@ def _key_text(text: str) -> str:
     return text.strip()
 
 
-def _parser() -> argparse.ArgumentParser:
+def _build_parser() -> argparse.ArgumentParser:
     from . import __version__
 
     parser = argparse.ArgumentParser(
@@ -404,7 +405,7 @@ def _parser() -> argparse.ArgumentParser:
         help="explain one hyperparameter",
         description="Show the hyperparameter NAME: its exact key, else every key containing NAME.",
     )
-    describe.add_argument("name", metavar="NAME", type=_key_text)
+    describe.add_argument("name", metavar="NAME", type=_parse_key_text)
     describe.add_argument(
         "target",
         nargs="?",
@@ -423,7 +424,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     0: something was found; 1: nothing was, or NAME or PKG is unknown; 2: a usage error.
     """
     try:
-        args = _parser().parse_args(argv)
+        args = _build_parser().parse_args(argv)
     except SystemExit as stop:  # argparse: --help, --version and usage errors
         return stop.code if isinstance(stop.code, int) else 2
     try:
