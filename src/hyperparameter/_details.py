@@ -93,10 +93,10 @@ def render_details(
         default = f", default {other.default}" if other.default is not None else ""
         what = "read" if other.role == "read" else "declared"
         lines.append(f"Also {what} at: {location(other)} ({other.function}{default})")
-    return "\n".join([*lines, "Usage:", *_usage_lines(entry.key, found)])
+    return "\n".join([*lines, "Usage:", *_describe_usage(entry.key, found)])
 
 
-def _usage_lines(key: str, found: Description) -> list[str]:
+def _describe_usage(key: str, found: Description) -> list[str]:
     """How to read the key in code and set it from the command line."""
     if found.dynamic:
         lines = [
@@ -110,13 +110,17 @@ def _usage_lines(key: str, found: Description) -> list[str]:
                 "  # Or through the class that declares it",
                 f"  value = {found.function}().{key.rpartition('.')[2]}",
             ]
-    return [*lines, "  # Set via command line (programs started with hp.launch)", f"  {command_line(key)}"]
+    return [
+        *lines,
+        "  # Set via command line (programs started with hp.launch)",
+        f"  {format_command_line(key)}",
+    ]
 
 
-def command_line(key: str) -> str:
+def format_command_line(key: str) -> str:
     """Return how a launched program's command line sets ``key``.
 
-    >>> command_line("train.lr"), command_line("seed"), command_line("model.lambda")
+    >>> format_command_line("train.lr"), format_command_line("seed"), format_command_line("model.lambda")
     ('--train.lr=<value>', '-D seed=<value>', '--model.lambda=<value>')
     """
     if "." in key and all(segment.isidentifier() for segment in key.split(".")):
