@@ -145,18 +145,18 @@ def _run_at(
     # A coroutine, generator or async generator runs its body later, step by step:
     # each step runs in the call's context, so the body sees the bound values.
     if isinstance(result, types.GeneratorType):
-        return _generator_in(context, level, result)  # type: ignore[return-value]
+        return _run_generator_in(context, level, result)  # type: ignore[return-value]
     if isinstance(result, types.CoroutineType):
-        return _coroutine_in(context, level, result)  # type: ignore[return-value]
+        return _run_coroutine_in(context, level, result)  # type: ignore[return-value]
     if isinstance(result, types.AsyncGeneratorType):
-        return _async_generator_in(context, level, result)  # type: ignore[return-value]
+        return _run_async_generator_in(context, level, result)  # type: ignore[return-value]
     # The block the level belongs to may have ended before this call: what
     # the call remembered for the level must not keep it alive.
     forget(level)
     return result
 
 
-def _steps_in(context: contextvars.Context, steps: Any) -> Generator[Any, Any, Any]:
+def _run_steps_in(context: contextvars.Context, steps: Any) -> Generator[Any, Any, Any]:
     """Drive ``steps`` (a generator or an awaitable's iterator), running each step in ``context``.
 
     What is sent or thrown in is passed on, and what ``steps`` returns is returned.
@@ -177,26 +177,28 @@ def _steps_in(context: contextvars.Context, steps: Any) -> Generator[Any, Any, A
             advance, value = steps.throw, error
 
 
-_await_in = types.coroutine(_steps_in)
+_await_in = types.coroutine(_run_steps_in)
 
 
-def _generator_in(
+def _run_generator_in(
     context: contextvars.Context, level: Level, generator: Generator[Any, Any, R]
 ) -> Generator[Any, Any, R]:
     try:
-        return (yield from _steps_in(context, generator))  # type: ignore[no-any-return]
+        return (yield from _run_steps_in(context, generator))  # type: ignore[no-any-return]
     finally:
         forget(level)
 
 
-async def _coroutine_in(context: contextvars.Context, level: Level, coroutine: Coroutine[Any, Any, R]) -> R:
+async def _run_coroutine_in(
+    context: contextvars.Context, level: Level, coroutine: Coroutine[Any, Any, R]
+) -> R:
     try:
         return await _await_in(context, coroutine)  # type: ignore[no-any-return]
     finally:
         forget(level)
 
 
-async def _async_generator_in(
+async def _run_async_generator_in(
     context: contextvars.Context, level: Level, generator: AsyncGenerator[Any, Any]
 ) -> AsyncGenerator[Any, Any]:
     step = generator.asend(None)
