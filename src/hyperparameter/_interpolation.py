@@ -80,13 +80,13 @@ def parse(text: str) -> tuple[Part, ...]:
         if start < 0:
             literal.append(text[position:])
             break
-        slashes = _backslashes_before(text, start, position)
+        slashes = _count_backslashes_before(text, start, position)
         literal.append(text[position : start - slashes] + "\\" * (slashes // 2))
         if slashes % 2:
             literal.append(OPEN)
             position = start + len(OPEN)
             continue
-        end = _closing_brace(text, start)
+        end = _find_closing_brace(text, start)
         if "".join(literal):
             parts.append("".join(literal))
         literal = []
@@ -97,18 +97,18 @@ def parse(text: str) -> tuple[Part, ...]:
     return tuple(parts)
 
 
-def _backslashes_before(text: str, index: int, lower: int) -> int:
+def _count_backslashes_before(text: str, index: int, lower: int) -> int:
     start = index
     while start > lower and text[start - 1] == "\\":
         start -= 1
     return index - start
 
 
-def _closing_brace(text: str, start: int) -> int:
+def _find_closing_brace(text: str, start: int) -> int:
     """Return the index of the ``}`` that closes the ``${`` at ``start`` (defaults may nest)."""
     depth, index = 0, start
     while index < len(text):
-        if text.startswith(OPEN, index) and _backslashes_before(text, index, start + 2) % 2 == 0:
+        if text.startswith(OPEN, index) and _count_backslashes_before(text, index, start + 2) % 2 == 0:
             depth += 1
             index += len(OPEN)
             continue
@@ -169,7 +169,7 @@ class _Resolver:
         # What references add to the config: the copies they make and the text they build.
         self._budget = Budget(None, limits)
 
-    def _fresh(self, path: KeyPath, value: Any) -> Any:
+    def _copy_unshared(self, path: KeyPath, value: Any) -> Any:
         """Copy ``value`` so that no other place of the result shares it, so changing one place changes one.
 
         Strings and numbers are shared (nothing can change them); containers are
@@ -194,7 +194,7 @@ class _Resolver:
 
     def _string(self, path: KeyPath, text: str) -> Any:
         if path in self._done:
-            return self._fresh(path, self._done[path])
+            return self._copy_unshared(path, self._done[path])
         if path in self._resolving:
             steps = self._chain[self._chain.index(path) :]
             cycle = " -> ".join(format_path(step) for step in [*steps, path])
@@ -209,14 +209,14 @@ class _Resolver:
         self._chain.append(path)
         self._resolving.add(path)
         try:
-            value = self._template(path, parts)
+            value = self._fill_template(path, parts)
         finally:
             self._chain.pop()
             self._resolving.discard(path)
         self._done[path] = value
-        return self._fresh(path, value)
+        return self._copy_unshared(path, value)
 
-    def _template(self, path: KeyPath, parts: tuple[Part, ...]) -> Any:
+    def _fill_template(self, path: KeyPath, parts: tuple[Part, ...]) -> Any:
         if len(parts) == 1 and not isinstance(parts[0], str):
             return self._evaluate(path, parts[0])
         pieces = [part if isinstance(part, str) else self._embed(path, part) for part in parts]
@@ -238,7 +238,7 @@ class _Resolver:
             if text is not None:
                 return text
             if part.default is not None:
-                return self._template(path, part.default)
+                return self._fill_template(path, part.default)
             raise MissingReferenceError(
                 f"The {locate(path, self._where(path))} refers to {part.text!r}, but the environment "
                 f"variable {part.name!r} is not set; "
@@ -252,8 +252,8 @@ class _Resolver:
         node: Any = self._root
         walked: KeyPath = ()
         for part in reference.path:
-            child = self._child(path, reference, node, walked, part)
-            node, walked = child, (*walked, _index(node, part))
+            child = self._find_child(path, reference, node, walked, part)
+            node, walked = child, (*walked, _to_index(node, part))
             if isinstance(node, str) and OPEN in node:
                 node = self._string(walked, node)
         if isinstance(node, (dict, list, tuple)):
@@ -265,13 +265,13 @@ class _Resolver:
                 self._chain.pop()
         return node
 
-    def _child(
+    def _find_child(
         self, path: KeyPath, reference: Reference, node: Any, walked: KeyPath, part: Union[str, int]
     ) -> Any:
         if isinstance(node, dict) and isinstance(part, str) and part in node:
             return node[part]
         if isinstance(node, (list, tuple)):
-            index = _index(node, part)
+            index = _to_index(node, part)
             if isinstance(index, int) and index < len(node):
                 return node[index]
             why = f"{format_path(walked)!r} has {len(node)} items."
@@ -288,7 +288,7 @@ class _Resolver:
         )
 
 
-def _index(node: Any, part: Union[str, int]) -> Union[str, int]:
+def _to_index(node: Any, part: Union[str, int]) -> Union[str, int]:
     """Return the index a list item is named by: ``[0]`` or ``.0`` both index a list."""
     if isinstance(node, (list, tuple)) and isinstance(part, str) and part.isdigit():
         return int(part)
