@@ -10,7 +10,7 @@ import pytest
 
 import hyperparameter as hp
 from hyperparameter import _scanner, _syntax
-from hyperparameter._kinds import _argument_names
+from hyperparameter._kinds import _collect_argument_names
 
 
 def _public_names_bound_to(target: Any) -> set[str]:
@@ -70,7 +70,7 @@ def test_scanner_knows_every_method_of_a_scope_object() -> None:
 
 def test_describing_arguments_are_arguments_of_some_kind() -> None:
     """Every constructor argument the scanner reads as a description is one a kind accepts."""
-    accepted = set().union(*(_argument_names(kind) for kind in _kind_classes().values()))
+    accepted = set().union(*(_collect_argument_names(kind) for kind in _kind_classes().values()))
     assert accepted >= _syntax._DESCRIBING
 
 

@@ -122,7 +122,7 @@ class Parameter(Generic[T]):
         """Describe what this kind accepts, for messages."""
         return f"a {self.type_name}"
 
-    def _wrong_type(self, value: Any) -> ParameterTypeError:
+    def _build_type_error(self, value: Any) -> ParameterTypeError:
         return ParameterTypeError(
             f"Parameter {self.key or self.name!r} expects {self.expected()}, "
             f"not {type(value).__name__} {value!r}.",
@@ -130,7 +130,7 @@ class Parameter(Generic[T]):
             value,
         )
 
-    def _out_of_range(self, value: Any, why: str) -> ParameterValueError:
+    def _build_range_error(self, value: Any, why: str) -> ParameterValueError:
         return ParameterValueError(
             f"Parameter {self.key or self.name!r} = {value!r} is out of range: {why}.", self.key, value
         )
@@ -177,7 +177,7 @@ class Parameter(Generic[T]):
         >>> Fine.param("lr").bounds, Fine.param("lr").doc, Fine().lr
         ((0, 1), 'learning rate', 0.0001)
         """
-        accepted = _argument_names(type(self))
+        accepted = _collect_argument_names(type(self))
         merged = {name: value for name, value in base._arguments.items() if name in accepted}
         merged.update(self._arguments)
         if merged != self._arguments:
@@ -204,7 +204,9 @@ class Parameter(Generic[T]):
         if remembered[0] is level:
             if remembered[1] is not UNSET:
                 return remembered[1]
-            return self._instance_copy(instance) if self._mutable and instance is not None else self.default
+            return (
+                self._copy_for_instance(instance) if self._mutable and instance is not None else self.default
+            )
         return self._from_level(level, instance)
 
     def _from_level(self, level: Level, instance: Any) -> T:
@@ -219,7 +221,7 @@ class Parameter(Generic[T]):
             if shareable:
                 self._remember(level, UNSET)
             if instance is not None and self._mutable:
-                return self._instance_copy(instance)
+                return self._copy_for_instance(instance)
             return self.default
         checked: T = self.from_scope(value)
         if shareable and not self._mutable:
@@ -256,7 +258,7 @@ class Parameter(Generic[T]):
         if self._remembered[0] is level:
             self._remembered = (None, UNSET)
 
-    def _instance_copy(self, instance: Any) -> T:
+    def _copy_for_instance(self, instance: Any) -> T:
         """Return the instance's own copy of a mutable class default (renewed if the default changes)."""
         copies = instance.__dict__.setdefault("_hp_default_copies", {})
         copied: T
@@ -349,15 +351,15 @@ class Number(Parameter[T]):
 
     def _check(self, value: Any) -> Any:
         if isinstance(value, bool) or not isinstance(value, self._accepted):
-            raise self._wrong_type(value)
+            raise self._build_type_error(value)
         low, high = self.bounds or (None, None)
         low_in, high_in = self.inclusive_bounds
         if self.bounds and value != value:  # NaN compares false with every bound
-            raise self._out_of_range(value, f"expected {self.describe_bounds()}")
+            raise self._build_range_error(value, f"expected {self.describe_bounds()}")
         if low is not None and (value < low or (value == low and not low_in)):
-            raise self._out_of_range(value, f"expected {self.describe_bounds()}")
+            raise self._build_range_error(value, f"expected {self.describe_bounds()}")
         if high is not None and (value > high or (value == high and not high_in)):
-            raise self._out_of_range(value, f"expected {self.describe_bounds()}")
+            raise self._build_range_error(value, f"expected {self.describe_bounds()}")
         return value
 
     def describe_bounds(self) -> str:
@@ -440,7 +442,7 @@ class Bool(Parameter[bool]):
 
     def _check(self, value: Any) -> Any:
         if not isinstance(value, bool):
-            raise self._wrong_type(value)
+            raise self._build_type_error(value)
         return value
 
     def parse(self, text: str) -> Any:
@@ -468,9 +470,9 @@ class Str(Parameter[str]):
 
     def _check(self, value: Any) -> Any:
         if not isinstance(value, str):
-            raise self._wrong_type(value)
+            raise self._build_type_error(value)
         if self.regex is not None and not re.fullmatch(self.regex, value):
-            raise self._out_of_range(value, f"it does not match {self.regex!r}")
+            raise self._build_range_error(value, f"it does not match {self.regex!r}")
         return value
 
     def parse(self, text: str) -> Any:
@@ -504,7 +506,7 @@ class Choice(Parameter[Any]):
 
     def _check(self, value: Any) -> Any:
         if value not in self.objects:
-            raise self._out_of_range(value, f"expected one of {self.objects!r}")
+            raise self._build_range_error(value, f"expected one of {self.objects!r}")
         return value
 
     def parse(self, text: str) -> Any:
@@ -552,7 +554,7 @@ class List(Parameter[list[Any]]):
 
     def _check(self, value: Any) -> Any:
         if not isinstance(value, (list, tuple)):
-            raise self._wrong_type(value)
+            raise self._build_type_error(value)
         if self.item_type is not None:
             for index, item in enumerate(value):
                 if not isinstance(item, self.item_type) or (
@@ -566,7 +568,7 @@ class List(Parameter[list[Any]]):
                     )
         low, high = self.bounds or (None, None)
         if (low is not None and len(value) < low) or (high is not None and len(value) > high):
-            raise self._out_of_range(value, f"expected a length in {self._length()}")
+            raise self._build_range_error(value, f"expected a length in {self._format_length()}")
         return list(value)
 
     def parse(self, text: str) -> Any:
@@ -598,17 +600,17 @@ class List(Parameter[list[Any]]):
             items[index] = text if self.item_type in (None, str) else coerce(text, self.item_type)
         return items
 
-    def _length(self) -> str:
+    def _format_length(self) -> str:
         low, high = self.bounds or (None, None)
         return f"[{low or 0}, {'inf' if high is None else high}]"
 
     def expected(self) -> str:
         items = f" of {self.item_type.__name__}" if self.item_type else ""
-        return f"a list{items}{f' with a length in {self._length()}' if self.bounds else ''}"
+        return f"a list{items}{f' with a length in {self._format_length()}' if self.bounds else ''}"
 
     def describe_type(self) -> str:
         items = self.item_type.__name__ if self.item_type else "any"
-        return f"list[{items}]{f', length in {self._length()}' if self.bounds else ''}"
+        return f"list[{items}]{f', length in {self._format_length()}' if self.bounds else ''}"
 
     def _schema(self) -> dict[str, Any]:
         schema: dict[str, Any] = {"type": "array"}
@@ -643,7 +645,7 @@ class Dict(Parameter[dict[str, Any]]):
 
     def _check(self, value: Any) -> Any:
         if not isinstance(value, dict):
-            raise self._wrong_type(value)
+            raise self._build_type_error(value)
         return value
 
     def parse(self, text: str) -> Any:
@@ -656,7 +658,7 @@ class Dict(Parameter[dict[str, Any]]):
         return {"type": "object"}
 
 
-def _argument_names(kind: type) -> set[str]:
+def _collect_argument_names(kind: type) -> set[str]:
     """Every argument name the constructors along ``kind``'s bases accept."""
     names: set[str] = set()
     for klass in kind.__mro__:
@@ -710,7 +712,7 @@ class Instance(Parameter[Any]):
 
     def _check(self, value: Any) -> Any:
         if not isinstance(value, self.class_):
-            raise self._wrong_type(value)
+            raise self._build_type_error(value)
         return value
 
     def parse(self, text: str) -> Any:
@@ -738,7 +740,7 @@ class Callable(Parameter[CallableType[..., Any]]):
 
     def _check(self, value: Any) -> Any:
         if not callable(value):
-            raise self._wrong_type(value)
+            raise self._build_type_error(value)
         return value
 
     def parse(self, text: str) -> Any:
