@@ -169,7 +169,7 @@ class Params(metaclass=ParamsMeta):
     _hp_namespace: ClassVar[str]
 
     def __init__(self, **values: Any) -> None:
-        self._hp_apply(self._hp_checked(values, constructing=True))
+        self._hp_apply(self._hp_check(values, constructing=True))
 
     # -- introspection --------------------------------------------------------
     @classmethod
@@ -210,12 +210,12 @@ class Params(metaclass=ParamsMeta):
 
         Used as ``with obj.update(lr=0.5):``, the old values come back at the end of the block.
         """
-        checked = self._hp_checked(values)
+        checked = self._hp_check(values)
         previous = {name: self.__dict__.get(name, UNSET) for name in checked}
         self._hp_apply(checked)
         return _Update(self, previous)
 
-    def _hp_checked(self, values: dict[str, Any], constructing: bool = False) -> dict[str, Any]:
+    def _hp_check(self, values: dict[str, Any], constructing: bool = False) -> dict[str, Any]:
         params = self._hp_params
         checked = {}
         for name, value in values.items():
@@ -239,17 +239,17 @@ class Params(metaclass=ParamsMeta):
         watched = bool(self.__dict__.get("_hp_watchers"))
         events = []
         for name, value in values.items():
-            old = self._hp_value_or_default(name) if watched else None
+            old = self._hp_read_value_or_default(name) if watched else None
             if value is UNSET:
                 self.__dict__.pop(name, None)
             else:
                 self.__dict__[name] = value
             if watched:
-                events.append((name, old, self._hp_value_or_default(name)))
+                events.append((name, old, self._hp_read_value_or_default(name)))
         for name, old, new in events:
             self._hp_notify(name, old, new)
 
-    def _hp_value_or_default(self, name: str) -> Any:
+    def _hp_read_value_or_default(self, name: str) -> Any:
         """Return the value now, or the default when the scope holds a bad one (for watchers)."""
         try:
             return getattr(self, name)
@@ -300,7 +300,7 @@ class Params(metaclass=ParamsMeta):
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(self._hp_checked(state, constructing=True))
+        self.__dict__.update(self._hp_check(state, constructing=True))
 
     def __repr__(self) -> str:
         shown = ", ".join(f"{name}={value!r}" for name, value in self.values().items())
