@@ -42,7 +42,7 @@ from ._levels import (
     current,
     find_records,
     forget,
-    new_level,
+    make_level,
     pin,
     publish_baseline,
 )
@@ -111,12 +111,12 @@ def _enter_block(owner: ScopeOwner, frame: FrameType) -> None:
     generator = find_block_generator(frame)
     if generator is not None:
         outer = find_innermost_block(generator)
-        open_block(generator, new_level(Level, owner._values, parent, owner, outer, generator, records))
+        open_block(generator, make_level(Level, owner._values, parent, owner, outer, generator, records))
         return
     raw = _context_level()
     if raw is UNPINNED:
         raw = pin()
-    _set_current(new_level(Level, owner._values, parent, owner, raw, running, records))
+    _set_current(make_level(Level, owner._values, parent, owner, raw, running, records))
 
 
 def leave(owner: ScopeOwner, exc_type: Any, exc: Any, traceback: Any) -> None:
@@ -302,7 +302,7 @@ def write(key: str, value: Any) -> None:
 def make_detached(own: dict[str, Any], inherit: bool, owner: Optional[ScopeOwner]) -> Level:
     """Make a level for reading a scope object that is not entered in this context."""
     seen = innermost()
-    return new_level(Level, own, seen if inherit else None, owner, None, None, find_records(seen))
+    return make_level(Level, own, seen if inherit else None, owner, None, None, find_records(seen))
 
 
 #: Why ``hp.scope.frozen()`` may not publish here (set by a sweep for a trial that shares
@@ -332,7 +332,7 @@ def start(values: dict[str, Any]) -> None:
         )
     own = dict(baseline().own)
     own.update(values)
-    _set_current(new_level(Level, own, None, None, None, None, find_records(level)))
+    _set_current(make_level(Level, own, None, None, None, None, find_records(level)))
     forget(level)
 
 
@@ -347,7 +347,7 @@ def begin_recording(record: Any) -> None:
     seen, running = find_visible_at(_getframe(1))
     if seen is UNPINNED:
         seen = pin()
-    version = new_level(
+    version = make_level(
         type(seen),
         seen.own,
         seen.parent,
@@ -372,7 +372,7 @@ def end_recording(record: Any) -> None:
     assert target is not None
     records = tuple(each for each in find_records(target) if each is not record)
     active.replace(
-        new_level(
+        make_level(
             type(target), target.own, target.parent, target.owner, target.restore_to, target.frame, records
         )
     )

@@ -14,9 +14,9 @@ from collections.abc import AsyncGenerator, Coroutine, Generator
 from typing import TYPE_CHECKING, Any, Callable, Generic, Optional, TypeVar
 
 from ._engine import innermost
-from ._levels import Level, chain_values, current, forget, new_level
+from ._levels import Level, chain_values, current, forget, make_level
 from ._origins import sources_of
-from ._processes import InheritedSources, open_records, pack, reporters, unpack
+from ._processes import InheritedSources, find_reporters, open_records, pack, unpack
 from ._scope import SourcedScope, make_scope
 
 if TYPE_CHECKING:
@@ -103,7 +103,7 @@ class BoundCall(Generic[R]):
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Inside a record, the other process reports its reads to it (see _record_processes).
-        return unpickle_bound, (self.__wrapped__, self._pack_once(), reporters(self._level))
+        return unpickle_bound, (self.__wrapped__, self._pack_once(), find_reporters(self._level))
 
     def __dask_tokenize__(self) -> tuple[Any, ...]:
         # Dask names a task by hashing what it runs: two calls bound to different
@@ -125,7 +125,7 @@ def unpickle_bound(func: Callable[..., R], payload: bytes, reporters: tuple[Any,
     """
     values, sources = unpack(payload)
     owner = make_scope(SourcedScope, values, InheritedSources(values, sources))
-    level = new_level(Level, values, None, owner, None, None, open_records(reporters))
+    level = make_level(Level, values, None, owner, None, None, open_records(reporters))
     return BoundCall(func, level, payload)
 
 

@@ -86,7 +86,7 @@ class Level(dict):  # type: ignore[type-arg]
 
     def copy_with(self, own: dict[str, Any], parent: Optional[Level], restore_to: Optional[Level]) -> Level:
         """Make a new version of this level (same class, owner, frame and records) with other links."""
-        return new_level(type(self), own, parent, self.owner, restore_to, self.frame, find_records(self))
+        return make_level(type(self), own, parent, self.owner, restore_to, self.frame, find_records(self))
 
 
 class RecordLevel(Level):
@@ -102,7 +102,7 @@ class RecordLevel(Level):
         return first_read(self, key, UNKNOWN)
 
 
-def new_level(
+def make_level(
     cls: type[Level],
     own: dict[str, Any],
     parent: Optional[Level],
@@ -127,8 +127,8 @@ def new_level(
 
 
 # The value every new thread's context starts with: "not pinned to a base yet".
-UNPINNED = new_level(Level, {}, None, None, None)
-_baseline: Level = new_level(Level, {}, None, None, None)
+UNPINNED = make_level(Level, {}, None, None, None)
+_baseline: Level = make_level(Level, {}, None, None, None)
 current: ContextVar[Level] = ContextVar("hyperparameter.scope", default=UNPINNED)
 _set_current = current.set
 
@@ -147,7 +147,7 @@ def baseline() -> Level:
 def publish_baseline(values: dict[str, Any], records: tuple[Any, ...] = ()) -> None:
     """Make ``values`` the level new threads start from (recording for ``records``, if any)."""
     global _baseline
-    _baseline = new_level(Level, values, None, None, None, None, records)
+    _baseline = make_level(Level, values, None, None, None, None, records)
 
 
 def restore_baseline_level(level: Level) -> None:

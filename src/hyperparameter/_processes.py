@@ -50,11 +50,11 @@ def pack(values: dict[str, Any], sources: Optional[Mapping[str, str]] = None) ->
     try:
         return pickle.dumps((values, sources), pickle.HIGHEST_PROTOCOL)
     except Exception:
-        name_unpicklable(values, lambda value: pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
+        check_picklable(values, lambda value: pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
         raise  # the values pickle one by one: the failure is not one value's
 
 
-def name_unpicklable(values: Mapping[str, Any], dumps: Callable[[Any], Any]) -> None:
+def check_picklable(values: Mapping[str, Any], dumps: Callable[[Any], Any]) -> None:
     """Raise UnpicklableValueError for the first of ``values`` the pickler ``dumps`` cannot pickle.
 
     Called once pickling them all failed, to say which key's value is to blame.
@@ -102,7 +102,7 @@ class InheritedSources(Mapping[str, str]):
         return len(self._values)
 
 
-def reporters(level: Level) -> tuple[Any, ...]:
+def find_reporters(level: Level) -> tuple[Any, ...]:
     """Return how a process started from ``level`` reports its reads to the records open here.
 
     Each open record ``level`` reports to gives a picklable reporter (see
@@ -118,12 +118,12 @@ def open_records(reporters: tuple[Any, ...]) -> tuple[Any, ...]:
     return tuple(reporter.open() for reporter in reporters)
 
 
-def _before_fork() -> None:
+def _prepare_fork() -> None:
     """Give the records of a recording baseline their inbox, so that a fork child finds it."""
-    reporters(baseline())
+    find_reporters(baseline())
 
 
-def _after_fork_in_child() -> None:
+def _start_fork_child() -> None:
     """Start a multiprocessing child from the baseline, like a new thread (recording to the parent)."""
     caller = sys._getframe(1)
     if caller.f_globals.get("__name__") in _FORKING_MODULES:
@@ -131,11 +131,11 @@ def _after_fork_in_child() -> None:
         level = baseline()
         if find_records(level):  # the parent's records are copies here: report to the parent instead
             values, (_, sources) = level.own, save_baseline()[1]
-            publish_baseline(values, open_records(reporters(level)))
+            publish_baseline(values, open_records(find_reporters(level)))
             publish_sources(dict(InheritedSources(values, sources)))
 
 
-os.register_at_fork(before=_before_fork, after_in_child=_after_fork_in_child)
+os.register_at_fork(before=_prepare_fork, after_in_child=_start_fork_child)
 
 
 class _BaselineCarrier:
@@ -145,7 +145,7 @@ class _BaselineCarrier:
         level = baseline()
         if not level.own:
             return _find_carrier, ()
-        return _receive_baseline, (pack(level.own, sources_of(level)), reporters(level))
+        return _receive_baseline, (pack(level.own, sources_of(level)), find_reporters(level))
 
 
 _CARRIER = _BaselineCarrier()

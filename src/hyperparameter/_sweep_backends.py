@@ -21,7 +21,7 @@ from typing import Any, Callable, Optional, Protocol
 from ._engine import innermost
 from ._handoff import bind_scope
 from ._levels import chain_values
-from ._processes import name_unpicklable
+from ._processes import check_picklable
 from ._sweep_stop import watch_stop
 from ._sweep_worker import Outcome, execute, execute_isolated, start_worker
 from .exceptions import MissingDependencyError, SweepError
@@ -104,7 +104,7 @@ def check_sendable(values: dict[str, Any], dumps: Callable[[Any], bytes] = pickl
     try:
         dumps(values)
     except Exception:
-        name_unpicklable(values, dumps)
+        check_picklable(values, dumps)
         raise  # the values pickle one by one: the failure is not one value's
     return values
 

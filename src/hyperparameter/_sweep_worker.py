@@ -26,7 +26,7 @@ from types import TracebackType
 from typing import Any, Callable, Optional
 
 from ._engine import freeze_refusal
-from ._levels import Level, baseline, current, new_level, publish_baseline
+from ._levels import Level, baseline, current, make_level, publish_baseline
 from ._origins import publish_sources, restore_baseline, save_baseline
 from ._processes import carry_baseline
 from ._scope import Scope, SourcedScope
@@ -197,7 +197,7 @@ def _execute_on(
     alone: bool,
     folder: Optional[str],
 ) -> Outcome:
-    current.set(new_level(Level, dict(outer), None, None, None))
+    current.set(make_level(Level, dict(outer), None, None, None))
     return execute(func, values, sources, recording, alone, folder)
 
 
