@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hyperparameter._numbers import jsonable, plain_number, real_number
+from hyperparameter._numbers import as_real_number, jsonable, plain_number
 
 
 class Tensor0d:
@@ -61,13 +61,13 @@ def test_numbers_of_other_kinds_become_plain(value: Any, expected: Any) -> None:
 def test_other_values_stay_as_they_are(value: Any) -> None:
     """Text, containers, arrays with dimensions and complex numbers are not numbers."""
     assert plain_number(value) is value
-    assert real_number(value) is None
+    assert as_real_number(value) is None
 
 
 @pytest.mark.parametrize("value", [True, False, Tensor0d(True)])
 def test_a_bool_is_not_a_real_number(value: Any) -> None:
     """A bool, plain or of another library, is never taken as an objective's number."""
-    assert real_number(value) is None
+    assert as_real_number(value) is None
 
 
 def test_numpy_scalars_become_plain_numbers() -> None:

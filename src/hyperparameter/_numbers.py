@@ -57,10 +57,10 @@ def plain_number(value: Any) -> Any:
     return value
 
 
-def real_number(value: Any) -> Any:
+def as_real_number(value: Any) -> Any:
     """Return ``value`` as a plain ``int`` or ``float`` when it is a number (not a bool), else None.
 
-    >>> real_number(3), real_number(False), real_number("3")
+    >>> as_real_number(3), as_real_number(False), as_real_number("3")
     (3, None, None)
     """
     plain = plain_number(value)
@@ -83,10 +83,10 @@ def jsonable(value: Any) -> Any:
     >>> jsonable([Color.RED, {2, 1}])
     ['RED', [1, 2]]
     """
-    return _jsonable(value, set())
+    return _to_jsonable(value, set())
 
 
-def _jsonable(value: Any, inside: set[int]) -> Any:
+def _to_jsonable(value: Any, inside: set[int]) -> Any:
     value = plain_number(value)
     if value is None or isinstance(value, (str, bool, int, float)):
         return value
@@ -102,9 +102,9 @@ def _jsonable(value: Any, inside: set[int]) -> Any:
     try:
         if isinstance(value, Mapping):
             return {
-                key if isinstance(key, str) else str(key): _jsonable(item, inside)
+                key if isinstance(key, str) else str(key): _to_jsonable(item, inside)
                 for key, item in value.items()
             }
-        return [_jsonable(item, inside) for item in value]
+        return [_to_jsonable(item, inside) for item in value]
     finally:
         inside.discard(id(value))

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Optional, Protocol, Union, overload
 
 from ._grammar import format_value
-from ._numbers import plain_number, real_number
+from ._numbers import as_real_number, plain_number
 from ._suggest import did_you_mean
 from ._table import align_rows
 
@@ -119,7 +119,7 @@ class Objective:
 
     def value(self, trial: Trial) -> Optional[float]:
         """Return the trial's number for this objective, or None (failed, missing, not a number)."""
-        found = real_number(trial.metrics().get(self.label))
+        found = as_real_number(trial.metrics().get(self.label))
         if found is None or math.isnan(found):
             return None
         return float(found)
@@ -136,7 +136,7 @@ class Objective:
         what = f"The objective {self.label!r}" if self.metric else "The objective (the result itself)"
         if self.label in columns:
             found = columns[self.label]
-            if real_number(found) is None:
+            if as_real_number(found) is None:
                 return f"{what} must be a number, not {_short(found)}."
             return None  # NaN included: a number, just never the best
         if isinstance(trial.result, Mapping) and columns:
