@@ -84,11 +84,13 @@ def ray_remote(target: Optional[T] = None, **options: Any) -> Any:
         )
         return RemoteClass(remote_class)
     function: Callable[..., Any] = target  # type: ignore[assignment]
-    wrapped = ray.remote(**options)(_trampoline(function)) if options else ray.remote(_trampoline(function))
+    wrapped = (
+        ray.remote(**options)(_wrap_for_ray(function)) if options else ray.remote(_wrap_for_ray(function))
+    )
     return RemoteFunction(wrapped)
 
 
-def _trampoline(func: Callable[..., Any]) -> Callable[..., Any]:
+def _wrap_for_ray(func: Callable[..., Any]) -> Callable[..., Any]:
     """Wrap ``func`` to take the caller's values first; Ray exports it to the cluster once."""
 
     def run_in_scope(payload: bytes, *args: Any, **kwargs: Any) -> Any:
