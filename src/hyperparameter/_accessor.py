@@ -150,7 +150,7 @@ class ScopeKey(_Key):
         return ScopeKey(self._hp_scope, key)
 
     def _hp_find_level(self) -> Level:
-        return self._hp_scope._level()  # type: ignore[no-any-return]
+        return self._hp_scope._find_level()  # type: ignore[no-any-return]
 
     def _hp_write(self, key: str, value: Any) -> None:
         self._hp_scope._write(assignment(key, value))

@@ -108,7 +108,7 @@ class Scope:
     __exit__: Callable[..., None] = leave
 
     # -- reading ----------------------------------------------------------
-    def _level(self) -> Level:
+    def _find_level(self) -> Level:
         """Return the level this object's reads see in the calling context."""
         level = find_level(self)
         return level if level is not None else make_detached(self._values, self._inherit, self)
@@ -120,20 +120,20 @@ class Scope:
 
     def __getitem__(self, key: str) -> Any:
         if type(key) is StoredKey:
-            return read(self._level(), key, None)
+            return read(self._find_level(), key, None)
         return ScopeKey(self, check_key(key))
 
     def __contains__(self, key: object) -> bool:
-        return key in chain_values(self._level())
+        return key in chain_values(self._find_level())
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.keys())
 
     def __len__(self) -> int:
-        return len(chain_values(self._level()))
+        return len(chain_values(self._find_level()))
 
     def __repr__(self) -> str:
-        return f"hp.scope({chain_values(self._level())!r})"
+        return f"hp.scope({chain_values(self._find_level())!r})"
 
     def __reduce__(self) -> tuple[Any, ...]:
         # A scope pickles as its own values (a scope object is a set of overrides),
@@ -147,11 +147,11 @@ class Scope:
         >>> hp.scope.empty(a=1, b=2).keys()
         ['a', 'b']
         """
-        return [StoredKey(key) for key in chain_values(self._level())]
+        return [StoredKey(key) for key in chain_values(self._find_level())]
 
     def storage(self) -> Storage:
         """Return a snapshot of every value this scope sees."""
-        return Storage(chain_values(self._level()))
+        return Storage(chain_values(self._find_level()))
 
     # -- writing ------------------------------------------------------------
     def __setattr__(self, name: str, value: Any) -> None:
@@ -276,7 +276,7 @@ class _BaseScope(Scope):
 
     __slots__ = ()
 
-    def _level(self) -> Level:
+    def _find_level(self) -> Level:
         level: Optional[Level] = find_level(None)
         return level if level is not None else innermost()
 
@@ -285,7 +285,7 @@ class _BaseScope(Scope):
 
     def __reduce__(self) -> tuple[Any, ...]:
         # The base is the context's own: it crosses as a scope of the values it holds.
-        return _unpickle_scope, (Scope, pack(chain_values(self._level())))
+        return _unpickle_scope, (Scope, pack(chain_values(self._find_level())))
 
 
 class ScopeRoot:
