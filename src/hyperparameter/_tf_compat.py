@@ -28,13 +28,13 @@ _CLAUSE = re.compile(
 )
 
 
-def _could_not_parse(name: str, value_type: type, text: str, values: str) -> ValueError:
+def _build_parse_error(name: str, value_type: type, text: str, values: str) -> ValueError:
     return ValueError(
         f"Could not parse hparam '{name}' of type '{value_type.__name__}' with value '{text}' in {values}"
     )
 
 
-def _assigned_twice(name: str, values: str) -> ValueError:
+def _build_reassignment_error(name: str, values: str) -> ValueError:
     return ValueError(f"Multiple assignments to variable '{name}' in {values}")
 
 
@@ -94,17 +94,17 @@ def _put_scalar(
     try:
         value = _make_parser(value_type)(text)
     except ValueError:
-        raise _could_not_parse(name, value_type, text, values) from None
+        raise _build_parse_error(name, value_type, text, values) from None
     if index is None:
         if name in results:
-            raise _assigned_twice(name, values)
+            raise _build_reassignment_error(name, values)
         results[name] = value
         return
     assigned = results.setdefault(name, {})
     if not isinstance(assigned, dict):
-        raise _assigned_twice(name, values)
+        raise _build_reassignment_error(name, values)
     if int(index) in assigned:
-        raise _assigned_twice(f"{name}[{int(index)}]", values)
+        raise _build_reassignment_error(f"{name}[{int(index)}]", values)
     assigned[int(index)] = value
 
 
@@ -114,12 +114,12 @@ def _put_list(
     if index is not None:
         raise ValueError("Assignment of a list to a list index.")
     if name in results:
-        raise _assigned_twice(name, values)
+        raise _build_reassignment_error(name, values)
     parse = _make_parser(value_type)
     try:
         results[name] = [parse(item) for item in split_list(f"[{text}]", quotes=False)]
     except ValueError:
-        raise _could_not_parse(name, value_type, text, values) from None
+        raise _build_parse_error(name, value_type, text, values) from None
 
 
 def _cast(name: str, value_type: type, value: Any) -> Any:
