@@ -5,11 +5,15 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 import textwrap
+import types
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+import hyperparameter as hp
 from programs import SOURCE_DIR, run_python
 
 APP = """
@@ -129,3 +133,27 @@ def test_list_params_shows_the_libraries_keys(program: Path) -> None:
     rows = {row["key"]: row for row in json.loads(done.stdout)["hyperparameters"]}
     assert {"app.x", "mylib.k", "mylib.width", "mylib.depth", "instlib.k"} <= set(rows)
     assert rows["mylib.width"]["defined_at"].endswith(os.path.join("mylib", "__init__.py") + ":10")
+
+
+class _LazyModule(types.ModuleType):
+    """A module that imports itself on first attribute use, as TensorFlow's lazy modules do."""
+
+    def __getattr__(self, name: str) -> Any:
+        touched.append(name)
+        raise AttributeError(name)
+
+
+touched: list[str] = []
+
+
+def test_looking_for_libraries_never_wakes_a_lazy_module(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A launch that checks values reads loaded modules' namespaces, never their attributes."""
+    monkeypatch.setitem(sys.modules, "lazy_under_test", _LazyModule("lazy_under_test"))
+
+    @hp.param("lazyapp")
+    def main(x: int = 1) -> int:
+        return x
+
+    touched.clear()
+    assert hp.launch(main, argv=["-D", "lazyapp.x=2"]) == 2
+    assert touched == []

@@ -124,8 +124,9 @@ def _find_loaded_files(outer: Path) -> set[Path]:
     files = set()
     prefix = os.path.join(str(outer), "")
     for module in list(sys.modules.values()):
-        path = getattr(module, "__file__", None)
-        if not path or not path.endswith(".py"):
+        namespace = getattr(module, "__dict__", None)  # see find_library_modules: never an attribute
+        path = namespace.get("__file__") if isinstance(namespace, dict) else None
+        if not isinstance(path, str) or not path.endswith(".py"):
             continue
         folder = os.path.dirname(path)
         real = _real_folders.get(folder)
@@ -165,17 +166,22 @@ def find_library_modules(own: set[Path]) -> list[ModuleType]:
     marks = {id(package), *(id(names[name]) for name in package.__all__ if name in names)}
     found = []
     for name, module in list(sys.modules.items()):
-        path = getattr(module, "__file__", None)
+        # Read from the namespace, not as attributes: a lazy module (TensorFlow's, six.moves)
+        # would import itself on any attribute it does not have yet.
+        namespace = getattr(module, "__dict__", None)
+        if not isinstance(namespace, dict):
+            continue
+        path = namespace.get("__file__")
         if (
-            not path
+            not isinstance(path, str)
             or not path.endswith(".py")
             or path.startswith(_STDLIB)
             or name.partition(".")[0] == _PACKAGE
         ):
             continue
         try:
-            uses = not marks.isdisjoint(map(id, vars(module).values()))
-        except (TypeError, RuntimeError):  # no namespace, or another thread is importing into it
+            uses = not marks.isdisjoint(map(id, namespace.values()))
+        except RuntimeError:  # another thread is importing into it
             continue
         if uses and Path(path).resolve() not in own:
             found.append(module)
