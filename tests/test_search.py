@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 import hyperparameter as hp
-from hyperparameter._search import OptunaSource, RandomSource, source_for
+from hyperparameter._search import OptunaSource, RandomSource, build_sweep_source
 from hyperparameter._search_space import Categorical, IntRange, Uniform
 from hyperparameter._sweep_trial import Objective
 
@@ -316,7 +316,7 @@ def test_missing_optuna_names_the_extra(monkeypatch):
 def test_source_for_takes_the_saved_seed_when_resuming():
     """A resumed search given no seed draws with the seed its folder saved."""
     saved = {"search": "random", "seed": 1234}
-    source, keys = source_for("random", BOWL, trials=2, saved=saved)
+    source, keys = build_sweep_source("random", BOWL, trials=2, saved=saved)
     assert source.seed == 1234
     assert keys == ["x", "y"]
 

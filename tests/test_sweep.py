@@ -18,7 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import hyperparameter as hp
-from hyperparameter._sweep_grid import grid, split_top, swept_texts
+from hyperparameter._sweep_grid import list_combinations, split_swept_text, split_top
 from hyperparameter._sweep_progress import Progress
 from hyperparameter._sweep_trial import Objective, Trial
 from sweep_trials import freeze_and_read_in_thread, read_lr_in_new_thread
@@ -53,7 +53,7 @@ def train(lr: float = 0.1, layers: int = 2) -> dict[str, float]:
 )
 def test_swept_texts(text: str, expected: list[str] | None) -> None:
     """A comma list and range(...) sweep; brackets, quotes and calls keep their commas."""
-    assert swept_texts("k", text) == expected
+    assert split_swept_text("k", text) == expected
 
 
 @pytest.mark.parametrize(
@@ -71,7 +71,7 @@ def test_swept_texts(text: str, expected: list[str] | None) -> None:
 def test_swept_texts_refuses(text: str, problem: str) -> None:
     """A malformed swept value is a SweepError (a ValueError) naming the problem."""
     with pytest.raises(hp.SweepError, match=problem) as info:
-        swept_texts("train.lr", text)
+        split_swept_text("train.lr", text)
     assert isinstance(info.value, ValueError)
 
 
@@ -94,14 +94,14 @@ def test_range_matches_python(args: list[int]) -> None:
         expected = []
     if not expected:
         with pytest.raises(hp.SweepError):
-            swept_texts("k", text)
+            split_swept_text("k", text)
     else:
-        assert swept_texts("k", text) == expected
+        assert split_swept_text("k", text) == expected
 
 
 def test_grid_order() -> None:
     """The grid is the cartesian product, the last key varying fastest."""
-    points = grid({"a": [1, 2], "b": ["x", "y", "z"]})
+    points = list_combinations({"a": [1, 2], "b": ["x", "y", "z"]})
     assert len(points) == 6
     assert points[:3] == [{"a": 1, "b": "x"}, {"a": 1, "b": "y"}, {"a": 1, "b": "z"}]
 
@@ -257,8 +257,8 @@ def test_objective_ignores_what_is_not_a_number() -> None:
         Trial(2, {}, "ok", {"loss": True}),
         Trial(3, {}, "ok", {"acc": 1}),
     ]
-    assert Objective("loss").best(trials) is None
-    assert Objective("loss").best([*trials, Trial(4, {}, "ok", {"loss": 2})]) is not None
+    assert Objective("loss").find_best(trials) is None
+    assert Objective("loss").find_best([*trials, Trial(4, {}, "ok", {"loss": 2})]) is not None
 
 
 def test_unknown_backend_and_bad_jobs() -> None:

@@ -32,7 +32,7 @@ from ._search_space import (
     find_declared_spaces,
     parse_space,
 )
-from ._sweep_grid import GridSource, check_space, split_call, swept_range
+from ._sweep_grid import GridSource, check_space, parse_swept_range, split_call
 from ._sweep_trial import Objective, Trial
 from .exceptions import SearchSpaceError, SweepError
 
@@ -93,7 +93,7 @@ def _parse_space_text(key: str, text: str) -> Dimension:
         return parsed
     call = split_call(text)
     if call is not None and call[0] == "range":
-        return Categorical(list(swept_range(key, text, call[1])))
+        return Categorical(list(parse_swept_range(key, text, call[1])))
     raise SearchSpaceError(
         f"Search space for {key!r} is {text!r}; expected uniform(a,b), loguniform(a,b), int(a,b), "
         "choice(a,b,...), range(a,b[,step]) or a list of values (set a fixed value with hp.scope)."
@@ -126,7 +126,7 @@ class RandomSource(GridSource):
     def __init__(self, space: Mapping[str, Dimension], trials: int, seed: Optional[int] = None) -> None:
         self.dimensions = dict(space)
         self.seed = draw_seed() if seed is None else seed
-        super().__init__({}, draw_trials(self.dimensions, self.seed, _trials(trials)))
+        super().__init__({}, draw_trials(self.dimensions, self.seed, _check_trials(trials)))
 
     def describe(self) -> dict[str, Any]:
         """Describe the search, for the sweep folder."""
@@ -165,7 +165,7 @@ class OptunaSource:
         self.dimensions = dict(space)
         self.objective = objective
         self.seed = draw_seed() if seed is None else seed
-        self.total: Optional[int] = _trials(trials)
+        self.total: Optional[int] = _check_trials(trials)
         self._folder: Optional[Path] = None
         self._study: Any = None
         self._again: list[Trial] = []  # trials of a resumed sweep to run again, with their values
@@ -230,13 +230,13 @@ class OptunaSource:
         }
 
 
-def _trials(trials: Any) -> int:
+def _check_trials(trials: Any) -> int:
     if isinstance(trials, bool) or not isinstance(trials, int) or trials < 1:
         raise SearchSpaceError(f"A search needs trials= a positive number of trials, not {trials!r}.")
     return trials
 
 
-def source_for(
+def build_sweep_source(
     search: str,
     space: Mapping[str, Any],
     *,

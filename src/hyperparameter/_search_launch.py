@@ -18,7 +18,7 @@ from ._grammar import format_define, format_value
 from ._params import Params
 from ._search import make_source
 from ._search_space import Categorical, Dimension, find_declared_spaces, parse_space
-from ._sweep_grid import check_set_once, swept_texts
+from ._sweep_grid import check_set_once, split_swept_text
 from ._sweep_trial import Objective
 from .exceptions import SearchSpaceError, SweepError
 
@@ -103,7 +103,7 @@ def _add_defined_spaces(space: dict[str, Dimension], defines: Sequence[Any]) -> 
     for define in defines:
         dimension = parse_space(define.text, define.key)
         if dimension is None:
-            texts = swept_texts(define.key, define.text)
+            texts = split_swept_text(define.key, define.text)
             if texts is None:  # a plain -D value pins the key
                 space.pop(define.key, None)
                 continue

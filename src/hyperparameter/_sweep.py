@@ -21,7 +21,7 @@ from typing import Any, Callable, Optional, TextIO, Union
 from ._levels import baseline
 from ._numbers import jsonable
 from ._origins import restore_baseline, save_baseline
-from ._search import source_for
+from ._search import build_sweep_source
 from ._sweep_folder import PathLike, SweepFolder
 from ._sweep_progress import Progress
 from ._sweep_trial import Objective, SweepResult, Trial, TrialSource
@@ -33,10 +33,12 @@ from .exceptions import SweepError
 _TICK = 0.1
 
 
-def objective_of(minimize: Union[bool, str, None], maximize: Union[bool, str, None]) -> Optional[Objective]:
+def parse_objective(
+    minimize: Union[bool, str, None], maximize: Union[bool, str, None]
+) -> Optional[Objective]:
     """Return the objective named by ``minimize=`` or ``maximize=`` (True: the result itself).
 
-    >>> objective_of("loss", None), objective_of(None, True)
+    >>> parse_objective("loss", None), parse_objective(None, True)
     (Objective(metric='loss', minimize=True), Objective(metric=None, minimize=False))
 
     Raises:
@@ -124,13 +126,15 @@ def run_sweep(
     result = SweepResult(list(finished.values()), keys, folder.path if folder else None, objective)
     if folder is not None:
         folder.write_results(result)
-    shown.close(_closing(result, interrupted, resume_hint))
+    shown.close(_format_closing_line(result, interrupted, resume_hint))
     if interrupted:
         raise KeyboardInterrupt
     return result
 
 
-def _closing(result: SweepResult, interrupted: bool, resume_hint: Optional[Callable[[Path], str]]) -> str:
+def _format_closing_line(
+    result: SweepResult, interrupted: bool, resume_hint: Optional[Callable[[Path], str]]
+) -> str:
     """Write the last line of the progress output: where the results are, how to resume."""
     if result.folder is None:
         return "sweep: interrupted" if interrupted else ""
@@ -303,16 +307,16 @@ def sweep(
             permission); an ``OSError``.
         KeyboardInterrupt: on Ctrl-C, after recording the trials so far.
     """
-    objective = objective_of(minimize, maximize)
+    objective = parse_objective(minimize, maximize)
     if resume and runs is None:
         raise SweepError("resume=True needs runs=DIR, the folder of the sweep to resume.")
     earlier = SweepFolder.open(runs) if resume and runs is not None and _holds_sweep(runs) else None
     saved = earlier.description.get("source") if earlier is not None else None
     saved = saved if isinstance(saved, dict) else None
-    source, keys = source_for(
+    source, keys = build_sweep_source(
         search, in_saved_order(space, saved), trials=trials, seed=seed, objective=objective, saved=saved
     )
-    description = {"function": _name(func), "keys": keys, "source": jsonable(source.describe())}
+    description = {"function": _format_qualname(func), "keys": keys, "source": jsonable(source.describe())}
     if objective is not None:
         description["objective"] = {"metric": objective.metric, "minimize": objective.minimize}
     if earlier is not None:
@@ -388,7 +392,7 @@ def check_same_sweep(folder: SweepFolder, description: dict[str, Any]) -> None:
     folder.update({name: description[name] for name in ("source", "objective") if name in description})
 
 
-def _name(func: Callable[..., Any]) -> str:
+def _format_qualname(func: Callable[..., Any]) -> str:
     """Name ``func`` as ``module:qualname``, the same in every run (a partial by the function inside it)."""
     while isinstance(func, functools.partial):
         func = func.func

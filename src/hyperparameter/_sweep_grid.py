@@ -4,13 +4,13 @@ On the command line a swept value is a comma list (``0.1,0.01``) or
 ``range(start, stop[, step])`` with Python's meaning (``stop`` excluded);
 brackets and quotes keep their commas, so ``[1,2]`` stays one value.
 
->>> swept_texts("train.lr", "0.1,0.01")
+>>> split_swept_text("train.lr", "0.1,0.01")
 ['0.1', '0.01']
->>> swept_texts("train.layers", "range(1, 7, 2)")
+>>> split_swept_text("train.layers", "range(1, 7, 2)")
 ['1', '3', '5']
->>> swept_texts("model.dims", "[64,64]") is None
+>>> split_swept_text("model.dims", "[64,64]") is None
 True
->>> swept_texts("model.dims", "[64,64],[128,128]")
+>>> split_swept_text("model.dims", "[64,64],[128,128]")
 ['[64,64]', '[128,128]']
 """
 
@@ -77,7 +77,7 @@ def split_call(text: str) -> Optional[tuple[str, list[str]]]:
     return match["name"], split_top(args) if args else []
 
 
-def swept_texts(key: str, text: str, unquoted: bool = True) -> Optional[list[str]]:
+def split_swept_text(key: str, text: str, unquoted: bool = True) -> Optional[list[str]]:
     """Split a swept command-line value into its texts, or None when ``text`` is one value.
 
     An item wholly in quotes is the text inside (the quotes only kept its
@@ -90,7 +90,7 @@ def swept_texts(key: str, text: str, unquoted: bool = True) -> Optional[list[str
     """
     call = split_call(text)
     if call is not None and call[0] == "range":
-        return [str(number) for number in swept_range(key, text, call[1])]
+        return [str(number) for number in parse_swept_range(key, text, call[1])]
     items = split_top(text) if "," in text else [text]
     if len(items) == 1:
         return None
@@ -128,7 +128,7 @@ def refuse_search_space(key: str, text: str) -> None:
     )
 
 
-def swept_range(key: str, text: str, args: list[str]) -> range:
+def parse_swept_range(key: str, text: str, args: list[str]) -> range:
     """``range(*args)`` for the swept value ``key=text``, refusing what Python's range refuses."""
     try:
         numbers = [int(arg) for arg in args]
@@ -200,10 +200,10 @@ def check_space(space: Mapping[str, Any]) -> dict[str, list[Any]]:
     return checked
 
 
-def grid(space: Mapping[str, Sequence[Any]]) -> list[dict[str, Any]]:
+def list_combinations(space: Mapping[str, Sequence[Any]]) -> list[dict[str, Any]]:
     """Every combination of the values of ``space``, the last key varying fastest.
 
-    >>> grid({"a": [1, 2], "b": ["x", "y"]})
+    >>> list_combinations({"a": [1, 2], "b": ["x", "y"]})
     [{'a': 1, 'b': 'x'}, {'a': 1, 'b': 'y'}, {'a': 2, 'b': 'x'}, {'a': 2, 'b': 'y'}]
     """
     keys = list(space)
@@ -225,7 +225,7 @@ class GridSource:
         self, space: Mapping[str, Sequence[Any]], points: Optional[Sequence[dict[str, Any]]] = None
     ) -> None:
         self.space = dict(space)
-        self.points = grid(self.space) if points is None else points
+        self.points = list_combinations(self.space) if points is None else points
         self.total: Optional[int] = len(self.points)
         self._done: set[int] = set()
         self._next = 0

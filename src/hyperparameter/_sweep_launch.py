@@ -26,7 +26,7 @@ from ._suggest import did_you_mean
 from ._sweep import run_sweep
 from ._sweep_backends import BACKENDS
 from ._sweep_command import program_command
-from ._sweep_grid import GridSource, check_set_once, refuse_search_space, swept_texts
+from ._sweep_grid import GridSource, check_set_once, refuse_search_space, split_swept_text
 from ._sweep_launch_folder import create_folder, open_resumed, saved_objective
 from ._sweep_options import PLOT_FLAG, PREFIX, RESUME_FLAG, SWEEP_FLAG
 from ._sweep_plot import import_figure, plot_sweep
@@ -164,7 +164,7 @@ class _Define:
     flag: str
 
 
-def _defines(args: Sequence[str]) -> list[_Define]:
+def _find_defines(args: Sequence[str]) -> list[_Define]:
     """Return the ``-D`` arguments of ``args`` (before any ``--``)."""
     found = []
     for index, arg in enumerate(args):
@@ -199,16 +199,16 @@ def expand(args: Sequence[str]) -> tuple[dict[str, list[str]], list[list[str]]]:
     """
     swept: dict[str, _Define] = {}
     written: dict[str, list[str]] = {}
-    for define in _defines(args):
+    for define in _find_defines(args):
         refuse_search_space(define.key, define.text)
-        items = swept_texts(define.key, define.text, unquoted=False)
+        items = split_swept_text(define.key, define.text, unquoted=False)
         if items is None:
             continue
         if define.key in swept:
             raise SweepError(f"The key {define.key!r} is swept twice; give all its values in one -D.")
         swept[define.key] = define
         written[define.key] = items
-    check_set_once(_defines(args), swept)
+    check_set_once(_find_defines(args), swept)
     space = {key: [unquote(item) for item in items] for key, items in written.items()}
     trials = []
     for point in GridSource(written).points:
@@ -276,11 +276,11 @@ def run_sweep_cli(program: Any, argv: Sequence[str]) -> SweepResult:
         if options.plot:
             import_figure()  # a missing extra is a usage error, before any trial runs
         if options.search in SEARCHES:
-            trials = _searched(program, options, args)
+            trials = _prepare_search(program, options, args)
         else:
             if options.trials is not None or options.seed is not None:
                 raise SweepError("--trials and --seed are for --search random or --search optuna.")
-            trials = _grid(program, args)
+            trials = _prepare_grid(program, args)
     except (SweepError, MissingDependencyError) as error:
         parser.error(str(error))
     for flag in dict.fromkeys(options.programs_own):
@@ -307,7 +307,7 @@ def run_sweep_cli(program: Any, argv: Sequence[str]) -> SweepResult:
     # trial, and reach such threads on the process backends only.
     saved = save_baseline()
     try:
-        with SourcedScope(*_shared(trials.checked)):
+        with SourcedScope(*_find_shared_values(trials.checked)):
             scope.frozen()
         result = run_sweep(
             plan,
@@ -342,7 +342,7 @@ def _draw(result: SweepResult) -> None:
         print(f"sweep: no picture: {error}", file=sys.stderr)
 
 
-def _shared(prepared: list[Prepared]) -> tuple[dict[str, Any], dict[str, str]]:
+def _find_shared_values(prepared: list[Prepared]) -> tuple[dict[str, Any], dict[str, str]]:
     """Return the values (and their sources) that every one of ``prepared`` has alike."""
     first = prepared[0]
     keys = [
@@ -355,13 +355,15 @@ def _shared(prepared: list[Prepared]) -> tuple[dict[str, Any], dict[str, str]]:
     }
 
 
-def _grid(program: Any, args: list[str]) -> _Trials:
+def _prepare_grid(program: Any, args: list[str]) -> _Trials:
     """Return the trials of a grid: every one parsed and checked now, before the first one runs."""
     space, trial_args = expand(args)
     _describe_if_asked(program, trial_args[0])
     # The unknown-key warnings are the same for every trial, so only the first one gives them.
     prepared = [_prepare(program, each, warn=index == 0) for index, each in enumerate(trial_args)]
-    swept = {define.key: f"-D {define.key}={define.text}" for define in _defines(args) if define.key in space}
+    swept = {
+        define.key: f"-D {define.key}={define.text}" for define in _find_defines(args) if define.key in space
+    }
     check_not_overridden(prepared[0].sources, swept)
     source = GridSource(space)
     # A trial's values as the launcher converted them (0.1, not '0.1'), for the table and the folder.
@@ -379,11 +381,11 @@ def _grid(program: Any, args: list[str]) -> _Trials:
     )
 
 
-def _searched(program: Any, options: SweepOptions, args: list[str]) -> _Trials:
+def _prepare_search(program: Any, options: SweepOptions, args: list[str]) -> _Trials:
     """Return the trials of a search: every end of every space checked now, each trial when it is asked."""
     search = plan_search(
         args,
-        _defines(args),
+        _find_defines(args),
         find_declared_classes(
             [command.func for command in program.commands] + list(program.module_globals.values())
         ),
