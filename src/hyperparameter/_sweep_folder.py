@@ -34,7 +34,7 @@ _RESULTS = "results.csv"
 _RECORD = "record.json"
 
 
-def timestamped(root: PathLike = "runs") -> Path:
+def make_timestamped_path(root: PathLike = "runs") -> Path:
     """Name a new folder under ``root`` for a sweep started now (``runs/2026-05-01_14-03-22``)."""
     stamp = datetime.datetime.now().strftime("%Y-%m-%d_%H-%M-%S")
     path = Path(root) / stamp
@@ -52,7 +52,7 @@ def _write(path: Path, text: str) -> None:
     os.replace(partial, path)
 
 
-def _json(value: Any) -> str:
+def _to_json(value: Any) -> str:
     return json.dumps(value, indent=1, default=repr, ensure_ascii=False)
 
 
@@ -93,7 +93,7 @@ class SweepFolder:
         description = {"created": datetime.datetime.now().isoformat(timespec="seconds"), **description}
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            _write(folder / _DESCRIPTION, _json(description))
+            _write(folder / _DESCRIPTION, _to_json(description))
         except OSError as error:
             raise SweepFolderError(
                 f"The sweep folder {str(folder)!r} cannot be made: {_reason(folder, error)}; "
@@ -124,16 +124,16 @@ class SweepFolder:
         """Save ``changes`` to the sweep's description: what a resume may change (trials, objective)."""
         if any(self.description.get(name) != value for name, value in changes.items()):
             self.description.update(changes)
-            _write(self.path / _DESCRIPTION, _json(self.description))
+            _write(self.path / _DESCRIPTION, _to_json(self.description))
 
-    def trial_path(self, number: int) -> Path:
+    def find_trial_path(self, number: int) -> Path:
         """Return the folder of trial ``number``."""
         return self.path / f"{number:04d}"
 
     def write_trial(self, trial: Trial) -> None:
         """Write ``trial``'s state to its folder (made on the first write)."""
         if trial.folder is None:
-            trial.folder = self.trial_path(trial.number)
+            trial.folder = self.find_trial_path(trial.number)
             trial.folder.mkdir(exist_ok=True)
         record: dict[str, Any] = {
             "number": trial.number,
@@ -150,7 +150,7 @@ class SweepFolder:
             record["result"] = jsonable(trial.result)
         if trial.error is not None:
             record.update(error=trial.error, traceback=trial.traceback)
-        _write(trial.folder / _TRIAL, _json(record))
+        _write(trial.folder / _TRIAL, _to_json(record))
 
     def write_record(self, trial: Trial, text: str) -> None:
         """Write what ``trial`` read (``hp.record``'s JSON) to its folder's ``record.json``."""

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Optional
 from ._numbers import jsonable
 from ._search import SEARCHES
 from ._sweep_command import program_command, program_id
-from ._sweep_folder import SweepFolder, timestamped
+from ._sweep_folder import SweepFolder, make_timestamped_path
 from ._sweep_options import RESUME_FLAG
 from ._sweep_trial import Objective
 from .exceptions import SweepError
@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # the options are parsed by the launcher's sweep module, whic
 def create_folder(options: SweepOptions, prog: str, source: dict[str, Any]) -> SweepFolder:
     """Create a new folder for the sweep, recording what ``--resume`` needs to run it again."""
     return SweepFolder.create(
-        options.runs or timestamped("runs"),
+        options.runs or make_timestamped_path("runs"),
         {
             "program": prog,
             "program_id": program_id(prog),
