@@ -41,7 +41,7 @@ class Progress:
         self.objective = objective
         self.clock = clock
         self.enabled = enabled
-        self.tty = enabled and _isatty(self.stream)
+        self.tty = enabled and _is_tty(self.stream)
         self.started = clock()
         self.done = self.failed = self.running = 0
         self.best: Optional[Trial] = None
@@ -57,7 +57,7 @@ class Progress:
         self.done += 1
         self.failed += trial.status != "ok"
         value = self.objective.value(trial) if self.objective else None
-        if value is not None and (self.best is None or self.objective.better(value, self.best_value)):  # type: ignore[union-attr]
+        if value is not None and (self.best is None or self.objective.is_better(value, self.best_value)):  # type: ignore[union-attr]
             self.best, self.best_value = trial, value
 
     def finished(self, trial: Trial, running: int) -> None:
@@ -109,7 +109,7 @@ class Progress:
         self.stream.flush()
 
 
-def _isatty(stream: TextIO) -> bool:
+def _is_tty(stream: TextIO) -> bool:
     try:
         return stream.isatty()
     except (AttributeError, ValueError):

@@ -53,18 +53,18 @@ class Trial:
         if self.status != "ok":
             return {}
         if isinstance(self.result, Mapping):
-            return _flat_metrics(self.result, "")
+            return _flatten_metrics(self.result, "")
         if self.result is None:
             return {}
         return {"result": plain_number(self.result)}
 
 
-def _flat_metrics(mapping: Mapping[Any, Any], prefix: str) -> dict[str, Any]:
+def _flatten_metrics(mapping: Mapping[Any, Any], prefix: str) -> dict[str, Any]:
     columns: dict[str, Any] = {}
     for key, value in mapping.items():
         name = f"{prefix}{key}"
         if isinstance(value, Mapping) and value:
-            columns.update(_flat_metrics(value, name + "."))
+            columns.update(_flatten_metrics(value, name + "."))
         else:
             columns[name] = plain_number(value)
     return columns
@@ -105,7 +105,7 @@ class Objective:
 
     >>> Objective("loss").value(Trial(0, {}, status="ok", result={"loss": 0.5}))
     0.5
-    >>> Objective(minimize=False).better(2.0, 1.0)
+    >>> Objective(minimize=False).is_better(2.0, 1.0)
     True
     """
 
@@ -152,17 +152,17 @@ class Objective:
             return f"{what} must be a number, not {_short(trial.result)}."
         return f"{what} must be a key of a returned mapping, but the trial returned {_short(trial.result)}."
 
-    def better(self, candidate: float, incumbent: float) -> bool:
+    def is_better(self, candidate: float, incumbent: float) -> bool:
         """Whether ``candidate`` beats ``incumbent``."""
         return candidate < incumbent if self.minimize else candidate > incumbent
 
-    def best(self, trials: Sequence[Trial]) -> Optional[Trial]:
+    def find_best(self, trials: Sequence[Trial]) -> Optional[Trial]:
         """Return the best trial with a value, the earliest on ties; None if none has one."""
         best: Optional[Trial] = None
         best_value = 0.0
         for trial in trials:
             value = self.value(trial)
-            if value is not None and (best is None or self.better(value, best_value)):
+            if value is not None and (best is None or self.is_better(value, best_value)):
                 best, best_value = trial, value
         return best
 
@@ -225,14 +225,14 @@ class SweepResult(Sequence[Trial]):
         ``maximize=``) decides, else the smallest result. None if no trial has a number.
         """
         if metric is None and maximize is None and self.objective is not None:
-            return self.objective.best(self.trials)
-        return Objective(metric, not maximize).best(self.trials)
+            return self.objective.find_best(self.trials)
+        return Objective(metric, not maximize).find_best(self.trials)
 
     def columns(self) -> list[str]:
         """Return the columns of :meth:`rows` and ``results.csv``, in order."""
         metrics: dict[str, None] = {}
         for trial in self.trials:
-            metrics.update(dict.fromkeys(self._result_columns(trial)))
+            metrics.update(dict.fromkeys(self._collect_result_columns(trial)))
         error = ["error"] if any(trial.error for trial in self.trials) else []
         return ["trial", *self.keys, "status", "seconds", *metrics, *error]
 
@@ -249,13 +249,13 @@ class SweepResult(Sequence[Trial]):
             row: dict[str, Any] = {"trial": trial.number}
             row.update((key, plain_number(trial.values.get(key))) for key in self.keys)
             row.update(status=trial.status, seconds=round(trial.seconds, 6))
-            row.update(self._result_columns(trial))
+            row.update(self._collect_result_columns(trial))
             if trial.error:
                 row["error"] = trial.error
             rows.append(row)
         return rows
 
-    def _result_columns(self, trial: Trial) -> dict[str, Any]:
+    def _collect_result_columns(self, trial: Trial) -> dict[str, Any]:
         """Return the trial's result columns, a name the row already has moved to ``result.<name>``."""
         taken = {*FIXED_COLUMNS, *self.keys}
         metrics = trial.metrics()
@@ -271,7 +271,8 @@ class SweepResult(Sequence[Trial]):
         """Format the rows as aligned text columns; long cells are cut to ``width`` characters."""
         columns = self.columns()
         cells = [columns] + [
-            [_cell(column, row.get(column, ""), width) for column in columns] for row in self.rows()
+            [_format_result_cell(column, row.get(column, ""), width) for column in columns]
+            for row in self.rows()
         ]
         return "\n".join(align_rows(cells))
 
@@ -290,7 +291,7 @@ def _short(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def _cell(column: str, value: Any, width: int) -> str:
+def _format_result_cell(column: str, value: Any, width: int) -> str:
     """One table cell: seconds with two decimals, floats in short form, the rest as written."""
     if column == "seconds" and isinstance(value, float):
         text = f"{value:.2f}"
