@@ -66,12 +66,12 @@ def plot_sweep(
         folder = Path(sweep)
         description = SweepFolder.open(folder).description
         rows, keys = _read_rows(folder / "results.csv"), list(description.get("keys", []))
-        saved = _saved_objective(description)
+        saved = _read_saved_objective(description)
     if path is None and folder is None:
         raise SweepError("This sweep has no folder; pass path= for the picture (e.g. 'sweep.png').")
     column, minimize = choose_metric(rows, keys, metric, maximize, saved)
     target = Path(path) if path is not None else Path(folder or ".") / PICTURE
-    with _quiet():
+    with _silence_warnings():
         figure = figure_of(Figure, rows, keys, column, minimize=minimize, log_keys=_log_keys(description))
         figure.savefig(target, dpi=100)
     return target
@@ -103,7 +103,7 @@ def choose_metric(
         metric = saved.label
     if metric is None:
         metric = _only_number_column(rows, numbers)
-    column = _result_column(metric, rows)
+    column = _find_result_column(metric, rows)
     if column not in numbers:
         raise SweepError(_no_number_message(metric, rows, numbers))
     if maximize is not None:
@@ -117,7 +117,9 @@ def _number_columns(rows: Sequence[Mapping[str, Any]], keys: Sequence[str]) -> l
     """Return the result columns that hold a number in some trial, in the order they first appear."""
     skipped = {"trial", "status", "seconds", "error", *keys}
     columns = dict.fromkeys(column for row in rows for column in row if column not in skipped)
-    return [column for column in columns if any(_number(row.get(column)) is not None for row in rows)]
+    return [
+        column for column in columns if any(_to_finite_float(row.get(column)) is not None for row in rows)
+    ]
 
 
 def _only_number_column(rows: Sequence[Mapping[str, Any]], numbers: list[str]) -> str:
@@ -151,7 +153,7 @@ def _listed(columns: Sequence[str]) -> str:
 
 
 @contextlib.contextmanager
-def _quiet() -> Iterator[None]:
+def _silence_warnings() -> Iterator[None]:
     """Ignore deprecation warnings while matplotlib loads and draws.
 
     Older matplotlib releases call pyparsing names that newer pyparsing
@@ -170,7 +172,7 @@ def _description(folder: Path) -> dict[str, Any]:
         return {}
 
 
-def _saved_objective(description: Mapping[str, Any]) -> Optional[Objective]:
+def _read_saved_objective(description: Mapping[str, Any]) -> Optional[Objective]:
     saved = description.get("objective")
     if isinstance(saved, list) and len(saved) == 2:  # a launcher sweep writes [metric, minimize]
         return Objective(saved[0], bool(saved[1]))
@@ -193,7 +195,7 @@ def _read_rows(path: Path) -> list[dict[str, Any]]:
         raise SweepError(f"The sweep folder {str(path.parent)!r} has no results.csv yet.") from None
 
 
-def _result_column(metric: str, rows: Sequence[Mapping[str, Any]]) -> str:
+def _find_result_column(metric: str, rows: Sequence[Mapping[str, Any]]) -> str:
     """Find the column of result ``metric``: ``result.<metric>`` if a swept key took its name."""
     moved = f"result.{metric}"
     return moved if any(moved in row for row in rows) else metric
@@ -202,7 +204,7 @@ def _result_column(metric: str, rows: Sequence[Mapping[str, Any]]) -> str:
 def import_figure() -> Any:
     """matplotlib's ``Figure`` class, or MissingDependencyError naming the extra."""
     try:
-        with _quiet():
+        with _silence_warnings():
             from matplotlib.figure import Figure
     except ImportError:
         raise MissingDependencyError("matplotlib", "Plotting a sweep", INSTALL) from None
@@ -222,18 +224,18 @@ def figure_of(
 
     ``minimize`` None (no direction known) stars no trial and draws no best so far.
     """
-    points = [(row, number) for row in rows if (number := _number(row.get(metric))) is not None]
+    points = [(row, number) for row in rows if (number := _to_finite_float(row.get(metric))) is not None]
     columns = max(1, min(3, len(keys)))
     lines = math.ceil(len(keys) / columns)
     figure = Figure(figsize=(4.4 * max(columns, 2), 3.3 * (lines + 1)), layout="constrained")
     grid = figure.add_gridspec(lines + 1, columns)
-    best = _best(points, minimize) if minimize is not None else None
+    best = _find_best(points, minimize) if minimize is not None else None
     for index, key in enumerate(keys):
         axis = figure.add_subplot(grid[index // columns, index % columns])
-        _against(axis, key, points, best, key in log_keys)
+        _plot_against(axis, key, points, best, key in log_keys)
         _finish(axis, metric)
     axis = figure.add_subplot(grid[lines, :])
-    _over_trials(axis, points, best, minimize)
+    _plot_over_trials(axis, points, best, minimize)
     _finish(axis, metric)
     if minimize is None:
         marked = "no objective, so no best is starred (pass maximize=True or False)"
@@ -248,7 +250,7 @@ def _finish(axis: Any, metric: str) -> None:
     axis.grid(alpha=0.3)
 
 
-def _number(value: Any) -> Optional[float]:
+def _to_finite_float(value: Any) -> Optional[float]:
     """``value`` as a finite float (numbers, or their text in a CSV), else None."""
     if isinstance(value, bool) or value is None:
         return None
@@ -259,13 +261,13 @@ def _number(value: Any) -> Optional[float]:
     return number if math.isfinite(number) else None
 
 
-def _best(points: list[tuple[Mapping[str, Any], float]], minimize: bool) -> Optional[tuple[Any, float]]:
+def _find_best(points: list[tuple[Mapping[str, Any], float]], minimize: bool) -> Optional[tuple[Any, float]]:
     if not points:
         return None
     return min(points, key=lambda point: point[1] if minimize else -point[1])
 
 
-def _against(
+def _plot_against(
     axis: Any,
     key: str,
     points: list[tuple[Mapping[str, Any], float]],
@@ -274,13 +276,13 @@ def _against(
 ) -> None:
     """Plot the metric against one key: numbers on a (log) axis, other values as categories."""
     values = [row.get(key) for row, _ in points]
-    numbers = [_number(value) for value in values]
+    numbers = [_to_finite_float(value) for value in values]
     if all(number is not None for number in numbers):
         xs: list[Any] = numbers
         positive = [number for number in numbers if number is not None and number > 0]
         if len(positive) == len(numbers) and positive and (log or max(positive) / min(positive) >= LOG_RATIO):
             axis.set_xscale("log")
-        position = _number(best[0].get(key)) if best else None
+        position = _to_finite_float(best[0].get(key)) if best else None
     else:
         labels = sorted({str(value) for value in values})
         xs = [labels.index(str(value)) for value in values]
@@ -293,7 +295,7 @@ def _against(
     axis.set_xlabel(key)
 
 
-def _over_trials(
+def _plot_over_trials(
     axis: Any,
     points: list[tuple[Mapping[str, Any], float]],
     best: Optional[tuple[Any, float]],
