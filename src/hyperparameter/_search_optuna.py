@@ -101,22 +101,22 @@ def _to_distribution(optuna: Any, dimension: Dimension) -> Any:
     if isinstance(dimension, IntRange):
         return distributions.IntDistribution(dimension.low, dimension.high)
     assert isinstance(dimension, Categorical)
-    return distributions.CategoricalDistribution(_choices(dimension))
+    return distributions.CategoricalDistribution(_to_optuna_choices(dimension))
 
 
-def _choices(dimension: Categorical) -> list[Any]:
+def _to_optuna_choices(dimension: Categorical) -> list[Any]:
     """Return the options as Optuna stores them: as they are when plain, else by position."""
     options = dimension.options
     return options if all(isinstance(option, _PLAIN) for option in options) else list(range(len(options)))
 
 
 def _to_optuna(dimension: Dimension, value: Any) -> Any:
-    if isinstance(dimension, Categorical) and _choices(dimension) is not dimension.options:
+    if isinstance(dimension, Categorical) and _to_optuna_choices(dimension) is not dimension.options:
         return dimension.options.index(value)
     return value
 
 
 def _from_optuna(dimension: Dimension, value: Any) -> Any:
-    if isinstance(dimension, Categorical) and _choices(dimension) is not dimension.options:
+    if isinstance(dimension, Categorical) and _to_optuna_choices(dimension) is not dimension.options:
         return dimension.options[value]
     return value

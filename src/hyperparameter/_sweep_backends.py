@@ -127,13 +127,13 @@ class ThreadBackend:
         self._tasks: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._stop = threading.Event()
         self._threads = [
-            threading.Thread(target=self._work, name=f"hp-sweep-{index}", daemon=True)
+            threading.Thread(target=self._run_tasks, name=f"hp-sweep-{index}", daemon=True)
             for index in range(jobs)
         ]
         for thread in self._threads:
             thread.start()
 
-    def _work(self) -> None:
+    def _run_tasks(self) -> None:
         watch_stop(self._stop)
         while True:
             task = self._tasks.get()

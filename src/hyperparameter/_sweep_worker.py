@@ -117,25 +117,25 @@ def _call(func: Callable[[], Any], values: dict[str, Any], sources: dict[str, st
         raise
     except SystemExit as error:
         if error.code not in (0, None):  # a program's sys.exit(1) fails that trial only
-            return _failed(error, started)
+            return _build_failed_outcome(error, started)
         return Outcome("ok", None, time.perf_counter() - started)
     except BaseException as error:
-        return _failed(error, started)
+        return _build_failed_outcome(error, started)
     return Outcome("ok", result, time.perf_counter() - started)
 
 
-def _failed(error: BaseException, started: float) -> Outcome:
+def _build_failed_outcome(error: BaseException, started: float) -> Outcome:
     return Outcome(
         "failed",
         None,
         time.perf_counter() - started,
         describe_error(error),
         # From the swept function's frame down: this module's frame says nothing.
-        "".join(traceback.format_exception(type(error), error, _below(error.__traceback__))),
+        "".join(traceback.format_exception(type(error), error, _skip_first_frame(error.__traceback__))),
     )
 
 
-def _below(frames: Optional[TracebackType]) -> Optional[TracebackType]:
+def _skip_first_frame(frames: Optional[TracebackType]) -> Optional[TracebackType]:
     return frames.tb_next if frames is not None else None
 
 
