@@ -93,7 +93,7 @@ call_with_self(PyObject *func, PyObject *self, PyObject *const *args, Py_ssize_t
     return result;
 }
 
-/* _generators.visible: the level the calling code sees, the innermost level of
+/* _generators.find_visible: the level the calling code sees, the innermost level of
  * the innermost generator with an open block running on this stack (unless
  * the context's level was entered on top of it, marked with that generator),
  * else the context's. Runs no Python code: frames hash and compare by identity. */
@@ -807,7 +807,7 @@ static PyMethodDef module_functions[] = {
     {"use_generator_blocks", (PyCFunction)use_generator_blocks, METH_O,
      "use_generator_blocks(blocks): the open generators' levels by frame, or None when there are none."},
     {"visible", (PyCFunction)visible, METH_NOARGS,
-     "visible(): the level the calling code sees (_generators.visible)."},
+     "visible(): the level the calling code sees (_generators.find_visible)."},
     {"method", (PyCFunction)method, METH_VARARGS,
      "method(name, cls): the compiled __enter__, __exit__, __or__ or __call__ as a method of cls."},
     {"join_into", (PyCFunction)(void (*)(void))join_into, METH_FASTCALL,
