@@ -111,7 +111,7 @@ def find_visible() -> Level:
     return _blocks.get(generator, raw)
 
 
-# What the hot paths read while generators have blocks open: visible, or its compiled version.
+# What the hot paths read while generators have blocks open: find_visible, or its compiled version.
 _open_reader: Callable[[], Level] = find_visible
 
 
