@@ -150,7 +150,7 @@ def interpolate(
 
     ``where`` names the file a key path comes from, for messages.
     """
-    resolved = _Resolver(root, where, limits).node((), root)
+    resolved = _Resolver(root, where, limits).resolve_node((), root)
     assert isinstance(resolved, dict)
     return resolved
 
@@ -182,17 +182,17 @@ class _Resolver:
         measure(value, self._budget.label, self._budget, path)
         return copy.deepcopy(value)
 
-    def node(self, path: KeyPath, value: Any) -> Any:
+    def resolve_node(self, path: KeyPath, value: Any) -> Any:
         if isinstance(value, dict):
-            return {key: self.node((*path, key), item) for key, item in value.items()}
+            return {key: self.resolve_node((*path, key), item) for key, item in value.items()}
         if isinstance(value, (list, tuple)):
-            items = [self.node((*path, index), item) for index, item in enumerate(value)]
+            items = [self.resolve_node((*path, index), item) for index, item in enumerate(value)]
             return items if isinstance(value, list) else tuple(items)
         if isinstance(value, str) and OPEN in value:
-            return self._string(path, value)
+            return self._resolve_string(path, value)
         return value
 
-    def _string(self, path: KeyPath, text: str) -> Any:
+    def _resolve_string(self, path: KeyPath, text: str) -> Any:
         if path in self._done:
             return self._copy_unshared(path, self._done[path])
         if path in self._resolving:
@@ -255,12 +255,12 @@ class _Resolver:
             child = self._find_child(path, reference, node, walked, part)
             node, walked = child, (*walked, _to_index(node, part))
             if isinstance(node, str) and OPEN in node:
-                node = self._string(walked, node)
+                node = self._resolve_string(walked, node)
         if isinstance(node, (dict, list, tuple)):
             # A subtree: its own references resolve first, in the chain for cycle messages.
             self._chain.append(walked)
             try:
-                node = self.node(walked, node)
+                node = self.resolve_node(walked, node)
             finally:
                 self._chain.pop()
         return node
@@ -277,7 +277,7 @@ class _Resolver:
             why = f"{format_path(walked)!r} has {len(node)} items."
         elif isinstance(node, dict):
             missing = format_path((*walked, part))
-            peers = [path for path in _key_paths(self._root) if path.count(".") == missing.count(".")]
+            peers = [path for path in _list_key_paths(self._root) if path.count(".") == missing.count(".")]
             why = f"{missing!r} is not set. {did_you_mean(missing, peers)}".rstrip()
         else:
             why = f"{format_path(walked)!r} is {node!r}, which has no keys."
@@ -295,11 +295,11 @@ def _to_index(node: Any, part: Union[str, int]) -> Union[str, int]:
     return part
 
 
-def _key_paths(tree: Mapping[str, Any], prefix: str = "") -> list[str]:
+def _list_key_paths(tree: Mapping[str, Any], prefix: str = "") -> list[str]:
     """Every key path of the mappings in ``tree``, for "did you mean" hints."""
     paths = []
     for key, value in tree.items():
         paths.append(prefix + key)
         if isinstance(value, Mapping):
-            paths.extend(_key_paths(value, f"{prefix}{key}."))
+            paths.extend(_list_key_paths(value, f"{prefix}{key}."))
     return paths
