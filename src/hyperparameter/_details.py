@@ -53,14 +53,14 @@ def usage(key: str, default: Optional[str]) -> str:
     return f"{accessor}()" if default is None else f"{accessor} | {' '.join(default.split())}"
 
 
-def _where(found: Description) -> str:
+def _read_location(found: Description) -> str:
     return found.location
 
 
 def render_details(
     entry: Definitions,
     *,
-    location: Callable[[Description], str] = _where,
+    location: Callable[[Description], str] = _read_location,
     source: str = "",
     in_force: Optional[tuple[str, str]] = None,
 ) -> str:

@@ -60,7 +60,7 @@ def plot_sweep(
     Figure = import_figure()
     if isinstance(sweep, SweepResult):
         rows, keys, folder = sweep.rows(), sweep.keys, sweep.folder
-        description = _description(folder) if folder is not None else {}
+        description = _read_description(folder) if folder is not None else {}
         saved = sweep.objective
     else:
         folder = Path(sweep)
@@ -165,7 +165,7 @@ def _silence_warnings() -> Iterator[None]:
         yield
 
 
-def _description(folder: Path) -> dict[str, Any]:
+def _read_description(folder: Path) -> dict[str, Any]:
     try:
         return SweepFolder.open(folder).description
     except SweepError:

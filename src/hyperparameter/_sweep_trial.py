@@ -137,7 +137,7 @@ class Objective:
         if self.label in columns:
             found = columns[self.label]
             if as_real_number(found) is None:
-                return f"{what} must be a number, not {_short(found)}."
+                return f"{what} must be a number, not {_abbreviate(found)}."
             return None  # NaN included: a number, just never the best
         if isinstance(trial.result, Mapping) and columns:
             keys = ", ".join(repr(key) for key in sorted(columns))
@@ -149,8 +149,10 @@ class Objective:
             hint = did_you_mean(self.label, columns)
             return f"{what} is not among the returned keys {keys}." + (f" {hint}" if hint else "")
         if self.metric is None:
-            return f"{what} must be a number, not {_short(trial.result)}."
-        return f"{what} must be a key of a returned mapping, but the trial returned {_short(trial.result)}."
+            return f"{what} must be a number, not {_abbreviate(trial.result)}."
+        return (
+            f"{what} must be a key of a returned mapping, but the trial returned {_abbreviate(trial.result)}."
+        )
 
     def is_better(self, candidate: float, incumbent: float) -> bool:
         """Whether ``candidate`` beats ``incumbent``."""
@@ -285,7 +287,7 @@ class SweepResult(Sequence[Trial]):
         return f"<SweepResult {len(self)} trials: {len(self) - failed} ok, {failed} not ok{where}>"
 
 
-def _short(value: Any, limit: int = 60) -> str:
+def _abbreviate(value: Any, limit: int = 60) -> str:
     """``repr(value)`` for a message, its first line cut to ``limit`` characters."""
     text = repr(value).split("\n")[0]
     return text if len(text) <= limit else text[: limit - 3] + "..."
