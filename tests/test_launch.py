@@ -600,6 +600,27 @@ class TestPartials:
         assert hp.launch(bound, argv=["--epochs", "6", "--tag", "c"])[2:4] == (6, "c")
         assert hp.launch(bound, argv=["-D", "bound.epochs=7"])[2] == 7
 
+    def test_a_bound_keyword_is_the_value_of_its_key_for_the_run(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """Every reader of bound.epochs sees the partial's 5, -lps names it, and a -C file wins over it."""
+        import functools
+
+        @hp.param("bound")
+        def read(epochs: int = 2) -> tuple[int, int]:
+            return epochs, hp.scope.bound.epochs | 2
+
+        bound = functools.partial(read, epochs=5)
+        assert hp.launch(bound, argv=[]) == (5, 5)
+        config = tmp_path / "e.json"
+        config.write_text('{"bound": {"epochs": 11}}')
+        assert hp.launch(bound, argv=["-C", str(config)]) == (11, 11)
+        status, out, _ = run(["-lps"], capsys, bound)
+        assert status == 0
+        assert [line.split()[:4] for line in out.splitlines() if line.startswith("bound.epochs")] == [
+            ["bound.epochs", "2", "5", "functools.partial"]
+        ]
+
     def test_a_partial_of_a_plain_function_is_launched(self) -> None:
         """A partial of an undecorated function launches like the function does."""
         import functools

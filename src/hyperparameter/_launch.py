@@ -361,6 +361,10 @@ class _Program:
                 parser.error(f"{self.record_option}: {error}")
         defined = self._parse_defines(defines)
         given = command.collect_given(namespace)
+        if isinstance(command, FunctionCommand) and command.bound_keywords:  # a partial's: the lowest layer
+            bound = command.bound_values()
+            run.add(bound, dict.fromkeys(bound, "functools.partial"), checked=False)
+            command.add_bound(namespace)
         # -D values and options are the latest layer: the files' ${...} references see them.
         loaded = self._loaded(files, run, {**defined, **{key: value for key, (value, _) in given.items()}})
         run.add(_on_lists_of(defined, loaded), dict.fromkeys(defined, "-D"), source="-D")
@@ -373,8 +377,6 @@ class _Program:
         run.add(
             {key: value for key, (value, _) in given.items()}, {k: s for k, (_, s) in given.items()}, False
         )
-        if isinstance(command, FunctionCommand) and command.bound_keywords:
-            command.add_bound(namespace, run.values)
         return run
 
     def _rewrite(self, parser: argparse.ArgumentParser, argv: list[str]) -> list[str]:

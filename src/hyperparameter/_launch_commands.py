@@ -136,15 +136,20 @@ class FunctionCommand:
             return asyncio.run(result)
         return result
 
-    def add_bound(self, arguments: dict[str, Any], values: dict[str, Any]) -> None:
-        """Add the partial's keyword arguments the run leaves in force to ``arguments``.
+    def bound_values(self) -> dict[str, Any]:
+        """Return the values a partial's keywords give its injected parameters, by scope key.
 
-        A bound keyword is the default of its parameter for this program: an
-        option wins over it, and so does a value the run sets for its key.
+        They are the run's lowest layer, under ``-C``, ``-D`` and options: the
+        function and every reader of the key see them, as with any launched value.
         """
+        keys = {parameter.name: parameter.key for parameter in self.info.parameters}
+        return {keys[name]: value for name, value in self.bound_keywords.items() if name in keys}
+
+    def add_bound(self, arguments: dict[str, Any]) -> None:
+        """Pass the partial's keywords for parameters no scope fills (without a default of their own)."""
         injected = {parameter.name for parameter in self.info.parameters}
         for name, value in self.bound_keywords.items():
-            if name not in arguments and not (name in injected and f"{self.info.namespace}.{name}" in values):
+            if name not in arguments and name not in injected:
                 arguments[name] = value
 
     def split(self, arguments: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
