@@ -591,8 +591,8 @@ def test_progress_one_line_per_trial_off_a_terminal() -> None:
     """Off a terminal each finished trial prints one line with counts and the best so far."""
     stream = io.StringIO()
     progress = Progress(3, stream, Objective("loss"))
-    progress.finished(Trial(0, {"a": 1}, "ok", {"loss": 2.0}), running=2)
-    progress.finished(Trial(1, {"a": 2}, "failed", error="ValueError: x"), running=1)
+    progress.report_finished(Trial(0, {"a": 1}, "ok", {"loss": 2.0}), running=2)
+    progress.report_finished(Trial(1, {"a": 2}, "failed", error="ValueError: x"), running=1)
     lines = stream.getvalue().splitlines()
     assert len(lines) == 2
     assert lines[0].startswith("sweep: trial 0 ok (a=1) | 1/3 done, 0 failed, 2 running,")
@@ -604,8 +604,8 @@ def test_progress_in_place_on_a_terminal() -> None:
     """On a terminal the line is rewritten in place and ended once at the close."""
     stream = _Terminal()
     progress = Progress(2, stream)
-    progress.finished(Trial(0, {}, "ok", 1.0), running=1)
-    progress.finished(Trial(1, {}, "ok", 1.0), running=0)
+    progress.report_finished(Trial(0, {}, "ok", 1.0), running=1)
+    progress.report_finished(Trial(1, {}, "ok", 1.0), running=0)
     progress.close("sweep: done")
     text = stream.getvalue()
     assert text.count("\r\x1b[K") >= 2

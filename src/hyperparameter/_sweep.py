@@ -189,7 +189,7 @@ class _Driver:
             self._finish(trial, future)
             finished[trial.number] = trial
             self.source.tell(trial)
-            self.progress.finished(trial, len(self.in_flight))
+            self.progress.report_finished(trial, len(self.in_flight))
 
     def _start(self, trial: Trial) -> None:
         trial.status = "running"

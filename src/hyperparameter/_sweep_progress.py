@@ -6,8 +6,8 @@ elsewhere (a log file, CI, a notebook) each finished trial prints one line.
 >>> import io
 >>> stream = io.StringIO()
 >>> progress = Progress(2, stream, Objective("loss"), clock=iter([0.0, 1.5, 3.0]).__next__)
->>> progress.finished(Trial(0, {"lr": 0.1}, "ok", {"loss": 0.5}, 1.5), running=1)
->>> progress.finished(Trial(1, {"lr": 0.2}, "failed", None, 1.5, "ValueError: x"), running=0)
+>>> progress.report_finished(Trial(0, {"lr": 0.1}, "ok", {"loss": 0.5}, 1.5), running=1)
+>>> progress.report_finished(Trial(1, {"lr": 0.2}, "failed", None, 1.5, "ValueError: x"), running=0)
 >>> print(stream.getvalue(), end="")
 sweep: trial 0 ok (lr=0.1) | 1/2 done, 0 failed, 1 running, 1.5s elapsed, best loss=0.5 (trial 0)
 sweep: trial 1 failed: ValueError: x (lr=0.2) | 2/2 done, 1 failed, 0 running, 3.0s elapsed, best loss=0.5 (trial 0)
@@ -60,7 +60,7 @@ class Progress:
         if value is not None and (self.best is None or self.objective.is_better(value, self.best_value)):  # type: ignore[union-attr]
             self.best, self.best_value = trial, value
 
-    def finished(self, trial: Trial, running: int) -> None:
+    def report_finished(self, trial: Trial, running: int) -> None:
         """Report that a trial ended; ``running`` trials are still in flight."""
         self._record(trial)
         self.running = running
@@ -71,7 +71,7 @@ class Progress:
             return
         outcome = trial.status + (f": {trial.error}" if trial.error else "")
         values = ", ".join(f"{key}={format_value(value)}" for key, value in trial.values.items())
-        self.stream.write(f"sweep: trial {trial.number} {outcome} ({values}) | {self.line()}\n")
+        self.stream.write(f"sweep: trial {trial.number} {outcome} ({values}) | {self.format_line()}\n")
         self.stream.flush()
 
     def tick(self, running: Optional[int] = None, force: bool = False) -> None:
@@ -83,10 +83,10 @@ class Progress:
         now = self.clock()
         if force or now - self._shown >= _REFRESH:
             self._shown = now
-            self.stream.write("\r\x1b[K" + "sweep: " + self.line())
+            self.stream.write("\r\x1b[K" + "sweep: " + self.format_line())
             self.stream.flush()
 
-    def line(self) -> str:
+    def format_line(self) -> str:
         """Done/total, failed, running, elapsed, and the best so far when there is an objective."""
         total = "?" if self.total is None else str(self.total)
         text = (
