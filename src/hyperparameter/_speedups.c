@@ -762,7 +762,8 @@ join_tree(PyObject *flat, PyObject *values, PyObject *prefix)
             key = PyTuple_GET_ITEM(pair, 0);
             value = PyTuple_GET_ITEM(pair, 1);
         }
-        Py_INCREF(value);  /* held across calls that may run Python code */
+        Py_INCREF(key);  /* both held across calls that may run Python code */
+        Py_INCREF(value);
         PyObject *full = PyNumber_Add(prefix, key);
         if (full == NULL) {
             status = -1;
@@ -776,6 +777,7 @@ join_tree(PyObject *flat, PyObject *values, PyObject *prefix)
             status = PyDict_SetItem(flat, full, value);
         }
         Py_XDECREF(full);
+        Py_DECREF(key);
         Py_DECREF(value);
         if (status < 0) {
             break;
