@@ -444,6 +444,16 @@ class TestKeysThatAreNotValues:
         assert status == 2
         assert f"error: --strict: {source} sets 'fit.data', but data is a positional argument" in err
 
+    def test_unread_keys_are_credited_to_their_source_only(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """-D naming a positional beside a file of unread keys: the summary names the file alone."""
+        path = tmp_path / "a.json"
+        path.write_text('{"other": {"a": 1, "b": 2}}')
+        status, _, err = run(["d", "-C", str(path), "-D", "fit.data=x"], capsys, train)
+        assert status == 0
+        assert f"warning: -C {path} sets 2 hyperparameters the program never reads" in err
+
     def test_a_scalar_for_a_namespace_says_it_is_a_namespace(
         self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:

@@ -826,7 +826,10 @@ def test_files_that_only_mention_the_library_are_not_parsed(tmp_path: Path) -> N
         ("x = 1; import hyperparameter as hp", True),
         ("try: import hyperparameter as hp", True),
         ("from\thyperparameter import scope; import hyperparameter as hp", True),
-        ("import os  # hyperparameter as hp", False),
+        ('SEP = "#"; import hyperparameter as hp', True),
+        ("import os, \\\n    hyperparameter as hp", True),
+        ("import os, \\\r\n    hyperparameter as hp", True),
+        ("# import hyperparameter as hp", False),
         ("from hyperparameter_tools import hp", False),
     ],
 )

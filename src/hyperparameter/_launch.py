@@ -408,8 +408,10 @@ class _Program:
                 f"{key!r} is a namespace of the program ({members}), not a value; set its keys instead",
             )
         if unknown:
-            # When no key is known, the keys came from every source given: no need to look each up.
-            setters = list(run.user_sources) if len(unknown) == len(run.set_by_user) else None
+            # When no key is known, the keys came from every source given (unless a positional's
+            # key was set aside): no need to look each up.
+            every = len(unknown) == len(run.set_by_user) and not run.positionals
+            setters = list(run.user_sources) if every else None
             self._warn(run, checks.summarize_unknown(unknown, run.sources, setters))
         try:
             run.values = checks.check(run.values, run.sources)

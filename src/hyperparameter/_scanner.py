@@ -726,20 +726,30 @@ def _imports_library(data: bytes) -> bool:
     """Tell whether a file imports hyperparameter: the walk finds nothing in a file that does not.
 
     A plain text test, so that a file naming the library only in prose is not
-    parsed: the word on a line holding ``import``, or right after ``from``,
-    before any ``#``. It may say yes for a file that does not import it.
+    parsed: the word on a line (with the lines a backslash continues) that holds
+    ``import`` or ends in ``from`` before it, and that is not a comment line. It
+    may say yes for a file that does not import it, never no for one that does.
 
-    >>> [_imports_library(text) for text in (b"import os, hyperparameter", b"x = 1  # hyperparameter")]
+    >>> [_imports_library(text) for text in (b'SEP = "#"; import hyperparameter', b"# import hyperparameter")]
     [True, False]
+    >>> _imports_library(b'help = "set any hyperparameter"')
+    False
     """
     start = data.find(_NAME)
     while start >= 0:
         end = start + len(_NAME)
         after = data[end : end + 1]
-        line = data[data.rfind(b"\n", 0, start) + 1 : start]
-        whole_word = not (after.isalnum() or after == b"_")
-        if whole_word and b"#" not in line and (b"import" in line or line.rstrip().endswith(b"from")):
-            return True
+        if not (after.isalnum() or after == b"_"):
+            line_start = data.rfind(b"\n", 0, start) + 1
+            while line_start > 0 and data[max(line_start - 3, 0) : line_start - 1].rstrip(b"\r").endswith(
+                b"\\"
+            ):
+                line_start = data.rfind(b"\n", 0, line_start - 1) + 1  # the line above ends in a backslash
+            line = data[line_start:start]
+            if not line.lstrip().startswith(b"#") and (
+                b"import" in line or line.rstrip(b" \t\\\r\n").endswith(b"from")
+            ):
+                return True
         start = data.find(_NAME, end)
     return False
 
