@@ -216,7 +216,7 @@ class OptunaSource:
         """Tell the study the trial's objective value (a failed trial, or one without it, fails)."""
         asked = self._asked.pop(trial.number, None)
         if asked is not None:
-            self._open().tell(asked, self.objective.value(trial))
+            self._open().tell(asked, self.objective.read_value(trial))
 
     def describe(self) -> dict[str, Any]:
         """Describe the search, for the sweep folder; the study itself is in ``optuna.journal``."""

@@ -94,7 +94,7 @@ def run_sweep(
     if not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1:
         raise SweepError(f"jobs must be a positive integer, not {jobs!r}.")
     source.open(folder.path if folder is not None else None)
-    earlier = folder.earlier() if folder is not None and resume else []
+    earlier = folder.read_trials() if folder is not None and resume else []
     if resume:
         source.resume(earlier)
     from ._sweep_backends import start_backend  # threads and pools: imported when a sweep runs
@@ -216,7 +216,7 @@ class _Driver:
         trial.error, trial.traceback = outcome.error, outcome.traceback
         # A misnamed objective fails each trial loudly, not silently ranks nothing (and
         # tells a search every trial failed).
-        problem = self.objective.problem(trial) if self.objective and trial.status == "ok" else None
+        problem = self.objective.explain_problem(trial) if self.objective and trial.status == "ok" else None
         if problem is not None:
             trial.status, trial.error = "failed", describe_error(SweepError(problem))
         if self.folder is not None:

@@ -64,7 +64,7 @@ class SweepFolder:
     ...     folder = SweepFolder.create(Path(root) / "s", {"keys": ["a"]})
     ...     trial = Trial(0, {"a": 1}, status="ok", result=0.5, seconds=0.1)
     ...     folder.write_trial(trial)
-    ...     [(each.number, each.values, each.status, each.result) for each in folder.earlier()]
+    ...     [(each.number, each.values, each.status, each.result) for each in folder.read_trials()]
     [(0, {'a': 1}, 'ok', 0.5)]
     """
 
@@ -157,7 +157,7 @@ class SweepFolder:
         if trial.folder is not None:
             _write(trial.folder / _RECORD, text)
 
-    def earlier(self) -> list[Trial]:
+    def read_trials(self) -> list[Trial]:
         """Read the trials recorded in the folder, in number order; unreadable ones count as not run."""
         trials = []
         for child in sorted(self.path.iterdir()):

@@ -56,7 +56,7 @@ class Progress:
     def _record(self, trial: Trial) -> None:
         self.done += 1
         self.failed += trial.status != "ok"
-        value = self.objective.value(trial) if self.objective else None
+        value = self.objective.read_value(trial) if self.objective else None
         if value is not None and (self.best is None or self.objective.is_better(value, self.best_value)):  # type: ignore[union-attr]
             self.best, self.best_value = trial, value
 

@@ -103,7 +103,7 @@ class Objective:
     ``metric`` names a key of a returned mapping (dotted for nested ones); None
     ranks by the result itself.
 
-    >>> Objective("loss").value(Trial(0, {}, status="ok", result={"loss": 0.5}))
+    >>> Objective("loss").read_value(Trial(0, {}, status="ok", result={"loss": 0.5}))
     0.5
     >>> Objective(minimize=False).is_better(2.0, 1.0)
     True
@@ -117,19 +117,19 @@ class Objective:
         """The column the objective reads."""
         return self.metric or "result"
 
-    def value(self, trial: Trial) -> Optional[float]:
+    def read_value(self, trial: Trial) -> Optional[float]:
         """Return the trial's number for this objective, or None (failed, missing, not a number)."""
         found = as_real_number(trial.metrics().get(self.label))
         if found is None or math.isnan(found):
             return None
         return float(found)
 
-    def problem(self, trial: Trial) -> Optional[str]:
+    def explain_problem(self, trial: Trial) -> Optional[str]:
         """Why the successful ``trial`` has no number for this objective, or None when it has one.
 
-        >>> Objective("los").problem(Trial(0, {}, status="ok", result={"loss": 0.5, "acc": 0.9}))
+        >>> Objective("los").explain_problem(Trial(0, {}, status="ok", result={"loss": 0.5, "acc": 0.9}))
         "The objective 'los' is not among the returned keys 'acc', 'loss'. Did you mean 'loss'?"
-        >>> Objective("loss").problem(Trial(0, {}, status="ok", result={"loss": "low"}))
+        >>> Objective("loss").explain_problem(Trial(0, {}, status="ok", result={"loss": "low"}))
         "The objective 'loss' must be a number, not 'low'."
         """
         columns = trial.metrics()
@@ -163,7 +163,7 @@ class Objective:
         best: Optional[Trial] = None
         best_value = 0.0
         for trial in trials:
-            value = self.value(trial)
+            value = self.read_value(trial)
             if value is not None and (best is None or self.is_better(value, best_value)):
                 best, best_value = trial, value
         return best
