@@ -24,7 +24,10 @@ import instlib
 
 @hp.param("app")
 def main(x: int = 1):
+    import lazylib  # imported only when the run starts, as programs do to keep --help fast
+
     print("k", mylib.build(), "width", mylib.layer(), "depth", mylib.deeper(), "inst", instlib.k())
+    print("lazy", lazylib.k())
 
 
 if __name__ == "__main__":
@@ -66,6 +69,14 @@ def k():
     return scope.instlib.k | 5
 """
 
+LAZYLIB = """
+import hyperparameter as hp
+
+
+def k():
+    return hp.scope.lazylib.k | 7
+"""
+
 UNLOADED = """
 import hyperparameter as hp
 
@@ -81,6 +92,7 @@ def program(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "app/app.py": APP,
         "src/mylib/__init__.py": MYLIB,
         "src/mylib/later.py": LATER,
+        "src/lazylib/__init__.py": LAZYLIB,
         "env/site-packages/instlib/__init__.py": INSTLIB,
         "env/site-packages/instlib/unloaded.py": UNLOADED,
     }
@@ -101,12 +113,14 @@ def test_a_record_the_run_wrote_replays_under_strict(program: Path) -> None:
     assert (recorded.returncode, recorded.stderr) == (0, "")
     replayed = start(program, "-C", "run.toml", "--strict")
     assert (replayed.returncode, replayed.stderr) == (0, "")
-    assert replayed.stdout == recorded.stdout == "k 1 width 4 depth 2 inst 5\n"
+    assert replayed.stdout == recorded.stdout == "k 1 width 4 depth 2 inst 5\nlazy 7\n"
 
 
-@pytest.mark.parametrize("define", ["mylib.k=2", "mylib.width=16", "mylib.depth=3", "instlib.k=6"])
+@pytest.mark.parametrize(
+    "define", ["mylib.k=2", "mylib.width=16", "mylib.depth=3", "instlib.k=6", "lazylib.k=8"]
+)
 def test_keys_of_loaded_libraries_are_known(program: Path, define: str) -> None:
-    """Keys a library reads or declares, also in a module of it imported later, are accepted by --strict."""
+    """Keys a library reads or declares, also in a module of it or a library imported later, pass --strict."""
     done = start(program, "--strict", "-D", define)
     assert (done.returncode, done.stderr) == (0, "")
     assert define.partition("=")[2] in done.stdout.split()
@@ -118,6 +132,9 @@ def test_a_library_declaration_checks_its_values_before_the_run(program: Path) -
     assert (done.returncode, done.stdout) == (2, "")
     assert "error: -D sets 'mylib.width' to 'abc', but layer at " in done.stderr
     assert "expects an integer" in done.stderr
+    lazy = start(program, "-D", "lazylib.k=abc")
+    assert (lazy.returncode, lazy.stdout) == (2, "")
+    assert "error: -D sets 'lazylib.k' to 'abc', but k at " in lazy.stderr
 
 
 def test_an_installed_library_counts_only_in_its_loaded_modules(program: Path) -> None:
@@ -131,7 +148,7 @@ def test_list_params_shows_the_libraries_keys(program: Path) -> None:
     """-lps lists a library's keys with where they are defined."""
     done = start(program, "-lps", "-f", "json")
     rows = {row["key"]: row for row in json.loads(done.stdout)["hyperparameters"]}
-    assert {"app.x", "mylib.k", "mylib.width", "mylib.depth", "instlib.k"} <= set(rows)
+    assert {"app.x", "mylib.k", "mylib.width", "mylib.depth", "instlib.k", "lazylib.k"} <= set(rows)
     assert rows["mylib.width"]["defined_at"].endswith(os.path.join("mylib", "__init__.py") + ":10")
 
 

@@ -25,7 +25,12 @@ from pathlib import Path
 from typing import Any, Callable, Optional
 
 from ._annotations import evaluate_annotations
-from ._catalog_files import find_library_files, find_library_modules, find_project_files
+from ._catalog_files import (
+    find_library_files,
+    find_library_modules,
+    find_project_files,
+    find_unloaded_libraries,
+)
 from ._convert import convert, merge_mapping, to_type
 from ._description import Check, Definitions, Description, describe_key, show_default, shown_first
 from ._engine import innermost
@@ -34,7 +39,7 @@ from ._inject import EMPTY, ParamInfo
 from ._levels import ABSENT
 from ._mappings import parts_under, tree_of
 from ._origins import describe_source, source_of
-from ._scanner import scan_paths
+from ._scanner import ScanResult, scan_paths
 from ._suggest import find_close_matches, format_suggestion
 from ._syntax import build_static_kind, resolve_static_type
 
@@ -192,6 +197,7 @@ class Catalog:
         files: list[Path],
         declared: Sequence[type] = (),
         related: Sequence[Path] = (),
+        scanned: Optional[ScanResult] = None,  # what a scan of ``files`` found, when already made
     ) -> None:
         self.entries: dict[str, Description] = {}  # the definition shown first, by key
         self._found: list[Description] = []  # every definition and read, for a key's details
@@ -205,7 +211,8 @@ class Catalog:
                 patterns.append((pattern, None))
             elif not found.dynamic:
                 self._related.add(found.key)
-        scanned = scan_paths(files) if files else None
+        if scanned is None and files:
+            scanned = scan_paths(files)
         if scanned is not None:
             self.errors = list(scanned.errors)
             known = _find_owners(infos, declared)
@@ -425,7 +432,8 @@ def build_program_catalog(functions: list[Callable[..., Any]], module_globals: d
 
     The declarations loaded in memory (``@hp.param`` functions and ``hp.Params``
     classes of the program's module and of its libraries' loaded modules) are
-    taken as they run; the rest comes from a scan of the files.
+    taken as they run; the rest comes from a scan of the files, including those
+    of a library of the user's the program imports but has not loaded yet.
     """
     files, related = find_project_files(module_globals)
     own = set(files) | set(related)
@@ -435,7 +443,13 @@ def build_program_catalog(functions: list[Callable[..., Any]], module_globals: d
         objects += vars(module).values()
     unique = list({id(each): each for each in objects}.values())
     files += find_library_files(libraries, own)
-    return Catalog(infos_of(unique), files, _params_classes(unique), related)
+    scanned = scan_paths(files)
+    later = find_unloaded_libraries(scanned.imported, own | set(files))
+    if later:  # a library imported inside a function: scanned now, loaded when the run imports it
+        more = scan_paths(later)
+        scanned.found += more.found
+        scanned.errors += more.errors
+    return Catalog(infos_of(unique), files + later, _params_classes(unique), related, scanned)
 
 
 def _params_classes(objects: list[Any]) -> list[type]:

@@ -13,6 +13,8 @@ from __future__ import annotations
 import os
 import re
 import sys
+from collections.abc import Iterable
+from importlib.machinery import ModuleSpec
 from pathlib import Path
 from types import ModuleType
 from typing import Any, Optional
@@ -213,3 +215,43 @@ def find_library_files(modules: list[ModuleType], own: set[Path]) -> list[Path]:
 def _is_installed(path: Path) -> bool:
     """Whether ``path`` lies in an environment's installed packages."""
     return "site-packages" in path.parts or "dist-packages" in path.parts
+
+
+def find_unloaded_libraries(names: Iterable[str], own: set[Path]) -> list[Path]:
+    """Return the files of the user's libraries among ``names`` that the process has not loaded yet.
+
+    ``names`` are the top-level modules the program's files import, also inside
+    functions: a library imported lazily (``def main(): from mylib import
+    train``, which keeps ``--help`` fast) is loaded only after the values are
+    checked. Found where an import would find it, without importing it; only
+    a library of the user's counts, as in :func:`find_library_files`.
+    """
+    files: set[Path] = set()
+    for name in sorted(set(names).difference(sys.modules, sys.builtin_module_names, (_PACKAGE,))):
+        spec = _find_spec(name)
+        if spec is None:
+            continue
+        folders = list(spec.submodule_search_locations or ())
+        for place in folders or ([spec.origin] if spec.origin and spec.origin.endswith(".py") else []):
+            if place.startswith(_STDLIB) or _is_installed(Path(place)):
+                continue
+            if folders:
+                files.update(Path(path).resolve() for path in find_python_files(place))
+            else:
+                files.add(Path(place).resolve())
+    return sorted(file for file in files if file not in own and _OWN not in file.parents)
+
+
+def _find_spec(name: str) -> Optional[ModuleSpec]:
+    """Find where ``import name`` would load a top-level module from, without loading it."""
+    for finder in sys.meta_path:
+        find_spec = getattr(finder, "find_spec", None)
+        if find_spec is None:
+            continue
+        try:
+            spec = find_spec(name, None)
+        except (ImportError, OSError, ValueError):  # another library's finder: no reason to fail a launch
+            continue
+        if spec is not None:
+            return spec
+    return None

@@ -74,6 +74,7 @@ class ScanResult:
     def __init__(self) -> None:
         self.found: list[Description] = []
         self.errors: list[str] = []
+        self.imported: set[str] = set()  # the top-level modules the files import, also inside functions
 
 
 class _Names:
@@ -85,15 +86,19 @@ class _Names:
         self.scopes: set[str] = set()
         self.bases: set[str] = set()
         self.kinds: dict[str, str] = {}  # local name: kind name
+        self.imported: set[str] = set()  # the top-level modules imported (absolute imports)
 
     def note(self, node: Union[ast.Import, ast.ImportFrom]) -> None:
         """Remember the names an import statement binds to hyperparameter objects."""
         if isinstance(node, ast.Import):
+            self.imported.update(alias.name.partition(".")[0] for alias in node.names)
             for alias in node.names:
                 if alias.name == _MODULE or (alias.name.startswith(_MODULE + ".") and not alias.asname):
                     self.modules.add(alias.asname or _MODULE)
             return
         module = node.module or ""
+        if module and not node.level:
+            self.imported.add(module.partition(".")[0])
         if node.level or not (module == _MODULE or module.startswith(_MODULE + ".")):
             return
         for alias in node.names:
@@ -683,12 +688,18 @@ def _list_children(node: ast.AST) -> list[ast.AST]:
 
 def scan_source(source: str, path: str) -> list[Description]:
     """Find the hyperparameters ``source`` declares and reads; raise SyntaxError if it does not parse."""
+    return _scan_source_and_imports(source, path)[0]
+
+
+def _scan_source_and_imports(source: str, path: str) -> tuple[list[Description], frozenset[str]]:
+    """``scan_source``, and the top-level modules the source imports."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # invalid escapes and the like are the scanned code's business
         tree = ast.parse(source, filename=path)
     names = _Names()
     _note_top_level_imports(tree.body, names)
-    return _Walker(source, path, names).walk(tree)
+    found = _Walker(source, path, names).walk(tree)
+    return found, frozenset(names.imported)
 
 
 #: Largest source file the scanner reads; hand-written modules are far smaller.
@@ -706,6 +717,11 @@ def scan_file(path: Union[str, Path]) -> list[Description]:
     file over MAX_FILE_BYTES, which are never read), SyntaxError if it does not
     parse and UnicodeDecodeError if it is not text in its declared encoding.
     """
+    return _scan_file_and_imports(path)[0]
+
+
+def _scan_file_and_imports(path: Union[str, Path]) -> tuple[list[Description], frozenset[str]]:
+    """``scan_file``, and the top-level modules the file imports (none for a file not parsed)."""
     # Opened without blocking: opening a FIFO for reading would wait for a writer.
     with open(
         path, "rb", opener=lambda name, flags: os.open(name, flags | getattr(os, "O_NONBLOCK", 0))
@@ -715,8 +731,8 @@ def scan_file(path: Union[str, Path]) -> list[Description]:
     if len(data) > MAX_FILE_BYTES:  # grew since the check
         raise SkippedFile(f"over {MAX_FILE_BYTES} bytes")
     if not _imports_library(data):
-        return []
-    return scan_source(_decode(data), str(path))
+        return [], frozenset()
+    return _scan_source_and_imports(_decode(data), str(path))
 
 
 _NAME = _MODULE.encode()
@@ -798,23 +814,23 @@ def find_python_files(root: Union[str, Path], errors: Optional[list[str]] = None
 
 # What each file held when it was last scanned in this process, by its real path:
 # a program that launches several times (tests, sweeps) reads each file once.
-_scanned: dict[str, tuple[tuple[int, int], list[Description]]] = {}
+_scanned: dict[str, tuple[tuple[int, int], tuple[list[Description], frozenset[str]]]] = {}
 _SCANNED_LIMIT = 4096
 
 
-def _scan_file_once(file: str, real: str) -> list[Description]:
-    """``scan_file(file)``, reusing this process's last scan while the file is unchanged."""
+def _scan_file_once(file: str, real: str) -> tuple[list[Description], frozenset[str]]:
+    """``_scan_file_and_imports(file)``, reusing this process's last scan while the file is unchanged."""
     status = os.stat(real)
     _check_readable(status)
     stamp = (status.st_mtime_ns, status.st_size)
     cached = _scanned.get(real)
     if cached is not None and cached[0] == stamp:
         return cached[1]
-    found = scan_file(file)
+    scanned = _scan_file_and_imports(file)
     if len(_scanned) >= _SCANNED_LIMIT:
         _scanned.clear()
-    _scanned[real] = (stamp, found)
-    return found
+    _scanned[real] = (stamp, scanned)
+    return scanned
 
 
 def scan_paths(paths: Iterable[Union[str, Path]]) -> ScanResult:
@@ -831,7 +847,9 @@ def scan_paths(paths: Iterable[Union[str, Path]]) -> ScanResult:
                 continue
             visited.add(real)
             try:
-                result.found.extend(_scan_file_once(file, real))
+                found, imported = _scan_file_once(file, real)
+                result.found.extend(found)
+                result.imported.update(imported)
             except SyntaxError as error:
                 result.errors.append(f"{file}:{error.lineno or 0}: syntax error: {error.msg}")
             except SkippedFile as error:
