@@ -249,7 +249,7 @@ def _find_spec(name: str) -> Optional[ModuleSpec]:
         if find_spec is None:
             continue
         try:
-            spec = find_spec(name, None)
+            spec: Optional[ModuleSpec] = find_spec(name, None)
         except (ImportError, OSError, ValueError):  # another library's finder: no reason to fail a launch
             continue
         if spec is not None:
