@@ -400,7 +400,9 @@ class _Program:
         unknown = checks.unknown(run.set_by_user)
         if len(unknown) < len(run.set_by_user):
             run.watched = list(filterfalse(set(unknown).__contains__, run.set_by_user))
-        for key, members in checks.namespaces(unknown).items():  # `train: 3` for train.lr, train.bs
+        for key, members in checks.namespaces(run.values).items():  # `train: 3` for train.lr, train.bs
+            if key not in unknown:  # an option's value, or a key some reader knows after all
+                continue
             unknown.remove(key)
             self._warn(
                 run,

@@ -68,26 +68,30 @@ class Checks:
         """Return the keys no part of the program reads or declares."""
         return self.catalog.unknown(keys)
 
-    def namespaces(self, keys: Iterable[str]) -> dict[str, str]:
-        """Return those of ``keys`` that are namespaces of known keys, each with a few of its keys.
+    def namespaces(self, given: Mapping[str, Any]) -> dict[str, str]:
+        """Return the keys of ``given`` that name a namespace of known keys (and are no key themselves).
+
+        Each comes with a few of its keys. The program's namespaces are looked
+        up in ``given``, not the other way round: a file of ten thousand keys
+        costs as little as one.
 
         >>> import hyperparameter as hp
         >>> @hp.param("app")
         ... def main(epochs=3, lr=0.1): ...
-        >>> build_checks(main).namespaces(["app", "ap"])
+        >>> build_checks(main).namespaces({"app": 3, "ap": 4, "app.lr": 0.5})
         {'app': 'app.epochs, app.lr'}
         """
-        keys = list(keys)
-        if not keys:
-            return {}
-        known = list(self.catalog.entries)
-        prefixes = {
-            known_key[:index] for known_key in known for index, char in enumerate(known_key) if char == "."
-        }
+        known = self.catalog.entries
+        prefixes = set()
+        for key in known:
+            while "." in key:
+                key = key.rpartition(".")[0]
+                prefixes.add(key)
         found = {}
-        for key in filter(prefixes.__contains__, keys):
-            members = sorted(each for each in known if each.startswith(key + "."))
-            found[key] = ", ".join(members[:3]) + (", ..." if len(members) > 3 else "")
+        for prefix in sorted(prefixes):
+            if prefix in given and not self.catalog.knows(prefix):
+                members = sorted(each for each in known if each.startswith(prefix + "."))
+                found[prefix] = ", ".join(members[:3]) + (", ..." if len(members) > 3 else "")
         return found
 
     def summarize_unknown(
