@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import threading
+from pathlib import Path
 
 import hyperparameter as hp
 
@@ -92,3 +93,11 @@ def write_in_trial_dir() -> dict[str, object]:
         with concurrent.futures.ProcessPoolExecutor(1, mp_context=context) as pool:
             child = pool.submit(_trial_dir_in_child).result()
     return {"dir": str(folder), "thread": thread, "child": child}
+
+
+def assert_trials_found_their_folders(result: hp.SweepResult, runs: Path) -> None:
+    """Check that each of two trials of write_in_trial_dir saw its own folder and wrote its file there."""
+    assert result.ok, result[0].traceback
+    folders = [str(runs / f"000{n}") for n in range(2)]
+    assert [trial.result for trial in result] == [{"dir": d, "thread": d, "child": d} for d in folders]
+    assert [(runs / f"000{n}" / "model.txt").read_text() for n in range(2)] == ["0.1", "0.2"]

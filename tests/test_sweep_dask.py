@@ -9,7 +9,12 @@ from typing import Any
 import pytest
 
 import hyperparameter as hp
-from sweep_trials import freeze_and_read_in_thread, read_in_trial, write_in_trial_dir
+from sweep_trials import (
+    assert_trials_found_their_folders,
+    freeze_and_read_in_thread,
+    read_in_trial,
+    write_in_trial_dir,
+)
 
 pytestmark = [pytest.mark.dask, pytest.mark.usefixtures("dask_client")]
 distributed = pytest.importorskip(
@@ -70,7 +75,4 @@ def test_trials_on_dask_find_their_folders(tmp_path: Path) -> None:
             runs=tmp_path,
             progress=False,
         )
-    assert result.ok, result[0].traceback
-    folders = [str(tmp_path / f"000{n}") for n in range(2)]
-    assert [trial.result for trial in result] == [{"dir": d, "thread": d, "child": d} for d in folders]
-    assert [(tmp_path / f"000{n}" / "model.txt").read_text() for n in range(2)] == ["0.1", "0.2"]
+    assert_trials_found_their_folders(result, tmp_path)

@@ -11,7 +11,13 @@ import pytest
 
 import hyperparameter as hp
 import sweep_trials
-from sweep_trials import injected, read_in_children, read_in_trial, write_in_trial_dir
+from sweep_trials import (
+    assert_trials_found_their_folders,
+    injected,
+    read_in_children,
+    read_in_trial,
+    write_in_trial_dir,
+)
 
 START_METHODS = [
     method for method in ("fork", "spawn", "forkserver") if method in multiprocessing.get_all_start_methods()
@@ -146,8 +152,5 @@ def test_trials_in_processes_find_their_folders(tmp_path: Path, method: str) -> 
         runs=tmp_path,
         progress=False,
     )
-    assert result.ok, result[0].traceback
-    folders = [str(tmp_path / f"000{n}") for n in range(2)]
-    assert [trial.result for trial in result] == [{"dir": d, "thread": d, "child": d} for d in folders]
-    assert [(tmp_path / f"000{n}" / "model.txt").read_text() for n in range(2)] == ["0.1", "0.2"]
+    assert_trials_found_their_folders(result, tmp_path)
     assert "sweep.trial_dir" not in (tmp_path / "0000" / "record.json").read_text()

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import hyperparameter as hp
-from sweep_trials import read_in_trial, write_in_trial_dir
+from sweep_trials import assert_trials_found_their_folders, read_in_trial, write_in_trial_dir
 
 pytestmark = [pytest.mark.ray, pytest.mark.usefixtures("ray_cluster")]
 ray = pytest.importorskip(
@@ -53,10 +53,7 @@ def test_trials_on_ray_find_their_folders(tmp_path: Path) -> None:
         result = hp.sweep(
             write_in_trial_dir, {"train.lr": [0.1, 0.2]}, jobs=2, backend="ray", runs=tmp_path, progress=False
         )
-    assert result.ok, result[0].traceback
-    folders = [str(tmp_path / f"000{n}") for n in range(2)]
-    assert [trial.result for trial in result] == [{"dir": d, "thread": d, "child": d} for d in folders]
-    assert [(tmp_path / f"000{n}" / "model.txt").read_text() for n in range(2)] == ["0.1", "0.2"]
+    assert_trials_found_their_folders(result, tmp_path)
 
 
 def sleep_then_write(folder: str) -> None:
