@@ -85,6 +85,8 @@ def test_nested_dotted_names_round_trip(key: str, values: list[int]) -> None:
         ("['x y', \"z\"]", ["x y", "z"]),
         (r'["say \"hi\"", "back\\slash"]', ['say "hi"', "back\\slash"]),
         ('[""]', [""]),
+        (r'["\d+, \w+", C:\data]', [r"\d+, \w+", r"C:\data"]),
+        (r"['C:\new\'s']", [r"C:\new's"]),
     ],
 )
 def test_split_list_cases(text: str, items: list[str]) -> None:

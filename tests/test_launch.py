@@ -53,6 +53,9 @@ def app(
         ('app.output_file="a", "b"', '"a", "b"'),
         ("app.output_file=it's", "it's"),
         ('app.output_file="half', '"half'),
+        ('app.output_file="\\d+, \\w+"', "\\d+, \\w+"),
+        ('app.output_file="C:\\data\\my run"', "C:\\data\\my run"),
+        ('app.output_file="a\\\\b"', "a\\b"),
     ],
 )
 def test_a_define_wholly_in_quotes_is_the_text_inside(define: str, value: str) -> None:

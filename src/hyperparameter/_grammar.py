@@ -5,7 +5,7 @@ items can hold commas and spaces:
 
 * a list is ``[item, item, ...]``; items are separated by commas or spaces;
 * an item is bare (``relu``, ``1e-3``) or quoted with ``"`` or ``'``, where a
-  backslash escapes the quote character or a backslash;
+  backslash escapes the quote character or a backslash (any other is kept);
 * ``name[i]=value`` assigns one item of a list.
 
 >>> split_list('[1, 2 3]')
@@ -76,7 +76,9 @@ def _read_quoted(body: str, start: int) -> tuple[str, int]:
     quote, chars, position = body[start], [], start + 1
     while position < len(body):
         char = body[position]
-        if char == "\\" and position + 1 < len(body):
+        if char == "\\" and position + 1 < len(body) and body[position + 1] in (quote, "\\"):
+            # Only the quote and a backslash are escaped: any other backslash (a regex's
+            # ``\d``, a Windows path) is kept, as in POSIX double quotes.
             chars.append(body[position + 1])
             position += 2
         elif char == quote:
@@ -117,12 +119,14 @@ def unquote(text: str) -> str:
     """Return the text inside ``text`` when it is wholly one quoted item, else ``text`` as it is.
 
     The rule for a ``-D`` value, swept or not: quotes keep commas and spaces
-    together (``-D 'tag="a,b"'`` is ``a,b``); a backslash escapes the quote,
-    as in a quoted list item; quotes that are part of the value go inside
-    other quotes.
+    together (``-D 'tag="a,b"'`` is ``a,b``); a backslash escapes the quote or
+    a backslash and is kept before anything else, as in a quoted list item;
+    quotes that are part of the value go inside other quotes.
 
     >>> unquote('"a,b"'), unquote("'say \\"hi\\"'"), unquote("'\\"v1\\"'")
     ('a,b', 'say "hi"', '"v1"')
+    >>> print(unquote(r'"\\d+, C:\\data"'), unquote(r'"a\\\\b"'))
+    \\d+, C:\\data a\\b
     >>> unquote('"a", "b"'), unquote("it's"), unquote("[1, 2]")
     ('"a", "b"', "it's", '[1, 2]')
     """
