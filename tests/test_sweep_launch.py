@@ -184,6 +184,26 @@ def test_quotes_mean_what_they_mean_in_a_plain_run(argv: list[str], tags: list[s
         assert hp.launch(tagged, argv=own) == trial.result
 
 
+@hp.param("ini")
+def initialised(lr: float = 0.1, init: str = "zeros") -> dict[str, object]:
+    """Return the initializer spec, a text that may look like a search space."""
+    return {"init": init, "lr": lr}
+
+
+@pytest.mark.parametrize(
+    ("argv", "inits"),
+    [
+        (["-D", "ini.lr=0.1,0.2", "-D", "ini.init=uniform(-0.1, 0.1)"], ["uniform(-0.1, 0.1)"] * 2),
+        (["-D", "ini.init=uniform(0,1),normal(0,1)"], ["uniform(0,1)", "normal(0,1)"]),
+        (["-D", "ini.init=choice(a, b)"], ["choice(a, b)"]),
+    ],
+)
+def test_a_text_key_takes_a_space_form_as_its_value(argv: list[str], inits: list[str]) -> None:
+    """A grid sets a text key to a value written like a search space as a plain run does, swept or not."""
+    result = hp.launch(initialised, argv=["--sweep", *argv, "--runs", "out"])
+    assert [trial.result["init"] for trial in result] == inits
+
+
 def test_failure_exits_non_zero_and_others_go_on(capsys: pytest.CaptureFixture[str]) -> None:
     """A failing trial makes the exit status 1 after every other trial ran; the table shows the error."""
     with pytest.raises(SystemExit) as info:

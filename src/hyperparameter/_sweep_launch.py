@@ -22,6 +22,7 @@ from ._origins import restore_baseline, save_baseline
 from ._scope import SourcedScope, scope
 from ._search import SEARCHES
 from ._search_launch import build_extreme_trials, find_declared_classes, plan_search
+from ._search_space import find_space_form
 from ._suggest import did_you_mean
 from ._sweep import run_sweep
 from ._sweep_backends import BACKENDS
@@ -200,7 +201,6 @@ def expand(args: Sequence[str]) -> tuple[dict[str, list[str]], list[list[str]]]:
     swept: dict[str, _Define] = {}
     written: dict[str, list[str]] = {}
     for define in _find_defines(args):
-        refuse_search_space(define.key, define.text)
         items = split_swept_text(define.key, define.text, unquoted=False)
         if items is None:
             continue
@@ -358,6 +358,7 @@ def _find_shared_values(prepared: list[Prepared]) -> tuple[dict[str, Any], dict[
 def _prepare_grid(program: Any, args: list[str]) -> _Trials:
     """Return the trials of a grid: every one parsed and checked now, before the first one runs."""
     space, trial_args = expand(args)
+    _refuse_search_spaces(program, args, space)
     _describe_if_asked(program, trial_args[0])
     # The unknown-key warnings are the same for every trial, so only the first one gives them.
     prepared = [_prepare(program, each, warn=index == 0) for index, each in enumerate(trial_args)]
@@ -379,6 +380,21 @@ def _prepare_grid(program: Any, args: list[str]) -> _Trials:
         prepared[0].call if prepared else None,
         prepared,
     )
+
+
+def _refuse_search_spaces(program: Any, args: list[str], space: Mapping[str, list[str]]) -> None:
+    """Refuse an unswept ``-D`` written as a search space that its key's checks refuse as a value.
+
+    Such a text was meant for ``--search``; one its key takes (a ``str``
+    initializer spec such as ``uniform(-0.1, 0.1)``) is a value, as in a plain run.
+    """
+    for define in _find_defines(args):
+        if define.key in space or find_space_form(define.text) is None:
+            continue
+        try:
+            program.checks().check({define.key: unquote(define.text)}, {define.key: "-D"})
+        except UsageError:
+            refuse_search_space(define.key, define.text)
 
 
 def _prepare_search(program: Any, options: SweepOptions, args: list[str]) -> _Trials:
