@@ -21,6 +21,7 @@ import hyperparameter as hp
 from hyperparameter._sweep_grid import list_combinations, split_swept_text, split_top
 from hyperparameter._sweep_progress import Progress
 from hyperparameter._sweep_trial import Objective, Trial
+from programs import run_python
 from sweep_trials import freeze_and_read_in_thread, read_lr_in_new_thread
 
 
@@ -445,6 +446,37 @@ def test_resume_refuses_another_function(tmp_path: Path) -> None:
     hp.sweep(train, {"train.lr": [0.1]}, runs=tmp_path, progress=False)
     with pytest.raises(hp.SweepError, match=r"holds a sweep of 'test_sweep:train', not of '.*<lambda>'"):
         hp.sweep(lambda: 1, {"train.lr": [0.1]}, runs=tmp_path, resume=True, progress=False)
+
+
+SCRIPT = """
+import hyperparameter as hp
+
+def main():
+    if hp.scope.x() == 2 and not (hp.scope.ok | False):
+        raise RuntimeError("not yet")
+    return hp.scope.x()
+
+if __name__ == "__main__":
+    hp.sweep(main, {"x": [1, 2, 3]}, runs="runsA", progress=False)
+"""
+
+RESUME = """
+import hyperparameter as hp, {module}
+with hp.scope(ok=True):
+    result = hp.sweep({module}.main, {{"x": [1, 2, 3]}}, runs="runsA", resume=True, progress=False)
+print([t.status for t in result])
+"""
+
+
+def test_resume_a_script_sweep_with_the_function_imported(tmp_path: Path) -> None:
+    """A sweep a script ran resumes with its function imported, but not with another script's function."""
+    (tmp_path / "train.py").write_text(SCRIPT)
+    (tmp_path / "other.py").write_text(SCRIPT)
+    assert run_python("train.py", cwd=tmp_path).returncode == 0
+    refused = run_python("-c", RESUME.format(module="other"), cwd=tmp_path)
+    assert "holds a sweep of '__main__:main', not of 'other:main'" in refused.stderr
+    resumed = run_python("-c", RESUME.format(module="train"), cwd=tmp_path)
+    assert resumed.stdout.strip() == "['ok', 'ok', 'ok']", resumed.stderr
 
 
 def test_resume_a_sweep_of_a_partial(tmp_path: Path) -> None:

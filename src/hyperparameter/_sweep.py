@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import concurrent.futures
 import functools
+import os
 import queue
+import sys
 import traceback
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -316,7 +318,7 @@ def sweep(
     source, keys = build_sweep_source(
         search, in_saved_order(space, saved), trials=trials, seed=seed, objective=objective, saved=saved
     )
-    description = {"function": _format_qualname(func), "keys": keys, "source": jsonable(source.describe())}
+    description = {**_identify(func), "keys": keys, "source": jsonable(source.describe())}
     if objective is not None:
         description["objective"] = {"metric": objective.metric, "minimize": objective.minimize}
     if earlier is not None:
@@ -369,7 +371,7 @@ def check_same_sweep(folder: SweepFolder, description: dict[str, Any]) -> None:
     """
     saved = folder.description
     where = str(folder.path)
-    if saved.get("function") not in (None, description["function"]):
+    if not _is_same_function(saved, description):
         raise SweepError(
             f"The folder {where!r} holds a sweep of {saved['function']!r}, not of "
             f"{description['function']!r}; resume it with the same function, or choose another folder."
@@ -392,9 +394,28 @@ def check_same_sweep(folder: SweepFolder, description: dict[str, Any]) -> None:
     folder.update({name: description[name] for name in ("source", "objective") if name in description})
 
 
-def _format_qualname(func: Callable[..., Any]) -> str:
-    """Name ``func`` as ``module:qualname``, the same in every run (a partial by the function inside it)."""
+def _identify(func: Callable[..., Any]) -> dict[str, str]:
+    """Name ``func`` as ``module:qualname``, the same in every run (a partial by the function inside it).
+
+    The file of its module is kept too: a script's function is ``__main__:main``
+    when run and ``train:main`` when imported, and its file tells it from another
+    script's ``main``.
+    """
     while isinstance(func, functools.partial):
         func = func.func
     named = func if hasattr(func, "__qualname__") else type(func)
-    return f"{getattr(named, '__module__', None) or '?'}:{named.__qualname__}"
+    module = getattr(named, "__module__", None) or "?"
+    identity = {"function": f"{module}:{named.__qualname__}"}
+    file = getattr(sys.modules.get(module), "__file__", None)
+    if isinstance(file, str):
+        identity["file"] = os.path.realpath(file)
+    return identity
+
+
+def _is_same_function(saved: Mapping[str, Any], current: Mapping[str, Any]) -> bool:
+    """Tell whether a saved sweep's function is ``current``'s: by name, or a script's by qualname and file."""
+    before, now = saved.get("function"), str(current["function"])
+    as_script = str(before).startswith("__main__:") or now.startswith("__main__:")
+    if before is None or saved.get("file") is None or not as_script:
+        return before in (None, now)
+    return str(before).partition(":")[2] == now.partition(":")[2] and saved["file"] == current.get("file")
