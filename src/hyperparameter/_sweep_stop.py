@@ -5,9 +5,10 @@ Python cannot stop a thread from outside. After Ctrl-C a sweep on the
 ``KeyboardInterrupt`` at once, but their functions go on until they return:
 in a script the process then exits (the trial threads are daemons), in a
 notebook they run on in the background. A long trial polls this flag
-(between epochs or steps) and returns when it is set. On the other backends
-the trial's process is ended (``processes``, a Ray or Dask cluster the sweep
-started), so the flag stays false there.
+(between epochs or steps) and returns when it is set. The flag stays false
+on the other backends: there the trial's process is ended (``processes``, a
+Ray or Dask cluster the sweep started, a Ray of one's own), except on a Dask
+cluster of one's own, whose running trials go on to their end unreached.
 """
 
 from __future__ import annotations
@@ -25,8 +26,9 @@ _STOP: contextvars.ContextVar[Optional[threading.Event]] = contextvars.ContextVa
 def trial_should_stop() -> bool:
     """Tell whether the sweep running this trial was stopped (Ctrl-C): the trial should return now.
 
-    False outside a sweep trial, and in trials whose process the sweep ends
-    itself. It is the trial's own, like a context variable: its ``async``
+    False outside a sweep trial and on every backend but ``threads``, whose
+    trials end with their process or, on a Dask cluster of one's own, run on
+    to their end. It is the trial's own, like a context variable: its ``async``
     tasks see it, threads it starts do not (poll it in the trial's loop).
 
     >>> import hyperparameter as hp
