@@ -463,11 +463,13 @@ def test_processes_backend_from_the_command_line(tmp_path: Path) -> None:
 
 
 def test_trial_command_reruns_the_trial(tmp_path: Path) -> None:
-    """Running a trial's saved command gives that trial's result."""
+    """Running a trial's saved command from any folder gives that trial's result."""
     assert run_program(tmp_path, "--sweep", "-D", "swp.lr=1,2", "--runs", "out").returncode == 0
     record = json.loads((tmp_path / "out" / "0001" / "trial.json").read_text())
-    assert record["argv"][:2] == [sys.executable, "prog.py"]
-    alone = run_python(*record["argv"][1:], cwd=tmp_path)  # run_python: sys.executable, in the test's env
+    assert record["argv"][:2] == [sys.executable, str(tmp_path / "prog.py")]
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    alone = run_python(*record["argv"][1:], cwd=elsewhere)  # run_python: sys.executable, in the test's env
     assert alone.stdout.split() == ["loss", str(record["result"]["loss"])]
 
 

@@ -27,9 +27,11 @@ def program_command(prog: str) -> list[str]:
     script = sys.argv[0] if sys.argv else ""
     if not script or script == "-c":
         return [prog]
+    # Absolute, so that the saved command runs from any folder (the runs folder is absolute too).
     if script.endswith(".py") or not os.access(script, os.X_OK):
-        return [sys.executable, script]
-    return [script]  # an installed command (a console script): it knows its interpreter
+        return [sys.executable, os.path.abspath(script)]
+    # An installed command (a console script) knows its interpreter; a bare name is found on PATH.
+    return [os.path.abspath(script) if os.sep in script else script]
 
 
 def program_id(prog: str) -> str:
