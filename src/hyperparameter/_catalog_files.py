@@ -14,12 +14,14 @@ import os
 import re
 import sys
 from collections.abc import Iterable
-from importlib.machinery import ModuleSpec
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from ._scanner import find_python_files
+
+if TYPE_CHECKING:  # importlib.machinery costs a launch that checks values about 0.4 ms
+    from importlib.machinery import ModuleSpec
 
 _OWN = Path(__file__).resolve().parent
 _PACKAGE = __name__.rpartition(".")[0]
