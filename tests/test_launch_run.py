@@ -210,6 +210,29 @@ class TestIndexAssignments:
             Shape().declared  # noqa: B018
 
 
+class TestOptionalLists:
+    """An Optional[list[int]] option takes None as its whole value, never as an item (review F8)."""
+
+    @pytest.mark.parametrize(
+        ("argv", "expected"),
+        [(["--maybe", "None"], None), (["--maybe", "null"], None), (["--maybe", "1", "3"], [1, 3])],
+    )
+    def test_none_is_the_whole_value(self, argv: list[str], expected: Any) -> None:
+        """--maybe None gives None and --maybe 1 3 gives [1, 3]."""
+        assert hp.launch(lists, argv=argv)[2] == expected
+
+    @pytest.mark.parametrize(
+        "argv", [["--maybe", "1", "None", "3"], ["--maybe", "[1, null]"], ["-D", "lists.maybe=[1,None,3]"]]
+    )
+    def test_none_as_an_item_is_a_usage_error(
+        self, argv: list[str], capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A None item in an Optional[list[int]] is refused alike by the option and by -D, naming the key."""
+        status, _, err = run(argv, capsys, lists)
+        assert status == 2
+        assert "--maybe" in err or "lists.maybe" in err
+
+
 class TestChecks:
     """Every value from -D, -C and options is checked before the program runs."""
 

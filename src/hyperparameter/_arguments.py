@@ -81,12 +81,14 @@ def _named(name: str, parse: Callable[[Any], Any]) -> Callable[[Any], Any]:
 def choose_option_type(key: str, annotation: Any, default: Any) -> OptionType:
     """Decide how a parameter with this annotation (or EMPTY) and default (or EMPTY) is read.
 
-    ``Optional[X]`` is read as X, and also takes ``None`` (or ``null``).
+    ``Optional[X]`` is read as X, and also takes ``None`` (or ``null``) as its whole value.
     """
     stripped = _strip_optional(annotation)
     chosen = _option_type(key, stripped, default)
     if stripped is annotation or chosen.name == "bool":  # a flag is True or False
         return chosen
+    if chosen.name == "list":  # `convert` reads one item; ListAction takes a lone None as the list
+        return chosen._replace(allows_none=True)
     convert = chosen.convert
     choices = (*chosen.choices, None) if chosen.choices is not None else None
     return chosen._replace(
