@@ -174,3 +174,24 @@ def test_looking_for_libraries_never_wakes_a_lazy_module(monkeypatch: pytest.Mon
     touched.clear()
     assert hp.launch(main, argv=["-D", "lazyapp.x=2"]) == 2
     assert touched == []
+
+
+@pytest.mark.parametrize(
+    ("parts", "found"),
+    [
+        (("site-packages", "baselib_f4", "config.py"), True),
+        (("dist-packages", "baselib_f4", "config.py"), True),
+        (("baselib_f4.py",), False),
+    ],
+)
+def test_a_base_interpreters_installed_library_is_not_standard_library(
+    monkeypatch: pytest.MonkeyPatch, parts: tuple[str, ...], found: bool
+) -> None:
+    """A library in the site-packages inside the stdlib folder (conda, pyenv) is found; the stdlib is not."""
+    from hyperparameter._catalog_files import find_library_modules
+
+    module = types.ModuleType("baselib_f4.config")
+    module.__file__ = os.path.join(os.path.dirname(os.__file__), *parts)
+    module.hp = hp  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    assert (module in find_library_modules(set())) is found

@@ -26,6 +26,8 @@ if TYPE_CHECKING:  # importlib.machinery costs a launch that checks values about
 _OWN = Path(__file__).resolve().parent
 _PACKAGE = __name__.rpartition(".")[0]
 _STDLIB = os.path.join(os.path.dirname(os.__file__), "")  # never imports hyperparameter: not looked into
+# Outside a venv (conda, pyenv, a system Python) the installed packages live inside the stdlib folder.
+_INSTALLED_PARTS = (f"{os.sep}site-packages{os.sep}", f"{os.sep}dist-packages{os.sep}")
 
 
 def find_project_root(module_globals: dict[str, Any]) -> Optional[Path]:
@@ -179,7 +181,7 @@ def find_library_modules(own: set[Path]) -> list[ModuleType]:
         if (
             not isinstance(path, str)
             or not path.endswith(".py")
-            or path.startswith(_STDLIB)
+            or _is_standard_library(path)
             or name.partition(".")[0] == _PACKAGE
         ):
             continue
@@ -212,6 +214,11 @@ def find_library_files(modules: list[ModuleType], own: set[Path]) -> list[Path]:
     for folder in folders:
         files.update(Path(path).resolve() for path in find_python_files(folder))
     return sorted(file for file in files if file not in own and _OWN not in file.parents)
+
+
+def _is_standard_library(path: str) -> bool:
+    """Whether the file ``path`` is the standard library's, not a package installed inside its folder."""
+    return path.startswith(_STDLIB) and not any(part in path[len(_STDLIB) - 1 :] for part in _INSTALLED_PARTS)
 
 
 def _is_installed(path: Path) -> bool:
