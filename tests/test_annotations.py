@@ -6,13 +6,15 @@ import subprocess
 import sys
 import textwrap
 import warnings
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Optional
 
 import pytest
 
 import hyperparameter as hp
-from hyperparameter._annotations import evaluate_annotations
+from hyperparameter._annotations import class_annotations, evaluate_annotations
 
 if TYPE_CHECKING:
     from collections.abc import Sized as Dataset  # a name only type checkers see, as torch's Dataset
@@ -106,3 +108,17 @@ def test_union_text_types_a_launched_parameter(tmp_path: Path) -> None:
     assert (ran.returncode, ran.stdout.strip(), ran.stderr) == (0, "3 [4, 5]", "")
     refused = subprocess.run([sys.executable, str(program), "-D", "t.x=abc"], capture_output=True, text=True)
     assert (refused.returncode, "'abc'" in refused.stderr) == (2, True)
+
+
+@dataclass
+class Dated:
+    """A schema whose field is named as the type its annotation names."""
+
+    date: date | None = None
+    steps: int | None = None
+
+
+def test_a_class_attribute_never_shadows_the_type_its_annotation_names() -> None:
+    """`date: date | None = None` is Optional[date] on every Python, as the module's `date` is (review F6)."""
+    assert class_annotations(Dated) == {"date": Optional[date], "steps": Optional[int]}
+    assert hp.config({"date": date(2024, 1, 1)}, schema=Dated) == Dated(date=date(2024, 1, 1))

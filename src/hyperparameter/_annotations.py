@@ -14,7 +14,7 @@ import inspect
 import sys
 import typing
 import warnings
-from typing import Any, Callable, Optional
+from typing import Any, Callable
 
 # Where an annotation's text is evaluated, the name `Union` is the user's own; ours hides here.
 _UNION = "__hyperparameter_union__"
@@ -77,20 +77,24 @@ def class_annotations(cls: type) -> dict[str, Any]:
 
 
 def _each_class_annotation(cls: type) -> dict[str, Any]:
-    """Evaluate a class's annotations as ``get_type_hints`` does: its bases first, each in its module."""
+    """Evaluate a class's annotations as ``get_type_hints`` does: its bases first, each in its module.
+
+    Only the module's names count, not the class's: ``date: date | None = None``
+    names the module's ``date``, not the attribute's default.
+    """
     hints: dict[str, Any] = {}
     for base in reversed(cls.__mro__):
         module = sys.modules.get(base.__module__)
         namespace = dict(vars(module)) if module is not None else {}
         # Python 3.9 has no inspect.get_annotations; a class's own annotations are in its __dict__.
         for name, annotation in base.__dict__.get("__annotations__", {}).items():  # noqa: RUF063
-            hints[name] = _evaluated(annotation, namespace, dict(vars(base)))
+            hints[name] = _evaluated(annotation, namespace)
     return hints
 
 
-def _evaluated(annotation: Any, namespace: dict[str, Any], local: Optional[dict[str, Any]] = None) -> Any:
+def _evaluated(annotation: Any, namespace: dict[str, Any]) -> Any:
     """``annotation`` evaluated in the function's module, ``X | Y`` text read as ``Union[X, Y]`` on 3.9."""
-    local = dict(local or {})
+    local: dict[str, Any] = {}
     if isinstance(annotation, str) and "|" in annotation and sys.version_info < (3, 10):
         annotation = _as_union(annotation)
         local[_UNION] = typing.Union
