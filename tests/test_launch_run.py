@@ -415,7 +415,7 @@ class TestUnreadAtTheEnd:
     def test_a_shared_file_gets_one_line_naming_its_unread_keys(
         self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:
-        """-C shared.yaml read by another command too: one line, how many, the first five, and a count."""
+        """-C shared.yaml read by another command too: one line, how many of all its keys, the first five."""
         path = tmp_path / "shared.yaml"
         path.write_text("shared: {ckpt: a.pt, lr: 0.2, bs: 8, epochs: 5, warmup: 10, decay: 0.1}\n")
         assert hp.launch(evaluate, argv=["-C", str(path), "-D", "shared.lr=0.3"]) == "a.pt"
@@ -423,7 +423,7 @@ class TestUnreadAtTheEnd:
         assert len(lines) == 2
         assert lines[0].endswith("warning: 'shared.lr' was set (-D) but the run never read it")
         assert lines[1].endswith(
-            f"warning: -C {path}: 4 of its 5 keys were never read: "
+            f"warning: -C {path}: 4 of its 6 keys were never read: "
             "'shared.bs', 'shared.epochs', 'shared.warmup', 'shared.decay'"
         )
 

@@ -15,6 +15,7 @@ import contextvars
 import os
 import pathlib
 import sys
+from collections import Counter
 from itertools import filterfalse
 from types import FrameType
 from typing import TYPE_CHECKING, Any, Callable, Optional, Union
@@ -136,6 +137,7 @@ class _Run:
         self.sources: dict[str, str] = {}
         self.set_by_user: list[str] = []  # the -D and -C keys, which must be known to the program
         self.user_sources: dict[str, None] = {}  # where those keys came from ("-D", "-C a.json"), in order
+        self.file_keys: dict[str, int] = {}  # "-C a.json" -> how many keys it set, -D overrides included
         self.explain: Optional[list[str]] = None  # -ep KEY...
         self.record_to: Optional[str] = None  # --record FILE
         # The -D/-C keys the program is known to read (the others were reported before the
@@ -331,7 +333,7 @@ class _Program:
         if unread:
             from ._launch_checks import summarize_unread
 
-            for line in summarize_unread(unread, run.sources, _UNREAD_SHOWN):
+            for line in summarize_unread(unread, run.sources, run.file_keys, _UNREAD_SHOWN):
                 print(f"{self.prog}: warning: {line}", file=sys.stderr)
 
     def _parse(self, parser: argparse.ArgumentParser, argv: list[str]) -> _Run:
@@ -496,8 +498,11 @@ class _Program:
         flat = _flatten(loaded)
         if len(set(files)) == 1:
             run.add(flat, dict.fromkeys(flat, f"-C {files[0]}"), source=f"-C {files[0]}")
+            run.file_keys = {f"-C {files[0]}": len(flat)}
         else:
-            run.add(flat, {key: f"-C {origin(key)}" for key in flat})
+            sources = {key: f"-C {origin(key)}" for key in flat}
+            run.add(flat, sources)
+            run.file_keys = Counter(sources.values())
         return flat
 
     def _parse_defines(self, defines: list[str]) -> dict[str, Any]:

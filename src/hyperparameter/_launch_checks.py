@@ -124,18 +124,21 @@ def build_checks(*functions: Callable[..., Any]) -> Checks:
     return Checks(Catalog(infos_of(list(functions)), []))
 
 
-def summarize_unread(keys: list[str], sources: Mapping[str, str], shown: int = 20) -> list[str]:
+def summarize_unread(
+    keys: list[str], sources: Mapping[str, str], file_keys: Mapping[str, int], shown: int = 20
+) -> list[str]:
     """Say which of the run's ``-D``/``-C`` keys it never read: a line per ``-D`` key, one per file.
 
     A ``-D`` key was typed for this run, so each gets its line (up to
     ``shown``); a config file is often shared by several programs, so each
-    file gets one line, naming its first few unread keys.
+    file gets one line, naming its first few unread keys of all it set
+    (``file_keys``, counted when it was loaded: a key ``-D`` overrides counts).
 
-    >>> sources = {"a.x": "-C c.yaml", "a.y": "-C c.yaml", "b": "-D"}
-    >>> for line in summarize_unread(["a.x", "a.y", "b"], sources):
+    >>> sources = {"a.x": "-C c.yaml", "a.y": "-C c.yaml", "a.z": "-D", "b": "-D"}
+    >>> for line in summarize_unread(["a.x", "a.y", "b"], sources, {"-C c.yaml": 3}):
     ...     print(line)
     'b' was set (-D) but the run never read it
-    -C c.yaml: 2 of its 2 keys were never read: 'a.x', 'a.y'
+    -C c.yaml: 2 of its 3 keys were never read: 'a.x', 'a.y'
     """
     defined: list[str] = []
     by_file: dict[str, list[str]] = {}
@@ -152,7 +155,7 @@ def summarize_unread(keys: list[str], sources: Mapping[str, str], shown: int = 2
     if len(defined) > shown:
         lines.append(f"and {len(defined) - shown} more -D keys the run never read")
     for source, unread in by_file.items():
-        total = sum(1 for each in sources.values() if each == source)
+        total = file_keys.get(source, len(unread))
         more = f" and {len(unread) - SHOWN} more" if len(unread) > SHOWN else ""
         names = ", ".join(map(repr, unread[:SHOWN]))
         verb = "was" if len(unread) == 1 else "were"
