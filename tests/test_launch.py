@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import math
 import subprocess
 import sys
 import threading
@@ -649,15 +650,35 @@ class TestCommandLineSpellings:
         argv = [word.format(a=first, b=second) for word in spelling]
         assert hp.launch(app, argv=["in.txt", *argv]) == ("in.txt", "a.txt", False, 3)
 
-    @pytest.mark.parametrize(("text", "expected"), [("-1e-3", -0.001), ("-2E+2", -200.0), ("-.5", -0.5)])
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("-1e-3", -0.001),
+            ("-2E+2", -200.0),
+            ("-.5", -0.5),
+            ("-inf", -math.inf),
+            ("-Infinity", -math.inf),
+            ("-INF", -math.inf),
+        ],
+    )
     def test_a_negative_number_with_an_exponent_is_a_value(self, text: str, expected: float) -> None:
-        """--lr -1e-3 gives the option the number, as --lr -0.5 does."""
+        """--lr -1e-3 and --lr -inf give the option the number, as --lr -0.5 does (review L4)."""
 
         @hp.param("neg")
         def main(lr: float = 0.1, dims: list[float] = [1.0]) -> tuple[float, list[float]]:  # noqa: B006
             return lr, dims
 
         assert hp.launch(main, argv=["--lr", text, "--dims", text, "-1"]) == (expected, [expected, -1.0])
+
+    def test_minus_nan_is_a_value(self) -> None:
+        """--lr -nan gives the option a NaN, as -D lr=-nan does (review L4)."""
+
+        @hp.param("neg")
+        def main(lr: float = 0.1) -> float:
+            return lr
+
+        assert math.isnan(hp.launch(main, argv=["--lr", "-nan"]))
+        assert math.isnan(hp.launch(main, argv=["-D", "neg.lr=-nan"]))
 
     @pytest.mark.parametrize(
         "describe", [["-lps"], ["-ep", "app.repeat"], ["-ep", "app.repeat", "app.verbose"]]

@@ -449,8 +449,8 @@ class ArgumentParser(argparse.ArgumentParser):
     """argparse's parser, taking every negative number as a value: ``--lr -1e-3`` as ``--lr -0.5``.
 
     argparse tells a negative number from an option by a pattern that knows no
-    exponent, so ``--lr -1e-3`` was "expected one argument". Its subcommands'
-    parsers are of this class too.
+    exponent nor ``inf``/``nan``, so ``--lr -1e-3`` and ``--lr -inf`` were
+    "expected one argument". Its subcommands' parsers are of this class too.
 
     >>> parser = ArgumentParser(prog="app")
     >>> _ = parser.add_argument("--lr", type=float)
@@ -463,7 +463,8 @@ class ArgumentParser(argparse.ArgumentParser):
         self._negative_number_matcher = _NEGATIVE_NUMBER
 
 
-_NEGATIVE_NUMBER = re.compile(r"^-(\d[\d_]*(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+# -1e-3, -.5, and the words float() reads: -inf, -infinity, -nan, in any case.
+_NEGATIVE_NUMBER = re.compile(r"^-((\d[\d_]*(\.\d*)?|\.\d+)([eE][+-]?\d+)?|(?i:inf|infinity|nan))$")
 
 
 class HelpFormatter(argparse.RawDescriptionHelpFormatter):
