@@ -494,6 +494,16 @@ class TestKeysThatAreNotValues:
         assert status == 2
         assert "error: --strict: -C" in err
 
+    def test_an_empty_table_for_a_namespace_sets_nothing(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """An empty `[fit]` table (its lines commented out) sets nothing: no warning, --strict runs (L6)."""
+        path = tmp_path / "empty.toml"
+        path.write_text("[fit]\n# lr = 0.3\n")
+        for strict in ([], ["--strict"]):
+            status, _, err = run(["d", "-C", str(path), *strict], capsys, train)
+            assert (status, err) == (0, "")
+
 
 class TestCommandLine:
     """Seed behaviours: bool words after flags, several files after -C, launch() finding locals."""

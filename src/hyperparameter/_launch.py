@@ -406,6 +406,10 @@ class _Program:
             if key not in unknown:  # an option's value, or a key some reader knows after all
                 continue
             unknown.remove(key)
+            value = run.values.get(key)
+            if isinstance(value, dict) and not value:  # an empty table (`[train]`, all commented out)
+                del run.values[key]  # sets nothing
+                continue
             self._warn(
                 run,
                 f"{run.sources.get(key, 'the scope')} sets {key!r} to {run.values.get(key)!r}, but "
