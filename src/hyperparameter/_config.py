@@ -32,6 +32,7 @@ from ._key_paths import KeyPath, format_path
 from ._keys import are_plain_segments, check_key
 from ._numbers import plain_number
 from ._scope import Scope, ScopeRoot
+from ._text import short_repr
 from .exceptions import ConfigError, InvalidKeyError, InvalidKeyTypeError
 
 T = TypeVar("T")
@@ -159,7 +160,7 @@ def _load(
             data, dollar, shares, normal = _config_formats.read(pathlib.Path(label), label, limits.depth)
             if not isinstance(data, Mapping):
                 raise ConfigError(
-                    f"Config {label!r} holds {type(data).__name__} {_short(data)} at the top level; "
+                    f"Config {label!r} holds {type(data).__name__} {short_repr(data)} at the top level; "
                     f"expected a mapping of keys to values."
                 )
             if shares or count_files:  # YAML aliases: one container at many places may expand exponentially
@@ -256,14 +257,9 @@ def _sources(source: Union[Source, Sequence[Source]], more: tuple[Source, ...]) 
         if not isinstance(item, (str, os.PathLike, Mapping)):
             raise TypeError(
                 "hp.config takes paths (str or pathlib.Path) and mappings, "
-                f"not {type(item).__name__} {_short(item)}."
+                f"not {type(item).__name__} {short_repr(item)}."
             )
     return items
-
-
-def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _normalize(
@@ -390,11 +386,11 @@ def _conflict(path: KeyPath, first: Any, second: Any, label: Optional[str], acti
         if isinstance(table, dict) and table:
             inner = f"{key}.{next(iter(table))}"
             return (
-                f"{subject}: key {key!r} holds {_short(value)}, so it cannot also hold keys such as "
+                f"{subject}: key {key!r} holds {short_repr(value)}, so it cannot also hold keys such as "
                 f"{inner!r}; a key is either a value or a table."
             )
     return (
-        f"{subject}: key {key!r} is set twice, to {_short(first)} and to {_short(second)}; "
+        f"{subject}: key {key!r} is set twice, to {short_repr(first)} and to {short_repr(second)}; "
         f"a dotted key names the same place as the nested keys it spells, so keep one."
     )
 
@@ -462,7 +458,7 @@ def save_config(values: Union[Mapping[str, Any], Scope, ScopeRoot, Recorded], pa
         values = values.operative()
     if not isinstance(values, Mapping):
         raise TypeError(
-            f"hp.save_config takes a mapping or a scope, not {type(values).__name__} {_short(values)}."
+            f"hp.save_config takes a mapping or a scope, not {type(values).__name__} {short_repr(values)}."
         )
     # The keys are checked and nested as loading does, so the file loads back to these values.
     tree = _plain(_normalize(values, (), label, "save"), (), label)
@@ -497,7 +493,7 @@ def _plain(value: Any, path: KeyPath, label: str) -> Any:
         return named
     raise ConfigError(
         f"Cannot save config {label!r}: key {format_path(path)!r} "
-        f"is {_short(value)}, {_a(type(value).__name__)}, "
+        f"is {short_repr(value)}, {_a(type(value).__name__)}, "
         f"which a config file cannot hold; expected str, int, float, bool, None, a list or a mapping."
     )
 

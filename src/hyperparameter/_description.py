@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, Callable, NamedTuple, Optional
 
+from ._text import clip
+
 
 class Check(NamedTuple):
     """One declaration's rule for the values of a key.
@@ -87,8 +89,7 @@ def show_default(found: Description, limit: int = 40) -> str:
     """
     if found.default is None:
         return "(required)"
-    text = " ".join(found.default.split())
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+    return clip(" ".join(found.default.split()), limit)
 
 
 def describe_key(entry: Definitions) -> dict[str, Any]:

@@ -37,6 +37,7 @@ from ._record_sources import (
     locate_definition,
     locate_site,
 )
+from ._text import short_repr
 from .exceptions import ConfigError, ScopeError
 
 if TYPE_CHECKING:  # _record_processes builds on this module: imported where used
@@ -367,8 +368,10 @@ class Record:
             reads = list(self.reads.values())
         rows = [("KEY", "VALUE", "DEFAULT", "SOURCE", "READ AT")]
         for read in sorted(reads, key=lambda each: each.key):
-            value = _shorten(read.value) + (f" (later {_shorten(read.last)})" if read.varied else "")
-            default = "" if read.default is MISSING else _shorten(read.default)
+            value = short_repr(read.value, 40) + (
+                f" (later {short_repr(read.last, 40)})" if read.varied else ""
+            )
+            default = "" if read.default is MISSING else short_repr(read.default, 40)
             rows.append((read.key, value, default, read.source, read.site))
         widths = [max(len(row[column]) for row in rows) for column in range(4)]
         lines = [f"{len(reads)} hyperparameters read:"]
@@ -454,8 +457,3 @@ def _refuse_conflict(value_key: str, table_key: str) -> None:
         f"Cannot write the operative configuration: key {value_key!r} was read as a value and keys "
         f"such as {table_key!r} under it were read too; a config file holds a key as a value or a table."
     )
-
-
-def _shorten(value: Any, limit: int = 40) -> str:
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -18,6 +18,7 @@ from ._grammar import format_value
 from ._numbers import as_real_number, plain_number
 from ._suggest import did_you_mean
 from ._table import align_rows
+from ._text import clip, short_repr
 
 #: Statuses a trial goes through: pending -> running -> ok | failed | interrupted.
 STATUSES = ("pending", "running", "ok", "failed", "interrupted")
@@ -137,7 +138,7 @@ class Objective:
         if self.label in columns:
             found = columns[self.label]
             if as_real_number(found) is None:
-                return f"{what} must be a number, not {_abbreviate(found)}."
+                return f"{what} must be a number, not {short_repr(found)}."
             return None  # NaN included: a number, just never the best
         if isinstance(trial.result, Mapping) and columns:
             keys = ", ".join(repr(key) for key in sorted(columns))
@@ -149,9 +150,9 @@ class Objective:
             hint = did_you_mean(self.label, columns)
             return f"{what} is not among the returned keys {keys}." + (f" {hint}" if hint else "")
         if self.metric is None:
-            return f"{what} must be a number, not {_abbreviate(trial.result)}."
+            return f"{what} must be a number, not {short_repr(trial.result)}."
         return (
-            f"{what} must be a key of a returned mapping, but the trial returned {_abbreviate(trial.result)}."
+            f"{what} must be a key of a returned mapping, but the trial returned {short_repr(trial.result)}."
         )
 
     def is_better(self, candidate: float, incumbent: float) -> bool:
@@ -287,12 +288,6 @@ class SweepResult(Sequence[Trial]):
         return f"<SweepResult {len(self)} trials: {len(self) - failed} ok, {failed} not ok{where}>"
 
 
-def _abbreviate(value: Any, limit: int = 60) -> str:
-    """``repr(value)`` for a message, its first line cut to ``limit`` characters."""
-    text = repr(value).split("\n")[0]
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
 def _format_result_cell(column: str, value: Any, width: int) -> str:
     """One table cell: seconds with two decimals, floats in short form, the rest as written."""
     if column == "seconds" and isinstance(value, float):
@@ -301,4 +296,4 @@ def _format_result_cell(column: str, value: Any, width: int) -> str:
         text = f"{value:.6g}"
     else:
         text = format_value(value)
-    return text if len(text) <= width else text[: width - 3] + "..."
+    return clip(text, width)
