@@ -20,8 +20,8 @@ import time
 from importlib.util import decode_source
 from pathlib import Path
 
-from hyperparameter import _scanner
-from hyperparameter._scanner import find_python_files, scan_paths
+from hyperparameter import _scanner_files
+from hyperparameter._scanner_files import find_python_files, scan_paths
 
 BUDGET_SECONDS = 10.0  # for 1,000 modules
 ROUNDS = 3
@@ -158,7 +158,7 @@ def main() -> None:
             start = time.perf_counter()
             parse_only(root)
             best_parse = min(best_parse, time.perf_counter() - start)
-            _scanner._scanned.clear()  # a process scans a file once: measure the scan, not the cache
+            _scanner_files._scanned.clear()  # a process scans a file once: measure the scan, not the cache
             start = time.perf_counter()
             result = scan_paths([root])
             best_scan = min(best_scan, time.perf_counter() - start)

@@ -156,11 +156,11 @@ def test_every_report_format_names_every_file_it_could_not_scan(
     project: Path, capsys: pytest.CaptureFixture[str], fmt: str, tree: bool
 ) -> None:
     """A syntax error, a FIFO, an oversized file and an unreadable folder are each named in every report."""
-    from hyperparameter import _scanner
+    from hyperparameter import _scanner_files
 
     app = project / "myapp"
     os.mkfifo(app / "pipe.py")
-    (app / "huge.py").write_text("import hyperparameter\n" + "#" * (_scanner.MAX_FILE_BYTES + 10))
+    (app / "huge.py").write_text("import hyperparameter\n" + "#" * (_scanner_files.MAX_FILE_BYTES + 10))
     (app / "zero.py").symlink_to("/dev/zero")
     locked = app / "locked"
     locked.mkdir()

@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 import hyperparameter as hp
 from hyperparameter._description import Description
-from hyperparameter._scanner import _decode, scan_file, scan_paths, scan_source
+from hyperparameter._scanner import scan_source
+from hyperparameter._scanner_files import _decode, scan_file, scan_paths
 
 
 def scan(source: str, path: str = "mod.py") -> list[Description]:

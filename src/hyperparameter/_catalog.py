@@ -39,7 +39,7 @@ from ._inject import EMPTY, ParamInfo
 from ._levels import ABSENT
 from ._mappings import parts_under, tree_of
 from ._origins import describe_source, source_of
-from ._scanner import ScanResult, scan_paths
+from ._scanner_files import ScanResult, scan_paths
 from ._suggest import find_close_matches, format_suggestion
 from ._syntax import build_static_kind, resolve_static_type
 

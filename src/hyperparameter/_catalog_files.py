@@ -18,7 +18,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Optional
 
-from ._scanner import find_python_files
+from ._scanner_files import find_python_files
 
 if TYPE_CHECKING:  # importlib.machinery costs a launch that checks values about 0.4 ms
     from importlib.machinery import ModuleSpec

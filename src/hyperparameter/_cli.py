@@ -25,7 +25,7 @@ from urllib.parse import unquote, urlparse
 from ._description import Definitions, definitions_of
 from ._details import render_details
 from ._report import ScannedPackage, function_count, render_listing, render_packages
-from ._scanner import scan_paths
+from ._scanner_files import scan_paths
 from ._suggest import MOST, find_close_matches, format_suggestion
 
 _REQUIREMENT = re.compile(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
