@@ -16,6 +16,7 @@ import os
 import pathlib
 import sys
 from collections import Counter
+from collections.abc import Iterable
 from itertools import filterfalse
 from types import FrameType
 from typing import TYPE_CHECKING, Any, Callable, Optional, Union
@@ -147,25 +148,20 @@ class _Run:
         # The positionals a -D or -C key also named: key -> (that source, the positional's name).
         self.positionals: dict[str, tuple[str, str]] = {}
 
-    def add(
-        self,
-        values: dict[str, Any],
-        sources: dict[str, str],
-        checked: bool = True,
-        source: Optional[str] = None,
-    ) -> None:
+    def add(self, values: dict[str, Any], sources: dict[str, str], set_by: Iterable[str] = ()) -> None:
         """Add ``values`` (and where each came from); the run keeps the dicts it is given first.
 
-        ``source`` is the one source of all of ``values``, when there is one.
+        ``set_by`` names the ``-D``/``-C`` sources of values the user set, which
+        the program must know; options and a partial's keywords name none.
         """
         if self.values:
             self.values.update(values)
             self.sources.update(sources)
         else:  # the first values (often a whole -C file): taken as they are, not copied
             self.values, self.sources = values, sources
-        if checked and values:
+        if set_by and values:
             self.set_by_user += values
-            self.user_sources.update(dict.fromkeys([source] if source is not None else sources.values()))
+            self.user_sources.update(dict.fromkeys(set_by))
 
     def spread_dicts(self) -> None:
         """Hold each dict value (``--opt '{"m": 2}'`` once parsed) as the keys under its key.
@@ -365,20 +361,18 @@ class _Program:
         given = command.collect_given(namespace)
         if isinstance(command, FunctionCommand) and command.bound_keywords:  # a partial's: the lowest layer
             bound = command.bound_values()
-            run.add(bound, dict.fromkeys(bound, "functools.partial"), checked=False)
+            run.add(bound, dict.fromkeys(bound, "functools.partial"))
             command.add_bound(namespace)
         # -D values and options are the latest layer: the files' ${...} references see them.
         loaded = self._loaded(files, run, {**defined, **{key: value for key, (value, _) in given.items()}})
-        run.add(_on_lists_of(defined, loaded), dict.fromkeys(defined, "-D"), source="-D")
+        run.add(_on_lists_of(defined, loaded), dict.fromkeys(defined, "-D"), set_by=["-D"])
         # A positional's value is the command line's; a -D or -C value for its key is set aside.
         run.positionals = {
             key: (run.sources[key], source[len("argument ") :])
             for key, (_, source) in given.items()
             if source.startswith("argument ") and key in run.sources
         }
-        run.add(
-            {key: value for key, (value, _) in given.items()}, {k: s for k, (_, s) in given.items()}, False
-        )
+        run.add({key: value for key, (value, _) in given.items()}, {k: s for k, (_, s) in given.items()})
         return run
 
     def _rewrite(self, parser: argparse.ArgumentParser, argv: list[str]) -> list[str]:
@@ -501,12 +495,12 @@ class _Program:
             self.parser.error(f"{self.config_option}: {error}")
         flat = _flatten(loaded)
         if len(set(files)) == 1:
-            run.add(flat, dict.fromkeys(flat, f"-C {files[0]}"), source=f"-C {files[0]}")
+            sources = dict.fromkeys(flat, f"-C {files[0]}")
             run.file_keys = {f"-C {files[0]}": len(flat)}
         else:
             sources = {key: f"-C {origin(key)}" for key in flat}
-            run.add(flat, sources)
             run.file_keys = Counter(sources.values())
+        run.add(flat, sources, set_by=run.file_keys)  # the files that set keys, in order
         return flat
 
     def _parse_defines(self, defines: list[str]) -> dict[str, Any]:
