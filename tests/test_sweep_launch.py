@@ -37,7 +37,15 @@ def main(
 ) -> dict[str, float]:
     """Train on DATA."""
     CALLS.append(
-        {"data": data, "lr": lr, "layers": layers, "epochs": epochs, "dims": dims, "scale": helper()}
+        {
+            "data": data,
+            "lr": lr,
+            "layers": layers,
+            "epochs": epochs,
+            "dims": dims,
+            "scale": helper(),
+            "cwd": os.getcwd(),
+        }
     )
     if layers == 3 and lr < 0.05:
         raise RuntimeError("diverged")
@@ -496,6 +504,73 @@ def test_a_package_module_sweep_saves_commands_that_run(tmp_path: Path) -> None:
         f"resume it with that program: {sys.executable} -m mypkg.train --resume {tmp_path / 'out'}"
         in other.stderr
     )
+
+
+FILES_PROGRAM = textwrap.dedent(
+    """
+    import os
+    import hyperparameter as hp
+
+    @hp.param("swp")
+    def main(data: str, lr: float = 0.1):
+        if os.path.exists("broken") and lr == 2:
+            raise RuntimeError("out of memory")
+        with open(data) as file:  # a path of the program's own arguments, relative
+            return {"loss": lr * float(file.read()) * (hp.scope.model.scale | 1.0)}
+
+    if __name__ == "__main__":
+        hp.launch(main)
+    """
+)
+
+
+def test_resume_from_another_folder_reads_paths_where_the_sweep_ran(tmp_path: Path) -> None:
+    """--resume from any folder reads the sweep's relative -C file and arguments where the sweep ran."""
+    project, elsewhere = tmp_path / "project", tmp_path / "elsewhere"
+    project.mkdir()
+    elsewhere.mkdir()
+    (project / "prog.py").write_text(FILES_PROGRAM)
+    (project / "run.json").write_text(json.dumps({"model": {"scale": 10}}))
+    (project / "data.txt").write_text("3")
+    (project / "broken").write_text("")
+    first = run_python("prog.py", "data.txt", "--sweep", "-D", "swp.lr=1,2", "-C", "run.json", cwd=project)
+    assert first.returncode == 1, first.stderr
+    folder = next((project / "runs").iterdir())
+    assert json.loads((folder / "sweep.json").read_text())["cwd"] == str(project)
+    assert json.loads((folder / "0001" / "trial.json").read_text())["cwd"] == str(project)
+    (project / "broken").unlink()
+    done = run_python(str(project / "prog.py"), "--resume", os.path.relpath(folder, elsewhere), cwd=elsewhere)
+    assert done.returncode == 0, done.stderr
+    assert f"resuming in {project}, the folder the sweep ran in" in done.stderr
+    results = [json.loads((folder / f"000{n}" / "trial.json").read_text()) for n in range(2)]
+    assert [(each["status"], each["result"]) for each in results] == [
+        ("ok", {"loss": 30.0}),
+        ("ok", {"loss": 60.0}),
+    ]
+    assert not (elsewhere / "runs").exists()
+
+
+def test_resume_goes_back_to_the_folder_it_started_in(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A resumed sweep runs its trials in the folder it ran in, then comes back; a gone folder is said."""
+    (tmp_path / "first").mkdir()
+    os.chdir(tmp_path / "first")
+    with pytest.raises(SystemExit):
+        sweep("-D", "swp.lr=0.1,0.01", "-D", "swp.layers=2,3", "--runs", str(tmp_path / "out"))
+    (tmp_path / "second").mkdir()
+    os.chdir(tmp_path / "second")
+    CALLS.clear()
+    with pytest.raises(SystemExit):
+        hp.launch(main, argv=["--resume", "../out"])
+    assert [call["cwd"] for call in CALLS] == [str(tmp_path / "first")]  # the one failed trial
+    assert Path.cwd() == tmp_path / "second"
+    (tmp_path / "first").rmdir()
+    CALLS.clear()
+    with pytest.raises(SystemExit):
+        hp.launch(main, argv=["--resume", "../out"])
+    assert "cannot be entered (no such file or directory)" in capsys.readouterr().err
+    assert [call["cwd"] for call in CALLS] == [str(tmp_path / "second")]
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child process is POSIX")

@@ -3,8 +3,10 @@
 ::
 
     DIR/sweep.json          the sweep: function, swept keys, trial source, command line
+                            and the folder it ran in (launcher sweeps)
     DIR/0000/trial.json     trial 0: values, status, result, seconds, error, traceback,
-                            and the command line that re-runs it alone (launcher sweeps)
+                            and the command line that re-runs it alone and the folder
+                            to run it in (launcher sweeps)
     DIR/0000/record.json    what trial 0 read, when the run record is available
     DIR/results.csv         one row per trial
 
@@ -144,6 +146,8 @@ class SweepFolder:
         if trial.argv is not None:
             record["argv"] = trial.argv
             record["command"] = shlex.join(trial.argv)
+            if "cwd" in self.description:  # where the command runs as it did in the sweep
+                record["cwd"] = self.description["cwd"]
         if trial.status == "ok":
             # Numbers of other libraries as plain numbers; a value JSON cannot hold as its repr,
             # the rest of the result kept (resuming reads the metrics back from here).

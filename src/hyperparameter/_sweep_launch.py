@@ -9,7 +9,9 @@ re-runs it alone.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import os
 import shlex
 import sys
 from collections.abc import Mapping, Sequence
@@ -27,8 +29,9 @@ from ._suggest import did_you_mean
 from ._sweep import run_sweep
 from ._sweep_backends import BACKENDS
 from ._sweep_command import program_command
+from ._sweep_folder import SweepFolder
 from ._sweep_grid import GridSource, check_set_once, refuse_search_space, split_swept_text
-from ._sweep_launch_folder import create_folder, open_resumed, saved_objective
+from ._sweep_launch_folder import create_folder, enter_saved_folder, open_resumed, saved_objective
 from ._sweep_options import PLOT_FLAG, PREFIX, RESUME_FLAG, SWEEP_FLAG
 from ._sweep_plot import import_figure, plot_sweep
 from ._sweep_trial import Objective, SweepResult, Trial
@@ -268,10 +271,24 @@ def run_sweep_cli(program: Any, argv: Sequence[str]) -> SweepResult:
     ``DIR/sweep.png``). Exits with status 2 on bad input (before any trial runs
     or any folder is made), 1 if a trial failed, 130 on Ctrl-C.
     """
-    parser = program.parser
     try:
         options = split_options(argv, program.taken)
-        resumed = open_resumed(options, parser.prog)
+        resumed = open_resumed(options, program.parser.prog)
+    except SweepError as error:
+        program.parser.error(str(error))
+    back = None if resumed is None else enter_saved_folder(resumed)
+    try:
+        return _run_sweep_here(program, options, resumed)
+    finally:
+        if back is not None:
+            with contextlib.suppress(OSError):  # the folder is gone: stay where the sweep ran
+                os.chdir(back)
+
+
+def _run_sweep_here(program: Any, options: SweepOptions, resumed: Optional[SweepFolder]) -> SweepResult:
+    """Check the trials, then run them from the current folder (a resumed sweep's own, entered by then)."""
+    parser = program.parser
+    try:
         args = options.program if resumed is None else [str(arg) for arg in resumed.description["argv"]]
         if options.plot:
             import_figure()  # a missing extra is a usage error, before any trial runs

@@ -1,14 +1,19 @@
 """The folder of a launched sweep: a new one, or the one ``--resume DIR`` names, checked to fit.
 
 ``sweep.json`` keeps what ``--resume`` needs: the program (its ``program_id``
-and the ``command`` that starts it again), its command line, the options the
-sweep ran with, and the trial source. Resuming refuses another program, and
-options that would make it another sweep; ``--trials`` may give a search more.
+and the ``command`` that starts it again), its command line and the folder it
+ran in (``cwd``), the options the sweep ran with, and the trial source.
+Resuming runs there, so the command line's relative paths (``-C run.yaml``)
+mean what they meant, from whatever folder it is resumed; it refuses another
+program, and options that would make it another sweep; ``--trials`` may give
+a search more.
 """
 
 from __future__ import annotations
 
+import os
 import shlex
+import sys
 from typing import TYPE_CHECKING, Any, Optional
 
 from ._numbers import jsonable
@@ -32,6 +37,7 @@ def create_folder(options: SweepOptions, prog: str, source: dict[str, Any]) -> S
             "program_id": program_id(prog),
             "command": program_command(prog),
             "argv": options.program,
+            "cwd": os.getcwd(),
             "jobs": options.jobs or 1,
             "backend": options.backend or "threads",
             "objective": saved_objective(options),
@@ -79,6 +85,32 @@ def open_resumed(options: SweepOptions, prog: str) -> Optional[SweepFolder]:
         metric, minimize = saved["objective"]
         options.objective = Objective(metric, bool(minimize))
     return folder
+
+
+def enter_saved_folder(folder: SweepFolder) -> Optional[str]:
+    """Move into the folder the resumed sweep ran in; return the folder to come back to (None: stayed).
+
+    The sweep's command line is read again there, so its relative paths
+    (``-C run.yaml``, a data file) name the files they named, and the trials
+    run there as they did. A folder that is gone is said on stderr, and the
+    sweep resumes where it is.
+    """
+    saved = folder.description.get("cwd")
+    here = os.getcwd()
+    if not isinstance(saved, str) or saved == here:
+        return None
+    try:
+        os.chdir(saved)
+    except OSError as error:
+        print(
+            f"sweep: note: the folder the sweep ran in, {saved!r}, cannot be entered "
+            f"({(error.strerror or str(error)).lower()}); relative paths in its command line are "
+            f"read from {here!r}",
+            file=sys.stderr,
+        )
+        return None
+    print(f"sweep: resuming in {saved}, the folder the sweep ran in", file=sys.stderr)
+    return here
 
 
 def _check_program(folder: SweepFolder, prog: str) -> None:
