@@ -195,3 +195,24 @@ def test_a_base_interpreters_installed_library_is_not_standard_library(
     module.hp = hp  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, module.__name__, module)
     assert (module in find_library_modules(set())) is found
+
+
+@pytest.mark.parametrize("installed", ["site-packages", "dist-packages"])
+def test_a_program_among_installed_packages_owns_only_its_package(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, installed: str
+) -> None:
+    """A package program installed beside others (Debian's dist-packages too) owns its files, not theirs."""
+    from hyperparameter._catalog_files import find_project_files
+
+    packages = tmp_path / installed
+    for name in ("tool/__init__.py", "tool/main.py", "other/__init__.py"):
+        (packages / name).parent.mkdir(parents=True, exist_ok=True)
+        (packages / name).write_text("import hyperparameter as hp\n")
+    other = types.ModuleType("other_installed")
+    other.__file__ = str(packages / "other" / "__init__.py")
+    monkeypatch.setitem(sys.modules, other.__name__, other)
+    files, _ = find_project_files({"__file__": str(packages / "tool" / "main.py"), "__package__": "tool"})
+    assert [file.relative_to(packages.resolve()).as_posix() for file in files] == [
+        "tool/__init__.py",
+        "tool/main.py",
+    ]

@@ -156,7 +156,7 @@ def _list_entries(root: Path) -> list[Path]:
 
 def _belongs(path: Path, root: Path) -> bool:
     """Whether a loaded module's file is the program's own (under its root, not a library)."""
-    return root in path.parents and _OWN not in path.parents and "site-packages" not in path.parts
+    return root in path.parents and _OWN not in path.parents and not _is_installed(path)
 
 
 def find_library_modules(own: set[Path]) -> list[ModuleType]:
