@@ -429,6 +429,7 @@ PROGRAM = textwrap.dedent(
     @hp.param("swp")
     def main(lr: float = 0.1, wait: float = 0.0):
         if wait and os.path.exists("stop-waiting") is False:
+            open(os.path.join(hp.trial_dir() or ".", "started"), "w").close()  # for a test to see
             time.sleep(wait)
         return {"loss": lr * 2, "pid": os.getpid(), "scale": hp.scope.model.scale | 1.0}
 
@@ -586,7 +587,7 @@ def test_ctrl_c_then_resume(tmp_path: Path, backend: str) -> None:
             "-D",
             "swp.lr=1,2,3",
             "--wait",
-            "30",
+            "600",
             "--runs",
             "out",
             "--backend",
@@ -597,14 +598,15 @@ def test_ctrl_c_then_resume(tmp_path: Path, backend: str) -> None:
         stderr=subprocess.PIPE,
         text=True,
     )
-    deadline = time.monotonic() + 60
-    while not (tmp_path / "out" / "0000" / "trial.json").exists() and time.monotonic() < deadline:
+    started = tmp_path / "out" / "0000" / "started"  # the trial runs, in its worker
+    deadline = time.monotonic() + 300
+    while not started.exists() and child.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
-    time.sleep(0.5)  # let the trial start in its worker
+    assert started.exists(), child.communicate(timeout=60)[1]
     interrupted = time.monotonic()
     child.send_signal(signal.SIGINT)
-    _, err = child.communicate(timeout=60)
-    assert time.monotonic() - interrupted < 15  # not after the 30 s trial
+    _, err = child.communicate(timeout=300)
+    assert time.monotonic() - interrupted < 300  # at once, not after the 600 s trial
     assert child.returncode == 130, err
     assert json.loads((tmp_path / "out" / "0000" / "trial.json").read_text())["status"] == "interrupted"
     assert f"--resume {tmp_path / 'out'}" in err

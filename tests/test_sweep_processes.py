@@ -119,6 +119,25 @@ def test_outer_value_that_cannot_reach_workers_is_refused() -> None:
         hp.sweep(identity, {"x": [1]}, backend="processes", progress=False)
 
 
+class _CtrlCWhileSent:
+    """A value whose sending to a worker is where Ctrl-C lands."""
+
+    def __reduce__(self) -> tuple[object, ...]:
+        raise KeyboardInterrupt
+
+    def __repr__(self) -> str:
+        return "ctrl-c"
+
+
+def test_ctrl_c_while_a_trial_is_handed_to_a_worker_records_it_interrupted(tmp_path: Path) -> None:
+    """Ctrl-C while a trial is being sent to its worker records it interrupted, not running."""
+    with pytest.raises(KeyboardInterrupt):
+        hp.sweep(identity, {"x": [1, _CtrlCWhileSent()]}, backend="processes", runs=tmp_path, progress=False)
+    statuses = [json.loads((tmp_path / f"000{n}" / "trial.json").read_text())["status"] for n in range(2)]
+    assert statuses == ["ok", "interrupted"]
+    assert "interrupted" in (tmp_path / "results.csv").read_text()
+
+
 def crash_on_two() -> int:
     """Kill the worker process for x == 2."""
     if hp.scope.x() == 2:

@@ -169,6 +169,7 @@ class _Driver:
         self.argv_of = argv_of
         self.objective = objective
         self.in_flight: dict[Any, Trial] = {}
+        self.starting: Optional[Trial] = None  # the trial being handed to the backend
         self.ended: queue.SimpleQueue[Any] = queue.SimpleQueue()
 
     def run(self, finished: dict[int, Trial]) -> None:
@@ -187,14 +188,16 @@ class _Driver:
             except queue.Empty:
                 self.progress.tick(len(self.in_flight))
                 continue
-            trial = self.in_flight.pop(future)
+            trial = self.in_flight[future]
             self._finish(trial, future)
+            del self.in_flight[future]  # only now: a Ctrl-C while finishing leaves it interrupted
             finished[trial.number] = trial
             self.source.tell(trial)
             self.progress.report_finished(trial, len(self.in_flight))
 
     def _start(self, trial: Trial) -> None:
         trial.status = "running"
+        self.starting = trial  # until it is in flight: a Ctrl-C meanwhile still records it
         if self.argv_of is not None:
             trial.argv = self.argv_of(trial)
         if self.folder is not None:
@@ -206,6 +209,7 @@ class _Driver:
             future = concurrent.futures.Future()
             future.set_exception(error)
         self.in_flight[future] = trial
+        self.starting = None
         future.add_done_callback(self.ended.put)
 
     def _finish(self, trial: Trial, future: Any) -> None:
@@ -227,13 +231,15 @@ class _Driver:
                 self.folder.write_record(trial, outcome.record)
 
     def interrupt(self, finished: dict[int, Trial]) -> None:
-        """Record the trials still running as interrupted."""
-        for trial in self.in_flight.values():
+        """Record the trials still running (or being started) as interrupted."""
+        starting = [self.starting] if self.starting is not None else []
+        for trial in [*self.in_flight.values(), *starting]:
             trial.status = "interrupted"
             if self.folder is not None:
                 self.folder.write_trial(trial)
             finished[trial.number] = trial
         self.in_flight.clear()
+        self.starting = None
 
 
 def sweep(
