@@ -1,13 +1,15 @@
 """The trial the sweep backend tests run (processes, Ray, Dask): what a worker sees of the scope.
 
-Used by tests/test_sweep_processes.py, test_sweep_ray.py and test_sweep_dask.py; a module of
-its own so that every backend's workers import the same function by name.
+Used by tests/test_sweep.py, test_sweep_processes.py, test_sweep_ray.py and test_sweep_dask.py;
+a module of its own so that every backend's workers import the same function by name.
 """
 
 from __future__ import annotations
 
 import os
 import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import hyperparameter as hp
@@ -101,3 +103,28 @@ def assert_trials_found_their_folders(result: hp.SweepResult, runs: Path) -> Non
     folders = [str(runs / f"000{n}") for n in range(2)]
     assert [trial.result for trial in result] == [{"dir": d, "thread": d, "child": d} for d in folders]
     assert [(runs / f"000{n}" / "model.txt").read_text() for n in range(2)] == ["0.1", "0.2"]
+
+
+# How long a test waits for what a loaded machine may do late; a wait that ends early passes.
+PATIENCE = 120.0
+
+
+def wait_until(happened: Callable[[], bool]) -> bool:
+    """Wait until ``happened()`` is true (or PATIENCE has passed); return whether it happened."""
+    deadline = time.monotonic() + PATIENCE
+    while not happened() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return happened()
+
+
+def watch_for_stop_in_a_thread(folder: str) -> None:
+    """Write ``started``, then wait in a plain thread for the stop; write ``stopped`` when it comes."""
+
+    def watch() -> None:
+        if wait_until(hp.trial_should_stop):
+            Path(folder, "stopped").write_text("")
+
+    thread = threading.Thread(target=watch)
+    thread.start()
+    Path(folder, "started").write_text("")
+    thread.join()

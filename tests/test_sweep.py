@@ -11,7 +11,7 @@ import os
 import re
 import threading
 import time
-from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -23,7 +23,7 @@ from hyperparameter._sweep_grid import list_combinations, split_swept_text, spli
 from hyperparameter._sweep_progress import Progress
 from hyperparameter._sweep_trial import Objective, Trial
 from programs import run_python
-from sweep_trials import freeze_and_read_in_thread, read_lr_in_new_thread
+from sweep_trials import PATIENCE, freeze_and_read_in_thread, read_lr_in_new_thread, wait_until
 
 
 @hp.param("train")
@@ -561,18 +561,6 @@ def test_each_trial_finds_its_own_folder(tmp_path: Path) -> None:
     assert hp.sweep(lambda: hp.trial_dir(), {"x": [1]}, progress=False)[0].result is None  # no runs=
 
 
-# How long a test waits for what a loaded machine may do late; a wait that ends early passes.
-PATIENCE = 120.0
-
-
-def wait_until(happened: Callable[[], bool]) -> bool:
-    """Wait until ``happened()`` is true (or PATIENCE has passed); return whether it happened."""
-    deadline = time.monotonic() + PATIENCE
-    while not happened() and time.monotonic() < deadline:
-        time.sleep(0.01)
-    return happened()
-
-
 def test_ctrl_c_leaves_a_resumable_folder(tmp_path: Path) -> None:
     """Ctrl-C marks running trials interrupted, writes results.csv, re-raises; resuming completes it."""
     interrupt = threading.Event()
@@ -613,6 +601,45 @@ def test_ctrl_c_tells_running_thread_trials_to_stop() -> None:
         hp.sweep(work, {"x": [1]}, progress=False)
     assert saw_stop.wait(PATIENCE)
     assert not hp.trial_should_stop()
+
+
+def watch_for_stop(saw_stop: threading.Event) -> None:
+    """Set ``saw_stop`` once the trial's stop flag is seen here."""
+    if wait_until(hp.trial_should_stop):
+        saw_stop.set()
+
+
+def hand_to_a_pool(started: threading.Barrier, saw_stop: threading.Event) -> None:
+    """Hand the watch to a thread pool with hp.bind_scope, as a data loader's workers are."""
+    with ThreadPoolExecutor(1) as pool:
+        future = pool.submit(hp.bind_scope(watch_for_stop), saw_stop)
+        started.wait(PATIENCE)
+        future.result()
+
+
+def test_ctrl_c_reaches_the_threads_a_trial_hands_its_values() -> None:
+    """After Ctrl-C a pool a threads-backend trial hands work to with hp.bind_scope sees the stop."""
+    started, saw_stop = threading.Barrier(2), threading.Event()
+
+    def interrupt() -> None:
+        started.wait(PATIENCE)
+        _thread.interrupt_main()
+
+    threading.Thread(target=interrupt, daemon=True).start()
+    with pytest.raises(KeyboardInterrupt):
+        hp.sweep(functools.partial(hand_to_a_pool, started, saw_stop), {"x": [1]}, progress=False)
+    assert saw_stop.wait(PATIENCE)
+    assert not hp.trial_should_stop()
+
+
+def test_saving_a_trials_values_meets_no_stop_flag(tmp_path: Path) -> None:
+    """A trial saves hp.scope to a config file: the stop flag belongs to its scope, not to its values."""
+
+    def save() -> dict[str, object]:
+        hp.save_config(hp.scope, tmp_path / "run.json")
+        return json.loads((tmp_path / "run.json").read_text())
+
+    assert hp.sweep(save, {"x": [1]}, progress=False)[0].result == {"x": 1}
 
 
 def test_a_finished_sweep_tells_no_trial_to_stop() -> None:

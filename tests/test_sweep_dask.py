@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import _thread
+import functools
 import os
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +16,8 @@ from sweep_trials import (
     assert_trials_found_their_folders,
     freeze_and_read_in_thread,
     read_in_trial,
+    wait_until,
+    watch_for_stop_in_a_thread,
     write_in_trial_dir,
 )
 
@@ -76,3 +81,21 @@ def test_trials_on_dask_find_their_folders(tmp_path: Path) -> None:
             progress=False,
         )
     assert_trials_found_their_folders(result, tmp_path)
+
+
+def test_ctrl_c_tells_trials_on_a_dask_cluster_of_ones_own_to_stop(tmp_path: Path) -> None:
+    """After Ctrl-C the threads of a trial still running on one's own Dask cluster see the stop."""
+
+    def interrupt_when_started() -> None:
+        wait_until((tmp_path / "started").exists)
+        _thread.interrupt_main()
+
+    threading.Thread(target=interrupt_when_started, daemon=True).start()
+    with pytest.raises(KeyboardInterrupt):
+        hp.sweep(
+            functools.partial(watch_for_stop_in_a_thread, str(tmp_path)),
+            {"x": [1]},
+            backend="dask",
+            progress=False,
+        )
+    assert wait_until((tmp_path / "stopped").exists)

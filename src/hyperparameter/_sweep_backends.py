@@ -9,12 +9,14 @@ The driver never has more trials in flight than the sweep's ``jobs``.
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import functools
 import importlib
 import multiprocessing
 import pickle
 import queue
 import threading
+import uuid
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Callable, Optional, Protocol
 
@@ -22,7 +24,7 @@ from ._engine import innermost
 from ._handoff import bind_scope
 from ._levels import chain_values
 from ._processes import check_picklable
-from ._sweep_stop import watch_stop
+from ._sweep_stop import DaskStopFlag
 from ._sweep_worker import Outcome, execute, execute_isolated, start_worker
 from .exceptions import MissingDependencyError, SweepError
 
@@ -134,7 +136,6 @@ class ThreadBackend:
             thread.start()
 
     def _run_tasks(self) -> None:
-        watch_stop(self._stop)
         while True:
             task = self._tasks.get()
             if task is None:
@@ -143,7 +144,7 @@ class ThreadBackend:
             if future.set_running_or_notify_cancel():
                 try:
                     future.set_result(
-                        self._execute(func, values, sources, self._recording, self._alone, folder)
+                        self._execute(func, values, sources, self._recording, self._alone, folder, self._stop)
                     )
                 except BaseException as error:
                     future.set_exception(error)
@@ -281,7 +282,9 @@ class DaskBackend:
     the sweep starts has one thread per worker process, so a trial may also
     publish its values to the threads it starts; on a client's own cluster a
     worker may run several trials at once (unless ``jobs`` is 1), and only the
-    trial's own context gets them.
+    trial's own context gets them. Ctrl-C closes a cluster the sweep started;
+    a cluster of one's own cannot stop a running task, so it sets the
+    ``distributed.Event`` the trials see in ``hp.trial_should_stop()``.
     """
 
     def __init__(
@@ -308,6 +311,10 @@ class DaskBackend:
         self._outer = self._client.scatter([outer], broadcast=True, hash=False)[0]
         # A worker runs one of our trials at a time on a cluster we start, or when jobs is 1.
         self._publish = self._cluster is not None or jobs == 1
+        # A cluster of one's own keeps running the trials after Ctrl-C: they can be told to stop.
+        self._stop: Optional[DaskStopFlag] = None
+        if self._cluster is None:
+            self._stop = DaskStopFlag(f"hyperparameter-sweep-stop-{uuid.uuid4().hex}", self._client)
 
     def submit(
         self,
@@ -325,6 +332,7 @@ class DaskBackend:
             self._publish,
             self._recording,
             folder,
+            self._stop,
             pure=False,
         )
         future: concurrent.futures.Future[Outcome] = concurrent.futures.Future()
@@ -336,6 +344,9 @@ class DaskBackend:
         if self._cluster is not None:
             self._client.close()
             self._cluster.close()
+        elif interrupted and self._stop is not None:
+            with contextlib.suppress(Exception):  # a cluster that is gone runs no trial to tell
+                self._stop.set()
 
 
 def _settle(future: concurrent.futures.Future[Outcome], task: Any) -> None:

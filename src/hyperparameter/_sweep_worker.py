@@ -30,6 +30,7 @@ from ._levels import Level, baseline, current, make_level, publish_baseline
 from ._origins import publish_sources, restore_baseline, save_baseline
 from ._processes import carry_baseline
 from ._scope import Scope, SourcedScope
+from ._sweep_stop import DaskStopFlag, Flag, watch_stop, watch_stop_in_process
 from ._trial_dir import TRIAL_DIR_KEY
 
 # Why a trial that shares its process with other running trials cannot freeze.
@@ -60,6 +61,7 @@ def execute(
     recording: bool = False,
     alone: bool = True,
     folder: Optional[str] = None,
+    stop: Optional[Flag] = None,
 ) -> Outcome:
     """Call ``func()`` inside the scope of ``values`` and describe what happened.
 
@@ -69,7 +71,8 @@ def execute(
     A baseline the trial publishes is put back when it ends; unless ``alone``
     (no other trial runs in this process meanwhile), the trial may not
     publish one: ``hp.scope.frozen()`` raises. ``folder`` is the trial's
-    folder, set around its values for ``hp.trial_dir()``.
+    folder, set around its values for ``hp.trial_dir()``; ``stop`` is its
+    sweep's stop flag, given to that scope for ``hp.trial_should_stop()``.
 
     A failure is an outcome, not an exception: the error line and the full
     traceback are written here, where the frames are. ``KeyboardInterrupt``
@@ -86,7 +89,7 @@ def execute(
     try:
         # Outside the record and without a source: the folder is where the trial runs, not a
         # value it was given (its record neither lists it as read nor as set and never read).
-        with Scope(_folder_values(folder)):
+        with Scope(_folder_values(folder)) as place, watch_stop(place, stop):
             if not recording:
                 return _call(func, values, sources)
             from ._record import record  # the run record loads only for sweeps that keep folders
@@ -162,6 +165,7 @@ def execute_isolated(
     publish: bool,
     recording: bool = False,
     folder: Optional[str] = None,
+    stop: Optional[DaskStopFlag] = None,
 ) -> Outcome:
     """:func:`execute` in another process, on top of ``outer``, the driver's visible values.
 
@@ -176,13 +180,17 @@ def execute_isolated(
     previous = save_baseline()
     if outer is None:
         outer = previous[0].own
+    if stop is not None:
+        stop.attach()  # the client of this task, for the threads the trial starts too
+    run = (func, values, sources, outer, recording)
     if not publish or not _alone.acquire(blocking=False):
-        return contextvars.Context().run(_execute_on, func, values, sources, outer, recording, False, folder)
+        return contextvars.Context().run(_execute_on, *run, False, folder, stop)
     publish_baseline({**outer, **_folder_values(folder), **values})
     publish_sources(dict(sources))
     carry_baseline()
     try:
-        return contextvars.Context().run(_execute_on, func, values, sources, outer, recording, True, folder)
+        with watch_stop_in_process(stop):  # the process is the trial's: every thread of it is
+            return contextvars.Context().run(_execute_on, *run, True, folder, stop)
     finally:
         restore_baseline(previous)
         _alone.release()
@@ -196,9 +204,10 @@ def _execute_on(
     recording: bool,
     alone: bool,
     folder: Optional[str],
+    stop: Optional[Flag],
 ) -> Outcome:
     current.set(make_level(Level, dict(outer), None, None, None))
-    return execute(func, values, sources, recording, alone, folder)
+    return execute(func, values, sources, recording, alone, folder, stop)
 
 
 def start_worker(outer: dict[str, Any]) -> None:
