@@ -45,4 +45,5 @@ def test_the_three_styles_give_the_description_and_each_parameter() -> None:
         assert parsed.params == {"lr": "Step size. Decays.", "epochs": "Passes."}
     assert parse_docstring("Train.\n\nNotes:\n    more\n").description == "Train."
     assert parse_docstring("Train.\n\n>>> 1\n1\n").description == "Train."
-    assert parse_docstring(None) == ("", {})
+    empty = parse_docstring(None)
+    assert (empty.description, empty.params) == ("", {})

@@ -14,28 +14,41 @@ import os
 import re
 import sys
 import typing
-from typing import Any, Callable, NamedTuple, Optional
+from typing import Any, Callable, Optional
 
 from ._convert import NONE_WORDS, merge_mapping, parse_bool, to_type, type_name
 from ._grammar import GrammarError, is_list_text, split_list
 from ._inject import EMPTY, holds_dict
+from ._struct import Struct
 from .exceptions import ConversionError
 
 # The typing aliases are compared as values (an annotation may be one), not used as annotations.
 _SEQUENCES = (list, tuple, set, frozenset, typing.Sequence, typing.List, typing.Tuple, typing.Set)  # noqa: UP006
 
 
-class OptionType(NamedTuple):
+class OptionType(Struct):
     """How one parameter is read from the command line."""
 
-    name: str  # "bool", "scalar", "list", "choice"
-    convert: Callable[[str], Any]
-    choices: Optional[tuple[Any, ...]] = None
-    container: type = list
-    metavar: Optional[str] = None
-    # A list whose items are read together (a tuple of fixed length or of several item types).
-    convert_all: Optional[Callable[[Any], Any]] = None
-    allows_none: bool = False  # Optional[...]: `--opt None` (or `null`) gives None
+    __slots__ = ("allows_none", "choices", "container", "convert", "convert_all", "metavar", "name")
+
+    def __init__(
+        self,
+        name: str,
+        convert: Callable[[str], Any],
+        choices: Optional[tuple[Any, ...]] = None,
+        container: type = list,
+        metavar: Optional[str] = None,
+        convert_all: Optional[Callable[[Any], Any]] = None,
+        allows_none: bool = False,
+    ) -> None:
+        self.name = name  # "bool", "scalar", "list", "choice"
+        self.convert = convert
+        self.choices = choices
+        self.container = container
+        self.metavar = metavar
+        # A list whose items are read together (a tuple of fixed length or of several item types).
+        self.convert_all = convert_all
+        self.allows_none = allows_none  # Optional[...]: `--opt None` (or `null`) gives None
 
 
 def _strip_optional(annotation: Any) -> Any:
@@ -88,10 +101,10 @@ def choose_option_type(key: str, annotation: Any, default: Any) -> OptionType:
     if stripped is annotation or chosen.name == "bool":  # a flag is True or False
         return chosen
     if chosen.name == "list":  # `convert` reads one item; ListAction takes a lone None as the list
-        return chosen._replace(allows_none=True)
+        return chosen.replace(allows_none=True)
     convert = chosen.convert
     choices = (*chosen.choices, None) if chosen.choices is not None else None
-    return chosen._replace(
+    return chosen.replace(
         convert=lambda text: None if text.strip() in NONE_WORDS else convert(text),
         choices=choices,
         allows_none=True,

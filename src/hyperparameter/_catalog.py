@@ -72,7 +72,7 @@ def _describe_runtime(info: ParamInfo) -> list[Description]:
         shown = _shorten_path(found)
         annotation = annotations.get(parameter.name, EMPTY)
         check = build_parameter_check(parameter.key, annotation, parameter.default, _name_place(shown))
-        entries.append(shown._replace(check=check))
+        entries.append(shown.replace(check=check))
     return entries
 
 
@@ -81,13 +81,13 @@ def _describe_declared(cls: type) -> list[Description]:
     entries = []
     for declared in cls.params().values():  # type: ignore[attr-defined]
         shown = _shorten_path(declared.describe())
-        entries.append(shown._replace(check=Check(_name_place(shown), declared.from_scope, True)))
+        entries.append(shown.replace(check=Check(_name_place(shown), declared.from_scope, True)))
     return entries
 
 
 def _shorten_path(found: Description) -> Description:
     """``found`` with its path as listings show it."""
-    return found._replace(path=_shorten(found.path))
+    return found.replace(path=_shorten(found.path))
 
 
 def _name_place(shown: Description) -> str:
@@ -102,7 +102,7 @@ def _attach_scanned_rule(found: Description) -> Description:
     typed = found.role == "declared" or (
         found.role == "param" and (bool(found.spec) or found.type_name in _TYPED)
     )
-    return shown._replace(check=Check(where, _LazyConvert(found, where), typed))
+    return shown.replace(check=Check(where, _LazyConvert(found, where), typed))
 
 
 # Literal defaults whose type a parameter is declared with (a list default converts item by item).

@@ -14,12 +14,13 @@ or ``"read"`` (``hp.scope.a.b | default``).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, Callable, NamedTuple, Optional
+from typing import Any, Callable, Optional
 
+from ._struct import Struct
 from ._text import clip
 
 
-class Check(NamedTuple):
+class Check(Struct):
     """One declaration's rule for the values of a key.
 
     ``convert`` returns the value the program gets, or raises ConversionError;
@@ -27,28 +28,61 @@ class Check(NamedTuple):
     default), so the result is the value the whole run sees.
     """
 
-    where: str
-    convert: Callable[[Any], Any]
-    typed: bool
+    __slots__ = ("convert", "typed", "where")
+
+    def __init__(self, where: str, convert: Callable[[Any], Any], typed: bool) -> None:
+        self.where = where
+        self.convert = convert
+        self.typed = typed
 
 
-class Description(NamedTuple):
+class Description(Struct):
     """One hyperparameter where a program declares or reads it."""
 
-    key: str
-    default: Optional[str]  # as written (or its repr); None: no default, the key is required
-    type_name: str  # from the annotation, the kind or the default; "" when unknown
-    namespace: str
-    function: str  # the qualified name of the function or class that declares or reads it
-    path: str
-    line: int  # 0 when unknown
-    description: str
-    role: str  # "param" (@hp.param), "declared" (hp.Params) or "read"
-    dynamic: bool = False  # the key holds <...>: a part computed at run time
-    # The declaration as written: a parameter's annotation, or a kind's call under the
-    # kind's own name (see _syntax.kind_spec); "" for reads and unannotated parameters.
-    spec: str = ""
-    check: Optional[Check] = None  # how a scope's value becomes the value in force
+    __slots__ = (
+        "check",
+        "default",
+        "description",
+        "dynamic",
+        "function",
+        "key",
+        "line",
+        "namespace",
+        "path",
+        "role",
+        "spec",
+        "type_name",
+    )
+
+    def __init__(
+        self,
+        key: str,
+        default: Optional[str],
+        type_name: str,
+        namespace: str,
+        function: str,
+        path: str,
+        line: int,
+        description: str,
+        role: str,
+        dynamic: bool = False,
+        spec: str = "",
+        check: Optional[Check] = None,
+    ) -> None:
+        self.key = key
+        self.default = default  # as written (or its repr); None: no default, the key is required
+        self.type_name = type_name  # from the annotation, the kind or the default; "" when unknown
+        self.namespace = namespace
+        self.function = function  # the qualified name of the function or class that declares or reads it
+        self.path = path
+        self.line = line  # 0 when unknown
+        self.description = description
+        self.role = role  # "param" (@hp.param), "declared" (hp.Params) or "read"
+        self.dynamic = dynamic  # the key holds <...>: a part computed at run time
+        # The declaration as written: a parameter's annotation, or a kind's call under the
+        # kind's own name (see _syntax.kind_spec); "" for reads and unannotated parameters.
+        self.spec = spec
+        self.check = check  # how a scope's value becomes the value in force
 
     @property
     def location(self) -> str:
@@ -56,12 +90,15 @@ class Description(NamedTuple):
         return f"{self.path}:{self.line}" if self.line else self.path
 
 
-class Definitions(NamedTuple):
+class Definitions(Struct):
     """One key and every place that defines or reads it, the definition to show first."""
 
-    key: str
-    primary: Description
-    others: tuple[Description, ...] = ()
+    __slots__ = ("key", "others", "primary")
+
+    def __init__(self, key: str, primary: Description, others: tuple[Description, ...] = ()) -> None:
+        self.key = key
+        self.primary = primary
+        self.others = others
 
 
 def shown_first(found: Description) -> tuple[bool, bool, str, int]:

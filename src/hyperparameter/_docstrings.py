@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import inspect
 import re
-from typing import NamedTuple, Optional
+from typing import Optional
+
+from ._struct import Struct
 
 # Section headers are told by plain string tests, and the entry patterns are compiled by
 # ``re`` the first time a docstring needs them: a launch that parses one Google-style
@@ -41,11 +43,14 @@ _REST_PARAM = r"^:(?:param|parameter|arg|argument|key|keyword)\s+(?:[^:]*\s)?(?P
 _HEADER_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz ")
 
 
-class Docstring(NamedTuple):
+class Docstring(Struct):
     """What a docstring says: its description and each parameter's text."""
 
-    description: str
-    params: dict[str, str]
+    __slots__ = ("description", "params")
+
+    def __init__(self, description: str, params: dict[str, str]) -> None:
+        self.description = description
+        self.params = params
 
 
 def parse_docstring(doc: Optional[str]) -> Docstring:

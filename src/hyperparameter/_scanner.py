@@ -29,10 +29,11 @@ import ast
 import re
 import warnings
 from collections.abc import Container, Iterable
-from typing import NamedTuple, Optional, Union
+from typing import Optional, Union
 
 from ._description import Description
 from ._docstrings import parse_docstring
+from ._struct import Struct
 from ._syntax import (
     describe_kind_type,
     find_assignments,
@@ -125,22 +126,28 @@ class _Bound:
         return None
 
 
-class _Context(NamedTuple):
+class _Context(Struct):
     """Where the walk is: the enclosing qualified name, and the scope objects and accessors in reach."""
 
-    owner: str
-    prefix: str
-    aliases: frozenset[str]
-    bound: _Bound
+    __slots__ = ("aliases", "bound", "owner", "prefix")
+
+    def __init__(self, owner: str, prefix: str, aliases: frozenset[str], bound: _Bound) -> None:
+        self.owner = owner
+        self.prefix = prefix
+        self.aliases = aliases
+        self.bound = bound
 
 
-class _ParamsClass(NamedTuple):
+class _ParamsClass(Struct):
     """An ``hp.Params`` class met earlier in the module: what its subclasses inherit."""
 
-    namespace: str
-    dynamic: bool
-    explicit: bool  # set with namespace=, here or in a base: subclasses keep it
-    params: dict[str, Description]
+    __slots__ = ("dynamic", "explicit", "namespace", "params")
+
+    def __init__(self, namespace: str, dynamic: bool, explicit: bool, params: dict[str, Description]) -> None:
+        self.namespace = namespace
+        self.dynamic = dynamic
+        self.explicit = explicit  # set with namespace=, here or in a base: subclasses keep it
+        self.params = params
 
 
 def _note_top_level_imports(body: list[ast.stmt], names: _Names) -> None:
@@ -286,7 +293,7 @@ class _Walker:
             for item in node.items
             if isinstance(item.optional_vars, ast.Name) and self.builds_scope(item.context_expr, context)
         }
-        inner = context._replace(aliases=context.aliases | aliases) if aliases else context
+        inner = context.replace(aliases=context.aliases | aliases) if aliases else context
         self.push(stack, node.body, inner)
         self.push(stack, node.items, context)
 
@@ -460,7 +467,7 @@ class _Walker:
             params.update(base.params)
         inherited = dict(params)
         for name, found in inherited.items():
-            params[name] = found._replace(
+            params[name] = found.replace(
                 key=f"{namespace}.{name}", namespace=namespace, function=qualname, dynamic=dynamic
             )
         docstring = parse_docstring(ast.get_docstring(node)).params
@@ -471,7 +478,7 @@ class _Walker:
                     name, line, value, kind, (namespace, dynamic), qualname, docstring
                 )
             elif name in inherited:  # `lr = 1e-4` in a subclass: a new default for the inherited parameter
-                params[name] = params[name]._replace(default=self.extract_text(value), line=line)
+                params[name] = params[name].replace(default=self.extract_text(value), line=line)
         for found in params.values():
             self.add(found)  # an inherited parameter under the same namespace is the same definition
         self.classes[node.name] = _ParamsClass(namespace, dynamic, explicit, params)

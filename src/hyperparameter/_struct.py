@@ -1,0 +1,69 @@
+"""A light value type with named fields, for the records every launch builds.
+
+A ``typing.NamedTuple`` class costs about a millisecond to create at import:
+typing compiles each field's annotation, and ``namedtuple`` builds methods from
+source text. The launcher's records load with every launch, so they are
+:class:`Struct` subclasses instead: a class with ``__slots__`` and a written-out
+``__init__``, which costs a tenth of that and builds its instances as fast.
+
+>>> class Point(Struct):
+...     __slots__ = ("x", "y")
+...
+...     def __init__(self, x: int, y: int = 0) -> None:
+...         self.x, self.y = x, y
+>>> Point(1).replace(y=2)
+Point(x=1, y=2)
+>>> Point(1, 2) == Point(1, 2), Point(1, 2) == Point(2, 1)
+(True, False)
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+S = TypeVar("S", bound="Struct")
+
+
+class Struct:
+    """Fields named by a subclass's ``__slots__``: equality, hashing and ``repr`` by field, and ``replace``.
+
+    Instances are values: code makes a changed copy with :meth:`replace`
+    rather than assigning to a field.
+    """
+
+    __slots__: tuple[str, ...] = ()
+
+    def fields(self) -> tuple[Any, ...]:
+        """Return the field values, in the order ``__slots__`` names them."""
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def replace(self: S, **changes: Any) -> S:
+        """Return a copy with the fields ``changes`` names set to new values.
+
+        >>> class Span(Struct):
+        ...     __slots__ = ("start", "end")
+        ...
+        ...     def __init__(self, start: int, end: int) -> None:
+        ...         self.start, self.end = start, end
+        >>> Span(1, 4).replace(end=9)
+        Span(start=1, end=9)
+        """
+        unknown = changes.keys() - set(self.__slots__)
+        if unknown:
+            raise TypeError(f"{type(self).__name__} has no field {sorted(unknown)[0]!r}")
+        copy = object.__new__(type(self))
+        for name in self.__slots__:
+            setattr(copy, name, changes[name] if name in changes else getattr(self, name))
+        return copy
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Struct) or type(other) is not type(self):
+            return NotImplemented
+        return self.fields() == other.fields()
+
+    def __hash__(self) -> int:
+        return hash((type(self), self.fields()))
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        return f"{type(self).__name__}({shown})"
