@@ -173,16 +173,13 @@ def _shorten(path: str) -> str:
     return path if relative.startswith("..") else relative
 
 
-_HOLE = re.compile(r"<[^>]*>")
-
-
 def _write_pattern(key: str) -> Optional[str]:
     """Build a regular expression for the keys a computed name such as ``task.<name>.lr`` stands for.
 
     A name with no written part (``<key>``) stands for no key in particular: it
     would make every key known and hide every typo.
     """
-    parts = _HOLE.split(key)
+    parts = re.split(r"<[^>]*>", key)  # compiled when a program has such names, not at every launch
     if not "".join(parts).strip("."):
         return None
     return ".+".join(re.escape(part) for part in parts)
@@ -402,7 +399,9 @@ class Catalog:
 
 def _holds_dict(found: Description) -> bool:
     """Whether a definition or read holds a dict, by its type or its default as written."""
-    head = re.split(r"[\[| ]", found.type_name.removeprefix("Optional["), maxsplit=1)[0]
+    head = found.type_name.removeprefix("Optional[")
+    for mark in "[| ":  # the name before the first of them: Dict[str, int], dict | None
+        head = head.partition(mark)[0]
     default = (found.default or "").strip()
     return head in _DICT_TYPES or default.startswith("dict(") or (default.startswith("{") and ":" in default)
 

@@ -132,8 +132,8 @@ def _find_loaded_files(outer: Path) -> set[Path]:
     for module in list(sys.modules.values()):
         namespace = getattr(module, "__dict__", None)  # see find_library_modules: never an attribute
         path = namespace.get("__file__") if isinstance(namespace, dict) else None
-        if not isinstance(path, str) or not path.endswith(".py"):
-            continue
+        if not isinstance(path, str) or not path.endswith(".py") or _is_standard_library(path):
+            continue  # the standard library is nobody's program: its folders need not be resolved
         folder = os.path.dirname(path)
         real = _real_folders.get(folder)
         if real is None:

@@ -726,6 +726,24 @@ static c_api_table c_api = {C_API_VERSION, sizeof(c_api_table), c_api_lookup, c_
  * config's tree. Every case is handled here: a non-empty dict (exactly a dict,
  * as the Python code tests) is descended into, anything else is a value; a
  * mapping of another type at the top is read through its items(). */
+/* prefix + key: for two ASCII str (nearly every key of a config file) one allocation
+ * and two copies; anything else as Python's + does it. */
+static PyObject *
+join_key(PyObject *prefix, PyObject *key)
+{
+    if (PyUnicode_CheckExact(prefix) && PyUnicode_CheckExact(key) && PyUnicode_IS_COMPACT_ASCII(prefix)
+        && PyUnicode_IS_COMPACT_ASCII(key)) {
+        Py_ssize_t head = PyUnicode_GET_LENGTH(prefix), tail = PyUnicode_GET_LENGTH(key);
+        PyObject *joined = PyUnicode_New(head + tail, 127);
+        if (joined != NULL) {
+            memcpy(PyUnicode_1BYTE_DATA(joined), PyUnicode_1BYTE_DATA(prefix), (size_t)head);
+            memcpy(PyUnicode_1BYTE_DATA(joined) + head, PyUnicode_1BYTE_DATA(key), (size_t)tail);
+        }
+        return joined;
+    }
+    return PyNumber_Add(prefix, key);
+}
+
 static int
 join_tree(PyObject *flat, PyObject *values, PyObject *prefix)
 {
@@ -764,12 +782,12 @@ join_tree(PyObject *flat, PyObject *values, PyObject *prefix)
         }
         Py_INCREF(key);  /* both held across calls that may run Python code */
         Py_INCREF(value);
-        PyObject *full = PyNumber_Add(prefix, key);
+        PyObject *full = join_key(prefix, key);
         if (full == NULL) {
             status = -1;
         }
         else if (PyDict_CheckExact(value) && PyDict_GET_SIZE(value) > 0) {
-            PyObject *inner = PyNumber_Add(full, dot);
+            PyObject *inner = join_key(full, dot);
             status = inner == NULL ? -1 : join_tree(flat, value, inner);
             Py_XDECREF(inner);
         }
