@@ -13,6 +13,8 @@ alternating rounds so that the machine's noise affects both alike:
   program with the same options and help texts;
 - launch with ``-C``: that program run with ``-C`` and a 10,000-key JSON file
   it never reads, over a program that loads the same file with ``hp.config``;
+  and as a cost, what ``-C`` adds to the launch (over the program run without
+  it) over what ``hp.config`` adds to a program (over ``import hyperparameter``);
 - config files, in this process: ``hp.config`` of a 10,000-key JSON file over
   ``json.load``; of three such files over three ``json.load`` calls; of the
   same keys as YAML over PyYAML's ``CSafeLoader`` (libyaml) and its
@@ -183,12 +185,21 @@ def help_and_launch(
             {
                 "config": process(str(files["loader"]), big, folder=folder),
                 "launch": process(str(files["hp_app"]), "-C", big, folder=folder),
+                "import": process("-c", "import hyperparameter", folder=folder),
+                "plain launch": process(str(files["hp_app"]), folder=folder),
             },
             rounds,
         )
         rows.append(
             ("app.py -C big.json / hp.config(big.json) program", best["launch"] / best["config"], 1.3)
         )
+        # The same launch as a cost: what -C adds to the program's launch, over what
+        # hp.config adds to a program that only imports hyperparameter.
+        added, loading = best["launch"] - best["plain launch"], best["config"] - best["import"]
+        print(
+            f"     (-C big.json adds {added * 1e3:.1f} ms to a launch; hp.config adds {loading * 1e3:.1f} ms)"
+        )
+        rows.append(("what -C big.json adds / what hp.config adds", added / loading, 1.3))
     return rows
 
 
