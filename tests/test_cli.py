@@ -226,7 +226,7 @@ def test_ls_markdown_lists_every_location_and_description(
 
 
 def test_ls_json_carries_every_definition(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """-f json lists each key with its primary definition, every definition, and the scan errors."""
+    """-f json lists each key with its package, primary definition, every definition, and the scan errors."""
     assert main(["ls", "myapp", "-f", "json"]) == 0
     document = json.loads(capsys.readouterr().out)
     assert document["sources"] == [
@@ -242,6 +242,7 @@ def test_ls_json_carries_every_definition(project: Path, capsys: pytest.CaptureF
         "role": "param",
         "dynamic": False,
         "description": "Learning rate.",
+        "package": "myapp",
         "source": "myapp",
         "path": "myapp/train.py",
         "line": 5,

@@ -257,6 +257,9 @@ def _render_json_listing(sources: list[ScannedPackage]) -> str:
             hyperparameters.append(
                 {
                     **describe_key(entry),
+                    # "package" says what "source" (kept: readers use it) means here; in the
+                    # launcher's -lps JSON "source" is where the value in force came from.
+                    "package": source.name,
                     "source": source.name,
                     "path": source.location(found).rpartition(":")[0],
                     "line": found.line,
