@@ -341,6 +341,7 @@ def in_folder(lr: float = 0.1) -> str:
     if folder is None:
         return "alone"
     (folder / "model.txt").write_text(str(lr))
+    hp.save_config(hp.scope, folder / "run.json")  # to run the trial's values again
     return str(folder)
 
 
@@ -353,6 +354,15 @@ def test_each_trial_of_a_launched_sweep_finds_its_folder(tmp_path: Path) -> None
     ]
     assert (tmp_path / "out" / "0001" / "model.txt").read_text() == "0.2"
     assert hp.launch(in_folder, argv=["-D", "dir.lr=0.2"]) == "alone"
+
+
+def test_a_trials_saved_config_run_alone_is_no_trial(tmp_path: Path) -> None:
+    """A trial's values saved with hp.save_config and run again with -C: hp.trial_dir() is None there."""
+    hp.launch(in_folder, argv=["--sweep", "-D", "dir.lr=0.1,0.2", "--runs", "out"])
+    saved = tmp_path / "out" / "0001" / "run.json"
+    assert json.loads(saved.read_text())["sweep"]["trial_dir"] == str(tmp_path / "out" / "0001")
+    assert hp.launch(in_folder, argv=["-C", str(saved)]) == "alone"  # not writing into the trial's folder
+    assert (tmp_path / "out" / "0001" / "model.txt").read_text() == "0.2"
 
 
 def test_listing_describes_the_first_trial(capsys: pytest.CaptureFixture[str]) -> None:

@@ -31,7 +31,7 @@ from ._origins import publish_sources, restore_baseline, save_baseline
 from ._processes import carry_baseline
 from ._scope import Scope, SourcedScope
 from ._sweep_stop import DaskStopFlag, Flag, watch_stop, watch_stop_in_process
-from ._trial_dir import TRIAL_DIR_KEY
+from ._trial_dir import TRIAL_DIR_KEY, TrialFolder
 
 # Why a trial that shares its process with other running trials cannot freeze.
 _SHARED = (
@@ -106,7 +106,7 @@ def execute(
 
 def _folder_values(folder: Optional[str]) -> dict[str, Any]:
     """Return the values that tell a trial its folder: none without one."""
-    return {TRIAL_DIR_KEY: folder} if folder is not None else {}
+    return {TRIAL_DIR_KEY: TrialFolder(folder)} if folder is not None else {}
 
 
 def _call(func: Callable[[], Any], values: dict[str, Any], sources: dict[str, str]) -> Outcome:

@@ -5,7 +5,10 @@ trial inside the key ``sweep.trial_dir`` (``DIR/0003``), set around the
 trial's own values. Being a value of the trial's scope, it reaches what the
 trial's values reach: the trial on every backend, the threads it hands work to
 with ``hp.bind_scope``, and the processes it starts when it runs alone in its
-process.
+process. The value is a :class:`TrialFolder`, a ``str`` that says a sweep set
+it: the same path written to a config file (``hp.save_config(hp.scope, ...)``
+in a trial) and loaded again in a single run is a plain ``str``, so that run
+is not taken for the trial and does not write into the trial's folder.
 """
 
 from __future__ import annotations
@@ -18,6 +21,12 @@ from ._levels import Level
 
 #: The key a sweep trial's folder is kept under, in the trial's scope.
 TRIAL_DIR_KEY = "sweep.trial_dir"
+
+
+class TrialFolder(str):
+    """The folder of a sweep trial, as the sweep set it (it pickles as itself, to the trial's processes)."""
+
+    __slots__ = ()
 
 
 def trial_dir() -> Optional[Path]:
@@ -40,7 +49,7 @@ def trial_dir() -> Optional[Path]:
     level: Optional[Level] = innermost()
     while level is not None:  # the values as set, not a read: a trial's record does not list it
         value = level.own.get(TRIAL_DIR_KEY)
-        if value is not None:
+        if isinstance(value, TrialFolder):  # a path loaded from a trial's saved config is no trial's
             return Path(value)
         level = level.parent
     return None
