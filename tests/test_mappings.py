@@ -327,10 +327,13 @@ def test_launch_refuses_a_bad_entry_of_a_dict_before_the_run(capsys: pytest.Capt
     assert "-D sets 'app.opt.m' to 'fast', but main at " in capsys.readouterr().err
 
 
-def test_launch_merges_a_dict_given_as_text(capsys: pytest.CaptureFixture[str]) -> None:
-    """``-D 'app.opt={"m": 2}'`` and ``--opt '{"m": 3}'`` merge into the default."""
+def test_launch_merges_a_dict_given_as_text(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``-D 'app.opt={"m": 2}'``, ``--opt '{"m": 3}'`` and a file's text merge into the default."""
     assert launch(["-D", 'app.opt={"m": 2}'], capsys)[0]["opt"] == {"m": 2, "name": "sgd"}
     assert launch(["--opt", '{"m": 3}'], capsys)[0]["opt"] == {"m": 3, "name": "sgd"}
+    path = tmp_path / "c.json"
+    path.write_text(json.dumps({"app": {"opt": '{"m": 6}'}, "n": 2}))
+    assert launch(["-C", str(path), "-D", "app.n=3"], capsys)[0]["opt"] == {"m": 6, "name": "sgd"}
 
 
 def test_launch_applies_a_config_file_dict(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -17,7 +17,7 @@ import pathlib
 import sys
 from collections import Counter
 from collections.abc import Iterable
-from itertools import filterfalse
+from itertools import chain, filterfalse
 from types import FrameType
 from typing import TYPE_CHECKING, Any, Callable, Optional, Union
 
@@ -147,12 +147,21 @@ class _Run:
         self.format = "text"  # -lps -f FORMAT
         # The positionals a -D or -C key also named: key -> (that source, the positional's name).
         self.positionals: dict[str, tuple[str, str]] = {}
+        # The keys whose values may be dicts to spread: all but a -C file's, which come joined.
+        self.unjoined: list[str] = []
 
-    def add(self, values: dict[str, Any], sources: dict[str, str], set_by: Iterable[str] = ()) -> None:
+    def add(
+        self,
+        values: dict[str, Any],
+        sources: dict[str, str],
+        set_by: Iterable[str] = (),
+        joined: bool = False,
+    ) -> None:
         """Add ``values`` (and where each came from); the run keeps the dicts it is given first.
 
         ``set_by`` names the ``-D``/``-C`` sources of values the user set, which
         the program must know; options and a partial's keywords name none.
+        ``joined``: the values are a file's, their dicts already spread into keys.
         """
         if self.values:
             self.values.update(values)
@@ -162,30 +171,35 @@ class _Run:
         if set_by and values:
             self.set_by_user += values
             self.user_sources.update(dict.fromkeys(set_by))
+        if not joined:
+            self.unjoined += values
 
-    def spread_dicts(self) -> None:
+    def spread_dicts(self, converted: Iterable[str] = ()) -> None:
         """Hold each dict value (``--opt '{"m": 2}'`` once parsed) as the keys under its key.
 
         A scope holds nested mappings as dotted keys, and a dict-valued read
         gathers them (see ``_mappings``): so the dict merges into the read's
         default, and a later value wins entry by entry over a ``-C`` file's.
+        Only the values not from a file can be dicts, and those ``converted``
+        by a declaration's type (a file's text read as a ``dict``).
         """
-        if dict not in set(map(type, self.values.values())):  # in C: a 10,000-key file costs little
+        values = self.values
+        if not any(type(values.get(key)) is dict for key in chain(self.unjoined, converted)):
             return
-        values: dict[str, Any] = {}
-        for key, value in self.values.items():
+        spread_values: dict[str, Any] = {}
+        for key, value in values.items():
             try:
                 spread = flatten(value, key + ".") if type(value) is dict and value else None
             except HyperparameterError:  # entries that are no keys: the dict stays one value
                 spread = None
             if spread is None:
-                values[key] = value
+                spread_values[key] = value
                 continue
-            values.update(spread)
+            spread_values.update(spread)
             self.sources.update(dict.fromkeys(spread, self.sources.get(key, "the scope")))
             if key in self.set_by_user:
                 self.set_by_user += spread
-        self.values = values
+        self.values = spread_values
 
 
 class _Program:
@@ -416,10 +430,11 @@ class _Program:
             setters = list(run.user_sources) if every else None
             self._warn(run, checks.summarize_unknown(unknown, run.sources, setters))
         try:
-            run.values = checks.check(run.values, run.sources)
+            converted = checks.convert(run.values, run.sources)
         except UsageError as error:
             self.parser.error(str(error))
-        run.spread_dicts()
+        run.values.update(converted)  # the run's own dict, in place: a 10,000-key file is not copied
+        run.spread_dicts(converted)
 
     def _report_positionals(self, run: _Run) -> None:
         """Say that a -D or -C key naming a positional is not used: the command line gives it."""
@@ -500,7 +515,7 @@ class _Program:
         else:
             sources = {key: f"-C {origin(key)}" for key in flat}
             run.file_keys = Counter(sources.values())
-        run.add(flat, sources, set_by=run.file_keys)  # the files that set keys, in order
+        run.add(flat, sources, set_by=run.file_keys, joined=True)  # the files that set keys, in order
         return flat
 
     def _parse_defines(self, defines: list[str]) -> dict[str, Any]:

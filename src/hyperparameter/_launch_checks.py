@@ -39,11 +39,22 @@ class Checks:
         self.catalog = catalog
 
     def check(self, values: Mapping[str, Any], sources: Mapping[str, str]) -> dict[str, Any]:
-        """Convert each of ``values`` to its declared type; raise UsageError for the first bad one.
+        """Return ``values``, each converted to its declared type; raise UsageError for the first bad one.
 
         ``sources`` names where each value came from, for the message.
         """
-        result = dict(values)
+        return {**values, **self.convert(values, sources)}
+
+    def convert(self, values: Mapping[str, Any], sources: Mapping[str, str]) -> dict[str, Any]:
+        """Return the values a declaration's type converts, converted; raise UsageError for the first bad one.
+
+        >>> import hyperparameter as hp
+        >>> @hp.param("app")
+        ... def main(epochs: int = 3, name="run"): ...
+        >>> build_checks(main).convert({"app.epochs": "7", "app.name": "x", "other": 1}, {})
+        {'app.epochs': 7, 'app.name': 'x'}
+        """
+        result: dict[str, Any] = {}
         for key in self.catalog.checked_keys(values):
             value, typed = values[key], False
             for rule in self.catalog.checks_for(key):
