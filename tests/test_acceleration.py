@@ -316,6 +316,37 @@ def test_joining_reads_any_mapping_and_keeps_no_references() -> None:
         _keys.join_keys({"a": {1: 2}})
 
 
+_NESTED = st.recursive(
+    st.none() | st.integers() | st.text(max_size=2) | st.tuples(st.integers()),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=2), inner, max_size=3),
+    max_leaves=20,
+)
+
+
+@compiled_only
+@given(data=_NESTED, limit=st.integers(-1, 6))
+def test_a_files_nesting_is_measured_the_same_compiled_or_not(data: Any, limit: int) -> None:
+    """The depth limit of a JSON file (compiled when built) says what the Python walk says, for any tree."""
+    from hyperparameter import _config_json, _speedups
+
+    assert _speedups.deeper_than(data, limit) is _config_json._deeper_than(data, limit)
+
+
+@compiled_only
+def test_measuring_nesting_is_compiled_and_refuses_a_bad_limit() -> None:
+    """Internals: JSON files are measured by the compiled walk; a limit that is no integer is a TypeError."""
+    from hyperparameter import _config_json, _speedups
+
+    assert _config_json._measure_deeper_than is _speedups.deeper_than
+    deep: list[Any] = []
+    for _ in range(50):
+        deep = [deep]
+    assert _speedups.deeper_than(deep, 49)
+    assert not _speedups.deeper_than(deep, 50)
+    with pytest.raises(TypeError):
+        _speedups.deeper_than({}, "3")
+
+
 @compiled_only
 def test_joining_a_files_keys_is_compiled() -> None:
     """Internals: the launcher's joining of a -C file's keys runs the compiled code when it is in use."""

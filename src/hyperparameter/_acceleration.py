@@ -24,7 +24,7 @@ import inspect
 import os
 import sys
 from types import ModuleType
-from typing import Optional
+from typing import Any, Callable, Optional
 
 from . import _accessor, _engine, _generators, _keys, _levels, _scope
 
@@ -98,3 +98,15 @@ def _install(speedups: ModuleType) -> bool:
 _speedups = _load_compiled()
 #: Whether the compiled fast paths are in use.
 ACTIVE = _speedups is not None and _install(_speedups)
+
+
+def compiled(name: str) -> Optional[Callable[..., Any]]:
+    """Return the compiled function ``name`` when the fast paths are in use, else None.
+
+    For the modules that load after this one (reading config files): each takes
+    its compiled stand-in as it loads, and keeps its Python function otherwise.
+
+    >>> compiled("deeper_than") is None or callable(compiled("deeper_than"))
+    True
+    """
+    return getattr(_speedups, name, None) if ACTIVE else None

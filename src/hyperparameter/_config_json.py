@@ -24,6 +24,7 @@ from itertools import chain, compress, repeat
 from operator import is_
 from typing import Any, Callable, Optional
 
+from ._acceleration import compiled
 from ._key_paths import KeyPath, format_path
 from ._keys import are_plain_segments
 from .exceptions import ConfigError
@@ -44,7 +45,7 @@ def read_json(text: str, label: str, max_depth: int) -> tuple[Any, bool]:
         _refuse_repeated_keys(data, label)
     # Only a file with more objects and lists than the depth limit can be nested too deep; such
     # a file is not normal, so that normalizing it says where (most files: one count, no walk).
-    deep = len(objects) + text.count("[") > max_depth and _deeper_than(data, max_depth)
+    deep = len(objects) + text.count("[") > max_depth and _measure_deeper_than(data, max_depth)
     return data, are_plain_segments(*objects) and not deep
 
 
@@ -154,3 +155,5 @@ def _deeper_than(data: Any, limit: int) -> bool:
 
 
 _NESTING = frozenset({dict, list})
+# Compiled, the walk visits each value once and builds no lists: about a tenth of the cost.
+_measure_deeper_than = compiled("deeper_than") or _deeper_than

@@ -806,6 +806,61 @@ join_tree(PyObject *flat, PyObject *values, PyObject *prefix)
     return status;
 }
 
+/* deeper_than(data, limit): _config_json._deeper_than, whether dicts and lists (exactly
+ * those types) nest more than limit levels below data. Only type tests run during the
+ * walk, never Python code, so the borrowed references stay valid. */
+static int
+nests_deeper(PyObject *container, Py_ssize_t level, Py_ssize_t limit)
+{
+    if (level > limit) {
+        return 1;
+    }
+    if (Py_EnterRecursiveCall(" while measuring the nesting of a config")) {
+        return -1;
+    }
+    int found = 0;
+    if (PyDict_CheckExact(container)) {
+        Py_ssize_t position = 0;
+        PyObject *key, *value;
+        while (!found && PyDict_Next(container, &position, &key, &value)) {
+            if (PyDict_CheckExact(value) || PyList_CheckExact(value)) {
+                found = nests_deeper(value, level + 1, limit);
+            }
+        }
+    }
+    else {
+        for (Py_ssize_t index = 0; !found && index < PyList_GET_SIZE(container); index++) {
+            PyObject *item = PyList_GET_ITEM(container, index);
+            if (PyDict_CheckExact(item) || PyList_CheckExact(item)) {
+                found = nests_deeper(item, level + 1, limit);
+            }
+        }
+    }
+    Py_LeaveRecursiveCall();
+    return found;
+}
+
+static PyObject *
+deeper_than(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2) {
+        PyErr_SetString(PyExc_TypeError, "deeper_than(data, limit) takes two arguments");
+        return NULL;
+    }
+    Py_ssize_t limit = PyLong_AsSsize_t(args[1]);
+    if (limit == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    if (!PyDict_CheckExact(args[0]) && !PyList_CheckExact(args[0])) {
+        Py_RETURN_FALSE;
+    }
+    int found = nests_deeper(args[0], 0, limit);
+    if (found < 0) {
+        return NULL;
+    }
+    return PyBool_FromLong(found);
+}
+
 static PyObject *
 join_into(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
 {
@@ -830,6 +885,9 @@ static PyMethodDef module_functions[] = {
      "visible(): the level the calling code sees (_generators.find_visible)."},
     {"method", (PyCFunction)method, METH_VARARGS,
      "method(name, cls): the compiled __enter__, __exit__, __or__ or __call__ as a method of cls."},
+    {"deeper_than", (PyCFunction)(void (*)(void))deeper_than, METH_FASTCALL,
+     "deeper_than(data, limit, /): whether dicts and lists nest more than limit levels below data "
+     "(_config_json._deeper_than)."},
     {"join_into", (PyCFunction)(void (*)(void))join_into, METH_FASTCALL,
      "join_into(flat, values, prefix, /): add the dotted keys of the tree values to flat (_keys._join_into)."},
     {"build_scope", (PyCFunction)(void (*)(void))build_scope, METH_VARARGS | METH_KEYWORDS,
