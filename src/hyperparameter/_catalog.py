@@ -166,8 +166,14 @@ def _find_owners(infos: list[ParamInfo], declared: Sequence[type]) -> set[tuple[
 
 
 def _shorten(path: str) -> str:
+    return _relative_under(path, os.getcwd())
+
+
+@functools.lru_cache(maxsize=1024)  # a program's definitions share a few files: each worked out once
+def _relative_under(path: str, folder: str) -> str:
+    """``path`` relative to ``folder`` when it lies under it, else as it is."""
     try:
-        relative = os.path.relpath(path)
+        relative = os.path.relpath(path, folder)
     except ValueError:  # another drive, on Windows
         return path
     return path if relative.startswith("..") else relative
@@ -213,9 +219,14 @@ class Catalog:
         if scanned is not None:
             self.errors = list(scanned.errors)
             known = _find_owners(infos, declared)
+            real_paths: dict[str, str] = {}  # a file's definitions share its path: resolved once
             for found in scanned.found:
-                if found.role != "read" and (os.path.realpath(found.path), found.function) in known:
-                    continue
+                if found.role != "read":
+                    real = real_paths.get(found.path)
+                    if real is None:
+                        real = real_paths[found.path] = os.path.realpath(found.path)
+                    if (real, found.function) in known:
+                        continue
                 entry = _attach_scanned_rule(found)
                 self.entries.setdefault(found.key, entry)
                 self._found.append(entry)
