@@ -351,3 +351,111 @@ def test_measuring_nesting_is_compiled_and_refuses_a_bad_limit() -> None:
 def test_joining_a_files_keys_is_compiled() -> None:
     """Internals: the launcher's joining of a -C file's keys runs the compiled code when it is in use."""
     assert type(_keys._join_into).__name__ == "builtin_function_or_method"
+
+
+def test_naming_keys_follows_pythons_attribute_rules() -> None:
+    """`hp.scope.a.b` names a cached child, class attributes win, `_` names are refused."""
+    child = hp.scope.naming.child
+    assert hp.scope.naming.child is child
+    assert child._hp_key == "naming.child"
+    assert type(child).__name__ == "CurrentKey"
+    assert child.__class__ is type(child)
+    with pytest.raises(AttributeError, match="_private"):
+        child._private  # noqa: B018
+    with pytest.raises(AttributeError, match="_private"):
+        hp.scope._private  # noqa: B018
+    assert getattr(hp.scope.naming, "_absent", "fallback") == "fallback"
+    assert not hasattr(child, "_absent")
+
+
+def test_naming_more_keys_than_an_accessor_caches_names_fresh_ones() -> None:
+    """Past the cache's limit a child is built on each access, names its key and holds nothing."""
+    from hyperparameter._accessor import CHILD_LIMIT
+
+    parent = hp.scope.many_children
+    for index in range(CHILD_LIMIT):
+        getattr(parent, f"k{index}")
+    first, second = parent.uncached, parent.uncached
+    assert first is not second
+    count = sys.getrefcount(parent)
+    for _ in range(1000):
+        assert parent.uncached._hp_key == "many_children.uncached"
+    assert sys.getrefcount(parent) == count
+    with hp.scope(**{"many_children.uncached": 3}):
+        assert first | 0 == second(0) == 3
+
+
+def test_calls_with_keywords_and_errors_keep_no_references() -> None:
+    """Call-form reads, by position, keyword or failing, release every object they touch."""
+    value, default = object(), object()
+    counts = [sys.getrefcount(value), sys.getrefcount(default)]
+    with hp.scope(**{"leak.call": value}):
+        for _ in range(1000):
+            assert hp.scope.leak.call(default) is value
+            assert hp.scope.leak.call(default=default) is value
+            assert hp.scope.leak.unset(default) is default
+            with pytest.raises(TypeError):
+                hp.scope.leak.call(default, default)
+            with pytest.raises(hp.MissingParameterError):
+                hp.scope.leak.unset()
+    gc.collect()
+    assert [sys.getrefcount(value), sys.getrefcount(default)] == counts
+
+
+@compiled_only
+def test_reassigning_call_or_getattr_on_a_class_takes_effect() -> None:
+    """Internals: a class given the direct slots obeys a later `cls.__call__ =` or `cls.__getattr__ =`."""
+    speedups = _acceleration._speedups
+
+    class Key(type(hp.scope.a)):  # type: ignore[misc]
+        __slots__ = ()
+
+        def __getattr__(self, name: str) -> Any:
+            return f"child {name}"
+
+    Key.__call__ = speedups.method("__call__", Key)  # type: ignore[method-assign]
+    speedups.direct_call(Key)
+    speedups.direct_getattr(Key)
+    key = Key("direct.key")
+    with hp.scope(**{"direct.key": 4}):
+        assert key(0) == 4
+        assert key.other == "child other"
+        Key.__call__ = lambda self, default=None: "python call"  # type: ignore[method-assign]
+        Key.__getattr__ = lambda self, name: f"python {name}"  # type: ignore[method-assign]
+        assert key(0) == "python call"
+        assert key.other == "python other"
+
+
+@compiled_only
+@pytest.mark.parametrize(
+    ("install", "cls", "message"),
+    [
+        ("direct_call", int, "accessor class"),
+        ("direct_call", type("Key", (type(hp.scope.a),), {"__slots__": ()}), "not the compiled read"),
+        ("direct_getattr", int, "defined in Python"),
+        ("direct_getattr", type("Plain", (), {}), "Python __getattr__"),
+        (
+            "direct_getattr",
+            type("Own", (), {"__getattr__": lambda self, name: 1, "__getattribute__": lambda self, name: 2}),
+            "object's __getattribute__",
+        ),
+    ],
+)
+def test_the_direct_slots_refuse_a_class_they_do_not_fit(install: str, cls: type, message: str) -> None:
+    """Internals: direct_call and direct_getattr refuse, with a TypeError, a class whose methods differ."""
+    with pytest.raises(TypeError, match=message):
+        getattr(_acceleration._speedups, install)(cls)
+
+
+@compiled_only
+def test_configuring_with_a_level_whose_lookup_is_not_dicts_is_refused_and_changes_nothing() -> None:
+    """Internals: configure() refuses a Level class overriding [] and the compiled paths keep working."""
+
+    class Overriding(dict):  # type: ignore[type-arg]
+        def __getitem__(self, key: Any) -> Any:
+            return 0
+
+    with pytest.raises(TypeError, match=r"\[\] is dict's"):
+        _acceleration._speedups.configure(**{**_acceleration.configuration(), "Level": Overriding})
+    with hp.scope(**{"still.works": 5}):
+        assert hp.scope.still.works | 0 == 5

@@ -1,10 +1,10 @@
 """Compiled fast paths: switched on when the ``_speedups`` extension is built.
 
 ``pip install`` compiles ``_speedups.c`` when a C compiler and the Python
-headers are at hand. The compiled functions take the common case of four hot
+headers are at hand. The compiled functions take the common case of the hot
 operations: building a scope (``hp.scope(**values)``), entering and leaving
-its ``with`` block, and reading a key (``hp.scope.a.b | 1``,
-``hp.scope.a.b(1)``, ``hp.scope.a.b()``); and they join the dotted keys of a
+its ``with`` block, naming a key (``hp.scope.a.b``) and reading it
+(``hp.scope.a.b | 1``, ``hp.scope.a.b(1)``, ``hp.scope.a.b()``); and they join the dotted keys of a
 config file the launcher loads with ``-C``. Every other case they hand to the
 Python code they stand in for, which stays the definition of the behaviour:
 without a compiler, or with the environment variable
@@ -45,6 +45,28 @@ def _load_compiled() -> Optional[ModuleType]:
     return _speedups if getattr(_speedups, "INTERFACE", None) == _INTERFACE else None
 
 
+def configuration() -> dict[str, Any]:
+    """Return what ``_speedups.configure`` is handed: the Python objects the compiled code works with."""
+    return {
+        "current": _levels.current,
+        "Level": _levels.Level,
+        "Scope": _scope.Scope,
+        "DetachedScope": _scope._DetachedScope,
+        "Key": _accessor._Key,
+        "UNPINNED": _levels.UNPINNED,
+        "ABSENT": _levels.ABSENT,
+        "contextlib_globals": sys.modules["contextlib"].__dict__,
+        "checked_keys": _keys._checked,
+        "plain_types": _keys._PLAIN_TYPES,
+        "REQUIRED": _accessor.REQUIRED,
+        "enter": _engine.enter,
+        "leave": _engine.leave,
+        "collect": _keys.collect,
+        "read": _accessor.read_current,
+        "forget": _levels.forget,
+    }
+
+
 def _install(speedups: ModuleType) -> bool:
     """Hand the Python objects to the compiled code and switch it on; False if it refuses.
 
@@ -54,24 +76,7 @@ def _install(speedups: ModuleType) -> bool:
     """
     current_key = _accessor.CurrentKey
     try:
-        speedups.configure(
-            current=_levels.current,
-            Level=_levels.Level,
-            Scope=_scope.Scope,
-            DetachedScope=_scope._DetachedScope,
-            Key=_accessor._Key,
-            UNPINNED=_levels.UNPINNED,
-            ABSENT=_levels.ABSENT,
-            contextlib_globals=sys.modules["contextlib"].__dict__,
-            checked_keys=_keys._checked,
-            plain_types=_keys._PLAIN_TYPES,
-            REQUIRED=_accessor.REQUIRED,
-            enter=_engine.enter,
-            leave=_engine.leave,
-            collect=_keys.collect,
-            read=_accessor.read_current,
-            forget=_levels.forget,
-        )
+        speedups.configure(**configuration())
     except ImportError:
         return False
     speedups.configure_record(
@@ -92,6 +97,9 @@ def _install(speedups: ModuleType) -> bool:
     _scope.ScopeRoot.__call__ = speedups.build_scope  # type: ignore[method-assign]
     current_key.__or__ = speedups.method("__or__", current_key)  # type: ignore[method-assign]
     current_key.__call__ = speedups.method("__call__", current_key)  # type: ignore[method-assign]
+    speedups.direct_call(current_key)  # after the assignment, which resets the call slot
+    speedups.direct_getattr(current_key)
+    speedups.direct_getattr(_scope.ScopeRoot)
     return True
 
 

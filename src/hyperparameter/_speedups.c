@@ -1,5 +1,5 @@
 /* Compiled fast paths of the scope engine: building, entering and leaving a
- * scope, and reading a key with a default.
+ * scope, naming a key through accessors, and reading a key with a default.
  *
  * Each function here does exactly what the pure-Python code it replaces does
  * in its common case, and hands every other case to that Python code, so the
@@ -33,6 +33,7 @@ static PyObject *python_first_read;     /* _levels.first_read */
 static PyObject *records_key;           /* _levels.RECORDS: where a recording level keeps its records */
 static PyObject *empty_tuple;
 static PyObject *dot;              /* ".", joining the segments of a key */
+static PyObject *getattr_name, *getattribute_name;  /* "__getattr__", "__getattribute__" */
 /* While a generator has a scope block open: _generators._blocks, its innermost
  * level by generator frame, which visible_level() consults; NULL otherwise. */
 static PyObject *generator_blocks;
@@ -337,6 +338,25 @@ recorded_get(PyObject *level, PyObject *key, PyObject *fallback)  /* new referen
     return PyObject_CallFunctionObjArgs(python_first_read, level, key, fallback, NULL);
 }
 
+/* level[key]. For a plain Level, whose [] is dict's (configure checks it), a
+ * resolved key is one dict lookup: a dict subclass's [] otherwise goes through
+ * Python's generic slot, which looks __getitem__ up on every read. A key not
+ * resolved yet takes the full [] (Level.__missing__ resolves it). */
+static PyObject *
+level_get(PyObject *level, PyObject *key)  /* new reference */
+{
+    if (Py_TYPE(level) == level_type) {
+        PyObject *value = PyDict_GetItemWithError(level, key);
+        if (value != NULL) {
+            return Py_NewRef(value);
+        }
+        if (PyErr_Occurred()) {
+            return NULL;
+        }
+    }
+    return PyObject_GetItem(level, key);
+}
+
 /* CurrentKey.__call__ and __or__: `hp.scope.a.b(default)`, `hp.scope.a.b()` and
  * `hp.scope.a.b | default`. Handled here: a value needing no conversion, a
  * conversion the level remembers, and a missing key read with a default
@@ -368,7 +388,7 @@ read_current(PyObject *accessor, PyObject *const *args, Py_ssize_t nargs, PyObje
     }
     Py_INCREF(key);  /* the lookup may run Python code (a resolution, a generator's level) */
     PyObject *value = Py_TYPE(level) == record_level_type ? recorded_get(level, key, fallback)
-                                                          : PyObject_GetItem(level, key);
+                                                          : level_get(level, key);
     if (value == NULL) {
         Py_DECREF(key);
         Py_DECREF(level);
@@ -419,6 +439,24 @@ static PyMethodDef read_call_def = {"__call__", (PyCFunction)(void (*)(void))rea
     "The key's current value converted to the default's type, the default when unset, "
     "MissingParameterError when unset and no default is given."};
 
+/* The call slot of a class whose __call__ is the compiled read (see direct_call):
+ * the same read, reached without looking __call__ up and re-packing the
+ * arguments on every call. A call with keywords is the Python read's. */
+static PyObject *
+read_call_slot(PyObject *accessor, PyObject *args, PyObject *kwargs)
+{
+    if (kwargs != NULL && PyDict_GET_SIZE(kwargs) != 0) {
+        PyObject *bound = PyMethod_New(python_read, accessor);
+        if (bound == NULL) {
+            return NULL;
+        }
+        PyObject *result = PyObject_Call(bound, args, kwargs);
+        Py_DECREF(bound);
+        return result;
+    }
+    return read_current(accessor, &PyTuple_GET_ITEM(args, 0), PyTuple_GET_SIZE(args), NULL);
+}
+
 static int
 slot_offset(PyTypeObject *owner, const char *name, Py_ssize_t *offset)
 {
@@ -438,6 +476,25 @@ slot_offset(PyTypeObject *owner, const char *name, Py_ssize_t *offset)
         return -1;
     }
     return 0;
+}
+
+/* 1 when cls[key] is dict's (level_get relies on it), 0 with TypeError set when not, -1 on error. */
+static int
+subscript_is_dicts(PyTypeObject *cls)
+{
+    PyObject *own = PyObject_GetAttrString((PyObject *)cls, "__getitem__");
+    PyObject *dicts = own == NULL ? NULL : PyObject_GetAttrString((PyObject *)&PyDict_Type, "__getitem__");
+    int same = own == dicts;
+    Py_XDECREF(own);
+    if (dicts == NULL) {
+        return -1;
+    }
+    Py_DECREF(dicts);
+    if (!same || !PyType_IsSubtype(cls, &PyDict_Type)) {
+        PyErr_Format(PyExc_TypeError, "%s must be a dict whose [] is dict's", cls->tp_name);
+        return 0;
+    }
+    return 1;
 }
 
 static void
@@ -481,6 +538,13 @@ configure(PyObject *Py_UNUSED(module), PyObject *args, PyObject *kwargs)
     if (interpreter != -1 && interpreter != PyInterpreterState_GetID(PyInterpreterState_Get())) {
         /* Its state is this file's globals: it can serve one interpreter only. */
         PyErr_SetString(PyExc_ImportError, "hyperparameter._speedups serves another interpreter");
+        return NULL;
+    }
+    if (!PyType_Check(level)) {
+        PyErr_SetString(PyExc_TypeError, "expected a class");
+        return NULL;
+    }
+    if (subscript_is_dicts((PyTypeObject *)level) <= 0) {  /* before anything is kept */
         return NULL;
     }
     if (keep_type(&level_type, level) < 0 || keep_type(&scope_type, scope) < 0
@@ -574,6 +638,80 @@ method(PyObject *Py_UNUSED(module), PyObject *args)
     }
     PyErr_Format(PyExc_KeyError, "no compiled method %s", name);
     return NULL;
+}
+
+/* The attribute slot of an accessor class (see direct_getattr): what Python's
+ * generic slot for a class with a __getattr__ does, without looking
+ * __getattribute__ and __getattr__ up on every access. An attribute found the
+ * usual way (a child accessor, cached in the instance's dict) is returned, else
+ * __getattr__(name) answers. */
+static PyObject *
+child_getattro(PyObject *self, PyObject *name)
+{
+    PyObject *found = _PyObject_GenericGetAttrWithDict(self, name, NULL, 1);
+    if (found != NULL || PyErr_Occurred()) {
+        return found;
+    }
+    PyObject *getattr = _PyType_Lookup(Py_TYPE(self), getattr_name);  /* borrowed */
+    if (getattr == NULL) {
+        PyErr_Format(PyExc_AttributeError, "'%.100s' object has no attribute '%U'", Py_TYPE(self)->tp_name, name);
+        return NULL;
+    }
+    Py_INCREF(getattr);
+    descrgetfunc get = Py_TYPE(getattr)->tp_descr_get;
+    PyObject *bound = get == NULL ? Py_NewRef(getattr) : get(getattr, self, (PyObject *)Py_TYPE(self));
+    Py_DECREF(getattr);
+    if (bound == NULL) {
+        return NULL;
+    }
+    PyObject *result = PyObject_CallOneArg(bound, name);
+    Py_DECREF(bound);
+    return result;
+}
+
+/* direct_getattr(cls): point the attribute slot of cls, a class with a Python
+ * __getattr__ and object's __getattribute__, at child_getattro. Assigning either
+ * of the two on cls resets the slot, as for any class; subclasses get Python's. */
+static PyObject *
+direct_getattr(PyObject *Py_UNUSED(module), PyObject *owner)
+{
+    if (!PyType_Check(owner) || !(((PyTypeObject *)owner)->tp_flags & Py_TPFLAGS_HEAPTYPE)) {
+        PyErr_SetString(PyExc_TypeError, "direct_getattr takes a class defined in Python");
+        return NULL;
+    }
+    PyTypeObject *cls = (PyTypeObject *)owner;
+    PyObject *getattribute = _PyType_Lookup(cls, getattribute_name);  /* borrowed */
+    PyObject *generic = _PyType_Lookup(&PyBaseObject_Type, getattribute_name);
+    PyObject *getattr = _PyType_Lookup(cls, getattr_name);
+    if (getattribute != generic || getattr == NULL || !PyFunction_Check(getattr)) {
+        PyErr_Format(PyExc_TypeError, "%s must have object's __getattribute__ and a Python __getattr__",
+                     cls->tp_name);
+        return NULL;
+    }
+    cls->tp_getattro = child_getattro;
+    Py_RETURN_NONE;
+}
+
+/* direct_call(cls): point the call slot of cls, whose __call__ must already be
+ * the compiled read, straight at that read. Python's generic call slot looks
+ * __call__ up and re-packs the arguments on every call; this one reads
+ * without that. Assigning cls.__call__ again resets the slot, as for any class. */
+static PyObject *
+direct_call(PyObject *Py_UNUSED(module), PyObject *owner)
+{
+    if (key_type == NULL || !PyType_Check(owner) || !PyType_IsSubtype((PyTypeObject *)owner, key_type)) {
+        PyErr_SetString(PyExc_TypeError, "direct_call takes an accessor class (configure first)");
+        return NULL;
+    }
+    PyTypeObject *cls = (PyTypeObject *)owner;
+    PyObject *call = cls->tp_dict == NULL ? NULL : PyDict_GetItemString(cls->tp_dict, "__call__");
+    if (call == NULL || !Py_IS_TYPE(call, &PyMethodDescr_Type)
+        || ((PyMethodDescrObject *)call)->d_method != &read_call_def) {
+        PyErr_Format(PyExc_TypeError, "%s.__call__ is not the compiled read", cls->tp_name);
+        return NULL;
+    }
+    cls->tp_call = read_call_slot;
+    Py_RETURN_NONE;
 }
 
 /* The C interface for other compiled code (the Rust crate's `python` feature):
@@ -703,7 +841,7 @@ c_api_lookup(const char *key, Py_ssize_t key_length, c_api_value *out)
         return c_api_error(out);
     }
     PyObject *level = current_level();
-    PyObject *value = level == NULL ? NULL : PyObject_GetItem(level, name);
+    PyObject *value = level == NULL ? NULL : level_get(level, name);
     Py_XDECREF(level);
     Py_DECREF(name);
     if (value == NULL) {
@@ -888,6 +1026,10 @@ static PyMethodDef module_functions[] = {
     {"deeper_than", (PyCFunction)(void (*)(void))deeper_than, METH_FASTCALL,
      "deeper_than(data, limit, /): whether dicts and lists nest more than limit levels below data "
      "(_config_json._deeper_than)."},
+    {"direct_call", (PyCFunction)direct_call, METH_O,
+     "direct_call(cls, /): call cls's instances straight through the compiled read, its __call__."},
+    {"direct_getattr", (PyCFunction)direct_getattr, METH_O,
+     "direct_getattr(cls, /): find cls's instances' attributes, else ask its __getattr__, in one step."},
     {"join_into", (PyCFunction)(void (*)(void))join_into, METH_FASTCALL,
      "join_into(flat, values, prefix, /): add the dotted keys of the tree values to flat (_keys._join_into)."},
     {"build_scope", (PyCFunction)(void (*)(void))build_scope, METH_VARARGS | METH_KEYWORDS,
@@ -906,7 +1048,9 @@ PyInit__speedups(void)
 {
     empty_tuple = PyTuple_New(0);
     dot = PyUnicode_InternFromString(".");
-    if (empty_tuple == NULL || dot == NULL) {
+    getattr_name = PyUnicode_InternFromString("__getattr__");
+    getattribute_name = PyUnicode_InternFromString("__getattribute__");
+    if (empty_tuple == NULL || dot == NULL || getattr_name == NULL || getattribute_name == NULL) {
         return NULL;
     }
     PyObject *module = PyModule_Create(&module_definition);
