@@ -5,10 +5,14 @@ import inspect
 import pydoc
 import re
 import threading
+import traceback
+import types
 import warnings
 from typing import Callable, Literal, Optional, Union
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import hyperparameter as hp
 
@@ -940,3 +944,83 @@ def test_an_annotation_the_table_cannot_read_keeps_the_values_as_given() -> None
 
     with hp.scope(**{"cb.callback": abs}):
         assert run() is abs
+
+
+# -- the wrapper written for a plain function ----------------------------------------------------------------
+
+
+def _every_kind(a, b=1, /, c=2, *args, d, e=3, **kw):
+    return a, b, c, args, d, e, kw
+
+
+_DECORATED_EVERY_KIND = hp.param("kinds")(_every_kind)
+_SMALL = st.integers(min_value=-3, max_value=3)
+
+
+@given(
+    positional=st.lists(_SMALL, max_size=5),
+    keywords=st.dictionaries(st.sampled_from(["a", "b", "c", "d", "e", "x"]), _SMALL),
+    scope=st.dictionaries(st.sampled_from(["b", "c", "e"]), _SMALL),
+)
+def test_a_call_binds_as_the_function_with_the_scopes_values_as_defaults(
+    positional: list[int], keywords: dict[str, int], scope: dict[str, int]
+) -> None:
+    """A call answers, or fails with the same message, as the function with the scope's values as defaults."""
+    oracle = types.FunctionType(
+        _every_kind.__code__, globals(), "_every_kind", (scope.get("b", 1), scope.get("c", 2))
+    )
+    oracle.__kwdefaults__ = {"e": scope.get("e", 3)}
+    oracle.__qualname__ = _every_kind.__qualname__
+    try:
+        expected: object = oracle(*positional, **keywords)
+    except TypeError as error:
+        expected = str(error)
+    with hp.scope(**{f"kinds.{name}": value for name, value in scope.items()}):
+        try:
+            result: object = _DECORATED_EVERY_KIND(*positional, **keywords)
+        except TypeError as error:
+            result = str(error)
+    assert result == expected
+
+
+def test_a_parameter_named_like_the_wrappers_own_variables_is_injected() -> None:
+    """A function whose parameters take names the written wrapper uses gets the general one, injected too."""
+
+    @hp.param("own_names")
+    def run(_hp_level=1, _get_current=2):
+        return _hp_level, _get_current
+
+    with hp.scope(**{"own_names._hp_level": 10}):
+        assert run() == (10, 2)
+        assert run(_get_current=5) == (10, 5)
+
+
+def test_keyword_only_parameters_the_scope_leaves_alone_get_the_functions_own_defaults() -> None:
+    """A keyword-only parameter gets the default the function holds when the block starts."""
+
+    @hp.param("own_kw")
+    def run(*, a=1, b=2):
+        return a, b
+
+    run.__wrapped__.__kwdefaults__ = {"a": 10, "b": 20}
+    with hp.scope(**{"own_kw.b": 5}):
+        assert run() == (10, 5)
+
+
+def test_a_traceback_through_a_decorated_call_names_the_function() -> None:
+    """The wrapper's frame in a traceback carries the decorated function's name."""
+
+    @hp.param("traced")
+    def failing(n=1):
+        raise RuntimeError(n)
+
+    with pytest.raises(RuntimeError) as caught:
+        failing()
+    names = [(frame.name, frame.filename) for frame in traceback.extract_tb(caught.value.__traceback__)]
+    assert names[-2:] == [
+        (
+            "failing",
+            "<@hp.param test_a_traceback_through_a_decorated_call_names_the_function.<locals>.failing>",
+        ),
+        ("failing", __file__),
+    ]

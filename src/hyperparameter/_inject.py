@@ -15,11 +15,12 @@ import linecache
 import types
 import typing
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Optional, TypeVar, Union, overload
+from typing import TYPE_CHECKING, Any, Callable, Optional, TypeVar, Union, cast, overload
 
 from ._annotations import evaluate_annotations
 from ._convert import convert, convert_declared, reads_by_annotation, type_name
 from ._generators import follow_reader
+from ._inject_code import writable, write
 from ._keys import check_key
 from ._levels import ABSENT, Level, is_lasting, remember_at
 from ._mappings import gathered
@@ -198,18 +199,11 @@ class _Binder:
         self.position = {p.name: positions.get(p.name, _KEYWORD_ONLY) for p in parameters}
         #: The names of the positional parameters, in order.
         self.positional_names = tuple(positions)
-        # A plain function's own defaults can fill the gaps between the scope's values, so
-        # that every call passes them positionally, the cheapest call. Not for a function
-        # whose signature is another's (``__signature__``, ``__wrapped__``): its real
-        # defaults may not be the ones it shows.
-        self.fills_gaps = (
-            type(func) is types.FunctionType
-            and "__signature__" not in func.__dict__
-            and not hasattr(func, "__wrapped__")
-        )
         self.func = func
         self.parameters = parameters
-        self.remembered: _Supply = _NO_SUPPLY
+        #: The parameters a level's supply holds values for: those passable by keyword.
+        self.supplied = self.by_name
+        self.remembered: Any = _NO_SUPPLY
         self._dict_valued: Optional[frozenset[str]] = None
         self._declared: Optional[dict[str, Any]] = None
 
@@ -255,16 +249,16 @@ class _Binder:
             return convert(key, value, default)
         return convert_declared(key, value, default, annotation)
 
-    def supply_at(self, level: Level) -> _Supply:
+    def supply_at(self, level: Level) -> Any:
         """Return what ``level`` supplies: remembered, or worked out now."""
         supply = self.remembered
         return supply if supply[0] is level else self.remember(level)
 
-    def remember(self, level: Level) -> _Supply:
+    def remember(self, level: Level) -> Any:
         """Work out what ``level`` supplies, and remember it for the next call when it can be shared."""
         values = {}
         shareable = is_lasting(level)
-        for name, key, default in self.by_name:
+        for name, key, default in self.supplied:
             value = level[key]
             if value is not ABSENT:
                 annotation = (self._declared if self._declared is not None else self.declared()).get(
@@ -281,12 +275,16 @@ class _Binder:
                 if merged is not default:
                     values[name] = merged
                     shareable = False  # each call gets its own dict
-        plans: dict[int, _Plan] = {}
-        supply: _Supply = (level, values, plans, *self.plan(values, plans, 0))
+        supply = self.package(level, values)
         if shareable:
             self.remembered = supply
             remember_at(level, self)
         return supply
+
+    def package(self, level: Level, values: dict[str, Any]) -> _Supply:
+        """Return what the general wrapper keeps for ``level``: the values, and how a call passes them."""
+        plans: dict[int, _Plan] = {}
+        return (level, values, plans, *self.plan(values, plans, 0))
 
     def _hp_forget(self, level: Level) -> None:
         """Drop what ``level`` supplied: its block has ended."""
@@ -299,31 +297,20 @@ class _Binder:
         The values of the positional parameters right after the given ones go
         positionally, as far as the scope sets them without a gap; the others go
         by keyword. A parameter the scope leaves alone is never passed, so
-        Python fills it with the function's own default, as without the scope.
+        the function fills it with its own default, as without the scope.
         """
         plan = plans.get(given)
         if plan is None:
             names = self.positional_names
-            defaults = self.own_defaults()
-            end = stop = given
-            while end < len(names) and (names[end] in values or names[end] in defaults):
-                end += 1
-                if names[end - 1] in values:
-                    stop = end  # a run never ends on a default the scope leaves alone
+            stop = given
+            while stop < len(names) and names[stop] in values:
+                stop += 1
             passed = set(names[:stop])
             plan = plans[given] = (
-                tuple(values[name] if name in values else defaults[name] for name in names[given:stop]),
+                tuple(values[name] for name in names[given:stop]),
                 {name: value for name, value in values.items() if name not in passed},
             )
         return plan
-
-    def own_defaults(self) -> dict[str, Any]:
-        """Return the positional parameters' defaults as the function holds them now, if it may fill gaps."""
-        if not self.fills_gaps:
-            return {}
-        defaults = self.func.__defaults__ or ()
-        names = self.positional_names
-        return dict(zip(names[len(names) - len(defaults) :], defaults))
 
     def merge(self, values: dict[str, Any], given: int, kwargs: dict[str, Any]) -> dict[str, Any]:
         """Scope values for the parameters the call left out, then the call's keywords."""
@@ -359,6 +346,23 @@ class _Binder:
         return args + tuple(extra)
 
 
+class _FillingBinder(_Binder):
+    """The binder of a written wrapper (see ``_inject_code``): a level supplies a value for every
+    parameter with a default, the scope's or else the function's own, as ``(level, *values)``."""
+
+    def __init__(self, func: Callable[..., Any], parameters: tuple[InjectedParameter, ...]) -> None:
+        super().__init__(func, parameters)
+        self.supplied = tuple((p.name, p.key, p.default) for p in parameters)
+
+    def package(self, level: Level, values: dict[str, Any]) -> tuple[Any, ...]:
+        """Return ``(level, *values)``: each parameter's value in the scope, else its default as held now."""
+        func: Any = self.func
+        names = self.positional_names
+        defaults = dict(zip(names[len(names) - len(func.__defaults__ or ()) :], func.__defaults__ or ()))
+        defaults.update(func.__kwdefaults__ or {})
+        return (level, *[values[p.name] if p.name in values else defaults[p.name] for p in self.parameters])
+
+
 class _CallBound(functools.partial):  # type: ignore[type-arg]
     """A decorated generator, coroutine or async generator function.
 
@@ -384,7 +388,6 @@ class _CallBound(functools.partial):  # type: ignore[type-arg]
 
 def _wrap_function(func: Callable[..., Any], namespace: str) -> Callable[..., Any]:
     parameters = _parameters(func, namespace)
-    binder = _Binder(func, parameters)
     wrapper: Any
     if (
         inspect.iscoroutinefunction(func)
@@ -392,34 +395,44 @@ def _wrap_function(func: Callable[..., Any], namespace: str) -> Callable[..., An
         or inspect.isasyncgenfunction(func)
     ):
         wrapper = _CallBound(func)
-        wrapper._hp_bind = binder.bind
-    elif binder.positional_only:
-        bind = binder.bind
-
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            args, kwargs = bind(args, kwargs)
-            return func(*args, **kwargs)
+        wrapper._hp_bind = _Binder(func, parameters).bind
+    elif writable(func):
+        wrapper = write(cast(types.FunctionType, func), _FillingBinder(func, parameters))
     else:
-        remember, plan_for, merge = binder.remember, binder.plan, binder.merge
-
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            # The hot path of every injected call: supply_at and the plan lookup, inlined.
-            level = _get_current()
-            supply = binder.remembered
-            if supply[0] is not level:
-                supply = remember(level)
-            if not args and not kwargs:
-                if supply[4]:
-                    return func(*supply[3], **supply[4])
-                return func(*supply[3])
-            if kwargs:
-                return func(*args, **merge(supply[1], len(args), kwargs))
-            positional, keywords = supply[2].get(len(args)) or plan_for(supply[1], supply[2], len(args))
-            return func(*args, *positional, **keywords) if keywords else func(*args, *positional)
-
+        wrapper = _general_wrapper(func, _Binder(func, parameters))
     functools.update_wrapper(wrapper, func)
     wrapper.__hyperparameter__ = ParamInfo(namespace, func, parameters)
     return wrapper  # type: ignore[no-any-return]
+
+
+def _general_wrapper(func: Callable[..., Any], binder: _Binder) -> Callable[..., Any]:
+    """Wrap any callable: its arguments are completed by ``binder``, whatever its signature shows."""
+    if binder.positional_only:
+        bind = binder.bind
+
+        def binding(*args: Any, **kwargs: Any) -> Any:
+            args, kwargs = bind(args, kwargs)
+            return func(*args, **kwargs)
+
+        return binding
+    remember, plan_for, merge = binder.remember, binder.plan, binder.merge
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        # The hot path of every injected call: supply_at and the plan lookup, inlined.
+        level = _get_current()
+        supply = binder.remembered
+        if supply[0] is not level:
+            supply = remember(level)
+        if not args and not kwargs:
+            if supply[4]:
+                return func(*supply[3], **supply[4])
+            return func(*supply[3])
+        if kwargs:
+            return func(*args, **merge(supply[1], len(args), kwargs))
+        positional, keywords = supply[2].get(len(args)) or plan_for(supply[1], supply[2], len(args))
+        return func(*args, *positional, **keywords) if keywords else func(*args, *positional)
+
+    return wrapper
 
 
 def _wrap_class(cls: type, namespace: str) -> type:

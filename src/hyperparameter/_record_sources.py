@@ -8,6 +8,7 @@ import os
 from types import FrameType
 from typing import Any, Optional
 
+from ._inject_code import FILE_PREFIX as WRITTEN_PREFIX
 from ._levels import Level
 from ._origins import source_of
 
@@ -20,6 +21,8 @@ def is_package_frame(frame: FrameType) -> bool:
     filename = frame.f_code.co_filename
     if filename.startswith(_PACKAGE):
         return not filename.startswith(_EXAMPLES)
+    if filename.startswith(WRITTEN_PREFIX):  # the wrapper @hp.param wrote for a function
+        return True
     return frame.f_globals.get("__name__") == "contextlib"
 
 

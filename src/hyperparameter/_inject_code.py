@@ -1,0 +1,130 @@
+"""The wrapper ``@hp.param`` writes for a plain Python function: its own signature, compiled.
+
+Each parameter with a default defaults to ``UNSET`` in the wrapper, so that
+Python itself binds a call's arguments (and refuses a bad call with the
+function's own message). The parameters the call left out then get what the
+current scope supplies, else the function's own defaults, worked out once per
+level by the binder (``_inject._FillingBinder``); the function is called with
+every argument spelled out, the cheapest call Python has. A function whose
+signature may not be its own (``__signature__``, ``__wrapped__``) gets the
+general wrapper of :mod:`~hyperparameter._inject` instead.
+
+>>> import inspect
+>>> def train(data, lr=0.1, *, epochs=10):
+...     pass
+>>> print(source(list(inspect.signature(train).parameters.values())))
+def _hp_make(_hp_binder, _hp_func, _hp_unset):
+    def _hp_wrapper(data, lr=_hp_unset, *, epochs=_hp_unset):
+        _hp_level = _get_current()
+        _hp_supply = _hp_binder.remembered
+        if _hp_supply[0] is not _hp_level:
+            _hp_supply = _hp_binder.remember(_hp_level)
+        if lr is _hp_unset:
+            lr = _hp_supply[1]
+        if epochs is _hp_unset:
+            epochs = _hp_supply[2]
+        return _hp_func(data, lr, epochs=epochs)
+    return _hp_wrapper
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import sys
+import types
+from collections.abc import Sequence
+from typing import Any, Callable
+
+from ._generators import follow_reader
+
+_get_current = follow_reader(globals())  # see _generators: current.get while no generator has a block open
+_Parameter = inspect.Parameter
+_POSITIONAL_ONLY, _VAR_POSITIONAL, _KEYWORD_ONLY = (
+    _Parameter.POSITIONAL_ONLY,
+    _Parameter.VAR_POSITIONAL,
+    _Parameter.KEYWORD_ONLY,
+)
+# The names the written code uses: a function with a parameter (or local) so named gets the general wrapper.
+_OWN_NAMES = frozenset(
+    (
+        "_hp_make",
+        "_hp_binder",
+        "_hp_func",
+        "_hp_unset",
+        "_hp_wrapper",
+        "_hp_level",
+        "_hp_supply",
+        "_get_current",
+    )
+)
+UNSET: Any = type("Unset", (), {"__repr__": lambda self: "<set by @hp.param>"})()
+#: How the file name of every written wrapper's code starts: its frames are the library's.
+FILE_PREFIX = "<@hp.param "
+
+
+def source(parameters: Sequence[inspect.Parameter]) -> str:
+    """Write the wrapper's code for a function with these parameters (those with a default are filled)."""
+    kinds = [parameter.kind for parameter in parameters] + [None]
+    declared: list[str] = []
+    passed: list[str] = []
+    fills: list[str] = []
+    for index, parameter in enumerate(parameters):
+        name, kind = parameter.name, parameter.kind
+        if kind is _KEYWORD_ONLY and _VAR_POSITIONAL not in kinds and kinds[index - 1] is not _KEYWORD_ONLY:
+            declared.append("*")
+        star = "*" if kind is _VAR_POSITIONAL else "**" if kind is _Parameter.VAR_KEYWORD else ""
+        if parameter.default is _Parameter.empty:
+            declared.append(star + name)
+        else:
+            declared.append(f"{name}=_hp_unset")
+            fills.append(
+                f"        if {name} is _hp_unset:\n            {name} = _hp_supply[{len(fills) + 1}]\n"
+            )
+        if kind is _POSITIONAL_ONLY and kinds[index + 1] is not _POSITIONAL_ONLY:
+            declared.append("/")
+        passed.append(f"{name}={name}" if kind is _KEYWORD_ONLY else star + name)
+    return (
+        "def _hp_make(_hp_binder, _hp_func, _hp_unset):\n"
+        f"    def _hp_wrapper({', '.join(declared)}):\n"
+        "        _hp_level = _get_current()\n"
+        "        _hp_supply = _hp_binder.remembered\n"
+        "        if _hp_supply[0] is not _hp_level:\n"
+        "            _hp_supply = _hp_binder.remember(_hp_level)\n"
+        f"{''.join(fills)}"
+        f"        return _hp_func({', '.join(passed)})\n"
+        "    return _hp_wrapper"
+    )
+
+
+def writable(func: Callable[..., Any]) -> bool:
+    """Whether ``func`` can have a written wrapper: a plain function, showing its own signature."""
+    return (
+        type(func) is types.FunctionType
+        and "__signature__" not in func.__dict__
+        and not hasattr(func, "__wrapped__")
+        and not _OWN_NAMES.intersection(func.__code__.co_varnames)
+    )
+
+
+def write(func: types.FunctionType, binder: Any) -> Callable[..., Any]:
+    """Return the written wrapper of ``func`` (see :func:`writable`).
+
+    ``binder.remembered`` and ``binder.remember(level)`` are ``(level, *values)``:
+    a value for each parameter with a default, in order.
+    """
+    wrapper: Any = _maker(source(list(inspect.signature(func).parameters.values())))(binder, func, UNSET)
+    names = {"co_name": func.__code__.co_name}
+    if sys.version_info >= (3, 11):
+        names["co_qualname"] = func.__code__.co_qualname
+    # Tracebacks name the function, and so do the errors of a bad call on Python 3.9.
+    wrapper.__code__ = wrapper.__code__.replace(co_filename=f"{FILE_PREFIX}{func.__qualname__}>", **names)
+    return wrapper  # type: ignore[no-any-return]
+
+
+@functools.lru_cache(maxsize=256)
+def _maker(text: str) -> Callable[..., Any]:
+    """Compile a wrapper's code once for every function of the same parameters."""
+    namespace: dict[str, Any] = {}
+    exec(compile(text, "<@hp.param>", "exec"), globals(), namespace)
+    return namespace["_hp_make"]  # type: ignore[no-any-return]
