@@ -35,6 +35,7 @@ _KEYWORD_ONLY = 1 << 30  # a position no call reaches: the argument is never pos
 _UNIONS = (typing.Union, getattr(types, "UnionType", typing.Union))  # Optional[X] and X | None
 # How a call is completed: positional arguments after the given ones, keyword arguments.
 _Plan = tuple[tuple[Any, ...], dict[str, Any]]
+_Signature = collections.abc.Mapping[str, inspect.Parameter]
 
 
 # What one level supplies to a decorated function (see _Binder.remember), a plain
@@ -153,19 +154,19 @@ def _def_line(code: types.CodeType) -> int:
     return code.co_firstlineno
 
 
-def _parameters(func: Callable[..., Any], namespace: str) -> tuple[InjectedParameter, ...]:
+def _parameters(signature: _Signature, namespace: str) -> tuple[InjectedParameter, ...]:
     found = []
-    for name, parameter in inspect.signature(func).parameters.items():
+    for name, parameter in signature.items():
         if parameter.default is not parameter.empty:
             key = check_key(f"{namespace}.{name}")
             found.append(InjectedParameter(name, key, parameter.default, parameter.annotation))
     return tuple(found)
 
 
-def _positions(func: Callable[..., Any]) -> dict[str, int]:
+def _positions(signature: _Signature) -> dict[str, int]:
     """Where each parameter sits in a positional call; keyword-only ones never do."""
     positions = {}
-    for index, parameter in enumerate(inspect.signature(func).parameters.values()):
+    for index, parameter in enumerate(signature.values()):
         if parameter.kind in (parameter.POSITIONAL_ONLY, parameter.POSITIONAL_OR_KEYWORD):
             positions[parameter.name] = index
     return positions
@@ -183,9 +184,10 @@ class _Binder:
     arguments); a call with keywords gets them merged with its own.
     """
 
-    def __init__(self, func: Callable[..., Any], parameters: tuple[InjectedParameter, ...]) -> None:
-        signature = inspect.signature(func).parameters
-        positions = _positions(func)
+    def __init__(
+        self, func: Callable[..., Any], signature: _Signature, parameters: tuple[InjectedParameter, ...]
+    ) -> None:
+        positions = _positions(signature)
         self.positional_only = tuple(
             (positions[p.name], p)
             for p in parameters
@@ -350,8 +352,10 @@ class _FillingBinder(_Binder):
     """The binder of a written wrapper (see ``_inject_code``): a level supplies a value for every
     parameter with a default, the scope's or else the function's own, as ``(level, *values)``."""
 
-    def __init__(self, func: Callable[..., Any], parameters: tuple[InjectedParameter, ...]) -> None:
-        super().__init__(func, parameters)
+    def __init__(
+        self, func: Callable[..., Any], signature: _Signature, parameters: tuple[InjectedParameter, ...]
+    ) -> None:
+        super().__init__(func, signature, parameters)
         self.supplied = tuple((p.name, p.key, p.default) for p in parameters)
 
     def package(self, level: Level, values: dict[str, Any]) -> tuple[Any, ...]:
@@ -387,7 +391,8 @@ class _CallBound(functools.partial):  # type: ignore[type-arg]
 
 
 def _wrap_function(func: Callable[..., Any], namespace: str) -> Callable[..., Any]:
-    parameters = _parameters(func, namespace)
+    signature = inspect.signature(func).parameters
+    parameters = _parameters(signature, namespace)
     wrapper: Any
     if (
         inspect.iscoroutinefunction(func)
@@ -395,11 +400,12 @@ def _wrap_function(func: Callable[..., Any], namespace: str) -> Callable[..., An
         or inspect.isasyncgenfunction(func)
     ):
         wrapper = _CallBound(func)
-        wrapper._hp_bind = _Binder(func, parameters).bind
+        wrapper._hp_bind = _Binder(func, signature, parameters).bind
     elif writable(func):
-        wrapper = write(cast(types.FunctionType, func), _FillingBinder(func, parameters))
+        binder = _FillingBinder(func, signature, parameters)
+        wrapper = write(cast(types.FunctionType, func), signature, binder)
     else:
-        wrapper = _general_wrapper(func, _Binder(func, parameters))
+        wrapper = _general_wrapper(func, _Binder(func, signature, parameters))
     functools.update_wrapper(wrapper, func)
     wrapper.__hyperparameter__ = ParamInfo(namespace, func, parameters)
     return wrapper  # type: ignore[no-any-return]

@@ -33,7 +33,7 @@ import functools
 import inspect
 import sys
 import types
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Callable
 
 from ._generators import follow_reader
@@ -107,13 +107,15 @@ def writable(func: Callable[..., Any]) -> bool:
     )
 
 
-def write(func: types.FunctionType, binder: Any) -> Callable[..., Any]:
-    """Return the written wrapper of ``func`` (see :func:`writable`).
+def write(
+    func: types.FunctionType, signature: Mapping[str, inspect.Parameter], binder: Any
+) -> Callable[..., Any]:
+    """Return the written wrapper of ``func`` (see :func:`writable`), whose parameters are ``signature``.
 
     ``binder.remembered`` and ``binder.remember(level)`` are ``(level, *values)``:
     a value for each parameter with a default, in order.
     """
-    wrapper: Any = _maker(source(list(inspect.signature(func).parameters.values())))(binder, func, UNSET)
+    wrapper: Any = _maker(source(list(signature.values())))(binder, func, UNSET)
     names = {"co_name": func.__code__.co_name}
     if sys.version_info >= (3, 11):
         names["co_qualname"] = func.__code__.co_qualname
