@@ -1,9 +1,13 @@
 """Behaviour of @hp.param: which arguments are filled from the scope, and what the wrapper keeps."""
 
 import asyncio
+import functools
 import inspect
+import pickle
 import pydoc
 import re
+import subprocess
+import sys
 import threading
 import traceback
 import types
@@ -1024,3 +1028,47 @@ def test_a_traceback_through_a_decorated_call_names_the_function() -> None:
         ),
         ("failing", __file__),
     ]
+
+
+def test_a_decorated_function_sent_by_value_reads_the_scope_where_it_arrives() -> None:
+    """cloudpickle (as Ray and Dask send a script's functions) ships a decorated function, not its levels."""
+    cloudpickle = pytest.importorskip("cloudpickle")
+
+    @hp.param("sent")
+    def written(x, lr=0.1, *, k=1):
+        return x * lr * k
+
+    with hp.scope(**{"sent.lr": 2.0}):
+        assert written(1) == 2.0  # the binder now remembers this block's level
+        data = cloudpickle.dumps(written)
+    assert b"Level" not in data
+    script = (
+        "import pickle, sys\n"
+        "import hyperparameter as hp\n"
+        "run = pickle.loads(sys.stdin.buffer.read())\n"
+        "with hp.scope(**{'sent.lr': 3.0, 'sent.k': 2}):\n"
+        "    print(run(1), run(1, 0.5))\n"
+        "print(run(1))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], input=data, capture_output=True, check=True)
+    assert done.stdout.decode().split() == ["6.0", "1.0", "0.1"]
+
+
+def test_every_kind_of_decorated_function_survives_cloudpickle() -> None:
+    """A general wrapper and a decorated generator function sent by value read the scope they run in."""
+    cloudpickle = pytest.importorskip("cloudpickle")
+
+    def shown(x, lr=0.1):
+        return x * lr
+
+    general = hp.param("sent")(functools.wraps(shown)(lambda *args, **kwargs: shown(*args, **kwargs)))
+
+    @hp.param("sent")
+    def generator(lr=0.1):
+        yield lr
+
+    general_copy, generator_copy = pickle.loads(cloudpickle.dumps((general, generator)))
+    with hp.scope(**{"sent.lr": 4.0}):
+        assert general_copy(2) == 8.0
+        assert list(generator_copy()) == [4.0]
+    assert list(generator_copy()) == [0.1]

@@ -17,6 +17,7 @@ import typing
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Optional, TypeVar, Union, cast, overload
 
+from . import _inject_code
 from ._annotations import evaluate_annotations
 from ._convert import convert, convert_declared, reads_by_annotation, type_name
 from ._generators import follow_reader
@@ -293,6 +294,10 @@ class _Binder:
         if self.remembered[0] is level:
             self.remembered = _NO_SUPPLY
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # A decorated function sent by value (cloudpickle) gets a fresh binder: no level travels.
+        return (_rebuild_binder, (type(self), self.func, self.parameters))
+
     def plan(self, values: dict[str, Any], plans: dict[int, _Plan], given: int) -> _Plan:
         """How a call passing ``given`` positional arguments, no keywords, gets the scope's values.
 
@@ -346,6 +351,13 @@ class _Binder:
                 else:
                     extra.append(parameter.default)
         return args + tuple(extra)
+
+
+def _rebuild_binder(
+    cls: type[_Binder], func: Callable[..., Any], parameters: tuple[InjectedParameter, ...]
+) -> _Binder:
+    """Make ``func``'s binder again where a decorated function was unpickled."""
+    return cls(func, inspect.signature(func).parameters, parameters)
 
 
 class _FillingBinder(_Binder):
@@ -424,8 +436,9 @@ def _general_wrapper(func: Callable[..., Any], binder: _Binder) -> Callable[...,
     remember, plan_for, merge = binder.remember, binder.plan, binder.merge
 
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        # The hot path of every injected call: supply_at and the plan lookup, inlined.
-        level = _get_current()
+        # The hot path of every injected call: supply_at and the plan lookup, inlined. The
+        # reader is looked up on its module, which a copy made by cloudpickle refers to by name.
+        level = _inject_code._get_current()
         supply = binder.remembered
         if supply[0] is not level:
             supply = remember(level)

@@ -15,7 +15,7 @@ general wrapper of :mod:`~hyperparameter._inject` instead.
 >>> print(source(list(inspect.signature(train).parameters.values())))
 def _hp_make(_hp_binder, _hp_func, _hp_unset):
     def _hp_wrapper(data, lr=_hp_unset, *, epochs=_hp_unset):
-        _hp_level = _get_current()
+        _hp_level = _hp_here._get_current()
         _hp_supply = _hp_binder.remembered
         if _hp_supply[0] is not _hp_level:
             _hp_supply = _hp_binder.remember(_hp_level)
@@ -55,10 +55,26 @@ _OWN_NAMES = frozenset(
         "_hp_wrapper",
         "_hp_level",
         "_hp_supply",
-        "_get_current",
+        "_hp_here",
     )
 )
-UNSET: Any = type("Unset", (), {"__repr__": lambda self: "<set by @hp.param>"})()
+
+
+class _Unset:
+    """The default of a written wrapper's filled parameters: the call left them out."""
+
+    def __repr__(self) -> str:
+        return "<set by @hp.param>"
+
+    def __reduce__(self) -> str:
+        return "UNSET"  # pickled by name: a wrapper sent by value gets the receiver's one
+
+
+UNSET: Any = _Unset()
+# What the written code calls to find the current level: this module, whose _get_current
+# follows the generator switch, and which a wrapper pickled by value (cloudpickle) refers
+# to by name, as it does to any module, rather than copying the bound reader.
+_hp_here = sys.modules[__name__]
 #: How the file name of every written wrapper's code starts: its frames are the library's.
 FILE_PREFIX = "<@hp.param "
 
@@ -87,7 +103,7 @@ def source(parameters: Sequence[inspect.Parameter]) -> str:
     return (
         "def _hp_make(_hp_binder, _hp_func, _hp_unset):\n"
         f"    def _hp_wrapper({', '.join(declared)}):\n"
-        "        _hp_level = _get_current()\n"
+        "        _hp_level = _hp_here._get_current()\n"
         "        _hp_supply = _hp_binder.remembered\n"
         "        if _hp_supply[0] is not _hp_level:\n"
         "            _hp_supply = _hp_binder.remember(_hp_level)\n"
