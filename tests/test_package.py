@@ -32,6 +32,7 @@ HEAVY = [
     "hyperparameter._launch_commands",
     "hyperparameter._params",
     "hyperparameter._scanner",
+    "hyperparameter._scanner_cache",
     "hyperparameter._schema",
     "hyperparameter._sweep",
     "hyperparameter._tf_compat",

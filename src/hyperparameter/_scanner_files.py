@@ -1,8 +1,10 @@
-"""Read a program's source files for the scanner: which to read, how to decode them, a cache.
+"""Read a program's source files for the scanner: which to read, how to decode them, caches.
 
 :func:`scan_paths` scans files and folders (a bad file costs one error line);
-each file is read once per process while it is unchanged, and only a file that
-imports hyperparameter is parsed (see :mod:`hyperparameter._scanner`).
+each file is read once per process while it is unchanged, only a file that
+imports hyperparameter is parsed (see :mod:`hyperparameter._scanner`), and one
+parsed in an earlier process and unchanged since is not parsed again (see
+:mod:`hyperparameter._scanner_cache`).
 
 >>> import pathlib, tempfile
 >>> source = "import hyperparameter as hp\\nlr = hp.scope.lr | 0.1\\n"
@@ -24,6 +26,7 @@ from typing import Optional, Union
 
 from ._description import Description
 from ._scanner import MODULE, scan_source_with_imports
+from ._scanner_cache import cache_folder, load, store
 
 _SKIPPED_DIRS = frozenset({"__pycache__", "site-packages", "dist-packages", "node_modules"})
 
@@ -59,6 +62,14 @@ def scan_file(path: Union[str, Path]) -> list[Description]:
 
 def _scan_file_and_imports(path: Union[str, Path]) -> tuple[list[Description], frozenset[str]]:
     """``scan_file``, and the top-level modules the file imports (none for a file not parsed)."""
+    data = _read_source(path)
+    if not _imports_library(data):
+        return [], frozenset()
+    return scan_source_with_imports(_decode(data), str(path))
+
+
+def _read_source(path: Union[str, Path]) -> bytes:
+    """Read a source file's bytes, refusing what is not a regular file of a source file's size."""
     # Opened without blocking: opening a FIFO for reading would wait for a writer.
     with open(
         path, "rb", opener=lambda name, flags: os.open(name, flags | getattr(os, "O_NONBLOCK", 0))
@@ -67,9 +78,7 @@ def _scan_file_and_imports(path: Union[str, Path]) -> tuple[list[Description], f
         data = file.read(MAX_FILE_BYTES + 1)
     if len(data) > MAX_FILE_BYTES:  # grew since the check
         raise SkippedFile(f"over {MAX_FILE_BYTES} bytes")
-    if not _imports_library(data):
-        return [], frozenset()
-    return scan_source_with_imports(_decode(data), str(path))
+    return data
 
 
 _NAME = MODULE.encode()
@@ -155,25 +164,48 @@ _scanned: dict[str, tuple[tuple[int, int], tuple[list[Description], frozenset[st
 _SCANNED_LIMIT = 4096
 
 
-def _scan_file_once(file: str, real: str) -> tuple[list[Description], frozenset[str]]:
-    """``_scan_file_and_imports(file)``, reusing this process's last scan while the file is unchanged."""
+def _scan_file_once(file: str, real: str, cache: Optional[str]) -> tuple[list[Description], frozenset[str]]:
+    """``_scan_file_and_imports(file)``, reusing this process's last scan, or an earlier process's,
+    while the file is unchanged (``cache``: the folder of the disk cache, None when it is off)."""
     status = os.stat(real)
     _check_readable(status)
     stamp = (status.st_mtime_ns, status.st_size)
     cached = _scanned.get(real)
     if cached is not None and cached[0] == stamp:
-        return cached[1]
-    scanned = _scan_file_and_imports(file)
+        return _at_path(cached[1], file)
+    data = _read_source(file)
+    if not _imports_library(data):
+        scanned: tuple[list[Description], frozenset[str]] = ([], frozenset())
+    else:
+        # The disk cache checks the bytes too: a file rewritten within the same tick is scanned.
+        kept = None if cache is None else load(cache, real, stamp, data, file)
+        if kept is None:
+            scanned = scan_source_with_imports(_decode(data), file)
+            if cache is not None:
+                store(cache, real, stamp, data, *scanned)
+        else:
+            scanned = kept
     if len(_scanned) >= _SCANNED_LIMIT:
         _scanned.clear()
     _scanned[real] = (stamp, scanned)
     return scanned
 
 
+def _at_path(
+    scanned: tuple[list[Description], frozenset[str]], file: str
+) -> tuple[list[Description], frozenset[str]]:
+    """Return a file's findings carrying ``file``, the path this scan was given."""
+    found, imported = scanned
+    if found and found[0].path != file:
+        found = [each.replace(path=file) for each in found]
+    return found, imported
+
+
 def scan_paths(paths: Iterable[Union[str, Path]]) -> ScanResult:
     """Scan files and directories (recursively); a bad file costs one error line, not the scan."""
     result = ScanResult()
     visited: set[str] = set()
+    cache = cache_folder()
     for given in paths:
         files: Iterable[str] = (
             find_python_files(given, result.errors) if os.path.isdir(given) else [str(given)]
@@ -184,7 +216,7 @@ def scan_paths(paths: Iterable[Union[str, Path]]) -> ScanResult:
                 continue
             visited.add(real)
             try:
-                found, imported = _scan_file_once(file, real)
+                found, imported = _scan_file_once(file, real, cache)
                 result.found.extend(found)
                 result.imported.update(imported)
             except SyntaxError as error:
