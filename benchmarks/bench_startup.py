@@ -2,13 +2,15 @@
 
 Run: ``python benchmarks/bench_startup.py`` (after ``pip install .``; ``click``
 and ``PyYAML`` are measured when installed). Options: ``--rounds N`` (default 15)
-and ``--only imports,help,launch,config``.
+and ``--only imports,decorate,help,launch,config``.
 
 Every figure is a ratio of best times, the subject and its baseline measured in
 alternating rounds so that the machine's noise affects both alike:
 
 - imports: ``python -c "import hyperparameter"`` over ``python -c "import click"``,
   each counted above ``python -c pass`` (the interpreter's own start);
+- decorating: importing a module of 400 ``@hp.param`` functions, each with its
+  own parameter names, over the same module undecorated (reported, no target);
 - ``--help``: a program run by ``hp.launch`` over a hand-written ``argparse``
   program with the same options and help texts;
 - launch with ``-C``: that program run with ``-C`` and a 10,000-key JSON file
@@ -104,6 +106,21 @@ def config_values(seed: int) -> dict[str, Any]:
     return values
 
 
+DECORATED = 400
+
+
+def decorated_module(decorate: bool) -> str:
+    """Write a module of DECORATED functions, each with its own parameter names, with ``@hp.param`` or not."""
+    lines = ["import hyperparameter as hp", ""]
+    for index in range(DECORATED):
+        if decorate:
+            lines.append(f'@hp.param("lib.f{index}")')
+        parameters = f'x, a{index}: int = 1, b{index % 7}: float = 0.5, *, tag{index % 3}: str = "n"'
+        lines.append(f"def f{index}({parameters}):")
+        lines.append("    return x\n")
+    return "\n".join(lines)
+
+
 def write_files(folder: Path) -> dict[str, Path]:
     """Write the programs and config files the benchmark runs and loads."""
     files = {
@@ -114,6 +131,11 @@ def write_files(folder: Path) -> dict[str, Path]:
     files["hp_app"].write_text(HP_APP)
     files["argparse_app"].write_text(ARGPARSE_APP)
     files["loader"].write_text(CONFIG_LOADER)
+    # Not a package: the -C launch scans the program's folder and its packages, not this.
+    files["decorate"] = folder / "decorate"
+    files["decorate"].mkdir()
+    (files["decorate"] / "decorated.py").write_text(decorated_module(True))
+    (files["decorate"] / "plain.py").write_text(decorated_module(False))
     for seed in range(3):
         files[f"json{seed}"] = folder / f"big{seed}.json"
         files[f"json{seed}"].write_text(json.dumps(config_values(seed), indent=2))
@@ -163,6 +185,21 @@ def imports(files: dict[str, Path], rounds: int) -> list[tuple[str, float, Optio
         f"import click +{theirs * 1e3:.1f} ms)"
     )
     return [("import hyperparameter / import click, above `pass`", ours / theirs, 1.2)]
+
+
+def decorating(files: dict[str, Path], rounds: int) -> list[tuple[str, float, Optional[float]]]:
+    folder = files["decorate"]
+    best = best_times(
+        {
+            "plain": process("-c", "import plain", folder=folder),
+            "decorated": process("-c", "import decorated", folder=folder),
+        },
+        rounds,
+    )
+    each = (best["decorated"] - best["plain"]) / DECORATED
+    print(f"     (@hp.param adds {each * 1e6:.0f} us per function to an import)")
+    ratio = best["decorated"] / best["plain"]
+    return [(f"import {DECORATED} @hp.param functions / undecorated", ratio, None)]
 
 
 def help_and_launch(
@@ -252,7 +289,9 @@ def config_loads(files: dict[str, Path], rounds: int) -> list[tuple[str, float, 
 def main(argv: Optional[list[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=15, help="alternating rounds per comparison")
-    parser.add_argument("--only", default="imports,help,launch,config", help="comma-separated sections")
+    parser.add_argument(
+        "--only", default="imports,decorate,help,launch,config", help="comma-separated sections"
+    )
     options = parser.parse_args(argv)
     which = set(options.only.split(","))
     from hyperparameter import _acceleration
@@ -264,6 +303,8 @@ def main(argv: Optional[list[str]] = None) -> int:
         files = write_files(Path(folder))
         if "imports" in which:
             rows += imports(files, options.rounds)
+        if "decorate" in which:
+            rows += decorating(files, options.rounds)
         rows += help_and_launch(files, options.rounds, which)
         if "config" in which:
             rows += config_loads(files, options.rounds)

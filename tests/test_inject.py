@@ -1072,3 +1072,25 @@ def test_every_kind_of_decorated_function_survives_cloudpickle() -> None:
         assert general_copy(2) == 8.0
         assert list(generator_copy()) == [4.0]
     assert list(generator_copy()) == [0.1]
+
+
+def test_functions_of_one_shape_share_one_compiled_wrapper_under_their_own_names() -> None:
+    """Internals: decorating compiles once per shape of parameters; each wrapper binds by its own names."""
+    from hyperparameter import _inject_code
+
+    def first(data, lr=0.1, *, epochs=10):
+        return data, lr, epochs
+
+    def second(rows, rate=0.5, *, epochs=3):
+        return rows, rate, epochs
+
+    before = _inject_code._maker.cache_info()
+    wrapped = [hp.param("one")(first), hp.param("two")(second)]
+    after = _inject_code._maker.cache_info()
+    assert after.misses - before.misses <= 1  # the second function's shape was compiled already
+    assert after.hits - before.hits >= 1
+    with hp.scope(**{"one.lr": 0.2, "two.epochs": 5}):
+        assert wrapped[0](data=1) == (1, 0.2, 10)
+        assert wrapped[1](rows=2, rate=0.7) == (2, 0.7, 5)
+        with pytest.raises(TypeError, match="got an unexpected keyword argument 'data'"):
+            wrapped[1](data=2)

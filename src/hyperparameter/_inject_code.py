@@ -9,21 +9,27 @@ every argument spelled out, the cheapest call Python has. A function whose
 signature may not be its own (``__signature__``, ``__wrapped__``) gets the
 general wrapper of :mod:`~hyperparameter._inject` instead.
 
+The code is written for the shape of the parameters (their kinds, which have
+a default, the names of the keyword-only ones), with the parameters numbered,
+and compiled once per shape: each function's wrapper then takes its own names
+for them (``code.replace``), so decorating costs no compilation for most
+functions of a program, which share a few shapes.
+
 >>> import inspect
 >>> def train(data, lr=0.1, *, epochs=10):
 ...     pass
 >>> print(source(list(inspect.signature(train).parameters.values())))
 def _hp_make(_hp_binder, _hp_func, _hp_unset):
-    def _hp_wrapper(data, lr=_hp_unset, *, epochs=_hp_unset):
+    def _hp_wrapper(_hp_p0, _hp_p1=_hp_unset, *, _hp_p2=_hp_unset):
         _hp_level = _hp_here._get_current()
         _hp_supply = _hp_binder.remembered
         if _hp_supply[0] is not _hp_level:
             _hp_supply = _hp_binder.remember(_hp_level)
-        if lr is _hp_unset:
-            lr = _hp_supply[1]
-        if epochs is _hp_unset:
-            epochs = _hp_supply[2]
-        return _hp_func(data, lr, epochs=epochs)
+        if _hp_p1 is _hp_unset:
+            _hp_p1 = _hp_supply[1]
+        if _hp_p2 is _hp_unset:
+            _hp_p2 = _hp_supply[2]
+        return _hp_func(_hp_p0, _hp_p1, epochs=_hp_p2)
     return _hp_wrapper
 """
 
@@ -86,7 +92,7 @@ def source(parameters: Sequence[inspect.Parameter]) -> str:
     passed: list[str] = []
     fills: list[str] = []
     for index, parameter in enumerate(parameters):
-        name, kind = parameter.name, parameter.kind
+        name, kind = _numbered(index), parameter.kind
         if kind is _KEYWORD_ONLY and _VAR_POSITIONAL not in kinds and kinds[index - 1] is not _KEYWORD_ONLY:
             declared.append("*")
         star = "*" if kind is _VAR_POSITIONAL else "**" if kind is _Parameter.VAR_KEYWORD else ""
@@ -99,7 +105,7 @@ def source(parameters: Sequence[inspect.Parameter]) -> str:
             )
         if kind is _POSITIONAL_ONLY and kinds[index + 1] is not _POSITIONAL_ONLY:
             declared.append("/")
-        passed.append(f"{name}={name}" if kind is _KEYWORD_ONLY else star + name)
+        passed.append(f"{parameter.name}={name}" if kind is _KEYWORD_ONLY else star + name)
     return (
         "def _hp_make(_hp_binder, _hp_func, _hp_unset):\n"
         f"    def _hp_wrapper({', '.join(declared)}):\n"
@@ -131,18 +137,33 @@ def write(
     ``binder.remembered`` and ``binder.remember(level)`` are ``(level, *values)``:
     a value for each parameter with a default, in order.
     """
-    wrapper: Any = _maker(source(list(signature.values())))(binder, func, UNSET)
+    parameters = list(signature.values())
+    wrapper: Any = _maker(source(parameters))(binder, func, UNSET)
+    code = wrapper.__code__
+    own = {_numbered(index): parameter.name for index, parameter in enumerate(parameters)}
     names = {"co_name": func.__code__.co_name}
     if sys.version_info >= (3, 11):
         names["co_qualname"] = func.__code__.co_qualname
-    # Tracebacks name the function, and so do the errors of a bad call on Python 3.9.
-    wrapper.__code__ = wrapper.__code__.replace(co_filename=f"{FILE_PREFIX}{func.__qualname__}>", **names)
+    # The parameters take the function's names (Python binds keywords and words its errors by
+    # them); tracebacks name the function, and so do the errors of a bad call on Python 3.9.
+    wrapper.__code__ = code.replace(
+        co_varnames=tuple(own.get(name, name) for name in code.co_varnames),
+        co_filename=f"{FILE_PREFIX}{func.__qualname__}>",
+        **names,
+    )
+    if wrapper.__kwdefaults__:  # keyword-only defaults are held by name
+        wrapper.__kwdefaults__ = {own[name]: value for name, value in wrapper.__kwdefaults__.items()}
     return wrapper  # type: ignore[no-any-return]
+
+
+def _numbered(index: int) -> str:
+    """Name the written code's parameter at ``index``, before it takes the function's own name."""
+    return f"_hp_p{index}"
 
 
 @functools.lru_cache(maxsize=256)
 def _maker(text: str) -> Callable[..., Any]:
-    """Compile a wrapper's code once for every function of the same parameters."""
+    """Compile a wrapper's code once for every function whose parameters have the same shape."""
     namespace: dict[str, Any] = {}
     exec(compile(text, "<@hp.param>", "exec"), globals(), namespace)
     return namespace["_hp_make"]  # type: ignore[no-any-return]
