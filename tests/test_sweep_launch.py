@@ -561,6 +561,24 @@ def test_resume_from_another_folder_reads_paths_where_the_sweep_ran(tmp_path: Pa
     assert not (elsewhere / "runs").exists()
 
 
+def test_resume_from_a_subfolder_saves_commands_naming_the_script(tmp_path: Path) -> None:
+    """A sweep resumed as ``python ../prog.py --resume`` saves trial commands that name prog.py itself."""
+    project = tmp_path / "project"
+    (project / "sub").mkdir(parents=True)
+    (project / "prog.py").write_text(FILES_PROGRAM)
+    (project / "data.txt").write_text("3")
+    (project / "broken").write_text("")
+    first = run_python("prog.py", "data.txt", "--sweep", "-D", "swp.lr=1,2", cwd=project)
+    assert first.returncode == 1, first.stderr
+    folder = next((project / "runs").iterdir())
+    (project / "broken").unlink()
+    done = run_python("../prog.py", "--resume", os.path.relpath(folder, project / "sub"), cwd=project / "sub")
+    assert done.returncode == 0, done.stderr
+    resumed = json.loads((folder / "0001" / "trial.json").read_text())
+    assert resumed["status"] == "ok"
+    assert resumed["argv"][1] == str(project / "prog.py")
+
+
 def test_resume_goes_back_to_the_folder_it_started_in(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

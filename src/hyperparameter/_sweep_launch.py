@@ -276,17 +276,24 @@ def run_sweep_cli(program: Any, argv: Sequence[str]) -> SweepResult:
         resumed = open_resumed(options, program.parser.prog)
     except SweepError as error:
         program.parser.error(str(error))
+    # Before moving into a resumed sweep's folder: a script typed as a relative path is relative to here.
+    launcher = program_command(program.parser.prog)
     back = None if resumed is None else enter_saved_folder(resumed)
     try:
-        return _run_sweep_here(program, options, resumed)
+        return _run_sweep_here(program, options, resumed, launcher)
     finally:
         if back is not None:
             with contextlib.suppress(OSError):  # the folder is gone: stay where the sweep ran
                 os.chdir(back)
 
 
-def _run_sweep_here(program: Any, options: SweepOptions, resumed: Optional[SweepFolder]) -> SweepResult:
-    """Check the trials, then run them from the current folder (a resumed sweep's own, entered by then)."""
+def _run_sweep_here(
+    program: Any, options: SweepOptions, resumed: Optional[SweepFolder], launcher: list[str]
+) -> SweepResult:
+    """Check the trials, then run them from the current folder (a resumed sweep's own, entered by then).
+
+    ``launcher`` is the command that starts the program, worked out in the folder it was started from.
+    """
     parser = program.parser
     try:
         args = options.program if resumed is None else [str(arg) for arg in resumed.description["argv"]]
@@ -306,7 +313,6 @@ def _run_sweep_here(program: Any, options: SweepOptions, resumed: Optional[Sweep
             f"the sweep's is {PREFIX}{flag[2:]}",
             file=sys.stderr,
         )
-    launcher = program_command(parser.prog)
     try:
         folder = resumed or create_folder(options, parser.prog, trials.source.describe())
     except (SweepError, SweepFolderError) as error:
