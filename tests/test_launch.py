@@ -659,6 +659,8 @@ class TestCommandLineSpellings:
             ("-inf", -math.inf),
             ("-Infinity", -math.inf),
             ("-INF", -math.inf),
+            ("-\u0663", -3.0),  # any decimal digit float() reads, not only ASCII ones
+            ("-\uff11e-3", -0.001),
         ],
     )
     def test_a_negative_number_with_an_exponent_is_a_value(self, text: str, expected: float) -> None:

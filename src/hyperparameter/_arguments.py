@@ -488,14 +488,15 @@ class _NegativeNumberMatcher:
     """
 
     def match(self, text: str) -> Optional[re.Match[str]]:
-        if text[1:2] not in _NUMBER_STARTS:
+        second = text[1:2]
+        if not second.isdecimal() and second not in _NUMBER_STARTS:  # isdecimal: any digit \d matches
             return None
         return re.match(_NEGATIVE_NUMBER, text)
 
 
 # -1e-3, -.5, and the words float() reads: -inf, -infinity, -nan, in any case.
 _NEGATIVE_NUMBER = r"^-((\d[\d_]*(\.\d*)?|\.\d+)([eE][+-]?\d+)?|(?i:inf|infinity|nan))$"
-_NUMBER_STARTS = frozenset("0123456789.iInN")  # what can follow the "-" of a _NEGATIVE_NUMBER
+_NUMBER_STARTS = frozenset(".iInN")  # besides a digit, what can follow the "-" of a _NEGATIVE_NUMBER
 
 
 class HelpFormatter(argparse.RawDescriptionHelpFormatter):
