@@ -617,6 +617,26 @@ def hand_to_a_pool(started: threading.Barrier, saw_stop: threading.Event) -> Non
         future.result()
 
 
+def test_ctrl_c_reaches_a_trial_inside_a_scope_that_does_not_inherit() -> None:
+    """After Ctrl-C a threads-backend trial polling inside hp.scope.empty() sees the stop."""
+    started, saw_stop = threading.Barrier(2), threading.Event()
+
+    def work() -> None:
+        with hp.scope.empty(batch=1):  # an evaluation loop of its own values only
+            started.wait(PATIENCE)
+            if wait_until(hp.trial_should_stop):
+                saw_stop.set()
+
+    def interrupt() -> None:
+        started.wait(PATIENCE)
+        _thread.interrupt_main()
+
+    threading.Thread(target=interrupt, daemon=True).start()
+    with pytest.raises(KeyboardInterrupt):
+        hp.sweep(work, {"x": [1]}, progress=False)
+    assert saw_stop.wait(PATIENCE)
+
+
 def test_ctrl_c_reaches_the_threads_a_trial_hands_its_values() -> None:
     """After Ctrl-C a pool a threads-backend trial hands work to with hp.bind_scope sees the stop."""
     started, saw_stop = threading.Barrier(2), threading.Event()

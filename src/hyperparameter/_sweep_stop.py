@@ -10,13 +10,15 @@ On the other backends the trial's process is ended, and the flag stays false.
 The flag belongs to the scope the trial's values are entered in (not to its
 values: saving ``hp.scope`` to a config file does not meet it), so it reaches
 the code that sees that scope: the trial, its ``async`` tasks, and the threads
-and pools it hands work to with ``hp.bind_scope``. A trial that has its worker
+and pools it hands work to with ``hp.bind_scope``; the trial's own context holds
+it too, so a block that does not inherit (``hp.scope.empty()``) still sees it. A trial that has its worker
 process to itself (on a Dask cluster of one's own with ``jobs=1``) owns that
 process, so there every thread it starts sees it too.
 """
 
 from __future__ import annotations
 
+import contextvars
 import threading
 import time
 from collections.abc import Iterator
@@ -92,6 +94,11 @@ Flag = Union[threading.Event, DaskStopFlag]
 _TRIALS: dict[int, tuple[object, Flag]] = {}
 # The flag of the trial that has this process to itself (a worker's), for every thread in it.
 _ALONE: list[Flag] = []
+# The flag of the trial running in this context (its own code and async tasks), whatever scopes
+# it enters: a block that does not inherit (hp.scope.empty()) hides the trial's scope, not this.
+_OWN: contextvars.ContextVar[Optional[Flag]] = contextvars.ContextVar(
+    "hyperparameter_trial_stop", default=None
+)
 
 
 @contextmanager
@@ -101,9 +108,11 @@ def watch_stop(owner: object, flag: Optional[Flag]) -> Iterator[None]:
         yield
         return
     _TRIALS[id(owner)] = (owner, flag)
+    token = _OWN.set(flag)
     try:
         yield
     finally:
+        _OWN.reset(token)
         del _TRIALS[id(owner)]
 
 
@@ -145,6 +154,9 @@ def trial_should_stop() -> bool:
     """
     if not _TRIALS and not _ALONE:
         return False
+    own = _OWN.get()
+    if own is not None:
+        return own.is_set()
     level: Optional[Level] = innermost()
     while level is not None:
         found = _TRIALS.get(id(level.owner))
