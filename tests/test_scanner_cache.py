@@ -453,3 +453,15 @@ def test_pruning_runs_at_most_once_a_day(tmp_path: Path, monkeypatch: pytest.Mon
             os.utime(stale, (old, old))
     assert stale.exists()  # the second write came within a day of the first pruning
     assert (cache / "scan" / "pruned").stat().st_mtime == pruned
+
+
+def test_a_file_scanned_under_two_names_carries_the_name_given(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file scanned again in one process, by a relative path or through a link, is named as given."""
+    folder = write(tmp_path / "program", PROGRAM)
+    (tmp_path / "link.py").symlink_to(folder / "model.py")
+    monkeypatch.chdir(tmp_path)
+    for name in (folder / "model.py", Path("program", "model.py"), Path("link.py")):
+        (found,) = scan_paths([name]).found
+        assert found.path == str(name)

@@ -95,14 +95,15 @@ def _name_place(shown: Description) -> str:
     return f"{shown.function or 'module'} at {shown.location}"
 
 
-def _attach_scanned_rule(found: Description) -> Description:
-    """Return what the scan found, with paths as the listing shows them and the rule its text gives."""
-    shown = _shorten_path(found)
-    where = _name_place(shown)
+def _attach_scanned_rule(found: Description, path: str) -> Description:
+    """Return what the scan found, with ``path`` (its file as listings show it) and the rule it gives."""
+    # One copy per definition, not two (_shorten_path, then the rule): a catalog makes thousands.
+    line = f":{found.line}" if found.line else ""
+    where = f"{found.function or 'module'} at {path}{line}"  # as _name_place writes it
     typed = found.role == "declared" or (
         found.role == "param" and (bool(found.spec) or found.type_name in _TYPED)
     )
-    return shown.replace(check=Check(where, _LazyConvert(found, where), typed))
+    return found.replace(path=path, check=Check(where, _LazyConvert(found, where), typed))
 
 
 # Literal defaults whose type a parameter is declared with (a list default converts item by item).
@@ -220,6 +221,7 @@ class Catalog:
             self.errors = list(scanned.errors)
             known = _find_owners(infos, declared)
             real_paths: dict[str, str] = {}  # a file's definitions share its path: resolved once
+            shown_paths: dict[str, str] = {}  # and shortened once
             for found in scanned.found:
                 if found.role != "read":
                     real = real_paths.get(found.path)
@@ -227,7 +229,10 @@ class Catalog:
                         real = real_paths[found.path] = os.path.realpath(found.path)
                     if (real, found.function) in known:
                         continue
-                entry = _attach_scanned_rule(found)
+                shown = shown_paths.get(found.path)
+                if shown is None:
+                    shown = shown_paths[found.path] = _shorten(found.path)
+                entry = _attach_scanned_rule(found, shown)
                 self.entries.setdefault(found.key, entry)
                 self._found.append(entry)
                 if found.dynamic:

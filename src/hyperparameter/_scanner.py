@@ -422,11 +422,12 @@ class _Walker:
             parameters = list(find_defaulted(node.args))
         for arg, annotation, default, shown in parameters:
             description = docstring.get(arg.arg) or self.find_trailing_comment(default)
+            spec = unparse_annotation(annotation)
             self.add(
                 Description(
                     key=f"{name}.{arg.arg}",
                     default=shown if shown is not None else self.extract_text(default),
-                    type_name=unparse_annotation(annotation) or infer_literal_type(default),
+                    type_name=spec or infer_literal_type(default),
                     namespace=name,
                     function=qualname,
                     path=self.path,
@@ -434,7 +435,7 @@ class _Walker:
                     description=description,
                     role="param",
                     dynamic=namespace[1],
-                    spec=unparse_annotation(annotation),
+                    spec=spec,
                 )
             )
 

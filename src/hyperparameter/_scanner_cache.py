@@ -169,13 +169,8 @@ def _read_entry(file: str) -> bytes:
 def _read_row(row: Any, path: str) -> Description:
     """Rebuild one finding from its row, refusing a row whose fields have the wrong types."""
     key, default, type_name, namespace, function, line, description, role, dynamic, spec = row
-    texts = (key, type_name, namespace, function, description, role, spec)
-    if not (
-        all(type(text) is str for text in texts)
-        and (default is None or type(default) is str)
-        and type(line) is int
-        and type(dynamic) is bool
-    ):
+    "".join((key, type_name, namespace, function, description, role, spec))  # TypeError unless all are text
+    if not (type(line) is int and type(dynamic) is bool and (default is None or type(default) is str)):
         raise ValueError("not a finding")
     return Description(
         key, default, type_name, namespace, function, path, line, description, role, dynamic, spec

@@ -48,8 +48,15 @@ def is_dataclass_decorator(node: ast.expr) -> bool:
 
 
 def unparse_annotation(annotation: Optional[ast.expr]) -> str:
+    """Write an annotation as source text (``""`` for none, a forward reference's text as it is).
+
+    >>> [unparse_annotation(ast.parse(text, mode="eval").body) for text in ("int", "'Model'", "list[int]")]
+    ['int', 'Model', 'list[int]']
+    """
     if annotation is None:
         return ""
+    if isinstance(annotation, ast.Name):  # most annotations: ast.unparse costs ten times as much
+        return annotation.id
     if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
         return annotation.value  # a forward reference: "int"
     return ast.unparse(annotation)
