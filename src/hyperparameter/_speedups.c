@@ -860,10 +860,6 @@ c_api_ready(void)
 
 static c_api_table c_api = {C_API_VERSION, sizeof(c_api_table), c_api_lookup, c_api_release, c_api_ready};
 
-/* join_into(flat, values, prefix): _keys._join_into, the dotted keys of a loaded
- * config's tree. Every case is handled here: a non-empty dict (exactly a dict,
- * as the Python code tests) is descended into, anything else is a value; a
- * mapping of another type at the top is read through its items(). */
 /* prefix + key: for two ASCII str (nearly every key of a config file) one allocation
  * and two copies; anything else as Python's + does it. */
 static PyObject *
@@ -882,6 +878,10 @@ join_key(PyObject *prefix, PyObject *key)
     return PyNumber_Add(prefix, key);
 }
 
+/* join_into(flat, values, prefix): _keys._join_into, the dotted keys of a loaded
+ * config's tree. Every case is handled here: a non-empty dict (exactly a dict,
+ * as the Python code tests) is descended into, anything else is a value; a
+ * mapping of another type at the top is read through its items(). */
 static int
 join_tree(PyObject *flat, PyObject *values, PyObject *prefix)
 {

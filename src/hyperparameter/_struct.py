@@ -25,17 +25,39 @@ S = TypeVar("S", bound="Struct")
 
 
 class Struct:
-    """Fields named by a subclass's ``__slots__``: equality, hashing and ``repr`` by field, and ``replace``.
+    """Hold the fields ``__slots__`` name (a subclass's and its bases'): equality, ``repr``, ``replace``.
 
-    Instances are values: code makes a changed copy with :meth:`replace`
-    rather than assigning to a field.
+    Instances are values: fields are not assigned after ``__init__``, and a
+    changed copy is made with :meth:`replace`. Being changeable all the same,
+    they are not hashable.
+
+    >>> class Place(Struct):
+    ...     __slots__ = ("path",)
+    ...
+    ...     def __init__(self, path: str) -> None:
+    ...         self.path = path
+    >>> class Line(Place):
+    ...     __slots__ = ("line",)
+    ...
+    ...     def __init__(self, path: str, line: int) -> None:
+    ...         super().__init__(path)
+    ...         self.line = line
+    >>> Line("app.py", 3), Line("app.py", 3) == Line("b.py", 3)
+    (Line(path='app.py', line=3), False)
     """
 
     __slots__: tuple[str, ...] = ()
+    _fields: tuple[str, ...] = ()  # every field, the bases' first: worked out once per class
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._fields = tuple(
+            name for each in reversed(cls.__mro__) for name in vars(each).get("__slots__", ())
+        )
 
     def fields(self) -> tuple[Any, ...]:
-        """Return the field values, in the order ``__slots__`` names them."""
-        return tuple(getattr(self, name) for name in self.__slots__)
+        """Return the field values, in the order of :attr:`_fields`."""
+        return tuple(getattr(self, name) for name in self._fields)
 
     def replace(self: S, **changes: Any) -> S:
         """Return a copy with the fields ``changes`` names set to new values.
@@ -48,11 +70,11 @@ class Struct:
         >>> Span(1, 4).replace(end=9)
         Span(start=1, end=9)
         """
-        unknown = changes.keys() - set(self.__slots__)
+        unknown = changes.keys() - set(self._fields)
         if unknown:
             raise TypeError(f"{type(self).__name__} has no field {sorted(unknown)[0]!r}")
         copy = object.__new__(type(self))
-        for name in self.__slots__:
+        for name in self._fields:
             setattr(copy, name, changes[name] if name in changes else getattr(self, name))
         return copy
 
@@ -61,9 +83,8 @@ class Struct:
             return NotImplemented
         return self.fields() == other.fields()
 
-    def __hash__(self) -> int:
-        return hash((type(self), self.fields()))
+    __hash__ = None  # type: ignore[assignment]  # equal by changeable fields: no stable hash
 
     def __repr__(self) -> str:
-        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._fields)
         return f"{type(self).__name__}({shown})"
