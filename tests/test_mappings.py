@@ -336,6 +336,18 @@ def test_launch_merges_a_dict_given_as_text(tmp_path: Path, capsys: pytest.Captu
     assert launch(["-C", str(path), "-D", "app.n=3"], capsys)[0]["opt"] == {"m": 6, "name": "sgd"}
 
 
+def test_an_options_dict_wins_entry_by_entry_over_a_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--opt '{"m": 3}'`` changes one entry of the dict a ``-C`` file gives, as ``-D`` does."""
+    path = tmp_path / "c.json"
+    path.write_text(json.dumps({"app": {"opt": {"m": 2, "name": "adam"}}}))
+    by_option, err = launch(["-C", str(path), "--opt", '{"m": "3"}'], capsys)
+    by_define, _ = launch(["-C", str(path), "-D", 'app.opt={"m": 3}'], capsys)
+    assert by_option["opt"] == by_define["opt"] == {"m": 3, "name": "adam"}
+    assert err == ""
+
+
 def test_launch_applies_a_config_file_dict(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A ``-C`` file's nested table for a dict parameter reaches it, with no unknown-key warning."""
     path = tmp_path / "c.json"

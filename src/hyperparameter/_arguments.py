@@ -14,6 +14,7 @@ import os
 import re
 import sys
 import typing
+from collections.abc import Mapping
 from typing import Any, Callable, Optional
 
 from ._convert import NONE_WORDS, merge_mapping, parse_bool, to_type, type_name
@@ -49,6 +50,30 @@ class OptionType(Struct):
         # A list whose items are read together (a tuple of fixed length or of several item types).
         self.convert_all = convert_all
         self.allows_none = allows_none  # Optional[...]: `--opt None` (or `null`) gives None
+
+
+def _dict_entries(key: str, default: dict[str, Any], dict_type: Any, text: str) -> dict[str, Any]:
+    """Read ``--opt '{"m": 3}'``: the entries given, each converted as merging into the default converts it.
+
+    Only those entries: the run holds them as the keys under the parameter's,
+    so they merge entry by entry over a ``-C`` file's, as ``-D``'s do, and the
+    default fills the rest when the function is called.
+
+    >>> _dict_entries("app.opt", {"m": 1, "name": "sgd"}, dict, '{"m": "3"}')
+    {'m': 3}
+    """
+    given = to_type(key, text, dict_type)
+    return _entries_given(merge_mapping(key, default, given), given)
+
+
+def _entries_given(merged: Mapping[str, Any], given: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the entries of ``merged`` that ``given`` names, nested mappings likewise."""
+    return {
+        name: _entries_given(merged[name], value)
+        if isinstance(value, Mapping) and value and isinstance(merged[name], Mapping)
+        else merged[name]
+        for name, value in given.items()
+    }
 
 
 def _strip_optional(annotation: Any) -> Any:
@@ -132,10 +157,7 @@ def _option_type(key: str, annotation: Any, default: Any) -> OptionType:
     if isinstance(default, dict) and holds_dict(annotation):  # a dict given merges into the default
         dict_type = annotation
         return OptionType(
-            "scalar",
-            _named(
-                type_name(dict_type), lambda text: merge_mapping(key, default, to_type(key, text, dict_type))
-            ),
+            "scalar", _named(type_name(dict_type), lambda text: _dict_entries(key, default, dict_type, text))
         )
     if origin in _SEQUENCES or annotation in _SEQUENCES:
         args = [arg for arg in typing.get_args(annotation) if arg is not Ellipsis]

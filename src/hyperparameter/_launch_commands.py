@@ -156,15 +156,19 @@ class FunctionCommand:
         """Split the command-line arguments into the function's positional and keyword arguments."""
         positional: list[Any] = list(self.bound)
         keywords: dict[str, Any] = {}
+        injected = {parameter.name for parameter in self.info.parameters}
         for name, parameter in self.signature.parameters.items():
             if name not in arguments:
                 continue
+            value = arguments[name]
             if parameter.kind is parameter.VAR_POSITIONAL:
-                positional.extend(arguments[name])
+                positional.extend(value)
             elif parameter.default is EMPTY and parameter.kind is not parameter.KEYWORD_ONLY:
-                positional.append(arguments[name])
-            else:
-                keywords[name] = arguments[name]
+                positional.append(value)
+            elif not (name in injected and type(value) is dict and value):
+                keywords[name] = value
+            # else: an option's dict (--opt '{"m": 3}') is the run's keys under the parameter's,
+            # injected from the scope: merged into the default over a -C file's entries.
         return positional, keywords
 
 
