@@ -80,6 +80,7 @@ _IMPORT = re.compile(
 def _follow_imports(start: set[Path], root: Path, folder: set[Path]) -> set[Path]:
     """``start`` and the files of ``folder`` they import, directly or not (found by the import lines)."""
     found, todo = set(start), list(start)
+    looked: set[str] = set()  # dotted names already looked for: the modules of a package share theirs
     while todo:
         path = todo.pop()
         try:
@@ -89,6 +90,10 @@ def _follow_imports(start: set[Path], root: Path, folder: set[Path]) -> set[Path
         for module in _read_imported_names(text, path, root):
             parts = module.split(".")
             for end in range(1, len(parts) + 1):
+                name = ".".join(parts[:end])
+                if name in looked:
+                    continue
+                looked.add(name)
                 base = root.joinpath(*parts[:end])
                 for candidate in (base.with_suffix(".py"), base / "__init__.py"):
                     candidate = candidate.resolve() if candidate.exists() else candidate

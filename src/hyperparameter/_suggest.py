@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Sequence
 
 MOST = 3
@@ -27,6 +26,8 @@ long prefixes (``train.``), which make every sibling look similar to a typo."""
 
 def find_close_matches(word: str, candidates: Iterable[str], count: int = MOST) -> list[str]:
     """Return the names among ``candidates`` closest to ``word``, best first (at most ``count``)."""
+    import difflib  # here: a launch whose keys are all known needs no close match, nor difflib's import
+
     matcher = difflib.SequenceMatcher(b=word)
     scored: list[tuple[float, str]] = []
     for each in dict.fromkeys(candidates):
