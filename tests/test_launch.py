@@ -607,7 +607,7 @@ class TestPartials:
     def test_a_bound_keyword_is_the_value_of_its_key_for_the_run(
         self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:
-        """Every reader of bound.epochs sees the partial's 5, -lps names it, and a -C file wins over it."""
+        """Every reader of bound.epochs sees the partial's 5, -lps and -ep show it; a -C file wins over it."""
         import functools
 
         @hp.param("bound")
@@ -622,8 +622,10 @@ class TestPartials:
         status, out, _ = run(["-lps"], capsys, bound)
         assert status == 0
         assert [line.split()[:4] for line in out.splitlines() if line.startswith("bound.epochs")] == [
-            ["bound.epochs", "2", "5", "functools.partial"]
+            ["bound.epochs", "5", "5", "functools.partial"]  # the default --help shows: the partial's
         ]
+        status, out, _ = run(["-ep", "bound.epochs"], capsys, bound)
+        assert "Default: 5" in out.splitlines()
 
     def test_a_partial_of_a_plain_function_is_launched(self) -> None:
         """A partial of an undecorated function launches like the function does."""

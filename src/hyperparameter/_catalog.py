@@ -265,6 +265,19 @@ class Catalog:
             if entry.check.where not in {each.where for each in checks}:
                 checks.insert(0, entry.check)
 
+    def bind_defaults(self, values: Mapping[str, Any]) -> None:
+        """Make ``values`` the defaults shown for their keys: a launched ``functools.partial``'s keywords.
+
+        The partial's keyword is the parameter's default for the program (``--help``
+        shows it), so ``-lps`` and ``-ep`` show it too; the checks stay the function's.
+        """
+        for key, value in values.items():
+            entry = self.entries.get(key)
+            if entry is not None:
+                bound = entry.replace(default=repr(value))
+                self.entries[key] = bound
+                self._found = [bound if each is entry else each for each in self._found]
+
     def knows(self, key: str) -> bool:
         """Whether some part of the program reads or declares ``key`` (computed names included)."""
         if key in self.entries or key in self._related or self._inside_dict(key):

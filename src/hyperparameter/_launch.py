@@ -267,6 +267,9 @@ class _Program:
 
             functions = [command.func for command in self.commands]
             self._catalog = build_program_catalog(functions, self.module_globals)
+            for command in self.commands:  # a launched partial's keywords are the program's defaults
+                if isinstance(command, FunctionCommand) and command.bound_keywords:
+                    self._catalog.bind_defaults(command.bound_values())
         return self._catalog
 
     def checks(self) -> Checks:
