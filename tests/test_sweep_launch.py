@@ -600,6 +600,10 @@ def test_resume_goes_back_to_the_folder_it_started_in(
         hp.launch(main, argv=["--resume", "../out"])
     assert "cannot be entered (no such file or directory)" in capsys.readouterr().err
     assert [call["cwd"] for call in CALLS] == [str(tmp_path / "second")]
+    rerun = [json.loads(path.read_text()) for path in (tmp_path / "out").glob("*/*/trial.json")]
+    rerun += [json.loads(path.read_text()) for path in (tmp_path / "out").glob("*/trial.json")]
+    ran_here = [trial for trial in rerun if trial.get("cwd") == str(tmp_path / "second")]
+    assert ran_here, rerun  # the trial that ran again says where it ran, not the gone folder
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child process is POSIX")

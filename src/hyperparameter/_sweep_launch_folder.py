@@ -108,6 +108,7 @@ def enter_saved_folder(folder: SweepFolder) -> Optional[str]:
             f"read from {here!r}",
             file=sys.stderr,
         )
+        folder.description["cwd"] = here  # where its trials run now: what their trial.json says
         return None
     print(f"sweep: resuming in {saved}, the folder the sweep ran in", file=sys.stderr)
     return here
