@@ -345,8 +345,20 @@ class DaskBackend:
             self._client.close()
             self._cluster.close()
         elif interrupted and self._stop is not None:
-            with contextlib.suppress(Exception):  # a cluster that is gone runs no trial to tell
-                self._stop.set()
+            # Told from a thread and waited for at most a few seconds: a scheduler that does not
+            # answer must not hold up results.csv and the resume hint (nor a second Ctrl-C skip them).
+            teller = threading.Thread(target=_tell_trials_to_stop, args=(self._stop,), daemon=True)
+            teller.start()
+            teller.join(_STOP_PATIENCE)
+
+
+_STOP_PATIENCE = 3.0  # seconds
+
+
+def _tell_trials_to_stop(flag: Any) -> None:
+    """Set a Dask cluster's stop flag for the trials running on it."""
+    with contextlib.suppress(Exception):  # a cluster that is gone runs no trial to tell
+        flag.set()
 
 
 def _settle(future: concurrent.futures.Future[Outcome], task: Any) -> None:
