@@ -1,4 +1,9 @@
-"""Names every doctest (modules, docs, README, the seed examples) can use."""
+"""Names every doctest (modules, docs, README, the seed examples) can use, and the scan cache's folder.
+
+The scanner's disk cache lives in a temporary folder for the whole session, for
+the tests and the doctests of the modules and guides alike (the programs they
+start inherit it): the suite never writes into the user's home.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +14,19 @@ from typing import Any
 import pytest
 
 import hyperparameter
+from hyperparameter._scanner_cache import CACHE_DIR_VARIABLE
 
 
 def _repr_dict(values: Any) -> list[tuple[str, Any]]:
     """Return a mapping's items, sorted by key (the seed documents' helper)."""
     return sorted(dict(values).items())
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _scan_cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(CACHE_DIR_VARIABLE, str(tmp_path_factory.mktemp("scan-cache")))
+        yield
 
 
 @pytest.fixture(autouse=True)

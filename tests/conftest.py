@@ -1,7 +1,5 @@
 """Every test starts and ends with the same baseline and the same current scope.
 
-The scanner's disk cache lives in a temporary folder for the whole session (the
-programs the tests start inherit it): the suite never writes into the user's home.
 Engine tests share one local cluster per test module: ``ray_cluster`` and ``dask_client``.
 ``compiled_run`` runs code on the compiled fast paths and says which Python functions it called.
 """
@@ -18,19 +16,11 @@ from hypothesis import settings
 
 import sweep_trials
 from hyperparameter import _levels
-from hyperparameter._scanner_cache import CACHE_DIR_VARIABLE
 
 # Property tests are not timed tests: on a busy or slow CI machine an example may take longer
 # than hypothesis' default deadline, which would fail a correct test at random.
 settings.register_profile("untimed", deadline=None)
 settings.load_profile("untimed")
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _scan_cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(CACHE_DIR_VARIABLE, str(tmp_path_factory.mktemp("scan-cache")))
-        yield
 
 
 @pytest.fixture(autouse=True)

@@ -353,6 +353,40 @@ def test_the_folder_follows_the_platform_convention(tmp_path: Path, monkeypatch:
     )
 
 
+def test_without_a_home_the_cache_is_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With no home to be found (no HOME, a user unknown to the system) nothing is cached, not even in ./~."""
+    import pwd
+
+    def unknown(uid: int) -> Any:
+        raise KeyError(uid)
+
+    monkeypatch.delenv("HOME", raising=False)
+    monkeypatch.setattr(pwd, "getpwuid", unknown)
+    monkeypatch.chdir(tmp_path)
+    assert cache_folder({}) is None
+    assert cache_folder({"XDG_CACHE_HOME": "relative"}) is None
+    assert cache_folder({CACHE_DIR_VARIABLE: "~/elsewhere"}) is None
+
+
+def test_the_suites_doctests_write_no_entry_into_the_home(tmp_path: Path) -> None:
+    """A doctest outside tests/ (a module's, a guide's) scans with the suite's cache folder, not ~/.cache."""
+    home = tmp_path / "home"
+    home.mkdir()
+    unset = (CACHE_DIR_VARIABLE, "XDG_CACHE_HOME")
+    environment = {key: value for key, value in os.environ.items() if key not in unset}
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", _scanner_files.__file__],
+        cwd=Path(__file__).parent.parent,
+        env={**environment, "HOME": str(home)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert list(home.iterdir()) == []
+
+
 # -- processes --------------------------------------------------------------------------------------
 
 SCANNER = """

@@ -12,7 +12,8 @@ install, never reads a stale entry.
 
 The folder is ``$HYPERPARAMETER_CACHE_DIR`` when set (empty or ``off``
 switches the cache off), else ``$XDG_CACHE_HOME/hyperparameter`` or
-``~/.cache/hyperparameter``; entries live in ``scan/<python>/`` inside it.
+``~/.cache/hyperparameter`` (no cache when no home can be found); entries live
+in ``scan/<python>/`` inside it.
 Deleting the folder clears the cache. Entries not rewritten for 30 days are
 removed, at most once a day. Any failure (a read-only home, a truncated or
 corrupt entry, another process writing the same entry) means a scan, never an
@@ -93,6 +94,8 @@ def cache_folder(environ: Mapping[str, str] = os.environ) -> Optional[str]:
         if not os.path.isabs(base):  # the XDG specification: a relative value is to be ignored
             base = os.path.join(os.path.expanduser("~"), ".cache")
         root = os.path.join(base, "hyperparameter")
+    if root.startswith("~"):  # no home to be found (no HOME, a user unknown to the system): not ./~
+        return None
     return os.path.join(root, "scan", tag)
 
 
