@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import _thread
+import contextlib
 import csv
 import functools
 import io
@@ -582,14 +583,19 @@ def test_ctrl_c_leaves_a_resumable_folder(tmp_path: Path) -> None:
     assert [t.result for t in resumed] == [1, 2, 3, 4]
 
 
-def test_ctrl_c_tells_running_thread_trials_to_stop() -> None:
-    """After Ctrl-C a running threads-backend trial sees hp.trial_should_stop() and can return early."""
+@pytest.mark.parametrize("inside", ["the trial's scope", "hp.scope.empty()"])
+def test_ctrl_c_tells_running_thread_trials_to_stop(inside: str) -> None:
+    """After Ctrl-C a running threads-backend trial sees hp.trial_should_stop() and can return early.
+
+    Also when it polls inside a block that inherits no values (an evaluation loop of its own).
+    """
     started, saw_stop = threading.Barrier(2), threading.Event()
 
     def work() -> None:
-        started.wait(PATIENCE)
-        if wait_until(hp.trial_should_stop):
-            saw_stop.set()
+        with hp.scope.empty(batch=1) if inside == "hp.scope.empty()" else contextlib.nullcontext():
+            started.wait(PATIENCE)
+            if wait_until(hp.trial_should_stop):
+                saw_stop.set()
 
     def interrupt() -> None:
         started.wait(PATIENCE)
@@ -615,26 +621,6 @@ def hand_to_a_pool(started: threading.Barrier, saw_stop: threading.Event) -> Non
         future = pool.submit(hp.bind_scope(watch_for_stop), saw_stop)
         started.wait(PATIENCE)
         future.result()
-
-
-def test_ctrl_c_reaches_a_trial_inside_a_scope_that_does_not_inherit() -> None:
-    """After Ctrl-C a threads-backend trial polling inside hp.scope.empty() sees the stop."""
-    started, saw_stop = threading.Barrier(2), threading.Event()
-
-    def work() -> None:
-        with hp.scope.empty(batch=1):  # an evaluation loop of its own values only
-            started.wait(PATIENCE)
-            if wait_until(hp.trial_should_stop):
-                saw_stop.set()
-
-    def interrupt() -> None:
-        started.wait(PATIENCE)
-        _thread.interrupt_main()
-
-    threading.Thread(target=interrupt, daemon=True).start()
-    with pytest.raises(KeyboardInterrupt):
-        hp.sweep(work, {"x": [1]}, progress=False)
-    assert saw_stop.wait(PATIENCE)
 
 
 def test_ctrl_c_reaches_the_threads_a_trial_hands_its_values() -> None:
