@@ -11,7 +11,7 @@ import tempfile
 import time
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Optional
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -321,7 +321,7 @@ def test_a_folder_that_cannot_be_written_means_scanning(
     finally:
         cache.chmod(0o700)
     assert len(parses) == 9
-    assert not list(cache.rglob("*.json")) if cache.is_dir() else True
+    assert cache.read_text() == "" if where == "a file" else not list(cache.iterdir())
 
 
 @pytest.mark.parametrize("setting", ["", "off", "OFF", " 0 "])
@@ -467,26 +467,30 @@ def test_pruning_keeps_the_newest_entries_beyond_the_limit(
 
 def test_pruning_runs_at_most_once_a_day(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A write prunes the cache when the last pruning is a day old, and then not again for a day."""
-    folder = write(tmp_path / "program", {"model.py": "import hyperparameter as hp\nx = hp.scope.a | 1\n"})
+    module = write(tmp_path / "program", {"model.py": ""}) / "model.py"
     cache = tmp_path / "cache"
     stale = cache / "scan" / "cpython-00" / "0000.json"  # an entry of a Python no longer used
     stale.parent.mkdir(parents=True)
-    stale.write_text("{}")
+    marker = cache / "scan" / "pruned"
     old = time.time() - 40 * 86400
-    os.utime(stale, (old, old))
-    pruned: Optional[float] = None
-    for _ in range(2):
+
+    def write_once_more(key: str) -> None:
+        """Leave a stale entry, then make a process (a fresh one: it has not pruned yet) write an entry."""
+        stale.write_text("{}")
+        os.utime(stale, (old, old))
+        module.write_text(f"import hyperparameter as hp\nx = hp.scope.{key} | 1\n")
         monkeypatch.setattr(_scanner_cache, "_pruned", False)
-        if stale.exists():
-            os.utime(stale, (old, old))
-        scan_afresh([folder], str(cache))
-        if pruned is None:
-            assert not stale.exists()
-            pruned = (cache / "scan" / "pruned").stat().st_mtime
-            stale.write_text("{}")
-            os.utime(stale, (old, old))
-    assert stale.exists()  # the second write came within a day of the first pruning
-    assert (cache / "scan" / "pruned").stat().st_mtime == pruned
+        scan_afresh([module], str(cache))
+
+    write_once_more("first")
+    assert not stale.exists()
+    pruned = marker.stat().st_mtime
+    write_once_more("within_a_day")
+    assert stale.exists()
+    assert marker.stat().st_mtime == pruned
+    os.utime(marker, (old, old))
+    write_once_more("a_day_later")
+    assert not stale.exists()
 
 
 def test_a_file_scanned_under_two_names_carries_the_name_given(
