@@ -104,7 +104,10 @@ def _stamp_library() -> Optional[str]:
 
     All of them, not only the scanner's: what a finding says also comes from the
     modules it consults (a kind describes its own type), and stating the few
-    dozen files costs a fraction of a millisecond, once per process.
+    dozen files costs a fraction of a millisecond, once per process. Files, not
+    the code loaded: a process that loaded a module before it was edited (an
+    editable install changed under a running notebook) writes its entries under
+    the edited files' stamp; restart such a process after editing the library.
     """
     global _library_stamp
     if _library_stamp is None:
