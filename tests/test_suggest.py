@@ -58,3 +58,51 @@ def test_every_entry_point_words_the_hint_the_same(make: object, hint: str) -> N
     with pytest.raises(hp.HyperparameterError) as caught:
         make()  # type: ignore[operator]
     assert str(caught.value).endswith(hint)
+
+
+def _closest_by_difflib(word: str, candidates: list[str]) -> list[str]:
+    """Find the close matches with difflib itself: ratio at least CUTOFF, within SPREAD of the best."""
+    import difflib
+
+    from hyperparameter._suggest import CUTOFF, SPREAD
+
+    scored = [(difflib.SequenceMatcher(None, each, word).ratio(), each) for each in dict.fromkeys(candidates)]
+    scored = sorted((pair for pair in scored if pair[0] >= CUTOFF), key=lambda pair: -pair[0])
+    return [each for score, each in scored[:MOST] if score >= scored[0][0] - SPREAD] if scored else []
+
+
+_NAMES = st.text(alphabet="abcdeflrt._0123", max_size=14)
+
+
+@given(
+    st.one_of(_NAMES, st.text(max_size=14)), st.lists(st.one_of(_NAMES, st.text(max_size=14)), max_size=25)
+)
+def test_close_matches_are_difflibs(word: str, candidates: list[str]) -> None:
+    """The hints offer what difflib's ratio ranks, though difflib is not what measures it."""
+    from hyperparameter._suggest import find_close_matches
+
+    assert find_close_matches(word, candidates) == _closest_by_difflib(word, candidates)
+
+
+def test_close_matches_of_a_long_word_are_difflibs() -> None:
+    """A word of 200 characters or more is measured by difflib, which ignores its most frequent letters."""
+    from hyperparameter._suggest import find_close_matches
+
+    word = "train." + "a" * 150 + "b" * 60
+    candidates = ["train." + "a" * 150 + "b" * 59, "train." + "b" * 200, "model.x"]
+    assert find_close_matches(word, candidates) == _closest_by_difflib(word, candidates)
+
+
+def test_a_summary_of_unknown_keys_does_not_load_difflib() -> None:
+    """Ten thousand unknown keys of a file, five shown with their close matches: difflib stays unloaded."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from hyperparameter._suggest import find_close_matches\n"
+        "known = ['train.lr', 'train.epochs', 'train.batch_size', 'train.optimizer']\n"
+        "assert find_close_matches('section0.key0', known) == []\n"
+        "assert find_close_matches('train.lrr', known) == ['train.lr']\n"
+        "assert 'difflib' not in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
