@@ -32,7 +32,7 @@ from ._catalog_files import (
     find_unloaded_libraries,
 )
 from ._convert import convert, merge_mapping, to_type
-from ._description import Check, Definitions, Description, describe_key, show_default, shown_first
+from ._description import Check, Definitions, Description, describe_key, locate, show_default, shown_first
 from ._engine import innermost
 from ._grammar import IndexAssignment
 from ._inject import EMPTY, ParamInfo
@@ -71,7 +71,9 @@ def _describe_runtime(info: ParamInfo) -> list[Description]:
     for parameter, found in zip(info.parameters, info.describe()):
         shown = _shorten_path(found)
         annotation = annotations.get(parameter.name, EMPTY)
-        check = build_parameter_check(parameter.key, annotation, parameter.default, _name_place(shown))
+        check = build_parameter_check(
+            parameter.key, annotation, parameter.default, _name_place(shown.function, shown.location)
+        )
         entries.append(shown.replace(check=check))
     return entries
 
@@ -81,7 +83,9 @@ def _describe_declared(cls: type) -> list[Description]:
     entries = []
     for declared in cls.params().values():  # type: ignore[attr-defined]
         shown = _shorten_path(declared.describe())
-        entries.append(shown.replace(check=Check(_name_place(shown), declared.from_scope, True)))
+        entries.append(
+            shown.replace(check=Check(_name_place(shown.function, shown.location), declared.from_scope, True))
+        )
     return entries
 
 
@@ -90,16 +94,15 @@ def _shorten_path(found: Description) -> Description:
     return found.replace(path=_shorten(found.path))
 
 
-def _name_place(shown: Description) -> str:
+def _name_place(function: str, location: str) -> str:
     """Name the declaration or read a rule comes from, for messages: ``main at app.py:6``."""
-    return f"{shown.function or 'module'} at {shown.location}"
+    return f"{function or 'module'} at {location}"
 
 
 def _attach_scanned_rule(found: Description, path: str) -> Description:
     """Return what the scan found, with ``path`` (its file as listings show it) and the rule it gives."""
     # One copy per definition, not two (_shorten_path, then the rule): a catalog makes thousands.
-    line = f":{found.line}" if found.line else ""
-    where = f"{found.function or 'module'} at {path}{line}"  # as _name_place writes it
+    where = _name_place(found.function, locate(path, found.line))
     typed = found.role == "declared" or (
         found.role == "param" and (bool(found.spec) or found.type_name in _TYPED)
     )
@@ -310,7 +313,11 @@ class Catalog:
             default = default.get(name) if isinstance(default, dict) else None
         if default is None or isinstance(default, dict):
             return None
-        return Check(_name_place(entry), functools.partial(convert, key, default=default), False)
+        return Check(
+            _name_place(entry.function, entry.location),
+            functools.partial(convert, key, default=default),
+            False,
+        )
 
     def checked_keys(self, keys: Iterable[str]) -> Iterable[str]:
         """Those of ``keys`` some rule applies to."""

@@ -87,7 +87,16 @@ class Description(Struct):
     @property
     def location(self) -> str:
         """``path:line``, or the path alone when the line is unknown."""
-        return f"{self.path}:{self.line}" if self.line else self.path
+        return locate(self.path, self.line)
+
+
+def locate(path: str, line: int) -> str:
+    """Write a place as listings and messages show it: ``path:line``, or the path when the line is unknown.
+
+    >>> locate("app.py", 12), locate("app.py", 0)
+    ('app.py:12', 'app.py')
+    """
+    return f"{path}:{line}" if line else path
 
 
 class Definitions(Struct):
