@@ -48,16 +48,14 @@ def find_close_matches(word: str, candidates: Iterable[str], count: int = MOST) 
         letters = {letter: len(spots) for letter, spots in places.items()}
 
         def measure(name: str) -> float:
-            total = len(name) + len(word)
-            if total and 2.0 * _shared_letters(name, letters) / total < CUTOFF:
-                return 0.0  # too few letters in common: the ratio cannot reach the cutoff
+            if not _may_reach_cutoff(_shared_letters(name, letters), len(name) + len(word)):
+                return 0.0  # too few letters in common
             return _ratio(name, word, places)
 
     scored: list[tuple[float, str]] = []
     for each in dict.fromkeys(candidates):
-        total = len(each) + len(word)
-        if total and 2.0 * min(len(each), len(word)) / total < CUTOFF:  # too long or too short
-            continue
+        if not _may_reach_cutoff(min(len(each), len(word)), len(each) + len(word)):
+            continue  # too long or too short
         score = measure(each)
         if score >= CUTOFF:
             scored.append((score, each))
@@ -69,6 +67,15 @@ def find_close_matches(word: str, candidates: Iterable[str], count: int = MOST) 
 
 
 _AUTOJUNK_LENGTH = 200
+
+
+def _may_reach_cutoff(matched: int, total: int) -> bool:
+    """Whether names of ``total`` letters with at most ``matched`` in their blocks can reach :data:`CUTOFF`.
+
+    Difflib's ratio is ``2 * matched / total`` (1 for two empty names); a bound
+    on ``matched`` (the shorter length, the letters in common) bounds it.
+    """
+    return not total or 2.0 * matched / total >= CUTOFF
 
 
 def _shared_letters(name: str, letters: dict[str, int]) -> int:
